@@ -1,0 +1,73 @@
+//! Argument parsing and dispatch for the `trellis` CLI. One file per area (`document.rs`,
+//! `objectives.rs`, `check.rs`, `export.rs`, `import.rs`); each subcommand calls one library
+//! function. Errors are printed as one sentence naming the file and the problem.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod document;
+
+/// Exit codes (also listed in `trellis --help`).
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// The command ran, and found problems at or above the `--fail-on` threshold.
+    pub const FINDINGS: u8 = 1;
+    /// Bad usage (unknown flag, missing argument).
+    pub const USAGE: u8 = 2;
+    /// Input could not be read or is invalid (not a Trellis file, malformed JSON, …).
+    pub const INPUT: u8 = 3;
+    /// The file is locked, newer, or already exists.
+    pub const CONFLICT: u8 = 4;
+    /// Anything else (IO failure, internal error).
+    pub const FAILURE: u8 = 5;
+}
+
+const AFTER_HELP: &str = "Exit codes: 0 success; 1 findings at or above --fail-on; 2 usage error; \
+3 invalid or unreadable input; 4 file locked, newer or already exists; 5 other failure.";
+
+/// Design curricula backward from outcomes and export them as LMS packages.
+#[derive(Parser)]
+#[command(name = "trellis", version, about, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    #[command(flatten)]
+    Document(document::DocumentCommand),
+}
+
+/// Parses the command line, runs the command, maps errors to exit codes.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
+        }
+    };
+    let result = match cli.command {
+        Command::Document(cmd) => cmd.run(),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(exit_code_for(&err))
+        }
+    }
+}
+
+/// Maps an error chain to an exit code by the first library error in it.
+pub fn exit_code_for(err: &anyhow::Error) -> u8 {
+    use trellis::ErrorCode;
+    match err.chain().find_map(|e| e.downcast_ref::<trellis::Error>()).map(trellis::Error::code) {
+        Some(ErrorCode::Validation | ErrorCode::NotFound) => exit::INPUT,
+        Some(ErrorCode::Conflict) => exit::CONFLICT,
+        _ => exit::FAILURE,
+    }
+}

@@ -1,0 +1,144 @@
+//! The library's error type. Variants carry the context a user needs (file, place, reason);
+//! [`Error::code`] is the coarse class the UI and the CLI's exit codes branch on.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// Coarse error class for callers that branch (UI, CLI exit codes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorCode {
+    /// The entity or file does not exist.
+    NotFound,
+    /// The input is malformed or breaks an invariant.
+    Validation,
+    /// The file is in use, newer, or otherwise cannot be used as asked.
+    Conflict,
+    /// Reading or writing failed.
+    Io,
+    /// A bug.
+    Internal,
+}
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not a Trellis document.
+    #[error("{path} is not a Trellis document ({reason})")]
+    NotTrellis {
+        /// The file.
+        path: PathBuf,
+        /// Why we think so.
+        reason: String,
+    },
+    /// The file was written by a newer Trellis.
+    #[error("{path} was written by a newer Trellis (schema version {found}, this version reads up to {supported}); it was not changed")]
+    TooNew {
+        /// The file.
+        path: PathBuf,
+        /// Version in the file.
+        found: i64,
+        /// Highest version this build understands.
+        supported: i64,
+    },
+    /// The file is damaged.
+    #[error("{path} is damaged and was not changed: {reason}")]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// What the integrity check said.
+        reason: String,
+    },
+    /// Another process holds the file.
+    #[error("{path} is open in another Trellis window or process; close it there and try again")]
+    Locked {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file already exists.
+    #[error("{path} already exists; choose another name or remove it first")]
+    Exists {
+        /// The file.
+        path: PathBuf,
+    },
+    /// An entity was not found.
+    #[error("{kind} {id} does not exist")]
+    NotFound {
+        /// Kind of entity.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+    },
+    /// Input failed to parse.
+    #[error("{source_name}: {message}")]
+    Parse {
+        /// File or input name.
+        source_name: String,
+        /// What and where (line/column when known).
+        message: String,
+    },
+    /// The document breaks invariants.
+    #[error("{source_name}: {} problem(s): {}", problems.len(), summarize(problems))]
+    Invalid {
+        /// File or input name.
+        source_name: String,
+        /// Every violation found.
+        problems: Vec<String>,
+    },
+    /// An edit was refused because it would break an invariant.
+    #[error("{0}")]
+    Refused(String),
+    /// Nothing to undo or redo.
+    #[error("nothing to {0}")]
+    NothingTo(&'static str),
+    /// SQLite failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A bug.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn summarize(problems: &[String]) -> String {
+    let mut text = problems.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
+    if problems.len() > 5 {
+        text.push_str(&format!("; and {} more", problems.len() - 5));
+    }
+    text
+}
+
+impl Error {
+    /// The coarse class.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => ErrorCode::NotFound,
+            Error::Io { .. } => ErrorCode::Io,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::NotTrellis { .. } | Error::Damaged { .. } | Error::Parse { .. } | Error::Invalid { .. } => {
+                ErrorCode::Validation
+            }
+            Error::Refused(_) | Error::NothingTo(_) => ErrorCode::Validation,
+            Error::TooNew { .. } | Error::Locked { .. } | Error::Exists { .. } => ErrorCode::Conflict,
+            Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// Wraps an IO error with its path.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io { path: path.into(), source }
+    }
+}
+
+/// Library result.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

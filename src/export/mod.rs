@@ -1,0 +1,1 @@
+//! Export: lowering a `Document` into an `ExportContext` and serialising it as packages.

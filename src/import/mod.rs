@@ -1,0 +1,1 @@
+//! Import: turning outside formats (CASE, CSV, Common Cartridge) into model entities.

@@ -1,0 +1,103 @@
+//! The canonical JSON format: the whole document as deterministic, pretty JSON. Keys come out in
+//! declaration order (serde derives), collections in canonical order ([`Document::normalize`]),
+//! so two saves of the same document are byte-identical and diffs are readable.
+//! [`from_str`] is the only way text becomes a `Document`: it limits size, parses, normalises
+//! and validates, and names the input and the place of every problem.
+
+use crate::model::Document;
+use crate::{Error, Result};
+
+/// Largest canonical JSON accepted (512 MiB; assets are inline as base64).
+pub const MAX_INPUT_LEN: usize = 512 << 20;
+
+/// Serialises a document as canonical JSON (normalised copy, two-space indent, trailing newline).
+pub fn to_string(doc: &Document) -> String {
+    let mut doc = doc.clone();
+    doc.normalize();
+    to_string_normalized(&doc)
+}
+
+/// Serialises a document that is already in canonical order.
+pub fn to_string_normalized(doc: &Document) -> String {
+    // Serialising plain data structs to a String cannot fail: no maps with non-string keys,
+    // no custom serialisers that error.
+    let mut text = serde_json::to_string_pretty(doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}
+
+/// Parses, normalises and validates canonical JSON. `source_name` names the input in errors.
+pub fn from_str(text: &str, source_name: &str) -> Result<Document> {
+    if text.len() > MAX_INPUT_LEN {
+        return Err(Error::Parse {
+            source_name: source_name.to_owned(),
+            message: format!("{} bytes is larger than the {} byte limit", text.len(), MAX_INPUT_LEN),
+        });
+    }
+    let mut doc: Document = serde_json::from_str(text).map_err(|e| Error::Parse {
+        source_name: source_name.to_owned(),
+        message: format!("line {}, column {}: {}", e.line(), e.column(), strip_position(&e.to_string())),
+    })?;
+    doc.normalize();
+    doc.validate().map_err(|problems| Error::Invalid {
+        source_name: source_name.to_owned(),
+        problems: problems.iter().map(ToString::to_string).collect(),
+    })?;
+    Ok(doc)
+}
+
+/// Reads a canonical JSON file.
+pub fn read(path: &std::path::Path) -> Result<Document> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.len() > MAX_INPUT_LEN as u64 {
+        return Err(Error::Parse {
+            source_name: path.display().to_string(),
+            message: format!("{} bytes is larger than the {} byte limit", meta.len(), MAX_INPUT_LEN),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = String::from_utf8(bytes).map_err(|e| Error::Parse {
+        source_name: path.display().to_string(),
+        message: format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+    })?;
+    from_str(&text, &path.display().to_string())
+}
+
+/// Writes canonical JSON atomically (temporary file + rename), so a failed write never leaves a
+/// half-written file behind.
+pub fn write(doc: &Document, path: &std::path::Path) -> Result<()> {
+    write_atomic(path, to_string(doc).as_bytes())
+}
+
+/// Writes bytes to `path` through a temporary sibling and a rename.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
+/// The JSON Schema of the canonical format, generated from the Rust types.
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(Document);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}

@@ -1,0 +1,94 @@
+//! Markdown rendering: the only place pulldown-cmark options are set and the only place HTML
+//! is sanitised (ammonia). The app preview and every exporter call [`render`], so raw HTML
+//! in a document can never reach a learner unsanitised.
+
+use pulldown_cmark::{Options, Parser, html};
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Renders Markdown to sanitised HTML. Scripts, event handlers, `javascript:` URLs, iframes and
+/// styles are removed; images and links keep relative URLs so packaged assets resolve.
+pub fn render(markdown: &str) -> String {
+    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options()));
+    sanitize(&unsafe_html)
+}
+
+/// Renders Markdown meant to sit inside one line (choice texts, titles): no wrapping `<p>`.
+pub fn render_inline(markdown: &str) -> String {
+    let html = render(markdown);
+    let trimmed = html.trim();
+    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_owned(),
+        _ => trimmed.to_owned(),
+    }
+}
+
+/// Sanitises an HTML fragment with the same policy as [`render`].
+pub fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .link_rel(Some("noopener noreferrer"))
+        .add_tag_attributes("img", ["alt", "title", "width", "height"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tags(["input"])
+        .clean(html)
+        .to_string()
+}
+
+/// Plain text of a Markdown fragment (for titles, LMS descriptions, search).
+pub fn to_plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, TagEnd};
+    let mut out = String::new();
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_markdown_structure() {
+        let html = render("# Title\n\nSome *emphasis* and a [link](https://example.org).");
+        assert!(html.contains("<h1>Title</h1>"), "{html}");
+        assert!(html.contains("<em>emphasis</em>"), "{html}");
+        assert!(html.contains(r#"href="https://example.org""#), "{html}");
+    }
+
+    #[test]
+    fn strips_scripts_handlers_and_javascript_urls() {
+        let html = render(
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[x](javascript:alert(3))\n\n<iframe src=\"https://evil\"></iframe>",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("<iframe"), "{html}");
+    }
+
+    #[test]
+    fn keeps_relative_asset_links_and_alt_text() {
+        let html = render("![A histogram](assets/hist.png)");
+        assert!(html.contains(r#"src="assets/hist.png""#), "{html}");
+        assert!(html.contains(r#"alt="A histogram""#), "{html}");
+    }
+
+    #[test]
+    fn inline_rendering_drops_the_paragraph() {
+        assert_eq!(render_inline("a **b**"), "a <strong>b</strong>");
+    }
+}

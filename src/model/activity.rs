@@ -1,0 +1,119 @@
+//! Learning activities: what students do, for how long, and which objectives it practises.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ActivityId, AssetId, NodeId, ObjectiveId};
+
+/// One learning activity inside a node.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Activity {
+    /// Stable identity.
+    pub id: ActivityId,
+    /// Node the activity belongs to.
+    pub node: NodeId,
+    /// Title.
+    pub title: String,
+    /// Kind of activity.
+    pub kind: ActivityKind,
+    /// Markdown instructions.
+    #[serde(default)]
+    pub instructions: String,
+    /// Expected student time in minutes.
+    #[serde(default)]
+    pub duration_minutes: Option<u32>,
+    /// Social form.
+    #[serde(default)]
+    pub grouping: Grouping,
+    /// Instructional event from the template (Gagné event, 5E phase, WHERETO element).
+    #[serde(default)]
+    pub event: Option<String>,
+    /// Objectives practised by the activity.
+    #[serde(default)]
+    pub objectives: Vec<ObjectiveId>,
+    /// Links and files used by the activity.
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+}
+
+/// The kind of a learning activity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub enum ActivityKind {
+    Reading,
+    Lecture,
+    Video,
+    Discussion,
+    Practice,
+    Lab,
+    Simulation,
+    Project,
+    Reflection,
+    CaseStudy,
+    Presentation,
+    Fieldwork,
+    Game,
+    Link,
+    Other,
+}
+
+impl ActivityKind {
+    /// All kinds, in menu order.
+    pub const ALL: [ActivityKind; 15] = [
+        ActivityKind::Reading,
+        ActivityKind::Lecture,
+        ActivityKind::Video,
+        ActivityKind::Discussion,
+        ActivityKind::Practice,
+        ActivityKind::Lab,
+        ActivityKind::Simulation,
+        ActivityKind::Project,
+        ActivityKind::Reflection,
+        ActivityKind::CaseStudy,
+        ActivityKind::Presentation,
+        ActivityKind::Fieldwork,
+        ActivityKind::Game,
+        ActivityKind::Link,
+        ActivityKind::Other,
+    ];
+
+    /// True for kinds in which students actively practise (rather than receive) content.
+    pub fn is_active(self) -> bool {
+        !matches!(
+            self,
+            ActivityKind::Reading | ActivityKind::Lecture | ActivityKind::Video | ActivityKind::Link
+        )
+    }
+}
+
+/// Social form of an activity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub enum Grouping {
+    #[default]
+    Individual,
+    Pairs,
+    SmallGroups,
+    WholeClass,
+}
+
+/// A resource used by an activity: a web link or a file stored in the document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Resource {
+    /// Title shown to students.
+    pub title: String,
+    /// Web address, when the resource is a link.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Stored file, when the resource is embedded.
+    #[serde(default)]
+    pub asset: Option<AssetId>,
+}

@@ -1,0 +1,30 @@
+//! The pure domain model: every entity of a curriculum document and the invariants between them.
+//! No IO happens here; the store persists these types, the canonical JSON serialises them, and
+//! analysis, export and import read them. Invariants are enforced in one place,
+//! [`Document::validate`].
+
+mod activity;
+mod assessment;
+mod asset;
+mod curriculum;
+mod document;
+mod ids;
+mod node;
+mod objective;
+mod review;
+mod rubric;
+mod standards;
+mod time;
+
+pub use activity::*;
+pub use assessment::*;
+pub use asset::{Asset, sha256_hex};
+pub use curriculum::*;
+pub use document::*;
+pub use ids::*;
+pub use node::*;
+pub use objective::*;
+pub use review::*;
+pub use rubric::*;
+pub use standards::*;
+pub use time::Timestamp;

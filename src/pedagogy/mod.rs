@@ -1,0 +1,2 @@
+//! Pedagogy: Bloom levels, the verb lexicon, objective analysis and templates (loaded from
+//! `templates/`).
