@@ -43,7 +43,9 @@ pub enum Error {
         reason: String,
     },
     /// The file was written by a newer Trellis.
-    #[error("{path} was written by a newer Trellis (schema version {found}, this version reads up to {supported}); it was not changed")]
+    #[error(
+        "{path} was written by a newer Trellis (schema version {found}, this version reads up to {supported}); it was not changed"
+    )]
     TooNew {
         /// The file.
         path: PathBuf,
@@ -125,9 +127,10 @@ impl Error {
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => ErrorCode::NotFound,
             Error::Io { .. } => ErrorCode::Io,
             Error::NotFound { .. } => ErrorCode::NotFound,
-            Error::NotTrellis { .. } | Error::Damaged { .. } | Error::Parse { .. } | Error::Invalid { .. } => {
-                ErrorCode::Validation
-            }
+            Error::NotTrellis { .. }
+            | Error::Damaged { .. }
+            | Error::Parse { .. }
+            | Error::Invalid { .. } => ErrorCode::Validation,
             Error::Refused(_) | Error::NothingTo(_) => ErrorCode::Validation,
             Error::TooNew { .. } | Error::Locked { .. } | Error::Exists { .. } => ErrorCode::Conflict,
             Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,

@@ -182,7 +182,8 @@ fn preorder(nodes: &[Node]) -> Vec<usize> {
     }
     let mut out = Vec::with_capacity(nodes.len());
     let mut seen = HashSet::new();
-    let mut stack: Vec<usize> = children.get(&None).map(|v| v.iter().rev().copied().collect()).unwrap_or_default();
+    let mut stack: Vec<usize> =
+        children.get(&None).map(|v| v.iter().rev().copied().collect()).unwrap_or_default();
     while let Some(i) = stack.pop() {
         if !seen.insert(i) {
             continue;
@@ -351,7 +352,10 @@ impl<'a> Checker<'a> {
     fn run(mut self) -> Vec<Violation> {
         let doc = self.doc;
         if doc.format != FORMAT_VERSION {
-            self.fail("document", format!("format {} is not supported (expected {FORMAT_VERSION})", doc.format));
+            self.fail(
+                "document",
+                format!("format {} is not supported (expected {FORMAT_VERSION})", doc.format),
+            );
         }
         let c = &doc.curriculum;
         self.unique("curriculum", c.id.0);
@@ -432,7 +436,10 @@ impl<'a> Checker<'a> {
         for a in &doc.associations {
             self.unique("association", a.id.0);
             if !framework_ids.contains(&a.framework) {
-                self.fail(format!("association {}", a.id), format!("framework {} does not exist", a.framework));
+                self.fail(
+                    format!("association {}", a.id),
+                    format!("framework {} does not exist", a.framework),
+                );
             }
         }
 
@@ -509,7 +516,10 @@ impl<'a> Checker<'a> {
                 for d in &c.descriptors {
                     self.text(&place, "descriptor", &d.text);
                     if !level_ids.get(&r.id).is_some_and(|ls| ls.contains(&d.level)) {
-                        self.fail(&place, format!("descriptor level {} is not a level of this rubric", d.level));
+                        self.fail(
+                            &place,
+                            format!("descriptor level {} is not a level of this rubric", d.level),
+                        );
                     }
                     if !seen.insert(d.level) {
                         self.fail(&place, format!("level {} has two descriptors", d.level));

@@ -46,8 +46,7 @@ pub struct Node {
 }
 
 /// Review status of a node.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[derive(schemars::JsonSchema)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub enum ReviewStatus {
@@ -64,12 +63,8 @@ pub enum ReviewStatus {
 
 impl ReviewStatus {
     /// All statuses in workflow order.
-    pub const ALL: [ReviewStatus; 4] = [
-        ReviewStatus::Draft,
-        ReviewStatus::InReview,
-        ReviewStatus::ChangesRequested,
-        ReviewStatus::Approved,
-    ];
+    pub const ALL: [ReviewStatus; 4] =
+        [ReviewStatus::Draft, ReviewStatus::InReview, ReviewStatus::ChangesRequested, ReviewStatus::Approved];
 
     /// The serialised name (`inReview`).
     pub fn as_str(self) -> &'static str {
