@@ -1,0 +1,633 @@
+//! Lowering: turns a `Document` into the one [`ExportContext`] every exporter reads.
+//!
+//! Everything exporters would otherwise each redo is done here, once: Markdown is rendered and
+//! sanitised through [`crate::markdown::render`] (headings demoted one level because every page
+//! has its title as `<h1>`, images given their asset's alt text, `asset:NAME` links pointed at
+//! the packaged file), ids are resolved into indices, identifiers are derived from the stable
+//! UUIDs ([`ident`]), assets get safe package paths and the order is the document's canonical
+//! order. Lowering reads no clock and no files: the time comes in through the options.
+//! It deliberately knows nothing about any package format.
+
+use std::collections::{BTreeSet, HashMap};
+
+use uuid::Uuid;
+
+use super::ExportOptions;
+use crate::Result;
+use crate::markdown;
+use crate::model::*;
+
+/// Package directory that [`ExportContext`] HTML points assets at (`assets/NAME`).
+pub const ASSET_DIR: &str = "assets";
+
+/// The identifier of an entity in packages: `i` + the UUID's 32 hex digits. Valid as `xs:ID`
+/// and `xs:NCName` (never starts with a digit), stable across exports.
+pub fn ident(uuid: Uuid) -> String {
+    format!("i{}", uuid.simple())
+}
+
+/// A second identifier derived from the same UUID (`i<hex>_<tag>`), for packages that need
+/// several (an organization item and its resource, a quiz and its QTI file).
+pub fn ident_with(uuid: Uuid, tag: &str) -> String {
+    format!("i{}_{tag}", uuid.simple())
+}
+
+/// Everything an exporter needs, prepared once per export.
+pub struct ExportContext<'a> {
+    /// The document (for fields the views below do not carry).
+    pub doc: &'a Document,
+    /// Lookups over the document.
+    pub index: Index<'a>,
+    /// The options of this export.
+    pub options: &'a ExportOptions,
+    /// Package identifier (from the curriculum id).
+    pub ident: String,
+    /// Title (never empty).
+    pub title: String,
+    /// BCP 47 language tag (never empty; `en` when unset).
+    pub language: String,
+    /// Description rendered to sanitised HTML.
+    pub description_html: String,
+    /// Description as plain text.
+    pub description_text: String,
+    /// Outline nodes in pre-order.
+    pub nodes: Vec<NodeView<'a>>,
+    /// Objectives in canonical order.
+    pub objectives: Vec<ObjectiveView<'a>>,
+    /// Activities in canonical order.
+    pub activities: Vec<ActivityView<'a>>,
+    /// Assessments in canonical order.
+    pub assessments: Vec<AssessmentView<'a>>,
+    /// Rubrics in document order.
+    pub rubrics: Vec<RubricView<'a>>,
+    /// Assets in document order, with their package paths.
+    pub assets: Vec<AssetView<'a>>,
+    node_ix: HashMap<NodeId, usize>,
+    objective_ix: HashMap<ObjectiveId, usize>,
+    rubric_ix: HashMap<RubricId, usize>,
+}
+
+/// A node of the outline.
+pub struct NodeView<'a> {
+    /// The node.
+    pub node: &'a Node,
+    /// Package identifier.
+    pub ident: String,
+    /// Title (never empty: falls back to kind and code).
+    pub title: String,
+    /// 0 for top-level nodes.
+    pub depth: usize,
+    /// Parent's index in [`ExportContext::nodes`].
+    pub parent: Option<usize>,
+    /// Children's indices, in outline order.
+    pub children: Vec<usize>,
+    /// Summary rendered to sanitised HTML.
+    pub summary_html: String,
+    /// Indices into [`ExportContext::objectives`].
+    pub objectives: Vec<usize>,
+    /// Indices into [`ExportContext::activities`].
+    pub activities: Vec<usize>,
+    /// Indices into [`ExportContext::assessments`].
+    pub assessments: Vec<usize>,
+    /// Human path (`Course › Unit 2 › Lesson 2.1`).
+    pub path: String,
+}
+
+/// An objective.
+pub struct ObjectiveView<'a> {
+    /// The objective.
+    pub objective: &'a Objective,
+    /// Package identifier.
+    pub ident: String,
+    /// Index of its node.
+    pub node: usize,
+    /// Short label: the code, or the first words of the statement.
+    pub label: String,
+    /// Indices of the objectives it supports.
+    pub supports: Vec<usize>,
+    /// Framework items it is aligned to.
+    pub standards: Vec<&'a StandardItem>,
+}
+
+/// An activity.
+pub struct ActivityView<'a> {
+    /// The activity.
+    pub activity: &'a Activity,
+    /// Package identifier.
+    pub ident: String,
+    /// Index of its node.
+    pub node: usize,
+    /// Title (never empty).
+    pub title: String,
+    /// Instructions rendered to sanitised HTML.
+    pub instructions_html: String,
+    /// Indices of aligned objectives.
+    pub objectives: Vec<usize>,
+    /// Resources with safe targets.
+    pub resources: Vec<ResourceView>,
+}
+
+/// A resource of an activity, checked.
+pub struct ResourceView {
+    /// Title (never empty).
+    pub title: String,
+    /// An `http`, `https` or `mailto` URL (other schemes are dropped with a finding).
+    pub url: Option<String>,
+    /// Index into [`ExportContext::assets`].
+    pub asset: Option<usize>,
+}
+
+/// An assessment.
+pub struct AssessmentView<'a> {
+    /// The assessment.
+    pub assessment: &'a Assessment,
+    /// Package identifier.
+    pub ident: String,
+    /// Index of its node.
+    pub node: usize,
+    /// Title (never empty).
+    pub title: String,
+    /// Instructions rendered to sanitised HTML.
+    pub instructions_html: String,
+    /// Points possible: the assessment's, else the sum of its items', else the rubric's maximum.
+    pub points: Option<f64>,
+    /// Indices of aligned objectives.
+    pub objectives: Vec<usize>,
+    /// Index into [`ExportContext::rubrics`].
+    pub rubric: Option<usize>,
+    /// Quiz items in order.
+    pub items: Vec<ItemView<'a>>,
+}
+
+/// A quiz item.
+pub struct ItemView<'a> {
+    /// The item.
+    pub item: &'a QuizItem,
+    /// Package identifier.
+    pub ident: String,
+    /// Stem rendered to sanitised HTML.
+    pub stem_html: String,
+    /// Stem as plain text (item titles).
+    pub stem_text: String,
+    /// Feedback on a correct answer, as HTML (empty when none).
+    pub feedback_correct_html: String,
+    /// Feedback on an incorrect answer, as HTML (empty when none).
+    pub feedback_incorrect_html: String,
+    /// Choices (multiple choice / response), in order.
+    pub choices: Vec<ChoiceView>,
+    /// Indices of aligned objectives.
+    pub objectives: Vec<usize>,
+}
+
+/// A choice of a quiz item.
+pub struct ChoiceView {
+    /// Package identifier.
+    pub ident: String,
+    /// Text rendered inline to sanitised HTML.
+    pub html: String,
+    /// Whether it is correct.
+    pub correct: bool,
+    /// Feedback as HTML (empty when none).
+    pub feedback_html: String,
+}
+
+/// A rubric.
+pub struct RubricView<'a> {
+    /// The rubric.
+    pub rubric: &'a Rubric,
+    /// Package identifier.
+    pub ident: String,
+    /// Description rendered to sanitised HTML.
+    pub description_html: String,
+    /// Highest total: per criterion the best level's points times the weight.
+    pub max_points: f64,
+    /// Per criterion, the index of the aligned objective.
+    pub criterion_objectives: Vec<Option<usize>>,
+}
+
+/// An asset with its place in packages.
+pub struct AssetView<'a> {
+    /// The stored file.
+    pub asset: &'a Asset,
+    /// Package path relative to the package root (`assets/plot.png`).
+    pub path: String,
+}
+
+impl<'a> ExportContext<'a> {
+    /// Index of a node in [`ExportContext::nodes`].
+    pub fn node_index(&self, id: NodeId) -> Option<usize> {
+        self.node_ix.get(&id).copied()
+    }
+    /// Index of an objective in [`ExportContext::objectives`].
+    pub fn objective_index(&self, id: ObjectiveId) -> Option<usize> {
+        self.objective_ix.get(&id).copied()
+    }
+    /// Index of a rubric in [`ExportContext::rubrics`].
+    pub fn rubric_index(&self, id: RubricId) -> Option<usize> {
+        self.rubric_ix.get(&id).copied()
+    }
+    /// Top-level nodes' indices.
+    pub fn roots(&self) -> impl Iterator<Item = usize> + '_ {
+        self.nodes.iter().enumerate().filter(|(_, n)| n.parent.is_none()).map(|(i, _)| i)
+    }
+    /// The generated-at time of this export.
+    pub fn generated_at(&self) -> &Timestamp {
+        &self.options.generated_at
+    }
+}
+
+/// Builds the context for one export.
+pub fn lower<'a>(doc: &'a Document, options: &'a ExportOptions) -> Result<ExportContext<'a>> {
+    let index = doc.index();
+    let assets = asset_views(doc);
+    let render = |md: &str| render_html(md, &assets);
+
+    let node_ix: HashMap<NodeId, usize> = doc.nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
+    let objective_ix: HashMap<ObjectiveId, usize> =
+        doc.objectives.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
+    let rubric_ix: HashMap<RubricId, usize> =
+        doc.rubrics.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let objectives_of = |ids: &[ObjectiveId]| -> Vec<usize> {
+        ids.iter().filter_map(|id| objective_ix.get(id).copied()).collect()
+    };
+
+    let mut nodes: Vec<NodeView<'a>> = doc
+        .nodes
+        .iter()
+        .map(|node| {
+            let parent = node.parent.and_then(|p| node_ix.get(&p).copied());
+            NodeView {
+                node,
+                ident: ident(node.id.0),
+                title: non_empty(&node.title, || format!("{} {}", capitalise(&node.kind), node.code)),
+                depth: index.ancestors(node.id).len(),
+                parent,
+                children: Vec::new(),
+                summary_html: render(&node.summary),
+                objectives: Vec::new(),
+                activities: Vec::new(),
+                assessments: Vec::new(),
+                path: index.path(node.id),
+            }
+        })
+        .collect();
+    for i in 0..nodes.len() {
+        if let Some(p) = nodes[i].parent {
+            nodes[p].children.push(i);
+        }
+    }
+
+    let objectives: Vec<ObjectiveView<'a>> = doc
+        .objectives
+        .iter()
+        .map(|o| ObjectiveView {
+            objective: o,
+            ident: ident(o.id.0),
+            node: node_ix.get(&o.node).copied().unwrap_or_default(),
+            label: objective_label(o),
+            supports: objectives_of(&o.supports),
+            standards: o.standards.iter().filter_map(|s| index.standard_item(*s)).collect(),
+        })
+        .collect();
+    for (i, o) in objectives.iter().enumerate() {
+        if let Some(n) = nodes.get_mut(o.node) {
+            n.objectives.push(i);
+        }
+    }
+
+    let asset_ix: HashMap<AssetId, usize> = assets.iter().enumerate().map(|(i, a)| (a.asset.id, i)).collect();
+    let activities: Vec<ActivityView<'a>> = doc
+        .activities
+        .iter()
+        .map(|a| ActivityView {
+            activity: a,
+            ident: ident(a.id.0),
+            node: node_ix.get(&a.node).copied().unwrap_or_default(),
+            title: non_empty(&a.title, || "Activity".to_owned()),
+            instructions_html: render(&a.instructions),
+            objectives: objectives_of(&a.objectives),
+            resources: a
+                .resources
+                .iter()
+                .map(|r| ResourceView {
+                    title: non_empty(&r.title, || r.url.clone().unwrap_or_else(|| "Resource".to_owned())),
+                    url: r.url.as_deref().filter(|u| is_safe_url(u)).map(str::to_owned),
+                    asset: r.asset.and_then(|id| asset_ix.get(&id).copied()),
+                })
+                .collect(),
+        })
+        .collect();
+    for (i, a) in activities.iter().enumerate() {
+        if let Some(n) = nodes.get_mut(a.node) {
+            n.activities.push(i);
+        }
+    }
+
+    let rubrics: Vec<RubricView<'a>> = doc
+        .rubrics
+        .iter()
+        .map(|r| RubricView {
+            rubric: r,
+            ident: ident(r.id.0),
+            description_html: render(&r.description),
+            max_points: rubric_max_points(r),
+            criterion_objectives: r
+                .criteria
+                .iter()
+                .map(|c| c.objective.and_then(|o| objective_ix.get(&o).copied()))
+                .collect(),
+        })
+        .collect();
+
+    let assessments: Vec<AssessmentView<'a>> = doc
+        .assessments
+        .iter()
+        .map(|a| {
+            let rubric = a.rubric.and_then(|r| rubric_ix.get(&r).copied());
+            let item_points: f64 = a.items.iter().map(|i| i.points).sum();
+            let points = a
+                .points
+                .or((!a.items.is_empty()).then_some(item_points))
+                .or(rubric.map(|r| rubrics[r].max_points));
+            AssessmentView {
+                assessment: a,
+                ident: ident(a.id.0),
+                node: node_ix.get(&a.node).copied().unwrap_or_default(),
+                title: non_empty(&a.title, || "Assessment".to_owned()),
+                instructions_html: render(&a.instructions),
+                points,
+                objectives: objectives_of(&a.objectives),
+                rubric,
+                items: a.items.iter().map(|item| item_view(item, &render, &objectives_of)).collect(),
+            }
+        })
+        .collect();
+    for (i, a) in assessments.iter().enumerate() {
+        if let Some(n) = nodes.get_mut(a.node) {
+            n.assessments.push(i);
+        }
+    }
+
+    let c = &doc.curriculum;
+    Ok(ExportContext {
+        doc,
+        index,
+        options,
+        ident: ident(c.id.0),
+        title: non_empty(&c.title, || "Untitled curriculum".to_owned()),
+        language: non_empty(&c.language, || "en".to_owned()),
+        description_html: render(&c.description),
+        description_text: markdown::to_plain_text(&c.description),
+        nodes,
+        objectives,
+        activities,
+        assessments,
+        rubrics,
+        assets,
+        node_ix,
+        objective_ix,
+        rubric_ix,
+    })
+}
+
+fn item_view<'a>(
+    item: &'a QuizItem,
+    render: &dyn Fn(&str) -> String,
+    objectives_of: &dyn Fn(&[ObjectiveId]) -> Vec<usize>,
+) -> ItemView<'a> {
+    let choices = match &item.body {
+        ItemBody::MultipleChoice { choices } | ItemBody::MultipleResponse { choices } => choices
+            .iter()
+            .map(|c| ChoiceView {
+                ident: ident(c.id.0),
+                html: markdown::render_inline(&c.text),
+                correct: c.correct,
+                feedback_html: if c.feedback.trim().is_empty() { String::new() } else { render(&c.feedback) },
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let optional = |md: &str| if md.trim().is_empty() { String::new() } else { render(md) };
+    ItemView {
+        item,
+        ident: ident(item.id.0),
+        stem_html: render(&item.stem),
+        stem_text: markdown::to_plain_text(&item.stem),
+        feedback_correct_html: optional(&item.feedback_correct),
+        feedback_incorrect_html: optional(&item.feedback_incorrect),
+        choices,
+        objectives: objectives_of(&item.objectives),
+    }
+}
+
+/// Highest total a rubric gives: per criterion the best level's points times the weight.
+pub fn rubric_max_points(r: &Rubric) -> f64 {
+    let best = r.levels.iter().map(|l| l.points).fold(0.0_f64, f64::max);
+    if r.criteria.is_empty() { best } else { r.criteria.iter().map(|c| best * c.weight).sum() }
+}
+
+fn objective_label(o: &Objective) -> String {
+    if !o.code.trim().is_empty() {
+        return o.code.trim().to_owned();
+    }
+    let words: Vec<&str> = o.statement.split_whitespace().take(8).collect();
+    let mut label = words.join(" ");
+    if o.statement.split_whitespace().count() > 8 {
+        label.push('…');
+    }
+    non_empty(&label, || "Objective".to_owned())
+}
+
+fn non_empty(text: &str, fallback: impl FnOnce() -> String) -> String {
+    let t = text.trim();
+    if t.is_empty() { fallback().trim().to_owned() } else { t.to_owned() }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Whether a URL may be put in front of learners (`http`, `https`, `mailto`).
+pub fn is_safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s))
+        && !url.chars().any(|c| c.is_control() || c == '"' || c == '<' || c == '>')
+}
+
+/// Safe, unique package paths for assets: `assets/` + the name with anything but ASCII letters,
+/// digits, `.`, `-`, `_` replaced by `-`; clashes get a numeric prefix.
+fn asset_views(doc: &Document) -> Vec<AssetView<'_>> {
+    let mut used = BTreeSet::new();
+    doc.assets
+        .iter()
+        .map(|asset| {
+            let mut safe: String = asset
+                .name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '-' })
+                .collect();
+            safe = safe.trim_start_matches('.').to_owned();
+            if safe.is_empty() {
+                safe = format!("asset-{}", asset.id.0.simple());
+            }
+            let mut candidate = safe.clone();
+            let mut n = 2;
+            while !used.insert(candidate.to_ascii_lowercase()) {
+                candidate = format!("{n}-{safe}");
+                n += 1;
+            }
+            AssetView { asset, path: format!("{ASSET_DIR}/{candidate}") }
+        })
+        .collect()
+}
+
+/// Renders Markdown for a page body: `asset:NAME` and `assets/NAME` links point at the packaged
+/// asset, headings move one level down (the page title is the `<h1>`), images without alt text
+/// get their asset's.
+fn render_html(md: &str, assets: &[AssetView<'_>]) -> String {
+    if md.trim().is_empty() {
+        return String::new();
+    }
+    // `asset:` is not an allowed URL scheme for the sanitiser; turn it into a relative path first.
+    let md =
+        md.replace("](asset:", &format!("]({ASSET_DIR}/")).replace("](<asset:", &format!("](<{ASSET_DIR}/"));
+    let mut html = markdown::render(&md);
+    for a in assets {
+        let original = format!("\"{ASSET_DIR}/{}\"", escape_url_path(&a.asset.name));
+        let packaged = format!("\"{}\"", a.path);
+        if original != packaged {
+            html = html.replace(&original, &packaged);
+        }
+    }
+    html = demote_headings(&html);
+    fill_alt_text(&html, assets)
+}
+
+/// How the Markdown renderer writes a path into `src`/`href` (percent-encoding spaces and
+/// non-ASCII, HTML-escaping `&`).
+fn escape_url_path(name: &str) -> String {
+    let mut out = String::new();
+    for b in name.bytes() {
+        match b {
+            b'&' => out.push_str("&amp;"),
+            b if b.is_ascii_alphanumeric() || b"-_.~/!$'()*+,;=:@?#".contains(&b) => out.push(b as char),
+            b => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn demote_headings(html: &str) -> String {
+    let mut out = html.to_owned();
+    for level in (1..=5).rev() {
+        out = out
+            .replace(&format!("<h{level}>"), &format!("<h{}>", level + 1))
+            .replace(&format!("<h{level} "), &format!("<h{} ", level + 1))
+            .replace(&format!("</h{level}>"), &format!("</h{}>", level + 1));
+    }
+    out
+}
+
+fn fill_alt_text(html: &str, assets: &[AssetView<'_>]) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<img ") {
+        let Some(len) = rest[start..].find('>') else { break };
+        let tag = &rest[start..start + len + 1];
+        out.push_str(&rest[..start]);
+        let src = attr(tag, "src").unwrap_or_default();
+        let alt = attr(tag, "alt").unwrap_or_default();
+        let asset_alt = assets.iter().find(|a| a.path == src).map(|a| a.asset.alt.trim()).unwrap_or("");
+        if alt.is_empty() && !asset_alt.is_empty() {
+            let escaped = escape_attr(asset_alt);
+            let fixed = if tag.contains(" alt=\"\"") {
+                tag.replacen(" alt=\"\"", &format!(" alt=\"{escaped}\""), 1)
+            } else {
+                tag.replacen("<img ", &format!("<img alt=\"{escaped}\" "), 1)
+            };
+            out.push_str(&fixed);
+        } else {
+            out.push_str(tag);
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The value of a double-quoted attribute in one tag (as the sanitiser writes them).
+pub(crate) fn attr<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let len = tag[start..].find('"')?;
+    Some(&tag[start..start + len])
+}
+
+/// Escapes text for an XML/HTML attribute or text node.
+pub fn escape_attr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Rewrites `src="assets/…"` and `href="assets/…"` in context HTML for a page that lives
+/// `prefix` away from the package root (e.g. `"../"` for a page in `wiki_content/`).
+pub fn relink(html: &str, prefix: &str) -> String {
+    if prefix.is_empty() {
+        return html.to_owned();
+    }
+    html.replace(&format!("src=\"{ASSET_DIR}/"), &format!("src=\"{prefix}{ASSET_DIR}/"))
+        .replace(&format!("href=\"{ASSET_DIR}/"), &format!("href=\"{prefix}{ASSET_DIR}/"))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_valid_ncnames_even_for_uuids_starting_with_a_digit() {
+        let uuid = Uuid::parse_str("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b").unwrap();
+        assert_eq!(ident(uuid), "i0190a1b2c3d47e5f8a9b0c1d2e3f4a5b");
+        assert_eq!(ident_with(uuid, "res"), "i0190a1b2c3d47e5f8a9b0c1d2e3f4a5b_res");
+    }
+
+    #[test]
+    fn asset_links_point_at_packaged_files_with_alt_text() {
+        let mut doc = Document::new("T");
+        let mut asset = Asset::new("my plot.png", "image/png", vec![1, 2, 3]);
+        asset.alt = "A histogram of exam scores".into();
+        doc.assets.push(asset);
+        let views = asset_views(&doc);
+        assert_eq!(views[0].path, "assets/my-plot.png");
+        let html = render_html("# Data\n\n![](<asset:my plot.png>)", &views);
+        assert!(html.contains("<h2>Data</h2>"), "headings are demoted: {html}");
+        assert!(html.contains("src=\"assets/my-plot.png\""), "{html}");
+        assert!(html.contains("alt=\"A histogram of exam scores\""), "{html}");
+        assert_eq!(
+            relink("<img src=\"assets/a.png\">", "../"),
+            "<img src=\"../assets/a.png\">",
+            "pages in sub-directories reach assets"
+        );
+    }
+
+    #[test]
+    fn unsafe_resource_urls_are_recognised() {
+        assert!(is_safe_url("https://example.org/x"));
+        assert!(!is_safe_url("javascript:alert(1)"));
+        assert!(!is_safe_url("data:text/html,hi"));
+    }
+}
