@@ -1,0 +1,117 @@
+// The open document as the UI sees it. Every change goes through `apply`, which sends one
+// EditOp to the backend (one store transaction and one undo step: that is the autosave) and
+// replaces the local copy with what the store committed. Edits are queued, so fast typing and
+// clicking never reorder or overlap.
+import { backend } from '../ipc/client';
+import { AppError } from '../ipc/errors';
+import type { Document, DocumentState, EditOp, History } from '../ipc/types';
+import { DocIndex } from './docIndex';
+
+/** What the main panel shows. */
+export type Selection =
+  | { kind: 'curriculum' }
+  | { kind: 'node'; id: string }
+  | { kind: 'objective'; id: string }
+  | { kind: 'activity'; id: string }
+  | { kind: 'assessment'; id: string }
+  | { kind: 'rubric'; id: string };
+
+export type SaveStatus = 'saved' | 'saving' | 'error';
+
+const NO_HISTORY: History = { undo: null, redo: null, undoDepth: 0, redoDepth: 0 };
+
+export class DocumentStore {
+  path = $state<string | null>(null);
+  document = $state.raw<Document | null>(null);
+  history = $state<History>(NO_HISTORY);
+  selection = $state<Selection>({ kind: 'curriculum' });
+  saveStatus = $state<SaveStatus>('saved');
+  error = $state<AppError | null>(null);
+  /** Bumped on every committed change (views that fetch derived data refresh on it). */
+  revision = $state(0);
+  index = $derived(new DocIndex(this.document));
+
+  private queue: Promise<unknown> = Promise.resolve();
+
+  get isOpen(): boolean {
+    return this.document !== null;
+  }
+
+  /** Takes over a state the backend returned (open, create, edit, undo). */
+  load(state: DocumentState | null): void {
+    if (!state) return;
+    const fresh = state.path !== this.path;
+    this.path = state.path;
+    this.document = state.document;
+    this.history = state.history;
+    this.revision += 1;
+    if (fresh) this.selection = { kind: 'curriculum' };
+    this.fixSelection();
+  }
+
+  close(): void {
+    this.path = null;
+    this.document = null;
+    this.history = NO_HISTORY;
+    this.selection = { kind: 'curriculum' };
+  }
+
+  select(sel: Selection): void {
+    this.selection = sel;
+  }
+
+  /** Applies one edit. Resolves to false (and sets `error`) when the store refused it. */
+  apply(op: EditOp): Promise<boolean> {
+    return this.run(() => backend().applyEdit(op));
+  }
+
+  undo(): Promise<boolean> {
+    if (this.history.undoDepth === 0) return Promise.resolve(false);
+    return this.run(() => backend().undo());
+  }
+
+  redo(): Promise<boolean> {
+    if (this.history.redoDepth === 0) return Promise.resolve(false);
+    return this.run(() => backend().redo());
+  }
+
+  /** Waits until every queued edit is committed. */
+  settled(): Promise<unknown> {
+    return this.queue;
+  }
+
+  private run(step: () => Promise<DocumentState>): Promise<boolean> {
+    this.saveStatus = 'saving';
+    const next = this.queue.then(async () => {
+      try {
+        this.load(await step());
+        this.error = null;
+        this.saveStatus = 'saved';
+        return true;
+      } catch (err) {
+        this.error = AppError.from(err);
+        this.saveStatus = this.error.code === 'validation' || this.error.code === 'notFound' ? 'saved' : 'error';
+        return false;
+      }
+    });
+    this.queue = next;
+    return next;
+  }
+
+  /** After undo or delete the selected entity may be gone: fall back to its node or the root. */
+  private fixSelection(): void {
+    const sel = this.selection;
+    if (sel.kind === 'curriculum') return;
+    const ix = this.index;
+    const exists =
+      (sel.kind === 'node' && ix.node(sel.id)) ||
+      (sel.kind === 'objective' && ix.objective(sel.id)) ||
+      (sel.kind === 'activity' && ix.activity(sel.id)) ||
+      (sel.kind === 'assessment' && ix.assessment(sel.id)) ||
+      (sel.kind === 'rubric' && ix.rubric(sel.id));
+    if (!exists) this.selection = { kind: 'curriculum' };
+  }
+}
+
+/** The store of this window. */
+export const documentStore = new DocumentStore();

@@ -1,0 +1,65 @@
+import { describe, expect, test } from 'vitest';
+import { DocumentStore } from './documentStore.svelte';
+import { setBackend } from '../ipc/client';
+import { MockBackend } from '../ipc/mock';
+import { sampleDocument } from './factories';
+
+async function fresh() {
+  const mock = new MockBackend({ document: sampleDocument() });
+  setBackend(mock);
+  const store = new DocumentStore();
+  store.load(await mock.currentDocument());
+  return { mock, store };
+}
+
+describe('DocumentStore', () => {
+  test('an edit is sent as one op and the committed document replaces the local copy', async () => {
+    const { mock, store } = await fresh();
+    const unit = store.document!.nodes.find((n) => n.kind === 'unit')!;
+    expect(await store.apply({ op: 'updateNode', node: { ...unit, title: 'Exploring data' } })).toBe(true);
+    expect(store.index.node(unit.id)?.title).toBe('Exploring data');
+    expect(mock.calls.filter((c) => c.cmd === 'apply_edit')).toHaveLength(1);
+    expect(store.history.undoDepth).toBe(1);
+    expect(store.saveStatus).toBe('saved');
+  });
+
+  test('undo and redo go through the backend and restore each state', async () => {
+    const { store } = await fresh();
+    const unit = store.document!.nodes.find((n) => n.kind === 'unit')!;
+    await store.apply({ op: 'updateNode', node: { ...unit, title: 'Renamed' } });
+    await store.undo();
+    expect(store.index.node(unit.id)?.title).toBe(unit.title);
+    expect(store.history.redoDepth).toBe(1);
+    await store.redo();
+    expect(store.index.node(unit.id)?.title).toBe('Renamed');
+  });
+
+  test('queued edits are committed in the order they were made', async () => {
+    const { store } = await fresh();
+    const unit = store.document!.nodes.find((n) => n.kind === 'unit')!;
+    void store.apply({ op: 'updateNode', node: { ...unit, title: 'First' } });
+    void store.apply({ op: 'updateNode', node: { ...unit, title: 'Second' } });
+    await store.settled();
+    expect(store.index.node(unit.id)?.title).toBe('Second');
+    expect(store.history.undoDepth).toBe(2);
+  });
+
+  test('a refused edit keeps the document and reports the reason', async () => {
+    const { store } = await fresh();
+    const units = store.document!.nodes.filter((n) => n.kind === 'unit');
+    // U2 requires U1, so U1 requiring U2 would be a cycle.
+    const ok = await store.apply({ op: 'link', link: { type: 'nodePrerequisite', node: units[0].id, prerequisite: units[1].id } });
+    expect(ok).toBe(false);
+    expect(store.error?.code).toBe('validation');
+    expect(store.error?.message).toMatch(/cycle/);
+    expect(store.index.node(units[0].id)?.prerequisites).toEqual([]);
+  });
+
+  test('deleting the selected entity moves the selection back to the curriculum', async () => {
+    const { store } = await fresh();
+    const lesson = store.document!.nodes.find((n) => n.kind === 'lesson')!;
+    store.select({ kind: 'node', id: lesson.id });
+    await store.apply({ op: 'deleteNode', id: lesson.id });
+    expect(store.selection).toEqual({ kind: 'curriculum' });
+  });
+});

@@ -1,0 +1,122 @@
+// The one door to the Rust side. Components and stores talk to a `Backend`; the app uses the
+// Tauri implementation, tests and the browser build use the mock (mock.ts). Every method maps to
+// one Rust command (src-tauri/src/commands/), named the same in snake_case.
+import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import { AppError } from './errors';
+import type {
+  Document,
+  DocumentState,
+  EditOp,
+  ExampleInfo,
+  ExportProgress,
+  ExportReport,
+  ExportRequest,
+  ExportOptions,
+  Finding,
+  InsightViews,
+  ObjectiveAnalysis,
+  RecentDocument,
+  TemplateInfo,
+  SnapshotDiff,
+} from './types';
+
+export interface Backend {
+  /** Recently opened documents, newest first. */
+  recentDocuments(): Promise<RecentDocument[]>;
+  /** Removes a document from the recent list (the file is untouched). */
+  forgetRecent(path: string): Promise<RecentDocument[]>;
+  /** The template gallery. */
+  templates(): Promise<TemplateInfo[]>;
+  /** Bundled example curricula. */
+  examples(): Promise<ExampleInfo[]>;
+  /** The document this window has open, if any (e.g. a file passed on the command line). */
+  currentDocument(): Promise<DocumentState | null>;
+  /** Creates a new document from a template in the documents folder and opens it. */
+  createDocument(template: string, title: string): Promise<DocumentState>;
+  /** Copies a bundled example into a new document and opens it. */
+  openExample(id: string): Promise<DocumentState>;
+  /** Opens a `.trellis` file; with no path, asks with the native dialog (null when cancelled). */
+  openDocument(path: string | null): Promise<DocumentState | null>;
+  /** Closes the window's document. */
+  closeDocument(): Promise<void>;
+  /** Applies one edit: one transaction, one undo step. */
+  applyEdit(op: EditOp): Promise<DocumentState>;
+  undo(): Promise<DocumentState>;
+  redo(): Promise<DocumentState>;
+  /** Markdown → sanitised HTML (rendered by the library). */
+  renderMarkdown(markdown: string): Promise<string>;
+  /** Live analysis of one objective statement. */
+  analyzeObjective(statement: string): Promise<ObjectiveAnalysis>;
+  /** Every finding of the whole-document check. */
+  checkDocument(): Promise<Finding[]>;
+  /** Data of the insight charts. */
+  insights(): Promise<InsightViews>;
+  /** Semantic diff between a snapshot and the current document. */
+  diffSnapshot(snapshotId: string): Promise<SnapshotDiff>;
+  /** Formats, LMS profiles and their option specs. */
+  exportOptions(): Promise<ExportOptions>;
+  /** Runs an export off the UI thread; progress arrives through `onProgress`. */
+  exportDocument(request: ExportRequest, onProgress: (p: ExportProgress) => void): Promise<ExportReport>;
+  /** Cancels the running export. */
+  cancelExport(): Promise<void>;
+  /** Shows a file in the system file manager. */
+  showInFolder(path: string): Promise<void>;
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (err) {
+    throw AppError.from(err);
+  }
+}
+
+/** The real backend: Tauri IPC to src-tauri/src/commands. */
+export class TauriBackend implements Backend {
+  recentDocuments() { return call<RecentDocument[]>('recent_documents'); }
+  forgetRecent(path: string) { return call<RecentDocument[]>('forget_recent', { path }); }
+  templates() { return call<TemplateInfo[]>('list_templates'); }
+  examples() { return call<ExampleInfo[]>('list_examples'); }
+  currentDocument() { return call<DocumentState | null>('current_document'); }
+  createDocument(template: string, title: string) {
+    return call<DocumentState>('create_document', { template, title });
+  }
+  openExample(id: string) { return call<DocumentState>('open_example', { id }); }
+  openDocument(path: string | null) { return call<DocumentState | null>('open_document', { path }); }
+  closeDocument() { return call<void>('close_document'); }
+  applyEdit(op: EditOp) { return call<DocumentState>('apply_edit', { op }); }
+  undo() { return call<DocumentState>('undo'); }
+  redo() { return call<DocumentState>('redo'); }
+  renderMarkdown(markdown: string) { return call<string>('render_markdown', { markdown }); }
+  analyzeObjective(statement: string) { return call<ObjectiveAnalysis>('analyze_objective', { statement }); }
+  checkDocument() { return call<Finding[]>('check_document'); }
+  insights() { return call<InsightViews>('insights'); }
+  diffSnapshot(snapshotId: string) { return call<SnapshotDiff>('diff_snapshot', { snapshotId }); }
+  exportOptions() { return call<ExportOptions>('export_options'); }
+  async exportDocument(request: ExportRequest, onProgress: (p: ExportProgress) => void) {
+    const unlisten = await listen<ExportProgress>('export-progress', (e) => onProgress(e.payload));
+    try {
+      return await call<ExportReport>('export_document', { request });
+    } finally {
+      unlisten();
+    }
+  }
+  cancelExport() { return call<void>('cancel_export'); }
+  showInFolder(path: string) { return call<void>('show_in_folder', { path }); }
+}
+
+let current: Backend | null = null;
+
+/** The backend in use (Tauri unless a test or the browser build installed another). */
+export function backend(): Backend {
+  current ??= new TauriBackend();
+  return current;
+}
+
+/** Replaces the backend (tests, the mocked browser build). */
+export function setBackend(b: Backend): void {
+  current = b;
+}
+
+export type { Document };
