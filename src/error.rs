@@ -98,6 +98,9 @@ pub enum Error {
         /// Every violation found.
         problems: Vec<String>,
     },
+    /// The operation conflicts with the file's state.
+    #[error("{0}")]
+    Conflict(String),
     /// An edit was refused because it would break an invariant.
     #[error("{0}")]
     Refused(String),
@@ -132,7 +135,9 @@ impl Error {
             | Error::Parse { .. }
             | Error::Invalid { .. } => ErrorCode::Validation,
             Error::Refused(_) | Error::NothingTo(_) => ErrorCode::Validation,
-            Error::TooNew { .. } | Error::Locked { .. } | Error::Exists { .. } => ErrorCode::Conflict,
+            Error::TooNew { .. } | Error::Locked { .. } | Error::Exists { .. } | Error::Conflict(_) => {
+                ErrorCode::Conflict
+            }
             Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
         }
     }

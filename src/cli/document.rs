@@ -1,14 +1,180 @@
-//! Document commands: new, show, stats, export/import of canonical JSON, undo, redo.
+//! Document commands: `new`, `show`, `stats`, `undo`, `redo`, `schema`.
 
+use std::path::PathBuf;
+
+use anyhow::Context;
 use clap::Subcommand;
+use trellis::model::{BloomLevel, Document};
+use trellis::store::{self, Store};
+
+use super::exit;
 
 /// Commands on a whole document.
 #[derive(Subcommand)]
-pub enum DocumentCommand {}
+pub enum DocumentCommand {
+    /// Create a new, empty curriculum document.
+    New {
+        /// The `.trellis` file to create (must not exist).
+        file: PathBuf,
+        /// Title of the curriculum.
+        #[arg(long)]
+        title: String,
+    },
+    /// Print the outline tree with counts of objectives, activities and assessments.
+    Show {
+        /// A `.trellis` document or canonical `.json` file.
+        file: PathBuf,
+    },
+    /// Print statistics: counts per entity, Bloom levels, hours, history.
+    Stats {
+        /// A `.trellis` document or canonical `.json` file.
+        file: PathBuf,
+    },
+    /// Revert the newest edit of a document.
+    Undo {
+        /// The `.trellis` document.
+        file: PathBuf,
+    },
+    /// Re-apply the newest undone edit of a document.
+    Redo {
+        /// The `.trellis` document.
+        file: PathBuf,
+    },
+    /// Print the JSON Schema of the canonical format.
+    Schema,
+}
 
 impl DocumentCommand {
     /// Runs the command.
     pub fn run(self) -> anyhow::Result<u8> {
-        match self {}
+        match self {
+            DocumentCommand::New { file, title } => {
+                Store::create(&file, &Document::new(title))
+                    .with_context(|| format!("creating {}", file.display()))?;
+                println!("created {}", file.display());
+            }
+            DocumentCommand::Show { file } => {
+                let doc = store::load_path(&file).with_context(|| format!("reading {}", file.display()))?;
+                print!("{}", outline(&doc));
+            }
+            DocumentCommand::Stats { file } => {
+                let doc = store::load_path(&file).with_context(|| format!("reading {}", file.display()))?;
+                print!("{}", stats(&doc));
+                if !file.extension().is_some_and(|e| e == "json") {
+                    let history = Store::open_read_only(&file)?.history()?;
+                    println!(
+                        "history: {} edit(s) to undo{}, {} to redo",
+                        history.undo_depth,
+                        history.undo.map(|l| format!(" (newest: {l})")).unwrap_or_default(),
+                        history.redo_depth
+                    );
+                }
+            }
+            DocumentCommand::Undo { file } => {
+                let mut store = Store::open(&file).with_context(|| format!("opening {}", file.display()))?;
+                let label = store.undo().with_context(|| format!("undoing in {}", file.display()))?;
+                println!("undone: {label}");
+            }
+            DocumentCommand::Redo { file } => {
+                let mut store = Store::open(&file).with_context(|| format!("opening {}", file.display()))?;
+                let label = store.redo().with_context(|| format!("redoing in {}", file.display()))?;
+                println!("redone: {label}");
+            }
+            DocumentCommand::Schema => print!("{}", trellis::json::schema()),
+        }
+        Ok(exit::OK)
     }
+}
+
+/// The outline as an indented tree with per-node counts.
+fn outline(doc: &Document) -> String {
+    let index = doc.index();
+    let mut out = format!("{}{}\n", doc.curriculum.title, code_suffix(&doc.curriculum.code));
+    fn walk(index: &trellis::model::Index<'_>, node: &trellis::model::Node, depth: usize, out: &mut String) {
+        let objectives = index.objectives_of(node.id).count();
+        let activities = index.activities_of(node.id).count();
+        let assessments = index.assessments_of(node.id).count();
+        let mut counts = Vec::new();
+        if objectives > 0 {
+            counts.push(format!("{objectives} objective{}", plural(objectives)));
+        }
+        if activities > 0 {
+            counts.push(format!("{activities} activit{}", if activities == 1 { "y" } else { "ies" }));
+        }
+        if assessments > 0 {
+            counts.push(format!("{assessments} assessment{}", plural(assessments)));
+        }
+        let counts = if counts.is_empty() { String::new() } else { format!("  [{}]", counts.join(", ")) };
+        let code = if node.code.is_empty() { String::new() } else { format!("{} ", node.code) };
+        out.push_str(&format!("{}├─ {} {code}{}{counts}\n", "│  ".repeat(depth), node.kind, node.title));
+        for child in index.children(node.id) {
+            walk(index, child, depth + 1, out);
+        }
+    }
+    for root in index.roots() {
+        walk(&index, root, 0, &mut out);
+    }
+    out
+}
+
+fn code_suffix(code: &str) -> String {
+    if code.is_empty() { String::new() } else { format!(" ({code})") }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Counts, Bloom distribution and planned hours.
+fn stats(doc: &Document) -> String {
+    let items: usize = doc.assessments.iter().map(|a| a.items.len()).sum();
+    let criteria: usize = doc.rubrics.iter().map(|r| r.criteria.len()).sum();
+    let mut out = String::new();
+    out.push_str(&format!("title: {}\n", doc.curriculum.title));
+    let mut kinds: Vec<(String, usize)> = Vec::new();
+    for node in &doc.nodes {
+        match kinds.iter_mut().find(|(k, _)| *k == node.kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((node.kind.clone(), 1)),
+        }
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    out.push_str(&format!("nodes: {} ({})\n", doc.nodes.len(), kinds.join(", ")));
+    out.push_str(&format!("objectives: {}\n", doc.objectives.len()));
+    out.push_str(&format!("activities: {}\n", doc.activities.len()));
+    out.push_str(&format!("assessments: {} with {items} quiz item(s)\n", doc.assessments.len()));
+    out.push_str(&format!("rubrics: {} with {criteria} criteria\n", doc.rubrics.len()));
+    out.push_str(&format!(
+        "frameworks: {} with {} item(s)\n",
+        doc.frameworks.len(),
+        doc.standard_items.len()
+    ));
+    out.push_str(&format!(
+        "review: {} comment(s), {} status change(s), {} snapshot(s)\n",
+        doc.comments.len(),
+        doc.review_events.len(),
+        doc.snapshots.len()
+    ));
+    let levels: Vec<String> = BloomLevel::ALL
+        .iter()
+        .map(|l| format!("{} {}", l.as_str(), doc.objectives.iter().filter(|o| o.level == Some(*l)).count()))
+        .collect();
+    let unclassified = doc.objectives.iter().filter(|o| o.level.is_none()).count();
+    out.push_str(&format!("bloom levels: {}, unclassified {unclassified}\n", levels.join(", ")));
+    let minutes: u64 = doc.activities.iter().filter_map(|a| a.duration_minutes).map(u64::from).sum::<u64>()
+        + doc.assessments.iter().filter_map(|a| a.duration_minutes).map(u64::from).sum::<u64>();
+    out.push_str(&format!(
+        "planned student time: {:.1} h in activities and assessments\n",
+        minutes as f64 / 60.0
+    ));
+    if let (Some(credits), Some((lo, hi))) =
+        (doc.curriculum.credits, doc.curriculum.credit_system.hours_per_credit())
+    {
+        out.push_str(&format!(
+            "credit norm: {credits} credit(s) ≈ {:.0}–{:.0} h of student work\n",
+            credits * lo,
+            credits * hi
+        ));
+    }
+    out
 }

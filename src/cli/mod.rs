@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod document;
+mod export;
+mod import;
 
 /// Exit codes (also listed in `trellis --help`).
 pub mod exit {
@@ -39,6 +41,10 @@ struct Cli {
 enum Command {
     #[command(flatten)]
     Document(document::DocumentCommand),
+    /// Export a document as an LMS package (Common Cartridge, CASE, JSON, SCORM, cmi5).
+    Export(export::ExportArgs),
+    /// Import data into a document (canonical JSON, standards frameworks, courses).
+    Import(import::ImportArgs),
 }
 
 /// Parses the command line, runs the command, maps errors to exit codes.
@@ -52,6 +58,8 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Document(cmd) => cmd.run(),
+        Command::Export(args) => args.run(),
+        Command::Import(args) => args.run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,583 @@
+//! Row writers: one function per entity that inserts it (and its owned rows and links) at a
+//! given position. Used by bulk document writes and by edit operations alike, so both produce
+//! the same rows. Writes take `&Transaction`-compatible `&Connection` inside an open transaction.
+
+use rusqlite::{Connection, params};
+
+use super::codec::{enum_str, json_str};
+use crate::Result;
+use crate::model::*;
+
+/// Writes every entity of a document into empty tables.
+pub fn insert_document(conn: &Connection, doc: &Document) -> Result<()> {
+    insert_curriculum(conn, doc.format, &doc.curriculum)?;
+    let mut positions = Positions::default();
+    for node in &doc.nodes {
+        let pos = positions.next(node.parent.map(|p| p.0));
+        insert_node(conn, node, pos)?;
+    }
+    for (i, f) in doc.frameworks.iter().enumerate() {
+        insert_framework(conn, f, i as i64)?;
+    }
+    let mut positions = Positions::default();
+    for s in &doc.standard_items {
+        insert_standard_item(conn, s, positions.next(Some(s.framework.0)))?;
+    }
+    let mut positions = Positions::default();
+    for a in &doc.associations {
+        insert_association(conn, a, positions.next(Some(a.framework.0)))?;
+    }
+    let mut positions = Positions::default();
+    for o in &doc.objectives {
+        insert_objective(conn, o, positions.next(Some(o.node.0)))?;
+    }
+    for o in &doc.objectives {
+        insert_objective_links(conn, o)?;
+    }
+    for (i, a) in doc.assets.iter().enumerate() {
+        insert_asset(conn, a, i as i64)?;
+    }
+    let mut positions = Positions::default();
+    for a in &doc.activities {
+        insert_activity(conn, a, positions.next(Some(a.node.0)))?;
+    }
+    for (i, r) in doc.rubrics.iter().enumerate() {
+        insert_rubric(conn, r, i as i64)?;
+    }
+    let mut positions = Positions::default();
+    for a in &doc.assessments {
+        insert_assessment(conn, a, positions.next(Some(a.node.0)))?;
+    }
+    for (i, c) in doc.comments.iter().enumerate() {
+        insert_comment(conn, c, i as i64)?;
+    }
+    for (i, e) in doc.review_events.iter().enumerate() {
+        insert_review_event(conn, e, i as i64)?;
+    }
+    for (i, s) in doc.snapshots.iter().enumerate() {
+        insert_snapshot(conn, s, i as i64)?;
+    }
+    Ok(())
+}
+
+/// Hands out 0, 1, 2, … per parent.
+#[derive(Default)]
+struct Positions(std::collections::HashMap<Option<uuid::Uuid>, i64>);
+
+impl Positions {
+    fn next(&mut self, parent: Option<uuid::Uuid>) -> i64 {
+        let slot = self.0.entry(parent).or_insert(0);
+        *slot += 1;
+        *slot - 1
+    }
+}
+
+pub fn insert_curriculum(conn: &Connection, format: u32, c: &Curriculum) -> Result<()> {
+    conn.execute(
+        "INSERT INTO curriculum (id, format, title, code, description, audience, level, language,
+            credit_system, credits, weeks, template, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        params![
+            c.id.to_string(),
+            format,
+            c.title,
+            c.code,
+            c.description,
+            c.audience,
+            c.level,
+            c.language,
+            enum_str(&c.credit_system),
+            c.credits,
+            c.weeks,
+            c.template,
+            c.created_at.0,
+            c.updated_at.0
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn update_curriculum(conn: &Connection, c: &Curriculum) -> Result<()> {
+    conn.execute(
+        "UPDATE curriculum SET title = ?2, code = ?3, description = ?4, audience = ?5, level = ?6,
+            language = ?7, credit_system = ?8, credits = ?9, weeks = ?10, template = ?11
+         WHERE id = ?1",
+        params![
+            c.id.to_string(),
+            c.title,
+            c.code,
+            c.description,
+            c.audience,
+            c.level,
+            c.language,
+            enum_str(&c.credit_system),
+            c.credits,
+            c.weeks,
+            c.template
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn insert_node(conn: &Connection, n: &Node, position: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO nodes (id, parent_id, position, kind, code, title, summary, duration_minutes, week,
+            fields, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        n.id.to_string(),
+        n.parent.map(|p| p.to_string()),
+        position,
+        n.kind,
+        n.code,
+        n.title,
+        n.summary,
+        n.duration_minutes,
+        n.week,
+        json_str(&n.fields),
+        enum_str(&n.status)
+    ])?;
+    insert_links(conn, "node_prerequisites", "node_id", "prerequisite_id", n.id.0, &n.prerequisites)?;
+    Ok(())
+}
+
+/// Updates a node's own fields and prerequisites; its place in the tree is left alone.
+pub fn update_node(conn: &Connection, n: &Node) -> Result<usize> {
+    let changed = conn.execute(
+        "UPDATE nodes SET kind = ?2, code = ?3, title = ?4, summary = ?5, duration_minutes = ?6,
+            week = ?7, fields = ?8, status = ?9 WHERE id = ?1",
+        params![
+            n.id.to_string(),
+            n.kind,
+            n.code,
+            n.title,
+            n.summary,
+            n.duration_minutes,
+            n.week,
+            json_str(&n.fields),
+            enum_str(&n.status)
+        ],
+    )?;
+    replace_links(conn, "node_prerequisites", "node_id", "prerequisite_id", n.id.0, &n.prerequisites)?;
+    Ok(changed)
+}
+
+pub fn insert_framework(conn: &Connection, f: &Framework, position: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO frameworks (id, position, identifier, uri, title, creator, version, language,
+            source, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            f.id.to_string(),
+            position,
+            f.identifier,
+            f.uri,
+            f.title,
+            f.creator,
+            f.version,
+            f.language,
+            f.source,
+            json_str(&f.extra)
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn insert_standard_item(conn: &Connection, s: &StandardItem, position: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO standard_items (id, framework_id, parent_id, position, identifier, uri, code,
+            statement, abbreviated, item_type, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        s.id.to_string(),
+        s.framework.to_string(),
+        s.parent.map(|p| p.to_string()),
+        position,
+        s.identifier,
+        s.uri,
+        s.code,
+        s.statement,
+        s.abbreviated,
+        s.item_type,
+        json_str(&s.extra)
+    ])?;
+    Ok(())
+}
+
+pub fn insert_association(conn: &Connection, a: &StandardAssociation, position: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO associations (id, framework_id, position, identifier, association_type,
+            origin_identifier, origin_uri, origin_title, destination_identifier, destination_uri,
+            destination_title, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        a.id.to_string(),
+        a.framework.to_string(),
+        position,
+        a.identifier,
+        a.association_type,
+        a.origin.identifier,
+        a.origin.uri,
+        a.origin.title,
+        a.destination.identifier,
+        a.destination.uri,
+        a.destination.title,
+        json_str(&a.extra)
+    ])?;
+    Ok(())
+}
+
+pub fn insert_objective(conn: &Connection, o: &Objective, position: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO objectives (id, node_id, position, code, statement, audience, behavior, condition,
+            degree, level, level_source, knowledge, domain)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        o.id.to_string(),
+        o.node.to_string(),
+        position,
+        o.code,
+        o.statement,
+        o.abcd.audience,
+        o.abcd.behavior,
+        o.abcd.condition,
+        o.abcd.degree,
+        o.level.map(|l| enum_str(&l)),
+        enum_str(&o.level_source),
+        o.knowledge.map(|k| enum_str(&k)),
+        enum_str(&o.domain)
+    ])?;
+    Ok(())
+}
+
+/// Objective links reference other objectives, so bulk writes add them after all objectives.
+pub fn insert_objective_links(conn: &Connection, o: &Objective) -> Result<()> {
+    insert_links(conn, "objective_supports", "objective_id", "supported_id", o.id.0, &o.supports)?;
+    insert_links(
+        conn,
+        "objective_prerequisites",
+        "objective_id",
+        "prerequisite_id",
+        o.id.0,
+        &o.prerequisites,
+    )?;
+    insert_links(conn, "objective_standards", "objective_id", "item_id", o.id.0, &o.standards)?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO objective_emphasis (objective_id, course_id, position, emphasis) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (i, e) in o.emphasis.iter().enumerate() {
+        stmt.execute(params![o.id.to_string(), e.course.to_string(), i as i64, enum_str(&e.emphasis)])?;
+    }
+    Ok(())
+}
+
+pub fn update_objective(conn: &Connection, o: &Objective) -> Result<usize> {
+    let changed = conn.execute(
+        "UPDATE objectives SET code = ?2, statement = ?3, audience = ?4, behavior = ?5, condition = ?6,
+            degree = ?7, level = ?8, level_source = ?9, knowledge = ?10, domain = ?11 WHERE id = ?1",
+        params![
+            o.id.to_string(),
+            o.code,
+            o.statement,
+            o.abcd.audience,
+            o.abcd.behavior,
+            o.abcd.condition,
+            o.abcd.degree,
+            o.level.map(|l| enum_str(&l)),
+            enum_str(&o.level_source),
+            o.knowledge.map(|k| enum_str(&k)),
+            enum_str(&o.domain)
+        ],
+    )?;
+    for table in
+        ["objective_supports", "objective_prerequisites", "objective_standards", "objective_emphasis"]
+    {
+        conn.execute(&format!("DELETE FROM {table} WHERE objective_id = ?1"), [o.id.to_string()])?;
+    }
+    insert_objective_links(conn, o)?;
+    Ok(changed)
+}
+
+pub fn insert_asset(conn: &Connection, a: &Asset, position: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO assets (id, position, name, media_type, alt, sha256, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![a.id.to_string(), position, a.name, a.media_type, a.alt, a.sha256, a.data],
+    )?;
+    Ok(())
+}
+
+pub fn insert_activity(conn: &Connection, a: &Activity, position: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO activities (id, node_id, position, title, kind, instructions, duration_minutes,
+            grouping, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        a.id.to_string(),
+        a.node.to_string(),
+        position,
+        a.title,
+        enum_str(&a.kind),
+        a.instructions,
+        a.duration_minutes,
+        enum_str(&a.grouping),
+        a.event
+    ])?;
+    insert_activity_children(conn, a)
+}
+
+fn insert_activity_children(conn: &Connection, a: &Activity) -> Result<()> {
+    insert_links(conn, "activity_objectives", "activity_id", "objective_id", a.id.0, &a.objectives)?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO activity_resources (activity_id, position, title, url, asset_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, r) in a.resources.iter().enumerate() {
+        stmt.execute(params![a.id.to_string(), i as i64, r.title, r.url, r.asset.map(|x| x.to_string())])?;
+    }
+    Ok(())
+}
+
+pub fn update_activity(conn: &Connection, a: &Activity) -> Result<usize> {
+    let changed = conn.execute(
+        "UPDATE activities SET title = ?2, kind = ?3, instructions = ?4, duration_minutes = ?5,
+            grouping = ?6, event = ?7 WHERE id = ?1",
+        params![
+            a.id.to_string(),
+            a.title,
+            enum_str(&a.kind),
+            a.instructions,
+            a.duration_minutes,
+            enum_str(&a.grouping),
+            a.event
+        ],
+    )?;
+    conn.execute("DELETE FROM activity_objectives WHERE activity_id = ?1", [a.id.to_string()])?;
+    conn.execute("DELETE FROM activity_resources WHERE activity_id = ?1", [a.id.to_string()])?;
+    insert_activity_children(conn, a)?;
+    Ok(changed)
+}
+
+pub fn insert_rubric(conn: &Connection, r: &Rubric, position: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO rubrics (id, position, title, kind, description) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![r.id.to_string(), position, r.title, enum_str(&r.kind), r.description],
+    )?;
+    insert_rubric_children(conn, r)
+}
+
+fn insert_rubric_children(conn: &Connection, r: &Rubric) -> Result<()> {
+    let mut level = conn.prepare_cached(
+        "INSERT INTO rubric_levels (id, rubric_id, position, label, points) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, l) in r.levels.iter().enumerate() {
+        level.execute(params![l.id.to_string(), r.id.to_string(), i as i64, l.label, l.points])?;
+    }
+    let mut criterion = conn.prepare_cached(
+        "INSERT INTO criteria (id, rubric_id, position, title, description, weight, objective_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut descriptor = conn.prepare_cached(
+        "INSERT INTO descriptors (criterion_id, level_id, position, text) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (i, c) in r.criteria.iter().enumerate() {
+        criterion.execute(params![
+            c.id.to_string(),
+            r.id.to_string(),
+            i as i64,
+            c.title,
+            c.description,
+            c.weight,
+            c.objective.map(|o| o.to_string())
+        ])?;
+        for (j, d) in c.descriptors.iter().enumerate() {
+            descriptor.execute(params![c.id.to_string(), d.level.to_string(), j as i64, d.text])?;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces a rubric's levels and criteria wholesale (rubric grids are edited as a whole).
+pub fn update_rubric(conn: &Connection, r: &Rubric) -> Result<usize> {
+    let changed = conn.execute(
+        "UPDATE rubrics SET title = ?2, kind = ?3, description = ?4 WHERE id = ?1",
+        params![r.id.to_string(), r.title, enum_str(&r.kind), r.description],
+    )?;
+    conn.execute("DELETE FROM criteria WHERE rubric_id = ?1", [r.id.to_string()])?;
+    conn.execute("DELETE FROM rubric_levels WHERE rubric_id = ?1", [r.id.to_string()])?;
+    insert_rubric_children(conn, r)?;
+    Ok(changed)
+}
+
+pub fn insert_assessment(conn: &Connection, a: &Assessment, position: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO assessments (id, node_id, position, title, purpose, format, instructions, points,
+            weight, duration_minutes, mastery_score, grasps, rubric_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        a.id.to_string(),
+        a.node.to_string(),
+        position,
+        a.title,
+        enum_str(&a.purpose),
+        enum_str(&a.format),
+        a.instructions,
+        a.points,
+        a.weight,
+        a.duration_minutes,
+        a.mastery_score,
+        a.grasps.as_ref().map(json_str),
+        a.rubric.map(|r| r.to_string())
+    ])?;
+    insert_assessment_children(conn, a)
+}
+
+fn insert_assessment_children(conn: &Connection, a: &Assessment) -> Result<()> {
+    insert_links(conn, "assessment_objectives", "assessment_id", "objective_id", a.id.0, &a.objectives)?;
+    let mut item = conn.prepare_cached(
+        "INSERT INTO items (id, assessment_id, position, stem, body, points, feedback_correct,
+            feedback_incorrect, level) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for (i, it) in a.items.iter().enumerate() {
+        item.execute(params![
+            it.id.to_string(),
+            a.id.to_string(),
+            i as i64,
+            it.stem,
+            json_str(&it.body),
+            it.points,
+            it.feedback_correct,
+            it.feedback_incorrect,
+            it.level.map(|l| enum_str(&l))
+        ])?;
+        insert_links(conn, "item_objectives", "item_id", "objective_id", it.id.0, &it.objectives)?;
+    }
+    Ok(())
+}
+
+/// Updates an assessment and replaces its items (the item list is edited as a whole).
+pub fn update_assessment(conn: &Connection, a: &Assessment) -> Result<usize> {
+    let changed = conn.execute(
+        "UPDATE assessments SET title = ?2, purpose = ?3, format = ?4, instructions = ?5, points = ?6,
+            weight = ?7, duration_minutes = ?8, mastery_score = ?9, grasps = ?10, rubric_id = ?11
+         WHERE id = ?1",
+        params![
+            a.id.to_string(),
+            a.title,
+            enum_str(&a.purpose),
+            enum_str(&a.format),
+            a.instructions,
+            a.points,
+            a.weight,
+            a.duration_minutes,
+            a.mastery_score,
+            a.grasps.as_ref().map(json_str),
+            a.rubric.map(|r| r.to_string())
+        ],
+    )?;
+    conn.execute("DELETE FROM assessment_objectives WHERE assessment_id = ?1", [a.id.to_string()])?;
+    conn.execute("DELETE FROM items WHERE assessment_id = ?1", [a.id.to_string()])?;
+    insert_assessment_children(conn, a)?;
+    Ok(changed)
+}
+
+pub fn insert_comment(conn: &Connection, c: &Comment, position: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO comments (id, position, target, parent_id, author, body, created_at, resolved)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            c.id.to_string(),
+            position,
+            c.target.hyphenated().to_string(),
+            c.parent.map(|p| p.to_string()),
+            c.author,
+            c.body,
+            c.created_at.0,
+            c.resolved
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn insert_review_event(conn: &Connection, e: &ReviewEvent, position: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO review_events (id, position, node_id, from_status, to_status, author, at, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            e.id.to_string(),
+            position,
+            e.node.to_string(),
+            enum_str(&e.from),
+            enum_str(&e.to),
+            e.author,
+            e.at.0,
+            e.note
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn insert_snapshot(conn: &Connection, s: &Snapshot, position: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO snapshots (id, position, name, created_at, document) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![s.id.to_string(), position, s.name, s.created_at.0, s.document],
+    )?;
+    Ok(())
+}
+
+fn insert_links<T: std::fmt::Display>(
+    conn: &Connection,
+    table: &str,
+    owner_col: &str,
+    target_col: &str,
+    owner: uuid::Uuid,
+    targets: &[T],
+) -> Result<()> {
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let mut stmt = conn.prepare_cached(&format!(
+        "INSERT INTO {table} ({owner_col}, {target_col}, position) VALUES (?1, ?2, ?3)"
+    ))?;
+    let owner = owner.hyphenated().to_string();
+    for (i, t) in targets.iter().enumerate() {
+        stmt.execute(params![owner, t.to_string(), i as i64])?;
+    }
+    Ok(())
+}
+
+fn replace_links<T: std::fmt::Display>(
+    conn: &Connection,
+    table: &str,
+    owner_col: &str,
+    target_col: &str,
+    owner: uuid::Uuid,
+    targets: &[T],
+) -> Result<()> {
+    conn.execute(&format!("DELETE FROM {table} WHERE {owner_col} = ?1"), [owner.hyphenated().to_string()])?;
+    insert_links(conn, table, owner_col, target_col, owner, targets)
+}
+
+/// Deletes every row of every document table (the journal is left alone).
+pub fn clear_document(conn: &Connection) -> Result<()> {
+    // Children before parents is not required (foreign keys are deferred), but deleting roots
+    // first lets cascades do most of the work.
+    for table in [
+        "comments",
+        "review_events",
+        "snapshots",
+        "assessments",
+        "rubrics",
+        "activities",
+        "objectives",
+        "associations",
+        "standard_items",
+        "frameworks",
+        "assets",
+        "nodes",
+        "curriculum",
+    ] {
+        conn.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    Ok(())
+}
