@@ -593,6 +593,17 @@ pub fn relink(html: &str, prefix: &str) -> String {
         .replace(&format!("href=\"{ASSET_DIR}/"), &format!("href=\"{prefix}{ASSET_DIR}/"))
 }
 
+/// Rewrites `src="assets/…"` and `href="assets/…"` in context HTML so that they start with
+/// `to` instead of `assets/` (e.g. `"../web_resources/"` when a format keeps assets elsewhere).
+pub fn relink_assets(html: &str, to: &str) -> String {
+    let from = format!("{ASSET_DIR}/");
+    if to == from {
+        return html.to_owned();
+    }
+    html.replace(&format!("src=\"{from}"), &format!("src=\"{to}"))
+        .replace(&format!("href=\"{from}"), &format!("href=\"{to}"))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

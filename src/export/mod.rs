@@ -17,8 +17,14 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Document, Timestamp};
 use crate::{Error, Finding, Result, Severity, Target};
 
+mod canvas;
+mod case;
+mod common_cartridge;
+pub mod html;
 pub mod lower;
 pub mod package;
+mod qti;
+pub mod xml;
 
 pub use lower::{ExportContext, ident, ident_with};
 pub use package::{DirWriter, FileWriter, MemWriter, PackageWriter, ZipWriter};
@@ -101,9 +107,9 @@ impl ExportFormat {
     /// The exporter for this format.
     pub fn exporter(self) -> &'static dyn Exporter {
         match self {
-            ExportFormat::Cc13 => &NotYet(ExportFormat::Cc13),
-            ExportFormat::Cc11 => &NotYet(ExportFormat::Cc11),
-            ExportFormat::Case => &NotYet(ExportFormat::Case),
+            ExportFormat::Cc13 => &common_cartridge::CommonCartridge(common_cartridge::CcVersion::V1p3),
+            ExportFormat::Cc11 => &common_cartridge::CommonCartridge(common_cartridge::CcVersion::V1p1),
+            ExportFormat::Case => &case::Case,
             ExportFormat::Json => &JsonExporter,
             ExportFormat::Scorm12 => &NotYet(ExportFormat::Scorm12),
             ExportFormat::Scorm2004 => &NotYet(ExportFormat::Scorm2004),
@@ -314,8 +320,9 @@ pub fn export_document(
     let report = format.exporter().export(&cx, &mut recording, progress)?;
     let files = recording.files;
     out.finish()?;
+    // Exporters repeat some preflight findings with export detail; keep the first of each.
     for f in report.findings {
-        if !findings.contains(&f) {
+        if !findings.iter().any(|g| g.code == f.code && g.target.id == f.target.id) {
             findings.push(f);
         }
     }

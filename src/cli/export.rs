@@ -1,0 +1,120 @@
+//! `trellis export FILE --format F [--profile P] [--strict] -o OUT`: lists the pre-export
+//! findings, then writes the package (a zip for `.imscc`/`.zip`, one file for `.json`, a
+//! directory otherwise) with a progress bar on a terminal. One call into `trellis::export`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use trellis::Severity;
+use trellis::export::{self, ExportFormat, ExportOptions, LmsProfile, package};
+use trellis::model::Timestamp;
+
+use super::exit;
+
+/// Arguments of `trellis export`.
+#[derive(Args)]
+pub struct ExportArgs {
+    /// The document (`.trellis`, or canonical `.json`).
+    pub file: PathBuf,
+    /// Format: cc13, cc11, case, json, scorm12, scorm2004, cmi5.
+    #[arg(long, value_parser = parse_format)]
+    pub format: ExportFormat,
+    /// Target LMS: canvas, moodle, blackboard, brightspace, generic.
+    #[arg(long, default_value = "generic", value_parser = parse_profile)]
+    pub profile: LmsProfile,
+    /// Refuse to export when the pre-export checks report errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Output: `.imscc`/`.zip` → zip file, `.json` → one file, anything else → a new directory.
+    #[arg(short = 'o', long = "output")]
+    pub output: PathBuf,
+    /// CASE: export this imported framework (id or source identifier) instead of the objectives.
+    #[arg(long)]
+    pub framework: Option<String>,
+    /// A format option as KEY=VALUE (VALUE is JSON when it parses, else a string), e.g.
+    /// `--option publish=true` or `--option baseUri=https://case.example.edu/uri`.
+    #[arg(long = "option", value_name = "KEY=VALUE")]
+    pub options: Vec<String>,
+    /// Time written into the package (RFC 3339); defaults to the document's last edit, so
+    /// re-exporting an unchanged document gives identical bytes.
+    #[arg(long)]
+    pub generated_at: Option<String>,
+}
+
+fn parse_format(s: &str) -> Result<ExportFormat, String> {
+    s.parse().map_err(|e: trellis::Error| e.to_string())
+}
+
+fn parse_profile(s: &str) -> Result<LmsProfile, String> {
+    s.parse().map_err(|e: trellis::Error| e.to_string())
+}
+
+impl ExportArgs {
+    /// Runs the export.
+    pub fn run(self) -> anyhow::Result<u8> {
+        let doc = trellis::store::load_path(&self.file)
+            .with_context(|| format!("reading {}", self.file.display()))?;
+        let mut options = ExportOptions::for_document(&doc).with_profile(self.profile);
+        options.strict = self.strict;
+        options.framework = self.framework.clone();
+        if let Some(at) = &self.generated_at {
+            options.generated_at = Timestamp(at.clone());
+        }
+        for pair in &self.options {
+            let (key, value) =
+                pair.split_once('=').with_context(|| format!("--option {pair}: expected KEY=VALUE"))?;
+            let value =
+                serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
+            options.values.insert(key.trim().to_owned(), value);
+        }
+
+        let findings = export::preflight(&doc, self.format, &options);
+        for f in &findings {
+            let place =
+                if f.target.path.is_empty() { String::new() } else { format!(" [{}]", f.target.path) };
+            eprintln!("{}: {} {}{place}", f.severity.as_str(), f.code, f.message);
+        }
+        let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+        if self.strict && errors > 0 {
+            eprintln!("error: {errors} error finding(s); nothing was exported (--strict)");
+            return Ok(exit::FINDINGS);
+        }
+
+        let mut out = package::writer_for_path(&self.output)
+            .with_context(|| format!("preparing {}", self.output.display()))?;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}") {
+                bar.set_style(style);
+            }
+            bar
+        });
+        let mut progress = |p: export::Progress| {
+            if let Some(bar) = &bar {
+                bar.set_length(p.total);
+                bar.set_position(p.done);
+                bar.set_message(p.message);
+            }
+        };
+        let report = export::export_document(&doc, self.format, &options, out.as_mut(), &mut progress)
+            .with_context(|| format!("exporting {} as {}", self.file.display(), self.format))?;
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        // Findings the exporter added while writing (details of degraded items, …).
+        for f in report.findings.iter().filter(|f| !findings.contains(f)) {
+            eprintln!("{}: {} {}", f.severity.as_str(), f.code, f.message);
+        }
+        println!(
+            "exported {} ({}, {} profile, {} files) to {}",
+            self.file.display(),
+            self.format.label(),
+            self.profile,
+            report.files.len(),
+            self.output.display()
+        );
+        Ok(exit::OK)
+    }
+}

@@ -1,0 +1,532 @@
+//! The Canvas profile of a Common Cartridge: the files Canvas itself writes next to the standard
+//! ones (`course_settings/`), so that a Canvas import creates Outcomes (the objectives, grouped
+//! by outline node, with a mastery scale), Rubrics whose criteria are linked to those outcomes,
+//! assignments and quizzes that use them, assignment groups per purpose, and modules in outline
+//! order with prerequisites.
+//!
+//! The shapes follow Canvas's own exports (see the samples in `shared/samples/cc/`): the flag
+//! file `course_settings/canvas_export.txt` makes Canvas read the package as a Canvas cartridge,
+//! quizzes are read from `non_cc_assessments/*.xml.qti` plus `assessment_meta.xml`, and
+//! assignment settings (rubric, group, points) from an `assignment_settings.xml` next to the
+//! assignment's HTML. The Canvas namespace has no published schema, so these files are only
+//! checked for being well-formed; everything the CC schemas cover stays valid.
+
+use super::common_cartridge::{FROM_SUBDIR, LeafKind, OrgNode, Res, Run};
+use super::html::Page;
+use super::lower::{AssessmentView, ExportContext, ident, ident_with, relink_assets};
+use super::qti::{self, QtiFlavour};
+use super::xml::{XmlWriter, number};
+use crate::Result;
+use crate::model::{AssessmentFormat, AssessmentPurpose, Rubric};
+
+const NS: &str = "http://canvas.instructure.com/xsd/cccv1p0";
+const XSD: &str = "https://canvas.instructure.com/xsd/cccv1p0.xsd";
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// Canvas's default outcome scale, used for objectives no rubric measures.
+const DEFAULT_SCALE: [(&str, f64); 5] = [
+    ("Exceeds Mastery", 4.0),
+    ("Meets Mastery", 3.0),
+    ("Near Mastery", 2.0),
+    ("Below Mastery", 1.0),
+    ("No Evidence", 0.0),
+];
+const DEFAULT_MASTERY: f64 = 3.0;
+/// Share of a rubric's top level that counts as mastery when nothing else says so.
+const DEFAULT_MASTERY_SHARE: f64 = 0.75;
+
+fn start(w: &mut XmlWriter, root: &str, identifier: Option<&str>) {
+    let location = format!("{NS} {XSD}");
+    let mut attrs = Vec::new();
+    if let Some(id) = identifier {
+        attrs.push(("identifier", id));
+    }
+    attrs.extend([("xmlns", NS), ("xmlns:xsi", XSI), ("xsi:schemaLocation", location.as_str())]);
+    w.start(root, &attrs);
+}
+
+/// `published` when the export option `publish` is on, otherwise `unpublished`.
+pub(super) fn workflow(cx: &ExportContext<'_>, published: &'static str) -> &'static str {
+    let publish = cx.options.values.get("publish").and_then(serde_json::Value::as_bool).unwrap_or(false);
+    if publish { published } else { "unpublished" }
+}
+
+fn bool_text(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
+}
+
+fn group_ident(cx: &ExportContext<'_>, purpose: AssessmentPurpose) -> String {
+    let tag = match purpose {
+        AssessmentPurpose::Diagnostic => "group_diagnostic",
+        AssessmentPurpose::Formative => "group_formative",
+        AssessmentPurpose::Summative => "group_summative",
+    };
+    ident_with(cx.doc.curriculum.id.0, tag)
+}
+
+/// Position of an assessment among all assessments (Canvas orders assignments by it).
+fn position(cx: &ExportContext<'_>, a: &AssessmentView<'_>) -> usize {
+    cx.assessments.iter().position(|x| x.ident == a.ident).map(|p| p + 1).unwrap_or(1)
+}
+
+/// Writes `assessment_meta.xml` and the Canvas-flavoured QTI for quiz `i`; returns the
+/// identifier of the resource holding them (the quiz resource depends on it).
+pub(super) fn quiz_files(run: &mut Run<'_, '_>, i: usize) -> Result<String> {
+    let cx = run.cx;
+    let a = &cx.assessments[i];
+    let meta_ident = ident_with(a.assessment.id.0, "meta");
+    let meta_path = format!("{}/assessment_meta.xml", a.ident);
+    let qti_path = format!("non_cc_assessments/{}.xml.qti", a.ident);
+    let exam = a.assessment.format == AssessmentFormat::Exam;
+    let points = number(a.points.unwrap_or(0.0));
+
+    let mut w = XmlWriter::new();
+    start(&mut w, "quiz", Some(&a.ident));
+    w.text("title", &a.title);
+    w.text("description", &relink_assets(&a.instructions_html, FROM_SUBDIR));
+    w.text("shuffle_answers", "false");
+    w.text("scoring_policy", "keep_highest");
+    let quiz_type =
+        if a.assessment.purpose == AssessmentPurpose::Diagnostic { "practice_quiz" } else { "assignment" };
+    w.text("quiz_type", quiz_type);
+    w.text("points_possible", &points);
+    w.text("allowed_attempts", if exam { "1" } else { "-1" });
+    if let Some(minutes) = a.assessment.duration_minutes
+        && exam
+    {
+        w.text("time_limit", &minutes.to_string());
+    }
+    w.text("show_correct_answers", bool_text(!exam));
+    w.text("one_question_at_a_time", "false");
+    w.text("cant_go_back", "false");
+    w.text("available", bool_text(workflow(cx, "published") == "published"));
+    if quiz_type == "assignment" {
+        w.start("assignment", &[("identifier", &ident_with(a.assessment.id.0, "assignment"))]);
+        w.text("title", &a.title);
+        w.text("workflow_state", workflow(cx, "published"));
+        w.text("assignment_group_identifierref", &group_ident(cx, a.assessment.purpose));
+        w.text("quiz_identifierref", &a.ident);
+        w.text("points_possible", &points);
+        w.text("grading_type", "points");
+        w.text("submission_types", "online_quiz");
+        w.text("position", &position(cx, a).to_string());
+        w.end();
+        w.text("assignment_group_identifierref", &group_ident(cx, a.assessment.purpose));
+    }
+    run.write(&meta_path, w.finish().as_bytes())?;
+
+    let (xml, _) = qti::assessment_xml(cx, a, QtiFlavour::Canvas, FROM_SUBDIR);
+    run.write(&qti_path, xml.as_bytes())?;
+    run.resources.push(Res {
+        ident: meta_ident.clone(),
+        kind: run.spec.t_app.into(),
+        href: Some(meta_path.clone()),
+        files: vec![meta_path, qti_path],
+        deps: Vec::new(),
+        objectives: Vec::new(),
+    });
+    Ok(meta_ident)
+}
+
+/// Writes `assignment_settings.xml` and the assignment's HTML for assessment `i`; returns the
+/// identifier of the resource holding them.
+pub(super) fn assignment_files(run: &mut Run<'_, '_>, i: usize, body: &str) -> Result<String> {
+    let cx = run.cx;
+    let a = &cx.assessments[i];
+    let settings_ident = ident_with(a.assessment.id.0, "settings");
+    let settings_path = format!("{}/assignment_settings.xml", a.ident);
+    let html_path = format!("{}/{}.html", a.ident, super::html::slug(&a.title));
+
+    let mut w = XmlWriter::new();
+    start(&mut w, "assignment", Some(&a.ident));
+    w.text("title", &a.title);
+    w.text("workflow_state", workflow(cx, "published"));
+    w.text("assignment_group_identifierref", &group_ident(cx, a.assessment.purpose));
+    if let Some(r) = a.rubric {
+        w.text("rubric_identifierref", &cx.rubrics[r].ident);
+        w.text("rubric_use_for_grading", "true");
+        w.text("rubric_hide_score_total", "false");
+        w.text("rubric_hide_points", "false");
+        w.text("rubric_hide_outcome_results", "false");
+    }
+    if let Some(points) = a.points {
+        w.text("points_possible", &number(points));
+    }
+    w.text("grading_type", "points");
+    w.text("submission_types", "online_text_entry,online_upload,online_url");
+    w.text("position", &position(cx, a).to_string());
+    w.text("peer_reviews", "false");
+    w.text("omit_from_final_grade", bool_text(a.assessment.purpose == AssessmentPurpose::Diagnostic));
+    run.write(&settings_path, w.finish().as_bytes())?;
+
+    let page = Page {
+        title: &a.title,
+        lang: &cx.language,
+        stylesheet: "",
+        meta: Vec::new(),
+        body: relink_assets(body, FROM_SUBDIR),
+    }
+    .render();
+    run.write(&html_path, page.as_bytes())?;
+    run.resources.push(Res {
+        ident: settings_ident.clone(),
+        kind: run.spec.t_app.into(),
+        href: Some(settings_path.clone()),
+        files: vec![settings_path, html_path],
+        deps: Vec::new(),
+        objectives: Vec::new(),
+    });
+    Ok(settings_ident)
+}
+
+/// Writes the course-level Canvas files and their resource.
+pub(super) fn course_files(run: &mut Run<'_, '_>, org: &[OrgNode]) -> Result<()> {
+    let cx = run.cx;
+    let mut files = Vec::new();
+    let mut put = |run: &mut Run<'_, '_>, name: &str, text: String| -> Result<()> {
+        let path = format!("course_settings/{name}");
+        run.write(&path, text.as_bytes())?;
+        files.push(path);
+        Ok(())
+    };
+    put(run, "course_settings.xml", course_settings(cx))?;
+    put(run, "module_meta.xml", module_meta(cx, org))?;
+    put(run, "assignment_groups.xml", assignment_groups(cx))?;
+    put(run, "learning_outcomes.xml", learning_outcomes(cx))?;
+    put(run, "rubrics.xml", rubrics(cx))?;
+    put(run, "canvas_export.txt", "Exported by Trellis for Canvas.\n".to_owned())?;
+    // Canvas finds its files through a resource whose href is the flag file.
+    run.resources.push(Res {
+        ident: ident_with(cx.doc.curriculum.id.0, "canvas"),
+        kind: run.spec.t_app.into(),
+        href: Some("course_settings/canvas_export.txt".into()),
+        files,
+        deps: Vec::new(),
+        objectives: Vec::new(),
+    });
+    Ok(())
+}
+
+fn course_settings(cx: &ExportContext<'_>) -> String {
+    let c = &cx.doc.curriculum;
+    let mut w = XmlWriter::new();
+    start(&mut w, "course", Some(&ident_with(c.id.0, "course")));
+    w.text("title", &cx.title);
+    w.text("course_code", if c.code.trim().is_empty() { &cx.title } else { c.code.trim() });
+    w.text("is_public", "false");
+    w.text("default_view", "modules");
+    w.text("license", "private");
+    w.text("locale", &cx.language);
+    w.finish()
+}
+
+fn module_meta(cx: &ExportContext<'_>, org: &[OrgNode]) -> String {
+    let mut w = XmlWriter::new();
+    start(&mut w, "modules", None);
+    let module_of_node = |node: usize| -> Option<&OrgNode> {
+        org.iter().find(|m| matches!(m, OrgNode::Folder { node: n, ident, .. } if *n == node && *ident == cx.nodes[node].ident))
+    };
+    for (position, module) in org.iter().enumerate() {
+        let OrgNode::Folder { ident, title, node, children } = module else { continue };
+        w.start("module", &[("identifier", ident)]);
+        w.text("title", title);
+        w.text("workflow_state", workflow(cx, "active"));
+        w.text("position", &(position + 1).to_string());
+        w.text("require_sequential_progress", "false");
+        w.text("locked", "false");
+        let prereqs: Vec<&OrgNode> = cx.nodes[*node]
+            .node
+            .prerequisites
+            .iter()
+            .filter_map(|p| cx.node_index(*p))
+            .filter_map(module_of_node)
+            .collect();
+        if !prereqs.is_empty() {
+            w.start("prerequisites", &[]);
+            for p in prereqs {
+                if let OrgNode::Folder { ident, title, .. } = p {
+                    w.start("prerequisite", &[("type", "context_module")]);
+                    w.text("title", title);
+                    w.text("identifierref", ident);
+                    w.end();
+                }
+            }
+            w.end();
+        }
+        w.start("items", &[]);
+        let mut counter = 0;
+        for child in children {
+            module_items(cx, &mut w, child, 0, &mut counter);
+        }
+        w.end();
+        w.end();
+    }
+    w.finish()
+}
+
+fn module_items(
+    cx: &ExportContext<'_>,
+    w: &mut XmlWriter,
+    node: &OrgNode,
+    indent: usize,
+    position: &mut usize,
+) {
+    *position += 1;
+    match node {
+        OrgNode::Folder { ident, title, children, .. } => {
+            w.start("item", &[("identifier", ident)]);
+            w.text("content_type", "ContextModuleSubHeader");
+            w.text("workflow_state", workflow(cx, "active"));
+            w.text("title", title);
+            w.text("position", &position.to_string());
+            w.text("indent", &indent.min(5).to_string());
+            w.end();
+            for child in children {
+                module_items(cx, w, child, indent + 1, position);
+            }
+        }
+        OrgNode::Leaf { ident, title, resource, kind } => {
+            let content_type = match kind {
+                LeafKind::Page => "WikiPage",
+                LeafKind::Topic => "DiscussionTopic",
+                LeafKind::WebLink(_) => "ExternalUrl",
+                LeafKind::Quiz => "Quizzes::Quiz",
+                LeafKind::Assignment => "Assignment",
+            };
+            w.start("item", &[("identifier", ident)]);
+            w.text("content_type", content_type);
+            w.text("workflow_state", workflow(cx, "active"));
+            w.text("title", title);
+            w.text("identifierref", resource);
+            if let LeafKind::WebLink(url) = kind {
+                w.text("url", url);
+                w.text("new_tab", "true");
+            }
+            w.text("position", &position.to_string());
+            w.text("indent", &indent.min(5).to_string());
+            w.end();
+        }
+    }
+}
+
+fn assignment_groups(cx: &ExportContext<'_>) -> String {
+    let mut w = XmlWriter::new();
+    start(&mut w, "assignmentGroups", None);
+    let purposes = [
+        (AssessmentPurpose::Summative, "Summative assessments"),
+        (AssessmentPurpose::Formative, "Formative assessments"),
+        (AssessmentPurpose::Diagnostic, "Diagnostic assessments"),
+    ];
+    let mut position = 0;
+    for (purpose, title) in purposes {
+        let members: Vec<&AssessmentView<'_>> =
+            cx.assessments.iter().filter(|a| a.assessment.purpose == purpose).collect();
+        if members.is_empty() {
+            continue;
+        }
+        position += 1;
+        let weight: f64 = members.iter().filter_map(|a| a.assessment.weight).sum();
+        w.start("assignmentGroup", &[("identifier", &group_ident(cx, purpose))]);
+        w.text("title", title);
+        w.text("position", &position.to_string());
+        w.text("group_weight", &number(weight));
+        w.end();
+    }
+    w.finish()
+}
+
+/// The scale an objective is judged on: the levels of the first rubric criterion that measures
+/// it (best first, as Canvas lists ratings) and the points that count as mastery; otherwise
+/// Canvas's default scale.
+fn outcome_scale(cx: &ExportContext<'_>, objective: usize) -> (Vec<(String, f64)>, f64) {
+    for r in &cx.rubrics {
+        if r.criterion_objectives.contains(&Some(objective)) && !r.rubric.levels.is_empty() {
+            let ratings = r.rubric.levels.iter().rev().map(|l| (l.label.clone(), l.points)).collect();
+            return (ratings, mastery_points(r.rubric, mastery_share(cx, r.rubric)));
+        }
+    }
+    (DEFAULT_SCALE.iter().map(|(l, p)| ((*l).to_owned(), *p)).collect(), DEFAULT_MASTERY)
+}
+
+/// The mastery share for a rubric: the mastery score of an assessment that uses it, else 75 %.
+fn mastery_share(cx: &ExportContext<'_>, rubric: &Rubric) -> f64 {
+    cx.assessments
+        .iter()
+        .filter(|a| a.assessment.rubric == Some(rubric.id))
+        .find_map(|a| a.assessment.mastery_score)
+        .unwrap_or(DEFAULT_MASTERY_SHARE)
+}
+
+/// Points of the lowest level that reaches `share` of the top level.
+fn mastery_points(rubric: &Rubric, share: f64) -> f64 {
+    let best = rubric.levels.iter().map(|l| l.points).fold(0.0_f64, f64::max);
+    let mut points: Vec<f64> = rubric.levels.iter().map(|l| l.points).collect();
+    points.sort_by(f64::total_cmp);
+    points.into_iter().find(|p| *p >= share * best - 1e-9).unwrap_or(best)
+}
+
+fn learning_outcomes(cx: &ExportContext<'_>) -> String {
+    let mut w = XmlWriter::new();
+    start(&mut w, "learningOutcomes", None);
+    // Groups follow the outline; only nodes with objectives somewhere below them appear.
+    let has_objectives: Vec<bool> = {
+        let mut flags: Vec<bool> = cx.nodes.iter().map(|n| !n.objectives.is_empty()).collect();
+        for i in (0..cx.nodes.len()).rev() {
+            if flags[i]
+                && let Some(p) = cx.nodes[i].parent
+            {
+                flags[p] = true;
+            }
+        }
+        flags
+    };
+    for root in cx.roots().collect::<Vec<_>>() {
+        outcome_group(cx, &mut w, root, &has_objectives);
+    }
+    w.finish()
+}
+
+fn outcome_group(cx: &ExportContext<'_>, w: &mut XmlWriter, node: usize, has_objectives: &[bool]) {
+    if !has_objectives[node] {
+        return;
+    }
+    let n = &cx.nodes[node];
+    w.start("learningOutcomeGroup", &[("identifier", &ident_with(n.node.id.0, "outcomes"))]);
+    w.text("title", &n.title);
+    w.start("learningOutcomes", &[]);
+    for &o in &n.objectives {
+        outcome(cx, w, o);
+    }
+    for &child in &n.children {
+        outcome_group(cx, w, child, has_objectives);
+    }
+    w.end();
+    w.end();
+}
+
+fn outcome(cx: &ExportContext<'_>, w: &mut XmlWriter, o: usize) {
+    let view = &cx.objectives[o];
+    let obj = view.objective;
+    let statement = obj.statement.trim();
+    let mut title = if obj.code.trim().is_empty() {
+        statement.to_owned()
+    } else {
+        format!("{} {statement}", obj.code.trim())
+    };
+    if title.chars().count() > 250 {
+        title = title.chars().take(249).collect::<String>() + "…";
+    }
+    let mut description = format!("<p>{}</p>", super::xml::escape(statement));
+    if let Some(level) = obj.level {
+        description.push_str(&format!("<p>Cognitive level: {}</p>", level.as_str()));
+    }
+    let (scale, mastery) = outcome_scale(cx, o);
+    let best = scale.iter().map(|(_, p)| *p).fold(0.0_f64, f64::max);
+    w.start("learningOutcome", &[("identifier", &view.ident)]);
+    w.text("title", &title);
+    w.text("description", &description);
+    w.text("calculation_method", "decaying_average");
+    w.text("calculation_int", "65");
+    w.text("vendor_guid", &obj.id.to_string());
+    // Alignments: every assessment that measures the objective (directly or through an item).
+    let aligned: Vec<&AssessmentView<'_>> = cx
+        .assessments
+        .iter()
+        .filter(|a| a.objectives.contains(&o) || a.items.iter().any(|i| i.objectives.contains(&o)))
+        .filter(|a| a.assessment.format != AssessmentFormat::Discussion)
+        .collect();
+    if !aligned.is_empty() {
+        w.start("alignments", &[]);
+        for (position, a) in aligned.iter().enumerate() {
+            let content_id = if matches!(a.assessment.format, AssessmentFormat::Quiz | AssessmentFormat::Exam)
+            {
+                ident_with(a.assessment.id.0, "assignment")
+            } else {
+                a.ident.clone()
+            };
+            w.start("alignment", &[]);
+            w.text("content_type", "Assignment");
+            w.text("content_id", &content_id);
+            w.text("mastery_type", "points_mastery");
+            if let Some(score) = a.assessment.mastery_score {
+                w.text("mastery_score", &number(score));
+            }
+            w.text("position", &(position + 1).to_string());
+            w.end();
+        }
+        w.end();
+    }
+    w.text("points_possible", &number(best));
+    w.text("mastery_points", &number(mastery));
+    w.start("ratings", &[]);
+    for (label, points) in &scale {
+        w.start("rating", &[]);
+        w.text("description", label);
+        w.text("points", &number(*points));
+        w.end();
+    }
+    w.end();
+    w.end();
+}
+
+fn rubrics(cx: &ExportContext<'_>) -> String {
+    let mut w = XmlWriter::new();
+    start(&mut w, "rubrics", None);
+    for r in &cx.rubrics {
+        let rubric = r.rubric;
+        let share = mastery_share(cx, rubric);
+        w.start("rubric", &[("identifier", &r.ident)]);
+        w.text("read_only", "false");
+        w.text("title", &rubric.title);
+        w.text("reusable", "false");
+        w.text("public", "false");
+        w.text("points_possible", &number(r.max_points));
+        w.text("hide_score_total", "false");
+        w.text("free_form_criterion_comments", "false");
+        if !rubric.description.trim().is_empty() {
+            w.text("description", &crate::markdown::to_plain_text(&rubric.description));
+        }
+        w.start("criteria", &[]);
+        // Canvas refuses a rubric that links one outcome to two criteria: link the first only.
+        let mut linked = Vec::new();
+        for (c, objective) in rubric.criteria.iter().zip(&r.criterion_objectives) {
+            let criterion_id = ident(c.id.0);
+            let hex = c.id.0.simple().to_string();
+            let best = rubric.levels.iter().map(|l| l.points).fold(0.0_f64, f64::max) * c.weight;
+            w.start("criterion", &[]);
+            w.text("criterion_id", &criterion_id);
+            w.text("points", &number(best));
+            w.text("description", &c.title);
+            if !c.description.trim().is_empty() {
+                w.text("long_description", c.description.trim());
+            }
+            if let Some(o) = objective
+                && !linked.contains(o)
+            {
+                linked.push(*o);
+                w.text("mastery_points", &number(mastery_points(rubric, share) * c.weight));
+                w.text("ignore_for_scoring", "false");
+                w.text("learning_outcome_identifierref", &cx.objectives[*o].ident);
+            }
+            w.start("ratings", &[]);
+            for level in rubric.levels.iter().rev() {
+                let text =
+                    c.descriptors.iter().find(|d| d.level == level.id).map(|d| d.text.trim()).unwrap_or("");
+                w.start("rating", &[]);
+                w.text("description", &level.label);
+                if !text.is_empty() {
+                    w.text("long_description", text);
+                }
+                w.text("points", &number(level.points * c.weight));
+                w.text("criterion_id", &criterion_id);
+                w.text("id", &ident_with(level.id.0, &hex[hex.len() - 8..]));
+                w.end();
+            }
+            w.end();
+            w.end();
+        }
+        w.end();
+        w.end();
+    }
+    w.finish()
+}

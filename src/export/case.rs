@@ -1,0 +1,435 @@
+//! CASE 1.1 JSON (1EdTech Competencies and Academic Standards Exchange): one CFPackage.
+//!
+//! By default the package is the curriculum's own objective framework: the CFDocument is the
+//! curriculum, outline nodes that hold objectives become grouping CFItems (typed by their kind:
+//! `Course`, `Unit`, …), objectives become CFItems typed by the level they sit at (`Course
+//! Outcome`, `Lesson Objective`, …) with `humanCodingScheme` = objective code, and the
+//! associations carry the hierarchy (`isChildOf`, ordered by `sequenceNumber`), vertical
+//! alignment (`isPartOf`: an objective is part of the outcome it supports), prerequisites
+//! (`precedes`) and standards alignment (`isRelatedTo`, or `exactMatchOf` with the option
+//! `standardsAssociation`). Identifiers are the objectives' own UUIDs, so the GUIDs in a
+//! cartridge's curriculum standards metadata point into this package.
+//!
+//! With `options.framework`, the package instead reproduces an imported framework: fields with
+//! a column of their own come from the model and everything else verbatim from `extra`
+//! (`extra.CFDocument`, `extra.package`, `extra.CFDefinitions`, `extra.CFRubrics` on the
+//! framework, each item's and association's own `extra`), so importing and exporting a CASE
+//! file loses nothing.
+
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::lower::ExportContext;
+use super::{ExportFormat, ExportReport, Exporter, PackageWriter, Progress};
+use crate::model::{Document, ExternalRef, Framework, StandardItem};
+use crate::{Error, Result};
+
+/// Name of the package entry.
+pub const FILE_NAME: &str = "case.json";
+
+/// The CASE exporter.
+pub struct Case;
+
+impl Exporter for Case {
+    fn format(&self) -> ExportFormat {
+        ExportFormat::Case
+    }
+
+    fn export(
+        &self,
+        cx: &ExportContext<'_>,
+        out: &mut dyn PackageWriter,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ExportReport> {
+        progress(Progress { done: 0, total: 1, message: FILE_NAME.into() });
+        let package = match &cx.options.framework {
+            Some(wanted) => {
+                let fw = super::find_framework(cx.doc, wanted)
+                    .ok_or_else(|| Error::Refused(format!("the document has no framework \"{wanted}\"")))?;
+                framework_package(cx.doc, fw)
+            }
+            None => curriculum_package(cx),
+        };
+        let mut text = serde_json::to_string_pretty(&package)
+            .map_err(|e| Error::Internal(format!("serialising the CASE package: {e}")))?;
+        text.push('\n');
+        out.add(FILE_NAME, text.as_bytes())?;
+        progress(Progress { done: 1, total: 1, message: FILE_NAME.into() });
+        Ok(ExportReport::default())
+    }
+}
+
+/// URI of an entity of this curriculum's package: `<baseUri>/<kind>/<uuid>` when the export
+/// option `baseUri` is set, otherwise `urn:uuid:<uuid>`.
+fn uri(cx: &ExportContext<'_>, kind: &str, id: &str) -> String {
+    match cx.options.values.get("baseUri").and_then(Value::as_str).map(str::trim).filter(|b| !b.is_empty()) {
+        Some(base) => format!("{}/{kind}/{id}", base.trim_end_matches('/')),
+        None => format!("urn:uuid:{id}"),
+    }
+}
+
+/// URI of the curriculum's CFDocument (also the provider of its csmd GUIDs in cartridges).
+pub fn document_uri(cx: &ExportContext<'_>) -> String {
+    uri(cx, "CFDocuments", &cx.doc.curriculum.id.to_string())
+}
+
+/// A name-based UUID: SHA-256 of the curriculum id and a name, with RFC 4122 version (5) and
+/// variant bits, so derived entities keep their identifiers across exports.
+fn derived_uuid(scope: Uuid, name: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(scope.as_bytes());
+    hasher.update(name.as_bytes());
+    let digest = hasher.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    bytes[6] = (bytes[6] & 0x0f) | 0x50;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    Uuid::from_bytes(bytes).hyphenated().to_string()
+}
+
+fn link(title: &str, identifier: &str, uri: &str) -> Value {
+    json!({ "title": title, "identifier": identifier, "uri": uri })
+}
+
+/// The CFItemType of an objective at a node of `kind`: program and course objectives are
+/// outcomes, the rest objectives.
+fn objective_type(kind: &str) -> String {
+    let kind = capitalise(kind.trim());
+    let kind = if kind.is_empty() { "Curriculum".to_owned() } else { kind };
+    if matches!(kind.to_ascii_lowercase().as_str(), "program" | "course") {
+        format!("{kind} Outcome")
+    } else {
+        format!("{kind} Objective")
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn curriculum_package(cx: &ExportContext<'_>) -> Value {
+    let c = &cx.doc.curriculum;
+    let scope = c.id.0;
+    let now = cx.generated_at().as_str().to_owned();
+    let doc_id = c.id.to_string();
+    let doc_uri = document_uri(cx);
+    let doc_link = link(&cx.title, &doc_id, &doc_uri);
+    let creator = cx
+        .options
+        .values
+        .get("creator")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .unwrap_or_else(
+            || if c.code.trim().is_empty() { cx.title.clone() } else { c.code.trim().to_owned() },
+        );
+
+    let mut document = Map::new();
+    document.insert("identifier".into(), json!(doc_id));
+    document.insert("uri".into(), json!(doc_uri));
+    document.insert("frameworkType".into(), json!("Curriculum"));
+    document.insert("caseVersion".into(), json!("1.1"));
+    document.insert("creator".into(), json!(creator));
+    document.insert("title".into(), json!(cx.title));
+    document.insert("lastChangeDateTime".into(), json!(now));
+    if !cx.description_text.is_empty() {
+        document.insert("description".into(), json!(cx.description_text));
+    }
+    document.insert("language".into(), json!(cx.language));
+    document.insert("adoptionStatus".into(), json!("Draft"));
+
+    // Item types in first-use order.
+    let mut types: Vec<(String, usize)> = Vec::new();
+    let mut type_link = |name: String, depth: usize| -> Value {
+        if !types.iter().any(|(t, _)| *t == name) {
+            types.push((name.clone(), depth));
+        }
+        let id = derived_uuid(scope, &format!("CFItemType:{name}"));
+        link(&name, &id, &uri(cx, "CFItemTypes", &id))
+    };
+
+    // Nodes that hold objectives somewhere below them become grouping items.
+    let mut keep = vec![false; cx.nodes.len()];
+    for i in (0..cx.nodes.len()).rev() {
+        if !cx.nodes[i].objectives.is_empty() || cx.nodes[i].children.iter().any(|&c| keep[c]) {
+            keep[i] = true;
+        }
+    }
+    let node_link = |i: usize| {
+        let n = &cx.nodes[i];
+        let id = n.node.id.to_string();
+        link(&n.title, &id, &uri(cx, "CFItems", &id))
+    };
+    let objective_link = |i: usize| {
+        let o = &cx.objectives[i];
+        let id = o.objective.id.to_string();
+        link(&o.label, &id, &uri(cx, "CFItems", &id))
+    };
+
+    let mut items = Vec::new();
+    let mut associations = Vec::new();
+    let mut associate = |kind: &str, origin: Value, destination: Value, sequence: Option<usize>| {
+        let key = format!(
+            "{kind}:{}:{}",
+            origin["identifier"].as_str().unwrap_or_default(),
+            destination["identifier"].as_str().unwrap_or_default()
+        );
+        let id = derived_uuid(scope, &key);
+        let mut a = Map::new();
+        a.insert("identifier".into(), json!(id));
+        a.insert("associationType".into(), json!(kind));
+        if let Some(n) = sequence {
+            a.insert("sequenceNumber".into(), json!(n));
+        }
+        a.insert("uri".into(), json!(uri(cx, "CFAssociations", &id)));
+        a.insert("originNodeURI".into(), origin);
+        a.insert("destinationNodeURI".into(), destination);
+        a.insert("lastChangeDateTime".into(), json!(now));
+        associations.push(Value::Object(a));
+    };
+
+    for (i, n) in cx.nodes.iter().enumerate() {
+        if !keep[i] {
+            continue;
+        }
+        let id = n.node.id.to_string();
+        let mut item = Map::new();
+        item.insert("identifier".into(), json!(id));
+        item.insert("fullStatement".into(), json!(n.title));
+        let kind = capitalise(n.node.kind.trim());
+        item.insert("CFItemType".into(), json!(kind));
+        item.insert("CFItemTypeURI".into(), type_link(kind, n.depth));
+        item.insert("uri".into(), json!(uri(cx, "CFItems", &id)));
+        if !n.node.code.trim().is_empty() {
+            item.insert("humanCodingScheme".into(), json!(n.node.code.trim()));
+        }
+        item.insert("language".into(), json!(cx.language));
+        item.insert("lastChangeDateTime".into(), json!(now));
+        items.push(Value::Object(item));
+        let parent = n.parent.filter(|&p| keep[p]);
+        let siblings: Vec<usize> = match parent {
+            Some(p) => cx.nodes[p].children.iter().copied().filter(|&c| keep[c]).collect(),
+            None => cx.roots().filter(|&r| keep[r]).collect(),
+        };
+        let offset = parent.map(|p| cx.nodes[p].objectives.len()).unwrap_or(0);
+        let sequence = siblings.iter().position(|&s| s == i).map(|p| offset + p + 1);
+        let destination = parent.map(node_link).unwrap_or_else(|| doc_link.clone());
+        associate("isChildOf", node_link(i), destination, sequence);
+    }
+
+    let association_kind = match cx.options.values.get("standardsAssociation").and_then(Value::as_str) {
+        Some("exactMatchOf") => "exactMatchOf",
+        _ => "isRelatedTo",
+    };
+    for (i, o) in cx.objectives.iter().enumerate() {
+        let obj = o.objective;
+        let id = obj.id.to_string();
+        let node = &cx.nodes[o.node];
+        let mut item = Map::new();
+        item.insert("identifier".into(), json!(id));
+        item.insert("fullStatement".into(), json!(obj.statement.trim()));
+        let kind = objective_type(&node.node.kind);
+        item.insert("CFItemType".into(), json!(kind));
+        item.insert("CFItemTypeURI".into(), type_link(kind, node.depth + 1));
+        item.insert("uri".into(), json!(uri(cx, "CFItems", &id)));
+        if !obj.code.trim().is_empty() {
+            item.insert("humanCodingScheme".into(), json!(obj.code.trim()));
+        }
+        let behavior = obj.abcd.behavior.trim();
+        if !behavior.is_empty() {
+            item.insert("abbreviatedStatement".into(), json!(behavior));
+        }
+        let mut keywords = Vec::new();
+        if let Some(level) = obj.level {
+            keywords.push(format!("Bloom: {}", level.as_str()));
+        }
+        if let Some(k) = obj.knowledge {
+            keywords.push(format!("Knowledge: {}", k.as_str()));
+        }
+        if !keywords.is_empty() {
+            item.insert("conceptKeywords".into(), json!(keywords));
+        }
+        item.insert("language".into(), json!(cx.language));
+        item.insert("lastChangeDateTime".into(), json!(now));
+        items.push(Value::Object(item));
+        let sequence = node.objectives.iter().position(|&x| x == i).map(|p| p + 1);
+        associate("isChildOf", objective_link(i), node_link(o.node), sequence);
+        for &s in &o.supports {
+            associate("isPartOf", objective_link(i), objective_link(s), None);
+        }
+        for p in &obj.prerequisites {
+            if let Some(p) = cx.objective_index(*p) {
+                associate("precedes", objective_link(p), objective_link(i), None);
+            }
+        }
+        for s in &o.standards {
+            associate(association_kind, objective_link(i), standard_link(cx.doc, s), None);
+        }
+    }
+
+    let item_types: Vec<Value> = types
+        .iter()
+        .map(|(name, depth)| {
+            let id = derived_uuid(scope, &format!("CFItemType:{name}"));
+            json!({
+                "identifier": id,
+                "uri": uri(cx, "CFItemTypes", &id),
+                "title": name,
+                "description": format!("{name} in the outline of {}", cx.title),
+                "hierarchyCode": (depth + 1).to_string(),
+                "lastChangeDateTime": now,
+            })
+        })
+        .collect();
+    let mut package = Map::new();
+    package.insert("CFDocument".into(), Value::Object(document));
+    package.insert("CFItems".into(), Value::Array(items));
+    package.insert("CFAssociations".into(), Value::Array(associations));
+    package.insert("CFDefinitions".into(), json!({ "CFItemTypes": item_types }));
+    Value::Object(package)
+}
+
+/// A link to a framework item as CASE addresses it (its source identifier and URI).
+fn standard_link(doc: &Document, s: &StandardItem) -> Value {
+    let identifier =
+        if s.identifier.trim().is_empty() { s.id.to_string() } else { s.identifier.trim().to_owned() };
+    let uri =
+        if s.uri.trim().is_empty() { format!("urn:uuid:{identifier}") } else { s.uri.trim().to_owned() };
+    let title =
+        if s.code.trim().is_empty() { s.statement.trim().to_owned() } else { s.code.trim().to_owned() };
+    let _ = doc;
+    link(&title, &identifier, &uri)
+}
+
+fn put(obj: &mut Map<String, Value>, key: &str, value: &str) {
+    if !value.is_empty() {
+        obj.insert(key.to_owned(), Value::String(value.to_owned()));
+    }
+}
+
+fn ref_link(r: &ExternalRef) -> Value {
+    let mut obj = Map::new();
+    put(&mut obj, "title", &r.title);
+    put(&mut obj, "identifier", &r.identifier);
+    put(&mut obj, "uri", &r.uri);
+    Value::Object(obj)
+}
+
+/// Rebuilds the CFPackage of an imported framework from the model and its `extra` fields.
+fn framework_package(doc: &Document, fw: &Framework) -> Value {
+    let extra = fw.extra.as_object().cloned().unwrap_or_default();
+    let mut document = match extra.get("CFDocument") {
+        Some(Value::Object(o)) => o.clone(),
+        _ => Map::new(),
+    };
+    let doc_identifier = if fw.identifier.is_empty() { fw.id.to_string() } else { fw.identifier.clone() };
+    put(&mut document, "identifier", &doc_identifier);
+    put(&mut document, "uri", &fw.uri);
+    put(&mut document, "title", &fw.title);
+    put(&mut document, "creator", &fw.creator);
+    put(&mut document, "version", &fw.version);
+    put(&mut document, "language", &fw.language);
+
+    let items: Vec<&StandardItem> = doc.standard_items.iter().filter(|s| s.framework == fw.id).collect();
+    let identifier_of =
+        |s: &StandardItem| if s.identifier.is_empty() { s.id.to_string() } else { s.identifier.clone() };
+    let cf_items: Vec<Value> = items
+        .iter()
+        .map(|s| {
+            let mut obj = match &s.extra {
+                Value::Object(o) => o.clone(),
+                _ => Map::new(),
+            };
+            put(&mut obj, "identifier", &identifier_of(s));
+            put(&mut obj, "uri", &s.uri);
+            put(&mut obj, "humanCodingScheme", &s.code);
+            put(&mut obj, "fullStatement", &s.statement);
+            put(&mut obj, "abbreviatedStatement", &s.abbreviated);
+            put(&mut obj, "CFItemType", &s.item_type);
+            Value::Object(obj)
+        })
+        .collect();
+
+    let mut cf_associations: Vec<Value> = doc
+        .associations
+        .iter()
+        .filter(|a| a.framework == fw.id)
+        .map(|a| {
+            let mut obj = match &a.extra {
+                Value::Object(o) => o.clone(),
+                _ => Map::new(),
+            };
+            put(&mut obj, "identifier", &a.identifier);
+            put(&mut obj, "associationType", &a.association_type);
+            obj.entry("originNodeURI").or_insert_with(|| ref_link(&a.origin));
+            obj.entry("destinationNodeURI").or_insert_with(|| ref_link(&a.destination));
+            Value::Object(obj)
+        })
+        .collect();
+    // Frameworks from other sources keep their hierarchy in `parent`; CASE needs associations.
+    let has_child_links =
+        doc.associations.iter().any(|a| a.framework == fw.id && a.association_type == "isChildOf");
+    if !has_child_links {
+        let scope = fw.id.0;
+        for (n, s) in items.iter().enumerate() {
+            let destination = match s.parent.and_then(|p| items.iter().find(|i| i.id == p)) {
+                Some(parent) => link(&parent.code, &identifier_of(parent), &parent.uri),
+                None => link(&fw.title, &doc_identifier, &fw.uri),
+            };
+            let id = derived_uuid(scope, &format!("isChildOf:{}", s.id));
+            cf_associations.push(json!({
+                "identifier": id,
+                "associationType": "isChildOf",
+                "sequenceNumber": n + 1,
+                "originNodeURI": link(&s.code, &identifier_of(s), &s.uri),
+                "destinationNodeURI": destination,
+            }));
+        }
+    }
+
+    let mut top = match extra.get("package") {
+        Some(Value::Object(o)) => o.clone(),
+        _ => Map::new(),
+    };
+    top.insert("CFDocument".into(), Value::Object(document));
+    top.insert("CFItems".into(), Value::Array(cf_items));
+    top.insert("CFAssociations".into(), Value::Array(cf_associations));
+    for key in ["CFDefinitions", "CFRubrics"] {
+        if let Some(v) = extra.get(key) {
+            top.insert(key.into(), v.clone());
+        }
+    }
+    if extra.get("wrapped") == Some(&Value::Bool(true)) {
+        return json!({ "CFPackage": Value::Object(top) });
+    }
+    Value::Object(top)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_uuids_are_stable_and_well_formed() {
+        let scope = Uuid::nil();
+        let a = derived_uuid(scope, "CFItemType:Unit");
+        assert_eq!(a, derived_uuid(scope, "CFItemType:Unit"));
+        assert_ne!(a, derived_uuid(scope, "CFItemType:Lesson"));
+        let parsed = Uuid::parse_str(&a).unwrap_or_default();
+        assert_eq!(parsed.get_version_num(), 5);
+    }
+
+    #[test]
+    fn objectives_of_programs_and_courses_are_outcomes() {
+        assert_eq!(objective_type("course"), "Course Outcome");
+        assert_eq!(objective_type("lesson"), "Lesson Objective");
+        assert_eq!(objective_type(""), "Curriculum Objective");
+    }
+}

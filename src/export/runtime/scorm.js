@@ -1,0 +1,260 @@
+/* Trellis SCORM adapter: connects a lesson page to the LMS's SCORM 1.2 (`API`) or SCORM 2004
+ * (`API_1484_11`) run-time API and writes the lesson's progress into the CMI data model.
+ *
+ * Discovery follows the standards' algorithms: walk up `window.parent` (at most 500 frames), then
+ * do the same from `window.top.opener`. Every change is written and committed at once; the
+ * session is terminated exactly once (Finish button or `pagehide`, never `unload`). With no API
+ * the page still works and says that progress is not saved. */
+(function () {
+  "use strict";
+
+  var config = (function () {
+    var el = document.getElementById("trellis-data");
+    try {
+      return el ? JSON.parse(el.textContent || "{}") : {};
+    } catch (e) {
+      return {};
+    }
+  })();
+  var v2004 = config.standard !== "scorm12";
+  var API_NAME = v2004 ? "API_1484_11" : "API";
+  var MAX_TRIES = 500;
+
+  /* ---- discovery ---------------------------------------------------------------------------- */
+
+  function scan(win) {
+    var tries = 0;
+    try {
+      while (win && !win[API_NAME] && win.parent && win.parent !== win && tries < MAX_TRIES) {
+        tries++;
+        win = win.parent;
+      }
+      return win && win[API_NAME] ? win[API_NAME] : null;
+    } catch (e) {
+      // A frame from another origin: the standard's algorithm stops there.
+      return null;
+    }
+  }
+
+  function findApi() {
+    var api = scan(window);
+    try {
+      if (!api && window.top && window.top.opener) api = scan(window.top.opener);
+      if (!api && window.opener) api = scan(window.opener);
+    } catch (e) {
+      /* opener from another origin */
+    }
+    return api;
+  }
+
+  /* ---- formatting --------------------------------------------------------------------------- */
+
+  function duration2004(seconds) {
+    // ISO 8601 duration as SCORM 2004 timeinterval (second precision to 0.01 s).
+    var cs = Math.round(seconds * 100);
+    var h = Math.floor(cs / 360000);
+    var m = Math.floor((cs % 360000) / 6000);
+    var s = (cs % 6000) / 100;
+    return "PT" + (h ? h + "H" : "") + (m ? m + "M" : "") + s.toFixed(2).replace(/\.?0+$/, "") + "S";
+  }
+
+  function pad(n, width) {
+    var s = String(n);
+    while (s.length < width) s = "0" + s;
+    return s;
+  }
+
+  function duration12(seconds) {
+    // CMITimespan: HHHH:MM:SS.SS
+    var cs = Math.round(seconds * 100);
+    var h = Math.min(9999, Math.floor(cs / 360000));
+    var m = Math.floor((cs % 360000) / 6000);
+    var s = Math.floor((cs % 6000) / 100);
+    var frac = cs % 100;
+    return pad(h, 4) + ":" + pad(m, 2) + ":" + pad(s, 2) + "." + pad(frac, 2);
+  }
+
+  function num(x) {
+    // CMIDecimal / real(10,7): plain decimal notation, no exponent.
+    var s = String(Math.round(x * 10000000) / 10000000);
+    return s.indexOf("e") >= 0 ? x.toFixed(7) : s;
+  }
+
+  /* ---- the adapter -------------------------------------------------------------------------- */
+
+  var api = null;
+  var objectiveIndex = {}; // objective id -> cmi.objectives.n
+  var initialized = false;
+  var terminated = false;
+  var last = {}; // element -> last value written, so unchanged values are not re-sent
+
+  function call(name) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    try {
+      var fn = api[(v2004 ? "" : "LMS") + name];
+      return typeof fn === "function" ? fn.apply(api, args) : "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function get(element) {
+    var value = call("GetValue", element);
+    return value == null ? "" : String(value);
+  }
+
+  function set(element, value) {
+    value = String(value);
+    if (last[element] === value) return true;
+    var ok = String(call("SetValue", element, value)) === "true";
+    if (ok) last[element] = value;
+    return ok;
+  }
+
+  function commit() {
+    return String(call("Commit", "")) === "true";
+  }
+
+  function findObjectives() {
+    var count = parseInt(get("cmi.objectives._count"), 10) || 0;
+    for (var n = 0; n < count; n++) {
+      var id = get("cmi.objectives." + n + ".id");
+      if (id) objectiveIndex[id] = n;
+    }
+    return count;
+  }
+
+  function objectiveSlot(id, count) {
+    if (Object.prototype.hasOwnProperty.call(objectiveIndex, id)) return objectiveIndex[id];
+    var n = count.value++;
+    if (set("cmi.objectives." + n + ".id", id)) objectiveIndex[id] = n;
+    return objectiveIndex[id];
+  }
+
+  function writeObjectives(snap) {
+    var count = { value: findObjectives() };
+    for (var i = 0; i < snap.objectives.length; i++) {
+      var o = snap.objectives[i];
+      var n = objectiveSlot(o.id, count);
+      if (n == null) continue;
+      var p = "cmi.objectives." + n + ".";
+      if (v2004) {
+        if (o.score) {
+          set(p + "score.raw", num(o.score.raw));
+          set(p + "score.min", num(o.score.min));
+          set(p + "score.max", num(o.score.max));
+          set(p + "score.scaled", num(o.score.scaled));
+        }
+        if (o.passed != null) set(p + "success_status", o.passed ? "passed" : "failed");
+        set(p + "completion_status", o.completed ? "completed" : "incomplete");
+      } else {
+        if (o.score) {
+          // SCORM 1.2 scores are 0..100.
+          set(p + "score.raw", num(o.score.scaled * 100));
+          set(p + "score.min", "0");
+          set(p + "score.max", "100");
+        }
+        var status = o.passed != null ? (o.passed ? "passed" : "failed") : o.completed ? "completed" : "incomplete";
+        set(p + "status", status);
+      }
+    }
+  }
+
+  function writeScore(snap) {
+    var s = snap.score;
+    if (v2004) {
+      set("cmi.completion_status", snap.completed ? "completed" : "incomplete");
+      if (s) {
+        set("cmi.score.raw", num(s.raw));
+        set("cmi.score.min", num(s.min));
+        set("cmi.score.max", num(s.max));
+        set("cmi.score.scaled", num(s.scaled));
+        if (s.passed != null) set("cmi.success_status", s.passed ? "passed" : "failed");
+      } else if (!snap.hasQuiz && snap.completed) {
+        // A lesson without a scored quiz is satisfied once it is completed, so that sequencing
+        // rules built on it (prerequisites) can be met.
+        set("cmi.success_status", "passed");
+      }
+    } else {
+      if (s) {
+        set("cmi.core.score.raw", num(s.scaled * 100));
+        set("cmi.core.score.min", "0");
+        set("cmi.core.score.max", "100");
+      }
+      var status = "incomplete";
+      if (snap.completed) status = s && s.passed != null ? (s.passed ? "passed" : "failed") : "completed";
+      set("cmi.core.lesson_status", status);
+    }
+  }
+
+  function writeAll(snap, final) {
+    // SCORM 2004 rejects an empty location (characterstring of at least one character).
+    if (snap.location) set(v2004 ? "cmi.location" : "cmi.core.lesson_location", snap.location);
+    writeScore(snap);
+    writeObjectives(snap);
+    set("cmi.suspend_data", snap.suspendData(v2004 ? 64000 : 4096));
+    set(v2004 ? "cmi.session_time" : "cmi.core.session_time", (v2004 ? duration2004 : duration12)(snap.sessionSeconds));
+    if (final) {
+      if (v2004) set("cmi.exit", snap.completed ? "normal" : "suspend");
+      else set("cmi.core.exit", snap.completed ? "" : "suspend");
+    }
+  }
+
+  var adapter = {
+    open: function () {
+      api = findApi();
+      if (!api) {
+        return {
+          connected: false,
+          notice:
+            "Preview: no learning platform (SCORM " + (v2004 ? "2004" : "1.2") + " API) was found, so your progress is not saved.",
+        };
+      }
+      if (String(call("Initialize", "")) !== "true") {
+        return { connected: false, notice: "The learning platform did not start this lesson; progress is not saved." };
+      }
+      initialized = true;
+      var entry = get(v2004 ? "cmi.entry" : "cmi.core.entry");
+      var info = { connected: true, mastery: null, mode: "normal" };
+      if (entry === "resume") {
+        info.state = get("cmi.suspend_data");
+        info.location = get(v2004 ? "cmi.location" : "cmi.core.lesson_location");
+      }
+      if (v2004) {
+        var passing = parseFloat(get("cmi.scaled_passing_score"));
+        if (isFinite(passing)) info.mastery = passing;
+        info.mode = get("cmi.mode") || "normal";
+      } else {
+        var mastery = parseFloat(get("cmi.student_data.mastery_score"));
+        if (isFinite(mastery)) info.mastery = mastery / 100;
+        info.mode = get("cmi.core.lesson_mode") || "normal";
+      }
+      // Mark the attempt as started before anything else happens.
+      if (v2004) {
+        if (get("cmi.completion_status") !== "completed") set("cmi.completion_status", "incomplete");
+      } else if (get("cmi.core.lesson_status") === "not attempted" || get("cmi.core.lesson_status") === "") {
+        set("cmi.core.lesson_status", "incomplete");
+      }
+      commit();
+      return info;
+    },
+    record: function (snap) {
+      if (!initialized || terminated) return;
+      writeAll(snap, false);
+      commit();
+    },
+    close: function (snap, why) {
+      if (!initialized || terminated) return;
+      terminated = true;
+      writeAll(snap, true);
+      if (v2004 && why === "finish" && snap.completed) {
+        // Ask the LMS to move on when it allows it (flow navigation).
+        if (get("adl.nav.request_valid.continue") === "true") set("adl.nav.request", "continue");
+      }
+      commit();
+      call(v2004 ? "Terminate" : "Finish", "");
+    },
+  };
+
+  if (window.Trellis) window.Trellis.start(adapter);
+})();

@@ -1,0 +1,886 @@
+//! What the SCORM 1.2, SCORM 2004 and cmi5 exporters share: the *plan* (which outline nodes
+//! become launchable lessons — SCOs or AUs — and how the rest of the outline groups them), the
+//! lesson page each one gets, and the small runtime (`runtime/*.js`, `runtime/trellis.css`)
+//! that is bundled into every package.
+//!
+//! A lesson page shows the node's rendered content, objectives, activities and assessments;
+//! quizzes become forms graded in the page by `runtime/lesson.js`, whose adapter
+//! (`runtime/scorm.js` or `runtime/cmi5.js`) reports to the LMS. Everything a page needs is in
+//! the package: remote images are turned into links and external links open in a new window,
+//! so no request leaves the package and the lesson never navigates itself away.
+//! This module writes no manifest: each format file owns its own.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use super::lower::{self, ExportContext, escape_attr, ident_with, relink};
+use crate::markdown;
+use crate::model::{AssessmentPurpose, ItemBody};
+use crate::{Finding, Severity, Target};
+
+/// Directory of the bundled runtime inside packages.
+pub(crate) const RUNTIME_DIR: &str = "runtime";
+/// Directory of the lesson pages inside packages.
+pub(crate) const PAGE_DIR: &str = "lessons";
+
+/// The lesson controller (grading, progress, resume state).
+pub(crate) const LESSON_JS: &str = include_str!("runtime/lesson.js");
+/// The SCORM 1.2 / 2004 adapter.
+pub(crate) const SCORM_JS: &str = include_str!("runtime/scorm.js");
+/// The cmi5 adapter.
+pub(crate) const CMI5_JS: &str = include_str!("runtime/cmi5.js");
+/// The lesson stylesheet.
+pub(crate) const CSS: &str = include_str!("runtime/trellis.css");
+
+/// Mastery score used when a scored quiz has none in the design (share of points, 0–1).
+pub(crate) const DEFAULT_MASTERY: f64 = 0.8;
+
+/// Which run-time standard a page talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Standard {
+    /// SCORM 1.2 (`API`).
+    Scorm12,
+    /// SCORM 2004 (`API_1484_11`).
+    Scorm2004,
+    /// cmi5 (xAPI statements).
+    Cmi5,
+}
+
+impl Standard {
+    fn as_str(self) -> &'static str {
+        match self {
+            Standard::Scorm12 => "scorm12",
+            Standard::Scorm2004 => "scorm2004",
+            Standard::Cmi5 => "cmi5",
+        }
+    }
+
+    fn adapter(self) -> &'static str {
+        match self {
+            Standard::Scorm12 | Standard::Scorm2004 => "scorm.js",
+            Standard::Cmi5 => "cmi5.js",
+        }
+    }
+}
+
+/// Which nodes become SCOs/AUs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Granularity {
+    /// Every leaf of the outline (normally a lesson) is one SCO.
+    Lesson,
+    /// Every node whose children are all leaves (normally a unit) is one SCO showing its lessons.
+    Unit,
+}
+
+/// Which part of a node a SCO shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// A leaf node: all of it.
+    Whole,
+    /// A node and all its (leaf) children, one section each.
+    Subtree,
+    /// The summary, objectives and activities of a node that also has children.
+    Overview,
+    /// The assessments of a node that also has children.
+    Assessments,
+}
+
+/// One launchable lesson (SCO in SCORM, AU in cmi5).
+pub(crate) struct Sco {
+    /// The node it is made from (index into `cx.nodes`).
+    pub node: usize,
+    /// Which part of the node.
+    pub part: Part,
+    /// Organization item identifier (xs:ID).
+    pub ident: String,
+    /// Resource identifier (xs:ID).
+    pub resource: String,
+    /// Package path of the page.
+    pub href: String,
+    /// Title.
+    pub title: String,
+    /// Nodes whose content the page shows, in order.
+    pub nodes: Vec<usize>,
+    /// Assessments shown, in order.
+    pub assessments: Vec<usize>,
+    /// Objectives the page is aligned to (its nodes' objectives and everything its activities,
+    /// assessments and items are aligned to), in canonical order.
+    pub objectives: Vec<usize>,
+    /// Assessments whose machine-scored items make up the score.
+    pub scored: Vec<usize>,
+    /// Share of points needed to pass; `None` when nothing is scored.
+    pub mastery: Option<f64>,
+}
+
+/// An entry of the organization: a group of entries (a node with children) or a SCO.
+pub(crate) enum Entry {
+    /// A node with children.
+    Cluster {
+        /// The node.
+        node: usize,
+        /// Item identifier.
+        ident: String,
+        /// Title.
+        title: String,
+        /// Entries in outline order.
+        children: Vec<Entry>,
+    },
+    /// Index into [`Plan::scos`].
+    Sco(usize),
+}
+
+/// The organization of a SCORM/cmi5 package.
+pub(crate) struct Plan {
+    /// Top-level entries.
+    pub entries: Vec<Entry>,
+    /// Every SCO, in outline order.
+    pub scos: Vec<Sco>,
+}
+
+impl Plan {
+    /// Plans the package. A single top-level course or program is the organization itself, so
+    /// its children become the top-level entries.
+    pub fn new(cx: &ExportContext<'_>, granularity: Granularity, default_mastery: f64) -> Plan {
+        let mut plan = Plan { entries: Vec::new(), scos: Vec::new() };
+        let roots: Vec<usize> = cx.roots().collect();
+        let entries = match roots.as_slice() {
+            [root] if !cx.nodes[*root].children.is_empty() && !unit_like(cx, *root, granularity) => {
+                plan.flatten(cx, *root, granularity, default_mastery)
+            }
+            _ => roots.iter().flat_map(|&r| plan.build(cx, r, granularity, default_mastery)).collect(),
+        };
+        plan.entries = entries;
+        plan
+    }
+
+    fn build(&mut self, cx: &ExportContext<'_>, node: usize, g: Granularity, mastery: f64) -> Vec<Entry> {
+        let view = &cx.nodes[node];
+        if view.children.is_empty() {
+            return vec![self.push(cx, node, Part::Whole, mastery)];
+        }
+        if unit_like(cx, node, g) {
+            return vec![self.push(cx, node, Part::Subtree, mastery)];
+        }
+        let children = self.flatten(cx, node, g, mastery);
+        vec![Entry::Cluster { node, ident: view.ident.clone(), title: view.title.clone(), children }]
+    }
+
+    /// The entries under a node with children: its own content first, its children, then its
+    /// own assessments.
+    fn flatten(&mut self, cx: &ExportContext<'_>, node: usize, g: Granularity, mastery: f64) -> Vec<Entry> {
+        let view = &cx.nodes[node];
+        let mut out = Vec::new();
+        if !view.summary_html.trim().is_empty() || !view.activities.is_empty() {
+            out.push(self.push(cx, node, Part::Overview, mastery));
+        }
+        for &child in &view.children {
+            out.extend(self.build(cx, child, g, mastery));
+        }
+        if !view.assessments.is_empty() {
+            out.push(self.push(cx, node, Part::Assessments, mastery));
+        }
+        out
+    }
+
+    fn push(&mut self, cx: &ExportContext<'_>, node: usize, part: Part, default_mastery: f64) -> Entry {
+        let view = &cx.nodes[node];
+        let uuid = view.node.id.0;
+        let (tag, title) = match part {
+            Part::Whole | Part::Subtree => ("sco", view.title.clone()),
+            Part::Overview => ("overview", format!("{}: overview", view.title)),
+            Part::Assessments => ("assessment", format!("{}: assessment", view.title)),
+        };
+        let nodes: Vec<usize> = match part {
+            Part::Subtree => std::iter::once(node).chain(view.children.iter().copied()).collect(),
+            _ => vec![node],
+        };
+        let assessments: Vec<usize> = match part {
+            Part::Overview => Vec::new(),
+            Part::Whole | Part::Assessments => view.assessments.clone(),
+            // The unit's own assessments come after its lessons.
+            Part::Subtree => view
+                .children
+                .iter()
+                .chain(std::iter::once(&node))
+                .flat_map(|&n| cx.nodes[n].assessments.iter().copied())
+                .collect(),
+        };
+        let mut objectives = BTreeSet::new();
+        for &n in &nodes {
+            if part != Part::Assessments {
+                objectives.extend(cx.nodes[n].objectives.iter().copied());
+                for &a in &cx.nodes[n].activities {
+                    objectives.extend(cx.activities[a].objectives.iter().copied());
+                }
+            }
+        }
+        for &a in &assessments {
+            objectives.extend(cx.assessments[a].objectives.iter().copied());
+            for item in &cx.assessments[a].items {
+                objectives.extend(item.objectives.iter().copied());
+            }
+        }
+        let scored: Vec<usize> = assessments.iter().copied().filter(|&a| is_scored(cx, a)).collect();
+        let mastery = (!scored.is_empty()).then(|| {
+            scored
+                .iter()
+                .find_map(|&a| cx.assessments[a].assessment.mastery_score)
+                .filter(|m| m.is_finite() && (0.0..=1.0).contains(m))
+                .unwrap_or(default_mastery)
+        });
+        let ident = ident_with(uuid, tag);
+        self.scos.push(Sco {
+            node,
+            part,
+            resource: ident_with(uuid, &format!("{tag}_res")),
+            href: format!("{PAGE_DIR}/{ident}.html"),
+            ident,
+            title,
+            nodes,
+            assessments,
+            objectives: objectives.into_iter().collect(),
+            scored,
+            mastery,
+        });
+        Entry::Sco(self.scos.len() - 1)
+    }
+
+    /// The entry that stands for a whole node (its cluster, or the SCO showing all of it), as a
+    /// path of child positions from the top; `None` when the node has no such entry (the
+    /// organization root, or a lesson shown inside a unit SCO is represented by that SCO).
+    pub fn entry_for_node(&self, node: usize) -> Option<EntryRef> {
+        fn walk(entries: &[Entry], plan: &Plan, node: usize) -> Option<EntryRef> {
+            for e in entries {
+                match e {
+                    Entry::Cluster { node: n, children, .. } => {
+                        if *n == node {
+                            return Some(EntryRef::Cluster(*n));
+                        }
+                        if let Some(found) = walk(children, plan, node) {
+                            return Some(found);
+                        }
+                    }
+                    Entry::Sco(s) => {
+                        let sco = &plan.scos[*s];
+                        if matches!(sco.part, Part::Whole | Part::Subtree) && sco.nodes.contains(&node) {
+                            return Some(EntryRef::Sco(*s));
+                        }
+                    }
+                }
+            }
+            None
+        }
+        walk(&self.entries, self, node)
+    }
+}
+
+/// A reference to a plan entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum EntryRef {
+    /// The cluster of this node.
+    Cluster(usize),
+    /// This SCO.
+    Sco(usize),
+}
+
+fn unit_like(cx: &ExportContext<'_>, node: usize, g: Granularity) -> bool {
+    let view = &cx.nodes[node];
+    g == Granularity::Unit
+        && !view.children.is_empty()
+        && view.children.iter().all(|&c| cx.nodes[c].children.is_empty())
+}
+
+/// An assessment counts for the score when it has machine-scored items and is not diagnostic.
+fn is_scored(cx: &ExportContext<'_>, a: usize) -> bool {
+    let view = &cx.assessments[a];
+    view.assessment.purpose != AssessmentPurpose::Diagnostic
+        && view.items.iter().any(|i| !matches!(i.item.body, ItemBody::Essay { .. }))
+}
+
+/// Granularity from the format options (`scoLevel`: `lesson` or `unit`).
+pub(crate) fn granularity(cx: &ExportContext<'_>) -> Granularity {
+    match cx.options.values.get("scoLevel").and_then(Value::as_str) {
+        Some("unit") => Granularity::Unit,
+        _ => Granularity::Lesson,
+    }
+}
+
+/// Default mastery score from the format options (`masteryScore`, 0–1).
+pub(crate) fn default_mastery(cx: &ExportContext<'_>) -> f64 {
+    cx.options
+        .values
+        .get("masteryScore")
+        .and_then(Value::as_f64)
+        .filter(|m| (0.0..=1.0).contains(m))
+        .unwrap_or(DEFAULT_MASTERY)
+}
+
+/// The runtime and asset files every package carries, as `(path, bytes)`.
+pub(crate) fn shared_files<'c>(cx: &'c ExportContext<'_>, standard: Standard) -> Vec<(String, &'c [u8])> {
+    let mut files = vec![
+        (format!("{RUNTIME_DIR}/trellis.css"), CSS.as_bytes()),
+        (format!("{RUNTIME_DIR}/lesson.js"), LESSON_JS.as_bytes()),
+    ];
+    match standard {
+        Standard::Scorm12 | Standard::Scorm2004 => {
+            files.push((format!("{RUNTIME_DIR}/scorm.js"), SCORM_JS.as_bytes()))
+        }
+        Standard::Cmi5 => files.push((format!("{RUNTIME_DIR}/cmi5.js"), CMI5_JS.as_bytes())),
+    }
+    for asset in &cx.assets {
+        files.push((asset.path.clone(), asset.asset.data.as_slice()));
+    }
+    files
+}
+
+/// The stable id an LMS sees for a curriculum objective (`cmi.objectives.n.id`).
+pub(crate) fn objective_id(cx: &ExportContext<'_>, objective: usize) -> String {
+    cx.objectives[objective].objective.id.to_string()
+}
+
+/// A rendered lesson page and what rendering had to change.
+pub(crate) struct Page {
+    /// The HTML document.
+    pub html: String,
+    /// Findings (remote images turned into links).
+    pub findings: Vec<Finding>,
+}
+
+/// Renders the page of one SCO.
+pub(crate) fn render_page(cx: &ExportContext<'_>, sco: &Sco, standard: Standard) -> Page {
+    let mut r = Renderer { cx, findings: Vec::new(), node: sco.node };
+    let view = &cx.nodes[sco.node];
+    let mut body = String::new();
+
+    let crumbs: Vec<&str> = {
+        let mut up = Vec::new();
+        let mut p = view.parent;
+        while let Some(i) = p {
+            up.push(cx.nodes[i].title.as_str());
+            p = cx.nodes[i].parent;
+        }
+        up.reverse();
+        up
+    };
+    if !crumbs.is_empty() {
+        let _ = writeln!(body, "<p class=\"trellis-breadcrumb\">{}</p>", escape_attr(&crumbs.join(" › ")));
+    }
+    let _ = writeln!(body, "<h1>{}</h1>", escape_attr(&sco.title));
+    body.push_str("<p id=\"trellis-notice\" class=\"trellis-notice\" role=\"status\" hidden></p>\n");
+    if let Some(minutes) = view.node.duration_minutes.filter(|_| sco.part != Part::Assessments) {
+        let _ = writeln!(body, "<p class=\"trellis-meta\">About {minutes} minutes</p>");
+    }
+
+    let mut counter = 0usize;
+    for (k, &n) in sco.nodes.iter().enumerate() {
+        let nv = &cx.nodes[n];
+        let nested = sco.part == Part::Subtree && k > 0;
+        if nested {
+            let _ = writeln!(
+                body,
+                "<section data-section=\"{}\">\n<h2>{}</h2>",
+                nv.ident,
+                escape_attr(&nv.title)
+            );
+        }
+        if sco.part != Part::Assessments {
+            if !nv.summary_html.trim().is_empty() {
+                let _ = writeln!(
+                    body,
+                    "<section data-section=\"{}-intro\" class=\"trellis-intro\">\n{}</section>",
+                    nv.ident,
+                    r.html(&nv.summary_html)
+                );
+            }
+            if !nv.objectives.is_empty() {
+                let heading = if nested { "h3" } else { "h2" };
+                let _ = writeln!(
+                    body,
+                    "<section data-section=\"{}-objectives\" class=\"trellis-objectives\">\n<{heading}>What you will learn</{heading}>\n<ul>",
+                    nv.ident
+                );
+                for &o in &nv.objectives {
+                    let ov = &cx.objectives[o];
+                    let code = ov.objective.code.trim();
+                    let _ = writeln!(
+                        body,
+                        "<li>{}{}</li>",
+                        if code.is_empty() {
+                            String::new()
+                        } else {
+                            format!("<span class=\"trellis-code\">{}</span>", escape_attr(code))
+                        },
+                        escape_attr(ov.objective.statement.trim())
+                    );
+                }
+                let _ = writeln!(body, "</ul>\n</section>");
+            }
+            if !nv.activities.is_empty() {
+                let heading = if nested { "h3" } else { "h2" };
+                let _ = writeln!(
+                    body,
+                    "<section data-section=\"{}-activities\">\n<{heading}>Activities</{heading}>",
+                    nv.ident
+                );
+                for &a in &nv.activities {
+                    r.activity(&mut body, a, nested);
+                }
+                body.push_str("</section>\n");
+            }
+        }
+        if sco.part == Part::Subtree {
+            // A unit SCO shows each lesson's assessments inside the lesson's section.
+            if nested {
+                for &a in &nv.assessments {
+                    r.assessment(&mut body, a, &mut counter, sco.scored.contains(&a));
+                }
+            }
+        }
+        if nested {
+            body.push_str("</section>\n");
+        }
+    }
+    let own: Vec<usize> = match sco.part {
+        Part::Subtree => view.assessments.clone(),
+        _ => sco.assessments.clone(),
+    };
+    for a in own {
+        r.assessment(&mut body, a, &mut counter, sco.scored.contains(&a));
+    }
+
+    let finish_label = match sco.part {
+        Part::Assessments => "Finish assessment",
+        _ => "Finish lesson",
+    };
+    let _ = writeln!(
+        body,
+        "<footer id=\"trellis-end\" class=\"trellis-end\" data-section=\"end\">\n<p>You have reached the end of this page.</p>\n<button type=\"button\" id=\"trellis-finish\">{finish_label}</button>\n<p id=\"trellis-done\" role=\"status\" hidden>Your progress has been saved. You can close this lesson or move on to the next one.</p>\n</footer>"
+    );
+
+    let config = page_config(cx, sco, standard);
+    let csp = match standard {
+        // SCORM content talks to the LMS through the API object only; it never fetches.
+        Standard::Scorm12 | Standard::Scorm2004 => "connect-src 'none'",
+        // cmi5 content sends xAPI statements to the LMS's endpoint, which is known only at launch.
+        Standard::Cmi5 => "connect-src *",
+    };
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; {csp}; object-src 'none'; base-uri 'none'; form-action 'none'\">\n<title>{title}</title>\n<link rel=\"stylesheet\" href=\"../{RUNTIME_DIR}/trellis.css\">\n</head>\n<body>\n<main>\n{body}</main>\n<script type=\"application/json\" id=\"trellis-data\">{config}</script>\n<script src=\"../{RUNTIME_DIR}/lesson.js\"></script>\n<script src=\"../{RUNTIME_DIR}/{adapter}\"></script>\n</body>\n</html>\n",
+        lang = escape_attr(&cx.language),
+        title = escape_attr(&sco.title),
+        adapter = standard.adapter(),
+    );
+    Page { html, findings: r.findings }
+}
+
+/// The JSON the runtime reads: answer keys, which items count, objectives and mastery.
+fn page_config(cx: &ExportContext<'_>, sco: &Sco, standard: Standard) -> String {
+    let mut items = Vec::new();
+    let mut quizzes = Vec::new();
+    for &a in &sco.assessments {
+        let av = &cx.assessments[a];
+        if av.items.is_empty() {
+            continue;
+        }
+        quizzes.push(json!({
+            "id": av.ident,
+            "scored": sco.scored.contains(&a),
+            "items": av.items.iter().map(|i| i.ident.clone()).collect::<Vec<_>>(),
+        }));
+        for iv in &av.items {
+            let item = iv.item;
+            let mut entry = json!({
+                "id": iv.ident,
+                "quiz": av.ident,
+                "type": item.body.type_name(),
+                "points": if item.points.is_finite() && item.points > 0.0 { item.points } else { 0.0 },
+            });
+            let key = match &item.body {
+                ItemBody::MultipleChoice { choices } => {
+                    entry["choices"] = json!(iv.choices.iter().map(|c| c.ident.clone()).collect::<Vec<_>>());
+                    let correct = choices.iter().position(|c| c.correct).map(|p| iv.choices[p].ident.clone());
+                    json!({ "correct": correct })
+                }
+                ItemBody::MultipleResponse { .. } => {
+                    entry["choices"] = json!(iv.choices.iter().map(|c| c.ident.clone()).collect::<Vec<_>>());
+                    json!({ "correct": iv.choices.iter().filter(|c| c.correct).map(|c| c.ident.clone()).collect::<Vec<_>>() })
+                }
+                ItemBody::TrueFalse { answer } => json!({ "answer": answer }),
+                ItemBody::ShortAnswer { answers, case_sensitive } => {
+                    json!({ "answers": answers, "caseSensitive": case_sensitive })
+                }
+                ItemBody::Numeric { answer, tolerance } => {
+                    json!({ "answer": answer, "tolerance": tolerance.abs() })
+                }
+                ItemBody::Essay { .. } => Value::Null,
+                ItemBody::Matching { pairs } => {
+                    let ids: Vec<String> = pairs.iter().map(|p| lower::ident(p.id.0)).collect();
+                    entry["pairs"] = json!(ids);
+                    json!({ "pairs": ids })
+                }
+            };
+            entry["key"] = key;
+            items.push(entry);
+        }
+    }
+    let objectives: Vec<Value> = sco
+        .objectives
+        .iter()
+        .map(|&o| {
+            let linked: Vec<String> = sco
+                .assessments
+                .iter()
+                .flat_map(|&a| cx.assessments[a].items.iter())
+                .filter(|iv| iv.objectives.contains(&o))
+                .map(|iv| iv.ident.clone())
+                .collect();
+            json!({ "id": objective_id(cx, o), "items": linked })
+        })
+        .collect();
+    let config = json!({
+        "standard": standard.as_str(),
+        "sco": sco.ident,
+        "mastery": sco.mastery,
+        "quizzes": quizzes,
+        "items": items,
+        "objectives": objectives,
+    });
+    // `<` never appears raw inside the script element, so no text can close it early.
+    config.to_string().replace('<', "\\u003c")
+}
+
+struct Renderer<'c, 'a> {
+    cx: &'c ExportContext<'a>,
+    findings: Vec<Finding>,
+    node: usize,
+}
+
+impl Renderer<'_, '_> {
+    /// Context HTML made fit for a packaged page: assets one directory up, remote images as
+    /// links, external links in a new window.
+    fn html(&mut self, html: &str) -> String {
+        let html = relink(html, "../");
+        let mut out = String::with_capacity(html.len());
+        let mut rest = html.as_str();
+        while let Some(start) = rest.find('<') {
+            out.push_str(&rest[..start]);
+            let tail = &rest[start..];
+            let Some(len) = tail.find('>') else {
+                out.push_str(tail);
+                rest = "";
+                break;
+            };
+            let tag = &tail[..=len];
+            if tag.starts_with("<img ") {
+                let src = lower::attr(tag, "src").unwrap_or_default();
+                if is_remote(src) {
+                    let alt = lower::attr(tag, "alt").filter(|a| !a.is_empty()).unwrap_or("image");
+                    let _ = write!(
+                        out,
+                        "<a href=\"{src}\" target=\"_blank\" rel=\"noopener noreferrer\">{alt} (opens the image on the web)</a>"
+                    );
+                    let view = &self.cx.nodes[self.node];
+                    self.findings.push(Finding {
+                        code: "X20-remote-image-linked".into(),
+                        severity: Severity::Warning,
+                        message: format!(
+                            "The image {src} in \"{}\" is on the web; SCORM and cmi5 lessons load nothing from outside the package, so it is shown as a link.",
+                            view.title
+                        ),
+                        target: Target {
+                            kind: "node".into(),
+                            id: Some(view.node.id.to_string()),
+                            path: view.path.clone(),
+                        },
+                        hint: "Add the image to the document's assets and reference it as asset:NAME.".into(),
+                    });
+                } else {
+                    out.push_str(tag);
+                }
+            } else if tag.starts_with("<a ")
+                && is_remote(lower::attr(tag, "href").unwrap_or_default())
+                && !tag.contains(" target=")
+            {
+                out.push_str(&tag.replacen("<a ", "<a target=\"_blank\" ", 1));
+            } else {
+                out.push_str(tag);
+            }
+            rest = &tail[len + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn activity(&mut self, body: &mut String, a: usize, nested: bool) {
+        let av = &self.cx.activities[a];
+        let act = av.activity;
+        let mut meta = vec![kind_label(&format!("{:?}", act.kind))];
+        if let Some(m) = act.duration_minutes {
+            meta.push(format!("{m} min"));
+        }
+        meta.push(kind_label(&format!("{:?}", act.grouping)));
+        let heading = if nested { "h4" } else { "h3" };
+        let _ = writeln!(
+            body,
+            "<article class=\"trellis-activity\">\n<p class=\"trellis-kind\">{}</p>\n<{heading}>{}</{heading}>",
+            escape_attr(&meta.join(" · ")),
+            escape_attr(&av.title)
+        );
+        body.push_str(&self.html(&av.instructions_html));
+        if !av.resources.is_empty() {
+            body.push_str("<ul class=\"trellis-resources\">\n");
+            for res in &av.resources {
+                let href = match (res.asset, &res.url) {
+                    (Some(i), _) => Some((format!("../{}", self.cx.assets[i].path), false)),
+                    (None, Some(url)) => Some((url.clone(), true)),
+                    _ => None,
+                };
+                match href {
+                    Some((href, external)) => {
+                        let _ = writeln!(
+                            body,
+                            "<li><a href=\"{}\"{}>{}</a></li>",
+                            escape_attr(&href),
+                            if external { " target=\"_blank\" rel=\"noopener noreferrer\"" } else { "" },
+                            escape_attr(&res.title)
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(body, "<li>{}</li>", escape_attr(&res.title));
+                    }
+                }
+            }
+            body.push_str("</ul>\n");
+        }
+        body.push_str("</article>\n");
+    }
+
+    fn assessment(&mut self, body: &mut String, a: usize, counter: &mut usize, scored: bool) {
+        let av = &self.cx.assessments[a];
+        let asmt = av.assessment;
+        let mut meta =
+            vec![kind_label(&format!("{:?}", asmt.purpose)), kind_label(&format!("{:?}", asmt.format))];
+        if let Some(p) = av.points {
+            meta.push(format!("{} points", fmt_num(p)));
+        }
+        if let Some(m) = asmt.duration_minutes {
+            meta.push(format!("{m} min"));
+        }
+        let _ = writeln!(
+            body,
+            "<section data-section=\"{}\" class=\"trellis-assessment\">\n<p class=\"trellis-kind\">{}</p>\n<h2>{}</h2>",
+            av.ident,
+            escape_attr(&meta.join(" · ")),
+            escape_attr(&av.title)
+        );
+        body.push_str(&self.html(&av.instructions_html));
+        if let Some(g) = &asmt.grasps {
+            let fields = [
+                ("Goal", &g.goal),
+                ("Role", &g.role),
+                ("Audience", &g.audience),
+                ("Situation", &g.situation),
+                ("Product or performance", &g.product),
+                ("Standards for success", &g.standards),
+            ];
+            if fields.iter().any(|(_, v)| !v.trim().is_empty()) {
+                body.push_str("<dl class=\"trellis-grasps\">\n");
+                for (label, value) in fields.iter().filter(|(_, v)| !v.trim().is_empty()) {
+                    let _ =
+                        writeln!(body, "<dt>{label}</dt><dd>{}</dd>", self.html(&markdown::render(value)));
+                }
+                body.push_str("</dl>\n");
+            }
+        }
+        if let Some(r) = av.rubric {
+            self.rubric(body, r);
+        }
+        if !av.items.is_empty() {
+            self.quiz(body, a, counter, scored);
+        }
+        body.push_str("</section>\n");
+    }
+
+    fn rubric(&mut self, body: &mut String, r: usize) {
+        let rv = &self.cx.rubrics[r];
+        let rubric = rv.rubric;
+        let _ = writeln!(
+            body,
+            "<h3>Rubric: {}</h3>\n{}<table class=\"trellis-rubric\">\n<thead><tr><th scope=\"col\">Criterion</th>",
+            escape_attr(&rubric.title),
+            self.html(&rv.description_html)
+        );
+        for level in &rubric.levels {
+            let _ = write!(
+                body,
+                "<th scope=\"col\">{} <span class=\"trellis-points\">({} pts)</span></th>",
+                escape_attr(&level.label),
+                fmt_num(level.points)
+            );
+        }
+        body.push_str("</tr></thead>\n<tbody>\n");
+        for c in &rubric.criteria {
+            let _ = write!(body, "<tr><th scope=\"row\">{}", escape_attr(&c.title));
+            if !c.description.trim().is_empty() {
+                let _ = write!(
+                    body,
+                    "<br><span class=\"trellis-meta\">{}</span>",
+                    escape_attr(c.description.trim())
+                );
+            }
+            body.push_str("</th>");
+            for level in &rubric.levels {
+                let text =
+                    c.descriptors.iter().find(|d| d.level == level.id).map(|d| d.text.as_str()).unwrap_or("");
+                let _ = write!(body, "<td>{}</td>", escape_attr(text));
+            }
+            body.push_str("</tr>\n");
+        }
+        body.push_str("</tbody>\n</table>\n");
+    }
+
+    fn quiz(&mut self, body: &mut String, a: usize, counter: &mut usize, scored: bool) {
+        let av = &self.cx.assessments[a];
+        let _ = writeln!(
+            body,
+            "<form class=\"trellis-quiz\" data-quiz=\"{}\" data-scored=\"{}\" novalidate>",
+            av.ident, scored
+        );
+        for iv in &av.items {
+            *counter += 1;
+            let item = iv.item;
+            let id = &iv.ident;
+            let _ = writeln!(
+                body,
+                "<fieldset class=\"trellis-item\" data-item=\"{id}\">\n<legend>Question {} <span class=\"trellis-points\">({} {})</span></legend>\n<div class=\"trellis-stem\">{}</div>",
+                counter,
+                fmt_num(item.points),
+                if (item.points - 1.0).abs() < f64::EPSILON { "point" } else { "points" },
+                self.html(&iv.stem_html)
+            );
+            match &item.body {
+                ItemBody::MultipleChoice { .. } | ItemBody::MultipleResponse { .. } => {
+                    let kind = if matches!(item.body, ItemBody::MultipleChoice { .. }) {
+                        "radio"
+                    } else {
+                        "checkbox"
+                    };
+                    for c in &iv.choices {
+                        let _ = writeln!(
+                            body,
+                            "<label><input type=\"{kind}\" name=\"{id}\" value=\"{}\"> <span>{}</span></label>",
+                            c.ident,
+                            self.html(&c.html)
+                        );
+                    }
+                    for c in iv.choices.iter().filter(|c| !c.feedback_html.is_empty()) {
+                        let _ = writeln!(
+                            body,
+                            "<template class=\"fb-choice\" data-choice=\"{}\">{}</template>",
+                            c.ident,
+                            self.html(&c.feedback_html)
+                        );
+                    }
+                }
+                ItemBody::TrueFalse { .. } => {
+                    for (value, label) in [("true", "True"), ("false", "False")] {
+                        let _ = writeln!(
+                            body,
+                            "<label><input type=\"radio\" name=\"{id}\" value=\"{value}\"> <span>{label}</span></label>"
+                        );
+                    }
+                }
+                ItemBody::ShortAnswer { .. } => {
+                    let _ = writeln!(
+                        body,
+                        "<label>Your answer <input type=\"text\" name=\"{id}\" autocomplete=\"off\" spellcheck=\"false\"></label>"
+                    );
+                }
+                ItemBody::Numeric { .. } => {
+                    let _ = writeln!(
+                        body,
+                        "<label>Your answer <input type=\"text\" inputmode=\"decimal\" name=\"{id}\" autocomplete=\"off\"></label>"
+                    );
+                }
+                ItemBody::Essay { .. } => {
+                    let _ = writeln!(
+                        body,
+                        "<label for=\"{id}-text\">Your answer</label>\n<textarea id=\"{id}-text\" name=\"{id}\" rows=\"6\"></textarea>"
+                    );
+                }
+                ItemBody::Matching { pairs } => {
+                    // Answers in alphabetical order: stable across exports, unrelated to the key.
+                    let mut answers: Vec<(String, String)> = pairs
+                        .iter()
+                        .map(|p| (markdown::to_plain_text(&p.answer), lower::ident(p.id.0)))
+                        .collect();
+                    answers.sort();
+                    body.push_str("<div class=\"trellis-match\">\n");
+                    for (k, p) in pairs.iter().enumerate() {
+                        let pid = lower::ident(p.id.0);
+                        let _ = write!(
+                            body,
+                            "<label for=\"{id}-{k}\">{}</label>\n<select id=\"{id}-{k}\" data-pair=\"{pid}\">\n<option value=\"\">Choose…</option>\n",
+                            self.html(&markdown::render_inline(&p.prompt))
+                        );
+                        for (text, value) in &answers {
+                            let _ =
+                                writeln!(body, "<option value=\"{value}\">{}</option>", escape_attr(text));
+                        }
+                        body.push_str("</select>\n");
+                    }
+                    body.push_str("</div>\n");
+                }
+            }
+            if !iv.feedback_correct_html.is_empty() {
+                let _ = writeln!(
+                    body,
+                    "<template class=\"fb-correct\">{}</template>",
+                    self.html(&iv.feedback_correct_html)
+                );
+            }
+            if !iv.feedback_incorrect_html.is_empty() {
+                let _ = writeln!(
+                    body,
+                    "<template class=\"fb-incorrect\">{}</template>",
+                    self.html(&iv.feedback_incorrect_html)
+                );
+            }
+            body.push_str("<div class=\"trellis-feedback\" aria-live=\"polite\"></div>\n</fieldset>\n");
+        }
+        let _ = writeln!(
+            body,
+            "<div class=\"trellis-actions\">\n<button type=\"submit\">Check answers</button>\n<button type=\"button\" class=\"secondary trellis-retry\">Try again</button>\n<span class=\"trellis-result\" role=\"status\"></span>\n</div>\n</form>"
+        );
+    }
+}
+
+fn is_remote(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
+}
+
+/// `CaseStudy` → `Case study`.
+fn kind_label(debug: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in debug.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Numbers as people write them: `3`, `2.5`.
+pub(crate) fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{}", (x * 100.0).round() / 100.0)
+    }
+}

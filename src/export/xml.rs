@@ -1,0 +1,175 @@
+//! A small, deterministic XML writer for package files: elements, attributes and text written
+//! in the order given, two-space indentation, escaping done here and only here. It builds a
+//! `String` (package files are small; the zip streams them out one at a time). It deliberately
+//! has no namespace handling beyond writing the attributes it is given.
+
+/// Escapes text for XML content and attribute values; characters XML 1.0 forbids (most C0
+/// controls) are dropped, because no parser would accept them.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Formats a number the way LMS files expect it: integers without a fraction
+/// (`5`), others with up to four decimals and no trailing zeros (`2.5`).
+pub fn number(value: f64) -> String {
+    if !value.is_finite() {
+        return "0".to_owned();
+    }
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        return format!("{}", value as i64);
+    }
+    let text = format!("{value:.4}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// Builds one XML document.
+pub struct XmlWriter {
+    out: String,
+    stack: Vec<String>,
+    /// Whether the innermost open element has children yet (for closing tags on their own line).
+    open_has_children: bool,
+}
+
+impl Default for XmlWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl XmlWriter {
+    /// A document starting with the UTF-8 XML declaration.
+    pub fn new() -> Self {
+        XmlWriter {
+            out: String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
+            stack: Vec::new(),
+            open_has_children: true,
+        }
+    }
+
+    fn indent(&mut self) {
+        for _ in 0..self.stack.len() {
+            self.out.push_str("  ");
+        }
+    }
+
+    fn tag_open(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        for (key, value) in attrs {
+            self.out.push(' ');
+            self.out.push_str(key);
+            self.out.push_str("=\"");
+            self.out.push_str(&escape(value));
+            self.out.push('"');
+        }
+    }
+
+    /// Opens an element; close it with [`XmlWriter::end`].
+    pub fn start(&mut self, name: &str, attrs: &[(&str, &str)]) -> &mut Self {
+        if !self.open_has_children {
+            self.out.push('\n');
+        }
+        self.tag_open(name, attrs);
+        self.out.push('>');
+        self.stack.push(name.to_owned());
+        self.open_has_children = false;
+        self
+    }
+
+    /// Closes the innermost open element.
+    pub fn end(&mut self) -> &mut Self {
+        if let Some(name) = self.stack.pop() {
+            if self.open_has_children {
+                self.indent();
+            }
+            self.out.push_str("</");
+            self.out.push_str(&name);
+            self.out.push_str(">\n");
+        }
+        self.open_has_children = true;
+        self
+    }
+
+    /// Writes `<name attrs>text</name>` (or `<name attrs/>` when the text is empty).
+    pub fn elem(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) -> &mut Self {
+        if !self.open_has_children {
+            self.out.push('\n');
+        }
+        self.tag_open(name, attrs);
+        if text.is_empty() {
+            self.out.push_str("/>\n");
+        } else {
+            self.out.push('>');
+            self.out.push_str(&escape(text));
+            self.out.push_str("</");
+            self.out.push_str(name);
+            self.out.push_str(">\n");
+        }
+        self.open_has_children = true;
+        self
+    }
+
+    /// Writes `<name>text</name>` without attributes.
+    pub fn text(&mut self, name: &str, text: &str) -> &mut Self {
+        self.elem(name, &[], text)
+    }
+
+    /// Writes an empty element `<name attrs/>`.
+    pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) -> &mut Self {
+        self.elem(name, attrs, "")
+    }
+
+    /// Closes every open element and returns the document.
+    pub fn finish(mut self) -> String {
+        while !self.stack.is_empty() {
+            self.end();
+        }
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_nested_elements_with_escaped_text_and_attributes() {
+        let mut w = XmlWriter::new();
+        w.start("a", &[("x", "1 < 2 & \"q\"")]);
+        w.text("b", "Tom & Jerry <3");
+        w.empty("c", &[("href", "x.html")]);
+        w.start("d", &[]).end();
+        let xml = w.finish();
+        assert_eq!(
+            xml,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a x=\"1 &lt; 2 &amp; &quot;q&quot;\">\n  <b>Tom &amp; Jerry &lt;3</b>\n  <c href=\"x.html\"/>\n  <d></d>\n</a>\n"
+        );
+    }
+
+    #[test]
+    fn drops_characters_xml_cannot_carry() {
+        assert_eq!(escape("a\u{1}b\u{b}c\td"), "abc\td");
+    }
+
+    #[test]
+    fn numbers_are_written_without_needless_fractions() {
+        assert_eq!(number(5.0), "5");
+        assert_eq!(number(2.5), "2.5");
+        assert_eq!(number(1.0 / 3.0), "0.3333");
+        assert_eq!(number(f64::NAN), "0");
+    }
+}
