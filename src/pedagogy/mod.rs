@@ -1,2 +1,22 @@
 //! Pedagogy: Bloom levels, the verb lexicon, objective analysis and templates (loaded from
 //! `templates/`).
+//!
+//! - [`bloom`]: the verb lexicon (`templates/lexicon/bloom-verbs.toml`, embedded) built once
+//!   into lookup tables with every inflection and British/US spelling;
+//! - [`objective`]: [`analyze_objective`], the explainable analysis of one statement (level,
+//!   candidates, verbs, measurability, knowledge dimension, ABCD, findings);
+//! - [`lint_document`]: the same findings for every objective of a document, targeted at the
+//!   objective and its place in the outline.
+//!
+//! This module judges wording and declares templates. Alignment, sequencing and workload
+//! checks over a whole curriculum belong to [`crate::analysis`], which calls in here.
+
+pub mod bloom;
+mod lint;
+pub mod objective;
+mod text;
+
+pub use lint::lint_document;
+pub use objective::{
+    AbcdPresence, Basis, Confidence, ObjectiveAnalysis, VerbMatch, analyze_objective, analyze_with, codes,
+};

@@ -1,0 +1,99 @@
+//! Document lint: the objective analysis applied to every objective of a document, with
+//! findings targeted at the objective (id and outline path) and adjusted to what the document
+//! already says (a curriculum-wide audience, ABCD parts stored on the objective, the stored
+//! level).
+
+use crate::finding::{Finding, Severity, Target};
+use crate::model::{Document, LevelSource, Objective};
+
+use super::objective::{ObjectiveAnalysis, analyze_objective, codes};
+
+/// Kinds whose objectives are program or course outcomes: behaviour-only wording is accepted
+/// there, so missing condition and degree are not reported.
+const OUTCOME_KINDS: &[&str] = &["program", "programme", "course", "degree", "certificate", "qualification"];
+
+/// Objective findings for every objective of `doc`, in document order.
+pub fn lint_document(doc: &Document) -> Vec<Finding> {
+    let index = doc.index();
+    let mut out = Vec::new();
+    for objective in &doc.objectives {
+        let analysis = analyze_objective(&objective.statement);
+        let node = index.node(objective.node);
+        let mut path = index.path(objective.node);
+        let label =
+            if objective.code.is_empty() { short(&objective.statement) } else { objective.code.clone() };
+        if !path.is_empty() {
+            path.push_str(" › ");
+        }
+        path.push_str(&label);
+        let target = Target { kind: "objective".to_owned(), id: Some(objective.id.to_string()), path };
+        let outcome = node.is_some_and(|n| OUTCOME_KINDS.contains(&n.kind.to_ascii_lowercase().as_str()));
+        for finding in objective_findings(doc, objective, &analysis, outcome) {
+            out.push(Finding { target: target.clone(), ..finding });
+        }
+    }
+    out
+}
+
+fn objective_findings(
+    doc: &Document,
+    objective: &Objective,
+    a: &ObjectiveAnalysis,
+    outcome: bool,
+) -> Vec<Finding> {
+    let mut out: Vec<Finding> = a
+        .findings
+        .iter()
+        .filter(|f| match f.code.as_str() {
+            codes::NO_AUDIENCE => {
+                doc.curriculum.audience.trim().is_empty() && objective.abcd.audience.trim().is_empty()
+            }
+            codes::NO_CONDITION => !outcome && objective.abcd.condition.trim().is_empty(),
+            codes::NO_DEGREE => !outcome && objective.abcd.degree.trim().is_empty(),
+            _ => true,
+        })
+        .cloned()
+        .collect();
+    match (objective.level, a.level) {
+        (Some(stored), Some(_)) if !a.candidates.contains(&stored) => {
+            let candidates: Vec<&str> = a.candidates.iter().map(|l| l.as_str()).collect();
+            let source = match objective.level_source {
+                LevelSource::Designer => "set by the designer",
+                LevelSource::Inferred => "inferred earlier",
+                LevelSource::Unset => "stored",
+            };
+            out.push(Finding {
+                code: codes::LEVEL_DIFFERS.to_owned(),
+                severity: Severity::Info,
+                message: format!(
+                    "The level {} ({source}) is not one the wording supports ({}).",
+                    stored.as_str(),
+                    candidates.join(", ")
+                ),
+                target: Target::default(),
+                hint: format!(
+                    "Either reword the objective with a {} verb, or confirm the level ({}).",
+                    stored.as_str(),
+                    a.rule
+                ),
+            });
+        }
+        (None, Some(suggested)) => out.push(Finding {
+            code: codes::LEVEL_UNSET.to_owned(),
+            severity: Severity::Info,
+            message: format!("No level is set; the wording suggests {}.", suggested.as_str()),
+            target: Target::default(),
+            hint: format!("Confirm the suggested level ({}).", a.rule),
+        }),
+        _ => {}
+    }
+    out
+}
+
+fn short(statement: &str) -> String {
+    let mut s: String = statement.chars().take(48).collect();
+    if statement.chars().count() > 48 {
+        s.push('…');
+    }
+    s
+}
