@@ -1,0 +1,414 @@
+//! The lookup tables every check shares, built once per analysis: outline positions, node
+//! scopes (program / course / unit / lesson), the evidence and practice links of each
+//! objective, grade shares and finding targets. Checks read these instead of scanning the
+//! document repeatedly, which keeps a full check linear in the size of the document.
+//! It owns no rules: deciding what is wrong is the job of the check modules.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::finding::{Finding, Severity, Target};
+use crate::model::{
+    Activity, ActivityKind, Assessment, AssessmentPurpose, BloomLevel, Criterion, Document, Index, Node,
+    NodeId, Objective, ObjectiveId, QuizItem, Rubric, RubricId,
+};
+
+use super::Scope;
+
+/// How an assessment measures an objective.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Via<'a> {
+    /// The assessment as a whole lists the objective.
+    Assessment,
+    /// A quiz item lists the objective (or inherits it from its assessment).
+    Item(&'a QuizItem),
+    /// A rubric criterion of the assessment's rubric is aligned to the objective.
+    Criterion,
+}
+
+/// One piece of assessment evidence for an objective.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Evidence<'a> {
+    pub assessment: &'a Assessment,
+    pub via: Via<'a>,
+}
+
+/// Position of something in time: teaching week (when known) and outline rank.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct When {
+    pub week: Option<u32>,
+    pub rank: usize,
+}
+
+impl When {
+    /// Whether `self` happens strictly before `other` (weeks first when both have one).
+    pub fn before(self, other: When) -> bool {
+        match (self.week, other.week) {
+            (Some(a), Some(b)) if a != b => a < b,
+            _ => self.rank < other.rank,
+        }
+    }
+}
+
+/// Shared lookup tables over one document.
+pub(crate) struct Ctx<'a> {
+    pub doc: &'a Document,
+    pub idx: Index<'a>,
+    rank: HashMap<NodeId, usize>,
+    end: HashMap<NodeId, usize>,
+    scope: HashMap<NodeId, Scope>,
+    course: HashMap<NodeId, NodeId>,
+    week: HashMap<NodeId, u32>,
+    objectives_by_node: HashMap<NodeId, Vec<&'a Objective>>,
+    objective_pos: HashMap<ObjectiveId, usize>,
+    supporters: HashMap<ObjectiveId, Vec<ObjectiveId>>,
+    evidence: HashMap<ObjectiveId, Vec<Evidence<'a>>>,
+    practice: HashMap<ObjectiveId, Vec<&'a Activity>>,
+    rubric_users: HashMap<RubricId, Vec<&'a Assessment>>,
+    levels: HashMap<ObjectiveId, BloomLevel>,
+}
+
+impl<'a> Ctx<'a> {
+    /// Builds every table.
+    pub fn new(doc: &'a Document) -> Self {
+        let idx = doc.index();
+        let mut rank = HashMap::new();
+        let mut end = HashMap::new();
+        let mut scope = HashMap::new();
+        let mut course = HashMap::new();
+        let mut week = HashMap::new();
+        // Walk the tree from the roots so that ranks are a true pre-order even if the vectors
+        // are not normalised, and so that inherited properties flow from parent to child.
+        let mut counter = 0usize;
+        let mut stack: Vec<(&Node, bool)> = idx.roots().iter().rev().map(|n| (*n, false)).collect();
+        let mut seen = HashSet::new();
+        while let Some((node, done)) = stack.pop() {
+            if done {
+                end.insert(node.id, counter.saturating_sub(1));
+                continue;
+            }
+            if !seen.insert(node.id) {
+                continue;
+            }
+            rank.insert(node.id, counter);
+            counter += 1;
+            let parent_scope = node.parent.and_then(|p| scope.get(&p).copied());
+            let own = Scope::of_kind(&node.kind, parent_scope);
+            scope.insert(node.id, own);
+            if own == Scope::Course {
+                course.insert(node.id, node.id);
+            } else if let Some(c) = node.parent.and_then(|p| course.get(&p).copied()) {
+                course.insert(node.id, c);
+            }
+            if let Some(w) = node.week.or_else(|| node.parent.and_then(|p| week.get(&p).copied())) {
+                week.insert(node.id, w);
+            }
+            stack.push((node, true));
+            stack.extend(idx.children(node.id).iter().rev().map(|n| (*n, false)));
+        }
+        // Nodes not reachable from a root (only in invalid documents) go last.
+        for node in &doc.nodes {
+            if !rank.contains_key(&node.id) {
+                rank.insert(node.id, counter);
+                end.insert(node.id, counter);
+                scope.insert(node.id, Scope::of_kind(&node.kind, None));
+                counter += 1;
+            }
+        }
+
+        let mut objectives_by_node: HashMap<NodeId, Vec<&Objective>> = HashMap::new();
+        let mut supporters: HashMap<ObjectiveId, Vec<ObjectiveId>> = HashMap::new();
+        let mut objective_pos = HashMap::new();
+        for (i, o) in doc.objectives.iter().enumerate() {
+            objectives_by_node.entry(o.node).or_default().push(o);
+            objective_pos.insert(o.id, i);
+            for s in &o.supports {
+                supporters.entry(*s).or_default().push(o.id);
+            }
+        }
+
+        let mut rubric_users: HashMap<RubricId, Vec<&Assessment>> = HashMap::new();
+        for a in &doc.assessments {
+            if let Some(r) = a.rubric {
+                rubric_users.entry(r).or_default().push(a);
+            }
+        }
+
+        let mut evidence: HashMap<ObjectiveId, Vec<Evidence>> = HashMap::new();
+        for a in &doc.assessments {
+            for o in &a.objectives {
+                evidence.entry(*o).or_default().push(Evidence { assessment: a, via: Via::Assessment });
+            }
+            for item in &a.items {
+                for o in effective_item_objectives(a, item) {
+                    evidence.entry(*o).or_default().push(Evidence { assessment: a, via: Via::Item(item) });
+                }
+            }
+            if let Some(r) = a.rubric.and_then(|r| idx.rubric(r)) {
+                for c in &r.criteria {
+                    if let Some(o) = c.objective {
+                        evidence.entry(o).or_default().push(Evidence { assessment: a, via: Via::Criterion });
+                    }
+                }
+            }
+        }
+
+        let mut practice: HashMap<ObjectiveId, Vec<&Activity>> = HashMap::new();
+        for a in &doc.activities {
+            for o in &a.objectives {
+                practice.entry(*o).or_default().push(a);
+            }
+        }
+
+        let levels = doc.objectives.iter().filter_map(|o| effective_level(o).map(|l| (o.id, l))).collect();
+
+        Ctx {
+            doc,
+            idx,
+            rank,
+            end,
+            scope,
+            course,
+            week,
+            objectives_by_node,
+            objective_pos,
+            supporters,
+            evidence,
+            practice,
+            rubric_users,
+            levels,
+        }
+    }
+
+    /// Pre-order rank of a node.
+    pub fn rank(&self, node: NodeId) -> usize {
+        self.rank.get(&node).copied().unwrap_or(usize::MAX)
+    }
+
+    /// Highest pre-order rank inside a node's subtree (the node's "end").
+    pub fn end(&self, node: NodeId) -> usize {
+        self.end.get(&node).copied().unwrap_or(usize::MAX)
+    }
+
+    /// Scope of a node.
+    pub fn scope(&self, node: NodeId) -> Scope {
+        self.scope.get(&node).copied().unwrap_or(Scope::Unit)
+    }
+
+    /// Scope of an objective (the scope of its node).
+    pub fn objective_scope(&self, o: &Objective) -> Scope {
+        self.scope(o.node)
+    }
+
+    /// The course a node belongs to (itself when it is a course).
+    pub fn course_of(&self, node: NodeId) -> Option<NodeId> {
+        self.course.get(&node).copied()
+    }
+
+    /// Teaching week of a node (inherited from the nearest ancestor that has one).
+    pub fn week_of(&self, node: NodeId) -> Option<u32> {
+        self.week.get(&node).copied()
+    }
+
+    /// When an activity of this node takes place: at the start of the node.
+    pub fn activity_when(&self, a: &Activity) -> When {
+        When { week: self.week_of(a.node), rank: self.rank(a.node) }
+    }
+
+    /// When an assessment of this node takes place: at the end of the node's subtree, because a
+    /// unit test attached to a unit is taken after the unit's lessons.
+    pub fn assessment_when(&self, a: &Assessment) -> When {
+        When { week: self.week_of(a.node), rank: self.end(a.node) }
+    }
+
+    /// Objectives of a node, in order.
+    pub fn objectives_of(&self, node: NodeId) -> &[&'a Objective] {
+        self.objectives_by_node.get(&node).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Index of an objective in `doc.objectives` (its outline order).
+    pub fn objective_pos(&self, id: ObjectiveId) -> usize {
+        self.objective_pos.get(&id).copied().unwrap_or(usize::MAX)
+    }
+
+    /// Objectives that declare they support `id` (direct only).
+    pub fn supporters(&self, id: ObjectiveId) -> &[ObjectiveId] {
+        self.supporters.get(&id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// `id` and every objective that supports it, directly or transitively.
+    pub fn support_closure(&self, id: ObjectiveId) -> Vec<ObjectiveId> {
+        let mut out = vec![id];
+        let mut seen: HashSet<ObjectiveId> = out.iter().copied().collect();
+        let mut i = 0;
+        while i < out.len() {
+            for s in self.supporters(out[i]) {
+                if seen.insert(*s) {
+                    out.push(*s);
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// Direct assessment evidence of an objective.
+    pub fn evidence(&self, id: ObjectiveId) -> &[Evidence<'a>] {
+        self.evidence.get(&id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Activities that practise an objective directly.
+    pub fn practice(&self, id: ObjectiveId) -> &[&'a Activity] {
+        self.practice.get(&id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Assessments that use a rubric.
+    pub fn rubric_users(&self, id: RubricId) -> &[&'a Assessment] {
+        self.rubric_users.get(&id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The level analysis works with: the stored level, or the one inferred from the statement.
+    pub fn level(&self, id: ObjectiveId) -> Option<BloomLevel> {
+        self.levels.get(&id).copied()
+    }
+
+    /// Objectives of a given scope, in outline order.
+    pub fn objectives_in_scope(&self, scope: Scope) -> impl Iterator<Item = &'a Objective> + '_ {
+        self.doc.objectives.iter().filter(move |o| self.scope(o.node) == scope)
+    }
+
+    /// Whether `ancestor` is a proper ancestor of `node`.
+    pub fn is_ancestor(&self, ancestor: NodeId, node: NodeId) -> bool {
+        ancestor != node && self.rank(ancestor) < self.rank(node) && self.rank(node) <= self.end(ancestor)
+    }
+
+    /// Outline path of a node.
+    pub fn node_path(&self, node: NodeId) -> String {
+        self.idx.path(node)
+    }
+
+    /// Short label of an objective: its code, or the start of its statement.
+    pub fn objective_label(o: &Objective) -> String {
+        if o.code.trim().is_empty() { shorten(&o.statement, 48) } else { o.code.clone() }
+    }
+
+    /// Builds a finding.
+    pub fn finding(
+        code: &str,
+        severity: Severity,
+        target: Target,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Finding {
+        Finding { code: code.to_owned(), severity, message: message.into(), target, hint: hint.into() }
+    }
+
+    /// Target for the document as a whole.
+    pub fn t_curriculum(&self) -> Target {
+        Target {
+            kind: "curriculum".into(),
+            id: Some(self.doc.curriculum.id.to_string()),
+            path: self.doc.curriculum.title.clone(),
+        }
+    }
+
+    /// Target for a node.
+    pub fn t_node(&self, n: &Node) -> Target {
+        Target { kind: "node".into(), id: Some(n.id.to_string()), path: self.node_path(n.id) }
+    }
+
+    /// Target for an objective.
+    pub fn t_objective(&self, o: &Objective) -> Target {
+        Target {
+            kind: "objective".into(),
+            id: Some(o.id.to_string()),
+            path: join(&self.node_path(o.node), &Self::objective_label(o)),
+        }
+    }
+
+    /// Target for an activity.
+    pub fn t_activity(&self, a: &Activity) -> Target {
+        Target {
+            kind: "activity".into(),
+            id: Some(a.id.to_string()),
+            path: join(&self.node_path(a.node), &a.title),
+        }
+    }
+
+    /// Target for an assessment.
+    pub fn t_assessment(&self, a: &Assessment) -> Target {
+        Target {
+            kind: "assessment".into(),
+            id: Some(a.id.to_string()),
+            path: join(&self.node_path(a.node), &a.title),
+        }
+    }
+
+    /// Target for a quiz item.
+    pub fn t_item(&self, a: &Assessment, item: &QuizItem) -> Target {
+        let n = a.items.iter().position(|i| i.id == item.id).map(|i| i + 1).unwrap_or(0);
+        Target {
+            kind: "item".into(),
+            id: Some(item.id.to_string()),
+            path: join(&join(&self.node_path(a.node), &a.title), &format!("Item {n}")),
+        }
+    }
+
+    /// Target for a rubric.
+    pub fn t_rubric(&self, r: &Rubric) -> Target {
+        Target {
+            kind: "rubric".into(), id: Some(r.id.to_string()), path: format!("Rubric “{}”", r.title)
+        }
+    }
+
+    /// Target for a rubric criterion.
+    pub fn t_criterion(&self, r: &Rubric, c: &Criterion) -> Target {
+        Target {
+            kind: "criterion".into(),
+            id: Some(c.id.to_string()),
+            path: join(&format!("Rubric “{}”", r.title), &c.title),
+        }
+    }
+}
+
+/// The objectives a quiz item measures: its own, or its assessment's when it names none.
+pub(crate) fn effective_item_objectives<'b>(a: &'b Assessment, item: &'b QuizItem) -> &'b [ObjectiveId] {
+    if item.objectives.is_empty() { &a.objectives } else { &item.objectives }
+}
+
+/// Whether an assessment counts towards the grade.
+pub(crate) fn is_graded(a: &Assessment) -> bool {
+    match a.purpose {
+        AssessmentPurpose::Diagnostic => false,
+        AssessmentPurpose::Summative => a.weight.is_none_or(|w| w > 0.0),
+        AssessmentPurpose::Formative => a.weight.is_some_and(|w| w > 0.0),
+    }
+}
+
+/// Whether an activity is instructional material (something to read, watch or visit) rather
+/// than something students do.
+pub(crate) fn is_material(kind: ActivityKind) -> bool {
+    matches!(kind, ActivityKind::Reading | ActivityKind::Video | ActivityKind::Link)
+}
+
+/// The level of an objective as the analysis uses it. The designer's (or inferred and stored)
+/// level wins; otherwise the level is inferred from the statement by the pedagogy engine.
+pub(crate) fn effective_level(o: &Objective) -> Option<BloomLevel> {
+    o.level
+}
+
+/// `a › b`, or just `b` when `a` is empty.
+pub(crate) fn join(a: &str, b: &str) -> String {
+    if a.is_empty() { b.to_owned() } else { format!("{a} › {b}") }
+}
+
+/// The first `max` characters of a text, with an ellipsis when cut.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out = out.trim_end().to_owned();
+    out.push('…');
+    out
+}
