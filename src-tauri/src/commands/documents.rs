@@ -1,0 +1,130 @@
+//! Opening, creating and closing documents, and the start screen's lists. One document per
+//! window: a window's document lives in [`AppState`] under the window's label.
+
+use std::path::PathBuf;
+
+use tauri::{AppHandle, State, Window};
+use tauri_plugin_dialog::DialogExt;
+use trellis::store::Store;
+
+use crate::dto::{DocumentState, ExampleInfo, RecentDocument};
+use crate::error::CommandError;
+use crate::state::{AppState, blocking, fresh_path};
+
+/// Recently opened documents, newest first.
+#[tauri::command]
+pub fn recent_documents(state: State<'_, AppState>) -> Vec<RecentDocument> {
+    state.recent.lock().map(|r| r.entries()).unwrap_or_default()
+}
+
+/// Removes a document from the recent list (the file is untouched).
+#[tauri::command]
+pub fn forget_recent(state: State<'_, AppState>, path: String) -> Vec<RecentDocument> {
+    state
+        .recent
+        .lock()
+        .map(|mut r| {
+            r.forget(&path);
+            r.entries()
+        })
+        .unwrap_or_default()
+}
+
+/// The bundled examples.
+#[tauri::command]
+pub fn list_examples() -> Vec<ExampleInfo> {
+    crate::examples::list()
+}
+
+/// The window's document, if one is open (e.g. a file given on the command line).
+#[tauri::command]
+pub async fn current_document(
+    window: Window,
+    state: State<'_, AppState>,
+) -> Result<Option<DocumentState>, CommandError> {
+    if !state.has_document(window.label()) {
+        return Ok(None);
+    }
+    state.with_store(window.label(), |store| DocumentState::read(store)).await.map(Some)
+}
+
+/// Creates a new, empty document in the documents folder and opens it in this window.
+#[tauri::command]
+pub async fn create_document(
+    window: Window,
+    state: State<'_, AppState>,
+    template: String,
+    title: String,
+) -> Result<DocumentState, CommandError> {
+    let path = fresh_path(&state.documents_dir, &title);
+    let store = blocking(move || {
+        std::fs::create_dir_all(path.parent().unwrap_or(&path)).map_err(|e| trellis::Error::io(&path, e))?;
+        let mut doc = trellis::model::Document::new(title);
+        doc.curriculum.template = Some(template);
+        Store::create(&path, &doc)
+    })
+    .await?;
+    attach_and_read(&window, &state, store).await
+}
+
+/// Copies a bundled example into a new document in the documents folder and opens it.
+#[tauri::command]
+pub async fn open_example(
+    window: Window,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<DocumentState, CommandError> {
+    let dir = state.documents_dir.clone();
+    let store = blocking(move || {
+        let doc = crate::examples::document(&id)?;
+        let path = fresh_path(&dir, &doc.curriculum.title);
+        std::fs::create_dir_all(&dir).map_err(|e| trellis::Error::io(&dir, e))?;
+        Store::create(&path, &doc)
+    })
+    .await?;
+    attach_and_read(&window, &state, store).await
+}
+
+/// Opens a `.trellis` file in this window; without a path, asks with the native dialog
+/// (`None` when the user cancels).
+#[tauri::command]
+pub async fn open_document(
+    app: AppHandle,
+    window: Window,
+    state: State<'_, AppState>,
+    path: Option<String>,
+) -> Result<Option<DocumentState>, CommandError> {
+    let path = match path {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let picked = app
+                .dialog()
+                .file()
+                .set_title("Open a curriculum")
+                .add_filter("Trellis curriculum", &["trellis"])
+                .set_parent(&window)
+                .blocking_pick_file();
+            match picked.and_then(|p| p.into_path().ok()) {
+                Some(p) => p,
+                None => return Ok(None),
+            }
+        }
+    };
+    let store = blocking(move || Store::open(&path)).await?;
+    attach_and_read(&window, &state, store).await.map(Some)
+}
+
+/// Closes this window's document (everything is already saved).
+#[tauri::command]
+pub fn close_document(window: Window, state: State<'_, AppState>) {
+    state.detach(window.label());
+}
+
+async fn attach_and_read(
+    window: &Window,
+    state: &AppState,
+    store: Store,
+) -> Result<DocumentState, CommandError> {
+    state.attach(window.label(), store)?;
+    state.with_store(window.label(), |store| DocumentState::read(store)).await
+}

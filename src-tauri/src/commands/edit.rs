@@ -1,0 +1,46 @@
+//! Editing: every change is one `EditOp`, applied by the store as one transaction and one undo
+//! step (that is the autosave), and answered with the committed document.
+
+use tauri::{State, Window};
+use trellis::store::EditOp;
+
+use crate::dto::DocumentState;
+use crate::error::CommandError;
+use crate::state::AppState;
+
+/// Applies one edit.
+#[tauri::command]
+pub async fn apply_edit(
+    window: Window,
+    state: State<'_, AppState>,
+    op: EditOp,
+) -> Result<DocumentState, CommandError> {
+    state
+        .with_store(window.label(), move |store| {
+            store.apply(op)?;
+            DocumentState::read(store)
+        })
+        .await
+}
+
+/// Reverts the newest edit.
+#[tauri::command]
+pub async fn undo(window: Window, state: State<'_, AppState>) -> Result<DocumentState, CommandError> {
+    state
+        .with_store(window.label(), |store| {
+            store.undo()?;
+            DocumentState::read(store)
+        })
+        .await
+}
+
+/// Re-applies the newest undone edit.
+#[tauri::command]
+pub async fn redo(window: Window, state: State<'_, AppState>) -> Result<DocumentState, CommandError> {
+    state
+        .with_store(window.label(), |store| {
+            store.redo()?;
+            DocumentState::read(store)
+        })
+        .await
+}

@@ -1,0 +1,6 @@
+//! The IPC commands, one file per area. Each command takes its arguments, borrows the state,
+//! calls one library function and converts the error; nothing else.
+
+pub mod documents;
+pub mod edit;
+pub mod markdown;

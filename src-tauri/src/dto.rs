@@ -1,0 +1,57 @@
+//! Shapes that exist only at the IPC boundary: what a window shows about its open document, the
+//! recent-files list and the bundled examples. Library types cross unchanged; these wrap them.
+
+use serde::{Deserialize, Serialize};
+use trellis::model::Document;
+use trellis::store::History;
+use trellis::store::Store;
+
+/// The open document as the window shows it, returned by every open, edit, undo and redo.
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentState {
+    /// The `.trellis` file.
+    pub path: String,
+    /// The whole document as committed.
+    pub document: Document,
+    /// What undo and redo would do.
+    pub history: History,
+}
+
+impl DocumentState {
+    /// Reads the committed document and its history from the store.
+    pub fn read(store: &Store) -> trellis::Result<Self> {
+        Ok(DocumentState {
+            path: store.path().display().to_string(),
+            document: store.load()?,
+            history: store.history()?,
+        })
+    }
+}
+
+/// One entry of the recent-documents list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecentDocument {
+    /// The file.
+    pub path: String,
+    /// The curriculum title when it was last open.
+    pub title: String,
+    /// When it was last opened (RFC 3339).
+    pub opened_at: String,
+    /// Whether the file still exists.
+    #[serde(default)]
+    pub exists: bool,
+}
+
+/// A bundled example curriculum.
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExampleInfo {
+    /// Identifier (the file stem, e.g. `intro-statistics`).
+    pub id: String,
+    /// Curriculum title.
+    pub title: String,
+    /// One sentence about it.
+    pub summary: String,
+}

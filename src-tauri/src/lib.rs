@@ -1,0 +1,83 @@
+//! `trellis-desktop`: the Tauri shell of the Trellis studio. It owns windows, native dialogs,
+//! recent files and the IPC surface; every command is a thin wrapper that borrows the window's
+//! document through [`state::AppState::with_store`] and calls one `trellis` library function.
+//! It deliberately holds no curriculum logic, SQL or export code: those live in the library,
+//! where the CLI and the tests reach them without a window.
+
+pub mod commands;
+pub mod dto;
+pub mod error;
+pub mod examples;
+pub mod recent;
+pub mod state;
+mod window_state;
+
+#[cfg(test)]
+mod bindings;
+
+use std::path::PathBuf;
+
+use tauri::Manager;
+
+pub use error::CommandError;
+use state::AppState;
+
+/// Builds and runs the app until the last window closes. A `.trellis` path on the command line
+/// (how the desktop's file association starts us) opens in the first window.
+pub fn run() {
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            let config_dir = app.path().app_config_dir().unwrap_or_else(|_| PathBuf::from(".trellis"));
+            let documents_dir = std::env::var_os("TRELLIS_DOCUMENTS_DIR")
+                .map(PathBuf::from)
+                .or_else(|| app.path().document_dir().ok().map(|d| d.join("Trellis")))
+                .unwrap_or_else(|| config_dir.join("documents"));
+            let state = AppState::new(&config_dir, documents_dir);
+            if let Some(path) = std::env::args_os().skip(1).map(PathBuf::from).find(|p| is_document(p)) {
+                match trellis::store::Store::open(&path) {
+                    Ok(store) => {
+                        if let Err(e) = state.attach("main", store) {
+                            eprintln!("trellis: {e}");
+                        }
+                    }
+                    Err(e) => eprintln!("trellis: {e}"),
+                }
+            }
+            app.manage(state);
+            if let Some(window) = app.get_webview_window("main") {
+                window_state::restore(&window, &config_dir);
+            }
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { .. } = event
+                && let Ok(dir) = window.path().app_config_dir()
+            {
+                window_state::save(window, &dir);
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::documents::recent_documents,
+            commands::documents::forget_recent,
+            commands::documents::list_examples,
+            commands::documents::current_document,
+            commands::documents::create_document,
+            commands::documents::open_example,
+            commands::documents::open_document,
+            commands::documents::close_document,
+            commands::edit::apply_edit,
+            commands::edit::undo,
+            commands::edit::redo,
+            commands::markdown::render_markdown,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(err) = result {
+        eprintln!("trellis: the app could not start: {err}");
+        std::process::exit(1);
+    }
+}
+
+fn is_document(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("trellis"))
+}
