@@ -176,7 +176,7 @@ fn practised(cx: &Ctx, o: &Objective, out: &mut Vec<Finding>) {
 fn levels(cx: &Ctx, o: &Objective, out: &mut Vec<Finding>) {
     let label = Ctx::objective_label(o);
     let Some(level) = cx.level(o.id) else {
-        if cx.objective_scope(o) != Scope::Program {
+        if cx.objective_scope(o) != Scope::Program && o.domain == crate::model::Domain::Cognitive {
             out.push(Ctx::finding(
                 "A5-objective-level-unset",
                 Severity::Info,

@@ -285,6 +285,24 @@ pub fn checklist(doc: &Document, findings: &[Finding]) -> Vec<ChecklistItem> {
             vec![format!("{items_total} framework item(s) in {} framework(s).", doc.frameworks.len())],
         ),
     ];
+    if let Some(t) = doc.curriculum.template.as_deref().and_then(crate::pedagogy::Template::by_id)
+        && !t.checks.is_empty()
+    {
+        let codes: Vec<&str> = t.checks.iter().map(|c| c.code.as_str()).collect();
+        let title = format!("The checks of the “{}” template pass", t.name);
+        out.push(item(
+            Rule {
+                standard: "Template",
+                title: &title,
+                applicable: true,
+                codes: &codes,
+                threshold: Severity::Warning,
+            },
+            findings,
+            &any,
+            vec![format!("{} check(s) declared by the template.", t.checks.len())],
+        ));
+    }
     // Variety is part of 3.4: one format only is not met, whatever the findings say.
     if formats.len() < 2
         && let Some(i) = out.iter_mut().find(|i| i.standard == "QM 3.4" && i.status == Status::Met)
@@ -380,18 +398,12 @@ pub(crate) fn needs_rubric(a: &crate::model::Assessment) -> bool {
     is_graded(a) && matches!(a.format, F::PerformanceTask | F::Project | F::Assignment | F::Discussion)
 }
 
-/// Codes of objective-wording findings (from the pedagogy engine): anything that is not one of
-/// the analysis module's own prefixes.
+/// Codes of objective-wording findings: the pedagogy engine's `O<n>-…` codes.
 fn pedagogy_codes(findings: &[Finding]) -> Vec<String> {
-    const OWN: [&str; 8] = ["A", "S", "W", "C", "R", "QM", "T", "TR"];
     let mut out: Vec<String> = findings
         .iter()
-        .filter(|f| f.target.kind == "objective")
         .filter(|f| {
-            let prefix = f.code.split(['-', '.']).next().unwrap_or("");
-            let letters: String = prefix.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-            let digits = prefix[letters.len()..].chars().all(|c| c.is_ascii_digit());
-            !(OWN.contains(&letters.as_str()) && digits && !prefix.is_empty())
+            f.code.strip_prefix('O').is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
         })
         .map(|f| f.code.clone())
         .collect();

@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::finding::{Finding, Severity, Target};
 use crate::model::{
-    Activity, ActivityKind, Assessment, AssessmentPurpose, BloomLevel, Criterion, Document, Index, Node,
-    NodeId, Objective, ObjectiveId, QuizItem, Rubric, RubricId,
+    Activity, ActivityKind, Assessment, AssessmentPurpose, BloomLevel, Criterion, Document, Domain, Index,
+    Node, NodeId, Objective, ObjectiveId, QuizItem, Rubric, RubricId,
 };
 
 use super::Scope;
@@ -390,10 +390,16 @@ pub(crate) fn is_material(kind: ActivityKind) -> bool {
     matches!(kind, ActivityKind::Reading | ActivityKind::Video | ActivityKind::Link)
 }
 
-/// The level of an objective as the analysis uses it. The designer's (or inferred and stored)
-/// level wins; otherwise the level is inferred from the statement by the pedagogy engine.
+/// The level of an objective as the analysis uses it. The stored level (set by the designer or
+/// inferred earlier) wins; otherwise a cognitive objective's level is inferred from its
+/// statement by the pedagogy engine. Affective and psychomotor objectives have no cognitive
+/// level unless one is stored.
 pub(crate) fn effective_level(o: &Objective) -> Option<BloomLevel> {
-    o.level
+    o.level.or_else(|| {
+        (o.domain == Domain::Cognitive)
+            .then(|| crate::pedagogy::analyze_objective(&o.statement).level)
+            .flatten()
+    })
 }
 
 /// `a › b`, or just `b` when `a` is empty.

@@ -84,9 +84,17 @@ impl Scope {
 
 /// Runs every check on a document and returns the findings sorted deterministically: most
 /// severe first, then in outline order, then by code.
+///
+/// The list includes the objective-wording findings of [`crate::pedagogy::lint_document`]
+/// (codes `O…`) and the checks declared by the document's built-in template
+/// ([`crate::pedagogy::Template::check`]; codes such as `UBD…`, `BCM…`), so that callers get one
+/// list.
 pub fn check(doc: &Document) -> Vec<Finding> {
     let cx = Ctx::new(doc);
-    let mut out = Vec::new();
+    let mut out = crate::pedagogy::lint_document(doc);
+    if let Some(t) = doc.curriculum.template.as_deref().and_then(crate::pedagogy::Template::by_id) {
+        out.extend(t.check(doc));
+    }
     out.extend(alignment::run(&cx));
     out.extend(sequencing::run(&cx));
     out.extend(workload::run(&cx));

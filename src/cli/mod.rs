@@ -6,9 +6,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
+mod diff;
 mod document;
 mod export;
 mod import;
+mod report;
 
 /// Exit codes (also listed in `trellis --help`).
 pub mod exit {
@@ -45,6 +48,12 @@ enum Command {
     Export(export::ExportArgs),
     /// Import data into a document (canonical JSON, standards frameworks, courses).
     Import(import::ImportArgs),
+    /// Check alignment, sequencing, workload, coverage and rubrics; exit 1 on findings (for CI).
+    Check(check::CheckArgs),
+    /// Write the committee review packet (one self-contained HTML file, optionally a PDF).
+    Report(report::ReportArgs),
+    /// Show what changed between two versions of a curriculum (files or snapshots).
+    Diff(diff::DiffArgs),
 }
 
 /// Parses the command line, runs the command, maps errors to exit codes.
@@ -60,6 +69,9 @@ pub fn main() -> ExitCode {
         Command::Document(cmd) => cmd.run(),
         Command::Export(args) => args.run(),
         Command::Import(args) => args.run(),
+        Command::Check(args) => args.run(),
+        Command::Report(args) => args.run(),
+        Command::Diff(args) => args.run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,111 @@
+//! `trellis check FILE [--format text|json] [--fail-on error|warning|info]`: every finding of
+//! the curriculum analysis (`trellis::analysis::check`), grouped by severity, coloured on a
+//! terminal; the exit code says whether findings reach the threshold, so curriculum teams can
+//! use it in CI.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use trellis::{Finding, Severity};
+
+use super::exit;
+
+/// Arguments of `trellis check`.
+#[derive(Args)]
+pub struct CheckArgs {
+    /// The document (`.trellis`, or canonical `.json`).
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit with code 1 when a finding is at least this severe.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+}
+
+/// Output format.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// Findings grouped by severity, for people.
+    Text,
+    /// A JSON array of findings (most severe first, in outline order).
+    Json,
+}
+
+/// Severity threshold for exit code 1.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FailOn {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
+impl CheckArgs {
+    /// Runs the checks.
+    pub fn run(self) -> anyhow::Result<u8> {
+        let doc = trellis::store::load_path(&self.file)
+            .with_context(|| format!("reading {}", self.file.display()))?;
+        let findings = trellis::analysis::check(&doc);
+        match self.format {
+            Format::Json => {
+                println!("{}", serde_json::to_string_pretty(&findings).context("serialising findings")?)
+            }
+            Format::Text => {
+                let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                print!("{}", render_text(&self.file.display().to_string(), &findings, colour));
+            }
+        }
+        let threshold = self.fail_on.severity();
+        Ok(if findings.iter().any(|f| f.severity >= threshold) { exit::FINDINGS } else { exit::OK })
+    }
+}
+
+/// Findings grouped by severity, optionally with ANSI colours.
+pub fn render_text(file: &str, findings: &[Finding], colour: bool) -> String {
+    let paint =
+        |code: &str, text: &str| if colour { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() };
+    let mut out = String::new();
+    for (sev, title, code) in [
+        (Severity::Error, "Errors", "1;31"),
+        (Severity::Warning, "Warnings", "1;33"),
+        (Severity::Info, "Info", "1;34"),
+    ] {
+        let list: Vec<&Finding> = findings.iter().filter(|f| f.severity == sev).collect();
+        if list.is_empty() {
+            continue;
+        }
+        out.push_str(&paint(code, &format!("{title} ({})", list.len())));
+        out.push('\n');
+        for f in list {
+            out.push_str(&format!("  {}  {}\n", paint("1", &f.code), f.target.path));
+            out.push_str(&format!("      {}\n", f.message));
+            if !f.hint.is_empty() {
+                out.push_str(&format!("      {}\n", paint("2", &format!("fix: {}", f.hint))));
+            }
+        }
+        out.push('\n');
+    }
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    out.push_str(&format!(
+        "{file}: {} error(s), {} warning(s), {} info\n",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info)
+    ));
+    out
+}
