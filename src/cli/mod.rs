@@ -11,6 +11,8 @@ mod diff;
 mod document;
 mod export;
 mod import;
+mod lint;
+mod objectives;
 mod report;
 
 /// Exit codes (also listed in `trellis --help`).
@@ -48,6 +50,10 @@ enum Command {
     Export(export::ExportArgs),
     /// Import data into a document (canonical JSON, standards frameworks, courses).
     Import(import::ImportArgs),
+    /// Analyse objective statements (Bloom level, verbs, measurability, ABCD).
+    Objectives(objectives::ObjectivesArgs),
+    /// Report the objective-wording findings of a document.
+    Lint(lint::LintArgs),
     /// Check alignment, sequencing, workload, coverage and rubrics; exit 1 on findings (for CI).
     Check(check::CheckArgs),
     /// Write the committee review packet (one self-contained HTML file, optionally a PDF).
@@ -69,6 +75,8 @@ pub fn main() -> ExitCode {
         Command::Document(cmd) => cmd.run(),
         Command::Export(args) => args.run(),
         Command::Import(args) => args.run(),
+        Command::Objectives(args) => args.run(),
+        Command::Lint(args) => args.run(),
         Command::Check(args) => args.run(),
         Command::Report(args) => args.run(),
         Command::Diff(args) => args.run(),

@@ -7,14 +7,24 @@ use crate::finding::{Finding, Severity, Target};
 use crate::model::{Document, LevelSource, Objective};
 
 use super::objective::{ObjectiveAnalysis, analyze_objective, codes};
+use super::templates::Template;
+
+/// Findings about measurable wording (not raised for objective kinds a template exempts).
+const MEASURABILITY: &[&str] =
+    &[codes::UNMEASURABLE, codes::WEAK_OBJECT, codes::NO_CONDITION, codes::NO_DEGREE, codes::LEVEL_DIFFERS];
 
 /// Kinds whose objectives are program or course outcomes: behaviour-only wording is accepted
 /// there, so missing condition and degree are not reported.
 const OUTCOME_KINDS: &[&str] = &["program", "programme", "course", "degree", "certificate", "qualification"];
 
 /// Objective findings for every objective of `doc`, in document order.
+///
+/// When the document's template declares an objective kind whose wording is not meant to be
+/// measurable (UbD understandings "Students will understand that …"), the measurability
+/// findings of those objectives are left out.
 pub fn lint_document(doc: &Document) -> Vec<Finding> {
     let index = doc.index();
+    let template = doc.curriculum.template.as_deref().and_then(Template::by_id);
     let mut out = Vec::new();
     for objective in &doc.objectives {
         let analysis = analyze_objective(&objective.statement);
@@ -28,7 +38,14 @@ pub fn lint_document(doc: &Document) -> Vec<Finding> {
         path.push_str(&label);
         let target = Target { kind: "objective".to_owned(), id: Some(objective.id.to_string()), path };
         let outcome = node.is_some_and(|n| OUTCOME_KINDS.contains(&n.kind.to_ascii_lowercase().as_str()));
+        let exempt = template
+            .as_ref()
+            .and_then(|t| t.objective_kind(&objective.code))
+            .is_some_and(|k| !k.measurable);
         for finding in objective_findings(doc, objective, &analysis, outcome) {
+            if exempt && MEASURABILITY.contains(&finding.code.as_str()) {
+                continue;
+            }
             out.push(Finding { target: target.clone(), ..finding });
         }
     }
@@ -50,6 +67,9 @@ fn objective_findings(
             }
             codes::NO_CONDITION => !outcome && objective.abcd.condition.trim().is_empty(),
             codes::NO_DEGREE => !outcome && objective.abcd.degree.trim().is_empty(),
+            // The designer has confirmed a level the wording supports.
+            codes::AMBIGUOUS => !(objective.level_source == LevelSource::Designer
+                && objective.level.is_some_and(|l| a.candidates.contains(&l))),
             _ => true,
         })
         .cloned()

@@ -6,16 +6,23 @@
 //! - [`objective`]: [`analyze_objective`], the explainable analysis of one statement (level,
 //!   candidates, verbs, measurability, knowledge dimension, ABCD, findings);
 //! - [`lint_document`]: the same findings for every objective of a document, targeted at the
-//!   objective and its place in the outline.
+//!   objective and its place in the outline;
+//! - [`templates`]: templates as data (`templates/*.toml`, embedded, plus a user folder) with
+//!   their outline levels, [`FieldSpec`]s, objective kinds, activity tag sets, skeletons and
+//!   checks.
 //!
 //! This module judges wording and declares templates. Alignment, sequencing and workload
 //! checks over a whole curriculum belong to [`crate::analysis`], which calls in here.
 
 pub mod bloom;
+mod fields;
 mod lint;
 pub mod objective;
+pub mod templates;
 mod text;
 
+pub use fields::{FieldBase, FieldSpec, SelectOption};
+pub use templates::Template;
 pub use lint::lint_document;
 pub use objective::{
     AbcdPresence, Basis, Confidence, ObjectiveAnalysis, VerbMatch, analyze_objective, analyze_with, codes,

@@ -1281,7 +1281,7 @@ impl<'a> Analyzer<'a> {
                 push(
                     codes::UNMEASURABLE,
                     Severity::Warning,
-                    format!("\"{}\" is not measurable: {}.", m.text, m.why),
+                    format!("{}.", m.why),
                     format!("Use an observable verb {intended}: {suggestions}."),
                 );
             }
