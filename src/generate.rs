@@ -33,7 +33,7 @@ impl Rng {
         Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
     /// Next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -41,16 +41,16 @@ impl Rng {
     }
     /// A number in `0..n` (0 when `n` is 0).
     pub fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 { 0 } else { (self.next_u64() % n as u64) as usize }
     }
     /// True with probability `p`.
     pub fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
     }
     /// A deterministic UUID v7-shaped id.
     pub fn uuid(&mut self) -> uuid::Uuid {
-        let hi = self.next();
-        let lo = self.next();
+        let hi = self.next_u64();
+        let lo = self.next_u64();
         // 48-bit timestamp from a fixed epoch, version 7, variant 10.
         let ts = 0x0190_0000_0000u64 + (hi >> 40);
         let bytes_hi = (ts << 16) | 0x7000 | (hi & 0x0FFF);
@@ -452,7 +452,7 @@ pub fn random(seed: u64) -> Document {
     let objective_ids: Vec<ObjectiveId> = doc.objectives.iter().map(|o| o.id).collect();
 
     if rng.chance(0.5) {
-        let data: Vec<u8> = (0..rng.below(64)).map(|_| rng.next() as u8).collect();
+        let data: Vec<u8> = (0..rng.below(64)).map(|_| rng.next_u64() as u8).collect();
         let mut asset = Asset::new("figure.png", "image/png", data);
         asset.id = id(&mut rng);
         asset.alt = "A figure".into();

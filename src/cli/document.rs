@@ -60,7 +60,7 @@ impl DocumentCommand {
             DocumentCommand::Stats { file } => {
                 let doc = store::load_path(&file).with_context(|| format!("reading {}", file.display()))?;
                 print!("{}", stats(&doc));
-                if !file.extension().is_some_and(|e| e == "json") {
+                if file.extension().is_none_or(|e| e != "json") {
                     let history = Store::open_read_only(&file)?.history()?;
                     println!(
                         "history: {} edit(s) to undo{}, {} to redo",
@@ -90,7 +90,13 @@ impl DocumentCommand {
 fn outline(doc: &Document) -> String {
     let index = doc.index();
     let mut out = format!("{}{}\n", doc.curriculum.title, code_suffix(&doc.curriculum.code));
-    fn walk(index: &trellis::model::Index<'_>, node: &trellis::model::Node, depth: usize, out: &mut String) {
+    fn walk(
+        index: &trellis::model::Index<'_>,
+        node: &trellis::model::Node,
+        prefix: &str,
+        last: bool,
+        out: &mut String,
+    ) {
         let objectives = index.objectives_of(node.id).count();
         let activities = index.activities_of(node.id).count();
         let assessments = index.assessments_of(node.id).count();
@@ -106,13 +112,17 @@ fn outline(doc: &Document) -> String {
         }
         let counts = if counts.is_empty() { String::new() } else { format!("  [{}]", counts.join(", ")) };
         let code = if node.code.is_empty() { String::new() } else { format!("{} ", node.code) };
-        out.push_str(&format!("{}├─ {} {code}{}{counts}\n", "│  ".repeat(depth), node.kind, node.title));
-        for child in index.children(node.id) {
-            walk(index, child, depth + 1, out);
+        let branch = if last { "└─" } else { "├─" };
+        out.push_str(&format!("{prefix}{branch} {} {code}{}{counts}\n", node.kind, node.title));
+        let children = index.children(node.id);
+        let prefix = format!("{prefix}{}", if last { "   " } else { "│  " });
+        for (i, child) in children.iter().enumerate() {
+            walk(index, child, &prefix, i + 1 == children.len(), out);
         }
     }
-    for root in index.roots() {
-        walk(&index, root, 0, &mut out);
+    let roots = index.roots();
+    for (i, root) in roots.iter().enumerate() {
+        walk(&index, root, "", i + 1 == roots.len(), &mut out);
     }
     out
 }

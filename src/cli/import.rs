@@ -40,11 +40,10 @@ impl ImportArgs {
                     .with_context(|| format!("reading {}", self.source.display()))?;
                 if self.file.exists() {
                     if !self.replace {
-                        anyhow::bail!(
-                            "{} already exists; pass --replace to replace its content with {} (undoable with `trellis undo`)",
-                            self.file.display(),
-                            self.source.display()
-                        );
+                        return Err(anyhow::Error::new(trellis::Error::Exists { path: self.file.clone() })
+                            .context(
+                                "pass --replace to replace its content (undoable with `trellis undo`)",
+                            ));
                     }
                     let mut store = Store::open(&self.file)
                         .with_context(|| format!("opening {}", self.file.display()))?;

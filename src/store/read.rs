@@ -114,7 +114,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
         }
     }
     // Siblings by position, then pre-order.
-    nodes.sort_by(|a, b| a.1.cmp(&b.1));
+    nodes.sort_by_key(|n| n.1);
     let mut doc = Document {
         format,
         curriculum,

@@ -1,0 +1,596 @@
+//! The document store: schema, round trips, edit operations, undo/redo, bad input, durability.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use trellis::model::*;
+use trellis::store::{EditOp, Link, Store};
+use trellis::{Error, ErrorCode};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn example(name: &str) -> Document {
+    trellis::json::read(&repo().join("examples").join(name)).unwrap()
+}
+
+fn fresh(dir: &tempfile::TempDir, doc: &Document) -> (PathBuf, Store) {
+    let path = dir.path().join("doc.trellis");
+    let store = Store::create(&path, doc).unwrap();
+    (path, store)
+}
+
+fn file_digest(path: &Path) -> String {
+    sha256_hex(&std::fs::read(path).unwrap())
+}
+
+#[test]
+fn migrations_are_valid() {
+    trellis::store::migrations().validate().unwrap();
+}
+
+#[test]
+fn schema_matches_the_golden_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = fresh(&dir, &Document::new("Schema"));
+    let schema = store.schema_sql().unwrap();
+    let golden = repo().join("tests/fixtures/schema.sql");
+    if std::env::var_os("TRELLIS_BLESS").is_some() {
+        std::fs::write(&golden, &schema).unwrap();
+    }
+    let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+    assert_eq!(
+        schema, expected,
+        "the schema changed; add a migration (never edit a shipped one) and re-bless with TRELLIS_BLESS=1"
+    );
+}
+
+#[test]
+fn every_example_survives_json_store_json_byte_for_byte() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir(repo().join("examples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let doc = trellis::json::from_str(&text, &path.display().to_string()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (_, store) = fresh(&dir, &doc);
+        let loaded = store.load().unwrap();
+        assert_eq!(loaded, doc, "{} changed in the store", path.display());
+        assert_eq!(
+            trellis::json::to_string(&loaded),
+            text,
+            "{} is not reproduced byte for byte",
+            path.display()
+        );
+        seen += 1;
+    }
+    assert!(seen >= 2, "expected at least two examples, found {seen}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_documents_survive_json_and_store_round_trips(seed in any::<u64>()) {
+        let doc = trellis::generate::random(seed);
+        prop_assert!(doc.validate().is_ok(), "generator produced an invalid document: {:?}", doc.validate());
+        let text = trellis::json::to_string(&doc);
+        let parsed = trellis::json::from_str(&text, "generated").unwrap();
+        prop_assert_eq!(&parsed, &doc);
+        let dir = tempfile::tempdir().unwrap();
+        let (_, store) = fresh(&dir, &doc);
+        prop_assert_eq!(store.load().unwrap(), doc);
+    }
+
+    #[test]
+    fn random_edits_are_fully_undone_and_redone(seed in any::<u64>(), steps in 1usize..12) {
+        let doc = trellis::generate::random(seed);
+        let dir = tempfile::tempdir().unwrap();
+        let (_, mut store) = fresh(&dir, &doc);
+        let mut rng = trellis::generate::Rng::new(seed ^ 0xA5A5);
+        let mut states = vec![store.load().unwrap()];
+        for _ in 0..steps {
+            let current = states.last().unwrap().clone();
+            let op = random_op(&mut rng, &current);
+            if store.apply(op).is_ok() {
+                let after = store.load().unwrap();
+                prop_assert!(after.validate().is_ok(), "an edit left an invalid document: {:?}", after.validate());
+                states.push(after);
+            }
+        }
+        for expected in states.iter().rev().skip(1) {
+            store.undo().unwrap();
+            prop_assert_eq!(&store.load().unwrap(), expected);
+        }
+        prop_assert!(store.undo().is_err());
+        for expected in states.iter().skip(1) {
+            store.redo().unwrap();
+            prop_assert_eq!(&store.load().unwrap(), expected);
+        }
+    }
+}
+
+/// One plausible edit of `doc` (it may be refused; refused edits must change nothing).
+fn random_op(rng: &mut trellis::generate::Rng, doc: &Document) -> EditOp {
+    let pick_node = |rng: &mut trellis::generate::Rng| doc.nodes[rng.below(doc.nodes.len())].clone();
+    match rng.below(9) {
+        0 => {
+            let mut node = pick_node(rng);
+            node.title = format!("Renamed {}", rng.below(100));
+            EditOp::UpdateNode { node }
+        }
+        1 => EditOp::DeleteNode { id: pick_node(rng).id },
+        2 => {
+            let node = pick_node(rng);
+            let parent = if rng.chance(0.3) { None } else { Some(pick_node(rng).id) };
+            EditOp::MoveNode { id: node.id, parent, position: rng.below(4) as u32 }
+        }
+        3 => {
+            let parent = pick_node(rng).id;
+            let node = Node {
+                id: NodeId::new(),
+                parent: Some(parent),
+                kind: "lesson".into(),
+                code: String::new(),
+                title: "New lesson".into(),
+                summary: String::new(),
+                duration_minutes: None,
+                week: None,
+                prerequisites: Vec::new(),
+                fields: Default::default(),
+                status: ReviewStatus::Draft,
+            };
+            EditOp::CreateNode { node, position: Some(rng.below(3) as u32) }
+        }
+        4 if !doc.objectives.is_empty() => {
+            let mut o = doc.objectives[rng.below(doc.objectives.len())].clone();
+            o.statement = "Students will evaluate competing models.".into();
+            o.level = Some(BloomLevel::Evaluate);
+            EditOp::UpdateObjective { objective: o }
+        }
+        5 if !doc.objectives.is_empty() => {
+            EditOp::DeleteObjective { id: doc.objectives[rng.below(doc.objectives.len())].id }
+        }
+        6 => {
+            let (a, b) = (pick_node(rng).id, pick_node(rng).id);
+            EditOp::Link { link: Link::NodePrerequisite { node: a, prerequisite: b } }
+        }
+        7 if !doc.assessments.is_empty() => {
+            let mut a = doc.assessments[rng.below(doc.assessments.len())].clone();
+            a.items.reverse();
+            a.title = "Reordered".into();
+            EditOp::UpdateAssessment { assessment: a }
+        }
+        _ => EditOp::SetReviewStatus {
+            node: pick_node(rng).id,
+            status: ReviewStatus::Approved,
+            author: "Chair".into(),
+            note: "Approved in committee".into(),
+        },
+    }
+}
+
+fn lesson(parent: NodeId, title: &str) -> Node {
+    Node {
+        id: NodeId::new(),
+        parent: Some(parent),
+        kind: "lesson".into(),
+        code: String::new(),
+        title: title.into(),
+        summary: String::new(),
+        duration_minutes: None,
+        week: None,
+        prerequisites: Vec::new(),
+        fields: Default::default(),
+        status: ReviewStatus::Draft,
+    }
+}
+
+#[test]
+fn deleting_a_unit_cascades_to_its_lessons_objectives_links_and_comments() {
+    let doc = example("intro-statistics.json");
+    let index = doc.index();
+    let unit = doc.nodes.iter().find(|n| n.kind == "unit").unwrap();
+    let subtree: Vec<NodeId> = index.subtree(unit.id).iter().map(|n| n.id).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = fresh(&dir, &doc);
+    store
+        .apply(EditOp::AddComment {
+            comment: Comment {
+                id: CommentId::new(),
+                target: subtree[1].0,
+                parent: None,
+                author: "Chair".into(),
+                body: "Is this lesson needed?".into(),
+                created_at: Timestamp::now(),
+                resolved: false,
+            },
+        })
+        .unwrap();
+    store.apply(EditOp::DeleteNode { id: unit.id }).unwrap();
+    let after = store.load().unwrap();
+    assert!(after.validate().is_ok(), "{:?}", after.validate());
+    assert!(after.nodes.iter().all(|n| !subtree.contains(&n.id)), "descendant nodes must be gone");
+    assert!(after.objectives.iter().all(|o| !subtree.contains(&o.node)));
+    assert!(after.activities.iter().all(|a| !subtree.contains(&a.node)));
+    assert!(after.assessments.iter().all(|a| !subtree.contains(&a.node)));
+    assert!(
+        after.comments.iter().all(|c| !subtree.iter().any(|n| n.0 == c.target)),
+        "comments follow their target"
+    );
+    let removed: Vec<ObjectiveId> =
+        doc.objectives.iter().filter(|o| subtree.contains(&o.node)).map(|o| o.id).collect();
+    assert!(!removed.is_empty());
+    for o in &after.objectives {
+        assert!(o.supports.iter().all(|s| !removed.contains(s)), "links to deleted objectives must go");
+    }
+    for a in &after.assessments {
+        assert!(a.objectives.iter().all(|s| !removed.contains(s)));
+    }
+    assert!(after.nodes.iter().all(|n| !n.prerequisites.contains(&unit.id)));
+    // And the whole deletion is one undo step.
+    store.undo().unwrap();
+    store.undo().unwrap();
+    assert_eq!(store.load().unwrap().nodes, doc.nodes);
+}
+
+#[test]
+fn moving_and_inserting_nodes_keeps_sibling_order_dense() {
+    let mut doc = Document::new("Order");
+    let course = Node { parent: None, kind: "course".into(), ..lesson(NodeId::new(), "Course") };
+    doc.nodes.push(course.clone());
+    let names = ["A", "B", "C", "D"];
+    for n in names {
+        doc.nodes.push(lesson(course.id, n));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = fresh(&dir, &doc);
+    let titles = |store: &Store| -> Vec<String> {
+        let d = store.load().unwrap();
+        d.index().children(course.id).iter().map(|n| n.title.clone()).collect()
+    };
+    let d = doc.nodes[4].id;
+    store.apply(EditOp::MoveNode { id: d, parent: Some(course.id), position: 0 }).unwrap();
+    assert_eq!(titles(&store), ["D", "A", "B", "C"]);
+    store.apply(EditOp::MoveNode { id: d, parent: Some(course.id), position: 99 }).unwrap();
+    assert_eq!(titles(&store), ["A", "B", "C", "D"]);
+    store.apply(EditOp::CreateNode { node: lesson(course.id, "X"), position: Some(2) }).unwrap();
+    assert_eq!(titles(&store), ["A", "B", "X", "C", "D"]);
+    store.apply(EditOp::DeleteNode { id: doc.nodes[1].id }).unwrap();
+    assert_eq!(titles(&store), ["B", "X", "C", "D"]);
+    let positions: Vec<i64> = store
+        .connection()
+        .prepare("SELECT position FROM nodes WHERE parent_id = ?1 ORDER BY position")
+        .unwrap()
+        .query_map([course.id.to_string()], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(positions, [0, 1, 2, 3]);
+    let err = store.apply(EditOp::MoveNode { id: course.id, parent: Some(d), position: 0 }).unwrap_err();
+    assert!(err.to_string().contains("descendants"), "{err}");
+}
+
+#[test]
+fn links_to_missing_entities_and_cycles_are_refused_without_changes() {
+    let doc = example("intro-statistics.json");
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = fresh(&dir, &doc);
+    let before = store.load().unwrap();
+    let activity = doc.activities[0].id;
+    let err = store
+        .apply(EditOp::Link { link: Link::ActivityObjective { activity, objective: ObjectiveId::new() } })
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
+
+    let units: Vec<&Node> = doc.nodes.iter().filter(|n| n.kind == "unit").collect();
+    store
+        .apply(EditOp::Link { link: Link::NodePrerequisite { node: units[1].id, prerequisite: units[0].id } })
+        .ok();
+    let err = store
+        .apply(EditOp::Link { link: Link::NodePrerequisite { node: units[0].id, prerequisite: units[1].id } })
+        .unwrap_err();
+    assert!(matches!(err, Error::Refused(_)) && err.to_string().contains("cycle"), "{err}");
+
+    let mut o = doc.objectives[0].clone();
+    o.supports.push(o.id);
+    let err = store.apply(EditOp::UpdateObjective { objective: o }).unwrap_err();
+    assert!(err.to_string().contains("supports itself"), "{err}");
+
+    let mut bad = doc.assessments[0].clone();
+    bad.objectives.push(ObjectiveId::new());
+    assert!(store.apply(EditOp::UpdateAssessment { assessment: bad }).is_err());
+
+    drop(store);
+    let reopened = Store::open(&path).unwrap().load().unwrap();
+    let mut expected = before.clone();
+    // The one accepted link (unit 2 requires unit 1) may already have existed.
+    expected.nodes = reopened.nodes.clone();
+    expected.curriculum.updated_at = reopened.curriculum.updated_at.clone();
+    assert_eq!(reopened, expected, "refused edits must not change anything");
+}
+
+#[test]
+fn undo_and_redo_survive_closing_and_reopening_the_file() {
+    let doc = example("intro-statistics.json");
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = fresh(&dir, &doc);
+    let mut states = vec![store.load().unwrap()];
+    let mut node = doc.nodes[1].clone();
+    node.title = "Exploring data with R".into();
+    store.apply(EditOp::UpdateNode { node }).unwrap();
+    states.push(store.load().unwrap());
+    let mut objective = doc.objectives[0].clone();
+    objective.statement = "Critique published statistical claims.".into();
+    store.apply(EditOp::UpdateObjective { objective }).unwrap();
+    states.push(store.load().unwrap());
+    store.apply(EditOp::DeleteActivity { id: doc.activities[3].id }).unwrap();
+    states.push(store.load().unwrap());
+    store.apply(EditOp::TakeSnapshot { name: "Submitted".into() }).unwrap();
+    states.push(store.load().unwrap());
+    drop(store);
+
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.history().unwrap().undo_depth, 4);
+    assert_eq!(store.history().unwrap().undo.as_deref(), Some("Take snapshot"));
+    for expected in states.iter().rev().skip(1).take(2) {
+        store.undo().unwrap();
+        assert_eq!(&store.load().unwrap(), expected);
+    }
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.history().unwrap().redo_depth, 2);
+    store.redo().unwrap();
+    assert_eq!(store.load().unwrap(), states[3]);
+    // A new edit clears the redo stack.
+    store.apply(EditOp::ResolveComment { id: doc.comments[0].id, resolved: true }).unwrap();
+    assert_eq!(store.history().unwrap().redo_depth, 0);
+    assert!(matches!(store.redo(), Err(Error::NothingTo("redo"))));
+    for _ in 0..4 {
+        store.undo().unwrap();
+    }
+    assert_eq!(store.load().unwrap(), states[0]);
+    assert!(matches!(store.undo(), Err(Error::NothingTo("undo"))));
+}
+
+#[test]
+fn review_status_changes_are_recorded_in_the_audit_trail() {
+    let doc = example("intro-statistics.json");
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = fresh(&dir, &doc);
+    let unit = doc.nodes.iter().find(|n| n.kind == "unit" && n.status == ReviewStatus::Draft).unwrap();
+    store
+        .apply(EditOp::SetReviewStatus {
+            node: unit.id,
+            status: ReviewStatus::ChangesRequested,
+            author: "Dr. Okafor".into(),
+            note: "Add a formative check before the exam.".into(),
+        })
+        .unwrap();
+    let after = store.load().unwrap();
+    assert_eq!(after.index().node(unit.id).unwrap().status, ReviewStatus::ChangesRequested);
+    let event = after.review_events.last().unwrap();
+    assert_eq!(
+        (event.node, event.from, event.to),
+        (unit.id, ReviewStatus::Draft, ReviewStatus::ChangesRequested)
+    );
+    assert_eq!(event.author, "Dr. Okafor");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad input: every case gives a clear error and leaves the file exactly as it was.
+
+fn assert_refused_unchanged(path: &Path, expect: impl Fn(&Error) -> bool) {
+    let before = file_digest(path);
+    let err = Store::open(path).unwrap_err();
+    assert!(expect(&err), "unexpected error for {}: {err}", path.display());
+    assert!(err.to_string().contains(&path.display().to_string()), "the error must name the file: {err}");
+    assert_eq!(file_digest(path), before, "{} was modified", path.display());
+    assert!(!path.with_extension("trellis-wal").exists());
+}
+
+#[test]
+fn random_bytes_are_not_a_trellis_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("noise.trellis");
+    let mut rng = trellis::generate::Rng::new(7);
+    std::fs::write(&path, (0..4096).map(|_| rng.next_u64() as u8).collect::<Vec<u8>>()).unwrap();
+    assert_refused_unchanged(&path, |e| matches!(e, Error::NotTrellis { .. }));
+    let empty = dir.path().join("empty.trellis");
+    std::fs::write(&empty, b"").unwrap();
+    assert_refused_unchanged(&empty, |e| matches!(e, Error::NotTrellis { .. }));
+}
+
+#[test]
+fn a_truncated_document_is_reported_as_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = fresh(&dir, &example("intro-statistics.json"));
+    drop(store);
+    // Leave WAL mode so the main file holds everything, then cut it.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    let bytes = std::fs::read(&path).unwrap();
+    let cut = dir.path().join("cut.trellis");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    assert_refused_unchanged(&cut, |e| matches!(e, Error::Damaged { .. }));
+}
+
+#[test]
+fn an_sqlite_file_from_another_application_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.trellis");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');").unwrap();
+    }
+    assert_refused_unchanged(
+        &path,
+        |e| matches!(e, Error::NotTrellis { reason, .. } if reason.contains("application id")),
+    );
+}
+
+#[test]
+fn a_document_from_a_newer_trellis_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = fresh(&dir, &Document::new("Future"));
+    drop(store);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        conn.pragma_update(None, "user_version", trellis::store::SCHEMA_VERSION + 1).unwrap();
+    }
+    assert_refused_unchanged(&path, |e| matches!(e, Error::TooNew { .. }));
+    assert_eq!(Store::open(&path).unwrap_err().code(), ErrorCode::Conflict);
+}
+
+#[test]
+fn a_document_open_elsewhere_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = fresh(&dir, &Document::new("Busy"));
+    store.apply(EditOp::TakeSnapshot { name: "first".into() }).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, Error::Locked { .. }), "{err}");
+    assert!(err.to_string().contains("open in another"), "{err}");
+    assert!(matches!(Store::open_read_only(&path).unwrap_err(), Error::Locked { .. }));
+    drop(store);
+    Store::open(&path).unwrap();
+}
+
+#[test]
+fn hostile_json_is_rejected_with_the_place_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = trellis::json::to_string(&example("intro-statistics.json"));
+    let mut cases: Vec<(&str, String, &str)> = vec![
+        ("wrong type", good.replacen("\"format\": 1", "\"format\": \"one\"", 1), "line 2"),
+        ("not JSON", "{\"format\": 1,".to_owned(), "line 1"),
+        ("unknown field", good.replacen("\"format\": 1,", "\"format\": 1, \"sneaky\": true,", 1), "sneaky"),
+        (
+            "deep nesting",
+            good.replacen(
+                "\"fields\": {",
+                &format!("\"fields\": {{\"deep\": {}{},", "[".repeat(100_000), "]".repeat(100_000)),
+                1,
+            ),
+            "recursion limit",
+        ),
+    ];
+    // A dangling reference: point an activity at an objective that does not exist.
+    let doc = example("intro-statistics.json");
+    let mut broken = doc.clone();
+    broken.activities[0].objectives = vec![ObjectiveId::new()];
+    let dangling = trellis::json::to_string(&broken);
+    cases.push(("dangling id", dangling, "does not exist"));
+    // A 100 MB string in a title.
+    let huge = good.replacen(
+        &format!("\"title\": {}", serde_json::to_string(&doc.curriculum.title).unwrap()),
+        &format!("\"title\": \"{}\"", "x".repeat(100 << 20)),
+        1,
+    );
+    cases.push(("100 MB string", huge, "limit"));
+
+    for (name, text, needle) in cases {
+        let src = dir.path().join(format!("{}.json", name.replace(' ', "-")));
+        std::fs::write(&src, &text).unwrap();
+        let Err(err) = trellis::json::read(&src) else { panic!("{name}: accepted") };
+        let message = err.to_string();
+        assert!(message.contains(&src.display().to_string()), "{name}: error must name the file: {message}");
+        assert!(message.contains(needle), "{name}: expected {needle:?} in {message}");
+        // Through the CLI: nothing may be created.
+        let out = dir.path().join(format!("{}.trellis", name.replace(' ', "-")));
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_trellis"))
+            .args(["import", out.to_str().unwrap(), "--from", "json", src.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(status.status.code(), Some(3), "{name}: exit code 3 for invalid input");
+        assert!(!out.exists(), "{name}: a half-imported file was left behind");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+            .collect();
+        assert!(leftovers.is_empty(), "{name}: temporary files left behind");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Durability: a child process commits edits and reports each one; we SIGKILL it at random
+// points and check that every reported edit is in the file and the file is sound.
+
+const CHILD_ENV: &str = "TRELLIS_DURABILITY_CHILD";
+
+#[test]
+#[ignore = "runs only as the child of killing_the_writer_never_loses_a_committed_edit"]
+fn durability_child() {
+    let Some(path) = std::env::var_os(CHILD_ENV) else { return };
+    let mut store = Store::open(Path::new(&path)).unwrap();
+    let doc = store.load().unwrap();
+    let parent = doc.nodes[0].id;
+    for i in 0.. {
+        let node = lesson(parent, &format!("edit-{i}"));
+        store.apply(EditOp::CreateNode { node, position: None }).unwrap();
+        println!("committed {i}");
+    }
+}
+
+#[test]
+fn killing_the_writer_never_loses_a_committed_edit() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = Document::new("Durability");
+    doc.nodes.push(Node { parent: None, kind: "course".into(), ..lesson(NodeId::new(), "Course") });
+    let (path, store) = fresh(&dir, &doc);
+    drop(store);
+    let mut rng = trellis::generate::Rng::new(2026);
+    let mut total = 0;
+    for round in 0..5 {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "store::durability_child", "--ignored", "--nocapture", "--test-threads=1"])
+            .env(CHILD_ENV, &path)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stop_after = 5 + rng.below(60);
+        let mut reported = Vec::new();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        while let Some(Ok(line)) = lines.next() {
+            if let Some(n) = line.strip_prefix("committed ") {
+                reported.push(n.to_owned());
+                if reported.len() >= stop_after {
+                    break;
+                }
+            }
+        }
+        // SIGKILL: no destructors, no clean close.
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let store = Store::open(&path).unwrap_or_else(|e| panic!("round {round}: reopen failed: {e}"));
+        let ok: String = store.connection().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(ok, "ok", "round {round}");
+        let loaded = store.load().unwrap();
+        assert!(loaded.validate().is_ok());
+        let titles: Vec<&str> = loaded.nodes.iter().map(|n| n.title.as_str()).collect();
+        let missing: Vec<&String> =
+            reported.iter().filter(|n| !titles.contains(&format!("edit-{n}").as_str())).collect();
+        assert!(missing.is_empty(), "round {round}: committed edits lost: {missing:?}");
+        total += reported.len();
+        // Renumber so the next round's titles stay distinct.
+        drop(store);
+        let mut s = Store::open(&path).unwrap();
+        let d = s.load().unwrap();
+        for n in d.nodes.iter().filter(|n| n.title.starts_with("edit-")) {
+            let mut n = n.clone();
+            n.title = format!("round{round}-{}", n.title);
+            s.apply(EditOp::UpdateNode { node: n }).unwrap();
+        }
+    }
+    assert!(total >= 25, "the child must have committed edits ({total})");
+}
