@@ -10,11 +10,10 @@
 //! `standardsAssociation`). Identifiers are the objectives' own UUIDs, so the GUIDs in a
 //! cartridge's curriculum standards metadata point into this package.
 //!
-//! With `options.framework`, the package instead reproduces an imported framework: fields with
-//! a column of their own come from the model and everything else verbatim from `extra`
-//! (`extra.CFDocument`, `extra.package`, `extra.CFDefinitions`, `extra.CFRubrics` on the
-//! framework, each item's and association's own `extra`), so importing and exporting a CASE
-//! file loses nothing.
+//! With `options.framework`, the package instead reproduces an imported framework through
+//! [`crate::import::case::package`], the inverse of the CASE import: fields with a column of
+//! their own come from the model and everything else verbatim from `extra`, so importing and
+//! exporting a CASE file loses nothing (the result is as valid as the source was).
 
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -22,7 +21,7 @@ use uuid::Uuid;
 
 use super::lower::ExportContext;
 use super::{ExportFormat, ExportReport, Exporter, PackageWriter, Progress};
-use crate::model::{Document, ExternalRef, Framework, StandardItem};
+use crate::model::StandardItem;
 use crate::{Error, Result};
 
 /// Name of the package entry.
@@ -47,7 +46,10 @@ impl Exporter for Case {
             Some(wanted) => {
                 let fw = super::find_framework(cx.doc, wanted)
                     .ok_or_else(|| Error::Refused(format!("the document has no framework \"{wanted}\"")))?;
-                framework_package(cx.doc, fw)
+                // The importer owns the mapping between CASE and the model, so it also owns
+                // the way back: one place decides where each source field is kept.
+                crate::import::case::package(cx.doc, fw.id)
+                    .ok_or_else(|| Error::Internal(format!("framework {} could not be packaged", fw.id)))?
             }
             None => curriculum_package(cx),
         };
@@ -270,7 +272,7 @@ fn curriculum_package(cx: &ExportContext<'_>) -> Value {
             }
         }
         for s in &o.standards {
-            associate(association_kind, objective_link(i), standard_link(cx.doc, s), None);
+            associate(association_kind, objective_link(i), standard_link(s), None);
         }
     }
 
@@ -297,119 +299,14 @@ fn curriculum_package(cx: &ExportContext<'_>) -> Value {
 }
 
 /// A link to a framework item as CASE addresses it (its source identifier and URI).
-fn standard_link(doc: &Document, s: &StandardItem) -> Value {
+fn standard_link(s: &StandardItem) -> Value {
     let identifier =
         if s.identifier.trim().is_empty() { s.id.to_string() } else { s.identifier.trim().to_owned() };
     let uri =
         if s.uri.trim().is_empty() { format!("urn:uuid:{identifier}") } else { s.uri.trim().to_owned() };
     let title =
         if s.code.trim().is_empty() { s.statement.trim().to_owned() } else { s.code.trim().to_owned() };
-    let _ = doc;
     link(&title, &identifier, &uri)
-}
-
-fn put(obj: &mut Map<String, Value>, key: &str, value: &str) {
-    if !value.is_empty() {
-        obj.insert(key.to_owned(), Value::String(value.to_owned()));
-    }
-}
-
-fn ref_link(r: &ExternalRef) -> Value {
-    let mut obj = Map::new();
-    put(&mut obj, "title", &r.title);
-    put(&mut obj, "identifier", &r.identifier);
-    put(&mut obj, "uri", &r.uri);
-    Value::Object(obj)
-}
-
-/// Rebuilds the CFPackage of an imported framework from the model and its `extra` fields.
-fn framework_package(doc: &Document, fw: &Framework) -> Value {
-    let extra = fw.extra.as_object().cloned().unwrap_or_default();
-    let mut document = match extra.get("CFDocument") {
-        Some(Value::Object(o)) => o.clone(),
-        _ => Map::new(),
-    };
-    let doc_identifier = if fw.identifier.is_empty() { fw.id.to_string() } else { fw.identifier.clone() };
-    put(&mut document, "identifier", &doc_identifier);
-    put(&mut document, "uri", &fw.uri);
-    put(&mut document, "title", &fw.title);
-    put(&mut document, "creator", &fw.creator);
-    put(&mut document, "version", &fw.version);
-    put(&mut document, "language", &fw.language);
-
-    let items: Vec<&StandardItem> = doc.standard_items.iter().filter(|s| s.framework == fw.id).collect();
-    let identifier_of =
-        |s: &StandardItem| if s.identifier.is_empty() { s.id.to_string() } else { s.identifier.clone() };
-    let cf_items: Vec<Value> = items
-        .iter()
-        .map(|s| {
-            let mut obj = match &s.extra {
-                Value::Object(o) => o.clone(),
-                _ => Map::new(),
-            };
-            put(&mut obj, "identifier", &identifier_of(s));
-            put(&mut obj, "uri", &s.uri);
-            put(&mut obj, "humanCodingScheme", &s.code);
-            put(&mut obj, "fullStatement", &s.statement);
-            put(&mut obj, "abbreviatedStatement", &s.abbreviated);
-            put(&mut obj, "CFItemType", &s.item_type);
-            Value::Object(obj)
-        })
-        .collect();
-
-    let mut cf_associations: Vec<Value> = doc
-        .associations
-        .iter()
-        .filter(|a| a.framework == fw.id)
-        .map(|a| {
-            let mut obj = match &a.extra {
-                Value::Object(o) => o.clone(),
-                _ => Map::new(),
-            };
-            put(&mut obj, "identifier", &a.identifier);
-            put(&mut obj, "associationType", &a.association_type);
-            obj.entry("originNodeURI").or_insert_with(|| ref_link(&a.origin));
-            obj.entry("destinationNodeURI").or_insert_with(|| ref_link(&a.destination));
-            Value::Object(obj)
-        })
-        .collect();
-    // Frameworks from other sources keep their hierarchy in `parent`; CASE needs associations.
-    let has_child_links =
-        doc.associations.iter().any(|a| a.framework == fw.id && a.association_type == "isChildOf");
-    if !has_child_links {
-        let scope = fw.id.0;
-        for (n, s) in items.iter().enumerate() {
-            let destination = match s.parent.and_then(|p| items.iter().find(|i| i.id == p)) {
-                Some(parent) => link(&parent.code, &identifier_of(parent), &parent.uri),
-                None => link(&fw.title, &doc_identifier, &fw.uri),
-            };
-            let id = derived_uuid(scope, &format!("isChildOf:{}", s.id));
-            cf_associations.push(json!({
-                "identifier": id,
-                "associationType": "isChildOf",
-                "sequenceNumber": n + 1,
-                "originNodeURI": link(&s.code, &identifier_of(s), &s.uri),
-                "destinationNodeURI": destination,
-            }));
-        }
-    }
-
-    let mut top = match extra.get("package") {
-        Some(Value::Object(o)) => o.clone(),
-        _ => Map::new(),
-    };
-    top.insert("CFDocument".into(), Value::Object(document));
-    top.insert("CFItems".into(), Value::Array(cf_items));
-    top.insert("CFAssociations".into(), Value::Array(cf_associations));
-    for key in ["CFDefinitions", "CFRubrics"] {
-        if let Some(v) = extra.get(key) {
-            top.insert(key.into(), v.clone());
-        }
-    }
-    if extra.get("wrapped") == Some(&Value::Bool(true)) {
-        return json!({ "CFPackage": Value::Object(top) });
-    }
-    Value::Object(top)
 }
 
 #[cfg(test)]

@@ -449,7 +449,24 @@ fn assessment_item(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) ->
             }
         }
     }
+    let empty_quiz =
+        a.items.is_empty() && matches!(a.assessment.format, AssessmentFormat::Quiz | AssessmentFormat::Exam);
     let kind = match a.assessment.format {
+        // QTI needs at least one item; a quiz without items is a page until it gets some.
+        AssessmentFormat::Quiz | AssessmentFormat::Exam if empty_quiz => {
+            let path = run.page_path("wiki_content/", &a.title, uuid);
+            let page = run.page(&a.title, &a.ident, html::assignment_body(cx, a));
+            run.write(&path, page.as_bytes())?;
+            run.resources.push(Res {
+                ident: a.ident.clone(),
+                kind: "webcontent".into(),
+                href: Some(path.clone()),
+                files: vec![path],
+                deps: vec![run.files_ident.clone()],
+                objectives,
+            });
+            LeafKind::Page
+        }
         AssessmentFormat::Quiz | AssessmentFormat::Exam => {
             let path = format!("{}/assessment_qti.xml", a.ident);
             let (xml, findings) = qti::assessment_xml(cx, a, QtiFlavour::CommonCartridge, FROM_SUBDIR);

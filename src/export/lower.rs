@@ -13,9 +13,9 @@ use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
 use super::ExportOptions;
-use crate::Result;
 use crate::markdown;
 use crate::model::*;
+use crate::{Finding, Result, Severity, Target};
 
 /// Package directory that [`ExportContext`] HTML points assets at (`assets/NAME`).
 pub const ASSET_DIR: &str = "assets";
@@ -62,6 +62,8 @@ pub struct ExportContext<'a> {
     pub rubrics: Vec<RubricView<'a>>,
     /// Assets in document order, with their package paths.
     pub assets: Vec<AssetView<'a>>,
+    /// Problems found while lowering (links to files the document does not hold).
+    pub findings: Vec<Finding>,
     node_ix: HashMap<NodeId, usize>,
     objective_ix: HashMap<ObjectiveId, usize>,
     rubric_ix: HashMap<RubricId, usize>,
@@ -240,7 +242,8 @@ impl<'a> ExportContext<'a> {
 pub fn lower<'a>(doc: &'a Document, options: &'a ExportOptions) -> Result<ExportContext<'a>> {
     let index = doc.index();
     let assets = asset_views(doc);
-    let render = |md: &str| render_html(md, &assets);
+    let broken = std::cell::RefCell::new(BTreeSet::new());
+    let render = |md: &str| render_html(md, &assets, &mut broken.borrow_mut());
 
     let node_ix: HashMap<NodeId, usize> = doc.nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
     let objective_ix: HashMap<ObjectiveId, usize> =
@@ -369,6 +372,7 @@ pub fn lower<'a>(doc: &'a Document, options: &'a ExportOptions) -> Result<Export
     }
 
     let c = &doc.curriculum;
+    let description_html = render(&c.description);
     Ok(ExportContext {
         doc,
         index,
@@ -376,13 +380,14 @@ pub fn lower<'a>(doc: &'a Document, options: &'a ExportOptions) -> Result<Export
         ident: ident(c.id.0),
         title: non_empty(&c.title, || "Untitled curriculum".to_owned()),
         language: non_empty(&c.language, || "en".to_owned()),
-        description_html: render(&c.description),
+        description_html,
         description_text: markdown::to_plain_text(&c.description),
         nodes,
         objectives,
         activities,
         assessments,
         rubrics,
+        findings: broken_link_findings(broken.into_inner(), c.id),
         assets,
         node_ix,
         objective_ix,
@@ -400,7 +405,7 @@ fn item_view<'a>(
             .iter()
             .map(|c| ChoiceView {
                 ident: ident(c.id.0),
-                html: markdown::render_inline(&c.text),
+                html: inline(&render(&c.text)),
                 correct: c.correct,
                 feedback_html: if c.feedback.trim().is_empty() { String::new() } else { render(&c.feedback) },
             })
@@ -488,7 +493,7 @@ fn asset_views(doc: &Document) -> Vec<AssetView<'_>> {
 /// Renders Markdown for a page body: `asset:NAME` and `assets/NAME` links point at the packaged
 /// asset, headings move one level down (the page title is the `<h1>`), images without alt text
 /// get their asset's.
-fn render_html(md: &str, assets: &[AssetView<'_>]) -> String {
+fn render_html(md: &str, assets: &[AssetView<'_>], broken: &mut BTreeSet<String>) -> String {
     if md.trim().is_empty() {
         return String::new();
     }
@@ -503,8 +508,62 @@ fn render_html(md: &str, assets: &[AssetView<'_>]) -> String {
             html = html.replace(&original, &packaged);
         }
     }
+    html = drop_dangling_links(&html, assets, broken);
     html = demote_headings(&html);
     fill_alt_text(&html, assets)
+}
+
+/// A one-paragraph fragment without its `<p>` (choice texts).
+fn inline(html: &str) -> String {
+    let trimmed = html.trim();
+    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_owned(),
+        _ => trimmed.to_owned(),
+    }
+}
+
+/// Removes `src`/`href` attributes with relative targets that are not packaged assets (a link
+/// to `notes.pdf` that nobody uploaded would be a dead link in every LMS), recording them.
+fn drop_dangling_links(html: &str, assets: &[AssetView<'_>], broken: &mut BTreeSet<String>) -> String {
+    let mut out = html.to_owned();
+    for attr in [" src=\"", " href=\""] {
+        let mut result = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(i) = rest.find(attr) {
+            let value_start = i + attr.len();
+            let Some(len) = rest[value_start..].find('"') else { break };
+            let value = &rest[value_start..value_start + len];
+            let external = value.starts_with('#')
+                || value.starts_with("//")
+                || value.split('/').next().is_some_and(|first| first.contains(':'));
+            let packaged = assets.iter().any(|a| a.path == value);
+            result.push_str(&rest[..i]);
+            if external || packaged {
+                result.push_str(&rest[i..value_start + len + 1]);
+            } else {
+                broken.insert(value.to_owned());
+            }
+            rest = &rest[value_start + len + 1..];
+        }
+        result.push_str(rest);
+        out = result;
+    }
+    out
+}
+
+fn broken_link_findings(broken: BTreeSet<String>, curriculum: CurriculumId) -> Vec<Finding> {
+    broken
+        .into_iter()
+        .map(|target| Finding {
+            code: "X10-dangling-link".into(),
+            severity: Severity::Warning,
+            message: format!(
+                "A link or image points to \"{target}\", which is neither a web address nor a stored file; it was left out of the package."
+            ),
+            target: Target { kind: "curriculum".into(), id: Some(curriculum.to_string()), path: String::new() },
+            hint: "Add the file to the document's assets and refer to it as asset:NAME, or use a full https:// address.".into(),
+        })
+        .collect()
 }
 
 /// How the Markdown renderer writes a path into `src`/`href` (percent-encoding spaces and
@@ -521,14 +580,54 @@ fn escape_url_path(name: &str) -> String {
     out
 }
 
+/// Renumbers headings so that the fragment fits under the page's `<h1>`: the first heading
+/// becomes `<h2>` and no heading is more than one level below the one before it (screen-reader
+/// users navigate by heading level; skipped levels read as missing sections).
 fn demote_headings(html: &str) -> String {
-    let mut out = html.to_owned();
-    for level in (1..=5).rev() {
-        out = out
-            .replace(&format!("<h{level}>"), &format!("<h{}>", level + 1))
-            .replace(&format!("<h{level} "), &format!("<h{} ", level + 1))
-            .replace(&format!("</h{level}>"), &format!("</h{}>", level + 1));
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut last_out = 1u32;
+    let mut last_in = 0u32;
+    let mut open: Option<u32> = None;
+    loop {
+        let (at, closing) = match (rest.find("<h"), rest.find("</h")) {
+            (Some(o), Some(c)) if c < o => (c, true),
+            (Some(o), _) => (o, false),
+            (None, Some(c)) => (c, true),
+            (None, None) => break,
+        };
+        let digit_at = at + if closing { 3 } else { 2 };
+        let level = rest[digit_at..].chars().next().and_then(|c| c.to_digit(10));
+        let next = rest[digit_at + 1..].chars().next();
+        let is_tag = matches!(level, Some(1..=6)) && matches!(next, Some('>' | ' '));
+        if !is_tag {
+            out.push_str(&rest[..digit_at]);
+            rest = &rest[digit_at..];
+            continue;
+        }
+        let level = level.unwrap_or(2);
+        out.push_str(&rest[..at]);
+        let new_level = if closing {
+            open.take().unwrap_or(level)
+        } else {
+            let mapped = if last_in == 0 || level > last_in {
+                (last_out + 1).min(6)
+            } else if level == last_in {
+                last_out.max(2)
+            } else {
+                // Going back up: as many levels up as the source went, but never above h2.
+                last_out.saturating_sub(last_in - level).max(2)
+            };
+            last_in = level;
+            last_out = mapped;
+            open = Some(mapped);
+            mapped
+        };
+        out.push_str(if closing { "</h" } else { "<h" });
+        out.push_str(&new_level.to_string());
+        rest = &rest[digit_at + 1..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -624,10 +723,27 @@ mod tests {
         doc.assets.push(asset);
         let views = asset_views(&doc);
         assert_eq!(views[0].path, "assets/my-plot.png");
-        let html = render_html("# Data\n\n![](<asset:my plot.png>)", &views);
+        let mut broken = BTreeSet::new();
+        let html = render_html(
+            "# Data\n\n![](<asset:my plot.png>)\n\n[notes](notes.pdf) ![x](gone.png)",
+            &views,
+            &mut broken,
+        );
+        assert!(!html.contains("notes.pdf") && !html.contains("gone.png"), "dangling links go: {html}");
+        assert_eq!(broken.into_iter().collect::<Vec<_>>(), ["gone.png", "notes.pdf"]);
         assert!(html.contains("<h2>Data</h2>"), "headings are demoted: {html}");
         assert!(html.contains("src=\"assets/my-plot.png\""), "{html}");
         assert!(html.contains("alt=\"A histogram of exam scores\""), "{html}");
+        let headings = render_html("## A\n\n#### B\n\n## C\n\n# D", &views, &mut BTreeSet::new());
+        assert_eq!(headings.matches("<h").count(), 4, "four headings: {headings}");
+        assert!(
+            headings.contains("<h2>A</h2>") && headings.contains("<h3>B</h3>"),
+            "no skipped level: {headings}"
+        );
+        assert!(
+            headings.contains("<h2>C</h2>") && headings.contains("<h2>D</h2>"),
+            "never above h2: {headings}"
+        );
         assert_eq!(
             relink("<img src=\"assets/a.png\">", "../"),
             "<img src=\"../assets/a.png\">",

@@ -320,6 +320,7 @@ pub fn export_document(
         }
     }
     let cx = lower::lower(doc, options)?;
+    findings.extend(cx.findings.iter().cloned());
     let mut recording = Recording { inner: out, files: Vec::new() };
     let report = format.exporter().export(&cx, &mut recording, progress)?;
     let files = recording.files;
@@ -412,7 +413,7 @@ pub fn preflight(doc: &Document, format: ExportFormat, options: &ExportOptions) 
                         "X04-empty-quiz",
                         Severity::Warning,
                         format!(
-                            "The {} \"{}\" has no items; it will be exported as an empty quiz.",
+                            "The {} \"{}\" has no items; it is exported as a page with its instructions.",
                             fmt_format(a.format),
                             a.title
                         ),

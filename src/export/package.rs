@@ -278,9 +278,10 @@ impl MemWriter {
 impl PackageWriter for MemWriter {
     fn add(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
         check_entry_path(path)?;
-        if self.files.insert(path.to_owned(), bytes.to_vec()).is_some() {
+        if self.files.contains_key(path) {
             return Err(Error::Internal(format!("package entry \"{path}\" was written twice")));
         }
+        self.files.insert(path.to_owned(), bytes.to_vec());
         self.order.push(path.to_owned());
         Ok(())
     }
@@ -344,7 +345,7 @@ mod tests {
         let two = zip_bytes(entries).unwrap();
         assert_eq!(one, two);
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(one)).unwrap();
-        assert_eq!(archive.by_index(0).unwrap().name(), "b.txt", "entries keep write order");
+        assert_eq!(archive.by_index(0).unwrap().name().unwrap(), "b.txt", "entries keep write order");
     }
 
     #[test]
