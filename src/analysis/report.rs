@@ -183,7 +183,7 @@ impl Packet<'_, '_> {
                 None => kinds.push((n.kind.clone(), 1)),
             }
         }
-        let outline = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect::<Vec<_>>().join(", ");
+        let outline = kinds.iter().map(|(k, n)| format!("{k}: {n}")).collect::<Vec<_>>().join(", ");
         let w = &views.workload;
         let workload = match w.expected_hours {
             Some(e) if (e.low - e.high).abs() < 0.01 => {
@@ -550,8 +550,8 @@ impl Packet<'_, '_> {
                 level_badge(row.objective.level),
                 esc(&row.objective.code),
                 esc(&super::context::shorten(&row.objective.statement, 90)),
-                names(ColumnKind::Activity),
-                names(ColumnKind::Assessment),
+                or_through(names(ColumnKind::Activity), row.practised),
+                or_through(names(ColumnKind::Assessment), row.assessed),
                 esc(&row.findings.join(" "))
             );
         }
@@ -837,6 +837,15 @@ impl Packet<'_, '_> {
     }
 }
 
+/// A cell listing direct links, or a note when the links come only through supporting objectives.
+fn or_through(direct: String, covered: bool) -> String {
+    if direct.is_empty() && covered {
+        "<span class=\"muted\">through supporting objectives</span>".to_owned()
+    } else {
+        direct
+    }
+}
+
 fn dimension_name(d: KnowledgeDimension) -> &'static str {
     match d {
         KnowledgeDimension::Factual => "Factual",
@@ -929,6 +938,7 @@ tr.total td { font-weight: bold; background: var(--soft); } tr.group th { font-w
 table.heat td { text-align: center; }
 svg.chart { display: block; margin: 8px 0; max-width: 100%; height: auto; font-size: 11px; }
 svg .tick { font-size: 10px; fill: #444; } svg .axis { font-size: 11px; fill: #222; } svg .node { font-size: 12px; font-weight: bold; }
+svg .sub { font-size: 10px; }
 .scroll { overflow-x: auto; } .legend { font-size: 12px; color: var(--muted); }
 .key { display: inline-block; width: 12px; height: 12px; vertical-align: middle; margin-left: 8px; }
 .key.spike { border: 2px solid #d62728; }

@@ -147,6 +147,7 @@ pub(crate) fn bloom_chart(table: &BloomTable) -> String {
     let width = label_w + 2.0 * bar_w + 80.0;
     let height = 28.0 + rows.len() as f64 * row_h;
     let max_count = rows.iter().map(|c| c.count).max().unwrap_or(1).max(1) as f64;
+    let max_share = rows.iter().map(|c| c.grade_share).fold(0.0, f64::max).max(f64::EPSILON);
     let mut s = String::new();
     let _ = write!(
         s,
@@ -164,7 +165,7 @@ pub(crate) fn bloom_chart(table: &BloomTable) -> String {
         let (fill, _) = level_colour(c.level);
         let name = c.level.map(super::alignment::level_name).unwrap_or("Unclassified");
         let w1 = c.count as f64 / max_count * (bar_w - 30.0);
-        let w2 = c.grade_share.clamp(0.0, 1.0) * (bar_w - 30.0);
+        let w2 = (c.grade_share / max_share).clamp(0.0, 1.0) * (bar_w - 30.0);
         let _ = write!(
             s,
             r##"<text x="{:.1}" y="{:.1}" class="tick" text-anchor="end">{name}</text><rect x="{label_w}" y="{y:.1}" width="{w1:.1}" height="{:.1}" fill="{fill}" stroke="#999999" stroke-width="0.5"/><text x="{:.1}" y="{:.1}" class="tick">{}</text><rect x="{:.1}" y="{y:.1}" width="{w2:.1}" height="{:.1}" fill="{fill}" stroke="#999999" stroke-width="0.5"/><text x="{:.1}" y="{:.1}" class="tick">{}</text>"##,
@@ -241,14 +242,14 @@ pub(crate) fn sequence_graph(g: &SequenceGraph) -> String {
         .join(" · ");
         let _ = write!(
             s,
-            r##"<g><title>{full}</title><rect x="{x:.1}" y="{y:.1}" width="{GRAPH_NODE_W}" height="{GRAPH_NODE_H}" rx="6" fill="{fill}" stroke="#555555"/><text x="{tx:.1}" y="{ty1:.1}" class="node" fill="{text_fill}">{t}</text><text x="{tx:.1}" y="{ty2:.1}" class="tick" fill="{text_fill}">{sub}</text></g>"##,
+            r##"<g><title>{full}</title><rect x="{x:.1}" y="{y:.1}" width="{GRAPH_NODE_W}" height="{GRAPH_NODE_H}" rx="6" fill="{fill}" stroke="#555555"/><text x="{tx:.1}" y="{ty1:.1}" class="node" fill="{text_fill}">{t}</text><text x="{tx:.1}" y="{ty2:.1}" class="sub" fill="{text_fill}">{sub}</text></g>"##,
             full = esc(&n.node.path),
             x = n.x,
             y = n.y,
             tx = n.x + 8.0,
             ty1 = n.y + 18.0,
             ty2 = n.y + 34.0,
-            t = esc(&super::context::shorten(&title, 26)),
+            t = esc(&super::context::shorten(&title, 24)),
             sub = esc(&sub)
         );
     }

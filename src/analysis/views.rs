@@ -805,7 +805,7 @@ fn workload_cx(cx: &Ctx) -> WorkloadView {
 // Sequence graph
 
 /// Width of a node box in the layout.
-pub const GRAPH_NODE_W: f64 = 180.0;
+pub const GRAPH_NODE_W: f64 = 200.0;
 /// Height of a node box.
 pub const GRAPH_NODE_H: f64 = 44.0;
 /// Horizontal gap between layers.

@@ -24,8 +24,8 @@ pub struct ReportArgs {
     #[arg(long, value_name = "SNAPSHOT|FILE")]
     pub since: Option<String>,
     /// Also print the packet to PDF with headless Chromium (default: the output path with `.pdf`).
-    #[arg(long, value_name = "PDF", num_args = 0..=1, default_missing_value = "")]
-    pub pdf: Option<PathBuf>,
+    #[arg(long, value_name = "PDF", num_args = 0..=1)]
+    pub pdf: Option<Option<PathBuf>>,
     /// Time shown as the generation time (RFC 3339); defaults to now.
     #[arg(long)]
     pub generated_at: Option<String>,
@@ -50,7 +50,7 @@ impl ReportArgs {
             .with_context(|| format!("writing {}", self.output.display()))?;
         eprintln!("wrote {}", self.output.display());
         if let Some(pdf) = self.pdf {
-            let pdf = if pdf.as_os_str().is_empty() { self.output.with_extension("pdf") } else { pdf };
+            let pdf = pdf.unwrap_or_else(|| self.output.with_extension("pdf"));
             trellis::analysis::pdf::print_pdf(&self.output, &pdf)
                 .with_context(|| format!("printing {} to PDF", self.output.display()))?;
             eprintln!("wrote {}", pdf.display());

@@ -5,3 +5,4 @@ mod export_cc;
 mod export_case;
 mod json;
 mod pedagogy;
+mod analysis;
