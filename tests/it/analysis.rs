@@ -558,7 +558,10 @@ fn s3_fires_for_abrupt_level_jumps_and_s4_for_inversions() {
     let all = analysis::check(&b.doc);
     let jumps: Vec<_> = all.iter().filter(|f| f.code == "S3-level-jump").collect();
     assert!(
-        jumps.iter().any(|f| f.target.id.as_deref() == Some(high.to_string().as_str()) && f.message.contains("4 levels")),
+        jumps
+            .iter()
+            .any(|f| f.target.id.as_deref() == Some(high.to_string().as_str())
+                && f.message.contains("4 levels")),
         "{jumps:#?}"
     );
 

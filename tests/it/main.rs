@@ -6,3 +6,4 @@ mod export_case;
 mod json;
 mod pedagogy;
 mod analysis;
+mod export_scorm;

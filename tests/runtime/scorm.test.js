@@ -276,6 +276,7 @@ for (const docPath of documents()) {
       test("no request leaves 127.0.0.1 and no script error happened", () => {
         assert.deepEqual(browser.outside, [], "requests outside the local server");
         assert.deepEqual(browser.errors, [], "script or console errors");
+      assert.deepEqual(browser.failed, [], "HTTP errors (a missing file in the package)");
       });
     });
   }

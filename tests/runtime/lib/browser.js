@@ -29,18 +29,20 @@ export async function openBrowser() {
   });
   const outside = [];
   const errors = [];
+  const failed = []; // responses with an HTTP error status: "STATUS URL"
   await context.route("**/*", (route) => {
     const url = new URL(route.request().url());
     if (url.protocol === "data:" || url.protocol === "blob:" || url.hostname === "127.0.0.1") return route.continue();
     outside.push(route.request().url());
     return route.abort("blockedbyclient");
   });
-  context.on("page", (page) => watch(page, errors));
-  for (const page of context.pages()) watch(page, errors);
+  context.on("page", (page) => watch(page, errors, failed));
+  for (const page of context.pages()) watch(page, errors, failed);
   return {
     context,
     outside,
     errors,
+    failed,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
@@ -48,9 +50,13 @@ export async function openBrowser() {
   };
 }
 
-function watch(page, errors) {
+function watch(page, errors, failed) {
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+    // HTTP errors are recorded with their URL below; the console line does not name it.
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(`console: ${m.text()}`);
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
   });
 }
