@@ -129,8 +129,8 @@ pub(super) fn quiz_files(run: &mut Run<'_, '_>, i: usize) -> Result<String> {
 }
 
 /// Writes `assignment_settings.xml` and the assignment's HTML for assessment `i`; returns the
-/// identifier of the resource holding them.
-pub(super) fn assignment_files(run: &mut Run<'_, '_>, i: usize, body: &str) -> Result<String> {
+/// identifier of the resource holding them and the path of the HTML.
+pub(super) fn assignment_files(run: &mut Run<'_, '_>, i: usize, body: &str) -> Result<(String, String)> {
     let cx = run.cx;
     let a = &cx.assessments[i];
     let settings_ident = ident_with(a.assessment.id.0, "settings");
@@ -159,10 +159,11 @@ pub(super) fn assignment_files(run: &mut Run<'_, '_>, i: usize, body: &str) -> R
     w.text("omit_from_final_grade", bool_text(a.assessment.purpose == AssessmentPurpose::Diagnostic));
     run.write(&settings_path, w.finish().as_bytes())?;
 
+    let stylesheet = format!("{FROM_SUBDIR}trellis.css");
     let page = Page {
         title: &a.title,
         lang: &cx.language,
-        stylesheet: "",
+        stylesheet: &stylesheet,
         meta: Vec::new(),
         body: relink_assets(body, FROM_SUBDIR),
     }
@@ -172,11 +173,11 @@ pub(super) fn assignment_files(run: &mut Run<'_, '_>, i: usize, body: &str) -> R
         ident: settings_ident.clone(),
         kind: run.spec.t_app.into(),
         href: Some(settings_path.clone()),
-        files: vec![settings_path, html_path],
-        deps: Vec::new(),
+        files: vec![settings_path, html_path.clone()],
+        deps: vec![run.files_ident.clone()],
         objectives: Vec::new(),
     });
-    Ok(settings_ident)
+    Ok((settings_ident, html_path))
 }
 
 /// Writes the course-level Canvas files and their resource.

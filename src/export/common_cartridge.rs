@@ -517,7 +517,7 @@ fn assessment_item(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) ->
                 run.write(&path, w.finish().as_bytes())?;
                 let mut deps = vec![run.files_ident.clone()];
                 if run.canvas {
-                    deps.push(canvas::assignment_files(run, i, &body)?);
+                    deps.push(canvas::assignment_files(run, i, &body)?.0);
                 }
                 run.resources.push(Res {
                     ident: a.ident.clone(),
@@ -529,17 +529,19 @@ fn assessment_item(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) ->
                 });
                 LeafKind::Assignment
             } else {
-                // CC 1.1 has no assignments: the instructions become a page (and, for Canvas,
-                // the settings file turns it back into an assignment).
-                let path = run.page_path("wiki_content/", &a.title, uuid);
-                let page = run.page(&a.title, &a.ident, body.clone());
-                run.write(&path, page.as_bytes())?;
+                // CC 1.1 has no assignments: the instructions become a page. For Canvas the
+                // settings file turns it back into an assignment, and the page stays out of
+                // `wiki_content/` so that Canvas does not also make it a wiki page.
                 let mut deps = vec![run.files_ident.clone()];
-                let kind = if run.canvas {
-                    deps.push(canvas::assignment_files(run, i, &body)?);
-                    LeafKind::Assignment
+                let (path, kind) = if run.canvas {
+                    let (settings, html) = canvas::assignment_files(run, i, &body)?;
+                    deps.push(settings);
+                    (html, LeafKind::Assignment)
                 } else {
-                    LeafKind::Page
+                    let path = run.page_path("wiki_content/", &a.title, uuid);
+                    let page = run.page(&a.title, &a.ident, body.clone());
+                    run.write(&path, page.as_bytes())?;
+                    (path, LeafKind::Page)
                 };
                 run.resources.push(Res {
                     ident: a.ident.clone(),

@@ -451,6 +451,17 @@ pub fn preflight(doc: &Document, format: ExportFormat, options: &ExportOptions) 
                 ));
             }
         }
+        let discussions = doc.activities.iter().any(|a| a.kind == crate::model::ActivityKind::Discussion)
+            || doc.assessments.iter().any(|a| a.format == crate::model::AssessmentFormat::Discussion);
+        if options.profile == LmsProfile::Canvas && format == ExportFormat::Cc13 && discussions {
+            out.push(finding(
+                "X11-canvas-discussions-cc13",
+                Severity::Warning,
+                "Canvas reads the discussion topics of a Canvas-profile cartridge only as Common Cartridge 1.1 resources, which a valid 1.3 package cannot contain; the discussions are in the package but Canvas will skip them.".into(),
+                Target { kind: "curriculum".into(), id: Some(doc.curriculum.id.to_string()), path: String::new() },
+                "Export cc11 with the canvas profile to bring discussions into Canvas (outcomes, rubrics and assignments are kept there too).",
+            ));
+        }
         if options.profile != LmsProfile::Canvas && (!doc.rubrics.is_empty() || !doc.objectives.is_empty()) {
             out.push(finding(
                 "X07-outcomes-as-metadata",
