@@ -12,13 +12,21 @@ fn gen_dir() -> PathBuf {
 }
 
 fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
-    let cfg = Config::new().with_out_dir(dir);
+    let cfg = Config::new().with_out_dir(dir).with_large_int("number");
     crate::dto::DocumentState::export_all(&cfg)?;
     crate::dto::RecentDocument::export_all(&cfg)?;
     crate::dto::ExampleInfo::export_all(&cfg)?;
     crate::error::CommandError::export_all(&cfg)?;
     trellis::store::EditOp::export_all(&cfg)?;
     trellis::Finding::export_all(&cfg)?;
+    trellis::analysis::views::Views::export_all(&cfg)?;
+    trellis::analysis::diff::DocumentDiff::export_all(&cfg)?;
+    crate::commands::export::ExportChoices::export_all(&cfg)?;
+    crate::commands::export::ExportRequest::export_all(&cfg)?;
+    crate::commands::export::ExportOutcome::export_all(&cfg)?;
+    trellis::export::Progress::export_all(&cfg)?;
+    trellis::pedagogy::Template::export_all(&cfg)?;
+    trellis::pedagogy::ObjectiveAnalysis::export_all(&cfg)?;
     Ok(())
 }
 

@@ -70,6 +70,16 @@ pub fn run() {
             commands::edit::undo,
             commands::edit::redo,
             commands::markdown::render_markdown,
+            commands::analysis::check_document,
+            commands::analysis::insights,
+            commands::analysis::diff_snapshot,
+            commands::pedagogy::list_templates,
+            commands::pedagogy::analyze_objective,
+            commands::export::export_choices,
+            commands::export::preflight_export,
+            commands::export::export_document,
+            commands::export::cancel_export,
+            commands::export::show_in_folder,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

@@ -96,9 +96,9 @@ where
         .map_err(CommandError::from)
 }
 
-/// A file name in `dir` for a new document titled `title` that does not exist yet:
-/// `Title.trellis`, then `Title 2.trellis`, …
-pub fn fresh_path(dir: &Path, title: &str) -> PathBuf {
+/// A file-name stem for a document titled `title`: path separators and other awkward characters
+/// become `-`, at most 80 characters, never empty or hidden.
+pub fn fresh_stem(title: &str) -> String {
     let stem: String = title
         .chars()
         .map(|c| if c.is_alphanumeric() || " -_.,()".contains(c) { c } else { '-' })
@@ -108,7 +108,13 @@ pub fn fresh_path(dir: &Path, title: &str) -> PathBuf {
         .chars()
         .take(80)
         .collect();
-    let stem = if stem.is_empty() { "Untitled curriculum".to_owned() } else { stem };
+    if stem.is_empty() { "Untitled curriculum".to_owned() } else { stem }
+}
+
+/// A file name in `dir` for a new document titled `title` that does not exist yet:
+/// `Title.trellis`, then `Title 2.trellis`, …
+pub fn fresh_path(dir: &Path, title: &str) -> PathBuf {
+    let stem = fresh_stem(title);
     let mut path = dir.join(format!("{stem}.trellis"));
     let mut n = 2;
     while path.exists() {

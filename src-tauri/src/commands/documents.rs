@@ -48,7 +48,8 @@ pub async fn current_document(
     state.with_store(window.label(), |store| DocumentState::read(store)).await.map(Some)
 }
 
-/// Creates a new, empty document in the documents folder and opens it in this window.
+/// Creates a new document from a template (its starting outline) in the documents folder and
+/// opens it in this window.
 #[tauri::command]
 pub async fn create_document(
     window: Window,
@@ -58,10 +59,10 @@ pub async fn create_document(
 ) -> Result<DocumentState, CommandError> {
     let path = fresh_path(&state.documents_dir, &title);
     let store = blocking(move || {
+        let template = trellis::pedagogy::Template::by_id(&template)
+            .ok_or_else(|| trellis::Error::NotFound { kind: "template", id: template.clone() })?;
         std::fs::create_dir_all(path.parent().unwrap_or(&path)).map_err(|e| trellis::Error::io(&path, e))?;
-        let mut doc = trellis::model::Document::new(title);
-        doc.curriculum.template = Some(template);
-        Store::create(&path, &doc)
+        Store::create(&path, &template.instantiate(&title))
     })
     .await?;
     attach_and_read(&window, &state, store).await

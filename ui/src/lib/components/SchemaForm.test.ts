@@ -5,13 +5,15 @@ import type { FieldSpec } from '../ipc/types';
 
 afterEach(() => cleanup());
 
+const base = { help: '', required: false, default: null };
 const fields: FieldSpec[] = [
-  { type: 'text', name: 'essentialQuestions', label: 'Essential questions', help: 'Open questions.' },
-  { type: 'number', name: 'hours', label: 'Hours', min: 0 },
-  { type: 'toggle', name: 'graded', label: 'Graded' },
-  { type: 'select', name: 'event', label: 'Event', options: [{ value: 'hook', label: 'Hook' }, { value: 'practice', label: 'Practice' }] },
-  { type: 'multiselect', name: 'tags', label: 'Tags', options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }] },
-  { type: 'bloomLevel', name: 'target', label: 'Target level' },
+  { type: 'text', name: 'essentialQuestions', label: 'Essential questions', placeholder: '', ...base, help: 'Open questions.' },
+  { type: 'number', name: 'hours', label: 'Hours', min: 0, max: null, unit: '', ...base },
+  { type: 'toggle', name: 'graded', label: 'Graded', ...base },
+  { type: 'select', name: 'event', label: 'Event', options: [{ value: 'hook', label: 'Hook' }, { value: 'practice', label: 'Practice' }], ...base },
+  { type: 'multiselect', name: 'tags', label: 'Tags', options: [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }], ...base },
+  { type: 'bloomLevel', name: 'target', label: 'Target level', ...base },
+  { type: 'list', name: 'goals', label: 'Goals', itemLabel: 'Goal', ...base },
 ];
 
 test('renders every field type with its label and current value', () => {
@@ -35,11 +37,15 @@ test('reports each change as (name, value)', async () => {
   const text = screen.getByLabelText('Essential questions');
   await fireEvent.input(text, { target: { value: 'How?' } });
   await fireEvent.blur(text);
+  const goals = screen.getByLabelText('Goals');
+  await fireEvent.input(goals, { target: { value: 'First\n\n Second ' } });
+  await fireEvent.blur(goals);
   expect(onChange.mock.calls).toEqual([
     ['hours', 4.5],
     ['graded', true],
     ['tags', ['b', 'a']],
     ['target', 'create'],
     ['essentialQuestions', 'How?'],
+    ['goals', ['First', 'Second']],
   ]);
 });

@@ -9,16 +9,18 @@ import type {
   DocumentState,
   EditOp,
   ExampleInfo,
-  ExportProgress,
-  ExportReport,
+  ExportChoices,
+  ExportFormat,
+  ExportOutcome,
   ExportRequest,
-  ExportOptions,
+  LmsProfile,
+  Progress,
   Finding,
-  InsightViews,
+  Views,
   ObjectiveAnalysis,
   RecentDocument,
-  TemplateInfo,
-  SnapshotDiff,
+  Template,
+  DocumentDiff,
 } from './types';
 
 export interface Backend {
@@ -27,7 +29,7 @@ export interface Backend {
   /** Removes a document from the recent list (the file is untouched). */
   forgetRecent(path: string): Promise<RecentDocument[]>;
   /** The template gallery. */
-  templates(): Promise<TemplateInfo[]>;
+  templates(): Promise<Template[]>;
   /** Bundled example curricula. */
   examples(): Promise<ExampleInfo[]>;
   /** The document this window has open, if any (e.g. a file passed on the command line). */
@@ -50,14 +52,16 @@ export interface Backend {
   analyzeObjective(statement: string): Promise<ObjectiveAnalysis>;
   /** Every finding of the whole-document check. */
   checkDocument(): Promise<Finding[]>;
-  /** Data of the insight charts. */
-  insights(): Promise<InsightViews>;
-  /** Semantic diff between a snapshot and the current document. */
-  diffSnapshot(snapshotId: string): Promise<SnapshotDiff>;
-  /** Formats, LMS profiles and their option specs. */
-  exportOptions(): Promise<ExportOptions>;
-  /** Runs an export off the UI thread; progress arrives through `onProgress`. */
-  exportDocument(request: ExportRequest, onProgress: (p: ExportProgress) => void): Promise<ExportReport>;
+  /** Data of every review view (Bloom table, workload, coverage, curriculum map, sequence graph). */
+  insights(): Promise<Views>;
+  /** Semantic diff between the named snapshot and the current document. */
+  diffSnapshot(name: string): Promise<DocumentDiff>;
+  /** Formats and LMS profiles of the export dialog. */
+  exportChoices(): Promise<ExportChoices>;
+  /** Pre-export findings for a format and profile. */
+  preflightExport(format: ExportFormat, profile: LmsProfile): Promise<Finding[]>;
+  /** Runs an export off the UI thread; progress arrives through `onProgress`. Null when the save dialog was cancelled. */
+  exportDocument(request: ExportRequest, onProgress: (p: Progress) => void): Promise<ExportOutcome | null>;
   /** Cancels the running export. */
   cancelExport(): Promise<void>;
   /** Shows a file in the system file manager. */
@@ -76,7 +80,7 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export class TauriBackend implements Backend {
   recentDocuments() { return call<RecentDocument[]>('recent_documents'); }
   forgetRecent(path: string) { return call<RecentDocument[]>('forget_recent', { path }); }
-  templates() { return call<TemplateInfo[]>('list_templates'); }
+  templates() { return call<Template[]>('list_templates'); }
   examples() { return call<ExampleInfo[]>('list_examples'); }
   currentDocument() { return call<DocumentState | null>('current_document'); }
   createDocument(template: string, title: string) {
@@ -91,13 +95,14 @@ export class TauriBackend implements Backend {
   renderMarkdown(markdown: string) { return call<string>('render_markdown', { markdown }); }
   analyzeObjective(statement: string) { return call<ObjectiveAnalysis>('analyze_objective', { statement }); }
   checkDocument() { return call<Finding[]>('check_document'); }
-  insights() { return call<InsightViews>('insights'); }
-  diffSnapshot(snapshotId: string) { return call<SnapshotDiff>('diff_snapshot', { snapshotId }); }
-  exportOptions() { return call<ExportOptions>('export_options'); }
-  async exportDocument(request: ExportRequest, onProgress: (p: ExportProgress) => void) {
-    const unlisten = await listen<ExportProgress>('export-progress', (e) => onProgress(e.payload));
+  insights() { return call<Views>('insights'); }
+  diffSnapshot(name: string) { return call<DocumentDiff>('diff_snapshot', { name }); }
+  exportChoices() { return call<ExportChoices>('export_choices'); }
+  preflightExport(format: ExportFormat, profile: LmsProfile) { return call<Finding[]>('preflight_export', { format, profile }); }
+  async exportDocument(request: ExportRequest, onProgress: (p: Progress) => void) {
+    const unlisten = await listen<Progress>('export-progress', (e) => onProgress(e.payload));
     try {
-      return await call<ExportReport>('export_document', { request });
+      return await call<ExportOutcome | null>('export_document', { request });
     } finally {
       unlisten();
     }

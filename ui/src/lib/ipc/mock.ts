@@ -10,19 +10,22 @@ import type {
   DocumentState,
   EditOp,
   ExampleInfo,
-  ExportProgress,
-  ExportReport,
+  ExportChoices,
+  ExportFormat,
+  ExportOutcome,
   ExportRequest,
-  ExportOptions,
+  LmsProfile,
+  Progress,
   Finding,
-  InsightViews,
+  Views,
   Link,
   ObjectiveAnalysis,
   RecentDocument,
-  SnapshotDiff,
-  TemplateInfo,
+  DocumentDiff,
+  Template,
 } from './types';
 import { newId, nowStamp } from '../util/ids';
+import { mockDiff, mockViews } from './mockViews';
 
 const VERBS: Record<string, BloomLevel> = {
   list: 'remember', define: 'remember', recall: 'remember', identify: 'remember', name: 'remember',
@@ -34,53 +37,46 @@ const VERBS: Record<string, BloomLevel> = {
 };
 const UNMEASURABLE = ['understand', 'know', 'learn', 'appreciate', 'realize', 'grasp', 'be aware'];
 
-export const MOCK_TEMPLATES: TemplateInfo[] = [
-  {
+const base = { help: '', required: false, default: null };
+const tpl = (t: Pick<Template, 'id' | 'name' | 'description' | 'levels' | 'fields'>): Template => ({
+  ...t, objectiveKinds: [], tagSets: [], skeleton: [], checks: [], source: 'builtin',
+});
+const level = (kind: string, label: string, children: string[]) => ({ kind, label, plural: `${label}s`, children, help: '' });
+
+export const MOCK_TEMPLATES: Template[] = [
+  tpl({
     id: 'backward-design-unit',
-    name: 'Backward design (UbD)',
-    summary: 'Start from desired results and evidence, then plan learning: essential questions, transfer goals, GRASPS tasks.',
-    nodeKinds: [
-      { kind: 'course', label: 'Course', children: ['unit'], fields: [] },
-      {
-        kind: 'unit',
-        label: 'Unit',
-        children: ['lesson'],
-        fields: [
-          { type: 'text', name: 'essentialQuestions', label: 'Essential questions', help: 'Open questions that frame the unit.', multiline: true },
-          { type: 'text', name: 'transferGoals', label: 'Transfer goals', help: 'What students should be able to do on their own, later.', multiline: true },
-        ],
-      },
-      { kind: 'lesson', label: 'Lesson', children: [], fields: [{ type: 'markdown', name: 'materials', label: 'Materials' }] },
-    ],
-  },
-  {
-    id: 'bloom-course',
+    name: 'Backward design unit (UbD)',
+    description: 'Start from desired results and evidence, then plan learning: essential questions, transfer goals, GRASPS tasks.',
+    levels: [level('course', 'Course', ['unit']), level('unit', 'Unit', ['lesson']), level('lesson', 'Learning event', [])],
+    fields: {
+      unit: [
+        { type: 'list', name: 'essentialQuestions', label: 'Essential questions', itemLabel: 'Essential question', ...base, help: 'Open questions that frame the unit.' },
+        { type: 'list', name: 'transferGoals', label: 'Transfer goals', itemLabel: 'Goal', ...base },
+      ],
+      lesson: [{ type: 'markdown', name: 'materials', label: 'Materials', ...base }],
+    },
+  }),
+  tpl({
+    id: 'bloom-course-map',
     name: 'Bloom course map',
-    summary: 'A course organised into modules, each with objectives classified on the revised Bloom taxonomy.',
-    nodeKinds: [
-      { kind: 'course', label: 'Course', children: ['module'], fields: [] },
-      { kind: 'module', label: 'Module', children: ['lesson'], fields: [{ type: 'bloomLevel', name: 'targetLevel', label: 'Target level' }] },
-      { kind: 'lesson', label: 'Lesson', children: [], fields: [] },
-    ],
-  },
-  {
+    description: 'A course organised into modules, each with objectives classified on the revised Bloom taxonomy.',
+    levels: [level('course', 'Course', ['module']), level('module', 'Module', ['lesson']), level('lesson', 'Lesson', [])],
+    fields: { module: [{ type: 'bloomLevel', name: 'targetLevel', label: 'Target level', ...base }] },
+  }),
+  tpl({
     id: 'gagne-lesson',
     name: 'Gagné nine events',
-    summary: 'Lessons planned around the nine events of instruction, from gaining attention to enhancing transfer.',
-    nodeKinds: [
-      { kind: 'course', label: 'Course', children: ['lesson'], fields: [] },
-      {
-        kind: 'lesson',
-        label: 'Lesson',
-        children: [],
-        fields: [{ type: 'select', name: 'focusEvent', label: 'Focus event', options: [
-          { value: 'gainAttention', label: 'Gain attention' },
-          { value: 'informObjectives', label: 'Inform learners of objectives' },
-          { value: 'practice', label: 'Elicit performance (practice)' },
-        ] }],
-      },
-    ],
-  },
+    description: 'Lessons planned around the nine events of instruction, from gaining attention to enhancing transfer.',
+    levels: [level('course', 'Course', ['lesson']), level('lesson', 'Lesson', [])],
+    fields: {
+      lesson: [{ type: 'select', name: 'focusEvent', label: 'Focus event', ...base, options: [
+        { value: 'gainAttention', label: 'Gain attention' },
+        { value: 'informObjectives', label: 'Inform learners of objectives' },
+        { value: 'practice', label: 'Elicit performance (practice)' },
+      ] }],
+    },
+  }),
 ];
 
 type Snapshot = { doc: Document; label: string };
@@ -153,10 +149,10 @@ export class MockBackend implements Backend {
   async currentDocument() { this.log('current_document'); return this.doc ? this.state() : null; }
   async createDocument(template: string, title: string) {
     this.log('create_document', { template, title });
-    const tpl = MOCK_TEMPLATES.find((t) => t.id === template);
-    if (!tpl) throw new AppError('notFound', `template ${template} does not exist`);
+    const found = MOCK_TEMPLATES.find((t) => t.id === template);
+    if (!found) throw new AppError('notFound', `template ${template} does not exist`);
     const doc = emptyDocument(title, template);
-    doc.nodes.push(makeNode(tpl.nodeKinds[0].kind, title, null));
+    doc.nodes.push(makeNode(found.levels[0].kind, title, null));
     return this.open(doc, `/home/designer/Trellis/${title}.trellis`);
   }
   async openExample(id: string) {
@@ -215,54 +211,50 @@ export class MockBackend implements Backend {
     this.log('check_document');
     return check(this.requireDoc());
   }
-  async insights(): Promise<InsightViews> {
+  async insights(): Promise<Views> {
     this.log('insights');
-    return insights(this.requireDoc());
+    return mockViews(this.requireDoc());
   }
-  async diffSnapshot(snapshotId: string): Promise<SnapshotDiff> {
-    this.log('diff_snapshot', { snapshotId });
+  async diffSnapshot(name: string): Promise<DocumentDiff> {
+    this.log('diff_snapshot', { name });
     const doc = this.requireDoc();
-    const snap = doc.snapshots.find((s) => s.id === snapshotId);
-    if (!snap) throw new AppError('notFound', `snapshot ${snapshotId} does not exist`);
-    const old = JSON.parse(snap.document) as Document;
-    const entries: SnapshotDiff['entries'] = [];
-    const oldNodes = new Map(old.nodes.map((n) => [n.id, n]));
-    for (const n of doc.nodes) {
-      const o = oldNodes.get(n.id);
-      if (!o) entries.push({ change: 'added', kind: 'node', id: n.id, label: n.title, detail: '' });
-      else if (o.title !== n.title) entries.push({ change: 'changed', kind: 'node', id: n.id, label: n.title, detail: `title was “${o.title}”` });
-    }
-    const ids = new Set(doc.nodes.map((n) => n.id));
-    for (const o of old.nodes) if (!ids.has(o.id)) entries.push({ change: 'removed', kind: 'node', id: o.id, label: o.title, detail: '' });
-    return { snapshot: snap.name, entries };
+    const snap = doc.snapshots.find((s) => s.name === name);
+    if (!snap) throw new AppError('notFound', `there is no snapshot named “${name}”`);
+    return mockDiff(JSON.parse(snap.document) as Document, doc);
   }
-  async exportOptions(): Promise<ExportOptions> {
-    this.log('export_options');
+  async exportChoices(): Promise<ExportChoices> {
+    this.log('export_choices');
     return {
       formats: [
-        { id: 'commonCartridge13', name: 'IMS Common Cartridge 1.3', summary: 'Modules, pages, quizzes, outcomes and rubrics for most LMSs.', extension: 'imscc' },
-        { id: 'scorm2004', name: 'SCORM 2004 4th edition', summary: 'A player-tracked package with objectives and sequencing.', extension: 'zip' },
-        { id: 'html', name: 'HTML course site', summary: 'A static site to read or print.', extension: 'zip' },
+        { format: 'cc13', label: 'IMS Common Cartridge 1.3', extension: 'imscc' },
+        { format: 'scorm2004', label: 'SCORM 2004 4th edition', extension: 'zip' },
+        { format: 'cmi5', label: 'cmi5', extension: 'zip' },
+        { format: 'json', label: 'Trellis JSON', extension: 'json' },
       ],
-      profiles: [
-        { id: 'generic', name: 'Generic' },
-        { id: 'canvas', name: 'Canvas' },
-        { id: 'moodle', name: 'Moodle' },
-      ],
-      fields: [{ type: 'toggle', name: 'includeRubrics', label: 'Include rubrics', default: true }],
+      profiles: ['canvas', 'moodle', 'blackboard', 'brightspace', 'generic'],
     };
   }
-  async exportDocument(request: ExportRequest, onProgress: (p: ExportProgress) => void): Promise<ExportReport> {
+  async preflightExport(format: ExportFormat, profile: LmsProfile): Promise<Finding[]> {
+    this.log('preflight_export', { format, profile });
+    const doc = this.requireDoc();
+    const essays = doc.assessments.flatMap((a) => a.items.filter((i) => i.body.type === 'essay').map((i) => ({ a, i })));
+    return essays.map(({ a, i }) => ({
+      code: 'X3-item-degraded', severity: 'warning' as const,
+      message: `Essay item in “${a.title}” is exported as a manually graded question.`,
+      target: { kind: 'item', id: i.id, path: a.title }, hint: '',
+    }));
+  }
+  async exportDocument(request: ExportRequest, onProgress: (p: Progress) => void): Promise<ExportOutcome | null> {
     this.log('export_document', { request });
     this.cancelled = false;
     const steps = ['Checking', 'Lowering', 'Writing pages', 'Writing quizzes', 'Packaging'];
     for (let i = 0; i < steps.length; i++) {
       if (this.cancelled) throw new AppError('validation', 'the export was cancelled; nothing was written');
-      onProgress({ step: steps[i], done: i, total: steps.length });
-      await new Promise((r) => setTimeout(r, 40));
+      onProgress({ message: steps[i], done: i, total: steps.length });
+      await new Promise((r) => setTimeout(r, 60));
     }
-    onProgress({ step: 'Done', done: steps.length, total: steps.length });
-    return { path: `/home/designer/Trellis/out/course.${request.format === 'commonCartridge13' ? 'imscc' : 'zip'}`, files: 12, bytes: 48211, findings: [] };
+    const ext = request.format === 'cc13' ? 'imscc' : request.format === 'json' ? 'json' : 'zip';
+    return { path: request.destination ?? `/home/designer/Trellis/Introduction to Statistics.${ext}`, report: { files: ['imsmanifest.xml', 'course.html'], findings: [] } };
   }
   async cancelExport() { this.log('cancel_export'); this.cancelled = true; }
   async showInFolder(path: string) { this.log('show_in_folder', { path }); }
@@ -447,32 +439,46 @@ export function applyOp(doc: Document, op: EditOp): void {
 }
 
 export function analyze(statement: string): ObjectiveAnalysis {
-  const text = statement.toLowerCase().replace(/^\s*(students|learners)\s+will\s+(be\s+able\s+to\s+)?/, '');
-  const words = text.match(/[a-z]+/g) ?? [];
-  const verbs: ObjectiveAnalysis['verbs'] = [];
+  const text = statement.trim();
+  const body = text.toLowerCase().replace(/^\s*(students|learners)\s+will\s+(be\s+able\s+to\s+)?/, '');
+  const words = body.match(/[a-z]+/g) ?? [];
+  const matches: ObjectiveAnalysis['matches'] = [];
   const findings: Finding[] = [];
   const target = { kind: 'objective', id: null, path: '' };
   for (const w of words.slice(0, 3)) {
     const base = w.replace(/(e?s)$/, '');
+    const start = text.toLowerCase().indexOf(w);
     if (UNMEASURABLE.includes(w)) {
-      verbs.push({ verb: w, level: null, measurable: false });
+      matches.push({ verb: w, text: w, level: 'understand', candidates: ['understand'], measurable: false, basis: 'unmeasurable', why: `“${w}” names an inner state, not an observable behaviour`, start, end: start + w.length });
       findings.push({ code: 'O1-unmeasurable-verb', severity: 'warning', message: `“${w}” cannot be observed or measured.`, target, hint: 'Use an observable verb such as explain, compute or compare.' });
       break;
     }
     const level = VERBS[w] ?? VERBS[base];
     if (level) {
-      verbs.push({ verb: w, level, measurable: true });
+      matches.push({ verb: VERBS[w] ? w : base, text: w, level, candidates: [level], measurable: true, basis: 'lexicon', why: `“${w}” is a ${level} verb`, start, end: start + w.length });
       break;
     }
   }
-  if (words.length > 0 && !/\b(given|using|with|from|after)\b/.test(text)) {
+  const condition = /\b(given|using|with|from|after|without)\b/.test(body);
+  const degree = /\b(\d+ ?%|accuracy|correctly|within)\b/.test(body);
+  if (words.length > 0 && !condition) {
     findings.push({ code: 'O3-missing-condition', severity: 'info', message: 'No condition says under which circumstances students perform.', target, hint: 'Add a condition such as “given a data set”.' });
   }
-  const found = verbs.find((v) => v.level);
+  const found = matches.find((m) => m.level && m.measurable) ?? matches[0];
   return {
-    verbs,
-    suggestedLevel: found?.level ?? null,
-    reason: found ? `“${found.verb}” is a ${found.level} verb.` : verbs.length ? 'The verb is not measurable.' : 'No known verb was found.',
+    text,
+    level: found?.level ?? null,
+    candidates: found?.candidates ?? [],
+    verbs: matches.map((m) => m.verb),
+    measurable: matches.every((m) => m.measurable),
+    knowledge: null,
+    abcd: { audience: /^(students|learners)/i.test(text), behavior: matches.length > 0, condition, degree },
+    parts: { audience: '', behavior: '', condition: '', degree: '' },
+    matches,
+    decidingVerb: found?.verb ?? null,
+    rule: found ? `“${found.verb}” is a ${found.level} verb.` : 'No known verb was found.',
+    explanation: [],
+    confidence: found ? 'high' : 'none',
     findings,
   };
 }
@@ -488,48 +494,4 @@ export function check(doc: Document): Finding[] {
     if (!o.level) out.push({ code: 'B1-level-missing', severity: 'warning', message: `Objective ${o.code || o.statement} has no Bloom level.`, target, hint: 'Pick a level or rephrase with a measurable verb.' });
   }
   return out;
-}
-
-export function insights(doc: Document): InsightViews {
-  const levels: BloomLevel[] = ['remember', 'understand', 'apply', 'analyze', 'evaluate', 'create'];
-  const dims = ['factual', 'conceptual', 'procedural', 'metacognitive'];
-  const rows = levels.map((level) => {
-    const counts = dims.map((d) => doc.objectives.filter((o) => o.level === level && o.knowledge === d).length);
-    const total = doc.objectives.filter((o) => o.level === level).length;
-    return { level, counts, total };
-  });
-  const weeks = new Map<number, { contactMinutes: number; activityMinutes: number; assessmentMinutes: number }>();
-  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
-  const weekOf = (id: string): number | null => {
-    let n = byId.get(id);
-    while (n) { if (n.week) return n.week; n = n.parent ? byId.get(n.parent) : undefined; }
-    return null;
-  };
-  const bucket = (w: number) => {
-    if (!weeks.has(w)) weeks.set(w, { contactMinutes: 0, activityMinutes: 0, assessmentMinutes: 0 });
-    return weeks.get(w)!;
-  };
-  for (const n of doc.nodes) if (n.week && n.durationMinutes) bucket(n.week).contactMinutes += n.durationMinutes;
-  for (const a of doc.activities) { const w = weekOf(a.node); if (w && a.durationMinutes) bucket(w).activityMinutes += a.durationMinutes; }
-  for (const a of doc.assessments) { const w = weekOf(a.node); if (w && a.durationMinutes) bucket(w).assessmentMinutes += a.durationMinutes; }
-  const total = doc.curriculum.weeks ?? 0;
-  const weekList = Array.from({ length: Math.max(total, ...weeks.keys(), 0) }, (_, i) => ({ week: i + 1, ...(weeks.get(i + 1) ?? { contactMinutes: 0, activityMinutes: 0, assessmentMinutes: 0 }) }));
-  const expected = doc.curriculum.credits && total ? (doc.curriculum.credits * 45) / total : null;
-  const units = doc.nodes.filter((n) => n.kind === 'unit' || n.kind === 'module');
-  const courses = doc.nodes.filter((n) => n.kind === 'course');
-  const outcomes = doc.objectives.filter((o) => byId.get(o.node)?.parent === null);
-  return {
-    bloom: { rows, dimensions: dims, unclassified: doc.objectives.filter((o) => !o.level).length },
-    workload: { weeks: weekList, expectedHoursPerWeek: expected },
-    coverage: {
-      standards: doc.standardItems.map((s) => ({ id: s.id, code: s.code, label: s.statement })),
-      units: units.map((u) => ({ id: u.id, title: u.title })),
-      cells: [],
-    },
-    curriculumMap: {
-      outcomes: outcomes.map((o) => ({ id: o.id, code: o.code, statement: o.statement })),
-      courses: courses.map((c) => ({ id: c.id, title: c.title })),
-      cells: outcomes.flatMap((o) => courses.map((c) => ({ outcome: o.id, course: c.id, emphasis: o.emphasis.find((e) => e.course === c.id)?.emphasis ?? null }))),
-    },
-  };
 }

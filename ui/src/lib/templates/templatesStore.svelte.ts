@@ -1,9 +1,9 @@
-// The template gallery and the field specs each template gives its node kinds.
+// The template gallery and what each template says about outline levels and their fields.
 import { backend } from '../ipc/client';
-import type { FieldSpec, TemplateInfo, TemplateNodeKind } from '../ipc/types';
+import type { FieldSpec, OutlineLevel, Template } from '../ipc/types';
 
 export class TemplatesStore {
-  list = $state<TemplateInfo[]>([]);
+  list = $state<Template[]>([]);
   loaded = $state(false);
   private loading: Promise<void> | null = null;
 
@@ -20,17 +20,18 @@ export class TemplatesStore {
     return this.loading;
   }
 
-  get(id: string | null | undefined): TemplateInfo | undefined {
+  get(id: string | null | undefined): Template | undefined {
     return this.list.find((t) => t.id === id);
   }
 
-  nodeKind(template: string | null | undefined, kind: string): TemplateNodeKind | undefined {
-    return this.get(template)?.nodeKinds.find((k) => k.kind === kind);
+  /** The outline level of a node kind under a template. */
+  level(template: string | null | undefined, kind: string): OutlineLevel | undefined {
+    return this.get(template)?.levels.find((l) => l.kind === kind);
   }
 
   /** Extra fields of a node kind under a template (none when the template is unknown). */
   fields(template: string | null | undefined, kind: string): FieldSpec[] {
-    return this.nodeKind(template, kind)?.fields ?? [];
+    return this.get(template)?.fields[kind] ?? [];
   }
 }
 

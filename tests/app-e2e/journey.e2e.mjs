@@ -1,0 +1,145 @@
+// The real app, end to end: start screen → open the bundled example → outline → rename a unit
+// in the node editor → rename a lesson in the outline → undo → the file on disk (read back with
+// the `trellis` CLI, i.e. the library) holds exactly the committed state.
+// Env (set by scripts/app-e2e.sh): APP_BINARY, TRELLIS_CLI, TRELLIS_DOCUMENTS_DIR,
+// SCREENSHOT_DIR, TAURI_DRIVER_PORT.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = new URL('../..', import.meta.url).pathname;
+const { remote } = await import(pathToFileURL(join(root, 'ui/node_modules/webdriverio/build/node.js')).href);
+
+const application = process.env.APP_BINARY;
+if (!application) throw new Error('APP_BINARY is not set (run scripts/app-e2e.sh)');
+const shots = process.env.SCREENSHOT_DIR;
+
+// Titles come from the bundled example, so the test follows it when the example changes.
+const exampleDoc = JSON.parse(readFileSync(join(root, 'examples/intro-statistics.json'), 'utf8'));
+const unit = exampleDoc.nodes.find((n) => n.kind === 'unit');
+const lesson = exampleDoc.nodes.filter((n) => n.parent === unit.id)[1] ?? exampleDoc.nodes.find((n) => n.kind === 'lesson');
+const lastUnit = exampleDoc.nodes.filter((n) => n.kind === 'unit').at(-1);
+const UNIT = unit.title;
+const UNIT_NEW = `${unit.title} (revised)`;
+const LESSON = lesson.title;
+const LESSON_NEW = 'Renamed in the outline';
+
+let browser;
+let startedAt;
+
+before(async () => {
+  startedAt = Date.now();
+  browser = await remote({
+    hostname: '127.0.0.1',
+    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
+    logLevel: 'warn',
+    connectionRetryCount: 0,
+    capabilities: {
+      browserName: 'wry',
+      'tauri:options': { application },
+      // tauri-driver/WebKitWebDriver speak classic WebDriver only.
+      'wdio:enforceWebDriverClassic': true,
+    },
+  });
+});
+
+after(async () => {
+  await browser?.deleteSession();
+});
+
+async function shot(name) {
+  if (!shots) return;
+  // WebKitWebDriver can capture before the next paint; give it a frame.
+  await browser.pause(400);
+  await browser.saveScreenshot(join(shots, `${name}.png`));
+}
+
+async function treeRow(title) {
+  const row = await browser.$(`//*[@role="treeitem"][.//*[contains(@class,"row-title")][contains(., "${title}")]]`);
+  try {
+    await row.waitForExist({ timeout: 10_000 });
+  } catch {
+    await shot('failure');
+    const alert = await browser.$('[role="alert"]');
+    const why = (await alert.isExisting()) ? ` (the window says: ${await alert.getText()})` : '';
+    throw new Error(`no outline row "${title}"${why}`);
+  }
+  return row;
+}
+
+test('open the example, edit titles, undo, and find exactly that on disk', async () => {
+  const heading = await browser.$('h1');
+  await heading.waitForDisplayed({ timeout: 30_000 });
+  assert.equal(await heading.getText(), 'Trellis');
+  const example = await browser.$('button*=Open example');
+  await example.waitForClickable({ timeout: 10_000 });
+  await shot('start-screen');
+  await example.click();
+
+  // The outline shows the course and its units.
+  const unitRow = await treeRow(UNIT);
+  console.log(`first window to outline: ${Date.now() - startedAt} ms`);
+  assert.ok(await (await treeRow(lastUnit.title)).isExisting());
+
+  // Rename the unit in the node editor (one edit, committed on blur).
+  await unitRow.click();
+  const title = await browser.$('#node-title');
+  await title.waitForDisplayed({ timeout: 5_000 });
+  // WebDriver's "clear" blurs the field (which commits); select and type over instead.
+  await title.click();
+  await browser.keys(['Control', 'a']);
+  await title.addValue(UNIT_NEW);
+  await browser.keys('Tab');
+  await treeRow(UNIT_NEW);
+  await shot('node-editor');
+
+  // Rename a lesson in the outline with F2 (a second edit).
+  const lessonRow = await treeRow(LESSON);
+  await lessonRow.click();
+  await browser.keys('F2');
+  const rename = await browser.$('input.rename');
+  await rename.waitForDisplayed({ timeout: 5_000 });
+  await browser.keys(['Control', 'a']);
+  await rename.addValue(LESSON_NEW);
+  await browser.keys('Enter');
+  await treeRow(LESSON_NEW);
+  await (await browser.$('.save-state=Saved')).waitForExist({ timeout: 5_000 });
+  await shot('studio-outline');
+
+  // Undo (Ctrl+Z) reverts only the lesson rename.
+  await (await treeRow(LESSON_NEW)).click();
+  await browser.keys(['Control', 'z']);
+  await treeRow(LESSON);
+  assert.ok(await (await treeRow(UNIT_NEW)).isExisting(), 'the unit rename is kept');
+
+  // Other views render in the real webview.
+  await (await browser.$('button=Alignment')).click();
+  await (await browser.$('h2=Alignment matrix')).waitForDisplayed({ timeout: 5_000 });
+  await shot('alignment-matrix');
+
+  // Close the document (the store releases the file); the start screen lists it as recent.
+  await (await browser.$('button[aria-label="Close document"]')).click();
+  const recent = await browser.$(`button.recent-open*=${exampleDoc.curriculum.title}`);
+  await recent.waitForDisplayed({ timeout: 5_000 });
+  await shot('start-screen-recent');
+
+  // What the library reads from the file is what the window showed.
+  const dir = process.env.TRELLIS_DOCUMENTS_DIR;
+  const files = readdirSync(dir).filter((f) => f.endsWith('.trellis'));
+  assert.equal(files.length, 1, `one document created in ${dir}: ${files}`);
+  const outline = execFileSync(process.env.TRELLIS_CLI, ['show', join(dir, files[0])], { encoding: 'utf8' });
+  assert.ok(outline.includes(UNIT_NEW), outline);
+  assert.ok(outline.includes(LESSON), outline);
+  assert.ok(!outline.includes(LESSON_NEW), outline);
+
+  // Reopening from the recent list shows the saved state; the undo history survived too.
+  await recent.click();
+  await treeRow(UNIT_NEW);
+  const redo = await browser.$('button[title^="Redo"]');
+  assert.equal(await redo.isEnabled(), true, 'the undone rename can still be redone after reopening');
+  await redo.click();
+  await treeRow(LESSON_NEW);
+});
