@@ -76,6 +76,12 @@ fn intro_statistics_is_valid_and_canonical() {
 }
 
 #[test]
+fn nursing_pharmacology_is_valid_and_canonical() {
+    let doc = assert_canonical("nursing-pharmacology.json");
+    assert!(doc.snapshots.is_empty(), "examples carry no snapshots");
+}
+
+#[test]
 fn intro_statistics_is_a_three_credit_backward_designed_course() {
     let doc = load("intro-statistics.json");
     let c = &doc.curriculum;
@@ -206,4 +212,115 @@ fn intro_statistics_has_review_history_and_an_accessible_asset() {
     let asset = doc.assets.iter().find(|a| a.name == "histogram.png").expect("histogram asset");
     assert!(asset.data.starts_with(b"\x89PNG\r\n\x1a\n") && !asset.alt.is_empty());
     assert!(doc.nodes.iter().any(|n| n.summary.contains("](assets/histogram.png)")));
+}
+
+#[test]
+fn nursing_pharmacology_is_a_program_of_two_ects_courses() {
+    let doc = load("nursing-pharmacology.json");
+    assert_eq!(doc.curriculum.credit_system, CreditSystem::Ects);
+    let idx = doc.index();
+    let roots = idx.roots();
+    assert_eq!(roots.len(), 1);
+    assert_eq!(roots[0].kind, "program");
+    let courses = idx.children(roots[0].id);
+    assert_eq!(courses.len(), 2);
+    for course in courses {
+        assert_eq!(course.kind, "course");
+        assert_eq!(course.fields.get("credits").and_then(|v| v.as_f64()), Some(5.0), "{}", course.code);
+        let modules = idx.children(course.id);
+        assert!(!modules.is_empty() && modules.iter().all(|m| m.kind == "module"));
+        assert!(modules.iter().all(|m| idx.children(m.id).iter().all(|l| l.kind == "lesson")));
+    }
+    assert!(courses[1].prerequisites.contains(&courses[0].id), "course II requires course I");
+    assert!(idx.objectives_of(roots[0].id).count() >= 5, "program outcomes");
+}
+
+#[test]
+fn nursing_program_outcomes_map_both_courses_and_align_to_the_framework() {
+    let doc = load("nursing-pharmacology.json");
+    let idx = doc.index();
+    let program = idx.roots()[0].id;
+    let courses: Vec<NodeId> = idx.children(program).iter().map(|c| c.id).collect();
+    for po in idx.objectives_of(program) {
+        let mapped: Vec<NodeId> = po.emphasis.iter().map(|e| e.course).collect();
+        assert_eq!(mapped, courses, "{} has I/R/M for both courses, in order", po.code);
+    }
+    let emphases: BTreeSet<Emphasis> =
+        doc.objectives.iter().flat_map(|o| o.emphasis.iter().map(|e| e.emphasis)).collect();
+    assert_eq!(emphases.len(), 3, "I, R and M all occur");
+    // Course outcomes support program outcomes.
+    let pos: HashSet<ObjectiveId> = idx.objectives_of(program).map(|o| o.id).collect();
+    for course in &courses {
+        for co in idx.objectives_of(*course) {
+            assert!(co.supports.iter().any(|s| pos.contains(s)), "{} supports no program outcome", co.code);
+        }
+    }
+    assert_eq!(doc.frameworks.len(), 1);
+    assert!((10..=15).contains(&doc.standard_items.len()));
+    assert!(doc.standard_items.iter().all(|s| !s.identifier.is_empty() && s.uri.ends_with(&s.identifier)));
+    assert!(doc.standard_items.iter().any(|s| s.parent.is_some()), "a hierarchy");
+    let aligned = doc.objectives.iter().filter(|o| !o.standards.is_empty()).count();
+    assert!(aligned * 10 >= doc.objectives.len() * 9, "objectives are aligned to framework items");
+    let domains: BTreeSet<_> = doc.objectives.iter().map(|o| format!("{:?}", o.domain)).collect();
+    assert_eq!(domains.len(), 3, "cognitive, psychomotor and affective objectives: {domains:?}");
+}
+
+#[test]
+fn nursing_assessments_gate_calculations_and_practice() {
+    let doc = load("nursing-pharmacology.json");
+    let calc = doc
+        .assessments
+        .iter()
+        .filter(|a| a.mastery_score == Some(1.0))
+        .find(|a| a.items.iter().filter(|i| matches!(i.body, ItemBody::Numeric { .. })).count() >= 5)
+        .expect("a dosage-calculation quiz gated at 100 %");
+    let tolerant = doc
+        .assessments
+        .iter()
+        .flat_map(|a| &a.items)
+        .any(|i| matches!(i.body, ItemBody::Numeric { tolerance, .. } if tolerance > 0.0));
+    assert!(tolerant, "a numeric item accepts rounding within a tolerance");
+    assert!(!calc.instructions.is_empty());
+    let osce = doc
+        .assessments
+        .iter()
+        .find(|a| a.format == AssessmentFormat::PerformanceTask && a.purpose == AssessmentPurpose::Summative)
+        .expect("an OSCE");
+    let rubric = doc.index().rubric(osce.rubric.expect("OSCE rubric")).unwrap();
+    assert!(matches!(rubric.kind, RubricKind::SinglePoint | RubricKind::Holistic));
+    assert!(rubric.criteria.iter().all(|c| c.objective.is_some()));
+    // Summative weights sum to 100 within each course.
+    let idx = doc.index();
+    for course in idx.children(idx.roots()[0].id) {
+        let inside: HashSet<NodeId> = idx.subtree(course.id).iter().map(|n| n.id).collect();
+        let sum: f64 = doc
+            .assessments
+            .iter()
+            .filter(|a| inside.contains(&a.node) && a.purpose == AssessmentPurpose::Summative)
+            .filter_map(|a| a.weight)
+            .sum();
+        assert!((sum - 100.0).abs() < 1e-9, "{} summative weights sum to {sum}", course.code);
+    }
+}
+
+#[test]
+fn nursing_keeps_its_two_documented_gaps() {
+    // examples/README.md documents these; analysis tests rely on them.
+    let doc = load("nursing-pharmacology.json");
+    let po2 = by_code(&doc, "PO2");
+    assert!(po2.emphasis.iter().all(|e| e.emphasis != Emphasis::Mastered), "PO2 is never mastered");
+    let mastered_elsewhere = doc
+        .objectives
+        .iter()
+        .filter(|o| o.code.starts_with("PO") && o.code != "PO2")
+        .all(|o| o.emphasis.iter().any(|e| e.emphasis == Emphasis::Mastered));
+    assert!(mastered_elsewhere, "every other program outcome is mastered somewhere");
+    let aligned: HashSet<StandardItemId> = doc.objectives.iter().flat_map(|o| o.standards.clone()).collect();
+    let uncovered: Vec<_> = doc
+        .standard_items
+        .iter()
+        .filter(|s| s.parent.is_some() && !aligned.contains(&s.id))
+        .map(|s| s.code.as_str())
+        .collect();
+    assert_eq!(uncovered, ["MMC.2.5"], "exactly one competency is left uncovered");
 }
