@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 EXAMPLE ?= examples/intro-statistics.json
 
-.PHONY: run test setup setup-system check lint fmt rust-test bench ui-deps ui-test bindings-check app-build app-e2e app
+.PHONY: run test setup setup-system check lint fmt rust-test bench ui-deps ui-test bindings-check app-build app-e2e app runtime-deps runtime-test
 
 ## Sets up what is missing (system packages, toolchains' packages).
 setup:
@@ -19,7 +19,7 @@ run: setup
 	  rm -rf "$$tmp"
 
 ## Runs every check.
-test: setup lint rust-test bindings-check ui-test app-e2e
+test: setup lint rust-test bindings-check ui-test app-e2e runtime-test
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -62,3 +62,12 @@ app-e2e: app-build
 ## Opens the desktop app (needs a display).
 app: ui-deps
 	npm --prefix ui run tauri dev
+
+## SCORM 1.2/2004 and cmi5 packages, exported by the CLI, played in Debian's chromium
+## (/usr/bin/chromium, never a downloaded browser) against scorm-again and a local cmi5 LRS.
+tests/runtime/node_modules/.package-lock.json: tests/runtime/package-lock.json
+	npm ci --prefix tests/runtime --no-audit --no-fund
+runtime-deps: tests/runtime/node_modules/.package-lock.json
+runtime-test: runtime-deps
+	$(CARGO) build --bin trellis
+	CHROMIUM=/usr/bin/chromium npm --prefix tests/runtime test
