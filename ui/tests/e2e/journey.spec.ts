@@ -1,0 +1,114 @@
+// A designer's journey in the built UI (Chromium, IPC mocked): create a curriculum from a
+// template, add a unit and an objective (level suggested as typed), link it in the matrix,
+// build a rubric, and export.
+import { expect, test } from '@playwright/test';
+
+test('create from a template, write an objective, align it, build a rubric, export', async ({ page }) => {
+  const views = page.getByRole('navigation', { name: 'Views' });
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Trellis', level: 1 })).toBeVisible();
+
+  // New from template.
+  await page.getByRole('button', { name: /Backward design unit/ }).click();
+  await page.getByLabel('Title of the new curriculum').fill('Data Literacy');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByTestId('doc-title')).toHaveText('Data Literacy');
+  const tree = page.getByRole('tree');
+  await expect(tree.getByRole('treeitem')).toHaveCount(1);
+
+  // Add a unit under the course and name it (Shift+N on the row, then type).
+  await tree.getByRole('treeitem').first().click();
+  await page.keyboard.press('Shift+N');
+  const rename = page.getByLabel(/^Rename New unit/);
+  await rename.fill('Reading graphs');
+  await rename.press('Enter');
+  await expect(tree.getByRole('treeitem', { name: /Reading graphs/ })).toBeVisible();
+
+  // Add an objective; the level is suggested while typing.
+  await tree.getByRole('treeitem', { name: /Reading graphs/ }).click();
+  await page.getByRole('button', { name: 'Add objective' }).click();
+  const statement = page.getByLabel('Statement');
+  await statement.fill('Compare two distributions using box plots');
+  await expect(page.getByTestId('analysis-reason')).toContainText('analyze');
+  await expect(page.getByRole('radio', { name: /Analyze/ })).toContainText('★');
+  await page.getByLabel('Code').fill('RG1');
+  await page.getByLabel('Code').press('Tab');
+  await expect(page.getByRole('radio', { name: /Analyze/ })).toHaveAttribute('aria-checked', 'true');
+
+  // An assessment for the unit, then link it to the objective in the matrix.
+  await tree.getByRole('treeitem', { name: /Reading graphs/ }).click();
+  await page.getByRole('button', { name: 'Add assessment' }).click();
+  await page.getByLabel('Title', { exact: true }).fill('Box plot task');
+  await page.getByLabel('Title', { exact: true }).press('Tab');
+  await views.getByRole('button', { name: 'Alignment' }).click();
+  const cell = page.getByRole('button', { name: /Link RG1 .* assessment Box plot task/ });
+  await expect(cell).toHaveAttribute('aria-pressed', 'false');
+  await cell.click();
+  await expect(page.getByRole('button', { name: /Unlink RG1 .* assessment Box plot task/ })).toHaveAttribute('aria-pressed', 'true');
+
+  // A rubric for the assessment.
+  await views.getByRole('button', { name: 'Design' }).click();
+  await page.getByRole('tree').getByRole('treeitem', { name: /Reading graphs/ }).click();
+  await page.getByRole('button', { name: /Box plot task/ }).click();
+  await page.getByRole('button', { name: 'New rubric' }).click();
+  await expect(page.getByRole('heading', { name: 'Box plot task rubric' })).toBeVisible();
+  await page.getByRole('button', { name: 'Add criterion' }).click();
+  await page.getByLabel('Criterion 1', { exact: true }).fill('Reads the median');
+  await page.getByLabel('Criterion 1', { exact: true }).press('Tab');
+  await page.getByLabel('Reads the median at Proficient').fill('Reads the median and both quartiles correctly.');
+  await page.getByLabel('Reads the median at Proficient').press('Tab');
+  await expect(page.getByRole('list', { name: 'Rubric problems' })).toContainText('no descriptor for Beginning');
+
+  // Undo the descriptor with Ctrl+Z (focus outside text fields), redo with Ctrl+Shift+Z.
+  await page.getByRole('heading', { name: 'Box plot task rubric' }).click();
+  await page.keyboard.press('Control+z');
+  await expect(page.getByLabel('Reads the median at Proficient')).toHaveValue('');
+  await page.keyboard.press('Control+Shift+Z');
+  await expect(page.getByLabel('Reads the median at Proficient')).toHaveValue('Reads the median and both quartiles correctly.');
+
+  // Export with progress.
+  await page.getByRole('button', { name: 'Export…' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Export' });
+  await dialog.getByLabel('LMS profile').selectOption('canvas');
+  await expect(dialog.getByText(/No problems for this format|errors?,/)).toBeVisible();
+  await dialog.getByRole('button', { name: 'Export…' }).click();
+  await expect(dialog.getByRole('status')).toContainText('Exported');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toHaveCount(0);
+});
+
+test('a prerequisite cycle is refused with the reason', async ({ page }) => {
+  await page.goto('/?doc=sample');
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Sequence' }).click();
+  const form = page.getByRole('form', { name: 'Add a prerequisite' });
+  await form.getByLabel('Prerequisite').selectOption({ label: 'U3 Inference' });
+  await form.getByLabel('comes before').selectOption({ label: 'U1 Describing data' });
+  await form.getByRole('button', { name: 'Add prerequisite' }).click();
+  await expect(page.getByRole('alert')).toContainText('cycle');
+  await expect(page.getByRole('button', { name: /Inference before Describing data/ })).toHaveCount(0);
+  // A valid one is drawn.
+  await form.getByLabel('Prerequisite').selectOption({ label: 'U1 Describing data' });
+  await form.getByLabel('comes before').selectOption({ label: 'U3 Inference' });
+  await form.getByRole('button', { name: 'Add prerequisite' }).click();
+  await expect(page.getByRole('button', { name: 'Describing data before Inference' })).toBeVisible();
+});
+
+test('keyboard only: move through the outline, open a node, undo a rename', async ({ page }) => {
+  await page.goto('/?doc=sample');
+  const tree = page.getByRole('tree');
+  await tree.getByRole('treeitem').first().focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(tree.getByRole('treeitem', { name: /Describing data/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('heading', { name: /Describing data/ })).toBeVisible();
+  await page.keyboard.press('F2');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Exploring data');
+  await page.keyboard.press('Enter');
+  await expect(tree.getByRole('treeitem', { name: /Exploring data/ })).toBeFocused();
+  await page.keyboard.press('Control+z');
+  await expect(tree.getByRole('treeitem', { name: /Describing data/ })).toBeVisible();
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('chance');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: /Chance and randomness/ })).toBeVisible();
+});
