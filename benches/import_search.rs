@@ -14,9 +14,34 @@ use trellis::import::{self, case, common_cartridge, search::FrameworkIndex};
 use trellis::model::Document;
 
 const WORDS: &[&str] = &[
-    "ratio", "fraction", "reason", "equation", "model", "argument", "evidence", "text", "theme", "graph",
-    "quantity", "measure", "compare", "explain", "analyze", "solve", "problem", "context", "inference",
-    "structure", "data", "probability", "geometry", "function", "number", "operation", "place", "value",
+    "ratio",
+    "fraction",
+    "reason",
+    "equation",
+    "model",
+    "argument",
+    "evidence",
+    "text",
+    "theme",
+    "graph",
+    "quantity",
+    "measure",
+    "compare",
+    "explain",
+    "analyze",
+    "solve",
+    "problem",
+    "context",
+    "inference",
+    "structure",
+    "data",
+    "probability",
+    "geometry",
+    "function",
+    "number",
+    "operation",
+    "place",
+    "value",
 ];
 
 /// A CASE package with `clusters` × `per` standards under cluster items.
@@ -25,7 +50,12 @@ fn case_package(clusters: usize, per: usize) -> Value {
     let mut items = Vec::new();
     let mut assocs = Vec::new();
     let mut n = 0usize;
-    let mut push = |id: String, code: String, statement: String, parent: &str, seq: usize, items: &mut Vec<Value>| {
+    let mut push = |id: String,
+                    code: String,
+                    statement: String,
+                    parent: &str,
+                    seq: usize,
+                    items: &mut Vec<Value>| {
         items.push(json!({
             "identifier": id, "uri": format!("https://example.org/CFItems/{id}"),
             "humanCodingScheme": code, "fullStatement": statement, "CFItemType": "Standard",
@@ -39,7 +69,14 @@ fn case_package(clusters: usize, per: usize) -> Value {
     };
     for c in 0..clusters {
         let cid = format!("c{c:07}-0000-4000-8000-000000000000");
-        push(cid.clone(), format!("S.{c}"), format!("Cluster {c}: {}", WORDS[c % WORDS.len()]), doc_id, c + 1, &mut items);
+        push(
+            cid.clone(),
+            format!("S.{c}"),
+            format!("Cluster {c}: {}", WORDS[c % WORDS.len()]),
+            doc_id,
+            c + 1,
+            &mut items,
+        );
         for s in 0..per {
             n += 1;
             let sid = format!("s{n:07}-0000-4000-8000-000000000000");
@@ -66,7 +103,8 @@ fn write_cartridge(path: &std::path::Path) {
     let file = std::fs::File::create(path).unwrap();
     let mut zip = zip::ZipWriter::new(file);
     let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let deflated =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let mut resources = String::new();
     let mut items = String::new();
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -95,7 +133,9 @@ fn write_cartridge(path: &std::path::Path) {
         resources.push_str(&format!(
             r#"<resource identifier="p{p}" type="webcontent" href="wiki_content/page-{p}.html"><file href="wiki_content/page-{p}.html"/></resource>"#
         ));
-        items.push_str(&format!(r#"<item identifier="i{p}" identifierref="p{p}"><title>Page {p}</title></item>"#));
+        items.push_str(&format!(
+            r#"<item identifier="i{p}" identifierref="p{p}"><title>Page {p}</title></item>"#
+        ));
     }
     let manifest = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1">
@@ -144,7 +184,11 @@ fn benches(c: &mut Criterion) {
     if let (Some(b), Some(a)) = (before, peak_rss_kb()) {
         eprintln!("peak RSS before/after one 50 MB cartridge import: {} MB / {} MB", b / 1024, a / 1024);
     }
-    eprintln!("cartridge import: {} lessons, {} assets", course.document.nodes.len() - 2, course.document.assets.len());
+    eprintln!(
+        "cartridge import: {} lessons, {} assets",
+        course.document.nodes.len() - 2,
+        course.document.assets.len()
+    );
     drop(course);
     group.bench_function("cartridge_50mb_from_disk", |b| {
         b.iter(|| black_box(common_cartridge::parse_path(&cartridge).unwrap()))

@@ -14,6 +14,33 @@ use super::exit;
 pub enum Source {
     /// Trellis canonical JSON (a whole document).
     Json,
+    /// IMS CASE 1.0/1.1 CFPackage JSON: a standards framework (re-import updates it in place).
+    Case,
+    /// Outcomes or competency CSV: Moodle, Canvas or OpenSALT (see --csv-format).
+    Csv,
+    /// IMS Common Cartridge 1.1–1.3 (.imscc/.zip, or an unpacked folder): a course.
+    Cc,
+}
+
+/// Spreadsheet formats for `--from csv`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum CsvFormatArg {
+    /// Moodle competency framework CSV.
+    Moodle,
+    /// Canvas outcomes CSV.
+    Canvas,
+    /// OpenSALT spreadsheet.
+    Opensalt,
+}
+
+impl From<CsvFormatArg> for trellis::import::csv::CsvFormat {
+    fn from(value: CsvFormatArg) -> Self {
+        match value {
+            CsvFormatArg::Moodle => Self::Moodle,
+            CsvFormatArg::Canvas => Self::Canvas,
+            CsvFormatArg::Opensalt => Self::OpenSalt,
+        }
+    }
 }
 
 /// Arguments of `trellis import`.
@@ -29,6 +56,12 @@ pub struct ImportArgs {
     /// For `--from json` into an existing document: replace its content (undoable).
     #[arg(long)]
     pub replace: bool,
+    /// For `--from csv`: the spreadsheet format (detected from the header row when omitted).
+    #[arg(long = "csv-format", value_enum)]
+    pub csv_format: Option<CsvFormatArg>,
+    /// For `--from case|csv|cc`: report what the import would change and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 impl ImportArgs {
@@ -56,7 +89,99 @@ impl ImportArgs {
                 }
                 println!("imported {} into {}", self.source.display(), self.file.display());
             }
+            Source::Case | Source::Csv => return self.framework(),
+            Source::Cc => return self.course(),
         }
         Ok(exit::OK)
+    }
+
+    /// Opens the target document, or starts a new one titled `title` when it does not exist.
+    fn target(&self, title: &str) -> anyhow::Result<(trellis::model::Document, Option<Store>)> {
+        if self.file.exists() {
+            let store =
+                Store::open(&self.file).with_context(|| format!("opening {}", self.file.display()))?;
+            let doc = store.load().with_context(|| format!("reading {}", self.file.display()))?;
+            Ok((doc, Some(store)))
+        } else {
+            Ok((trellis::model::Document::new(title), None))
+        }
+    }
+
+    /// Validates the whole result, then writes it in one transaction (one undo step).
+    fn save(&self, doc: trellis::model::Document, store: Option<Store>) -> anyhow::Result<()> {
+        doc.validate().map_err(|problems| trellis::Error::Invalid {
+            source_name: self.source.display().to_string(),
+            problems: problems.iter().map(ToString::to_string).collect(),
+        })?;
+        if self.dry_run {
+            println!("dry run: {} was not changed", self.file.display());
+            return Ok(());
+        }
+        match store {
+            Some(mut store) => store
+                .apply(EditOp::ReplaceDocument { document: Box::new(doc) })
+                .with_context(|| format!("writing the import into {}", self.file.display()))?,
+            None => {
+                Store::create(&self.file, &doc)
+                    .with_context(|| format!("creating {}", self.file.display()))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn framework(&self) -> anyhow::Result<u8> {
+        use trellis::import::{case, csv};
+        let import = match self.from {
+            Source::Csv => csv::parse_path(&self.source, self.csv_format.map(Into::into)),
+            _ => case::parse_path(&self.source),
+        }
+        .with_context(|| format!("importing {}", self.source.display()))?;
+        print_findings(&import.findings);
+        let (mut doc, store) = self.target(&import.framework.title.clone())?;
+        let report = trellis::import::merge_framework(&mut doc, import);
+        print!("{}", report.summary());
+        if report.is_empty() {
+            println!("{} already holds this version; nothing to write", self.file.display());
+            return Ok(exit::OK);
+        }
+        self.save(doc, store)?;
+        Ok(exit::OK)
+    }
+
+    fn course(&self) -> anyhow::Result<u8> {
+        let import = trellis::import::common_cartridge::parse_path(&self.source)
+            .with_context(|| format!("importing {}", self.source.display()))?;
+        print_findings(&import.findings);
+        let d = &import.document;
+        let count = |kind: &str| d.nodes.iter().filter(|n| n.kind == kind).count();
+        println!(
+            "Course \"{}\": {} modules, {} lessons, {} activities, {} assessments ({} quiz items), {} rubrics, {} objectives, {} files; {} item(s) not imported as such (listed above).",
+            d.curriculum.title,
+            count("module"),
+            count("lesson"),
+            d.activities.len(),
+            d.assessments.len(),
+            d.assessments.iter().map(|a| a.items.len()).sum::<usize>(),
+            d.rubrics.len(),
+            d.objectives.len(),
+            d.assets.len(),
+            import.findings.iter().filter(|f| f.severity >= trellis::Severity::Warning).count(),
+        );
+        let (mut doc, store) = self.target(&import.document.curriculum.title.clone())?;
+        if store.is_none() {
+            doc = import.document;
+        } else {
+            trellis::import::merge_course(&mut doc, import);
+        }
+        self.save(doc, store)?;
+        Ok(exit::OK)
+    }
+}
+
+/// Prints importer findings, most serious first, one per line.
+fn print_findings(findings: &[trellis::Finding]) {
+    for f in findings {
+        let place = if f.target.path.is_empty() { String::new() } else { format!(" ({})", f.target.path) };
+        println!("{}: {}{place} [{}]", f.severity.as_str(), f.message, f.code);
     }
 }

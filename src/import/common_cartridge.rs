@@ -516,6 +516,19 @@ impl<'p> Importer<'p> {
         Ok(())
     }
 
+    /// Resolves a reference from a file in `base_dir`, including Canvas's
+    /// `$IMS-CC-FILEBASE$` (the course files folder).
+    fn package_path(&self, base_dir: &str, href: &str) -> std::result::Result<Option<String>, String> {
+        let decoded = percent_decode(href.trim());
+        for marker in ["$IMS-CC-FILEBASE$", "$IMS_CC_FILEBASE$"] {
+            if let Some(rest) = decoded.strip_prefix(marker) {
+                let rest = rest.split(['?', '#']).next().unwrap_or("");
+                return resolve_href(&format!("{}web_resources", self.prefix), rest.trim_start_matches('/'));
+            }
+        }
+        resolve_href(base_dir, href)
+    }
+
     fn settings_file(&self, name: &str) -> Option<String> {
         let path = format!("{}course_settings/{name}", self.prefix);
         self.package.contains(&path).then_some(path)
@@ -1077,6 +1090,15 @@ impl<'p> Importer<'p> {
         } else {
             url
         };
+        if !url.contains("://") && !url.starts_with("mailto:") {
+            self.note(
+                "import-cc-weblink",
+                Severity::Warning,
+                format!("the web link \"{title}\" has no full address (`{url}`); it was kept as written"),
+                "activity",
+                place.clone(),
+            );
+        }
         let lower = url.to_ascii_lowercase();
         let kind = if ["youtube.com", "youtu.be", "vimeo.com"].iter().any(|h| lower.contains(h)) {
             ActivityKind::Video
@@ -1130,7 +1152,7 @@ impl<'p> Importer<'p> {
             .unwrap_or_default()
         {
             if let Some(href) = a.attr("href") {
-                match resolve_href(parent_dir(&path), href) {
+                match self.package_path(parent_dir(&path), href) {
                     Ok(Some(p)) => match self.assets.load(self.package, &self.prefix, &p)? {
                         Some((asset, name)) => resources.push(ActivityResource(name, None, Some(asset))),
                         None => self.note(
@@ -1283,7 +1305,22 @@ impl<'p> Importer<'p> {
         candidates.extend(
             resource.href.iter().chain(resource.files.iter()).filter(|f| f.ends_with(".xml")).cloned(),
         );
-        let Some(path) = candidates.into_iter().find(|c| self.package.contains(c)) else {
+        candidates.retain(|c| self.package.contains(c));
+        candidates.dedup();
+        // Canvas's copy has more question types, but exporters sometimes put fewer items
+        // in it: take the copy with the most items (Canvas's on a tie).
+        let mut best: Option<(usize, String)> = None;
+        if candidates.len() > 1 {
+            for c in &candidates {
+                let bytes = self.package.read_markup(c)?;
+                let probe = qti12::parse(&bytes, &self.package.place(c), &mut html_to_markdown::KeepUrls)?;
+                let count: usize = probe.assessments.iter().map(|a| a.items.len()).sum();
+                if best.as_ref().is_none_or(|(n, _)| count > *n) {
+                    best = Some((count, c.clone()));
+                }
+            }
+        }
+        let Some(path) = best.map(|(_, p)| p).or_else(|| candidates.first().cloned()) else {
             return self.missing_main(resource, parent, title);
         };
         let place = format!("{} › {}", self.paths[&parent], title);
@@ -1434,6 +1471,8 @@ impl<'p> Importer<'p> {
             }
             if kind == "webcontent" {
                 match r.href.as_deref() {
+                    // A missing page file was reported with the manifest; nothing to add.
+                    Some(h) if is_html(h) && !self.package.contains(h) => {}
                     Some(h) if is_html(h) && !h.contains("web_resources/") => {
                         let title = self.page_title(h)?;
                         self.used.insert(r.identifier.clone());

@@ -102,6 +102,25 @@ impl CsvFormat {
         }
     }
 
+    /// The required columns as people write them.
+    fn required_display(self) -> &'static [&'static str] {
+        match self {
+            CsvFormat::Moodle => &["Parent id number", "Id number", "Shortname"],
+            CsvFormat::Canvas => &["vendor_guid", "object_type", "title"],
+            CsvFormat::OpenSalt => &["fullStatement"],
+        }
+    }
+
+    /// The required columns missing from a (normalised) header.
+    fn missing(self, names: &[String]) -> Vec<&'static str> {
+        self.required()
+            .iter()
+            .zip(self.required_display())
+            .filter(|(r, _)| !names.iter().any(|n| n == *r))
+            .map(|(_, d)| *d)
+            .collect()
+    }
+
     /// `Framework::source` value.
     pub fn source(self) -> &'static str {
         match self {
@@ -130,9 +149,16 @@ impl std::fmt::Display for CsvFormat {
     }
 }
 
-/// Lower-case, `(optional)` removed, only letters and digits kept.
+/// Lower-case, `(optional)` removed, spaces, `_` and `-` dropped (`Id number`, `id_number`
+/// and `IdNumber` match); other characters stay, so `!vendor_guid` is not `vendor_guid`.
 fn norm(header: &str) -> String {
-    header.to_lowercase().replace("(optional)", "").chars().filter(|c| c.is_alphanumeric()).collect()
+    header
+        .trim()
+        .to_lowercase()
+        .replace("(optional)", "")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
+        .collect()
 }
 
 /// The format whose required columns are all in `header`.
@@ -188,8 +214,7 @@ fn csv_error(source_name: &str, e: &::csv::Error) -> Error {
 
 fn check_header(format: CsvFormat, header: &[String], source_name: &str) -> Result<()> {
     let names: Vec<String> = header.iter().map(|h| norm(h)).collect();
-    let missing: Vec<&str> =
-        format.required().iter().copied().filter(|r| !names.iter().any(|n| n == r)).collect();
+    let missing = format.missing(&names);
     if missing.is_empty() {
         return Ok(());
     }
@@ -219,8 +244,7 @@ fn unknown_header(header: &[String], source_name: &str) -> Error {
         .max_by_key(|(score, _)| *score)
         .filter(|(score, _)| *score > 0)
         .map(|(_, f)| {
-            let missing: Vec<&str> =
-                f.required().iter().copied().filter(|r| !names.iter().any(|n| n == r)).collect();
+            let missing = f.missing(&names);
             format!(" It is closest to the {} header but lacks {}.", f.label(), missing.join(", "))
         })
         .unwrap_or_default();

@@ -329,7 +329,13 @@ impl Writer<'_> {
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                 let level = name[1..].parse::<usize>().unwrap_or(1);
                 let text = self.inline_list(tree, children).replace("\\\n", " ");
-                let text = collapse(&text);
+                let mut text = collapse(&text);
+                // A trailing run of `#` would be read as the heading's closing sequence.
+                let run = text.len() - text.trim_end_matches('#').len();
+                if run > 0 {
+                    let keep = text.len() - run;
+                    text = format!("{}{}", &text[..keep], "\\#".repeat(run));
+                }
                 if text.is_empty() { Vec::new() } else { vec![format!("{} {}", "#".repeat(level), text)] }
             }
             "hr" => vec!["* * *".to_owned()],
@@ -394,6 +400,12 @@ impl Writer<'_> {
         let mut number: u64 = attr(attrs, "start").and_then(|s| s.trim().parse().ok()).unwrap_or(1);
         let mut items = Vec::new();
         for &child in children {
+            // Whitespace between items is not an item.
+            if let Node::Text(t) = &tree[child]
+                && t.trim().is_empty()
+            {
+                continue;
+            }
             let blocks = match self.element(tree, child) {
                 Some(("li", _, _)) => self.blocks(tree, child),
                 Some(_) if self.is_block(tree, child) => self.block(tree, child),
@@ -797,7 +809,9 @@ pub fn escape(text: &str) -> String {
             '&' if chars.get(i + 1).is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#') => {
                 out.push_str("\\&")
             }
-            '\u{a0}' => out.push('\u{a0}'),
+            // Smart punctuation would turn `--` into a dash and `...` into an ellipsis.
+            '-' if chars.get(i + 1) == Some(&'-') => out.push_str("\\-"),
+            '.' if chars.get(i + 1) == Some(&'.') && chars.get(i + 2) == Some(&'.') => out.push_str("\\."),
             _ => out.push(c),
         }
     }
