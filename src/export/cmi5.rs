@@ -39,7 +39,7 @@ impl Exporter for Cmi5Exporter {
         let shared = sco::shared_files(cx, Standard::Cmi5);
         let total = (plan.scos.len() + shared.len() + 1) as u64;
         let mut done = 0u64;
-        let mut report = ExportReport::default();
+        let mut report = ExportReport { files: Vec::new(), findings: sco::plan_findings(cx, &plan, "cmi5") };
         out.add("cmi5.xml", course_structure(cx, &plan).as_bytes())?;
         done += 1;
         progress(Progress { done, total, message: "cmi5.xml".into() });

@@ -317,6 +317,63 @@ pub(crate) fn default_mastery(cx: &ExportContext<'_>) -> f64 {
         .unwrap_or(DEFAULT_MASTERY)
 }
 
+/// What the lesson pages cannot carry into the LMS's tracking, as findings (codes X21–X23).
+pub(crate) fn plan_findings(cx: &ExportContext<'_>, plan: &Plan, format: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let target = |kind: &str, id: String, node: usize| Target {
+        kind: kind.into(),
+        id: Some(id),
+        path: cx.nodes[node].path.clone(),
+    };
+    for sco in &plan.scos {
+        for &a in &sco.assessments {
+            let av = &cx.assessments[a];
+            let essays = av.items.iter().filter(|i| matches!(i.item.body, ItemBody::Essay { .. })).count();
+            if essays > 0 {
+                out.push(Finding {
+                    code: "X21-essay-not-scored".into(),
+                    severity: Severity::Info,
+                    message: format!(
+                        "{essays} essay item(s) of \"{}\" are answered in the {format} lesson but not scored and not sent to the LMS.",
+                        av.title
+                    ),
+                    target: target("assessment", av.assessment.id.to_string(), av.node),
+                    hint: "Collect essays with an LMS assignment (Common Cartridge export) if they must be graded.".into(),
+                });
+            }
+            if av.items.is_empty() {
+                out.push(Finding {
+                    code: "X23-assessment-not-tracked".into(),
+                    severity: Severity::Info,
+                    message: format!(
+                        "\"{}\" has no quiz items: the {format} lesson shows its instructions{}, but the LMS receives no score for it.",
+                        av.title,
+                        if av.rubric.is_some() { " and rubric" } else { "" }
+                    ),
+                    target: target("assessment", av.assessment.id.to_string(), av.node),
+                    hint: "Grade it in the LMS gradebook, or export Common Cartridge to create a gradable assignment.".into(),
+                });
+            }
+        }
+        let designed = sco.scored.iter().any(|&a| cx.assessments[a].assessment.mastery_score.is_some());
+        if let Some(m) = sco.mastery.filter(|_| !designed) {
+            let view = &cx.nodes[sco.node];
+            out.push(Finding {
+                code: "X22-default-mastery-score".into(),
+                severity: Severity::Info,
+                message: format!(
+                    "The quiz of \"{}\" has no mastery score; the {format} lesson passes at {}%.",
+                    sco.title,
+                    fmt_num(m * 100.0)
+                ),
+                target: target("node", view.node.id.to_string(), sco.node),
+                hint: "Set the assessment's mastery score, or change the default with the masteryScore export option.".into(),
+            });
+        }
+    }
+    out
+}
+
 /// The runtime and asset files every package carries, as `(path, bytes)`.
 pub(crate) fn shared_files<'c>(cx: &'c ExportContext<'_>, standard: Standard) -> Vec<(String, &'c [u8])> {
     let mut files = vec![

@@ -53,7 +53,11 @@ pub(crate) fn write_package(
     let shared = sco::shared_files(cx, standard);
     let total = (plan.scos.len() + shared.len() + 1) as u64;
     let mut done = 0u64;
-    let mut report = ExportReport::default();
+    let label = match standard {
+        Standard::Scorm12 => "SCORM 1.2",
+        _ => "SCORM 2004",
+    };
+    let mut report = ExportReport { files: Vec::new(), findings: sco::plan_findings(cx, plan, label) };
     let step = |done: &mut u64, message: &str, progress: &mut dyn FnMut(Progress)| {
         *done += 1;
         progress(Progress { done: *done, total, message: message.to_owned() });

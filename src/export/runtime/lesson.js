@@ -385,12 +385,13 @@
       }
       earned += g * item.points;
       max += item.points;
+      var unanswered = readAnswer(item) == null;
       el.classList.add(g >= 1 ? "is-correct" : g > 0 ? "is-partial" : "is-incorrect");
       var text = el.querySelector(g >= 1 ? "template.fb-correct" : "template.fb-incorrect");
       if (fb) {
         fb.innerHTML = "";
         var label = document.createElement("strong");
-        label.textContent = g >= 1 ? "Correct. " : g > 0 ? "Partly correct. " : "Not quite. ";
+        label.textContent = g >= 1 ? "Correct. " : g > 0 ? "Partly correct. " : unanswered ? "Not answered. " : "Not quite. ";
         fb.appendChild(label);
         if (text) fb.appendChild(document.importNode(text.content, true));
         var picked = el.querySelectorAll("input:checked");
