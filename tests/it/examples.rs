@@ -109,6 +109,15 @@ fn intro_statistics_is_a_three_credit_backward_designed_course() {
             assert!(idx.activities_of(lesson.id).count() >= 3, "lesson {} has few activities", lesson.code);
         }
     }
+    // Every learning event is tagged with a WHERETO element (tag ids of the templates' `whereto` set).
+    let whereto = ["where", "hook", "equip", "rethink", "evaluate", "tailor", "organize"];
+    for a in &doc.activities {
+        assert!(
+            a.event.as_deref().is_some_and(|e| whereto.contains(&e)),
+            "activity {:?} is untagged",
+            a.title
+        );
+    }
     // Hypothesis testing requires confidence intervals.
     let u4 = node_by_code(&doc, "U4");
     assert!(node_by_code(&doc, "U5").prerequisites.contains(&u4.id));
