@@ -107,8 +107,8 @@ impl<'a> Ctx<'a> {
         }
         // Nodes not reachable from a root (only in invalid documents) go last.
         for node in &doc.nodes {
-            if !rank.contains_key(&node.id) {
-                rank.insert(node.id, counter);
+            if let std::collections::hash_map::Entry::Vacant(e) = rank.entry(node.id) {
+                e.insert(counter);
                 end.insert(node.id, counter);
                 scope.insert(node.id, Scope::of_kind(&node.kind, None));
                 counter += 1;

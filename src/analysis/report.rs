@@ -76,9 +76,9 @@ pub fn render(doc: &Document, opts: &ReportOptions) -> String {
             diff::render_html_fragment(&d)
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         r.out,
-        "<footer><p>Trellis {} review packet{}. Findings codes are explained in the Trellis documentation (docs/findings.md).</p></footer></body></html>\n",
+        "<footer><p>Trellis {} review packet{}. Findings codes are explained in the Trellis documentation (docs/findings.md).</p></footer></body></html>",
         env!("CARGO_PKG_VERSION"),
         esc(&opts.generated_at.as_ref().map(|g| format!(", generated {g}")).unwrap_or_default())
     );
