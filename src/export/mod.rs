@@ -477,21 +477,17 @@ pub fn preflight(doc: &Document, format: ExportFormat, options: &ExportOptions) 
     }
     if format == ExportFormat::Case {
         match &options.framework {
-            Some(wanted) => {
-                if find_framework(doc, wanted).is_none() {
-                    out.push(finding(
-                        "X08-framework-not-found",
-                        Severity::Error,
-                        format!("The document has no framework \"{wanted}\"."),
-                        Target {
-                            kind: "curriculum".into(),
-                            id: Some(doc.curriculum.id.to_string()),
-                            path: String::new(),
-                        },
-                        "Give the Trellis id or the source identifier of an imported framework.",
-                    ));
-                }
-            }
+            Some(wanted) if find_framework(doc, wanted).is_none() => out.push(finding(
+                "X08-framework-not-found",
+                Severity::Error,
+                format!("The document has no framework \"{wanted}\"."),
+                Target {
+                    kind: "curriculum".into(),
+                    id: Some(doc.curriculum.id.to_string()),
+                    path: String::new(),
+                },
+                "Give the Trellis id or the source identifier of an imported framework.",
+            )),
             None if doc.objectives.is_empty() => out.push(finding(
                 "X09-no-objectives",
                 Severity::Error,
@@ -503,7 +499,7 @@ pub fn preflight(doc: &Document, format: ExportFormat, options: &ExportOptions) 
                 },
                 "Write objectives first, or export an imported framework with --framework.",
             )),
-            None => {}
+            _ => {}
         }
     }
     out
