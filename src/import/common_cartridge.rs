@@ -384,10 +384,10 @@ impl<'p> Importer<'p> {
                 // The single root item (Canvas "LearningModules") is a container, not a module.
                 if item.attr("identifierref").is_none() && item.child("title").is_none() {
                     for child in item.children_named("item") {
-                        self.org_item(child, self.course, 1)?;
+                        self.org_item(child, self.course)?;
                     }
                 } else {
-                    self.org_item(item, self.course, 1)?;
+                    self.org_item(item, self.course)?;
                 }
             }
         }
@@ -402,7 +402,7 @@ impl<'p> Importer<'p> {
                 problems: problems.iter().map(ToString::to_string).collect(),
             });
         }
-        findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
         Ok(CourseImport { document: doc, findings })
     }
 
@@ -817,7 +817,7 @@ impl<'p> Importer<'p> {
         id
     }
 
-    fn org_item(&mut self, item: &Element, parent: NodeId, depth: usize) -> Result<()> {
+    fn org_item(&mut self, item: &Element, parent: NodeId) -> Result<()> {
         let title = item.child_text("title").unwrap_or_default();
         let children: Vec<&Element> = item.children_named("item").collect();
         if !children.is_empty() {
@@ -827,7 +827,7 @@ impl<'p> Importer<'p> {
                 self.resource(r, node, &title)?;
             }
             for child in children {
-                self.org_item(child, node, depth + 1)?;
+                self.org_item(child, node)?;
             }
             return Ok(());
         }

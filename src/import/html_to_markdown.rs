@@ -261,17 +261,16 @@ const TRANSPARENT_BLOCKS: &[&str] = &[
 const RAW_INLINE: &[&str] =
     &["sub", "sup", "u", "ins", "mark", "small", "abbr", "q", "cite", "dfn", "var", "bdi", "bdo"];
 
+/// An element's name, attributes and children.
+type ElementView<'t> = (&'t str, &'t [(String, String)], &'t [usize]);
+
 struct Writer<'a> {
     urls: &'a mut dyn UrlRewriter,
     notes: Vec<String>,
 }
 
 impl Writer<'_> {
-    fn element<'t>(
-        &self,
-        tree: &'t [Node],
-        id: usize,
-    ) -> Option<(&'t str, &'t [(String, String)], &'t [usize])> {
+    fn element<'t>(&self, tree: &'t [Node], id: usize) -> Option<ElementView<'t>> {
         match &tree[id] {
             Node::Element { name, attrs, children } => {
                 Some((name.as_str(), attrs.as_slice(), children.as_slice()))

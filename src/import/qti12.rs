@@ -520,15 +520,16 @@ impl Reader<'_> {
             let mut fb = feedback.get(&format!("{ident}_fb")).cloned().unwrap_or_default();
             if fb.is_empty() {
                 for c in conditions {
-                    if c.equals.iter().any(|(_, v, _)| v == ident) && c.equals.len() == 1 {
-                        if let Some(f) = c.feedback.iter().find_map(|id| {
+                    if c.equals.len() == 1
+                        && c.equals[0].1 == ident
+                        && let Some(f) = c.feedback.iter().find_map(|id| {
                             (!matches!(id.as_str(), "correct_fb" | "general_incorrect_fb" | "general_fb"))
                                 .then(|| feedback.get(id))
                                 .flatten()
-                        }) {
-                            fb = f.clone();
-                            break;
-                        }
+                        })
+                    {
+                        fb = f.clone();
+                        break;
                     }
                 }
             }

@@ -591,7 +591,7 @@ mod tests {
     #[test]
     fn utf8_errors_name_line_and_column() {
         let err = utf8(b"ok\nab\xff", "x.csv").map(str::len);
-        let text = format!("{}", err.err().map(|e| e.to_string()).unwrap_or_default());
+        let text = err.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(text.contains("line 2, column 3"), "{text}");
     }
 }

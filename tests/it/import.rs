@@ -673,6 +673,98 @@ fn framework_search_finds_items_by_code_and_text() {
     assert_eq!(hits[0].code, "L.5.4");
 }
 
+#[test]
+fn an_exported_case_framework_reimports_with_no_changes() {
+    use trellis::export::{ExportFormat, ExportOptions, MemWriter, export_document};
+    let Some(dir) = samples("case") else { return };
+    for path in files(&dir, ".json") {
+        let bytes = std::fs::read(&path).unwrap();
+        let import = case::parse(&bytes, "source").unwrap();
+        let identifier = import.framework.identifier.clone();
+        let mut doc = Document::new("host");
+        import::merge_framework(&mut doc, import);
+        let doc = round_trip(&doc);
+        let mut options = ExportOptions::for_document(&doc);
+        options.framework = Some(identifier);
+        let mut mem = MemWriter::new();
+        export_document(&doc, ExportFormat::Case, &options, &mut mem, &mut |_| {}).unwrap();
+        let exported = mem.get("case.json").unwrap().to_vec();
+        let mut again = doc.clone();
+        let report = import::merge_framework(&mut again, case::parse(&exported, "exported").unwrap());
+        assert!(report.is_empty(), "{}: {}", path.display(), report.summary());
+        assert_eq!(again, doc, "{}", path.display());
+    }
+}
+
+#[test]
+fn imported_cartridges_export_back_to_valid_cartridges_with_the_same_content() {
+    use trellis::export::{ExportFormat, ExportOptions, LmsProfile, MemWriter, export_document};
+    let Some(dir) = samples("cc") else { return };
+    let validator = dir.join("../../standards/validate-package");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut packages = Vec::new();
+    for name in [
+        "course-1",
+        "cc2olx/main",
+        "assignment-rubrics",
+        "grouptest.zip",
+        "rich-content-cc-file",
+        "single-discussion",
+    ] {
+        let import = common_cartridge::parse_path(&dir.join(name)).unwrap();
+        let doc = import.document;
+        for profile in [LmsProfile::Generic, LmsProfile::Canvas] {
+            let options = ExportOptions::for_document(&doc).with_profile(profile);
+            let mut mem = MemWriter::new();
+            export_document(&doc, ExportFormat::Cc13, &options, &mut mem, &mut |_| {})
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let path = tmp.path().join(format!("{}-{profile:?}.imscc", name.replace('/', "-")));
+            std::fs::write(&path, mem.to_zip().unwrap()).unwrap();
+            // Importing the export gives back every lesson, assessment, quiz item and rubric
+            // (the exporter may wrap lessons and files in pages and modules of its own).
+            let back = common_cartridge::parse_path(&path).unwrap().document;
+            let titles: Vec<&str> = back.nodes.iter().map(|n| n.title.as_str()).collect();
+            for lesson in doc.nodes.iter().filter(|n| n.kind == "lesson") {
+                assert!(
+                    titles.contains(&lesson.title.as_str()),
+                    "{name} {profile:?}: {} is missing from {titles:?}",
+                    lesson.title
+                );
+            }
+            // (Quizzes without items are exported as pages.)
+            let assessments = |d: &Document| {
+                let mut t: Vec<(String, usize)> = d
+                    .assessments
+                    .iter()
+                    .filter(|a| !(a.items.is_empty() && a.format == trellis::model::AssessmentFormat::Quiz))
+                    .map(|a| (a.title.clone(), a.items.len()))
+                    .collect();
+                t.sort();
+                t
+            };
+            assert_eq!(
+                assessments(&back),
+                assessments(&doc),
+                "{name} {profile:?}: assessments and their items"
+            );
+            if profile == LmsProfile::Canvas {
+                assert_eq!(back.rubrics.len(), doc.rubrics.len(), "{name}: Canvas rubrics come back");
+            }
+            packages.push(path);
+        }
+    }
+    if !validator.exists() {
+        eprintln!("skipped: ../shared/standards not present");
+        return;
+    }
+    let output = std::process::Command::new(&validator).args(&packages).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.trim_end().ends_with(" 0 failed"),
+        "validate-package:\n{stdout}"
+    );
+}
+
 mod fuzz {
     //! Fuzz-style properties: no parser panics on random or mutated input, and errors are
     //! always reported as library errors naming the input.
