@@ -59,6 +59,13 @@ fn benches(c: &mut Criterion) {
             black_box(store.load().unwrap())
         })
     });
+    group.bench_function("open_only_with_quick_check", |b| {
+        b.iter(|| black_box(Store::open_read_only(&path).unwrap()))
+    });
+    group.bench_function("load_only", |b| {
+        let store = Store::open_read_only(&path).unwrap();
+        b.iter(|| black_box(store.load().unwrap()))
+    });
     group.bench_function("raw_select_all_tables", |b| {
         let store = Store::open_read_only(&path).unwrap();
         b.iter(|| black_box(raw_select_all(&store)))

@@ -15,10 +15,11 @@ pub fn enum_str<T: Serialize>(value: &T) -> String {
     }
 }
 
-/// Parses an enum stored by [`enum_str`].
+/// Parses an enum stored by [`enum_str`] (unit variants, no allocation).
 pub fn parse_enum<T: DeserializeOwned>(column: &str, text: &str) -> Result<T> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .map_err(|e| Error::Internal(format!("column {column} holds {text:?}: {e}")))
+    use serde::de::IntoDeserializer;
+    let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> = text.into_deserializer();
+    T::deserialize(de).map_err(|e| Error::Internal(format!("column {column} holds {text:?}: {e}")))
 }
 
 /// A JSON column value.

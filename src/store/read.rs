@@ -11,6 +11,12 @@ use crate::{Error, Result};
 
 type LinkMap<T> = HashMap<String, Vec<T>>;
 
+/// Parses the id in column `i` without copying the text out of SQLite.
+fn id_at<T: std::str::FromStr>(r: &rusqlite::Row<'_>, i: usize, column: &str) -> Result<T> {
+    let text = r.get_ref(i)?.as_str().map_err(|e| Error::Internal(format!("column {column}: {e}")))?;
+    parse_id(column, text)
+}
+
 fn links<T: std::str::FromStr>(
     conn: &Connection,
     table: &str,
@@ -23,8 +29,7 @@ fn links<T: std::str::FromStr>(
     let mut map: LinkMap<T> = HashMap::new();
     while let Some(row) = rows.next()? {
         let owner: String = row.get(0)?;
-        let target: String = row.get(1)?;
-        map.entry(owner).or_default().push(parse_id(table, &target)?);
+        map.entry(owner).or_default().push(id_at(row, 1, table)?);
     }
     Ok(map)
 }
@@ -143,7 +148,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             emphasis.entry(r.get(0)?).or_default().push(CourseEmphasis {
-                course: parse_id("objective_emphasis.course_id", &r.get::<_, String>(1)?)?,
+                course: id_at(r, 1, "objective_emphasis.course_id")?,
                 emphasis: parse_enum("objective_emphasis.emphasis", &r.get::<_, String>(2)?)?,
             });
         }
@@ -158,7 +163,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
             let id: String = r.get(0)?;
             doc.objectives.push(Objective {
                 id: parse_id("objectives.id", &id)?,
-                node: parse_id("objectives.node_id", &r.get::<_, String>(1)?)?,
+                node: id_at(r, 1, "objectives.node_id")?,
                 code: r.get(2)?,
                 statement: r.get(3)?,
                 abcd: Abcd {
@@ -193,7 +198,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             doc.frameworks.push(Framework {
-                id: parse_id("frameworks.id", &r.get::<_, String>(0)?)?,
+                id: id_at(r, 0, "frameworks.id")?,
                 identifier: r.get(1)?,
                 uri: r.get(2)?,
                 title: r.get(3)?,
@@ -213,8 +218,8 @@ pub fn load(conn: &Connection) -> Result<Document> {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             doc.standard_items.push(StandardItem {
-                id: parse_id("standard_items.id", &r.get::<_, String>(0)?)?,
-                framework: parse_id("standard_items.framework_id", &r.get::<_, String>(1)?)?,
+                id: id_at(r, 0, "standard_items.id")?,
+                framework: id_at(r, 1, "standard_items.framework_id")?,
                 parent: r
                     .get::<_, Option<String>>(2)?
                     .map(|p| parse_id("standard_items.parent_id", &p))
@@ -238,8 +243,8 @@ pub fn load(conn: &Connection) -> Result<Document> {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             doc.associations.push(StandardAssociation {
-                id: parse_id("associations.id", &r.get::<_, String>(0)?)?,
-                framework: parse_id("associations.framework_id", &r.get::<_, String>(1)?)?,
+                id: id_at(r, 0, "associations.id")?,
+                framework: id_at(r, 1, "associations.framework_id")?,
                 identifier: r.get(2)?,
                 association_type: r.get(3)?,
                 origin: ExternalRef { identifier: r.get(4)?, uri: r.get(5)?, title: r.get(6)? },
@@ -278,7 +283,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
             let id: String = r.get(0)?;
             doc.activities.push(Activity {
                 id: parse_id("activities.id", &id)?,
-                node: parse_id("activities.node_id", &r.get::<_, String>(1)?)?,
+                node: id_at(r, 1, "activities.node_id")?,
                 title: r.get(2)?,
                 kind: parse_enum("activities.kind", &r.get::<_, String>(3)?)?,
                 instructions: r.get(4)?,
@@ -298,7 +303,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             levels.entry(r.get(1)?).or_default().push(RubricLevel {
-                id: parse_id("rubric_levels.id", &r.get::<_, String>(0)?)?,
+                id: id_at(r, 0, "rubric_levels.id")?,
                 label: r.get(2)?,
                 points: r.get(3)?,
             });
@@ -312,7 +317,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             descriptors.entry(r.get(0)?).or_default().push(Descriptor {
-                level: parse_id("descriptors.level_id", &r.get::<_, String>(1)?)?,
+                level: id_at(r, 1, "descriptors.level_id")?,
                 text: r.get(2)?,
             });
         }
@@ -389,7 +394,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
             let id: String = r.get(0)?;
             doc.assessments.push(Assessment {
                 id: parse_id("assessments.id", &id)?,
-                node: parse_id("assessments.node_id", &r.get::<_, String>(1)?)?,
+                node: id_at(r, 1, "assessments.node_id")?,
                 title: r.get(2)?,
                 purpose: parse_enum("assessments.purpose", &r.get::<_, String>(3)?)?,
                 format: parse_enum("assessments.format", &r.get::<_, String>(4)?)?,
@@ -419,8 +424,8 @@ pub fn load(conn: &Connection) -> Result<Document> {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             doc.comments.push(Comment {
-                id: parse_id("comments.id", &r.get::<_, String>(0)?)?,
-                target: parse_id("comments.target", &r.get::<_, String>(1)?)?,
+                id: id_at(r, 0, "comments.id")?,
+                target: id_at(r, 1, "comments.target")?,
                 parent: r
                     .get::<_, Option<String>>(2)?
                     .map(|p| parse_id("comments.parent_id", &p))
@@ -439,8 +444,8 @@ pub fn load(conn: &Connection) -> Result<Document> {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             doc.review_events.push(ReviewEvent {
-                id: parse_id("review_events.id", &r.get::<_, String>(0)?)?,
-                node: parse_id("review_events.node_id", &r.get::<_, String>(1)?)?,
+                id: id_at(r, 0, "review_events.id")?,
+                node: id_at(r, 1, "review_events.node_id")?,
                 from: parse_enum("review_events.from_status", &r.get::<_, String>(2)?)?,
                 to: parse_enum("review_events.to_status", &r.get::<_, String>(3)?)?,
                 author: r.get(4)?,
@@ -455,7 +460,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             doc.snapshots.push(Snapshot {
-                id: parse_id("snapshots.id", &r.get::<_, String>(0)?)?,
+                id: id_at(r, 0, "snapshots.id")?,
                 name: r.get(1)?,
                 created_at: Timestamp(r.get(2)?),
                 document: r.get(3)?,
@@ -468,7 +473,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             doc.assets.push(Asset {
-                id: parse_id("assets.id", &r.get::<_, String>(0)?)?,
+                id: id_at(r, 0, "assets.id")?,
                 name: r.get(1)?,
                 media_type: r.get(2)?,
                 alt: r.get(3)?,
