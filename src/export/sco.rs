@@ -553,6 +553,8 @@ fn page_config(cx: &ExportContext<'_>, sco: &Sco, standard: Standard) -> String 
                 "quiz": av.ident,
                 "type": item.body.type_name(),
                 "points": if item.points.is_finite() && item.points > 0.0 { item.points } else { 0.0 },
+                "objectives": iv.objectives.iter().map(|&o| objective_id(cx, o)).collect::<Vec<_>>(),
+                "text": iv.stem_text.chars().take(250).collect::<String>(),
             });
             let key = match &item.body {
                 ItemBody::MultipleChoice { choices } => {

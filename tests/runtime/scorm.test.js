@@ -161,6 +161,31 @@ for (const docPath of documents()) {
         assert.equal(entries.filter((x) => e.aligned.includes(x.id)).length, e.aligned.length, "one entry per aligned objective");
       }
 
+      const TYPES = {
+        scorm2004: { trueFalse: "true-false", multipleChoice: "choice", multipleResponse: "choice", shortAnswer: "fill-in", numeric: "numeric", matching: "matching", essay: "long-fill-in" },
+        scorm12: { trueFalse: "true-false", multipleChoice: "choice", multipleResponse: "choice", shortAnswer: "fill-in", numeric: "numeric", matching: "matching", essay: "fill-in" },
+      }[standard];
+
+      /** One interaction per item with its type, result and aligned objectives. */
+      function assertInteractions(data, sco, correctRun) {
+        const list = Object.keys(data.interactions || {})
+          .filter((k) => /^\d+$/.test(k))
+          .map((k) => data.interactions[k]);
+        for (const item of sco.expect.items) {
+          const id = "i" + item.id.replace(/-/g, "");
+          const entry = list.filter((x) => x.id === id).pop();
+          assert.ok(entry, `interaction for item ${id}`);
+          assert.equal(entry.type, TYPES[item.body.type], `interaction type of a ${item.body.type} item`);
+          const right = correctRun || (item.body.type === "matching" && item.body.pairs.length < 2);
+          const expected = item.body.type === "essay" ? "neutral" : right ? "correct" : standard === "scorm12" ? "wrong" : "incorrect";
+          assert.equal(entry.result, expected, `result of ${item.body.type} item ${id}`);
+          const objectives = Object.keys(entry.objectives || {})
+            .filter((k) => /^\d+$/.test(k))
+            .map((k) => entry.objectives[k].id);
+          assert.deepEqual(objectives, item.objectives || [], `objectives of item ${id}`);
+        }
+      }
+
       function assertSessionAndTerminate(list) {
         assert.equal(count(list, S.terminate), 1, `exactly one ${S.terminate}`);
         const t = list.findIndex((c) => c.name === S.terminate);
@@ -199,6 +224,7 @@ for (const docPath of documents()) {
         assertSessionAndTerminate(list);
         const data = await cmi(page);
         assertScore(data, quiz, true);
+        assertInteractions(data, quiz, true);
         if (standard === "scorm2004") assert.equal(data.exit, "normal");
         const posted = server.commits.get(run) || [];
         assert.ok(posted.length > 0, "commits reached the LMS server");
@@ -215,6 +241,7 @@ for (const docPath of documents()) {
         assertSessionAndTerminate(list);
         const data = await cmi(page);
         assertScore(data, quiz, false);
+        assertInteractions(data, quiz, false);
         const posted = server.commits.get(run) || [];
         assert.ok(posted.length > 0, "the commit on pagehide reached the LMS server");
         // Resume: a new attempt with the saved state shows the submitted answers again.

@@ -261,6 +261,22 @@
     return out;
   };
 
+  /* One record per item of every submitted quiz: what was asked, answered and how it scored. */
+  Lesson.prototype.interactions = function () {
+    var out = [];
+    for (var q = 0; q < this.quizzes.length; q++) {
+      var quiz = this.quizzes[q];
+      if (!this.submitted[quiz.id]) continue;
+      for (var i = 0; i < quiz.items.length; i++) {
+        var item = this.itemsById[quiz.items[i]];
+        if (!item) continue;
+        var answer = readAnswer(item);
+        out.push({ item: item, answer: answer, grade: grade(item, answer) });
+      }
+    }
+    return out;
+  };
+
   /* Compact resume state: answers by item position, submitted quizzes by position, end flag. */
   Lesson.prototype.suspendData = function (limit) {
     var answers = {};
@@ -338,6 +354,7 @@
       sessionSeconds: this.sessionSeconds(),
       suspendData: this.suspendData.bind(this),
       attempt: this.attempt,
+      interactions: this.interactions.bind(this),
       hasQuiz: this.quizzes.some(function (q) {
         return q.scored;
       }),

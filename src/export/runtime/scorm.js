@@ -160,6 +160,158 @@
     }
   }
 
+  /* ---- interactions (question-level results) ------------------------------------------------ */
+
+  var interactionsAttempt = -1;
+  var LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+  function timestamp2004() {
+    // time(second,10,2): YYYY-MM-DDThh:mm:ss.s[TZD]; a zone designator needs the fraction.
+    return new Date().toISOString().replace(/\.(\d{2})\d*Z$/, ".$1Z");
+  }
+
+  function time12() {
+    var d = new Date();
+    return pad(d.getHours(), 2) + ":" + pad(d.getMinutes(), 2) + ":" + pad(d.getSeconds(), 2);
+  }
+
+  function clip(text, max) {
+    text = String(text == null ? "" : text);
+    return text.length > max ? text.slice(0, max) : text;
+  }
+
+  /* SCORM 2004 response patterns (RTE 4.2.9): identifiers joined by [,], pairs by [.]. */
+  function format2004(item, answer) {
+    var key = item.key || {};
+    switch (item.type) {
+      case "trueFalse":
+        return { type: "true-false", response: answer, patterns: [String(key.answer)] };
+      case "multipleChoice":
+        return { type: "choice", response: answer, patterns: key.correct ? [key.correct] : [] };
+      case "multipleResponse":
+        return {
+          type: "choice",
+          response: answer ? [].concat(answer).join("[,]") : null,
+          patterns: [(key.correct || []).join("[,]")],
+        };
+      case "shortAnswer":
+        return {
+          type: "fill-in",
+          response: answer == null ? null : clip(answer.replace(/\[[,.:]\]/g, " "), 250),
+          patterns: (key.answers || []).map(function (a) {
+            return "{case_matters=" + (key.caseSensitive ? "true" : "false") + "}" + clip(a, 250);
+          }),
+        };
+      case "numeric": {
+        var x = answer == null ? NaN : parseFloat(String(answer).replace(",", "."));
+        var tol = key.tolerance || 0;
+        return {
+          type: "numeric",
+          response: isFinite(x) ? num(x) : null,
+          patterns: [num(key.answer - tol) + "[:]" + num(key.answer + tol)],
+        };
+      }
+      case "matching": {
+        var given = [];
+        for (var p in answer || {}) if (Object.prototype.hasOwnProperty.call(answer, p)) given.push(p + "[.]" + answer[p]);
+        return {
+          type: "matching",
+          response: given.length ? given.join("[,]") : null,
+          patterns: [(key.pairs || []).map(function (id) { return id + "[.]" + id; }).join("[,]")],
+        };
+      }
+      case "essay":
+        return { type: "long-fill-in", response: answer == null ? null : clip(answer, 4000), patterns: [] };
+    }
+    return null;
+  }
+
+  /* SCORM 1.2 responses: choices as single letters, true/false as t/f, matching as 1.a. */
+  function format12(item, answer) {
+    var key = item.key || {};
+    var letter = function (id) {
+      var n = (item.choices || item.pairs || []).indexOf(id);
+      return n >= 0 && n < LETTERS.length ? LETTERS.charAt(n) : "";
+    };
+    switch (item.type) {
+      case "trueFalse":
+        return {
+          type: "true-false",
+          response: answer == null ? null : answer === "true" ? "t" : "f",
+          patterns: [key.answer ? "t" : "f"],
+        };
+      case "multipleChoice":
+        return { type: "choice", response: answer == null ? null : letter(answer), patterns: key.correct ? [letter(key.correct)] : [] };
+      case "multipleResponse":
+        return {
+          type: "choice",
+          response: answer ? [].concat(answer).map(letter).join(",") : null,
+          patterns: [(key.correct || []).map(letter).join(",")],
+        };
+      case "shortAnswer":
+        return { type: "fill-in", response: answer == null ? null : clip(answer, 255), patterns: (key.answers || []).slice(0, 1).map(function (a) { return clip(a, 255); }) };
+      case "numeric": {
+        var x = answer == null ? NaN : parseFloat(String(answer).replace(",", "."));
+        return { type: "numeric", response: isFinite(x) ? num(x) : null, patterns: [num(key.answer)] };
+      }
+      case "matching": {
+        var pairs = item.pairs || [];
+        var given = [];
+        for (var k = 0; k < pairs.length && k < 9; k++) {
+          if (answer && answer[pairs[k]]) given.push(k + 1 + "." + letter(answer[pairs[k]]));
+        }
+        var correct = [];
+        for (var c = 0; c < pairs.length && c < 9; c++) correct.push(c + 1 + "." + letter(pairs[c]));
+        return { type: "matching", response: given.length ? given.join(",") : null, patterns: [correct.join(",")] };
+      }
+      case "essay":
+        return { type: "fill-in", response: answer == null ? null : clip(answer, 255), patterns: [] };
+    }
+    return null;
+  }
+
+  function result(g, v2004) {
+    if (g == null) return "neutral";
+    if (g >= 1) return "correct";
+    if (g <= 0) return v2004 ? "incorrect" : "wrong";
+    return num(g);
+  }
+
+  /* Written once per quiz submission. SCORM 2004 keeps one record per item (updated on a new
+     attempt); SCORM 1.2 interactions are a write-only journal, so each submission appends. */
+  function writeInteractions(snap) {
+    if (snap.attempt === interactionsAttempt) return;
+    var list = snap.interactions();
+    if (!list.length) return;
+    interactionsAttempt = snap.attempt;
+    var count = parseInt(get("cmi.interactions._count"), 10) || 0;
+    var index = {};
+    if (v2004) {
+      for (var n = 0; n < count; n++) index[get("cmi.interactions." + n + ".id")] = n;
+    }
+    for (var i = 0; i < list.length; i++) {
+      var it = list[i];
+      var f = (v2004 ? format2004 : format12)(it.item, it.answer);
+      if (!f) continue;
+      var slot = v2004 && Object.prototype.hasOwnProperty.call(index, it.item.id) ? index[it.item.id] : count++;
+      var p = "cmi.interactions." + slot + ".";
+      // The journal is written in the order the data model requires: id first, then type.
+      if (!set(p + "id", it.item.id)) continue;
+      set(p + "type", f.type);
+      var objectives = it.item.objectives || [];
+      for (var o = 0; o < objectives.length; o++) set(p + "objectives." + o + ".id", objectives[o]);
+      if (v2004) set(p + "timestamp", timestamp2004());
+      else set(p + "time", time12());
+      for (var c = 0; c < f.patterns.length; c++) {
+        if (f.patterns[c] !== "") set(p + "correct_responses." + c + ".pattern", f.patterns[c]);
+      }
+      set(p + "weighting", num(it.item.points));
+      if (f.response != null && f.response !== "") set(p + (v2004 ? "learner_response" : "student_response"), f.response);
+      set(p + "result", result(it.grade, v2004));
+      if (v2004 && it.item.text) set(p + "description", clip(it.item.text, 250));
+    }
+  }
+
   function writeScore(snap) {
     var s = snap.score;
     if (v2004) {
@@ -192,6 +344,7 @@
     if (snap.location) set(v2004 ? "cmi.location" : "cmi.core.lesson_location", snap.location);
     writeScore(snap);
     writeObjectives(snap);
+    writeInteractions(snap);
     set("cmi.suspend_data", snap.suspendData(v2004 ? 64000 : 4096));
     set(v2004 ? "cmi.session_time" : "cmi.core.session_time", (v2004 ? duration2004 : duration12)(snap.sessionSeconds));
     if (final) {
