@@ -470,7 +470,9 @@ fn assessment_item(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) ->
         AssessmentFormat::Quiz | AssessmentFormat::Exam => {
             let path = format!("{}/assessment_qti.xml", a.ident);
             let (xml, findings) = qti::assessment_xml(cx, a, QtiFlavour::CommonCartridge, FROM_SUBDIR);
-            run.report.findings.extend(findings);
+            if !run.canvas {
+                run.report.findings.extend(findings);
+            }
             run.write(&path, xml.as_bytes())?;
             let mut deps = vec![run.files_ident.clone()];
             if run.canvas {

@@ -421,7 +421,9 @@ pub fn preflight(doc: &Document, format: ExportFormat, options: &ExportOptions) 
                         "Add items, or change the format to assignment.",
                     ));
                 }
-                for item in &a.items {
+                // Canvas reads its own QTI flavour, which keeps numeric and matching items.
+                let degrades = options.profile != LmsProfile::Canvas;
+                for item in a.items.iter().filter(|_| degrades) {
                     if matches!(item.body, ItemBody::Numeric { .. } | ItemBody::Matching { .. }) {
                         out.push(finding(
                             "X05-item-type-degraded",

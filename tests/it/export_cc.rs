@@ -715,7 +715,11 @@ fn quizzes_carry_every_cc_item_type_and_degrade_the_rest_with_findings() {
         .collect();
     assert_eq!(degraded, [id(55).to_string(), id(57).to_string()], "numeric and matching items are reported");
     // Canvas reads its own flavour, which keeps numeric and matching items.
-    let (canvas, _) = export(&doc, ExportFormat::Cc13, LmsProfile::Canvas);
+    let (canvas, canvas_report) = export(&doc, ExportFormat::Cc13, LmsProfile::Canvas);
+    assert!(
+        canvas_report.findings.iter().all(|f| f.code != "X05-item-type-degraded"),
+        "nothing is lost for Canvas"
+    );
     let flavour = canvas.text(&format!("non_cc_assessments/{}.xml.qti", ident(id(50)))).unwrap();
     assert!(flavour.contains("numerical_question") && flavour.contains("matching_question"));
     assert!(flavour.contains("<vargte respident=\"response1\">6.5</vargte>"), "tolerance is kept");
