@@ -310,12 +310,14 @@ pub fn export_document(
     if options.strict {
         let errors: Vec<&Finding> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
         if let Some(first) = errors.first() {
+            let mut codes: Vec<&str> = errors.iter().map(|f| f.code.as_str()).collect();
+            codes.dedup();
             return Err(Error::Refused(format!(
-                "{} export refused in strict mode: {} error finding(s), first: {} ({})",
+                "{} export refused in strict mode: {} error finding(s) ({}); first: {}",
                 format.as_str(),
                 errors.len(),
-                first.message,
-                first.code
+                codes.join(", "),
+                first.message
             )));
         }
     }
@@ -353,10 +355,19 @@ impl PackageWriter for Recording<'_> {
     }
 }
 
-/// Export-specific problems of a document for one format and profile (item types the target
-/// cannot import, unsafe links, missing alt text, …), in document order. Codes are listed in
-/// `docs/export.md`.
+/// What to check before exporting: the export-specific problems of a document for one format
+/// and profile (item types the target cannot import, unsafe links, missing alt text, …; codes in
+/// `docs/export.md`), then, for every format but the canonical JSON, the warnings and errors of
+/// the curriculum analysis ([`crate::analysis::check`]).
 pub fn preflight(doc: &Document, format: ExportFormat, options: &ExportOptions) -> Vec<Finding> {
+    let mut out = export_findings(doc, format, options);
+    if format != ExportFormat::Json {
+        out.extend(crate::analysis::check(doc).into_iter().filter(|f| f.severity >= Severity::Warning));
+    }
+    out
+}
+
+fn export_findings(doc: &Document, format: ExportFormat, options: &ExportOptions) -> Vec<Finding> {
     let mut out = Vec::new();
     let index = doc.index();
     let node_path = |id| index.path(id);

@@ -897,3 +897,30 @@ fn cc_exports_of_the_fixture_document_match_the_golden_files() {
         assert_golden(&format!("fixture/{format}-{profile}"), &mem);
     }
 }
+
+#[test]
+fn preflight_lists_analysis_findings_and_strict_mode_refuses_on_their_errors() {
+    let mut doc = fixture_document();
+    // An objective nothing measures is an analysis error (A1).
+    doc.objectives.push(Objective { id: ObjectiveId(id(33)), ..doc.objectives[2].clone() });
+    doc.objectives[3].code = "L1.1b".into();
+    doc.objectives[3].supports = Vec::new();
+    doc.normalize();
+    let options = ExportOptions::for_document(&doc);
+    let findings = trellis::export::preflight(&doc, ExportFormat::Cc13, &options);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.code == "A1-objective-unassessed" && f.target.id == Some(id(33).to_string())),
+        "{findings:?}"
+    );
+    assert!(
+        trellis::export::preflight(&doc, ExportFormat::Json, &options).is_empty(),
+        "JSON is a plain dump"
+    );
+    let strict = ExportOptions { strict: true, ..options };
+    let mut mem = MemWriter::new();
+    let err = export_document(&doc, ExportFormat::Cc13, &strict, &mut mem, &mut |_| {}).unwrap_err();
+    assert!(err.to_string().contains("A1-objective-unassessed"), "{err}");
+    assert!(mem.paths().is_empty(), "a refused export writes nothing");
+}
