@@ -924,3 +924,15 @@ fn preflight_lists_analysis_findings_and_strict_mode_refuses_on_their_errors() {
     assert!(err.to_string().contains("A1-objective-unassessed"), "{err}");
     assert!(mem.paths().is_empty(), "a refused export writes nothing");
 }
+
+#[test]
+fn a_generated_curriculum_exports_to_valid_cartridges() {
+    let doc = trellis::generate::large(trellis::generate::Scale { courses: 2, units: 2, lessons: 2 });
+    for format in CC {
+        let (mem, _) = export(&doc, format, LmsProfile::Canvas);
+        let label = format!("generated {format}");
+        check_manifest(&label, &mem);
+        check_links(&label, &mem);
+        xsd_validate(&label, &mem, format);
+    }
+}

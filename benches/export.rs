@@ -1,0 +1,62 @@
+//! Export benchmarks on the generated large curriculum (40 courses × 10 units × 5 lessons):
+//! the Common Cartridge 1.3 export with the Canvas profile streamed into a zip file (target
+//! < 3 s), and, in the same run, plain zipping of the very bytes that export produced (the
+//! export should stay within 3× of it). Also the CASE export. Run with
+//! `cargo bench --bench export`; results go to BENCHMARKS.md.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group};
+use trellis::export::package::{PackageWriter, ZipWriter};
+use trellis::export::{ExportFormat, ExportOptions, LmsProfile, MemWriter, export_document};
+use trellis::generate::{Scale, large};
+
+fn benches(c: &mut Criterion) {
+    let doc = large(Scale::LARGE);
+    let options = ExportOptions::for_document(&doc).with_profile(LmsProfile::Canvas);
+    let mut mem = MemWriter::new();
+    export_document(&doc, ExportFormat::Cc13, &options, &mut mem, &mut |_| {}).unwrap();
+    let bytes: usize = mem.entries().map(|(_, b)| b.len()).sum();
+    eprintln!(
+        "large cartridge: {} files, {:.1} MB before compression",
+        mem.paths().len(),
+        bytes as f64 / 1e6
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("large.imscc");
+
+    let mut group = c.benchmark_group("export");
+    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    group.bench_function("cc13_canvas_large_to_zip", |b| {
+        b.iter(|| {
+            let mut out = ZipWriter::create(&target).unwrap();
+            black_box(export_document(&doc, ExportFormat::Cc13, &options, &mut out, &mut |_| {}).unwrap());
+        })
+    });
+    group.bench_function("zip_same_bytes_large", |b| {
+        b.iter(|| {
+            let mut out = ZipWriter::create(&target).unwrap();
+            for (path, data) in mem.entries() {
+                out.add(path, data).unwrap();
+            }
+            out.finish().unwrap();
+        })
+    });
+    group.bench_function("case_large", |b| {
+        b.iter(|| {
+            let mut out = MemWriter::new();
+            black_box(export_document(&doc, ExportFormat::Case, &options, &mut out, &mut |_| {}).unwrap());
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(export_benches, benches);
+
+fn main() {
+    export_benches();
+    Criterion::default().configure_from_args().final_summary();
+}
