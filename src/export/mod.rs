@@ -537,25 +537,6 @@ fn finding(code: &str, severity: Severity, message: String, target: Target, hint
     Finding { code: code.to_owned(), severity, message, target, hint: hint.to_owned() }
 }
 
-/// The exporter of a format that is not implemented in this build yet.
-#[allow(dead_code)] // every format has an exporter now; kept for formats declared before their exporter
-struct NotYet(ExportFormat);
-
-impl Exporter for NotYet {
-    fn format(&self) -> ExportFormat {
-        self.0
-    }
-
-    fn export(
-        &self,
-        _cx: &ExportContext<'_>,
-        _out: &mut dyn PackageWriter,
-        _progress: &mut dyn FnMut(Progress),
-    ) -> Result<ExportReport> {
-        Err(Error::Refused(format!("{} export is not available yet", self.0.label())))
-    }
-}
-
 /// Writes the canonical Trellis JSON document (`document.json`).
 struct JsonExporter;
 
