@@ -190,7 +190,12 @@ for (const docPath of documents()) {
 
     test("opened without a launch URL the AU shows a notice and sends nothing", async () => {
       const au = quiz || aus[0];
-      const before = lrs.requests.length;
+      // Let keepalive requests of earlier pages arrive first.
+      let before = -1;
+      while (before !== lrs.requests.length) {
+        before = lrs.requests.length;
+        await new Promise((r) => setTimeout(r, 300));
+      }
       const errors = browser.errors.length;
       const page = await browser.context.newPage();
       await page.goto(base + au.url);

@@ -27,6 +27,9 @@ export async function openBrowser() {
     args: FLAGS,
     viewport: { width: 1100, height: 800 },
   });
+  // Fail fast with the name of the step instead of waiting for the test runner's timeout.
+  context.setDefaultTimeout(20000);
+  context.setDefaultNavigationTimeout(20000);
   const outside = [];
   const errors = [];
   const failed = []; // responses with an HTTP error status: "STATUS URL"

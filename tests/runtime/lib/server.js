@@ -80,6 +80,9 @@ export async function startServer() {
         res.writeHead(200, { "content-type": "application/json" });
         return res.end(JSON.stringify({ result: true, errorCode: 0 }));
       }
+      if (url.pathname === "/__lms/sequencing.js") {
+        return await sendFile(res, here, "sequencing.js");
+      }
       if (url.pathname.startsWith("/__lms/")) {
         return await sendFile(res, lmsDir, url.pathname.slice("/__lms/".length));
       }
