@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 EXAMPLE ?= examples/intro-statistics.json
 
-.PHONY: run test setup setup-system check lint fmt rust-test bench ui-deps ui-test bindings-check app-build app-e2e app runtime-deps runtime-test
+.PHONY: run test setup setup-system check lint fmt rust-test bench ui-deps ui-test bindings-check app-build app-e2e app screenshots runtime-deps runtime-test
 
 ## Sets up what is missing (system packages, toolchains' packages).
 setup:
@@ -58,6 +58,11 @@ app-build: ui-deps
 ## The real app under Xvfb, driven through tauri-driver + WebKitWebDriver.
 app-e2e: app-build
 	scripts/app-e2e.sh target/debug/trellis-desktop
+
+## Refreshes the screenshots in docs/screenshots (taken by the real-app e2e test under Xvfb).
+screenshots: app-build
+	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots scripts/app-e2e.sh target/debug/trellis-desktop
+	rm -f docs/screenshots/*.log docs/screenshots/failure.png
 
 ## Opens the desktop app (needs a display).
 app: ui-deps

@@ -47,4 +47,4 @@ done
 
 cd "$ROOT"
 # Node 20 does not match *.e2e.mjs by default: list the files explicitly.
-node --test --test-reporter=spec tests/app-e2e/*.e2e.mjs
+node --test --test-concurrency=1 --test-reporter=spec tests/app-e2e/*.e2e.mjs
