@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { openBrowser } from "./lib/browser.js";
+import { closePage, openBrowser } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
 import { startLrs } from "./lib/lrs.js";
 import { documents, exportPackage } from "./lib/export.js";
@@ -144,7 +144,7 @@ for (const docPath of documents()) {
       assert.match(completed.result.duration, DURATION);
       assert.match(list.find((s) => verbOf(s) === "terminated").result.duration, DURATION);
       assert.deepEqual(lrs.problems, []);
-      await page.close();
+      await closePage(page);
     });
 
     test("a wrong run fails; leaving the page sends terminated; a second session never repeats completed", async (t) => {
@@ -163,7 +163,7 @@ for (const docPath of documents()) {
       assert.equal(failed.result.success, false);
       assert.ok(failed.result.score.scaled < quiz.expect.mastery, "a failed score is below the mastery score");
       for (const s of list) assertCmi5Statement(s, quiz, first.session, { moveOn: ["failed", "completed"].includes(verbOf(s)) });
-      await first.page.close();
+      await closePage(first.page);
 
       // Same registration, new session: the AU resumes from its state and only adds the pass.
       const second = await open(quiz, { registration });
@@ -174,7 +174,7 @@ for (const docPath of documents()) {
       const again = await statementsUntil(second.session, "terminated");
       assert.deepEqual(again.map(verbOf).sort(), ["initialized", "passed", "terminated"], "completed is sent once per registration");
       assert.deepEqual(lrs.problems, []);
-      await second.page.close();
+      await closePage(second.page);
     });
 
     test("in Browse mode only initialized and terminated are sent", async (t) => {
@@ -185,7 +185,7 @@ for (const docPath of documents()) {
       await page.locator("#trellis-finish").click();
       const list = await statementsUntil(session, "terminated");
       assert.deepEqual(list.map(verbOf), ["initialized", "terminated"]);
-      await page.close();
+      await closePage(page);
     });
 
     test("opened without a launch URL the AU shows a notice and sends nothing", async () => {
@@ -202,7 +202,7 @@ for (const docPath of documents()) {
       await page.waitForSelector("#trellis-notice:not([hidden])");
       assert.match(await page.locator("#trellis-notice").textContent(), /not saved/);
       await page.locator("#trellis-finish").click();
-      await page.close();
+      await closePage(page);
       assert.equal(lrs.requests.length, before, "no request to the LRS");
       assert.deepEqual(browser.errors.slice(errors), []);
     });

@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { openBrowser } from "./lib/browser.js";
+import { closePage, openBrowser } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
 import { documents, exportPackage } from "./lib/export.js";
 import { answer, loadDocument, lessonExpectations, masteryScore12, scaledPassing2004, scosFromManifest } from "./lib/course.js";
@@ -228,7 +228,7 @@ for (const docPath of documents()) {
         if (standard === "scorm2004") assert.equal(data.exit, "normal");
         const posted = server.commits.get(run) || [];
         assert.ok(posted.length > 0, "commits reached the LMS server");
-        await page.close();
+        await closePage(page);
       });
 
       test("a quiz lesson answered wrongly fails, and leaving the page commits and terminates once", async (t) => {
@@ -247,7 +247,7 @@ for (const docPath of documents()) {
         // Resume: a new attempt with the saved state shows the submitted answers again.
         const suspend = data.suspend_data;
         assert.ok(suspend && suspend.length < (standard === "scorm12" ? 4096 : 64000), "suspend data fits the limit");
-        await page.close();
+        await closePage(page);
         const resumed = await launch(quiz, { suspend, location: standard === "scorm12" ? data.core.lesson_location : data.location });
         await resumed.frame.waitForSelector("form.is-submitted");
         const first = quiz.expect.items.find((i) => i.body.type === "trueFalse");
@@ -258,7 +258,7 @@ for (const docPath of documents()) {
             "the wrong true/false answer is restored",
           );
         }
-        await resumed.page.close();
+        await closePage(resumed.page);
       });
 
       test("a lesson without a quiz completes when its end is reached", async (t) => {
@@ -278,7 +278,29 @@ for (const docPath of documents()) {
         }
         const entries = objectiveEntries(data);
         for (const id of content.expect.aligned) assert.ok(entries.some((x) => x.id === id), `objective ${id} reported`);
-        await page.close();
+        await closePage(page);
+      });
+
+      test("every SCO of the package runs to completion with one terminate", async () => {
+        for (const sco of scos) {
+          const { page, frame } = await launch(sco);
+          for (const item of sco.expect.items) await answer(frame, item, true);
+          for (const form of await frame.locator("form[data-quiz]").all()) await form.locator("button[type=submit]").click();
+          await frame.locator("#trellis-end").scrollIntoViewIfNeeded();
+          await frame.locator("#trellis-finish").click();
+          await page.waitForFunction((name) => window.__calls.some((c) => c.name === name), S.terminate);
+          assertSessionAndTerminate(await calls(page));
+          const data = await cmi(page);
+          if (standard === "scorm2004") {
+            assert.equal(data.completion_status, "completed", `${sco.href} completed`);
+            assert.equal(data.success_status, "passed", `${sco.href} passed`);
+          } else {
+            assert.equal(data.core.lesson_status, sco.expect.hasQuiz ? "passed" : "completed", `${sco.href}`);
+          }
+          const ids = objectiveEntries(data).map((o) => o.id);
+          for (const id of sco.expect.aligned) assert.ok(ids.includes(id), `${sco.href} reports objective ${id}`);
+          await closePage(page);
+        }
       });
 
       test("without an LMS the lesson shows a notice and throws nothing", async (t) => {
@@ -296,7 +318,7 @@ for (const docPath of documents()) {
           await page.waitForSelector(".trellis-result:not(:empty)");
         }
         await page.locator("#trellis-finish").click();
-        await page.close();
+        await closePage(page);
         assert.deepEqual(browser.errors.slice(errorsBefore), [], "no script errors without an API");
       });
 

@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { openBrowser } from "./lib/browser.js";
+import { closePage, openBrowser } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
 import { documents, exportPackage } from "./lib/export.js";
 import { answer, ident, lessonExpectations, loadDocument, scosFromManifest } from "./lib/course.js";
@@ -101,7 +101,7 @@ for (const docPath of documents()) {
         }
         for (const o of s.expect.perObjective) if (o.scoredItems > 0) passedBefore.add(o.id);
       }
-      await page.close();
+      await closePage(page);
     });
 
     test("a lesson stays locked until its prerequisite is passed", async (t) => {
@@ -137,7 +137,7 @@ for (const docPath of documents()) {
       assert.equal(calls.filter((c) => c.activity === scos[pre].item && c.name === "Terminate").length, 1);
       const dependent = await page.evaluate((id) => window.__api.processNavigationRequest("choice", id), scos[dep].item);
       assert.equal(dependent, false, "choosing the locked lesson is refused");
-      await page.close();
+      await closePage(page);
     });
 
     test("no request leaves 127.0.0.1 and no script error happened", () => {

@@ -63,3 +63,12 @@ function watch(page, errors, failed) {
     if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
   });
 }
+
+/**
+ * Closes a page without hanging: Chromium can leave page.close() pending forever when the page is
+ * in the middle of a navigation (a lesson going to the LMS's return URL). The context closes
+ * whatever is left at the end.
+ */
+export async function closePage(page) {
+  await Promise.race([page.close().catch(() => {}), new Promise((r) => setTimeout(r, 3000))]);
+}
