@@ -6,12 +6,45 @@
 //! objective into stem, verbs, condition and degree is [`super::objective`]'s job.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hasher};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
 use crate::model::{BloomLevel, KnowledgeDimension};
 use crate::{Error, Result};
+
+/// FNV-1a hashing for the lookup tables. Their keys are short words fixed when the lexicon is
+/// built, so a fast hash serves better than SipHash, whose flooding protection buys nothing
+/// for tables that user input never inserts into.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FnvBuild;
+
+/// The FNV-1a hasher.
+pub struct Fnv(u64);
+
+impl BuildHasher for FnvBuild {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A lookup table of the lexicon.
+pub type Map<K, V> = HashMap<K, V, FnvBuild>;
+/// A lookup set of the lexicon.
+pub type Set<K> = HashSet<K, FnvBuild>;
 
 /// The built-in lexicon source.
 pub const LEXICON_TOML: &str = include_str!("../../templates/lexicon/bloom-verbs.toml");
@@ -111,13 +144,52 @@ pub struct Phrase {
     pub entry: usize,
 }
 
+/// Word sequences indexed by their first word, longest first, so that matching at a
+/// position costs one hash lookup.
+#[derive(Clone, Debug, Default)]
+pub struct PhraseSet {
+    by_first: Map<String, Vec<Vec<String>>>,
+}
+
+impl PhraseSet {
+    /// Builds the set from phrases written as text.
+    pub fn new<'s>(phrases: impl IntoIterator<Item = &'s String>) -> Self {
+        let mut set = PhraseSet::default();
+        for phrase in phrases {
+            let w = words(phrase);
+            if let Some(first) = w.first().cloned() {
+                set.by_first.entry(first).or_default().push(w);
+            }
+        }
+        for list in set.by_first.values_mut() {
+            list.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        }
+        set
+    }
+
+    /// The longest phrase that `words` starts with.
+    pub fn match_at<'w>(&self, mut words: impl FnMut(usize) -> Option<&'w str>) -> Option<&[String]> {
+        let first = words(0)?;
+        let candidates = self.by_first.get(first)?;
+        candidates
+            .iter()
+            .find(|p| p.iter().enumerate().skip(1).all(|(k, w)| words(k) == Some(w.as_str())))
+            .map(Vec::as_slice)
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.by_first.is_empty()
+    }
+}
+
 /// An object-sensitive rule: a verb whose level depends on the words after it.
 #[derive(Clone, Debug)]
 pub struct ContextRule {
     /// Verbs (US base forms) the rule applies to.
-    pub verbs: HashSet<String>,
+    pub verbs: Set<String>,
     /// Word sequences to look for after the verb.
-    pub cues: Vec<Vec<String>>,
+    pub cues: PhraseSet,
     /// The level when a cue matches.
     pub level: Option<BloomLevel>,
     /// Why (shown to the designer).
@@ -134,39 +206,39 @@ pub struct Lexicon {
     /// Entries (verbs, phrases, unmeasurable wording).
     pub entries: Vec<Entry>,
     /// Every generated surface form of every single-word entry.
-    pub forms: HashMap<String, WordForm>,
+    pub forms: Map<String, WordForm>,
     /// Multi-word phrases keyed by their first word's US base form, longest first.
-    pub phrases: HashMap<String, Vec<Phrase>>,
+    pub phrases: Map<String, Vec<Phrase>>,
     /// Surface forms of the first words of phrases ("carried" → "carry", "are" → "be").
-    pub heads: HashMap<String, (String, Form)>,
+    pub heads: Map<String, (String, Form)>,
     /// Behaviour nouns → entry index ("analysis" → analyze).
-    pub nominals: HashMap<String, usize>,
+    pub nominals: Map<String, usize>,
     /// Verbs that take their level from a behaviour noun in the object.
-    pub light_verbs: HashSet<String>,
+    pub light_verbs: Set<String>,
     /// Verbs that are also common nouns.
-    pub noun_like: HashSet<String>,
+    pub noun_like: Set<String>,
     /// Object-sensitive rules, in order.
     pub contexts: Vec<ContextRule>,
     /// Adverbs that may precede a verb.
-    pub adverbs: HashSet<String>,
+    pub adverbs: Set<String>,
     /// Adverbs that raise the level of the verb after them (`critically` → evaluate).
-    pub raising: HashMap<String, BloomLevel>,
+    pub raising: Map<String, BloomLevel>,
     /// Measurable alternatives per level.
-    pub suggestions: HashMap<BloomLevel, Vec<String>>,
+    pub suggestions: Map<BloomLevel, Vec<String>>,
     /// Alternatives for affective wording.
     pub affective_suggestions: Vec<String>,
     /// Knowledge-dimension cue sequences, in the order they are checked.
-    pub knowledge: Vec<(KnowledgeDimension, Vec<Vec<String>>)>,
+    pub knowledge: Vec<(KnowledgeDimension, PhraseSet)>,
     /// Words naming an audience.
-    pub audience: HashSet<String>,
+    pub audience: Set<String>,
     /// Condition openers.
-    pub conditions: Vec<Vec<String>>,
+    pub conditions: PhraseSet,
     /// Degree phrases.
-    pub degrees: Vec<Vec<String>>,
+    pub degrees: PhraseSet,
     /// Verbs that state what an instructor does when followed by an audience.
-    pub instructor_verbs: HashSet<String>,
+    pub instructor_verbs: Set<String>,
     /// Nouns that name a course or its parts ("This course covers …").
-    pub course_subjects: HashSet<String>,
+    pub course_subjects: Set<String>,
 }
 
 /// The lexicon file as written.
@@ -377,7 +449,7 @@ impl Lexicon {
             };
             lex.contexts.push(ContextRule {
                 verbs: spec.verbs.iter().map(|v| v.to_lowercase()).collect(),
-                cues: spec.cues.iter().map(|c| words(c)).collect(),
+                cues: PhraseSet::new(&spec.cues),
                 level,
                 why: spec.why.clone(),
                 first_word: spec.first_word,
@@ -402,7 +474,7 @@ impl Lexicon {
             KnowledgeDimension::Factual,
         ] {
             if let Some(cues) = file.knowledge.get(dimension.as_str()) {
-                lex.knowledge.push((dimension, cues.iter().map(|c| words(c)).collect()));
+                lex.knowledge.push((dimension, PhraseSet::new(cues)));
             }
         }
         if let Some(unknown) =
@@ -413,11 +485,8 @@ impl Lexicon {
         lex.instructor_verbs = file.perspective.instructor_verbs.iter().map(|w| w.to_lowercase()).collect();
         lex.course_subjects = file.perspective.subjects.iter().map(|w| w.to_lowercase()).collect();
         lex.audience = file.abcd.audience.iter().map(|w| w.to_lowercase()).collect();
-        lex.conditions = file.abcd.conditions.iter().map(|c| words(c)).collect();
-        lex.degrees = file.abcd.degrees.iter().map(|c| words(c)).collect();
-        // Longest phrases first, so "without error" beats "without".
-        lex.conditions.sort_by_key(|c| std::cmp::Reverse(c.len()));
-        lex.degrees.sort_by_key(|c| std::cmp::Reverse(c.len()));
+        lex.conditions = PhraseSet::new(&file.abcd.conditions);
+        lex.degrees = PhraseSet::new(&file.abcd.degrees);
         Ok(lex)
     }
 

@@ -165,9 +165,9 @@ impl FieldSpec {
                 items.iter().all(|v| v.as_str().is_some_and(|s| options.iter().any(|o| o.value == s)))
             }
             (FieldSpec::BloomLevel { .. }, Value::String(s)) => crate::model::BloomLevel::parse(s).is_some(),
-            (FieldSpec::Number { min, max, .. }, Value::Number(n)) => n
-                .as_f64()
-                .is_some_and(|x| min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m)),
+            (FieldSpec::Number { min, max, .. }, Value::Number(n)) => {
+                n.as_f64().is_some_and(|x| min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m))
+            }
             (FieldSpec::Duration { .. }, Value::Number(n)) => n.as_u64().is_some(),
             (FieldSpec::Toggle { .. }, Value::Bool(_)) => true,
             _ => false,

@@ -38,10 +38,8 @@ pub fn lint_document(doc: &Document) -> Vec<Finding> {
         path.push_str(&label);
         let target = Target { kind: "objective".to_owned(), id: Some(objective.id.to_string()), path };
         let outcome = node.is_some_and(|n| OUTCOME_KINDS.contains(&n.kind.to_ascii_lowercase().as_str()));
-        let exempt = template
-            .as_ref()
-            .and_then(|t| t.objective_kind(&objective.code))
-            .is_some_and(|k| !k.measurable);
+        let exempt =
+            template.as_ref().and_then(|t| t.objective_kind(&objective.code)).is_some_and(|k| !k.measurable);
         for finding in objective_findings(doc, objective, &analysis, outcome) {
             if exempt && MEASURABILITY.contains(&finding.code.as_str()) {
                 continue;
@@ -68,8 +66,10 @@ fn objective_findings(
             codes::NO_CONDITION => !outcome && objective.abcd.condition.trim().is_empty(),
             codes::NO_DEGREE => !outcome && objective.abcd.degree.trim().is_empty(),
             // The designer has confirmed a level the wording supports.
-            codes::AMBIGUOUS => !(objective.level_source == LevelSource::Designer
-                && objective.level.is_some_and(|l| a.candidates.contains(&l))),
+            codes::AMBIGUOUS => {
+                !(objective.level_source == LevelSource::Designer
+                    && objective.level.is_some_and(|l| a.candidates.contains(&l)))
+            }
             _ => true,
         })
         .cloned()

@@ -22,8 +22,8 @@ pub mod templates;
 mod text;
 
 pub use fields::{FieldBase, FieldSpec, SelectOption};
-pub use templates::Template;
 pub use lint::lint_document;
 pub use objective::{
     AbcdPresence, Basis, Confidence, ObjectiveAnalysis, VerbMatch, analyze_objective, analyze_with, codes,
 };
+pub use templates::Template;

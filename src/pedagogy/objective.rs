@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::bloom::{Form, Lexicon, Sense, lexicon};
+use super::bloom::{Form, Lexicon, PhraseSet, Sense, lexicon};
 use super::text::{Kind, Token, tokenize};
 use crate::finding::{Finding, Severity, Target};
 use crate::model::{Abcd, BloomLevel, KnowledgeDimension};
@@ -451,7 +451,8 @@ impl<'a> Analyzer<'a> {
     /// (modal index, index after the modal) when the words before it name an audience.
     fn audience_modal(&self, i: usize) -> Option<(usize, usize)> {
         // "Explain why we should …": a statement that starts with a verb has no audience stem.
-        if !self.lex.audience.contains(self.word(i)) && self.lex.word(self.word(i)).is_some_and(|f| f.form == Form::Base)
+        if !self.lex.audience.contains(self.word(i))
+            && self.lex.word(self.word(i)).is_some_and(|f| f.form == Form::Base)
         {
             return None;
         }
@@ -493,17 +494,19 @@ impl<'a> Analyzer<'a> {
         for _round in 0..6 {
             let before = i;
             // A leading condition or degree clause ("Given a data set, …", "Within 5 minutes, …"),
-            // only before the audience: after it, the behaviour has started.
-            if let Some(comma) = self.leading_clause_comma(i).filter(|_| self.audience.is_none()) {
+            // before the audience, or after it when a verb follows ("The learner will, with
+            // 80 % accuracy, identify …").
+            let leading = self
+                .leading_clause_comma(i)
+                .filter(|&c| self.audience.is_none() || self.hit_at(c + 1, false).is_some());
+            if let Some(comma) = leading {
                 if self.starts_with_any(i, &self.lex.conditions) {
                     self.conditions.push((i, comma));
                     self.explanation.push(format!("condition: \"{}\"", self.slice(i, comma)));
                     i = comma + 1;
                     continue;
                 }
-                if self.word(i) == "within" && self.tokens.get(i + 1).is_some_and(|t| t.kind == Kind::Number)
-                    || self.starts_with_any(i, &self.lex.degrees)
-                {
+                if (i..comma).any(|k| self.degree_at(k)) {
                     self.degrees.push((i, comma));
                     self.explanation.push(format!("degree: \"{}\"", self.slice(i, comma)));
                     i = comma + 1;
@@ -576,8 +579,12 @@ impl<'a> Analyzer<'a> {
         })
     }
 
-    fn starts_with_any(&self, i: usize, phrases: &[Vec<String>]) -> bool {
-        phrases.iter().any(|p| self.seq_at(i, p))
+    fn starts_with_any(&self, i: usize, phrases: &PhraseSet) -> bool {
+        self.phrase_at(i, phrases).is_some()
+    }
+
+    fn phrase_at<'p>(&self, i: usize, phrases: &'p PhraseSet) -> Option<&'p [String]> {
+        phrases.match_at(|k| self.tokens.get(i + k).map(|t| t.text.as_str()))
     }
 
     fn verb_form_at(&self, i: usize) -> Option<Form> {
@@ -802,11 +809,11 @@ impl<'a> Analyzer<'a> {
                 matches!(w, "and" | "or" | "then" | ",") || sentence || self.seq_at(k, &["as", "well", "as"]);
             if !separator {
                 if t.kind == Kind::Word && !NOUN_PRECEDERS.contains(&self.word(k.saturating_sub(1))) {
-                    if let Some(f) = self.verb_form_at(k) {
-                        let prev = self.word(k.saturating_sub(1));
-                        if f == Form::Base && (prev == "to" || MODALS.contains(&prev)) {
-                            last_is_main = false;
-                        }
+                    // A base form inside the sentence is an infinitive ("to create"), follows a
+                    // modal ("may impact") or a subject ("how we understand"): whatever is
+                    // coordinated with it belongs to that clause, not to the main verb.
+                    if self.verb_form_at(k) == Some(Form::Base) {
+                        last_is_main = false;
                     }
                 }
                 k += 1;
@@ -969,7 +976,7 @@ impl<'a> Analyzer<'a> {
                 }
                 let last = if rule.first_word { hit.end + 1 } else { window_end };
                 let found = (hit.end..last.max(hit.end))
-                    .find_map(|p| rule.cues.iter().find(|c| self.seq_at(p, c)).map(|c| c.join(" ")));
+                    .find_map(|p| self.phrase_at(p, &rule.cues).map(|c| c.join(" ")));
                 if let Some(cue) = found {
                     if let Some(level) = rule.level {
                         m.level = Some(level);
@@ -1043,6 +1050,38 @@ impl<'a> Analyzer<'a> {
 
     // ── ABCD and knowledge ─────────────────────────────────────────────────────────────────
 
+    /// Whether a degree (criterion) starts at token `k`: a degree phrase, a number with a unit
+    /// of accuracy or time ("90 %", "30 seconds", "8 out of 10"), a tolerance, "within 5 …".
+    fn degree_at(&self, k: usize) -> bool {
+        let Some(t) = self.tokens.get(k) else { return false };
+        let numeric = t.kind == Kind::Number || is_number_word(&t.text);
+        self.starts_with_any(k, &self.lex.degrees)
+            || (numeric
+                && (self.is_punct(k + 1, '%')
+                    || matches!(
+                        self.word(k + 1),
+                        "percent"
+                            | "per"
+                            | "minutes"
+                            | "minute"
+                            | "seconds"
+                            | "second"
+                            | "hours"
+                            | "hour"
+                            | "mins"
+                            | "min"
+                            | "secs"
+                            | "s"
+                            | "out"
+                            | "mm"
+                            | "cm"
+                    )
+                    || (self.word(k + 1) == "of"
+                        && self.tokens.get(k + 2).is_some_and(|t| t.kind == Kind::Number))))
+            || t.is_punct('±')
+            || (t.text == "within" && self.tokens.get(k + 1).is_some_and(|t| t.kind == Kind::Number))
+    }
+
     fn find_degrees(&mut self, from: usize, skip: &[(usize, usize)]) {
         let n = self.tokens.len();
         let mut k = from;
@@ -1051,33 +1090,7 @@ impl<'a> Analyzer<'a> {
                 k += 1;
                 continue;
             }
-            let t = &self.tokens[k];
-            let numeric = t.kind == Kind::Number || is_number_word(&t.text);
-            let degree_here = self.starts_with_any(k, &self.lex.degrees)
-                || (numeric
-                    && (self.is_punct(k + 1, '%')
-                        || matches!(
-                            self.word(k + 1),
-                            "percent"
-                                | "per"
-                                | "minutes"
-                                | "minute"
-                                | "seconds"
-                                | "second"
-                                | "hours"
-                                | "hour"
-                                | "mins"
-                                | "min"
-                                | "secs"
-                                | "s"
-                                | "out"
-                                | "mm"
-                                | "cm"
-                        )
-                        || (self.word(k + 1) == "of"
-                            && self.tokens.get(k + 2).is_some_and(|t| t.kind == Kind::Number))))
-                || t.is_punct('±')
-                || (t.text == "within" && self.tokens.get(k + 1).is_some_and(|t| t.kind == Kind::Number));
+            let degree_here = self.degree_at(k);
             if degree_here {
                 let end = self.clause_end(k).max(k + 1);
                 self.degrees.push((k, end));
@@ -1112,9 +1125,7 @@ impl<'a> Analyzer<'a> {
 
     fn knowledge(&self, from: usize, level: Option<BloomLevel>) -> Option<(KnowledgeDimension, String)> {
         let n = self.tokens.len();
-        let cue = |cues: &[Vec<String>]| {
-            (from..n).find_map(|p| cues.iter().find(|c| self.seq_at(p, c)).map(|c| c.join(" ")))
-        };
+        let cue = |cues: &PhraseSet| (from..n).find_map(|p| self.phrase_at(p, cues).map(|c| c.join(" ")));
         let find = |dim: KnowledgeDimension| {
             self.lex.knowledge.iter().find(|(d, _)| *d == dim).and_then(|(_, cues)| cue(cues))
         };

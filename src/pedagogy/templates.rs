@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use super::fields::FieldSpec;
 use crate::finding::{Finding, Severity, Target};
 use crate::model::{
-    Activity, ActivityId, ActivityKind, Assessment, AssessmentFormat, AssessmentId, AssessmentPurpose, Document,
-    Grouping, Index, Node, NodeId, ReviewStatus,
+    Activity, ActivityId, ActivityKind, Assessment, AssessmentFormat, AssessmentId, AssessmentPurpose,
+    Document, Grouping, Index, Node, NodeId, ReviewStatus,
 };
 use crate::{Error, Result};
 
@@ -410,7 +410,10 @@ pub fn from_toml(text: &str, source_name: &str, source: &str) -> Result<Template
     template.source = source.to_owned();
     if let Some((needle, problem)) = template.problem() {
         let place = line_of(text, &needle).map(|l| format!("line {l}: ")).unwrap_or_default();
-        return Err(Error::Parse { source_name: source_name.to_owned(), message: format!("{place}{problem}") });
+        return Err(Error::Parse {
+            source_name: source_name.to_owned(),
+            message: format!("{place}{problem}"),
+        });
     }
     Ok(template)
 }
@@ -468,7 +471,8 @@ impl Template {
         if kinds.len() != self.levels.len() {
             return Some(("[[levels]]".to_owned(), "two outline levels have the same kind".to_owned()));
         }
-        let unknown_kind = |k: &str| (!kinds.contains(k)).then(|| (format!("\"{k}\""), format!("unknown node kind {k:?}")));
+        let unknown_kind =
+            |k: &str| (!kinds.contains(k)).then(|| (format!("\"{k}\""), format!("unknown node kind {k:?}")));
         for level in &self.levels {
             for child in &level.children {
                 if let Some(p) = unknown_kind(child) {
@@ -483,7 +487,10 @@ impl Template {
             let mut names = HashSet::new();
             for f in fields {
                 if !names.insert(f.name()) {
-                    return Some((format!("\"{}\"", f.name()), format!("field {:?} is declared twice", f.name())));
+                    return Some((
+                        format!("\"{}\"", f.name()),
+                        format!("field {:?} is declared twice", f.name()),
+                    ));
                 }
                 if let Some(default) = &f.base().default {
                     if let Some(problem) = f.mismatch(default) {
@@ -513,7 +520,10 @@ impl Template {
             }
             for a in &node.activities {
                 if let Some(tag) = a.event.as_deref().filter(|t| !all_tags.contains(t)) {
-                    return Some((format!("\"{tag}\""), format!("activity tag {tag:?} is not in any tag set")));
+                    return Some((
+                        format!("\"{tag}\""),
+                        format!("activity tag {tag:?} is not in any tag set"),
+                    ));
                 }
             }
             stack.extend(node.children.iter());
@@ -533,7 +543,10 @@ impl Template {
             }
             if let (Some(k), Some(f)) = (kind, field) {
                 if !self.fields_of(k).iter().any(|spec| spec.name() == f) {
-                    return Some((here, format!("check {:?} names field {f:?}, which {k:?} nodes do not have", check.code)));
+                    return Some((
+                        here,
+                        format!("check {:?} names field {f:?}, which {k:?} nodes do not have", check.code),
+                    ));
                 }
             }
         }
@@ -669,7 +682,8 @@ impl Template {
             }
             CheckRule::ObjectiveLevelSet { node_kind } => {
                 for o in &doc.objectives {
-                    let in_scope = node_kind.as_deref().is_none_or(|k| index.node(o.node).is_some_and(|n| n.kind == k));
+                    let in_scope =
+                        node_kind.as_deref().is_none_or(|k| index.node(o.node).is_some_and(|n| n.kind == k));
                     if in_scope && o.level.is_none() {
                         emit(out, objective_target(index, o), &[("objective", objective_label(o))]);
                     }
@@ -678,7 +692,9 @@ impl Template {
             CheckRule::ObjectivesAssessed { code_prefix, node_kind, format } => {
                 for o in &doc.objectives {
                     let in_scope = code_prefix.as_deref().is_none_or(|p| code_has_prefix(&o.code, p))
-                        && node_kind.as_deref().is_none_or(|k| index.node(o.node).is_some_and(|n| n.kind == k));
+                        && node_kind
+                            .as_deref()
+                            .is_none_or(|k| index.node(o.node).is_some_and(|n| n.kind == k));
                     if !in_scope {
                         continue;
                     }
@@ -693,7 +709,8 @@ impl Template {
             CheckRule::AllTagsUsed { node_kind, tag_set } => {
                 let Some(set) = self.tag_set(tag_set) else { return };
                 for n in nodes_of(doc, node_kind) {
-                    let used: HashSet<&str> = index.activities_of(n.id).filter_map(|a| a.event.as_deref()).collect();
+                    let used: HashSet<&str> =
+                        index.activities_of(n.id).filter_map(|a| a.event.as_deref()).collect();
                     for tag in set.tags.iter().filter(|t| !used.contains(t.id.as_str())) {
                         emit(out, node_target(n), &[("node", n.title.clone()), ("tag", tag.label.clone())]);
                     }
@@ -701,7 +718,8 @@ impl Template {
             }
             CheckRule::TagsInOrder { node_kind, tag_set } => {
                 let Some(set) = self.tag_set(tag_set) else { return };
-                let rank: HashMap<&str, usize> = set.tags.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+                let rank: HashMap<&str, usize> =
+                    set.tags.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
                 for n in nodes_of(doc, node_kind) {
                     let mut highest: Option<(usize, &str)> = None;
                     for a in index.activities_of(n.id) {
@@ -741,7 +759,11 @@ impl Template {
                                     id: Some(a.id.to_string()),
                                     path: format!("{} › {}", index.path(n.id), a.title),
                                 },
-                                &[("node", n.title.clone()), ("activity", a.title.clone()), ("tag", set.label.clone())],
+                                &[
+                                    ("node", n.title.clone()),
+                                    ("activity", a.title.clone()),
+                                    ("tag", set.label.clone()),
+                                ],
                             );
                         }
                     }
@@ -753,7 +775,9 @@ impl Template {
                         .subtree(n.id)
                         .iter()
                         .flat_map(|s| index.assessments_of(s.id))
-                        .filter(|a| format.is_none_or(|f| a.format == f) && purpose.is_none_or(|p| a.purpose == p))
+                        .filter(|a| {
+                            format.is_none_or(|f| a.format == f) && purpose.is_none_or(|p| a.purpose == p)
+                        })
                         .count();
                     if count < *min {
                         emit(out, node_target(n), &[("node", n.title.clone()), ("count", count.to_string())]);
@@ -838,7 +862,8 @@ fn code_has_prefix(code: &str, prefix: &str) -> bool {
     let code = code.trim();
     code.len() > prefix.len()
         && code[..prefix.len()].eq_ignore_ascii_case(prefix)
-        && code[prefix.len()..].starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '.' | ' ' | '_'))
+        && code[prefix.len()..]
+            .starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '.' | ' ' | '_'))
         || code.eq_ignore_ascii_case(prefix)
 }
 
@@ -868,7 +893,11 @@ fn objective_label(o: &crate::model::Objective) -> String {
 
 fn objective_target(index: &Index<'_>, o: &crate::model::Objective) -> Target {
     let label = if o.code.is_empty() { objective_label(o) } else { o.code.clone() };
-    Target { kind: "objective".to_owned(), id: Some(o.id.to_string()), path: format!("{} › {label}", index.path(o.node)) }
+    Target {
+        kind: "objective".to_owned(),
+        id: Some(o.id.to_string()),
+        path: format!("{} › {label}", index.path(o.node)),
+    }
 }
 
 fn assessment_target(index: &Index<'_>, a: &Assessment) -> Target {

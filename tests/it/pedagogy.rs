@@ -29,11 +29,23 @@ fn codes_of(statement: &str) -> Vec<String> {
 #[test]
 fn stems_and_audiences_are_stripped_before_the_verb() {
     for (statement, verb, lvl) in [
-        ("Students will be able to summarize the central dogma of molecular biology.", "summarize", Understand),
+        (
+            "Students will be able to summarize the central dogma of molecular biology.",
+            "summarize",
+            Understand,
+        ),
         ("By the end of this unit, learners will compare two economic systems.", "compare", Analyze),
         ("SWBAT: use context clues to read unfamiliar words.", "use", Apply),
-        ("Upon successful completion of this course, students should be able to design a survey.", "design", Create),
-        ("On completion of the module the student will be expected to justify a treatment plan.", "justify", Evaluate),
+        (
+            "Upon successful completion of this course, students should be able to design a survey.",
+            "design",
+            Create,
+        ),
+        (
+            "On completion of the module the student will be expected to justify a treatment plan.",
+            "justify",
+            Evaluate,
+        ),
         ("LO3: Define the term opportunity cost.", "define", Remember),
         ("2. Explain the causes of inflation.", "explain", Understand),
         ("I can name the planets of the solar system.", "name", Remember),
@@ -58,7 +70,11 @@ fn inflections_and_british_spellings_find_the_same_verb() {
         let a = analyze_objective(statement);
         assert_eq!(a.level, Some(Analyze), "{statement}");
     }
-    assert_eq!(analyze_objective("Analysing the results.").verbs, ["analyse"], "the writer's spelling is kept");
+    assert_eq!(
+        analyze_objective("Analysing the results.").verbs,
+        ["analyse"],
+        "the writer's spelling is kept"
+    );
     assert_eq!(level("Prioritise nursing care for several patients."), Some(Evaluate));
     assert_eq!(level("Organise historical events into causes and consequences."), Some(Analyze));
     assert_eq!(level("Summarise the plot of a novel."), Some(Understand));
@@ -98,14 +114,19 @@ fn nominal_phrasings_stand_for_their_verb() {
     assert_eq!(level("Analysis of complex organisational problems."), Some(Analyze));
     assert_eq!(level("Conduct a SWOT analysis of a local business."), Some(Analyze));
     assert_eq!(level("Make informed decisions about patient referral."), Some(Evaluate));
-    let a = analyze_objective("Knowledge and understanding of the principal theories of international relations.");
+    let a = analyze_objective(
+        "Knowledge and understanding of the principal theories of international relations.",
+    );
     assert_eq!(a.level, Some(Understand), "highest of knowledge (remember) and understanding (understand)");
     assert!(!a.measurable);
     let a = analyze_objective("Demonstrate an understanding of place value to the millions.");
     assert_eq!(a.level, Some(Understand));
     assert!(!a.measurable);
     assert!(a.findings.iter().any(|f| f.code == codes::WEAK_OBJECT), "valid verb, weak object");
-    assert!(codes_of("Gain an understanding of double-entry bookkeeping.").contains(&codes::UNMEASURABLE.to_owned()));
+    assert!(
+        codes_of("Gain an understanding of double-entry bookkeeping.")
+            .contains(&codes::UNMEASURABLE.to_owned())
+    );
 }
 
 #[test]
@@ -190,7 +211,10 @@ fn instructor_perspective_and_topics_are_not_objectives() {
     let a = analyze_objective("Introduce students to the principles of marketing.");
     assert_eq!(a.level, None);
     assert!(a.findings.iter().any(|f| f.code == codes::INSTRUCTOR));
-    assert!(codes_of("This course covers the fundamentals of thermodynamics.").contains(&codes::INSTRUCTOR.to_owned()));
+    assert!(
+        codes_of("This course covers the fundamentals of thermodynamics.")
+            .contains(&codes::INSTRUCTOR.to_owned())
+    );
     let a = analyze_objective("Help learners to critically evaluate online sources.");
     assert_eq!(a.level, Some(Evaluate), "the learner behaviour inside is still analysed");
     assert!(!a.measurable, "but the statement is not a learner objective");
@@ -210,7 +234,9 @@ fn abcd_parts_are_detected() {
     assert_eq!(a.parts.condition, "Given a simulated patient scenario");
     assert_eq!(a.parts.audience, "the student");
     assert!(a.parts.degree.contains("within 30 seconds"), "{:?}", a.parts);
-    let a = analyze_objective("Without the use of notes, students will correctly categorise 8 out of 10 rock samples.");
+    let a = analyze_objective(
+        "Without the use of notes, students will correctly categorise 8 out of 10 rock samples.",
+    );
     assert!(a.abcd.condition && a.abcd.degree, "{:?}", a.parts);
     assert_eq!(a.level, Some(Understand));
     let a = analyze_objective("Explain the law of demand.");
@@ -334,7 +360,9 @@ fn openstax_objectives_are_classified_and_few_are_unmeasurable() {
         unmeasurable += usize::from(!a.measurable);
         *by_level.entry(a.level.map_or("none", BloomLevel::as_str)).or_default() += 1;
     }
-    eprintln!("OpenStax: {total} objectives, {classified} classified, {unmeasurable} unmeasurable, {by_level:?}");
+    eprintln!(
+        "OpenStax: {total} objectives, {classified} classified, {unmeasurable} unmeasurable, {by_level:?}"
+    );
     assert!(total >= 700, "the sample holds about 709 objectives");
     assert!(classified as f64 / total as f64 >= 0.97, "published objectives nearly all start with a verb");
     assert!(unmeasurable as f64 / total as f64 <= 0.05, "OpenStax rarely uses understand/know");
@@ -573,7 +601,9 @@ fn field_specs_serialise_for_the_form_renderer() {
         .flat_map(|t| t["fields"].as_object().unwrap().values().flat_map(|f| f.as_array().unwrap().clone()))
         .map(|f| f["type"].as_str().unwrap().to_owned())
         .collect();
-    for ty in ["text", "markdown", "list", "select", "multiselect", "bloomLevel", "number", "duration", "toggle"] {
+    for ty in
+        ["text", "markdown", "list", "select", "multiselect", "bloomLevel", "number", "duration", "toggle"]
+    {
         assert!(types.contains(ty), "some template uses a {ty} field");
     }
 }
@@ -611,8 +641,12 @@ fn backward_design_checks_fire_on_a_broken_unit_and_clear_when_fixed() {
     let mut doc = t.instantiate("Statistics in the news");
     let unit = doc.nodes[0].id;
     let found = check_codes(&t, &doc);
-    for code in ["UBD1-no-transfer-goal", "UBD2-no-understanding", "UBD3-no-essential-question", "UBD9-grasps-incomplete"]
-    {
+    for code in [
+        "UBD1-no-transfer-goal",
+        "UBD2-no-understanding",
+        "UBD3-no-essential-question",
+        "UBD9-grasps-incomplete",
+    ] {
         assert!(found.contains(&code.to_owned()), "{code} in {found:?}");
     }
     let transfer = add_objective(&mut doc, unit, "T1", "Evaluate statistical claims in the news.");
@@ -631,7 +665,9 @@ fn backward_design_checks_fire_on_a_broken_unit_and_clear_when_fixed() {
         product: "A fact-check article".into(),
         standards: "Rubric".into(),
     });
-    doc.nodes[0].fields.insert("essentialQuestions".into(), serde_json::json!(["When can we trust a number?"]));
+    doc.nodes[0]
+        .fields
+        .insert("essentialQuestions".into(), serde_json::json!(["When can we trust a number?"]));
     doc.nodes[0].fields.insert("establishedGoals".into(), serde_json::json!(["GAISE 1"]));
     doc.nodes[0].fields.insert("evaluativeCriteria".into(), serde_json::json!(["Accuracy"]));
     let found = check_codes(&t, &doc);
@@ -651,7 +687,10 @@ fn gagne_and_5e_checks_fire_on_missing_and_misordered_events() {
         let t = Template::by_id(id).unwrap();
         let mut doc = t.instantiate("Floating and sinking");
         let found = check_codes(&t, &doc);
-        assert!(!found.contains(&missing.to_owned()) && !found.contains(&order.to_owned()), "{id}: {found:?}");
+        assert!(
+            !found.contains(&missing.to_owned()) && !found.contains(&order.to_owned()),
+            "{id}: {found:?}"
+        );
         // Break it: drop the first event's activity and move the last one to the front.
         let lesson = doc.nodes.iter().find(|n| n.kind == "lesson").unwrap().id;
         let mut acts: Vec<Activity> = doc.activities.iter().filter(|a| a.node == lesson).cloned().collect();
@@ -681,10 +720,12 @@ fn competency_checks_require_indicators_assessment_and_mastery() {
     assert!(found.contains(&"CBE2-indicator-not-assessed".to_owned()), "{found:?}");
     doc.assessments[0].objectives = vec![a, b];
     doc.assessments[0].mastery_score = Some(0.9);
-    doc.nodes.iter_mut().find(|n| n.id == competency).unwrap().fields.insert(
-        "statement".into(),
-        serde_json::json!("Administers medicines safely."),
-    );
+    doc.nodes
+        .iter_mut()
+        .find(|n| n.id == competency)
+        .unwrap()
+        .fields
+        .insert("statement".into(), serde_json::json!("Administers medicines safely."));
     assert!(check_codes(&t, &doc).is_empty(), "{:?}", check_codes(&t, &doc));
 }
 
@@ -693,30 +734,44 @@ fn bloom_course_map_checks_fire_on_an_empty_map() {
     let t = Template::by_id("bloom-course-map").unwrap();
     let doc = t.instantiate("Biology 101");
     let found = check_codes(&t, &doc);
-    for code in ["BCM1-course-without-outcomes", "BCM2-module-without-objectives", "BCM5-module-without-overview"] {
+    for code in
+        ["BCM1-course-without-outcomes", "BCM2-module-without-objectives", "BCM5-module-without-overview"]
+    {
         assert!(found.contains(&code.to_owned()), "{code} in {found:?}");
     }
-    assert_eq!(templates::check_document(&doc, None).len(), t.check(&doc).len(), "found by the document's id");
+    assert_eq!(
+        templates::check_document(&doc, None).len(),
+        t.check(&doc).len(),
+        "found by the document's id"
+    );
 }
 
 #[test]
 fn user_templates_add_or_override_and_broken_ones_are_reported_not_fatal() {
     let dir = tempfile::tempdir().unwrap();
-    let mut custom = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/5e-lesson.toml"),
-    )
-    .unwrap();
+    let mut custom =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/5e-lesson.toml"))
+            .unwrap();
     custom = custom.replace("name = \"5E inquiry lesson\"", "name = \"Our 5E lesson\"");
     std::fs::write(dir.path().join("5e.toml"), custom).unwrap();
-    std::fs::write(dir.path().join("broken.toml"), "id = \"broken\"\nname = \"Broken\"\nlevels = [\n").unwrap();
+    std::fs::write(dir.path().join("broken.toml"), "id = \"broken\"\nname = \"Broken\"\nlevels = [\n")
+        .unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not a template").unwrap();
     let catalog = templates::catalog(Some(dir.path()));
-    assert_eq!(catalog.templates.len(), templates::all().len(), "the override replaces, the broken file is skipped");
+    assert_eq!(
+        catalog.templates.len(),
+        templates::all().len(),
+        "the override replaces, the broken file is skipped"
+    );
     let five = catalog.templates.iter().find(|t| t.id == "5e-lesson").unwrap();
     assert_eq!(five.name, "Our 5E lesson");
     assert!(five.source.ends_with("5e.toml"));
     assert_eq!(catalog.errors.len(), 1);
-    assert!(catalog.errors[0].contains("broken.toml") && catalog.errors[0].contains("line"), "{}", catalog.errors[0]);
+    assert!(
+        catalog.errors[0].contains("broken.toml") && catalog.errors[0].contains("line"),
+        "{}",
+        catalog.errors[0]
+    );
     let missing = templates::catalog(Some(&dir.path().join("nope")));
     assert!(missing.errors.is_empty(), "a missing folder is not an error");
 }
