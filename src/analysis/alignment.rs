@@ -63,7 +63,7 @@ fn objectives_present(cx: &Ctx, out: &mut Vec<Finding>) {
                 "Write 3–8 measurable course objectives on the course node; unit objectives then support them.",
             )),
             Scope::Unit => {
-                let any = cx.idx.subtree(n.id).iter().any(|d| !cx.objectives_of(d.id).is_empty());
+                let any = cx.subtree(n.id).iter().any(|d| !cx.objectives_of(d.id).is_empty());
                 if !any {
                     out.push(Ctx::finding(
                         "QM2.2-unit-without-objectives",
@@ -256,7 +256,7 @@ fn roll_up(cx: &Ctx, o: &Objective, out: &mut Vec<Finding>) {
     let scope = cx.objective_scope(o);
     let label = Ctx::objective_label(o);
     // Objectives above this one in the outline.
-    let ancestors: Vec<NodeId> = cx.idx.ancestors(o.node).iter().map(|n| n.id).collect();
+    let ancestors: Vec<NodeId> = cx.ancestors(o.node).iter().map(|n| n.id).collect();
     let above_exists = ancestors.iter().any(|a| !cx.objectives_of(*a).is_empty());
     if o.supports.is_empty() && above_exists && scope != Scope::Program {
         let severity = if scope == Scope::Unit { Severity::Error } else { Severity::Warning };
@@ -269,7 +269,7 @@ fn roll_up(cx: &Ctx, o: &Objective, out: &mut Vec<Finding>) {
         ));
     }
     for s in &o.supports {
-        let Some(sup) = cx.idx.objective(*s) else { continue };
+        let Some(sup) = cx.objective(*s) else { continue };
         if !cx.is_ancestor(sup.node, o.node) {
             out.push(Ctx::finding(
                 "A8-support-not-above",
@@ -287,7 +287,6 @@ fn roll_up(cx: &Ctx, o: &Objective, out: &mut Vec<Finding>) {
     // Outcomes (course and program) are supported by lower objectives when those exist.
     if matches!(scope, Scope::Course | Scope::Program) && cx.supporters(o.id).is_empty() {
         let lower_exist = cx
-            .idx
             .subtree(o.node)
             .iter()
             .skip(1)
@@ -331,7 +330,7 @@ fn assessments(cx: &Ctx, out: &mut Vec<Finding>) {
     for a in &cx.doc.assessments {
         let criteria_aligned = a
             .rubric
-            .and_then(|r| cx.idx.rubric(r))
+            .and_then(|r| cx.rubric(r))
             .is_some_and(|r| r.criteria.iter().any(|c| c.objective.is_some()));
         let items_aligned = a.items.iter().any(|i| !i.objectives.is_empty());
         if a.objectives.is_empty() && !items_aligned && !criteria_aligned {
@@ -371,7 +370,7 @@ fn over_demand(cx: &Ctx, a: &Assessment, item: &crate::model::QuizItem, out: &mu
     let Some(il) = item.level else { return };
     let targets: Vec<(&Objective, BloomLevel)> = effective_item_objectives(a, item)
         .iter()
-        .filter_map(|id| cx.idx.objective(*id).and_then(|o| cx.level(o.id).map(|l| (o, l))))
+        .filter_map(|id| cx.objective(*id).and_then(|o| cx.level(o.id).map(|l| (o, l))))
         .collect();
     if let Some((o, ol)) = targets.iter().max_by_key(|(_, l)| *l)
         && il.rank() >= ol.rank() + 2
@@ -433,7 +432,7 @@ fn weights(cx: &Ctx, out: &mut Vec<Finding>) {
         }
         let sum: f64 = list.iter().filter(|a| is_graded(a)).filter_map(|a| a.weight).sum();
         if (sum - 100.0).abs() > 0.5 {
-            let (target, name) = match key.and_then(|k| cx.idx.node(k)) {
+            let (target, name) = match key.and_then(|k| cx.node(k)) {
                 Some(n) => (cx.t_node(n), format!("course “{}”", n.title)),
                 None => (cx.t_curriculum(), "the curriculum".to_owned()),
             };
@@ -466,7 +465,7 @@ fn distribution(cx: &Ctx, out: &mut Vec<Finding>) {
         courses
             .iter()
             .map(|n| {
-                let nodes: HashSet<NodeId> = cx.idx.subtree(n.id).iter().map(|d| d.id).collect();
+                let nodes: HashSet<NodeId> = cx.subtree(n.id).iter().map(|d| d.id).collect();
                 let objs = cx.doc.objectives.iter().filter(|o| nodes.contains(&o.node)).collect();
                 let level_text =
                     n.fields.get("level").and_then(|v| v.as_str()).unwrap_or(&cx.doc.curriculum.level);

@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::finding::{Finding, Severity, Target};
 use crate::model::{
-    Activity, ActivityKind, Assessment, AssessmentPurpose, BloomLevel, Criterion, Document, Domain, Index,
-    Node, NodeId, Objective, ObjectiveId, QuizItem, Rubric, RubricId,
+    Activity, ActivityKind, Assessment, AssessmentPurpose, BloomLevel, Criterion, Document, Domain, Node,
+    NodeId, Objective, ObjectiveId, QuizItem, Rubric, RubricId,
 };
 
 use super::Scope;
@@ -49,91 +49,157 @@ impl When {
     }
 }
 
+/// A fast, non-cryptographic hasher for id keys (UUIDs are already well mixed). The analysis
+/// runs on documents the user opened; hash flooding is not a concern worth SipHash's cost here.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct IdHasher(u64);
+
+const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(23) ^ u64::from_le_bytes(b)).wrapping_mul(MIX);
+        }
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(23) ^ i as u64).wrapping_mul(MIX);
+    }
+}
+
+/// A hash map keyed by ids, with [`IdHasher`].
+pub(crate) type IdMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<IdHasher>>;
+/// A hash set of ids, with [`IdHasher`].
+pub(crate) type IdSet<K> = HashSet<K, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// Everything the analysis knows about one node.
+struct NodeInfo<'a> {
+    node: &'a Node,
+    rank: usize,
+    end: usize,
+    scope: Scope,
+    course: Option<NodeId>,
+    week: Option<u32>,
+    path: String,
+    children: Vec<&'a Node>,
+    objectives: Vec<&'a Objective>,
+}
+
 /// Shared lookup tables over one document.
 pub(crate) struct Ctx<'a> {
     pub doc: &'a Document,
-    pub idx: Index<'a>,
-    rank: HashMap<NodeId, usize>,
-    end: HashMap<NodeId, usize>,
-    scope: HashMap<NodeId, Scope>,
-    course: HashMap<NodeId, NodeId>,
-    week: HashMap<NodeId, u32>,
-    objectives_by_node: HashMap<NodeId, Vec<&'a Objective>>,
-    objective_pos: HashMap<ObjectiveId, usize>,
-    supporters: HashMap<ObjectiveId, Vec<ObjectiveId>>,
-    evidence: HashMap<ObjectiveId, Vec<Evidence<'a>>>,
-    practice: HashMap<ObjectiveId, Vec<&'a Activity>>,
-    rubric_users: HashMap<RubricId, Vec<&'a Assessment>>,
-    levels: HashMap<ObjectiveId, BloomLevel>,
+    nodes: IdMap<NodeId, NodeInfo<'a>>,
+    roots: Vec<&'a Node>,
+    objectives: IdMap<ObjectiveId, (usize, &'a Objective)>,
+    rubrics: IdMap<RubricId, &'a Rubric>,
+    supporters: IdMap<ObjectiveId, Vec<ObjectiveId>>,
+    evidence: IdMap<ObjectiveId, Vec<Evidence<'a>>>,
+    practice: IdMap<ObjectiveId, Vec<&'a Activity>>,
+    rubric_users: IdMap<RubricId, Vec<&'a Assessment>>,
+    levels: IdMap<ObjectiveId, BloomLevel>,
 }
 
 impl<'a> Ctx<'a> {
     /// Builds every table.
     pub fn new(doc: &'a Document) -> Self {
-        let idx = doc.index();
-        let mut rank = HashMap::new();
-        let mut end = HashMap::new();
-        let mut scope = HashMap::new();
-        let mut course = HashMap::new();
-        let mut week = HashMap::new();
+        let known: IdSet<NodeId> = doc.nodes.iter().map(|n| n.id).collect();
+        let mut children: IdMap<NodeId, Vec<&Node>> = IdMap::default();
+        let mut roots = Vec::new();
+        for n in &doc.nodes {
+            match n.parent.filter(|p| known.contains(p)) {
+                Some(p) => children.entry(p).or_default().push(n),
+                None if n.parent.is_none() => roots.push(n),
+                None => {} // dangling parent: placed last below
+            }
+        }
+        let mut objectives_by_node: IdMap<NodeId, Vec<&Objective>> = IdMap::default();
+        for o in &doc.objectives {
+            objectives_by_node.entry(o.node).or_default().push(o);
+        }
+        let mut nodes: IdMap<NodeId, NodeInfo> = IdMap::default();
+        nodes.reserve(doc.nodes.len());
         // Walk the tree from the roots so that ranks are a true pre-order even if the vectors
         // are not normalised, and so that inherited properties flow from parent to child.
         let mut counter = 0usize;
-        let mut stack: Vec<(&Node, bool)> = idx.roots().iter().rev().map(|n| (*n, false)).collect();
-        let mut seen = HashSet::new();
+        let mut stack: Vec<(&Node, bool)> = roots.iter().rev().map(|n| (*n, false)).collect();
         while let Some((node, done)) = stack.pop() {
             if done {
-                end.insert(node.id, counter.saturating_sub(1));
+                if let Some(info) = nodes.get_mut(&node.id) {
+                    info.end = counter.saturating_sub(1);
+                }
                 continue;
             }
-            if !seen.insert(node.id) {
+            if nodes.contains_key(&node.id) {
                 continue;
             }
-            rank.insert(node.id, counter);
-            counter += 1;
-            let parent_scope = node.parent.and_then(|p| scope.get(&p).copied());
-            let own = Scope::of_kind(&node.kind, parent_scope);
-            scope.insert(node.id, own);
-            if own == Scope::Course {
-                course.insert(node.id, node.id);
-            } else if let Some(c) = node.parent.and_then(|p| course.get(&p).copied()) {
-                course.insert(node.id, c);
-            }
-            if let Some(w) = node.week.or_else(|| node.parent.and_then(|p| week.get(&p).copied())) {
-                week.insert(node.id, w);
-            }
+            let parent = node.parent.and_then(|p| nodes.get(&p));
+            let scope = Scope::of_kind(&node.kind, parent.map(|p| p.scope));
+            let course = if scope == Scope::Course { Some(node.id) } else { parent.and_then(|p| p.course) };
+            let week = node.week.or_else(|| parent.and_then(|p| p.week));
+            let path = match parent {
+                Some(p) => format!("{} › {}", p.path, node.title),
+                None => node.title.clone(),
+            };
+            let kids = children.remove(&node.id).unwrap_or_default();
             stack.push((node, true));
-            stack.extend(idx.children(node.id).iter().rev().map(|n| (*n, false)));
+            stack.extend(kids.iter().rev().map(|n| (*n, false)));
+            nodes.insert(
+                node.id,
+                NodeInfo {
+                    node,
+                    rank: counter,
+                    end: counter,
+                    scope,
+                    course,
+                    week,
+                    path,
+                    children: kids,
+                    objectives: objectives_by_node.remove(&node.id).unwrap_or_default(),
+                },
+            );
+            counter += 1;
         }
         // Nodes not reachable from a root (only in invalid documents) go last.
         for node in &doc.nodes {
-            if let std::collections::hash_map::Entry::Vacant(e) = rank.entry(node.id) {
-                e.insert(counter);
-                end.insert(node.id, counter);
-                scope.insert(node.id, Scope::of_kind(&node.kind, None));
+            if let std::collections::hash_map::Entry::Vacant(e) = nodes.entry(node.id) {
+                e.insert(NodeInfo {
+                    node,
+                    rank: counter,
+                    end: counter,
+                    scope: Scope::of_kind(&node.kind, None),
+                    course: None,
+                    week: node.week,
+                    path: node.title.clone(),
+                    children: Vec::new(),
+                    objectives: objectives_by_node.remove(&node.id).unwrap_or_default(),
+                });
                 counter += 1;
             }
         }
 
-        let mut objectives_by_node: HashMap<NodeId, Vec<&Objective>> = HashMap::new();
-        let mut supporters: HashMap<ObjectiveId, Vec<ObjectiveId>> = HashMap::new();
-        let mut objective_pos = HashMap::new();
+        let mut supporters: IdMap<ObjectiveId, Vec<ObjectiveId>> = IdMap::default();
+        let mut objectives = IdMap::default();
         for (i, o) in doc.objectives.iter().enumerate() {
-            objectives_by_node.entry(o.node).or_default().push(o);
-            objective_pos.insert(o.id, i);
+            objectives.insert(o.id, (i, o));
             for s in &o.supports {
                 supporters.entry(*s).or_default().push(o.id);
             }
         }
+        let rubrics: IdMap<RubricId, &Rubric> = doc.rubrics.iter().map(|r| (r.id, r)).collect();
 
-        let mut rubric_users: HashMap<RubricId, Vec<&Assessment>> = HashMap::new();
+        let mut rubric_users: IdMap<RubricId, Vec<&Assessment>> = IdMap::default();
         for a in &doc.assessments {
             if let Some(r) = a.rubric {
                 rubric_users.entry(r).or_default().push(a);
             }
         }
 
-        let mut evidence: HashMap<ObjectiveId, Vec<Evidence>> = HashMap::new();
+        let mut evidence: IdMap<ObjectiveId, Vec<Evidence>> = IdMap::default();
         for a in &doc.assessments {
             for o in &a.objectives {
                 evidence.entry(*o).or_default().push(Evidence { assessment: a, via: Via::Assessment });
@@ -143,7 +209,7 @@ impl<'a> Ctx<'a> {
                     evidence.entry(*o).or_default().push(Evidence { assessment: a, via: Via::Item(item) });
                 }
             }
-            if let Some(r) = a.rubric.and_then(|r| idx.rubric(r)) {
+            if let Some(r) = a.rubric.and_then(|r| rubrics.get(&r)) {
                 for c in &r.criteria {
                     if let Some(o) = c.objective {
                         evidence.entry(o).or_default().push(Evidence { assessment: a, via: Via::Criterion });
@@ -152,7 +218,7 @@ impl<'a> Ctx<'a> {
             }
         }
 
-        let mut practice: HashMap<ObjectiveId, Vec<&Activity>> = HashMap::new();
+        let mut practice: IdMap<ObjectiveId, Vec<&Activity>> = IdMap::default();
         for a in &doc.activities {
             for o in &a.objectives {
                 practice.entry(*o).or_default().push(a);
@@ -161,37 +227,72 @@ impl<'a> Ctx<'a> {
 
         let levels = doc.objectives.iter().filter_map(|o| effective_level(o).map(|l| (o.id, l))).collect();
 
-        Ctx {
-            doc,
-            idx,
-            rank,
-            end,
-            scope,
-            course,
-            week,
-            objectives_by_node,
-            objective_pos,
-            supporters,
-            evidence,
-            practice,
-            rubric_users,
-            levels,
+        Ctx { doc, nodes, roots, objectives, rubrics, supporters, evidence, practice, rubric_users, levels }
+    }
+
+    /// A node by id.
+    pub fn node(&self, id: NodeId) -> Option<&'a Node> {
+        self.nodes.get(&id).map(|i| i.node)
+    }
+
+    /// An objective by id.
+    pub fn objective(&self, id: ObjectiveId) -> Option<&'a Objective> {
+        self.objectives.get(&id).map(|(_, o)| *o)
+    }
+
+    /// A rubric by id.
+    pub fn rubric(&self, id: RubricId) -> Option<&'a Rubric> {
+        self.rubrics.get(&id).copied()
+    }
+
+    /// Top-level nodes in order.
+    pub fn roots(&self) -> &[&'a Node] {
+        &self.roots
+    }
+
+    /// Children of a node in order.
+    pub fn children(&self, id: NodeId) -> &[&'a Node] {
+        self.nodes.get(&id).map(|i| i.children.as_slice()).unwrap_or(&[])
+    }
+
+    /// Ancestors of a node, nearest first.
+    pub fn ancestors(&self, id: NodeId) -> Vec<&'a Node> {
+        let mut out: Vec<&Node> = Vec::new();
+        let mut current = self.node(id).and_then(|n| n.parent);
+        while let Some(parent) = current.and_then(|p| self.node(p)) {
+            if out.iter().any(|n| n.id == parent.id) {
+                break;
+            }
+            out.push(parent);
+            current = parent.parent;
         }
+        out
+    }
+
+    /// The node and all its descendants, in pre-order.
+    pub fn subtree(&self, id: NodeId) -> Vec<&'a Node> {
+        let mut out = Vec::new();
+        let mut stack: Vec<&Node> = self.node(id).into_iter().collect();
+        while let Some(node) = stack.pop() {
+            out.push(node);
+            stack.extend(self.children(node.id).iter().rev());
+        }
+        out
     }
 
     /// Pre-order rank of a node.
     pub fn rank(&self, node: NodeId) -> usize {
-        self.rank.get(&node).copied().unwrap_or(usize::MAX)
+        self.nodes.get(&node).map_or(usize::MAX, |i| i.rank)
     }
 
     /// Highest pre-order rank inside a node's subtree (the node's "end").
     pub fn end(&self, node: NodeId) -> usize {
-        self.end.get(&node).copied().unwrap_or(usize::MAX)
+        self.nodes.get(&node).map_or(usize::MAX, |i| i.end)
     }
 
     /// Scope of a node.
     pub fn scope(&self, node: NodeId) -> Scope {
-        self.scope.get(&node).copied().unwrap_or(Scope::Unit)
+        self.nodes.get(&node).map_or(Scope::Unit, |i| i.scope)
     }
 
     /// Scope of an objective (the scope of its node).
@@ -201,12 +302,12 @@ impl<'a> Ctx<'a> {
 
     /// The course a node belongs to (itself when it is a course).
     pub fn course_of(&self, node: NodeId) -> Option<NodeId> {
-        self.course.get(&node).copied()
+        self.nodes.get(&node).and_then(|i| i.course)
     }
 
     /// Teaching week of a node (inherited from the nearest ancestor that has one).
     pub fn week_of(&self, node: NodeId) -> Option<u32> {
-        self.week.get(&node).copied()
+        self.nodes.get(&node).and_then(|i| i.week)
     }
 
     /// When an activity of this node takes place: at the start of the node.
@@ -222,12 +323,12 @@ impl<'a> Ctx<'a> {
 
     /// Objectives of a node, in order.
     pub fn objectives_of(&self, node: NodeId) -> &[&'a Objective] {
-        self.objectives_by_node.get(&node).map(Vec::as_slice).unwrap_or(&[])
+        self.nodes.get(&node).map(|i| i.objectives.as_slice()).unwrap_or(&[])
     }
 
     /// Index of an objective in `doc.objectives` (its outline order).
     pub fn objective_pos(&self, id: ObjectiveId) -> usize {
-        self.objective_pos.get(&id).copied().unwrap_or(usize::MAX)
+        self.objectives.get(&id).map_or(usize::MAX, |(i, _)| *i)
     }
 
     /// Objectives that declare they support `id` (direct only).
@@ -238,7 +339,10 @@ impl<'a> Ctx<'a> {
     /// `id` and every objective that supports it, directly or transitively.
     pub fn support_closure(&self, id: ObjectiveId) -> Vec<ObjectiveId> {
         let mut out = vec![id];
-        let mut seen: HashSet<ObjectiveId> = out.iter().copied().collect();
+        if self.supporters(id).is_empty() {
+            return out;
+        }
+        let mut seen: IdSet<ObjectiveId> = out.iter().copied().collect();
         let mut i = 0;
         while i < out.len() {
             for s in self.supporters(out[i]) {
@@ -283,7 +387,7 @@ impl<'a> Ctx<'a> {
 
     /// Outline path of a node.
     pub fn node_path(&self, node: NodeId) -> String {
-        self.idx.path(node)
+        self.nodes.get(&node).map(|i| i.path.clone()).unwrap_or_default()
     }
 
     /// Short label of an objective: its code, or the start of its statement.

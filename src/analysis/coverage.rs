@@ -38,7 +38,7 @@ pub(crate) fn outcome_map(cx: &Ctx) -> OutcomeMap {
     let mut cells = Vec::with_capacity(outcomes.len());
     for id in &outcomes {
         let mut row = vec![MapCell::default(); courses.len()];
-        if let Some(o) = cx.idx.objective(*id) {
+        if let Some(o) = cx.objective(*id) {
             for e in &o.emphasis {
                 if let Some(&c) = col.get(&e.course) {
                     let cell = &mut row[c];
@@ -47,9 +47,7 @@ pub(crate) fn outcome_map(cx: &Ctx) -> OutcomeMap {
             }
         }
         for s in cx.support_closure(*id).into_iter().skip(1) {
-            if let Some(c) =
-                cx.idx.objective(s).and_then(|so| cx.course_of(so.node)).and_then(|c| col.get(&c))
-            {
+            if let Some(c) = cx.objective(s).and_then(|so| cx.course_of(so.node)).and_then(|c| col.get(&c)) {
                 row[*c].evidence.push(s);
             }
         }
@@ -167,13 +165,13 @@ fn program_map(cx: &Ctx, out: &mut Vec<Finding>) {
     }
     let map = outcome_map(cx);
     let uses_links = map.cells.iter().flatten().any(|c| !c.evidence.is_empty());
-    let course_title = |id: NodeId| cx.idx.node(id).map(|n| n.title.clone()).unwrap_or_default();
+    let course_title = |id: NodeId| cx.node(id).map(|n| n.title.clone()).unwrap_or_default();
     for (r, oid) in map.outcomes.iter().enumerate() {
-        let Some(o) = cx.idx.objective(*oid) else { continue };
+        let Some(o) = cx.objective(*oid) else { continue };
         let label = Ctx::objective_label(o);
         let row = &map.cells[r];
         for e in &o.emphasis {
-            if cx.idx.node(e.course).is_some_and(|n| cx.scope(n.id) != Scope::Course) {
+            if cx.node(e.course).is_some_and(|n| cx.scope(n.id) != Scope::Course) {
                 out.push(Ctx::finding(
                     "C11-emphasis-not-a-course",
                     Severity::Warning,
@@ -283,10 +281,10 @@ fn program_map(cx: &Ctx, out: &mut Vec<Finding>) {
     }
     for (i, c) in map.courses.iter().enumerate() {
         let serves = map.cells.iter().any(|row| row[i].declared.is_some() || !row[i].evidence.is_empty());
-        let under_program = cx.idx.ancestors(*c).iter().any(|a| cx.scope(a.id) == Scope::Program);
+        let under_program = cx.ancestors(*c).iter().any(|a| cx.scope(a.id) == Scope::Program);
         if !serves
             && under_program
-            && let Some(n) = cx.idx.node(*c)
+            && let Some(n) = cx.node(*c)
         {
             out.push(Ctx::finding(
                 "C10-course-serves-no-outcome",

@@ -5,15 +5,19 @@
 //! Renders as text, JSON (the [`DocumentDiff`] data) or an HTML fragment/page for committees.
 //! Snapshots stored in a document can be diffed like files ([`snapshot_document`]).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+use uuid::Uuid;
 
-use crate::model::{BloomLevel, Document, NodeId};
+use crate::model::{
+    Activity, Assessment, Asset, BloomLevel, Comment, Curriculum, Document, Framework, Node, NodeId,
+    Objective, ReviewEvent, Rubric, StandardAssociation, StandardItem,
+};
 use crate::{Error, Result};
 
+use super::context::{IdMap, IdSet};
 use super::html::esc;
 
 /// Everything that changed between two documents.
@@ -174,327 +178,27 @@ pub fn snapshot_document(doc: &Document, name: &str) -> Result<Document> {
     crate::json::from_str(&snap.document, &format!("snapshot “{}”", snap.name))
 }
 
-/// Entity as compared: its JSON fields minus those handled as links, moves or children.
-struct Ent {
-    id: String,
-    label: String,
-    path: String,
-    parent: String,
-    fields: Map<String, Value>,
+/// One entity of either version, as a reference into its document.
+#[derive(Clone, Copy)]
+enum Ref<'a> {
+    Curriculum(&'a Curriculum),
+    Node(&'a Node),
+    Objective(&'a Objective),
+    Activity(&'a Activity),
+    Assessment(&'a Assessment),
+    Item(&'a Assessment, usize),
+    Rubric(&'a Rubric),
+    RubricLevel(&'a Rubric, usize),
+    Criterion(&'a Rubric, usize),
+    Framework(&'a Framework),
+    StandardItem(&'a StandardItem),
+    Association(&'a StandardAssociation),
+    Comment(&'a Comment),
+    ReviewEvent(&'a ReviewEvent),
+    Asset(&'a Asset),
 }
 
-type Link = (&'static str, String, String);
-
-struct Side<'a> {
-    doc: &'a Document,
-    idx: crate::model::Index<'a>,
-    names: HashMap<String, (String, String)>,
-}
-
-impl<'a> Side<'a> {
-    fn new(doc: &'a Document) -> Self {
-        Side { doc, idx: doc.index(), names: names(doc) }
-    }
-
-    fn node_label(&self, id: NodeId) -> String {
-        self.idx.node(id).map(|n| code_title(&n.code, &n.title)).unwrap_or_default()
-    }
-
-    fn entities(&self, kind: &str) -> Vec<Ent> {
-        let doc = self.doc;
-        match kind {
-            "curriculum" => vec![Ent {
-                id: doc.curriculum.id.to_string(),
-                label: doc.curriculum.title.clone(),
-                path: String::new(),
-                parent: String::new(),
-                fields: fields_of(&doc.curriculum, &["id", "createdAt", "updatedAt"]),
-            }],
-            "node" => doc
-                .nodes
-                .iter()
-                .map(|n| Ent {
-                    id: n.id.to_string(),
-                    label: code_title(&n.code, &n.title),
-                    path: self.idx.path(n.id),
-                    parent: n.parent.map(|p| self.idx.path(p)).unwrap_or_default(),
-                    fields: fields_of(n, &["id", "parent", "prerequisites"]),
-                })
-                .collect(),
-            "objective" => doc
-                .objectives
-                .iter()
-                .map(|o| Ent {
-                    id: o.id.to_string(),
-                    label: super::Ctx::objective_label(o),
-                    path: self.idx.path(o.node),
-                    parent: self.idx.path(o.node),
-                    fields: fields_of(
-                        o,
-                        &["id", "node", "supports", "prerequisites", "standards", "emphasis", "level"],
-                    ),
-                })
-                .collect(),
-            "activity" => doc
-                .activities
-                .iter()
-                .map(|a| Ent {
-                    id: a.id.to_string(),
-                    label: a.title.clone(),
-                    path: self.idx.path(a.node),
-                    parent: self.idx.path(a.node),
-                    fields: fields_of(a, &["id", "node", "objectives"]),
-                })
-                .collect(),
-            "assessment" => doc
-                .assessments
-                .iter()
-                .map(|a| Ent {
-                    id: a.id.to_string(),
-                    label: a.title.clone(),
-                    path: self.idx.path(a.node),
-                    parent: self.idx.path(a.node),
-                    fields: fields_of(a, &["id", "node", "objectives", "items"]),
-                })
-                .collect(),
-            "item" => doc
-                .assessments
-                .iter()
-                .flat_map(|a| {
-                    a.items.iter().enumerate().map(move |(i, item)| Ent {
-                        id: item.id.to_string(),
-                        label: format!("Item {} of “{}”", i + 1, a.title),
-                        path: self.idx.path(a.node),
-                        parent: format!("“{}”", a.title),
-                        fields: fields_of(item, &["id", "objectives", "level"]),
-                    })
-                })
-                .collect(),
-            "rubric" => doc
-                .rubrics
-                .iter()
-                .map(|r| Ent {
-                    id: r.id.to_string(),
-                    label: r.title.clone(),
-                    path: String::new(),
-                    parent: String::new(),
-                    fields: fields_of(r, &["id", "criteria", "levels"]),
-                })
-                .collect(),
-            "rubricLevel" => doc
-                .rubrics
-                .iter()
-                .flat_map(|r| {
-                    r.levels.iter().map(move |l| Ent {
-                        id: l.id.to_string(),
-                        label: format!("Level “{}” of “{}”", l.label, r.title),
-                        path: String::new(),
-                        parent: format!("“{}”", r.title),
-                        fields: fields_of(l, &["id"]),
-                    })
-                })
-                .collect(),
-            "criterion" => doc
-                .rubrics
-                .iter()
-                .flat_map(|r| {
-                    r.criteria.iter().map(move |c| Ent {
-                        id: c.id.to_string(),
-                        label: format!("Criterion “{}” of “{}”", c.title, r.title),
-                        path: String::new(),
-                        parent: format!("“{}”", r.title),
-                        fields: fields_of(c, &["id", "objective"]),
-                    })
-                })
-                .collect(),
-            "framework" => doc
-                .frameworks
-                .iter()
-                .map(|f| Ent {
-                    id: f.id.to_string(),
-                    label: f.title.clone(),
-                    path: String::new(),
-                    parent: String::new(),
-                    fields: fields_of(f, &["id"]),
-                })
-                .collect(),
-            "standardItem" => doc
-                .standard_items
-                .iter()
-                .map(|s| Ent {
-                    id: s.id.to_string(),
-                    label: if s.code.is_empty() {
-                        super::context::shorten(&s.statement, 48)
-                    } else {
-                        s.code.clone()
-                    },
-                    path: String::new(),
-                    parent: String::new(),
-                    fields: fields_of(s, &["id"]),
-                })
-                .collect(),
-            "association" => doc
-                .associations
-                .iter()
-                .map(|a| Ent {
-                    id: a.id.to_string(),
-                    label: format!("{} → {} ({})", a.origin.title, a.destination.title, a.association_type),
-                    path: String::new(),
-                    parent: String::new(),
-                    fields: fields_of(a, &["id"]),
-                })
-                .collect(),
-            "comment" => doc
-                .comments
-                .iter()
-                .map(|c| Ent {
-                    id: c.id.to_string(),
-                    label: format!("Comment by {}", c.author),
-                    path: String::new(),
-                    parent: String::new(),
-                    fields: fields_of(c, &["id"]),
-                })
-                .collect(),
-            "reviewEvent" => doc
-                .review_events
-                .iter()
-                .map(|e| Ent {
-                    id: e.id.to_string(),
-                    label: format!(
-                        "{}: {} → {} by {}",
-                        self.node_label(e.node),
-                        e.from.as_str(),
-                        e.to.as_str(),
-                        e.author
-                    ),
-                    path: self.idx.path(e.node),
-                    parent: String::new(),
-                    fields: fields_of(e, &["id"]),
-                })
-                .collect(),
-            "asset" => doc
-                .assets
-                .iter()
-                .map(|a| Ent {
-                    id: a.id.to_string(),
-                    label: a.name.clone(),
-                    path: String::new(),
-                    parent: String::new(),
-                    fields: fields_of(a, &["id", "data"]),
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    fn links(&self) -> Vec<Link> {
-        let doc = self.doc;
-        let mut out: Vec<Link> = Vec::new();
-        for n in &doc.nodes {
-            for p in &n.prerequisites {
-                out.push(("requires", n.id.to_string(), p.to_string()));
-            }
-        }
-        for o in &doc.objectives {
-            for s in &o.supports {
-                out.push(("supports", o.id.to_string(), s.to_string()));
-            }
-            for p in &o.prerequisites {
-                out.push(("requires", o.id.to_string(), p.to_string()));
-            }
-            for s in &o.standards {
-                out.push(("alignsTo", o.id.to_string(), s.to_string()));
-            }
-            for e in &o.emphasis {
-                let rel = match e.emphasis {
-                    crate::model::Emphasis::Introduced => "introduces",
-                    crate::model::Emphasis::Reinforced => "reinforces",
-                    crate::model::Emphasis::Mastered => "masters",
-                };
-                out.push((rel, e.course.to_string(), o.id.to_string()));
-            }
-        }
-        for a in &doc.activities {
-            for o in &a.objectives {
-                out.push(("practises", a.id.to_string(), o.to_string()));
-            }
-        }
-        for a in &doc.assessments {
-            for o in &a.objectives {
-                out.push(("assesses", a.id.to_string(), o.to_string()));
-            }
-            for i in &a.items {
-                for o in &i.objectives {
-                    out.push(("assesses", i.id.to_string(), o.to_string()));
-                }
-            }
-        }
-        for r in &doc.rubrics {
-            for c in &r.criteria {
-                if let Some(o) = c.objective {
-                    out.push(("judges", c.id.to_string(), o.to_string()));
-                }
-            }
-        }
-        out
-    }
-
-    /// Kind and label of any linkable entity.
-    fn describe(&self, id: &str) -> Option<(String, String)> {
-        self.names.get(id).cloned()
-    }
-}
-
-/// Kind and label of every entity a link can name.
-fn names(doc: &Document) -> HashMap<String, (String, String)> {
-    let mut out = HashMap::new();
-    let mut put = |id: String, kind: &str, label: String| {
-        out.insert(id, (kind.to_owned(), label));
-    };
-    for n in &doc.nodes {
-        put(n.id.to_string(), "node", code_title(&n.code, &n.title));
-    }
-    for o in &doc.objectives {
-        put(o.id.to_string(), "objective", super::Ctx::objective_label(o));
-    }
-    for a in &doc.activities {
-        put(a.id.to_string(), "activity", format!("“{}”", a.title));
-    }
-    for a in &doc.assessments {
-        put(a.id.to_string(), "assessment", format!("“{}”", a.title));
-        for (i, item) in a.items.iter().enumerate() {
-            put(item.id.to_string(), "item", format!("item {} of “{}”", i + 1, a.title));
-        }
-    }
-    for r in &doc.rubrics {
-        for c in &r.criteria {
-            put(c.id.to_string(), "criterion", format!("criterion “{}” of “{}”", c.title, r.title));
-        }
-    }
-    for s in &doc.standard_items {
-        let label =
-            if s.code.is_empty() { super::context::shorten(&s.statement, 48) } else { s.code.clone() };
-        put(s.id.to_string(), "standardItem", label);
-    }
-    out
-}
-
-/// The JSON fields of an entity without those compared elsewhere.
-fn fields_of<T: Serialize>(v: &T, drop: &[&str]) -> Map<String, Value> {
-    let mut m = match serde_json::to_value(v) {
-        Ok(Value::Object(m)) => m,
-        _ => Map::new(),
-    };
-    for d in drop {
-        m.remove(*d);
-    }
-    m
-}
-
-fn code_title(code: &str, title: &str) -> String {
-    if code.trim().is_empty() { title.to_owned() } else { format!("{code} {title}") }
-}
-
+/// Entity kinds in the order changes are listed.
 const KINDS: [&str; 15] = [
     "curriculum",
     "node",
@@ -513,61 +217,344 @@ const KINDS: [&str; 15] = [
     "asset",
 ];
 
+impl<'a> Ref<'a> {
+    fn kind_index(self) -> usize {
+        match self {
+            Ref::Curriculum(_) => 0,
+            Ref::Node(_) => 1,
+            Ref::Objective(_) => 2,
+            Ref::Activity(_) => 3,
+            Ref::Assessment(_) => 4,
+            Ref::Item(..) => 5,
+            Ref::Rubric(_) => 6,
+            Ref::RubricLevel(..) => 7,
+            Ref::Criterion(..) => 8,
+            Ref::Framework(_) => 9,
+            Ref::StandardItem(_) => 10,
+            Ref::Association(_) => 11,
+            Ref::Comment(_) => 12,
+            Ref::ReviewEvent(_) => 13,
+            Ref::Asset(_) => 14,
+        }
+    }
+
+    fn kind(self) -> &'static str {
+        KINDS[self.kind_index()]
+    }
+
+    fn id(self) -> Uuid {
+        match self {
+            Ref::Curriculum(c) => c.id.0,
+            Ref::Node(n) => n.id.0,
+            Ref::Objective(o) => o.id.0,
+            Ref::Activity(a) => a.id.0,
+            Ref::Assessment(a) => a.id.0,
+            Ref::Item(a, i) => a.items[i].id.0,
+            Ref::Rubric(r) => r.id.0,
+            Ref::RubricLevel(r, i) => r.levels[i].id.0,
+            Ref::Criterion(r, i) => r.criteria[i].id.0,
+            Ref::Framework(f) => f.id.0,
+            Ref::StandardItem(s) => s.id.0,
+            Ref::Association(a) => a.id.0,
+            Ref::Comment(c) => c.id.0,
+            Ref::ReviewEvent(e) => e.id.0,
+            Ref::Asset(a) => a.id.0,
+        }
+    }
+
+    /// Cheap structural equality with the other version of the same entity.
+    fn same(self, other: Ref) -> bool {
+        match (self, other) {
+            (Ref::Curriculum(a), Ref::Curriculum(b)) => a == b,
+            (Ref::Node(a), Ref::Node(b)) => a == b,
+            (Ref::Objective(a), Ref::Objective(b)) => a == b,
+            (Ref::Activity(a), Ref::Activity(b)) => a == b,
+            (Ref::Assessment(a), Ref::Assessment(b)) => a == b,
+            (Ref::Item(a, i), Ref::Item(b, j)) => a.items[i] == b.items[j],
+            (Ref::Rubric(a), Ref::Rubric(b)) => a == b,
+            (Ref::RubricLevel(a, i), Ref::RubricLevel(b, j)) => a.levels[i] == b.levels[j],
+            (Ref::Criterion(a, i), Ref::Criterion(b, j)) => a.criteria[i] == b.criteria[j],
+            (Ref::Framework(a), Ref::Framework(b)) => a == b,
+            (Ref::StandardItem(a), Ref::StandardItem(b)) => a == b,
+            (Ref::Association(a), Ref::Association(b)) => a == b,
+            (Ref::Comment(a), Ref::Comment(b)) => a == b,
+            (Ref::ReviewEvent(a), Ref::ReviewEvent(b)) => a == b,
+            (Ref::Asset(a), Ref::Asset(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// The JSON fields compared field by field: links, children, moves and levels are
+    /// reported separately and left out.
+    fn fields(self) -> Map<String, Value> {
+        match self {
+            Ref::Curriculum(c) => fields_of(c, &["id", "createdAt", "updatedAt"]),
+            Ref::Node(n) => fields_of(n, &["id", "parent", "prerequisites"]),
+            Ref::Objective(o) => {
+                fields_of(o, &["id", "node", "supports", "prerequisites", "standards", "emphasis", "level"])
+            }
+            Ref::Activity(a) => fields_of(a, &["id", "node", "objectives"]),
+            Ref::Assessment(a) => fields_of(a, &["id", "node", "objectives", "items"]),
+            Ref::Item(a, i) => fields_of(&a.items[i], &["id", "objectives", "level"]),
+            Ref::Rubric(r) => fields_of(r, &["id", "criteria", "levels"]),
+            Ref::RubricLevel(r, i) => fields_of(&r.levels[i], &["id"]),
+            Ref::Criterion(r, i) => fields_of(&r.criteria[i], &["id", "objective"]),
+            Ref::Framework(f) => fields_of(f, &["id"]),
+            Ref::StandardItem(s) => fields_of(s, &["id"]),
+            Ref::Association(a) => fields_of(a, &["id"]),
+            Ref::Comment(c) => fields_of(c, &["id"]),
+            Ref::ReviewEvent(e) => fields_of(e, &["id"]),
+            Ref::Asset(a) => fields_of(a, &["id", "data"]),
+        }
+    }
+
+    /// Cognitive level, for objectives and items.
+    fn level(self) -> Option<Option<BloomLevel>> {
+        match self {
+            Ref::Objective(o) => Some(o.level),
+            Ref::Item(a, i) => Some(a.items[i].level),
+            _ => None,
+        }
+    }
+
+    /// What the entity hangs from (node moves are computed separately).
+    fn parent(self) -> Option<Uuid> {
+        match self {
+            Ref::Objective(o) => Some(o.node.0),
+            Ref::Activity(a) => Some(a.node.0),
+            Ref::Assessment(a) => Some(a.node.0),
+            Ref::Item(a, _) => Some(a.id.0),
+            Ref::RubricLevel(r, _) | Ref::Criterion(r, _) => Some(r.id.0),
+            _ => None,
+        }
+    }
+
+    /// Label of an entity in a list of changes.
+    fn label(self, side: &Side) -> String {
+        match self {
+            Ref::Curriculum(c) => c.title.clone(),
+            Ref::Node(n) => code_title(&n.code, &n.title),
+            Ref::Objective(o) => super::Ctx::objective_label(o),
+            Ref::Activity(a) => a.title.clone(),
+            Ref::Assessment(a) => a.title.clone(),
+            Ref::Item(a, i) => format!("Item {} of “{}”", i + 1, a.title),
+            Ref::Rubric(r) => r.title.clone(),
+            Ref::RubricLevel(r, i) => format!("Level “{}” of “{}”", r.levels[i].label, r.title),
+            Ref::Criterion(r, i) => format!("Criterion “{}” of “{}”", r.criteria[i].title, r.title),
+            Ref::Framework(f) => f.title.clone(),
+            Ref::StandardItem(s) => standard_label(s),
+            Ref::Association(a) => {
+                format!("{} → {} ({})", a.origin.title, a.destination.title, a.association_type)
+            }
+            Ref::Comment(c) => format!("Comment by {}", c.author),
+            Ref::ReviewEvent(e) => format!(
+                "{}: {} → {} by {}",
+                side.idx.node(e.node).map(|n| code_title(&n.code, &n.title)).unwrap_or_default(),
+                e.from.as_str(),
+                e.to.as_str(),
+                e.author
+            ),
+            Ref::Asset(a) => a.name.clone(),
+        }
+    }
+
+    /// Label of an entity named by a link.
+    fn link_label(self, side: &Side) -> String {
+        match self {
+            Ref::Activity(a) => format!("“{}”", a.title),
+            Ref::Assessment(a) => format!("“{}”", a.title),
+            Ref::Item(a, i) => format!("item {} of “{}”", i + 1, a.title),
+            Ref::Criterion(r, i) => format!("criterion “{}” of “{}”", r.criteria[i].title, r.title),
+            other => other.label(side),
+        }
+    }
+
+    /// Outline path of the entity (the node it belongs to), when it has one.
+    fn path(self, side: &Side) -> String {
+        match self {
+            Ref::Node(n) => side.idx.path(n.id),
+            Ref::Objective(o) => side.idx.path(o.node),
+            Ref::Activity(a) => side.idx.path(a.node),
+            Ref::Assessment(a) | Ref::Item(a, _) => side.idx.path(a.node),
+            Ref::ReviewEvent(e) => side.idx.path(e.node),
+            _ => String::new(),
+        }
+    }
+}
+
+fn standard_label(s: &StandardItem) -> String {
+    if s.code.is_empty() { super::context::shorten(&s.statement, 48) } else { s.code.clone() }
+}
+
+/// A link: relation, source id, target id.
+type Link = (&'static str, Uuid, Uuid);
+
+/// One version with its lookup tables.
+struct Side<'a> {
+    doc: &'a Document,
+    idx: crate::model::Index<'a>,
+    /// Every entity, grouped by kind in [`KINDS`] order, each group in document order.
+    by_kind: Vec<Vec<Ref<'a>>>,
+    refs: IdMap<Uuid, Ref<'a>>,
+}
+
+impl<'a> Side<'a> {
+    fn new(doc: &'a Document) -> Self {
+        let mut by_kind: Vec<Vec<Ref>> = vec![Vec::new(); KINDS.len()];
+        let mut push = |r: Ref<'a>| by_kind[r.kind_index()].push(r);
+        push(Ref::Curriculum(&doc.curriculum));
+        doc.nodes.iter().for_each(|n| push(Ref::Node(n)));
+        doc.objectives.iter().for_each(|o| push(Ref::Objective(o)));
+        doc.activities.iter().for_each(|a| push(Ref::Activity(a)));
+        for a in &doc.assessments {
+            push(Ref::Assessment(a));
+            (0..a.items.len()).for_each(|i| push(Ref::Item(a, i)));
+        }
+        for r in &doc.rubrics {
+            push(Ref::Rubric(r));
+            (0..r.levels.len()).for_each(|i| push(Ref::RubricLevel(r, i)));
+            (0..r.criteria.len()).for_each(|i| push(Ref::Criterion(r, i)));
+        }
+        doc.frameworks.iter().for_each(|f| push(Ref::Framework(f)));
+        doc.standard_items.iter().for_each(|s| push(Ref::StandardItem(s)));
+        doc.associations.iter().for_each(|a| push(Ref::Association(a)));
+        doc.comments.iter().for_each(|c| push(Ref::Comment(c)));
+        doc.review_events.iter().for_each(|e| push(Ref::ReviewEvent(e)));
+        doc.assets.iter().for_each(|a| push(Ref::Asset(a)));
+        let refs = by_kind.iter().flatten().map(|r| (r.id(), *r)).collect();
+        Side { doc, idx: doc.index(), by_kind, refs }
+    }
+
+    /// Path of the thing an entity hangs from (node path, or the assessment's or rubric's title).
+    fn parent_label(&self, id: Uuid) -> String {
+        match self.refs.get(&id) {
+            Some(Ref::Node(n)) => self.idx.path(n.id),
+            Some(r) => format!("“{}”", r.label(self)),
+            None => String::new(),
+        }
+    }
+
+    fn links(&self) -> Vec<Link> {
+        let doc = self.doc;
+        let mut out: Vec<Link> = Vec::new();
+        for n in &doc.nodes {
+            out.extend(n.prerequisites.iter().map(|p| ("requires", n.id.0, p.0)));
+        }
+        for o in &doc.objectives {
+            out.extend(o.supports.iter().map(|s| ("supports", o.id.0, s.0)));
+            out.extend(o.prerequisites.iter().map(|p| ("requires", o.id.0, p.0)));
+            out.extend(o.standards.iter().map(|s| ("alignsTo", o.id.0, s.0)));
+            for e in &o.emphasis {
+                let rel = match e.emphasis {
+                    crate::model::Emphasis::Introduced => "introduces",
+                    crate::model::Emphasis::Reinforced => "reinforces",
+                    crate::model::Emphasis::Mastered => "masters",
+                };
+                out.push((rel, e.course.0, o.id.0));
+            }
+        }
+        for a in &doc.activities {
+            out.extend(a.objectives.iter().map(|o| ("practises", a.id.0, o.0)));
+        }
+        for a in &doc.assessments {
+            out.extend(a.objectives.iter().map(|o| ("assesses", a.id.0, o.0)));
+            for i in &a.items {
+                out.extend(i.objectives.iter().map(|o| ("assesses", i.id.0, o.0)));
+            }
+        }
+        for r in &doc.rubrics {
+            for c in &r.criteria {
+                if let Some(o) = c.objective {
+                    out.push(("judges", c.id.0, o.0));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Kind and label of a linked entity.
+    fn describe(&self, id: Uuid) -> Option<(String, String)> {
+        self.refs.get(&id).map(|r| (r.kind().to_owned(), r.link_label(self)))
+    }
+}
+
+/// The JSON fields of an entity without those compared elsewhere.
+fn fields_of<T: Serialize>(v: &T, drop: &[&str]) -> Map<String, Value> {
+    let mut m = match serde_json::to_value(v) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    for d in drop {
+        m.remove(*d);
+    }
+    m
+}
+
+fn code_title(code: &str, title: &str) -> String {
+    if code.trim().is_empty() { title.to_owned() } else { format!("{code} {title}") }
+}
+
 /// Computes the semantic diff from `old` to `new`.
 pub fn diff(old: &Document, new: &Document) -> DocumentDiff {
     let (a, b) = (Side::new(old), Side::new(new));
-    let mut changes = Vec::new();
     let moves = node_moves(&a, &b);
-    let levels = level_changes(old, new);
-    for kind in KINDS {
-        let olds = a.entities(kind);
-        let news = b.entities(kind);
-        let old_by: HashMap<&str, &Ent> = olds.iter().map(|e| (e.id.as_str(), e)).collect();
-        let new_ids: HashSet<&str> = news.iter().map(|e| e.id.as_str()).collect();
-        for e in &news {
-            match old_by.get(e.id.as_str()) {
-                None => changes.push(Change {
-                    kind: kind.into(),
-                    id: e.id.clone(),
-                    label: e.label.clone(),
-                    path: e.path.clone(),
+    let mut changes = Vec::new();
+    for k in 0..KINDS.len() {
+        for r in &b.by_kind[k] {
+            let id = r.id();
+            let Some(o) = a.refs.get(&id).copied() else {
+                changes.push(Change {
+                    kind: r.kind().into(),
+                    id: id.to_string(),
+                    label: r.label(&b),
+                    path: r.path(&b),
                     change: ChangeKind::Added,
                     fields: Vec::new(),
                     level: None,
                     moved: None,
-                }),
-                Some(o) => {
-                    let fields = field_changes(&o.fields, &e.fields);
-                    let level = levels.get(e.id.as_str()).cloned();
-                    let moved = if kind == "node" {
-                        moves.get(e.id.as_str()).cloned()
-                    } else if o.parent != e.parent {
-                        Some(Move { from: o.parent.clone(), to: e.parent.clone(), reordered: false })
-                    } else {
-                        None
-                    };
-                    if !fields.is_empty() || level.is_some() || moved.is_some() {
-                        changes.push(Change {
-                            kind: kind.into(),
-                            id: e.id.clone(),
-                            label: e.label.clone(),
-                            path: e.path.clone(),
-                            change: ChangeKind::Modified,
-                            fields,
-                            level,
-                            moved,
-                        });
+                });
+                continue;
+            };
+            let moved = if let Ref::Node(_) = r {
+                moves.get(&id).cloned()
+            } else {
+                match (o.parent(), r.parent()) {
+                    (Some(op), Some(np)) if op != np => {
+                        Some(Move { from: a.parent_label(op), to: b.parent_label(np), reordered: false })
                     }
+                    _ => None,
                 }
+            };
+            if o.same(*r) && moved.is_none() {
+                continue;
+            }
+            let fields = field_changes(&o.fields(), &r.fields());
+            let level = match (o.level(), r.level()) {
+                (Some(from), Some(to)) if from != to => Some(LevelChange { from, to }),
+                _ => None,
+            };
+            if !fields.is_empty() || level.is_some() || moved.is_some() {
+                changes.push(Change {
+                    kind: r.kind().into(),
+                    id: id.to_string(),
+                    label: r.label(&b),
+                    path: r.path(&b),
+                    change: ChangeKind::Modified,
+                    fields,
+                    level,
+                    moved,
+                });
             }
         }
-        for o in &olds {
-            if !new_ids.contains(o.id.as_str()) {
+        for o in &a.by_kind[k] {
+            if !b.refs.contains_key(&o.id()) {
                 changes.push(Change {
-                    kind: kind.into(),
-                    id: o.id.clone(),
-                    label: o.label.clone(),
-                    path: o.path.clone(),
+                    kind: o.kind().into(),
+                    id: o.id().to_string(),
+                    label: o.label(&a),
+                    path: o.path(&a),
                     change: ChangeKind::Removed,
                     fields: Vec::new(),
                     level: None,
@@ -576,22 +563,21 @@ pub fn diff(old: &Document, new: &Document) -> DocumentDiff {
             }
         }
     }
-    let old_links: BTreeSet<Link> = a.links().into_iter().collect();
-    let new_links: BTreeSet<Link> = b.links().into_iter().collect();
+    let (old_links, new_links) = (a.links(), b.links());
     let mut links = Vec::new();
     for (set, other, added, side, fallback) in
         [(&new_links, &old_links, true, &b, &a), (&old_links, &new_links, false, &a, &b)]
     {
-        for l in set.difference(other) {
-            let (fk, fl) = side.describe(&l.1).or_else(|| fallback.describe(&l.1)).unwrap_or_default();
-            let (tk, tl) = side.describe(&l.2).or_else(|| fallback.describe(&l.2)).unwrap_or_default();
+        for l in set.iter().filter(|l| other.binary_search(l).is_err()) {
+            let (fk, fl) = side.describe(l.1).or_else(|| fallback.describe(l.1)).unwrap_or_default();
+            let (tk, tl) = side.describe(l.2).or_else(|| fallback.describe(l.2)).unwrap_or_default();
             links.push(LinkChange {
                 relation: l.0.to_owned(),
                 from_kind: fk,
-                from_id: l.1.clone(),
+                from_id: l.1.to_string(),
                 from_label: fl,
                 to_kind: tk,
-                to_id: l.2.clone(),
+                to_id: l.2.to_string(),
                 to_label: tl,
                 added,
             });
@@ -644,41 +630,20 @@ fn field_changes(old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<Fiel
         .collect()
 }
 
-/// Level changes of objectives and quiz items, keyed by id.
-fn level_changes(old: &Document, new: &Document) -> HashMap<String, LevelChange> {
-    let mut levels: HashMap<String, Option<BloomLevel>> = HashMap::new();
-    for o in &old.objectives {
-        levels.insert(o.id.to_string(), o.level);
-    }
-    for i in old.assessments.iter().flat_map(|a| &a.items) {
-        levels.insert(i.id.to_string(), i.level);
-    }
-    let mut out = HashMap::new();
-    let news = new.objectives.iter().map(|o| (o.id.to_string(), o.level));
-    let items = new.assessments.iter().flat_map(|a| &a.items).map(|i| (i.id.to_string(), i.level));
-    for (id, to) in news.chain(items) {
-        if let Some(from) = levels.get(&id)
-            && *from != to
-        {
-            out.insert(id, LevelChange { from: *from, to });
-        }
-    }
-    out
-}
-
 /// Nodes moved to another parent, or reordered among siblings that both versions share.
-fn node_moves(a: &Side, b: &Side) -> HashMap<String, Move> {
-    let mut out = HashMap::new();
-    let old_parent: HashMap<NodeId, Option<NodeId>> = a.doc.nodes.iter().map(|n| (n.id, n.parent)).collect();
+fn node_moves(a: &Side, b: &Side) -> IdMap<Uuid, Move> {
+    let mut out = IdMap::default();
+    let old_parent: IdMap<NodeId, Option<NodeId>> = a.doc.nodes.iter().map(|n| (n.id, n.parent)).collect();
+    let top = || "(top level)".to_owned();
     for n in &b.doc.nodes {
         if let Some(op) = old_parent.get(&n.id)
             && *op != n.parent
         {
             out.insert(
-                n.id.to_string(),
+                n.id.0,
                 Move {
-                    from: op.map(|p| a.idx.path(p)).unwrap_or_else(|| "(top level)".into()),
-                    to: n.parent.map(|p| b.idx.path(p)).unwrap_or_else(|| "(top level)".into()),
+                    from: op.map(|p| a.idx.path(p)).unwrap_or_else(top),
+                    to: n.parent.map(|p| b.idx.path(p)).unwrap_or_else(top),
                     reordered: false,
                 },
             );
@@ -696,8 +661,11 @@ fn node_moves(a: &Side, b: &Side) -> HashMap<String, Move> {
             }
         };
         let (ka, kb) = (kids(a), kids(b));
-        let common_b: HashSet<NodeId> = kb.iter().copied().collect();
-        let common_a: HashSet<NodeId> = ka.iter().copied().collect();
+        if ka == kb {
+            continue;
+        }
+        let common_b: IdSet<NodeId> = kb.iter().copied().collect();
+        let common_a: IdSet<NodeId> = ka.iter().copied().collect();
         let sa: Vec<NodeId> = ka.into_iter().filter(|n| common_b.contains(n)).collect();
         let sb: Vec<NodeId> = kb.into_iter().filter(|n| common_a.contains(n)).collect();
         if sa == sb {
@@ -705,10 +673,10 @@ fn node_moves(a: &Side, b: &Side) -> HashMap<String, Move> {
         }
         let keep = lcs(&sa, &sb);
         for n in sb.iter().filter(|n| !keep.contains(n)) {
-            let path = p.map(|p| b.idx.path(p)).unwrap_or_else(|| "(top level)".into());
+            let path = p.map(|p| b.idx.path(p)).unwrap_or_else(top);
             let from = sa.iter().position(|x| x == n).map(|i| i + 1).unwrap_or(0);
             let to = sb.iter().position(|x| x == n).map(|i| i + 1).unwrap_or(0);
-            out.entry(n.to_string()).or_insert(Move {
+            out.entry(n.0).or_insert(Move {
                 from: format!("{path}, position {from}"),
                 to: format!("{path}, position {to}"),
                 reordered: true,
@@ -718,7 +686,7 @@ fn node_moves(a: &Side, b: &Side) -> HashMap<String, Move> {
     out
 }
 
-fn lcs(a: &[NodeId], b: &[NodeId]) -> HashSet<NodeId> {
+fn lcs(a: &[NodeId], b: &[NodeId]) -> IdSet<NodeId> {
     let (n, m) = (a.len(), b.len());
     let mut t = vec![vec![0u32; m + 1]; n + 1];
     for i in (0..n).rev() {
@@ -727,7 +695,7 @@ fn lcs(a: &[NodeId], b: &[NodeId]) -> HashSet<NodeId> {
         }
     }
     let (mut i, mut j) = (0, 0);
-    let mut out = HashSet::new();
+    let mut out = IdSet::default();
     while i < n && j < m {
         if a[i] == b[j] {
             out.insert(a[i]);

@@ -18,8 +18,6 @@
 //! its findings so callers get one list. This module never touches the store or the clock,
 //! except [`pdf`], which drives an installed browser to print a packet.
 
-use std::collections::HashMap;
-
 use crate::finding::{Finding, Severity};
 use crate::model::Document;
 
@@ -100,7 +98,7 @@ pub fn check(doc: &Document) -> Vec<Finding> {
     out.extend(workload::run(&cx));
     out.extend(coverage::run(&cx));
     out.extend(rubric::run(&cx));
-    sort_findings(doc, &mut out);
+    sort_with(&cx, &mut out);
     out
 }
 
@@ -135,65 +133,69 @@ impl SeverityCounts {
 /// Sorts findings: severity (error first), then the outline position of the target, then code
 /// and message, so the same document always yields the same list.
 pub fn sort_findings(doc: &Document, findings: &mut [Finding]) {
-    let order = outline_order(doc);
-    let pos = |f: &Finding| {
-        f.target.id.as_deref().and_then(|id| order.get(id).copied()).unwrap_or((usize::MAX, 0, 0, 0))
-    };
-    findings.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| pos(a).cmp(&pos(b)))
-            .then_with(|| a.code.cmp(&b.code))
-            .then_with(|| a.message.cmp(&b.message))
+    sort_with(&Ctx::new(doc), findings);
+}
+
+fn sort_with(cx: &Ctx, findings: &mut [Finding]) {
+    let order = outline_order(cx);
+    findings.sort_by_cached_key(|f| {
+        let pos = f
+            .target
+            .id
+            .as_deref()
+            .and_then(|id| uuid::Uuid::parse_str(id).ok())
+            .and_then(|id| order.get(&id).copied())
+            .unwrap_or((usize::MAX, 0, 0, 0));
+        (std::cmp::Reverse(f.severity), pos, f.code.clone(), f.message.clone())
     });
 }
 
 /// Position of every entity id in the outline: the curriculum first, then each node followed
 /// by its objectives, activities, assessments (and their items); rubrics sit with the first
 /// assessment that uses them; framework items come last.
-fn outline_order(doc: &Document) -> HashMap<String, (usize, u8, usize, usize)> {
-    let cx = Ctx::new(doc);
-    let mut out = HashMap::new();
-    out.insert(doc.curriculum.id.to_string(), (0, 0, 0, 0));
+fn outline_order(cx: &Ctx) -> context::IdMap<uuid::Uuid, (usize, u8, usize, usize)> {
+    let doc = cx.doc;
+    let mut out = context::IdMap::default();
+    out.insert(doc.curriculum.id.0, (0, 0, 0, 0));
     for n in &doc.nodes {
-        out.insert(n.id.to_string(), (cx.rank(n.id).saturating_add(1), 0, 0, 0));
+        out.insert(n.id.0, (cx.rank(n.id).saturating_add(1), 0, 0, 0));
     }
     let node_pos = |id| cx.rank(id).saturating_add(1);
     for (i, o) in doc.objectives.iter().enumerate() {
-        out.insert(o.id.to_string(), (node_pos(o.node), 1, i, 0));
+        out.insert(o.id.0, (node_pos(o.node), 1, i, 0));
     }
     for (i, a) in doc.activities.iter().enumerate() {
-        out.insert(a.id.to_string(), (node_pos(a.node), 2, i, 0));
+        out.insert(a.id.0, (node_pos(a.node), 2, i, 0));
     }
     let last = doc.nodes.len() + 2;
     for (i, a) in doc.assessments.iter().enumerate() {
-        out.insert(a.id.to_string(), (node_pos(a.node), 3, i, 0));
+        out.insert(a.id.0, (node_pos(a.node), 3, i, 0));
         for (j, item) in a.items.iter().enumerate() {
-            out.insert(item.id.to_string(), (node_pos(a.node), 3, i, j + 1));
+            out.insert(item.id.0, (node_pos(a.node), 3, i, j + 1));
         }
         if let Some(r) = a.rubric {
-            let key = r.to_string();
+            let key = r.0;
             if !out.contains_key(&key)
-                && let Some(rubric) = cx.idx.rubric(r)
+                && let Some(rubric) = cx.rubric(r)
             {
                 out.insert(key, (node_pos(a.node), 4, i, 0));
                 for (j, c) in rubric.criteria.iter().enumerate() {
-                    out.insert(c.id.to_string(), (node_pos(a.node), 4, i, j + 1));
+                    out.insert(c.id.0, (node_pos(a.node), 4, i, j + 1));
                 }
             }
         }
     }
     for (i, r) in doc.rubrics.iter().enumerate() {
-        out.entry(r.id.to_string()).or_insert((last, 4, i, 0));
+        out.entry(r.id.0).or_insert((last, 4, i, 0));
         for (j, c) in r.criteria.iter().enumerate() {
-            out.entry(c.id.to_string()).or_insert((last, 4, i, j + 1));
+            out.entry(c.id.0).or_insert((last, 4, i, j + 1));
         }
     }
     for (i, f) in doc.frameworks.iter().enumerate() {
-        out.insert(f.id.to_string(), (last + 1, 0, i, 0));
+        out.insert(f.id.0, (last + 1, 0, i, 0));
     }
     for (i, s) in doc.standard_items.iter().enumerate() {
-        out.insert(s.id.to_string(), (last + 1, 1, i, 0));
+        out.insert(s.id.0, (last + 1, 1, i, 0));
     }
     out
 }

@@ -279,7 +279,7 @@ impl Packet<'_, '_> {
     fn outline(&mut self) {
         self.out.push_str("<section id=\"outline\"><h2>Outline</h2>");
         let cx = self.cx;
-        let roots: Vec<&Node> = cx.idx.roots().to_vec();
+        let roots: Vec<&Node> = cx.roots().to_vec();
         if roots.is_empty() {
             self.out.push_str("<p>The outline is empty.</p>");
         } else {
@@ -346,7 +346,7 @@ impl Packet<'_, '_> {
                         esc(&list.iter().map(|t| format!("“{t}”")).collect::<Vec<_>>().join(", "))
                     );
                 }
-                let kids = cx.idx.children(n.id);
+                let kids = cx.children(n.id);
                 if kids.is_empty() {
                     self.out.push_str("</li>");
                 } else {

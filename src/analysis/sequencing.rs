@@ -157,9 +157,8 @@ fn nodes(cx: &Ctx, out: &mut Vec<Finding>) {
         let mut members = members.clone();
         members.sort_by_key(|&i| cx.rank(g.ids[i]));
         let cycle = g.cycle_in(&members);
-        let names: Vec<String> =
-            cycle.iter().filter_map(|&i| cx.idx.node(g.ids[i])).map(node_label).collect();
-        if let Some(first) = cx.idx.node(g.ids[members[0]]) {
+        let names: Vec<String> = cycle.iter().filter_map(|&i| cx.node(g.ids[i])).map(node_label).collect();
+        if let Some(first) = cx.node(g.ids[members[0]]) {
             out.push(Ctx::finding(
                 "S1-prerequisite-cycle",
                 Severity::Error,
@@ -172,7 +171,7 @@ fn nodes(cx: &Ctx, out: &mut Vec<Finding>) {
     for n in &doc.nodes {
         let mut reported_redundant = false;
         for p in &n.prerequisites {
-            let Some(pre) = cx.idx.node(*p) else { continue };
+            let Some(pre) = cx.node(*p) else { continue };
             if g.same_component(*p, n.id) {
                 continue; // reported as a cycle
             }
@@ -254,8 +253,8 @@ fn objectives(cx: &Ctx, out: &mut Vec<Finding>) {
         members.sort_by_key(|&i| cx.objective_pos(g.ids[i]));
         let cycle = g.cycle_in(&members);
         let names: Vec<String> =
-            cycle.iter().filter_map(|&i| cx.idx.objective(g.ids[i])).map(objective_label).collect();
-        if let Some(first) = cx.idx.objective(g.ids[members[0]]) {
+            cycle.iter().filter_map(|&i| cx.objective(g.ids[i])).map(objective_label).collect();
+        if let Some(first) = cx.objective(g.ids[members[0]]) {
             out.push(Ctx::finding(
                 "S1-objective-prerequisite-cycle",
                 Severity::Error,
@@ -268,7 +267,7 @@ fn objectives(cx: &Ctx, out: &mut Vec<Finding>) {
     for o in &doc.objectives {
         let mut reported_redundant = false;
         for p in &o.prerequisites {
-            let Some(pre) = cx.idx.objective(*p) else { continue };
+            let Some(pre) = cx.objective(*p) else { continue };
             if g.same_component(*p, o.id) {
                 continue;
             }
@@ -342,7 +341,7 @@ fn objectives(cx: &Ctx, out: &mut Vec<Finding>) {
 
 /// Highest level of the objectives in a node's subtree.
 fn max_level(cx: &Ctx, node: NodeId) -> Option<BloomLevel> {
-    cx.idx.subtree(node).iter().flat_map(|d| cx.objectives_of(d.id)).filter_map(|o| cx.level(o.id)).max()
+    cx.subtree(node).iter().flat_map(|d| cx.objectives_of(d.id)).filter_map(|o| cx.level(o.id)).max()
 }
 
 /// Abrupt level jumps between consecutive siblings (units of a course, lessons of a unit).
@@ -353,7 +352,7 @@ fn outline_jumps(cx: &Ctx, out: &mut Vec<Finding>) {
     let mut max: HashMap<NodeId, BloomLevel> = HashMap::new();
     for n in order.iter().rev() {
         let own = cx.objectives_of(n.id).iter().filter_map(|o| cx.level(o.id)).max();
-        let kids = cx.idx.children(n.id).iter().filter_map(|c| max.get(&c.id).copied()).max();
+        let kids = cx.children(n.id).iter().filter_map(|c| max.get(&c.id).copied()).max();
         if let Some(m) = own.max(kids) {
             max.insert(n.id, m);
         }
@@ -362,8 +361,8 @@ fn outline_jumps(cx: &Ctx, out: &mut Vec<Finding>) {
     parents.extend(order.iter().map(|n| Some(n.id)));
     for parent in parents {
         let kids = match parent {
-            Some(p) => cx.idx.children(p),
-            None => cx.idx.roots(),
+            Some(p) => cx.children(p),
+            None => cx.roots(),
         };
         let mut running: Option<BloomLevel> = None;
         for k in kids {

@@ -125,7 +125,7 @@ pub struct NodeRef {
 
 impl NodeRef {
     fn of(cx: &Ctx, id: NodeId) -> Self {
-        let n = cx.idx.node(id);
+        let n = cx.node(id);
         NodeRef {
             id: id.to_string(),
             code: n.map(|n| n.code.clone()).unwrap_or_default(),
@@ -200,7 +200,7 @@ fn curriculum_map_cx(cx: &Ctx) -> CurriculumMap {
         .iter()
         .zip(&map.cells)
         .filter_map(|(id, row)| {
-            let o = cx.idx.objective(*id)?;
+            let o = cx.objective(*id)?;
             let cells: Vec<CurriculumMapCell> = row
                 .iter()
                 .map(|c| CurriculumMapCell {
@@ -380,7 +380,7 @@ fn alignment_matrix_cx(cx: &Ctx, findings: &[Finding]) -> AlignmentMatrix {
     }
     for a in &doc.assessments {
         let col = columns.len();
-        let rubric = a.rubric.and_then(|r| cx.idx.rubric(r));
+        let rubric = a.rubric.and_then(|r| cx.rubric(r));
         let mut per: Vec<(ObjectiveId, MatrixCell)> = Vec::new();
         let cell = |o: ObjectiveId, per: &mut Vec<(ObjectiveId, MatrixCell)>| -> Option<usize> {
             let row = *row_of.get(&o)?;
@@ -425,6 +425,7 @@ fn alignment_matrix_cx(cx: &Ctx, findings: &[Finding]) -> AlignmentMatrix {
                 }
             }
         }
+        let aligned = !per.is_empty();
         for (o, mut c) in per {
             if let (Some(il), Some(ol)) = (c.item_level, cx.level(o)) {
                 let d = il.rank() as i8 - ol.rank() as i8;
@@ -442,7 +443,7 @@ fn alignment_matrix_cx(cx: &Ctx, findings: &[Finding]) -> AlignmentMatrix {
             node: a.node.to_string(),
             course: cx.course_of(a.node).map(|c| c.to_string()),
             path: cx.node_path(a.node),
-            aligned: cells.iter().any(|c| c.col == col),
+            aligned,
         });
     }
     cells.sort_by_key(|c| (c.row, c.col));
@@ -616,7 +617,7 @@ fn standards_coverage_cx(cx: &Ctx) -> StandardsCoverage {
                     let mut per_course = vec![0; courses.len()];
                     let mut assessed = 0;
                     for o in &c.objectives {
-                        if let Some(obj) = cx.idx.objective(*o) {
+                        if let Some(obj) = cx.objective(*o) {
                             if let Some(&i) = cx.course_of(obj.node).and_then(|c| col.get(&c)) {
                                 per_course[i] += 1;
                             }
@@ -791,7 +792,7 @@ fn workload_cx(cx: &Ctx) -> WorkloadView {
                 let h = w.nodes.get(&n.id).copied().unwrap_or_default();
                 NodeLoad {
                     node: NodeRef::of(cx, n.id),
-                    depth: cx.idx.ancestors(n.id).len(),
+                    depth: cx.ancestors(n.id).len(),
                     week: cx.week_of(n.id),
                     own_hours: h.own,
                     total_hours: h.total,
@@ -942,13 +943,8 @@ fn sequence_graph_cx(cx: &Ctx) -> SequenceGraph {
         let order = in_layer[layer];
         in_layer[layer] += 1;
         max_rows = max_rows.max(order + 1);
-        let max_level = cx
-            .idx
-            .subtree(*id)
-            .iter()
-            .flat_map(|d| cx.objectives_of(d.id))
-            .filter_map(|o| cx.level(o.id))
-            .max();
+        let max_level =
+            cx.subtree(*id).iter().flat_map(|d| cx.objectives_of(d.id)).filter_map(|o| cx.level(o.id)).max();
         nodes.push(GraphNode {
             node: NodeRef::of(cx, *id),
             layer,

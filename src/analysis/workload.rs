@@ -151,8 +151,7 @@ pub(crate) fn compute_cx(cx: &Ctx) -> Workload {
     order.sort_by_key(|n| std::cmp::Reverse(cx.rank(n.id)));
     for n in order {
         let own = own_planned.get(&n.id).copied().unwrap_or(0.0);
-        let kids: f64 =
-            cx.idx.children(n.id).iter().filter_map(|c| w.nodes.get(&c.id)).map(|h| h.total).sum();
+        let kids: f64 = cx.children(n.id).iter().filter_map(|c| w.nodes.get(&c.id)).map(|h| h.total).sum();
         let planned = own + kids;
         let estimate = hours(n.duration_minutes);
         let total = planned.max(estimate);
