@@ -56,12 +56,13 @@ app-build: ui-deps
 	$(CARGO) build --bin trellis
 
 ## The real app under Xvfb, driven through tauri-driver + WebKitWebDriver.
+APP_TARGET_DIR = $(or $(CARGO_TARGET_DIR),target)
 app-e2e: app-build
-	scripts/app-e2e.sh target/debug/trellis-desktop
+	TRELLIS_CLI=$(APP_TARGET_DIR)/debug/trellis scripts/app-e2e.sh $(APP_TARGET_DIR)/debug/trellis-desktop
 
 ## Refreshes the screenshots in docs/screenshots (taken by the real-app e2e test under Xvfb).
 screenshots: app-build
-	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots scripts/app-e2e.sh target/debug/trellis-desktop
+	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots TRELLIS_CLI=$(APP_TARGET_DIR)/debug/trellis scripts/app-e2e.sh $(APP_TARGET_DIR)/debug/trellis-desktop
 	rm -f docs/screenshots/*.log docs/screenshots/failure.png
 
 ## Opens the desktop app (needs a display).

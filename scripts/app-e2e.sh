@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # End-to-end test of the REAL desktop app: the built binary under Xvfb, driven through
 # tauri-driver -> WebKitWebDriver by webdriverio under node:test (tests/app-e2e/*.e2e.mjs).
-# Usage: scripts/app-e2e.sh [path/to/trellis-desktop]   (default: target/debug/trellis-desktop)
+# Usage: scripts/app-e2e.sh [path/to/trellis-desktop]   (default: $CARGO_TARGET_DIR or target, debug/)
 # Env: TRELLIS_CLI (default target/debug/trellis) is used to read back what the app saved;
 #      SCREENSHOT_DIR (default target/app-e2e) receives the screenshots.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-APP_BINARY="$(realpath "${1:-$ROOT/target/debug/trellis-desktop}")"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+APP_BINARY="$(realpath "${1:-$TARGET_DIR/debug/trellis-desktop}")"
 export APP_BINARY
-export TRELLIS_CLI="${TRELLIS_CLI:-$ROOT/target/debug/trellis}"
+TRELLIS_CLI="$(realpath "${TRELLIS_CLI:-$TARGET_DIR/debug/trellis}")"
+export TRELLIS_CLI
 export SCREENSHOT_DIR="${SCREENSHOT_DIR:-$ROOT/target/app-e2e}"
 mkdir -p "$SCREENSHOT_DIR"
 for tool in tauri-driver WebKitWebDriver Xvfb node; do

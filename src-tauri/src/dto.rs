@@ -1,10 +1,11 @@
 //! Shapes that exist only at the IPC boundary: what a window shows about its open document, the
 //! recent-files list and the bundled examples. Library types cross unchanged; these wrap them.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use trellis::model::Document;
 use trellis::store::History;
-use trellis::store::Store;
 
 /// The open document as the window shows it, returned by every open, edit, undo and redo.
 #[derive(Clone, Debug, Serialize, ts_rs::TS)]
@@ -13,20 +14,10 @@ pub struct DocumentState {
     /// The `.trellis` file.
     pub path: String,
     /// The whole document as committed.
-    pub document: Document,
+    #[ts(as = "Document")]
+    pub document: Arc<Document>,
     /// What undo and redo would do.
     pub history: History,
-}
-
-impl DocumentState {
-    /// Reads the committed document and its history from the store.
-    pub fn read(store: &Store) -> trellis::Result<Self> {
-        Ok(DocumentState {
-            path: store.path().display().to_string(),
-            document: store.load()?,
-            history: store.history()?,
-        })
-    }
 }
 
 /// One entry of the recent-documents list.

@@ -1,20 +1,48 @@
 //! `AppState`: which document each window has open, plus the app-wide settings files (recent
-//! documents). [`AppState::with_store`] is the one place that locks a document and moves the
-//! blocking SQLite work off the async runtime; commands never lock or spawn themselves.
+//! documents). [`AppState::with_store`] (changes) and [`AppState::with_document`] (reads) are the
+//! one place that locks a document and moves the blocking SQLite work off the async runtime;
+//! commands never lock or spawn themselves. The committed document is loaded once per change and
+//! shared (`Arc`) by everything that reads it until the next change: the edit's answer, the
+//! findings, the insight views, the export.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
+use trellis::model::Document;
 use trellis::store::Store;
 
+use crate::dto::DocumentState;
 use crate::error::CommandError;
 use crate::recent::RecentList;
 
+/// A window's open document and its last loaded state.
+struct OpenDocument {
+    store: Store,
+    loaded: Option<Arc<Document>>,
+}
+
+impl OpenDocument {
+    fn document(&mut self) -> trellis::Result<Arc<Document>> {
+        if let Some(doc) = &self.loaded {
+            return Ok(doc.clone());
+        }
+        let doc = Arc::new(self.store.load()?);
+        self.loaded = Some(doc.clone());
+        Ok(doc)
+    }
+}
+
+type Shared = Arc<Mutex<OpenDocument>>;
+
+fn lock(open: &Shared) -> trellis::Result<std::sync::MutexGuard<'_, OpenDocument>> {
+    open.lock().map_err(|_| trellis::Error::Internal("the document lock is poisoned".into()))
+}
+
 /// Shared state of the running app.
 pub struct AppState {
-    windows: Mutex<HashMap<String, Arc<Mutex<Store>>>>,
+    windows: Mutex<HashMap<String, Shared>>,
     /// Recently opened documents (persisted in the config directory).
     pub recent: Mutex<RecentList>,
     /// Where new documents are created.
@@ -35,7 +63,7 @@ impl AppState {
         }
     }
 
-    fn store(&self, window: &str) -> Result<Arc<Mutex<Store>>, CommandError> {
+    fn open(&self, window: &str) -> Result<Shared, CommandError> {
         let windows =
             self.windows.lock().map_err(|_| CommandError::internal("the window table is poisoned"))?;
         windows.get(window).cloned().ok_or_else(CommandError::no_document)
@@ -46,18 +74,47 @@ impl AppState {
         self.windows.lock().map(|w| w.contains_key(window)).unwrap_or(false)
     }
 
-    /// Runs `f` on the window's document on a blocking thread, holding its lock, and converts
-    /// the library error.
+    /// Changes the window's document: runs `f` on its store on a blocking thread, holding the
+    /// lock, and converts the library error. The loaded document is dropped (it may be stale).
     pub async fn with_store<T, F>(&self, window: &str, f: F) -> Result<T, CommandError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Store) -> trellis::Result<T> + Send + 'static,
     {
-        let store = self.store(window)?;
+        let open = self.open(window)?;
         blocking(move || {
-            let mut guard =
-                store.lock().map_err(|_| trellis::Error::Internal("the document lock is poisoned".into()))?;
-            f(&mut guard)
+            let mut guard = lock(&open)?;
+            guard.loaded = None;
+            f(&mut guard.store)
+        })
+        .await
+    }
+
+    /// Reads the window's committed document (loaded once per change) and runs `f` on it on a
+    /// blocking thread, without holding the lock: long reads (export, views) never block edits.
+    pub async fn with_document<T, F>(&self, window: &str, f: F) -> Result<T, CommandError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Document) -> trellis::Result<T> + Send + 'static,
+    {
+        let open = self.open(window)?;
+        blocking(move || {
+            let doc = lock(&open)?.document()?;
+            f(&doc)
+        })
+        .await
+    }
+
+    /// The window's document as the UI shows it: path, committed document, undo/redo history.
+    pub async fn document_state(&self, window: &str) -> Result<DocumentState, CommandError> {
+        let open = self.open(window)?;
+        blocking(move || {
+            let mut guard = lock(&open)?;
+            Ok(DocumentState {
+                path: guard.store.path().display().to_string(),
+                document: guard.document()?,
+                history: guard.store.history()?,
+            })
         })
         .await
     }
@@ -69,7 +126,7 @@ impl AppState {
         self.windows
             .lock()
             .map_err(|_| CommandError::internal("the window table is poisoned"))?
-            .insert(window.to_owned(), Arc::new(Mutex::new(store)));
+            .insert(window.to_owned(), Arc::new(Mutex::new(OpenDocument { store, loaded: None })));
         if let Ok(mut recent) = self.recent.lock() {
             recent.touch(&path, &title);
         }
@@ -127,6 +184,41 @@ pub fn fresh_path(dir: &Path, title: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use trellis::store::EditOp;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    #[test]
+    fn reads_share_one_load_until_the_next_change() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let store = Store::create(&dir.path().join("t.trellis"), &Document::new("Statistics"))?;
+        let state = AppState::new(dir.path(), dir.path().join("documents"));
+        state.attach("main", store)?;
+        tauri::async_runtime::block_on(async {
+            let first = state.document_state("main").await?;
+            let again = state.document_state("main").await?;
+            assert!(Arc::ptr_eq(&first.document, &again.document), "a second read reuses the load");
+
+            let mut curriculum = first.document.curriculum.clone();
+            curriculum.title = "Probability".into();
+            state.with_store("main", move |s| s.apply(EditOp::UpdateCurriculum { curriculum })).await?;
+            let after = state.document_state("main").await?;
+            assert_eq!(after.document.curriculum.title, "Probability");
+            assert!(!Arc::ptr_eq(&first.document, &after.document), "a change drops the old load");
+            assert_eq!(after.history.undo_depth, 1);
+            let title = state.with_document("main", |d| Ok(d.curriculum.title.clone())).await?;
+            assert_eq!(title, "Probability");
+            Ok::<_, CommandError>(())
+        })?;
+        Ok(())
+    }
+
+    #[test]
+    fn a_window_without_a_document_gets_a_not_found_error() {
+        let state = AppState::new(Path::new("/nonexistent"), PathBuf::from("/nonexistent"));
+        let err = tauri::async_runtime::block_on(state.document_state("doc-2")).err();
+        assert_eq!(err.map(|e| e.code), Some(trellis::ErrorCode::NotFound));
+    }
 
     #[test]
     fn fresh_paths_never_overwrite_and_drop_path_separators() -> std::io::Result<()> {

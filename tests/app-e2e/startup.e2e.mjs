@@ -38,3 +38,22 @@ test('a document passed on the command line opens straight into the studio', asy
   assert.equal(await browser.getTitle(), 'Introduction to Statistics — Trellis');
   assert.ok(ms < 15_000, `start-up took ${ms} ms`);
 });
+
+// Optional: TRELLIS_LARGE=path/to/large.trellis times the same with a big document.
+test('a large document opens (timed when TRELLIS_LARGE is set)', { skip: !process.env.TRELLIS_LARGE }, async () => {
+  await browser?.deleteSession();
+  const started = Date.now();
+  browser = await remote({
+    hostname: '127.0.0.1',
+    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
+    logLevel: 'warn',
+    connectionRetryCount: 0,
+    capabilities: {
+      browserName: 'wry',
+      'tauri:options': { application: process.env.APP_BINARY, args: [process.env.TRELLIS_LARGE] },
+      'wdio:enforceWebDriverClassic': true,
+    },
+  });
+  await (await browser.$('[role="treeitem"]')).waitForDisplayed({ timeout: 120_000, interval: 50 });
+  console.log(`cold start to outline (${process.env.TRELLIS_LARGE}): ${Date.now() - started} ms`);
+});

@@ -16,13 +16,13 @@ pub async fn check_document(
     window: Window,
     state: State<'_, AppState>,
 ) -> Result<Vec<Finding>, CommandError> {
-    state.with_store(window.label(), |store| Ok(trellis::analysis::check(&store.load()?))).await
+    state.with_document(window.label(), |doc| Ok(trellis::analysis::check(doc))).await
 }
 
 /// The data of every review view.
 #[tauri::command]
 pub async fn insights(window: Window, state: State<'_, AppState>) -> Result<Views, CommandError> {
-    state.with_store(window.label(), |store| Ok(trellis::analysis::views::all(&store.load()?))).await
+    state.with_document(window.label(), |doc| Ok(trellis::analysis::views::all(doc))).await
 }
 
 /// What changed since the named snapshot.
@@ -33,10 +33,9 @@ pub async fn diff_snapshot(
     name: String,
 ) -> Result<DocumentDiff, CommandError> {
     state
-        .with_store(window.label(), move |store| {
-            let doc = store.load()?;
-            let old = trellis::analysis::diff::snapshot_document(&doc, &name)?;
-            Ok(trellis::analysis::diff::diff(&old, &doc))
+        .with_document(window.label(), move |doc| {
+            let old = trellis::analysis::diff::snapshot_document(doc, &name)?;
+            Ok(trellis::analysis::diff::diff(&old, doc))
         })
         .await
 }

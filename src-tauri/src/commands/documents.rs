@@ -45,7 +45,7 @@ pub async fn current_document(
     if !state.has_document(window.label()) {
         return Ok(None);
     }
-    state.with_store(window.label(), |store| DocumentState::read(store)).await.map(Some)
+    state.document_state(window.label()).await.map(Some)
 }
 
 /// Creates a new document from a template (its starting outline) in the documents folder and
@@ -127,5 +127,5 @@ async fn attach_and_read(
     store: Store,
 ) -> Result<DocumentState, CommandError> {
     state.attach(window.label(), store)?;
-    state.with_store(window.label(), |store| DocumentState::read(store)).await
+    state.document_state(window.label()).await
 }

@@ -1,5 +1,6 @@
 //! Editing: every change is one `EditOp`, applied by the store as one transaction and one undo
-//! step (that is the autosave), and answered with the committed document.
+//! step (that is the autosave), and answered with the committed document (loaded once and
+//! shared with the findings and views that refresh after it).
 
 use tauri::{State, Window};
 use trellis::store::EditOp;
@@ -15,32 +16,20 @@ pub async fn apply_edit(
     state: State<'_, AppState>,
     op: EditOp,
 ) -> Result<DocumentState, CommandError> {
-    state
-        .with_store(window.label(), move |store| {
-            store.apply(op)?;
-            DocumentState::read(store)
-        })
-        .await
+    state.with_store(window.label(), move |store| store.apply(op)).await?;
+    state.document_state(window.label()).await
 }
 
 /// Reverts the newest edit.
 #[tauri::command]
 pub async fn undo(window: Window, state: State<'_, AppState>) -> Result<DocumentState, CommandError> {
-    state
-        .with_store(window.label(), |store| {
-            store.undo()?;
-            DocumentState::read(store)
-        })
-        .await
+    state.with_store(window.label(), |store| store.undo()).await?;
+    state.document_state(window.label()).await
 }
 
 /// Re-applies the newest undone edit.
 #[tauri::command]
 pub async fn redo(window: Window, state: State<'_, AppState>) -> Result<DocumentState, CommandError> {
-    state
-        .with_store(window.label(), |store| {
-            store.redo()?;
-            DocumentState::read(store)
-        })
-        .await
+    state.with_store(window.label(), |store| store.redo()).await?;
+    state.document_state(window.label()).await
 }

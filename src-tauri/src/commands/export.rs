@@ -14,7 +14,7 @@ use trellis::Finding;
 use trellis::export::{ExportFormat, ExportOptions, ExportReport, LmsProfile, PackageWriter};
 
 use crate::error::CommandError;
-use crate::state::{AppState, blocking, fresh_stem};
+use crate::state::{AppState, fresh_stem};
 
 /// Event carrying `trellis::export::Progress` to the window that started the export.
 pub const PROGRESS_EVENT: &str = "export-progress";
@@ -111,7 +111,7 @@ pub async fn export_document(
     state: State<'_, AppState>,
     request: ExportRequest,
 ) -> Result<Option<ExportOutcome>, CommandError> {
-    let doc = state.with_store(window.label(), |store| store.load()).await?;
+    let title = state.with_document(window.label(), |doc| Ok(doc.curriculum.title.clone())).await?;
     let dest = match request.destination {
         Some(d) => PathBuf::from(d),
         None => {
@@ -121,7 +121,7 @@ pub async fn export_document(
                 .file()
                 .set_title("Export")
                 .set_directory(&state.documents_dir)
-                .set_file_name(format!("{}.{ext}", fresh_stem(&doc.curriculum.title)))
+                .set_file_name(format!("{}.{ext}", fresh_stem(&title)))
                 .add_filter(request.format.label(), &[ext])
                 .set_parent(&window)
                 .blocking_save_file();
@@ -134,15 +134,17 @@ pub async fn export_document(
     let cancel = state.cancel_export.clone();
     cancel.store(false, Ordering::SeqCst);
     let path = dest.display().to_string();
-    let report = blocking(move || {
-        let mut options = ExportOptions::for_document(&doc).with_profile(request.profile);
-        options.strict = request.strict;
-        let mut out = Cancellable { inner: trellis::export::package::writer_for_path(&dest)?, cancel };
-        trellis::export::export_document(&doc, request.format, &options, &mut out, &mut |p| {
-            let _ = window.emit(PROGRESS_EVENT, p);
+    let progress_window = window.clone();
+    let report = state
+        .with_document(window.label(), move |doc| {
+            let mut options = ExportOptions::for_document(doc).with_profile(request.profile);
+            options.strict = request.strict;
+            let mut out = Cancellable { inner: trellis::export::package::writer_for_path(&dest)?, cancel };
+            trellis::export::export_document(doc, request.format, &options, &mut out, &mut |p| {
+                let _ = progress_window.emit(PROGRESS_EVENT, p);
+            })
         })
-    })
-    .await?;
+        .await?;
     Ok(Some(ExportOutcome { path, report }))
 }
 
