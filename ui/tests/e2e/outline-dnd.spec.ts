@@ -1,0 +1,42 @@
+// Drag and drop in the outline (pointer-based, so it works the same in WebKitGTK and Chromium).
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+async function drag(page: Page, from: Locator, to: Locator, where: 'top' | 'middle' | 'bottom') {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  if (!a || !b) throw new Error('rows are not visible');
+  const y = where === 'top' ? b.y + 3 : where === 'bottom' ? b.y + b.height - 3 : b.y + b.height / 2;
+  await page.mouse.move(a.x + 40, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + 40, a.y + a.height / 2 + 10, { steps: 3 });
+  await page.mouse.move(b.x + 40, y, { steps: 8 });
+  await page.mouse.up();
+}
+
+test('dragging a unit above another reorders the outline; dropping in the middle nests it', async ({ page }) => {
+  await page.goto('/?doc=sample');
+  const tree = page.getByRole('tree');
+  const row = (name: RegExp) => tree.getByRole('treeitem', { name });
+  const units = () => tree.locator('[role="treeitem"][aria-level="2"] .row-title').allTextContents();
+
+  await drag(page, row(/Inference/), row(/Describing data/), 'top');
+  await expect.poll(units).toEqual(['U3 Inference', 'U1 Describing data', 'U2 Probability']);
+
+  await drag(page, row(/Probability/), row(/Inference/), 'middle');
+  await expect.poll(units).toEqual(['U3 Inference', 'U1 Describing data']);
+  await expect(row(/Probability/)).toHaveAttribute('aria-level', '3');
+
+  // One undo step per drop.
+  await page.getByRole('button', { name: /^Undo/ }).click();
+  await expect.poll(units).toEqual(['U3 Inference', 'U1 Describing data', 'U2 Probability']);
+});
+
+test('an export can be cancelled while it runs', async ({ page }) => {
+  await page.goto('/?doc=sample');
+  await page.getByRole('button', { name: 'Export…' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Export' });
+  await dialog.getByRole('button', { name: 'Export…' }).click();
+  await dialog.getByRole('button', { name: 'Cancel export' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('cancelled');
+  await expect(dialog.getByRole('button', { name: 'Export…' })).toBeEnabled();
+});
