@@ -14,6 +14,15 @@ use super::scorm2004::{shared_resource, write_package};
 use super::{ExportFormat, ExportReport, Exporter, PackageWriter, Progress};
 use crate::{Error, Result};
 
+/// The schema files a SCORM 1.2 package carries at its root (those its `xsi:schemaLocation`
+/// names and what they include; ADL's SCORM 1.2 copies, unchanged).
+const CONTROL_FILES: &[(&str, &[u8])] = &[
+    ("imscp_rootv1p1p2.xsd", include_bytes!("runtime/xsd/scorm12/imscp_rootv1p1p2.xsd")),
+    ("adlcp_rootv1p2.xsd", include_bytes!("runtime/xsd/scorm12/adlcp_rootv1p2.xsd")),
+    ("imsmd_rootv1p2p1.xsd", include_bytes!("runtime/xsd/scorm12/imsmd_rootv1p2p1.xsd")),
+    ("ims_xml.xsd", include_bytes!("runtime/xsd/scorm12/ims_xml.xsd")),
+];
+
 /// The SCORM 1.2 exporter.
 pub(crate) struct Scorm12Exporter;
 
@@ -34,7 +43,7 @@ impl Exporter for Scorm12Exporter {
                 "SCORM 1.2 export needs at least one outline node to turn into a lesson".into(),
             ));
         }
-        write_package(cx, &plan, Standard::Scorm12, manifest(cx, &plan), out, progress)
+        write_package(cx, &plan, Standard::Scorm12, manifest(cx, &plan), CONTROL_FILES, out, progress)
     }
 }
 

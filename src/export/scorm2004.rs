@@ -17,6 +17,27 @@ use super::sco::{self, Entry, EntryRef, Plan, Standard};
 use super::{ExportFormat, ExportReport, Exporter, PackageWriter, Progress};
 use crate::{Error, Result};
 
+/// The schema files (control documents) a SCORM 2004 package carries at its root, as ADL's
+/// conformance test suite expects: those the manifest's `xsi:schemaLocation` names and what they
+/// include (ADL's SCORM 2004 4th edition copies, unchanged).
+const CONTROL_FILES: &[(&str, &[u8])] = &[
+    ("imscp_v1p1.xsd", include_bytes!("runtime/xsd/scorm2004/imscp_v1p1.xsd")),
+    ("adlcp_v1p3.xsd", include_bytes!("runtime/xsd/scorm2004/adlcp_v1p3.xsd")),
+    ("adlseq_v1p3.xsd", include_bytes!("runtime/xsd/scorm2004/adlseq_v1p3.xsd")),
+    ("adlnav_v1p3.xsd", include_bytes!("runtime/xsd/scorm2004/adlnav_v1p3.xsd")),
+    ("imsss_v1p0.xsd", include_bytes!("runtime/xsd/scorm2004/imsss_v1p0.xsd")),
+    ("imsss_v1p0auxresource.xsd", include_bytes!("runtime/xsd/scorm2004/imsss_v1p0auxresource.xsd")),
+    ("imsss_v1p0control.xsd", include_bytes!("runtime/xsd/scorm2004/imsss_v1p0control.xsd")),
+    ("imsss_v1p0delivery.xsd", include_bytes!("runtime/xsd/scorm2004/imsss_v1p0delivery.xsd")),
+    ("imsss_v1p0limit.xsd", include_bytes!("runtime/xsd/scorm2004/imsss_v1p0limit.xsd")),
+    ("imsss_v1p0objective.xsd", include_bytes!("runtime/xsd/scorm2004/imsss_v1p0objective.xsd")),
+    ("imsss_v1p0random.xsd", include_bytes!("runtime/xsd/scorm2004/imsss_v1p0random.xsd")),
+    ("imsss_v1p0rollup.xsd", include_bytes!("runtime/xsd/scorm2004/imsss_v1p0rollup.xsd")),
+    ("imsss_v1p0seqrule.xsd", include_bytes!("runtime/xsd/scorm2004/imsss_v1p0seqrule.xsd")),
+    ("imsss_v1p0util.xsd", include_bytes!("runtime/xsd/scorm2004/imsss_v1p0util.xsd")),
+    ("xml.xsd", include_bytes!("runtime/xsd/scorm2004/xml.xsd")),
+];
+
 /// The SCORM 2004 4th edition exporter.
 pub(crate) struct Scorm2004Exporter;
 
@@ -37,21 +58,23 @@ impl Exporter for Scorm2004Exporter {
                 "SCORM 2004 export needs at least one outline node to turn into a lesson".into(),
             ));
         }
-        write_package(cx, &plan, Standard::Scorm2004, manifest(cx, &plan), out, progress)
+        write_package(cx, &plan, Standard::Scorm2004, manifest(cx, &plan), CONTROL_FILES, out, progress)
     }
 }
 
-/// Writes the manifest, the runtime, the assets and one page per SCO (shared with SCORM 1.2).
+/// Writes the manifest, its schema files, the runtime, the assets and one page per SCO (shared
+/// with SCORM 1.2).
 pub(crate) fn write_package(
     cx: &ExportContext<'_>,
     plan: &Plan,
     standard: Standard,
     manifest: String,
+    control: &[(&str, &[u8])],
     out: &mut dyn PackageWriter,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ExportReport> {
     let shared = sco::shared_files(cx, standard);
-    let total = (plan.scos.len() + shared.len() + 1) as u64;
+    let total = (plan.scos.len() + shared.len() + control.len() + 1) as u64;
     let mut done = 0u64;
     let label = match standard {
         Standard::Scorm12 => "SCORM 1.2",
@@ -64,6 +87,10 @@ pub(crate) fn write_package(
     };
     out.add("imsmanifest.xml", manifest.as_bytes())?;
     step(&mut done, "imsmanifest.xml", progress);
+    for (path, bytes) in control {
+        out.add(path, bytes)?;
+        step(&mut done, path, progress);
+    }
     for (path, bytes) in &shared {
         out.add(path, bytes)?;
         step(&mut done, path, progress);

@@ -724,3 +724,46 @@ fn unit_granularity_makes_one_sco_per_unit_showing_its_lessons() {
         "unit 2 still needs unit 1"
     );
 }
+
+#[test]
+fn scorm_packages_carry_the_schemas_their_manifest_names_and_those_schemas_validate_it() {
+    for format in [ExportFormat::Scorm2004, ExportFormat::Scorm12] {
+        let (mem, _) = export(&fixture(), format);
+        let xml = mem.text("imsmanifest.xml").unwrap();
+        let manifest = parse("manifest", xml);
+        let locations: Vec<&str> = manifest.attr("xsi:schemaLocation").unwrap().split_whitespace().collect();
+        let tmp = tempfile::tempdir().unwrap();
+        for (path, bytes) in mem.entries() {
+            let file = tmp.path().join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, bytes).unwrap();
+        }
+        // A driver importing every namespace from the package's own copies (plus the W3C xml.xsd,
+        // imported first because SCORM 1.2's ims_xml.xsd is not readable by libxml2).
+        let xml_xsd = root().join("tests/schemas/scorm2004-4th/xml.xsd");
+        let mut driver = format!(
+            "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:x-test\">\n<xs:import namespace=\"http://www.w3.org/XML/1998/namespace\" schemaLocation=\"{}\"/>\n",
+            xml_xsd.display()
+        );
+        for pair in locations.chunks(2) {
+            let [namespace, file] = pair else { panic!("{format}: odd xsi:schemaLocation") };
+            assert!(
+                mem.get(file).is_some(),
+                "{format}: {file} named in xsi:schemaLocation is in the package"
+            );
+            driver.push_str(&format!("<xs:import namespace=\"{namespace}\" schemaLocation=\"{file}\"/>\n"));
+        }
+        driver.push_str("</xs:schema>\n");
+        std::fs::write(tmp.path().join("driver.xsd"), driver).unwrap();
+        let output = Command::new("xmllint")
+            .args(["--nonet", "--noout", "--schema", "driver.xsd", "imsmanifest.xml"])
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success(),
+            "{format}: the package's own schemas do not validate its manifest:\n{stderr}"
+        );
+    }
+}
