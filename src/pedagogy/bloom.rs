@@ -55,12 +55,9 @@ const LEXICON_NAME: &str = "templates/lexicon/bloom-verbs.toml";
 /// The built-in lexicon, parsed on first use.
 pub fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
-    LEXICON.get_or_init(|| match Lexicon::from_toml(LEXICON_TOML, LEXICON_NAME) {
-        Ok(lexicon) => lexicon,
-        // The built-in file is tested (`builtin_lexicon_parses`); an empty lexicon keeps the
-        // app running even if a broken file were ever shipped.
-        Err(_) => Lexicon::default(),
-    })
+    // The built-in file is tested (`builtin_lexicon_parses`); an empty lexicon keeps the app
+    // running even if a broken file were ever shipped.
+    LEXICON.get_or_init(|| Lexicon::from_toml(LEXICON_TOML, LEXICON_NAME).unwrap_or_default())
 }
 
 /// What an entry means for an objective.

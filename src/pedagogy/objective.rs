@@ -428,11 +428,9 @@ impl<'a> Analyzer<'a> {
                 && self.tokens.get(1).is_some_and(|n| n.kind == Kind::Word)
             {
                 i += 1;
-            } else if t.kind == Kind::Word && t.text.len() == 1 && next_is(')') {
-                i += 2;
             } else if t.kind == Kind::Word
-                && is_code_label(&t.text)
-                && (next_is(':') || next_is('-') || next_is('.'))
+                && ((t.text.len() == 1 && next_is(')'))
+                    || (is_code_label(&t.text) && (next_is(':') || next_is('-') || next_is('.'))))
             {
                 i += 2;
             } else if t.kind == Kind::Word
@@ -464,10 +462,10 @@ impl<'a> Analyzer<'a> {
                 return None;
             }
             let w = t.text.as_str();
-            if let Some(who) = w.strip_suffix("'ll") {
-                if self.lex.audience.contains(who) {
-                    return Some((j, j + 1));
-                }
+            if let Some(who) = w.strip_suffix("'ll")
+                && self.lex.audience.contains(who)
+            {
+                return Some((j, j + 1));
             }
             if j > i && has_audience && MODALS.contains(&w) {
                 return Some((j, j + 1));
@@ -619,37 +617,37 @@ impl<'a> Analyzer<'a> {
             return None;
         }
         // "learn to X", "learn how to X" take X's level.
-        if let Some(f) = self.lex.word(w) {
-            if self.lex.entry(f.entry).lemma == "learn" {
-                let k = if self.seq_at(j + 1, &["how", "to"]) {
-                    Some(j + 3)
-                } else if self.word(j + 1) == "to" {
-                    Some(j + 2)
-                } else {
-                    None
-                };
-                if let Some(hit) = k.and_then(|k| self.hit_at(k, false)) {
-                    return Some(Hit { outer: i, ..hit });
-                }
+        if let Some(f) = self.lex.word(w)
+            && self.lex.entry(f.entry).lemma == "learn"
+        {
+            let k = if self.seq_at(j + 1, &["how", "to"]) {
+                Some(j + 3)
+            } else if self.word(j + 1) == "to" {
+                Some(j + 2)
+            } else {
+                None
+            };
+            if let Some(hit) = k.and_then(|k| self.hit_at(k, false)) {
+                return Some(Hit { outer: i, ..hit });
             }
         }
         // Multi-word phrases first ("carry out", "be aware of", "give examples").
-        if let Some((head, form)) = self.lex.heads.get(w) {
-            if let Some(phrases) = self.lex.phrases.get(head) {
-                for p in phrases {
-                    if self.seq_at(j + 1, &p.rest) {
-                        let entry = self.lex.entry(p.entry);
-                        return Some(Hit {
-                            start: j,
-                            outer: i,
-                            end: j + 1 + p.rest.len(),
-                            entry: p.entry,
-                            form: *form,
-                            written: entry.lemma.clone(),
-                            adverbs,
-                            nominal: false,
-                        });
-                    }
+        if let Some((head, form)) = self.lex.heads.get(w)
+            && let Some(phrases) = self.lex.phrases.get(head)
+        {
+            for p in phrases {
+                if self.seq_at(j + 1, &p.rest) {
+                    let entry = self.lex.entry(p.entry);
+                    return Some(Hit {
+                        start: j,
+                        outer: i,
+                        end: j + 1 + p.rest.len(),
+                        entry: p.entry,
+                        form: *form,
+                        written: entry.lemma.clone(),
+                        adverbs,
+                        nominal: false,
+                    });
                 }
             }
         }
@@ -780,11 +778,11 @@ impl<'a> Analyzer<'a> {
             if self.word(k + 1) == "of" {
                 continue;
             }
-            if let Some(hit) = self.hit_at(k, false) {
-                if hit.form != Form::Past && !(hit.form == Form::Gerund && k > s && self.word(k - 1) != "by")
-                {
-                    return Some(hit);
-                }
+            if let Some(hit) = self.hit_at(k, false)
+                && hit.form != Form::Past
+                && !(hit.form == Form::Gerund && k > s && self.word(k - 1) != "by")
+            {
+                return Some(hit);
             }
         }
         None
@@ -838,12 +836,13 @@ impl<'a> Analyzer<'a> {
                 continue;
             }
             let candidate = self.hit_at(p, nominal);
-            if let Some(hit) = candidate {
-                if last_is_main && self.accept_coordinated(&hit, first_form, hits[0].nominal) {
-                    k = hit.end;
-                    hits.push(hit);
-                    continue;
-                }
+            if let Some(hit) = candidate
+                && last_is_main
+                && self.accept_coordinated(&hit, first_form, hits[0].nominal)
+            {
+                k = hit.end;
+                hits.push(hit);
+                continue;
             }
             k += 1;
         }
@@ -995,40 +994,38 @@ impl<'a> Analyzer<'a> {
             }
         }
         // Behaviour nouns after light verbs.
-        if !matched_context {
-            if let Some((head, noun_entry)) = self.light_noun(hit) {
-                let noun = self.lex.entry(noun_entry);
-                let noun_word = self.word(head).to_owned();
-                match &noun.sense {
-                    Sense::Measurable(levels) => {
-                        m.level = levels.first().copied();
-                        m.candidates = levels.clone();
-                        m.basis = Basis::Noun;
-                        m.why = format!(
-                            "\"{} … {noun_word}\" stands for \"{}\" ({})",
-                            m.verb,
-                            noun.lemma,
-                            level_name(m.level)
-                        );
-                    }
-                    Sense::Unmeasurable { intended, why } => {
-                        m.level = *intended;
-                        m.candidates = intended.iter().copied().collect();
-                        m.measurable = false;
-                        m.basis = Basis::Unmeasurable;
-                        m.why = format!(
-                            "\"{} … {noun_word}\" names no observable behaviour ({why}); it points at {}",
-                            m.verb,
-                            level_name(*intended)
-                        );
-                        if !NON_OBSERVABLE_LIGHT.contains(&entry.lemma.as_str()) {
-                            weak = Some(codes::WEAK_OBJECT);
-                        }
+        if !matched_context && let Some((head, noun_entry)) = self.light_noun(hit) {
+            let noun = self.lex.entry(noun_entry);
+            let noun_word = self.word(head).to_owned();
+            match &noun.sense {
+                Sense::Measurable(levels) => {
+                    m.level = levels.first().copied();
+                    m.candidates = levels.clone();
+                    m.basis = Basis::Noun;
+                    m.why = format!(
+                        "\"{} … {noun_word}\" stands for \"{}\" ({})",
+                        m.verb,
+                        noun.lemma,
+                        level_name(m.level)
+                    );
+                }
+                Sense::Unmeasurable { intended, why } => {
+                    m.level = *intended;
+                    m.candidates = intended.iter().copied().collect();
+                    m.measurable = false;
+                    m.basis = Basis::Unmeasurable;
+                    m.why = format!(
+                        "\"{} … {noun_word}\" names no observable behaviour ({why}); it points at {}",
+                        m.verb,
+                        level_name(*intended)
+                    );
+                    if !NON_OBSERVABLE_LIGHT.contains(&entry.lemma.as_str()) {
+                        weak = Some(codes::WEAK_OBJECT);
                     }
                 }
-                m.text = self.slice(hit.outer, head + 1).to_owned();
-                m.end = self.tokens[head].end;
             }
+            m.text = self.slice(hit.outer, head + 1).to_owned();
+            m.end = self.tokens[head].end;
         }
         // "critically discuss" → evaluate.
         if let Some((adverb, &raised)) =
@@ -1407,10 +1404,10 @@ fn level_name(level: Option<BloomLevel>) -> &'static str {
 }
 
 fn rule_text(matches: &[VerbMatch], deciding: Option<usize>, instructor: Option<&str>) -> String {
-    if let Some(phrase) = instructor {
-        if matches.is_empty() {
-            return format!("no learner behaviour: \"{phrase}\" describes instruction");
-        }
+    if let Some(phrase) = instructor
+        && matches.is_empty()
+    {
+        return format!("no learner behaviour: \"{phrase}\" describes instruction");
     }
     match (matches.len(), deciding) {
         (0, _) => "no behaviour verb found".to_owned(),

@@ -492,10 +492,10 @@ impl Template {
                         format!("field {:?} is declared twice", f.name()),
                     ));
                 }
-                if let Some(default) = &f.base().default {
-                    if let Some(problem) = f.mismatch(default) {
-                        return Some((format!("\"{}\"", f.name()), format!("default: {problem}")));
-                    }
+                if let Some(default) = &f.base().default
+                    && let Some(problem) = f.mismatch(default)
+                {
+                    return Some((format!("\"{}\"", f.name()), format!("default: {problem}")));
                 }
             }
         }
@@ -541,13 +541,13 @@ impl Template {
             if let Some(s) = set.filter(|s| !set_ids.contains(s)) {
                 return Some((here, format!("check {:?} names unknown tag set {s:?}", check.code)));
             }
-            if let (Some(k), Some(f)) = (kind, field) {
-                if !self.fields_of(k).iter().any(|spec| spec.name() == f) {
-                    return Some((
-                        here,
-                        format!("check {:?} names field {f:?}, which {k:?} nodes do not have", check.code),
-                    ));
-                }
+            if let (Some(k), Some(f)) = (kind, field)
+                && !self.fields_of(k).iter().any(|spec| spec.name() == f)
+            {
+                return Some((
+                    here,
+                    format!("check {:?} names field {f:?}, which {k:?} nodes do not have", check.code),
+                ));
             }
         }
         None
