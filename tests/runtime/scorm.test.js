@@ -318,6 +318,7 @@ for (const docPath of documents()) {
           await page.waitForSelector(".trellis-result:not(:empty)");
         }
         await page.locator("#trellis-finish").click();
+        assert.match(await page.locator("#trellis-done").textContent(), /Nothing was saved/);
         await closePage(page);
         assert.deepEqual(browser.errors.slice(errorsBefore), [], "no script errors without an API");
       });

@@ -507,7 +507,10 @@
         self.close("finish");
         finish.disabled = true;
         var done = byId("trellis-done");
-        if (done) done.hidden = false;
+        if (done) {
+          if (!self.connected) done.textContent = "You have finished this preview. Nothing was saved.";
+          done.hidden = false;
+        }
       });
     }
 
