@@ -467,7 +467,7 @@ impl Writer<'_> {
                         Node::Text(_) => Vec::new(),
                     };
                     let text = self.inline_flow(tree, &children).replace("\\\n", " ");
-                    collapse(&text).replace('|', "\\|")
+                    escape_bare_pipes(&collapse(&text))
                 })
                 .collect();
             cells.resize(width, String::new());
@@ -813,6 +813,20 @@ pub fn escape(text: &str) -> String {
             '.' if chars.get(i + 1) == Some(&'.') && chars.get(i + 2) == Some(&'.') => out.push_str("\\."),
             _ => out.push(c),
         }
+    }
+    out
+}
+
+/// Escapes `|` not already escaped (link URLs inside a table cell, say).
+fn escape_bare_pipes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut escaped = false;
+    for c in text.chars() {
+        if c == '|' && !escaped {
+            out.push('\\');
+        }
+        escaped = c == '\\' && !escaped;
+        out.push(c);
     }
     out
 }

@@ -279,9 +279,12 @@ pub fn merge_framework(doc: &mut Document, import: FrameworkImport) -> ChangeRep
     extra_changes(&old_framework.extra, &incoming.extra, &mut report.framework_fields);
     doc.frameworks[position] = crate::model::Framework { id: framework_id, ..incoming };
 
-    // Match incoming items to existing ones.
-    let old_items: Vec<StandardItem> =
-        doc.standard_items.iter().filter(|s| s.framework == framework_id).cloned().collect();
+    // Match incoming items to existing ones. The framework's items are moved out (not copied)
+    // and the new list goes back where the old one was.
+    let items_at = doc.standard_items.iter().position(|s| s.framework == framework_id);
+    let (old_items, other_items): (Vec<StandardItem>, Vec<StandardItem>) =
+        std::mem::take(&mut doc.standard_items).into_iter().partition(|s| s.framework == framework_id);
+    doc.standard_items = other_items;
     let mut by_identifier: HashMap<&str, usize> = HashMap::new();
     let mut by_code: HashMap<&str, usize> = HashMap::new();
     let mut by_statement: HashMap<&str, usize> = HashMap::new();
@@ -325,13 +328,12 @@ pub fn merge_framework(doc: &mut Document, import: FrameworkImport) -> ChangeRep
             StandardItem { id, framework: framework_id, parent, ..item }
         })
         .collect();
-    let new_labels: HashMap<StandardItemId, String> =
-        new_items.iter().map(|i| (i.id, ItemRef::of(i).label())).collect();
+    let new_by_id: HashMap<StandardItemId, &StandardItem> = new_items.iter().map(|i| (i.id, i)).collect();
     for (n, merged) in new_items.iter().enumerate() {
         match matched[n] {
             None => report.added.push(ItemRef::of(merged)),
             Some(i) => {
-                let fields = item_changes(&old_items[i], merged, &old_by_id, &new_labels);
+                let fields = item_changes(&old_items[i], merged, &old_by_id, &new_by_id);
                 if fields.is_empty() {
                     report.unchanged += 1;
                 } else {
@@ -390,21 +392,15 @@ pub fn merge_framework(doc: &mut Document, import: FrameworkImport) -> ChangeRep
         objective.standards = standards;
     }
 
-    // Replace the framework's items where they were.
-    let at = doc
-        .standard_items
-        .iter()
-        .position(|s| s.framework == framework_id)
-        .unwrap_or(doc.standard_items.len());
-    let before_count = doc.standard_items[..at].len();
-    doc.standard_items.retain(|s| s.framework != framework_id);
-    let tail = doc.standard_items.split_off(before_count.min(doc.standard_items.len()));
-    doc.standard_items.extend(new_items);
-    doc.standard_items.extend(tail);
+    // Put the framework's items back where they were.
+    let at = items_at.unwrap_or(doc.standard_items.len()).min(doc.standard_items.len());
+    doc.standard_items.splice(at..at, new_items);
 
     // Associations: keep ids by identifier.
-    let old_assocs: Vec<StandardAssociation> =
-        doc.associations.iter().filter(|a| a.framework == framework_id).cloned().collect();
+    let assocs_at = doc.associations.iter().position(|a| a.framework == framework_id);
+    let (old_assocs, other_assocs): (Vec<StandardAssociation>, Vec<StandardAssociation>) =
+        std::mem::take(&mut doc.associations).into_iter().partition(|a| a.framework == framework_id);
+    doc.associations = other_assocs;
     let old_assoc_by_identifier: HashMap<&str, &StandardAssociation> =
         old_assocs.iter().filter(|a| !a.identifier.is_empty()).map(|a| (a.identifier.as_str(), a)).collect();
     let mut new_assocs = Vec::with_capacity(associations.len());
@@ -427,12 +423,8 @@ pub fn merge_framework(doc: &mut Document, import: FrameworkImport) -> ChangeRep
         new_assocs.push(merged);
     }
     report.associations_removed = old_assocs.iter().filter(|a| !kept_assocs.contains(&a.id)).count();
-    let at =
-        doc.associations.iter().position(|a| a.framework == framework_id).unwrap_or(doc.associations.len());
-    doc.associations.retain(|a| a.framework != framework_id);
-    let tail = doc.associations.split_off(at.min(doc.associations.len()));
-    doc.associations.extend(new_assocs);
-    doc.associations.extend(tail);
+    let at = assocs_at.unwrap_or(doc.associations.len()).min(doc.associations.len());
+    doc.associations.splice(at..at, new_assocs);
     report
 }
 
@@ -440,7 +432,7 @@ fn item_changes(
     old: &StandardItem,
     new: &StandardItem,
     old_by_id: &HashMap<StandardItemId, &StandardItem>,
-    new_labels: &HashMap<StandardItemId, String>,
+    new_by_id: &HashMap<StandardItemId, &StandardItem>,
 ) -> Vec<FieldChange> {
     let mut out = Vec::new();
     for (field, before, after) in [
@@ -463,7 +455,7 @@ fn item_changes(
         out.push(FieldChange {
             field: "parent".into(),
             before: label(old.parent, &|id| old_by_id.get(&id).map(|i| ItemRef::of(i).label())),
-            after: label(new.parent, &|id| new_labels.get(&id).cloned()),
+            after: label(new.parent, &|id| new_by_id.get(&id).map(|i| ItemRef::of(i).label())),
         });
     }
     extra_changes(&old.extra, &new.extra, &mut out);
@@ -471,6 +463,9 @@ fn item_changes(
 }
 
 fn extra_changes(old: &Value, new: &Value, out: &mut Vec<FieldChange>) {
+    if old == new {
+        return;
+    }
     let empty = serde_json::Map::new();
     let before = old.as_object().unwrap_or(&empty);
     let after = new.as_object().unwrap_or(&empty);
