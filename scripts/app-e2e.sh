@@ -24,8 +24,12 @@ export E2E_WORK="$WORK"
 
 pids=()
 cleanup() {
+  local status=$?
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
+  # WebKit helper processes may still be flushing caches into $WORK for a moment.
+  sleep 0.5
+  rm -rf "$WORK" 2>/dev/null || rm -rf "$WORK" 2>/dev/null || true
+  exit "$status"
 }
 trap cleanup EXIT
 

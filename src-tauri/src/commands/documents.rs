@@ -45,7 +45,9 @@ pub async fn current_document(
     if !state.has_document(window.label()) {
         return Ok(None);
     }
-    state.document_state(window.label()).await.map(Some)
+    let open = state.document_state(window.label()).await?;
+    set_title(&window, Some(&open.document.curriculum.title));
+    Ok(Some(open))
 }
 
 /// Creates a new document from a template (its starting outline) in the documents folder and
@@ -119,6 +121,13 @@ pub async fn open_document(
 #[tauri::command]
 pub fn close_document(window: Window, state: State<'_, AppState>) {
     state.detach(window.label());
+    set_title(&window, None);
+}
+
+/// The native window title names the open curriculum (the task bar and window switcher show it).
+fn set_title(window: &Window, document: Option<&str>) {
+    let title = document.map(|t| format!("{t} — Trellis")).unwrap_or_else(|| "Trellis".to_owned());
+    let _ = window.set_title(&title);
 }
 
 async fn attach_and_read(
@@ -127,5 +136,7 @@ async fn attach_and_read(
     store: Store,
 ) -> Result<DocumentState, CommandError> {
     state.attach(window.label(), store)?;
-    state.document_state(window.label()).await
+    let open = state.document_state(window.label()).await?;
+    set_title(window, Some(&open.document.curriculum.title));
+    Ok(open)
 }
