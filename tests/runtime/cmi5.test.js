@@ -35,6 +35,16 @@ function ausFromCourseStructure(xml) {
 }
 
 const verbOf = (s) => s.verb.id.replace("http://adlnet.gov/expapi/verbs/", "");
+const defined = (list) => list.filter((s) => verbOf(s) !== "answered");
+const INTERACTION = {
+  trueFalse: "true-false",
+  multipleChoice: "choice",
+  multipleResponse: "choice",
+  shortAnswer: "fill-in",
+  numeric: "numeric",
+  matching: "matching",
+  essay: "long-fill-in",
+};
 
 for (const docPath of documents()) {
   const doc = loadDocument(docPath);
@@ -98,6 +108,37 @@ for (const docPath of documents()) {
       assert.equal(cats.includes(CAT_MOVEON), moveOn, `moveon category ${moveOn ? "present" : "absent"} on ${verbOf(s)}`);
     }
 
+    /** One "answered" statement per question, between initialized and terminated, as a cmi5 allowed statement. */
+    function assertAnswered(list, au, session, correct) {
+      const verbs = list.map(verbOf);
+      const first = verbs.indexOf("initialized");
+      const last = verbs.lastIndexOf("terminated");
+      const answered = list.filter((s) => verbOf(s) === "answered");
+      assert.equal(answered.length, au.expect.items.length, "one answered statement per question");
+      for (const item of au.expect.items) {
+        const s = answered.find((x) => x.object.id === `${au.id}/item/i${item.id.replace(/-/g, "")}`);
+        assert.ok(s, `answered statement for item ${item.id}`);
+        const at = list.indexOf(s);
+        assert.ok(at > first && at < last, "answered comes after initialized and before terminated");
+        assert.equal(s.object.definition.type, "http://adlnet.gov/expapi/activities/cmi.interaction");
+        assert.equal(s.object.definition.interactionType, INTERACTION[item.body.type]);
+        assert.deepEqual(s.actor, actor);
+        assert.equal(s.context.registration, session.registration);
+        assert.equal(s.context.extensions[EXT_SESSION], session.sessionId);
+        assert.deepEqual(s.context.contextActivities.parent, [{ id: au.id }]);
+        const cats = (s.context.contextActivities.category || []).map((c) => c.id);
+        assert.ok(!cats.includes(CAT_CMI5) && !cats.includes(CAT_MOVEON), "allowed statements carry no cmi5 category");
+        const others = (s.context.contextActivities.other || []).map((c) => c.id);
+        for (const o of item.objectives || []) assert.ok(others.includes(`urn:trellis:objective:${o}`), `objective ${o} in context`);
+        if (item.body.type === "essay") {
+          assert.equal(s.result.success, undefined, "essays are not judged");
+        } else {
+          const right = correct || (item.body.type === "matching" && item.body.pairs.length < 2);
+          assert.equal(s.result.success, right, `success of a ${item.body.type} item`);
+        }
+      }
+    }
+
     async function play(page, au, correct) {
       for (const item of au.expect.items) await answer(page, item, correct);
       for (const form of await page.locator("form[data-quiz]").all()) await form.locator("button[type=submit]").click();
@@ -132,8 +173,9 @@ for (const docPath of documents()) {
       const verbs = list.map(verbOf);
       assert.equal(verbs[0], "initialized", "initialized comes first");
       assert.equal(verbs[verbs.length - 1], "terminated", "terminated comes last");
-      assert.deepEqual([...verbs].sort(), ["completed", "initialized", "passed", "terminated"]);
-      for (const s of list) assertCmi5Statement(s, quiz, session, { moveOn: ["passed", "completed"].includes(verbOf(s)) });
+      assert.deepEqual(defined(list).map(verbOf).sort(), ["completed", "initialized", "passed", "terminated"]);
+      assertAnswered(list, quiz, session, true);
+      for (const s of defined(list)) assertCmi5Statement(s, quiz, session, { moveOn: ["passed", "completed"].includes(verbOf(s)) });
       const passed = list.find((s) => verbOf(s) === "passed");
       assert.equal(passed.result.success, true);
       assert.equal(passed.result.score.scaled, 1);
@@ -158,11 +200,12 @@ for (const docPath of documents()) {
       assert.equal(verbs[0], "initialized");
       assert.equal(verbs[verbs.length - 1], "terminated", "terminated is sent when the page goes away");
       assert.equal(verbs.filter((v) => v === "terminated").length, 1);
-      assert.deepEqual([...verbs].sort(), ["completed", "failed", "initialized", "terminated"]);
+      assert.deepEqual(defined(list).map(verbOf).sort(), ["completed", "failed", "initialized", "terminated"]);
+      assertAnswered(list, quiz, first.session, false);
       const failed = list.find((s) => verbOf(s) === "failed");
       assert.equal(failed.result.success, false);
       assert.ok(failed.result.score.scaled < quiz.expect.mastery, "a failed score is below the mastery score");
-      for (const s of list) assertCmi5Statement(s, quiz, first.session, { moveOn: ["failed", "completed"].includes(verbOf(s)) });
+      for (const s of defined(list)) assertCmi5Statement(s, quiz, first.session, { moveOn: ["failed", "completed"].includes(verbOf(s)) });
       await closePage(first.page);
 
       // Same registration, new session: the AU resumes from its state and only adds the pass.
@@ -172,7 +215,8 @@ for (const docPath of documents()) {
       await play(second.page, quiz, true);
       await second.page.locator("#trellis-finish").click();
       const again = await statementsUntil(second.session, "terminated");
-      assert.deepEqual(again.map(verbOf).sort(), ["initialized", "passed", "terminated"], "completed is sent once per registration");
+      assert.deepEqual(defined(again).map(verbOf).sort(), ["initialized", "passed", "terminated"], "completed is sent once per registration");
+      assertAnswered(again, quiz, second.session, true);
       assert.deepEqual(lrs.problems, []);
       await closePage(second.page);
     });

@@ -20,7 +20,7 @@
   var launch = {};
   var token = null;
   var launchData = null;
-  var sent = { completed: false, passed: false, terminated: false, judgedAttempt: 0 };
+  var sent = { completed: false, passed: false, terminated: false, judgedAttempt: 0, answeredAttempt: 0 };
   var open = false;
   var queue = [];
   var inflight = false;
@@ -197,11 +197,98 @@
     return score;
   }
 
+  /* "cmi5 allowed" statements, one per question of a submitted quiz: xAPI cmi.interaction
+     activities under the AU, with the response patterns of the xAPI specification. They carry the
+     context template and registration but not the cmi5 category (reserved for cmi5-defined ones). */
+  var INTERACTION = {
+    trueFalse: "true-false",
+    multipleChoice: "choice",
+    multipleResponse: "choice",
+    shortAnswer: "fill-in",
+    numeric: "numeric",
+    matching: "matching",
+    essay: "long-fill-in",
+  };
+
+  function responsePattern(item, answer) {
+    var key = item.key || {};
+    switch (item.type) {
+      case "trueFalse":
+        return { response: answer == null ? "" : answer, correct: [String(key.answer)] };
+      case "multipleChoice":
+        return { response: answer == null ? "" : answer, correct: key.correct ? [key.correct] : [] };
+      case "multipleResponse":
+        return { response: [].concat(answer || []).join("[,]"), correct: [(key.correct || []).join("[,]")] };
+      case "shortAnswer":
+        return {
+          response: answer == null ? "" : String(answer),
+          correct: (key.answers || []).map(function (a) {
+            return "{case_matters=" + (key.caseSensitive ? "true" : "false") + "}" + a;
+          }),
+        };
+      case "numeric": {
+        var tol = key.tolerance || 0;
+        return { response: answer == null ? "" : String(answer), correct: [key.answer - tol + "[:]" + (key.answer + tol)] };
+      }
+      case "matching": {
+        var given = [];
+        for (var p in answer || {}) if (Object.prototype.hasOwnProperty.call(answer, p)) given.push(p + "[.]" + answer[p]);
+        return {
+          response: given.join("[,]"),
+          correct: [(key.pairs || []).map(function (id) { return id + "[.]" + id; }).join("[,]")],
+        };
+      }
+      default:
+        return { response: answer == null ? "" : String(answer), correct: [] };
+    }
+  }
+
+  function answered(entry, lang) {
+    var item = entry.item;
+    var pattern = responsePattern(item, entry.answer);
+    var description = {};
+    description[lang] = item.text || item.id;
+    var definition = {
+      type: "http://adlnet.gov/expapi/activities/cmi.interaction",
+      interactionType: INTERACTION[item.type] || "other",
+      description: description,
+    };
+    if (pattern.correct.length) definition.correctResponsesPattern = pattern.correct;
+    var context = clone((launchData && launchData.contextTemplate) || {}) || {};
+    context.registration = launch.registration;
+    context.contextActivities = context.contextActivities || {};
+    context.contextActivities.parent = [{ id: launch.activityId }];
+    var objectives = (item.objectives || []).map(function (id) {
+      return { id: "urn:trellis:objective:" + id };
+    });
+    if (objectives.length) context.contextActivities.other = (context.contextActivities.other || []).concat(objectives);
+    var result = { response: pattern.response };
+    if (entry.grade != null) {
+      result.success = entry.grade >= 1;
+      result.score = { scaled: Math.round(entry.grade * 10000) / 10000 };
+    }
+    return {
+      id: uuid(),
+      timestamp: new Date().toISOString(),
+      actor: launch.actor,
+      verb: { id: VERB + "answered", display: { "en-US": "answered" } },
+      object: { objectType: "Activity", id: launch.activityId + "/item/" + item.id, definition: definition },
+      result: result,
+      context: context,
+    };
+  }
+
   function judge(snap) {
     if (!normalMode()) return;
     var secs = snap.sessionSeconds;
     var s = snap.score;
     // One judgement per quiz submission; nothing after a pass (passIsFinal).
+    if (snap.attempt > 0 && sent.answeredAttempt !== snap.attempt) {
+      sent.answeredAttempt = snap.attempt;
+      var lang = document.documentElement.lang || "en";
+      var list = snap.interactions(snap.lastQuiz);
+      for (var i = 0; i < list.length; i++) send(answered(list[i], lang));
+    }
     if (s && s.passed != null && !sent.passed && sent.judgedAttempt !== snap.attempt) {
       sent.judgedAttempt = snap.attempt;
       var verb = s.passed ? "passed" : "failed";

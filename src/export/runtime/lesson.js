@@ -262,11 +262,11 @@
   };
 
   /* One record per item of every submitted quiz: what was asked, answered and how it scored. */
-  Lesson.prototype.interactions = function () {
+  Lesson.prototype.interactions = function (onlyQuiz) {
     var out = [];
     for (var q = 0; q < this.quizzes.length; q++) {
       var quiz = this.quizzes[q];
-      if (!this.submitted[quiz.id]) continue;
+      if (!this.submitted[quiz.id] || (onlyQuiz && quiz.id !== onlyQuiz)) continue;
       for (var i = 0; i < quiz.items.length; i++) {
         var item = this.itemsById[quiz.items[i]];
         if (!item) continue;
@@ -354,6 +354,7 @@
       sessionSeconds: this.sessionSeconds(),
       suspendData: this.suspendData.bind(this),
       attempt: this.attempt,
+      lastQuiz: this.lastQuiz || null,
       interactions: this.interactions.bind(this),
       hasQuiz: this.quizzes.some(function (q) {
         return q.scored;
@@ -445,6 +446,7 @@
         ev.preventDefault();
         self.submitted[quiz.id] = true;
         self.attempt++;
+        self.lastQuiz = quiz.id;
         self.showFeedback(quiz);
         self.changed("submit");
       });

@@ -280,8 +280,10 @@
   /* Written once per quiz submission. SCORM 2004 keeps one record per item (updated on a new
      attempt); SCORM 1.2 interactions are a write-only journal, so each submission appends. */
   function writeInteractions(snap) {
-    if (snap.attempt === interactionsAttempt) return;
-    var list = snap.interactions();
+    // Attempt 0 is a resumed session: its interactions are already in the LMS.
+    if (snap.attempt === interactionsAttempt || snap.attempt === 0) return;
+    // 2004 updates every submitted item in place; the 1.2 journal gets the quiz just submitted.
+    var list = snap.interactions(v2004 ? null : snap.lastQuiz);
     if (!list.length) return;
     interactionsAttempt = snap.attempt;
     var count = parseInt(get("cmi.interactions._count"), 10) || 0;
