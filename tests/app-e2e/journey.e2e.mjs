@@ -108,6 +108,12 @@ test('open the example, edit titles, undo, and find exactly that on disk', async
   console.log(`one edit, blur to outline updated (incl. WebDriver round trips): ${Date.now() - editStarted} ms`);
   await shot('node-editor');
 
+  // The objective editor shows the library's live analysis of the statement.
+  await (await browser.$('section[aria-labelledby="node-objectives"] button.entity-link')).click();
+  await (await browser.$('[data-testid="analysis-reason"]')).waitForDisplayed({ timeout: 10_000 });
+  assert.notEqual(await (await browser.$('[data-testid="analysis-reason"]')).getText(), '');
+  await shot('objective-editor');
+
   // Rename a lesson in the outline with F2 (a second edit).
   const lessonRow = await treeRow(LESSON);
   await lessonRow.click();
