@@ -23,8 +23,39 @@ pub fn list() -> Vec<ExampleInfo> {
         .filter_map(|(id, text)| {
             let doc = trellis::json::from_str(text, id).ok()?;
             let plain = trellis::markdown::to_plain_text(&doc.curriculum.description);
-            let summary = plain.split_inclusive(". ").next().unwrap_or_default().trim().to_owned();
-            Some(ExampleInfo { id: (*id).to_owned(), title: doc.curriculum.title, summary })
+            Some(ExampleInfo {
+                id: (*id).to_owned(),
+                title: doc.curriculum.title,
+                summary: first_sentence(&plain),
+            })
         })
         .collect()
+}
+
+/// The text up to and including the first full stop that ends a sentence.
+fn first_sentence(text: &str) -> String {
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '.' && chars.peek().is_none_or(|(_, next)| next.is_whitespace()) {
+            return text[..=i].trim().to_owned();
+        }
+    }
+    text.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_is_the_first_sentence_even_across_lines() {
+        assert_eq!(first_sentence("A course. Six units.\nMore"), "A course.");
+        assert_eq!(first_sentence("Uses v1.2 data.\nThen"), "Uses v1.2 data.");
+        assert_eq!(first_sentence("No stop"), "No stop");
+    }
+
+    #[test]
+    fn every_bundled_example_parses_and_is_listed() {
+        assert_eq!(list().len(), EXAMPLES.len(), "an example failed to parse");
+    }
 }
