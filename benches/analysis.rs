@@ -12,6 +12,28 @@ use criterion::{Criterion, criterion_group};
 use trellis::analysis::{self, diff, report, views};
 use trellis::generate::{Scale, large};
 
+/// CPU time this thread has used, from /proc (Linux), so the figure does not depend on what
+/// else the machine is doing.
+fn thread_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10)) // USER_HZ is 100 on Linux
+}
+
+fn cpu_per_run(label: &str, runs: u32, mut f: impl FnMut()) {
+    let Some(start) = thread_cpu() else { return };
+    for _ in 0..runs {
+        f();
+    }
+    if let Some(end) = thread_cpu() {
+        eprintln!(
+            "{label}: {:.0} ms CPU per run ({runs} runs)",
+            (end - start).as_secs_f64() * 1000.0 / f64::from(runs)
+        );
+    }
+}
+
 fn benches(c: &mut Criterion) {
     let doc = large(Scale::LARGE);
     let findings = analysis::check(&doc);
@@ -30,6 +52,12 @@ fn benches(c: &mut Criterion) {
         o.statement.push_str(" Revised.");
     }
     changed.activities.truncate(changed.activities.len() - 100);
+
+    cpu_per_run("check_large", 10, || drop(black_box(analysis::check(&doc))));
+    cpu_per_run("objective lint alone", 10, || drop(black_box(trellis::pedagogy::lint_document(&doc))));
+    cpu_per_run("report_large", 3, || {
+        drop(black_box(report::render(&doc, &report::ReportOptions::default())))
+    });
 
     let mut group = c.benchmark_group("analysis");
     group.sample_size(10).measurement_time(Duration::from_secs(15));
