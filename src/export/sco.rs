@@ -943,3 +943,25 @@ pub(crate) fn fmt_num(x: f64) -> String {
         format!("{}", (x * 100.0).round() / 100.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_and_numbers_read_as_people_write_them() {
+        assert_eq!(kind_label("CaseStudy"), "Case study");
+        assert_eq!(kind_label("SmallGroups"), "Small groups");
+        assert_eq!(fmt_num(3.0), "3");
+        assert_eq!(fmt_num(2.5), "2.5");
+        assert_eq!(fmt_num(1.0 / 3.0), "0.33");
+    }
+
+    #[test]
+    fn remote_addresses_are_recognised_whatever_their_case() {
+        assert!(is_remote("HTTPS://example.org/a.png"));
+        assert!(is_remote("//cdn.example.org/a.js"));
+        assert!(!is_remote("../assets/a.png"));
+        assert!(!is_remote("data:image/png;base64,AAAA"));
+    }
+}

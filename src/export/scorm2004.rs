@@ -372,3 +372,18 @@ pub(crate) fn measure(m: f64) -> String {
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s.is_empty() || s == "-" { "0".to_owned() } else { s.to_owned() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::measure;
+
+    #[test]
+    fn measures_fit_the_schema_decimal_with_at_most_four_places() {
+        assert_eq!(measure(0.8), "0.8");
+        assert_eq!(measure(0.75), "0.75");
+        assert_eq!(measure(1.0), "1");
+        assert_eq!(measure(0.0), "0");
+        assert_eq!(measure(2.0 / 3.0), "0.6667");
+        assert_eq!(measure(1.5), "1", "clamped to the measure range");
+    }
+}
