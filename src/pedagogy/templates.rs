@@ -60,8 +60,9 @@ pub struct Template {
     /// The template's own checks.
     #[serde(default)]
     pub checks: Vec<TemplateCheck>,
-    /// Where the template came from (set when loading).
-    #[serde(default, skip_deserializing)]
+    /// Where the template came from (`builtin` or the file path); set when loading, whatever
+    /// the file says.
+    #[serde(default)]
     pub source: String,
 }
 
@@ -216,7 +217,9 @@ pub struct TemplateCheck {
 /// The checks a template can declare.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
+// Unknown keys in a rule are reported by `unknown_rule_keys` (serde's `deny_unknown_fields`
+// on an internally tagged enum is not understood by ts-rs).
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum CheckRule {
     /// Every node of `node_kind` has a value in `field`.
     RequiredField {
@@ -408,7 +411,8 @@ pub fn from_toml(text: &str, source_name: &str, source: &str) -> Result<Template
         message: e.to_string().trim_end().replace('\n', " "),
     })?;
     template.source = source.to_owned();
-    if let Some((needle, problem)) = template.problem() {
+    let problem = unknown_rule_keys(text, &template).or_else(|| template.problem());
+    if let Some((needle, problem)) = problem {
         let place = line_of(text, &needle).map(|l| format!("line {l}: ")).unwrap_or_default();
         return Err(Error::Parse {
             source_name: source_name.to_owned(),
@@ -416,6 +420,25 @@ pub fn from_toml(text: &str, source_name: &str, source: &str) -> Result<Template
         });
     }
     Ok(template)
+}
+
+/// A key in a check's `rule` that the rule kind does not have (a typo such as `codeprefix`
+/// would otherwise widen the check silently).
+fn unknown_rule_keys(text: &str, template: &Template) -> Option<(String, String)> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    let checks = table.get("checks")?.as_array()?;
+    for (raw, check) in checks.iter().zip(&template.checks) {
+        let Some(rule) = raw.get("rule").and_then(toml::Value::as_table) else { continue };
+        let known = serde_json::to_value(&check.rule).ok()?;
+        let known = known.as_object()?;
+        if let Some(key) = rule.keys().find(|k| !known.contains_key(k.as_str())) {
+            return Some((
+                format!("\"{}\"", check.code),
+                format!("check {:?}: the rule has no key {key:?}", check.code),
+            ));
+        }
+    }
+    None
 }
 
 fn line_of(text: &str, needle: &str) -> Option<usize> {
@@ -930,6 +953,25 @@ mod tests {
         assert!(code_has_prefix("PI1.2", "PI"));
         assert!(!code_has_prefix("TG1", "T"));
         assert!(!code_has_prefix("U1", "T"));
+    }
+
+    #[test]
+    fn a_misspelt_rule_key_is_an_error() {
+        let text = r#"
+id = "typo"
+name = "Typo"
+[[levels]]
+kind = "unit"
+label = "Unit"
+plural = "Units"
+[[checks]]
+code = "X1-untested"
+severity = "error"
+message = "m"
+rule = { kind = "objectivesAssessed", codeprefix = "T" }
+"#;
+        let err = from_toml(text, "typo.toml", "user").unwrap_err().to_string();
+        assert!(err.contains("line 9") && err.contains("no key \"codeprefix\""), "{err}");
     }
 
     #[test]
