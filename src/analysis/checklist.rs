@@ -81,7 +81,7 @@ pub fn checklist(doc: &Document, findings: &[Finding]) -> Vec<ChecklistItem> {
     let activities: Vec<_> = doc.activities.iter().filter(|a| !is_material(a.kind)).collect();
     let linked_activities = activities.iter().filter(|a| !a.objectives.is_empty()).count();
     let mut formats: Vec<String> =
-        doc.assessments.iter().map(|a| super::views::serde_name(&a.format)).collect();
+        doc.assessments.iter().map(|a| words(&super::views::serde_name(&a.format))).collect();
     formats.sort();
     formats.dedup();
     let formative = doc.assessments.iter().filter(|a| a.purpose == AssessmentPurpose::Formative).count();
@@ -309,6 +309,20 @@ pub fn checklist(doc: &Document, findings: &[Finding]) -> Vec<ChecklistItem> {
     {
         i.status = Status::NotMet;
         i.evidence.push("Only one assessment format is used.".into());
+    }
+    out
+}
+
+/// `performanceTask` → `performance task`.
+fn words(camel: &str) -> String {
+    let mut out = String::with_capacity(camel.len() + 4);
+    for c in camel.chars() {
+        if c.is_ascii_uppercase() {
+            out.push(' ');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
     }
     out
 }
