@@ -1379,3 +1379,47 @@ fn cli_report_and_diff_write_their_outputs() {
     let v: serde_json::Value = serde_json::from_slice(&d.stdout).unwrap();
     assert_eq!(v["summary"]["levelChanges"], 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Robustness
+
+#[test]
+fn every_builtin_template_skeleton_can_be_checked_viewed_and_reported() {
+    for t in trellis::pedagogy::templates::builtin() {
+        let doc = t.instantiate("Skeleton");
+        let findings = analysis::check(&doc);
+        assert!(findings.windows(2).all(|w| w[0].severity >= w[1].severity), "{}", t.id);
+        let _ = views::all_with(&doc, &findings);
+        let html = report::render(&doc, &report::ReportOptions::default());
+        assert_self_contained(&html);
+        parse_packet(&html);
+        if !t.checks.is_empty() {
+            let codes: Vec<&str> = t.checks.iter().map(|c| c.code.as_str()).collect();
+            let list = checklist::checklist(&doc, &findings);
+            assert!(
+                list.iter().any(|i| i.standard == "Template"),
+                "{}: the template's checks are an item",
+                t.id
+            );
+            let _ = codes;
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    #[test]
+    fn random_documents_never_break_the_analysis(seed in proptest::prelude::any::<u64>()) {
+        let doc = trellis::generate::random(seed);
+        let findings = analysis::check(&doc);
+        proptest::prop_assert!(findings.iter().all(|f| !f.code.is_empty() && !f.message.is_empty()));
+        let html = report::render(&doc, &report::ReportOptions::default());
+        assert_self_contained(&html);
+        parse_packet(&html);
+        proptest::prop_assert!(diff::diff(&doc, &doc.clone()).is_empty());
+        let other = trellis::generate::random(seed.wrapping_add(1));
+        let d = diff::diff(&doc, &other);
+        let _ = diff::render_text(&d);
+        parse_packet(&diff::render_html(&d));
+    }
+}
