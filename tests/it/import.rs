@@ -522,6 +522,29 @@ fn the_invalid_scorm_zip_is_refused_as_not_a_cartridge() {
     assert!(err.contains("invalid.zip") && err.contains("imsmanifest.xml"), "{err}");
 }
 
+#[test]
+fn qti12_samples_import_every_supported_item_and_report_the_rest() {
+    let Some(dir) = samples("qti/qti12") else { return };
+    let parse = |name: &str| {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        trellis::import::qti12::parse(&bytes, name, &mut trellis::import::html_to_markdown::KeepUrls).unwrap()
+    };
+    let cc = parse("cc2olx_cc_assessment_qti.xml");
+    assert_eq!(cc.assessments[0].items.len(), 7, "every item of the CC-profile quiz");
+    assert!(cc.findings.iter().all(|f| f.severity == Severity::Info), "{:?}", cc.findings);
+    let canvas = parse("cc2olx_canvas_non_cc_assessment.xml.qti");
+    assert_eq!(canvas.assessments[0].items.len(), 1);
+    let ItemBody::MultipleChoice { choices } = &canvas.assessments[0].items[0].body else { panic!() };
+    assert_eq!(choices.iter().filter(|c| c.correct).map(|c| c.text.as_str()).collect::<Vec<_>>(), ["B"]);
+    assert_eq!(choices[0].feedback, "Feedback", "per-choice feedback is kept");
+    let strange = parse("cc2olx_strange_qti.xml");
+    assert_eq!(strange.assessments[0].title, "Clusterization");
+    assert_eq!(strange.assessments[0].time_limit_minutes(), Some(5));
+    assert!(strange.assessments[0].items.is_empty());
+    assert_eq!(strange.findings.len(), 1, "the unknown item type is reported");
+    assert!(strange.findings[0].message.contains("cc.strange.v0p1"));
+}
+
 fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut buffer = std::io::Cursor::new(Vec::new());
     {
