@@ -67,6 +67,7 @@ pub fn run() {
             commands::documents::open_document,
             commands::documents::close_document,
             commands::edit::apply_edit,
+            commands::edit::apply_edit_lean,
             commands::edit::undo,
             commands::edit::redo,
             commands::markdown::render_markdown,

@@ -3,7 +3,7 @@
 //! shared with the findings and views that refresh after it).
 
 use tauri::{State, Window};
-use trellis::store::EditOp;
+use trellis::store::{EditOp, History};
 
 use crate::dto::DocumentState;
 use crate::error::CommandError;
@@ -18,6 +18,23 @@ pub async fn apply_edit(
 ) -> Result<DocumentState, CommandError> {
     state.with_store(window.label(), move |store| store.apply(op)).await?;
     state.document_state(window.label()).await
+}
+
+/// Applies one edit and answers only with the undo/redo history. The UI uses it for edits whose
+/// whole effect it can apply to its own copy (one entity, one link), so a large document is not
+/// sent back on every keystroke.
+#[tauri::command]
+pub async fn apply_edit_lean(
+    window: Window,
+    state: State<'_, AppState>,
+    op: EditOp,
+) -> Result<History, CommandError> {
+    state
+        .with_store(window.label(), move |store| {
+            store.apply(op)?;
+            store.history()
+        })
+        .await
 }
 
 /// Reverts the newest edit.

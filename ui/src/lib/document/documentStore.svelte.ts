@@ -6,6 +6,7 @@ import { backend } from '../ipc/client';
 import { AppError } from '../ipc/errors';
 import type { Document, DocumentState, EditOp, History } from '../ipc/types';
 import { DocIndex } from './docIndex';
+import { applyOp, isLight, shallowCopy } from './applyOp';
 
 /** What the main panel shows. */
 export type Selection =
@@ -60,9 +61,44 @@ export class DocumentStore {
     this.selection = sel;
   }
 
-  /** Applies one edit. Resolves to false (and sets `error`) when the store refused it. */
+  /**
+   * Applies one edit. Resolves to false (and sets `error`) when the store refused it.
+   * A light edit (one entity or link) shows at once: it is applied to the local copy with the
+   * store's semantics and only the history comes back; if the store refuses it, the committed
+   * document is reloaded. Other edits answer with the committed document.
+   */
   apply(op: EditOp): Promise<boolean> {
-    return this.run(() => backend().applyEdit(op));
+    if (!isLight(op) || !this.document) return this.run(() => backend().applyEdit(op));
+    try {
+      const next = shallowCopy(this.document);
+      applyOp(next, op);
+      this.document = next;
+      this.revision += 1;
+    } catch (err) {
+      // Refused locally (a cycle, a missing entity): the store would refuse it too.
+      this.error = AppError.from(err);
+      return Promise.resolve(false);
+    }
+    this.saveStatus = 'saving';
+    const next = this.queue.then(async () => {
+      try {
+        this.history = await backend().applyEditLean(op);
+        this.error = null;
+        this.saveStatus = 'saved';
+        return true;
+      } catch (err) {
+        this.error = AppError.from(err);
+        this.saveStatus = 'saved';
+        try {
+          this.load(await backend().currentDocument());
+        } catch {
+          this.saveStatus = 'error';
+        }
+        return false;
+      }
+    });
+    this.queue = next;
+    return next;
   }
 
   undo(): Promise<boolean> {

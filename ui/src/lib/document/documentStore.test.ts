@@ -18,7 +18,7 @@ describe('DocumentStore', () => {
     const unit = store.document!.nodes.find((n) => n.kind === 'unit')!;
     expect(await store.apply({ op: 'updateNode', node: { ...unit, title: 'Exploring data' } })).toBe(true);
     expect(store.index.node(unit.id)?.title).toBe('Exploring data');
-    expect(mock.calls.filter((c) => c.cmd === 'apply_edit')).toHaveLength(1);
+    expect(mock.calls.filter((c) => c.cmd.startsWith('apply_edit'))).toHaveLength(1);
     expect(store.history.undoDepth).toBe(1);
     expect(store.saveStatus).toBe('saved');
   });
@@ -53,6 +53,37 @@ describe('DocumentStore', () => {
     expect(store.error?.code).toBe('validation');
     expect(store.error?.message).toMatch(/cycle/);
     expect(store.index.node(units[0].id)?.prerequisites).toEqual([]);
+  });
+
+  test('a light edit shows before the store answers and only the history comes back', async () => {
+    const { mock, store } = await fresh();
+    const unit = store.document!.nodes.find((n) => n.kind === 'unit')!;
+    const pending = store.apply({ op: 'updateNode', node: { ...unit, title: 'At once' } });
+    expect(store.index.node(unit.id)?.title).toBe('At once');
+    expect(store.saveStatus).toBe('saving');
+    await pending;
+    expect(mock.calls.at(-1)?.cmd).toBe('apply_edit_lean');
+    expect(store.history.undoDepth).toBe(1);
+    expect(mock.doc!.nodes.find((n) => n.id === unit.id)?.title).toBe('At once');
+  });
+
+  test('when the store refuses a light edit the committed document comes back', async () => {
+    const { mock, store } = await fresh();
+    const unit = store.document!.nodes.find((n) => n.kind === 'unit')!;
+    mock.applyEditLean = async () => {
+      throw { code: 'conflict', message: 'the file is read-only' };
+    };
+    expect(await store.apply({ op: 'updateNode', node: { ...unit, title: 'Never saved' } })).toBe(false);
+    expect(store.error?.message).toBe('the file is read-only');
+    expect(store.index.node(unit.id)?.title).toBe(unit.title);
+  });
+
+  test('structural edits answer with the committed document', async () => {
+    const { mock, store } = await fresh();
+    const lesson = store.document!.nodes.find((n) => n.kind === 'lesson')!;
+    await store.apply({ op: 'deleteNode', id: lesson.id });
+    expect(mock.calls.at(-1)?.cmd).toBe('apply_edit');
+    expect(store.index.node(lesson.id)).toBeUndefined();
   });
 
   test('deleting the selected entity moves the selection back to the curriculum', async () => {

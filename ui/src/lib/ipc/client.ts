@@ -9,6 +9,7 @@ import type {
   DocumentState,
   EditOp,
   ExampleInfo,
+  History,
   ExportChoices,
   ExportFormat,
   ExportOutcome,
@@ -44,6 +45,8 @@ export interface Backend {
   closeDocument(): Promise<void>;
   /** Applies one edit: one transaction, one undo step. */
   applyEdit(op: EditOp): Promise<DocumentState>;
+  /** Applies one edit; answers only with the undo/redo history (the UI applied it itself). */
+  applyEditLean(op: EditOp): Promise<History>;
   undo(): Promise<DocumentState>;
   redo(): Promise<DocumentState>;
   /** Markdown → sanitised HTML (rendered by the library). */
@@ -90,6 +93,7 @@ export class TauriBackend implements Backend {
   openDocument(path: string | null) { return call<DocumentState | null>('open_document', { path }); }
   closeDocument() { return call<void>('close_document'); }
   applyEdit(op: EditOp) { return call<DocumentState>('apply_edit', { op }); }
+  applyEditLean(op: EditOp) { return call<History>('apply_edit_lean', { op }); }
   undo() { return call<DocumentState>('undo'); }
   redo() { return call<DocumentState>('redo'); }
   renderMarkdown(markdown: string) { return call<string>('render_markdown', { markdown }); }
