@@ -167,6 +167,8 @@ pub fn analyze_with(lex: &Lexicon, statement: &str) -> ObjectiveAnalysis {
     Analyzer::new(lex, statement.trim()).run()
 }
 
+/// Tokens analysed at most.
+const MAX_TOKENS: usize = 400;
 const MODALS: &[&str] = &["will", "should", "must", "shall", "can", "could", "may", "would", "might"];
 const SWBAT: &[&str] = &["swbat", "tswbat", "swat", "twbat", "slwbat", "iwbat", "sbat", "swabt", "tlwbat"];
 const DETERMINERS: &[&str] = &[
@@ -353,11 +355,19 @@ struct Analyzer<'a> {
 
 impl<'a> Analyzer<'a> {
     fn new(lex: &'a Lexicon, text: &'a str) -> Self {
+        let mut tokens = tokenize(text);
+        let mut explanation = Vec::new();
+        if tokens.len() > MAX_TOKENS {
+            // Objectives are a sentence or two; a pasted essay must not make the live analysis
+            // slow (some scans are quadratic in the number of commas).
+            tokens.truncate(MAX_TOKENS);
+            explanation.push(format!("only the first {MAX_TOKENS} words and signs were analysed"));
+        }
         Analyzer {
             lex,
             text,
-            tokens: tokenize(text),
-            explanation: Vec::new(),
+            tokens,
+            explanation,
             audience: None,
             conditions: Vec::new(),
             degrees: Vec::new(),
@@ -504,7 +514,8 @@ impl<'a> Analyzer<'a> {
                     i = comma + 1;
                     continue;
                 }
-                if (i..comma).any(|k| self.degree_at(k)) {
+                // "List at least three causes, …" starts with its verb: not a leading clause.
+                if self.hit_at(i, false).is_none() && (i..comma).any(|k| self.degree_at(k)) {
                     self.degrees.push((i, comma));
                     self.explanation.push(format!("degree: \"{}\"", self.slice(i, comma)));
                     i = comma + 1;

@@ -369,22 +369,11 @@ fn openstax_objectives_are_classified_and_few_are_unmeasurable() {
 }
 
 #[test]
-fn analysing_ten_thousand_objectives_is_fast_enough_for_live_feedback() {
-    // A smoke check, not a benchmark (see benches/pedagogy.rs): even an unoptimised test
-    // build must stay far below a second for 10,000 statements.
-    let statements = [
-        "By the end of this unit, students will be able to critically evaluate sources.",
-        "Compare and contrast aerobic and anaerobic respiration.",
-        "Given a data set, calculate the mean with 95 % accuracy.",
-        "Demonstrate an understanding of place value.",
-    ];
-    let start = std::time::Instant::now();
-    let mut levels = 0;
-    for i in 0..10_000 {
-        levels += usize::from(analyze_objective(statements[i % statements.len()]).level.is_some());
-    }
-    assert_eq!(levels, 10_000);
-    assert!(start.elapsed().as_secs() < 10, "took {:?}", start.elapsed());
+fn a_very_long_statement_is_cut_rather_than_analysed_slowly() {
+    let long = format!("Describe {}", "90 %, ".repeat(50_000));
+    let a = analyze_objective(&long);
+    assert_eq!(a.verbs, ["describe"]);
+    assert!(a.explanation.iter().any(|e| e.contains("only the first")), "{:?}", a.explanation);
 }
 
 // ── document lint ─────────────────────────────────────────────────────────────────────────────
