@@ -97,6 +97,21 @@ fn level_badge(level: Option<BloomLevel>) -> String {
     }
 }
 
+/// The level badge of an objective; affective and psychomotor objectives without a cognitive
+/// level show their domain instead of "no level".
+fn objective_badge(cx: &Ctx, id: crate::model::ObjectiveId) -> String {
+    let level = cx.level(id);
+    match cx.objective(id).map(|o| o.domain) {
+        Some(crate::model::Domain::Affective) if level.is_none() => {
+            "<span class=\"lvl lvl-domain\">affective</span>".to_owned()
+        }
+        Some(crate::model::Domain::Psychomotor) if level.is_none() => {
+            "<span class=\"lvl lvl-domain\">psychomotor</span>".to_owned()
+        }
+        _ => level_badge(level),
+    }
+}
+
 fn status_badge(s: ReviewStatus) -> String {
     let label = match s {
         ReviewStatus::Draft => "draft",
@@ -118,6 +133,13 @@ fn severity_label(s: Severity) -> &'static str {
 impl Packet<'_, '_> {
     fn doc(&self) -> &Document {
         self.cx.doc
+    }
+
+    fn badge_for(&self, o: &views::ObjectiveRef) -> String {
+        match o.id.parse() {
+            Ok(id) => objective_badge(self.cx, id),
+            Err(_) => level_badge(o.level),
+        }
     }
 
     fn contents(&mut self, changes: bool) {
@@ -332,7 +354,7 @@ impl Packet<'_, '_> {
                         let _ = write!(
                             self.out,
                             "<li>{} <b>{}</b> {}</li>",
-                            level_badge(cx.level(o.id)),
+                            objective_badge(cx, o.id),
                             esc(&o.code),
                             esc(&o.statement)
                         );
@@ -472,7 +494,7 @@ impl Packet<'_, '_> {
                 self.out,
                 "<tr{}><th class=\"rowhead\">{} <b>{}</b> {}{}</th>",
                 if gap { " class=\"gap\"" } else { "" },
-                level_badge(row.objective.level),
+                self.badge_for(&row.objective),
                 esc(&row.objective.code),
                 esc(&super::context::shorten(&row.objective.statement, 90)),
                 if row.findings.is_empty() {
@@ -547,7 +569,7 @@ impl Packet<'_, '_> {
                 self.out,
                 "<tr{}><td>{} <b>{}</b> {}</td><td>{}</td><td>{}</td><td class=\"codes\">{}</td></tr>",
                 if !row.assessed || !row.practised { " class=\"gap\"" } else { "" },
-                level_badge(row.objective.level),
+                self.badge_for(&row.objective),
                 esc(&row.objective.code),
                 esc(&super::context::shorten(&row.objective.statement, 90)),
                 or_through(names(ColumnKind::Activity), row.practised),
@@ -917,6 +939,8 @@ td.code, .codes { font-family: "DejaVu Sans Mono", monospace; font-size: 11px; c
 .lvl-remember { background: #deebf7; } .lvl-understand { background: #b9d6ee; } .lvl-apply { background: #84b9df; }
 .lvl-analyze { background: #4a93c8; color: #fff; } .lvl-evaluate { background: #2166ac; color: #fff; }
 .lvl-create { background: #0b3d74; color: #fff; } .lvl-none { background: #eee; color: var(--muted); }
+.lvl-domain { background: #f4ebff; color: #53389e; border-color: #d9c8f5; }
+table.matrix th.rowhead { min-width: 280px; }
 .status { font-size: 11px; border-radius: 10px; padding: 0 6px; border: 1px solid var(--line); white-space: nowrap; }
 .status-approved { background: #dcfae6; } .status-changesRequested { background: #fee4e2; }
 .status-inReview { background: #fef0c7; } .status-draft { background: var(--soft); }
