@@ -1,9 +1,9 @@
+mod analysis;
 mod examples;
-mod store;
-mod import;
-mod export_cc;
 mod export_case;
+mod export_cc;
+mod export_scorm;
+mod import;
 mod json;
 mod pedagogy;
-mod analysis;
-mod export_scorm;
+mod store;
