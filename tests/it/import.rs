@@ -545,6 +545,83 @@ fn qti12_samples_import_every_supported_item_and_report_the_rest() {
     assert!(strange.findings[0].message.contains("cc.strange.v0p1"));
 }
 
+fn trellis_cli(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_imports_frameworks_and_courses_and_updates_a_framework_in_place() {
+    let (Some(case_dir), Some(csv_dir), Some(cc_dir)) = (samples("case"), samples("csv"), samples("cc"))
+    else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("standards.trellis");
+    let v1 = case_dir.join("opensalt_what_standards_could_be.case.json");
+    let (code, out, err) = trellis_cli(&[
+        "import".as_ref(),
+        file.as_os_str(),
+        "--from".as_ref(),
+        "case".as_ref(),
+        v1.as_os_str(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("Imported framework \"What Standards Could Be\": 16 items, 39 associations."),
+        "{out}"
+    );
+
+    // A newer version with one statement changed: --dry-run reports it and writes nothing.
+    let mut v2: Value = serde_json::from_slice(&std::fs::read(&v1).unwrap()).unwrap();
+    v2["CFItems"][0]["fullStatement"] = "Reworded.".into();
+    let v2_path = tmp.path().join("v2.json");
+    std::fs::write(&v2_path, v2.to_string()).unwrap();
+    let before = trellis::store::load_path(&file).unwrap();
+    let args = ["import".as_ref(), file.as_os_str(), "--from".as_ref(), "case".as_ref(), v2_path.as_os_str()];
+    let (code, out, _) = trellis_cli(&[&args[..], &["--dry-run".as_ref()]].concat());
+    assert_eq!(code, 0);
+    assert!(out.contains("0 added, 1 changed, 0 removed, 15 unchanged") && out.contains("dry run"), "{out}");
+    assert_eq!(trellis::store::load_path(&file).unwrap(), before, "a dry run writes nothing");
+    let (code, out, _) = trellis_cli(&args);
+    assert_eq!(code, 0, "{out}");
+    let after = trellis::store::load_path(&file).unwrap();
+    assert_eq!(after.frameworks.len(), 1);
+    assert!(after.standard_items.iter().any(|s| s.statement == "Reworded."));
+
+    // A bad CSV header is refused with exit code 3 and the document is untouched.
+    let bad = csv_dir.join("canvas_outcomes_test_outcomes_with_errors.csv");
+    let (code, _, err) = trellis_cli(&[
+        "import".as_ref(),
+        file.as_os_str(),
+        "--from".as_ref(),
+        "csv".as_ref(),
+        bad.as_os_str(),
+    ]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("vendor_guid,object_type,title"), "{err}");
+    assert_eq!(trellis::store::load_path(&file).unwrap(), after);
+
+    // A course goes into a new document.
+    let course = tmp.path().join("course.trellis");
+    let source = cc_dir.join("course-1");
+    let (code, out, err) = trellis_cli(&[
+        "import".as_ref(),
+        course.as_os_str(),
+        "--from".as_ref(),
+        "cc".as_ref(),
+        source.as_os_str(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("warning: the module item \"First Module AnalyTics Beta External Tool\""), "{out}");
+    let doc = trellis::store::load_path(&course).unwrap();
+    assert_eq!(doc.assessments.len(), 4);
+}
+
 fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut buffer = std::io::Cursor::new(Vec::new());
     {
