@@ -29,6 +29,8 @@ const BUILTIN: &[(&str, &str)] = &[
     ("templates/gagne-lesson.toml", include_str!("../../templates/gagne-lesson.toml")),
     ("templates/5e-lesson.toml", include_str!("../../templates/5e-lesson.toml")),
     ("templates/competency-module.toml", include_str!("../../templates/competency-module.toml")),
+    ("templates/backward-design.toml", include_str!("../../templates/backward-design.toml")),
+    ("templates/competency-based.toml", include_str!("../../templates/competency-based.toml")),
 ];
 
 /// A pedagogical template.
