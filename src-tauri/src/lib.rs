@@ -76,6 +76,7 @@ pub fn run() {
             commands::analysis::diff_snapshot,
             commands::pedagogy::list_templates,
             commands::pedagogy::analyze_objective,
+            commands::import::import_framework,
             commands::export::export_choices,
             commands::export::preflight_export,
             commands::export::export_document,

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -155,4 +155,19 @@ test('open the example, edit titles, undo, and find exactly that on disk', async
   assert.equal(await redo.isEnabled(), true, 'the undone rename can still be redone after reopening');
   await redo.click();
   await treeRow(LESSON_NEW);
+
+  // Importing a CASE framework through the real command (the file dialog is bypassed by passing
+  // the path): one undoable edit that adds the framework's items.
+  const sample = join(root, '../shared/samples/case/opensalt_test_SmartLevelFramework.case.json');
+  if (existsSync(sample)) {
+    const outcome = await browser.execute(
+      (path) => window.__TAURI_INTERNALS__.invoke('import_framework', { path }),
+      sample,
+    );
+    assert.ok(outcome.state.document.standardItems.length > 0, JSON.stringify(outcome.summary));
+    assert.match(outcome.summary, /\S/);
+    assert.equal(outcome.state.history.undo, 'Replace document');
+  } else {
+    console.log('skipped: ../shared/samples not present');
+  }
 });

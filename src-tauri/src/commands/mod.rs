@@ -5,5 +5,6 @@ pub mod analysis;
 pub mod documents;
 pub mod edit;
 pub mod export;
+pub mod import;
 pub mod markdown;
 pub mod pedagogy;

@@ -101,6 +101,26 @@ export class DocumentStore {
     return next;
   }
 
+  /** Imports a standards framework (one undoable edit); resolves to the import's summary, or null. */
+  importFramework(path: string | null = null): Promise<string | null> {
+    this.saveStatus = 'saving';
+    const next = this.queue.then(async () => {
+      try {
+        const outcome = await backend().importFramework(path);
+        if (outcome) this.load(outcome.state);
+        this.error = null;
+        this.saveStatus = 'saved';
+        return outcome?.summary ?? null;
+      } catch (err) {
+        this.error = AppError.from(err);
+        this.saveStatus = 'saved';
+        return null;
+      }
+    });
+    this.queue = next;
+    return next;
+  }
+
   undo(): Promise<boolean> {
     if (this.history.undoDepth === 0) return Promise.resolve(false);
     return this.run(() => backend().undo());

@@ -10,6 +10,7 @@ import type {
   EditOp,
   ExampleInfo,
   History,
+  ImportOutcome,
   ExportChoices,
   ExportFormat,
   ExportOutcome,
@@ -49,6 +50,8 @@ export interface Backend {
   applyEditLean(op: EditOp): Promise<History>;
   undo(): Promise<DocumentState>;
   redo(): Promise<DocumentState>;
+  /** Imports a standards framework (CASE JSON or CSV) as one edit; asks for the file when `path` is null (null when cancelled). */
+  importFramework(path: string | null): Promise<ImportOutcome | null>;
   /** Markdown → sanitised HTML (rendered by the library). */
   renderMarkdown(markdown: string): Promise<string>;
   /** Live analysis of one objective statement. */
@@ -97,6 +100,7 @@ export class TauriBackend implements Backend {
   undo() { return call<DocumentState>('undo'); }
   redo() { return call<DocumentState>('redo'); }
   renderMarkdown(markdown: string) { return call<string>('render_markdown', { markdown }); }
+  importFramework(path: string | null) { return call<ImportOutcome | null>('import_framework', { path }); }
   analyzeObjective(statement: string) { return call<ObjectiveAnalysis>('analyze_objective', { statement }); }
   checkDocument() { return call<Finding[]>('check_document'); }
   insights() { return call<Views>('insights'); }

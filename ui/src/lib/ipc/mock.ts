@@ -18,7 +18,7 @@ import type {
   Progress,
   Finding,
   Views,
-  Link,
+  ImportOutcome,
   ObjectiveAnalysis,
   RecentDocument,
   DocumentDiff,
@@ -199,6 +199,19 @@ export class MockBackend implements Backend {
     this.undoStack.push({ doc: this.requireDoc(), label: step.label });
     this.doc = step.doc;
     return this.state();
+  }
+  async importFramework(path: string | null): Promise<ImportOutcome | null> {
+    this.log('import_framework', { path });
+    const doc = this.requireDoc();
+    const framework = { id: newId(), identifier: 'gaise-college', uri: '', title: 'GAISE College Report', creator: 'ASA', version: '2016', language: 'en', source: 'case', extra: null };
+    const item = (code: string, statement: string) => ({ id: newId(), framework: framework.id, parent: null, identifier: code, uri: '', code, statement, abbreviated: '', itemType: 'Recommendation', extra: null });
+    const next = structuredClone(doc);
+    next.frameworks.push(framework);
+    next.standardItems.push(item('G1', 'Teach statistical thinking'), item('G2', 'Focus on conceptual understanding'), item('G3', 'Integrate real data with a context and a purpose'));
+    this.undoStack.push({ doc, label: 'Replace document' });
+    this.redoStack = [];
+    this.doc = next;
+    return { state: (await this.currentDocument())!, summary: 'Framework “GAISE College Report” created: 3 items.\n', findings: [] };
   }
   async renderMarkdown(markdown: string) {
     this.log('render_markdown', { markdown });

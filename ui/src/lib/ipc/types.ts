@@ -39,4 +39,5 @@ export type { Template } from './gen/Template';
 export type { OutlineLevel } from './gen/OutlineLevel';
 export type { FieldSpec } from './gen/FieldSpec';
 export type { ObjectiveAnalysis } from './gen/ObjectiveAnalysis';
+export type { ImportOutcome } from './gen/ImportOutcome';
 

@@ -39,3 +39,19 @@ test('searching finds standards by code or words and a checkbox links one', asyn
   await rerender({ objective: saved });
   expect(screen.getAllByRole('checkbox', { name: /S\.ID\.2/ })[0]).toHaveProperty('checked', true);
 });
+
+test('a framework can be imported from the picker as one undoable edit', async () => {
+  const mock = new MockBackend({ document: sampleDocument() });
+  setBackend(mock);
+  ds.close();
+  ds.load(await mock.currentDocument());
+  const objective = ds.document!.objectives[0];
+  render(StandardsPicker, { objective });
+  await fireEvent.click(screen.getByRole('button', { name: /Import a framework/ }));
+  await ds.settled();
+  expect(await screen.findByRole('status')).toHaveProperty('textContent', expect.stringContaining('GAISE'));
+  expect(ds.document!.standardItems).toHaveLength(3);
+  expect(ds.history.undoDepth).toBe(1);
+  await ds.undo();
+  expect(ds.document!.standardItems).toHaveLength(0);
+});
