@@ -93,6 +93,23 @@ test('a prerequisite cycle is refused with the reason', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Describing data before Inference' })).toBeVisible();
 });
 
+test('dragging from a node handle onto another adds a prerequisite', async ({ page }) => {
+  await page.goto('/?doc=sample');
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Sequence' }).click();
+  const handle = page.getByRole('button', { name: 'Drag to make Describing data a prerequisite' });
+  await expect(handle).toBeVisible();
+  const target = page.locator('g.gnode', { hasText: 'Inference' }).locator('rect').first();
+  const a = await handle.boundingBox();
+  const b = await target.boundingBox();
+  if (!a || !b) throw new Error('graph not drawn');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 10 });
+  await page.mouse.up();
+  await expect(page.getByRole('button', { name: 'Describing data before Inference' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'is now a prerequisite' })).toBeVisible();
+});
+
 test('keyboard only: move through the outline, open a node, undo a rename', async ({ page }) => {
   await page.goto('/?doc=sample');
   const tree = page.getByRole('tree');
