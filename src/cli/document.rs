@@ -1,4 +1,4 @@
-//! Document commands: `new`, `show`, `stats`, `undo`, `redo`, `schema`.
+//! Document commands: `new` (optionally from a template), `show`, `stats`, `undo`, `redo`, `schema`.
 
 use std::path::PathBuf;
 
@@ -12,13 +12,16 @@ use super::exit;
 /// Commands on a whole document.
 #[derive(Subcommand)]
 pub enum DocumentCommand {
-    /// Create a new, empty curriculum document.
+    /// Create a new curriculum document, empty or from a template's skeleton.
     New {
         /// The `.trellis` file to create (must not exist).
         file: PathBuf,
         /// Title of the curriculum.
         #[arg(long)]
         title: String,
+        /// Start from this template (`trellis templates` lists the ids).
+        #[arg(long, value_name = "ID")]
+        template: Option<String>,
     },
     /// Print the outline tree with counts of objectives, activities and assessments.
     Show {
@@ -48,10 +51,24 @@ impl DocumentCommand {
     /// Runs the command.
     pub fn run(self) -> anyhow::Result<u8> {
         match self {
-            DocumentCommand::New { file, title } => {
-                Store::create(&file, &Document::new(title))
-                    .with_context(|| format!("creating {}", file.display()))?;
-                println!("created {}", file.display());
+            DocumentCommand::New { file, title, template } => {
+                let doc = match template.as_deref().map(super::templates::find) {
+                    None => Document::new(title),
+                    Some(Ok(t)) => t.instantiate(&title),
+                    Some(Err(message)) => {
+                        eprintln!("error: {message}");
+                        return Ok(exit::USAGE);
+                    }
+                };
+                Store::create(&file, &doc).with_context(|| format!("creating {}", file.display()))?;
+                match &doc.curriculum.template {
+                    Some(id) => println!(
+                        "created {} from template {id} ({} node(s))",
+                        file.display(),
+                        doc.nodes.len()
+                    ),
+                    None => println!("created {}", file.display()),
+                }
             }
             DocumentCommand::Show { file } => {
                 let doc = store::load_path(&file).with_context(|| format!("reading {}", file.display()))?;

@@ -14,6 +14,7 @@ mod import;
 mod lint;
 mod objectives;
 mod report;
+mod templates;
 
 /// Exit codes (also listed in `trellis --help`).
 pub mod exit {
@@ -60,6 +61,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Show what changed between two versions of a curriculum (files or snapshots).
     Diff(diff::DiffArgs),
+    /// List the templates `trellis new --template` can start from (built-in and user).
+    Templates(templates::TemplatesArgs),
 }
 
 /// Parses the command line, runs the command, maps errors to exit codes.
@@ -80,6 +83,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => args.run(),
         Command::Report(args) => args.run(),
         Command::Diff(args) => args.run(),
+        Command::Templates(args) => args.run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -764,3 +764,259 @@ fn user_templates_add_or_override_and_broken_ones_are_reported_not_fatal() {
     let missing = templates::catalog(Some(&dir.path().join("nope")));
     assert!(missing.errors.is_empty(), "a missing folder is not an error");
 }
+
+// ── the examples' templates and the template CLI ──────────────────────────────────────────────
+
+fn example(name: &str) -> Document {
+    trellis::json::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name)).unwrap()
+}
+
+#[test]
+fn the_examples_name_built_in_templates_whose_specs_fit_them_and_whose_checks_stay_quiet() {
+    for (name, id) in
+        [("intro-statistics.json", "backward-design"), ("nursing-pharmacology.json", "competency-based")]
+    {
+        let doc = example(name);
+        assert_eq!(doc.curriculum.template.as_deref(), Some(id));
+        let t = Template::by_id(id).unwrap_or_else(|| panic!("{name}: template {id} is built in"));
+        for n in &doc.nodes {
+            assert!(t.level(&n.kind).is_some(), "{name}: kind {} is a level of {id}", n.kind);
+            for (key, value) in &n.fields {
+                let spec = t.fields_of(&n.kind).iter().find(|f| f.name() == key);
+                let spec = spec.unwrap_or_else(|| panic!("{name}: {id} declares {}.{key}", n.kind));
+                assert_eq!(spec.mismatch(value), None, "{name}: {} {key}", n.title);
+            }
+            if let Some(level) = t.level(&n.kind)
+                && let Some(parent) = n.parent.and_then(|p| doc.nodes.iter().find(|x| x.id == p))
+            {
+                let parent_level = t.level(&parent.kind).unwrap();
+                assert!(
+                    parent_level.children.contains(&level.kind),
+                    "{name}: {} under {}",
+                    n.kind,
+                    parent.kind
+                );
+            }
+        }
+        let tags: Vec<&str> = t.tag_sets.iter().flat_map(|s| s.tags.iter().map(|t| t.id.as_str())).collect();
+        for a in &doc.activities {
+            if let Some(e) = a.event.as_deref() {
+                assert!(tags.contains(&e), "{name}: event {e} is one of {id}'s tags");
+            }
+        }
+        let serious: Vec<String> = t
+            .check(&doc)
+            .into_iter()
+            .filter(|f| f.severity >= trellis::Severity::Warning)
+            .map(|f| format!("{} {}", f.code, f.target.path))
+            .collect();
+        assert!(serious.is_empty(), "{name}: the template adds no gaps of its own: {serious:?}");
+    }
+}
+
+#[test]
+fn backward_design_course_checks_fire_on_a_damaged_statistics_course() {
+    let t = Template::by_id("backward-design").unwrap();
+    let mut doc = example("intro-statistics.json");
+    assert!(check_codes(&t, &doc).is_empty(), "{:?}", check_codes(&t, &doc));
+    let unit = doc.nodes.iter().position(|n| n.kind == "unit").unwrap();
+    doc.nodes[unit].fields.remove("transferGoals");
+    doc.nodes[unit].fields.insert("essentialQuestions".into(), serde_json::json!(["  "]));
+    doc.nodes[unit].fields.remove("enduringUnderstandings");
+    doc.nodes[0].fields.remove("transferGoals");
+    let task = doc.assessments.iter_mut().find(|a| a.format == AssessmentFormat::PerformanceTask).unwrap();
+    task.grasps.as_mut().unwrap().role.clear();
+    doc.assessments.retain(|a| a.purpose != AssessmentPurpose::Diagnostic);
+    doc.activities[0].event = None;
+    let found = check_codes(&t, &doc);
+    assert_eq!(
+        found,
+        [
+            "BD1-course-without-transfer-goals",
+            "BD11-event-not-tagged",
+            "BD3-unit-without-transfer-goal",
+            "BD4-unit-without-understandings",
+            "BD5-unit-without-essential-questions",
+            "BD8-grasps-incomplete",
+            "BD9-no-pre-assessment",
+        ]
+    );
+    let grasps = t.check(&doc).into_iter().find(|f| f.code == "BD8-grasps-incomplete").unwrap();
+    assert!(grasps.message.ends_with("does not state: role."), "{}", grasps.message);
+    // The analysis runs the document's template checks.
+    let all: Vec<String> = trellis::analysis::check(&doc).into_iter().map(|f| f.code).collect();
+    assert!(all.contains(&"BD3-unit-without-transfer-goal".to_owned()));
+    // Without any performance task the course cannot show transfer.
+    doc.assessments.retain(|a| a.format != AssessmentFormat::PerformanceTask);
+    assert!(check_codes(&t, &doc).contains(&"BD7-course-without-performance-task".to_owned()));
+}
+
+#[test]
+fn backward_design_course_skeleton_asks_for_stage_1_but_has_its_evidence_slots() {
+    let t = Template::by_id("backward-design").unwrap();
+    let doc = t.instantiate("Statistics");
+    let found = check_codes(&t, &doc);
+    for code in [
+        "BD1-course-without-transfer-goals",
+        "BD3-unit-without-transfer-goal",
+        "BD4-unit-without-understandings",
+        "BD5-unit-without-essential-questions",
+        "BD8-grasps-incomplete",
+    ] {
+        assert!(found.contains(&code.to_owned()), "{code} in {found:?}");
+    }
+    for code in [
+        "BD7-course-without-performance-task",
+        "BD9-no-pre-assessment",
+        "BD10-no-progress-checks",
+        "BD11-event-not-tagged",
+    ] {
+        assert!(!found.contains(&code.to_owned()), "the skeleton has what {code} asks for: {found:?}");
+    }
+}
+
+#[test]
+fn competency_based_checks_fire_on_a_damaged_nursing_program() {
+    let t = Template::by_id("competency-based").unwrap();
+    let mut doc = example("nursing-pharmacology.json");
+    assert!(check_codes(&t, &doc).is_empty(), "{:?}", check_codes(&t, &doc));
+    let course = doc.nodes.iter().position(|n| n.kind == "course").unwrap();
+    let course_id = doc.nodes[course].id;
+    doc.nodes[course].fields.remove("credits");
+    let module = doc.nodes.iter().position(|n| n.kind == "module").unwrap();
+    doc.nodes[module].fields.insert("performanceIndicators".into(), serde_json::json!([]));
+    let index = doc.index();
+    let in_course: Vec<NodeId> = index.subtree(course_id).iter().map(|n| n.id).collect();
+    drop(index);
+    doc.assessments
+        .retain(|a| !(in_course.contains(&a.node) && a.format == AssessmentFormat::PerformanceTask));
+    let found = check_codes(&t, &doc);
+    assert_eq!(
+        found,
+        [
+            "CB1-module-without-indicators",
+            "CB2-course-without-credits",
+            "CB4-course-without-performance-assessment",
+        ]
+    );
+    let cb4 = t.check(&doc).into_iter().find(|f| f.code.starts_with("CB4")).unwrap();
+    assert_eq!(cb4.target.id, Some(course_id.to_string()), "only the damaged course");
+    doc.assessments.retain(|a| !in_course.contains(&a.node) || a.purpose != AssessmentPurpose::Summative);
+    assert!(check_codes(&t, &doc).contains(&"CB3-course-without-summative-assessment".to_owned()));
+}
+
+/// `trellis` with the user template folder pointed at `dir`.
+fn trellis_in(dir: &Path) -> Command {
+    let mut cmd = trellis();
+    cmd.env("TRELLIS_TEMPLATES", dir);
+    cmd
+}
+
+#[test]
+fn templates_cli_lists_builtin_and_user_templates_and_names_broken_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("none");
+    let out = trellis_in(&empty).arg("templates").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for t in templates::all() {
+        let line = text.lines().find(|l| l.starts_with(&format!("{} ", t.id))).unwrap_or_else(|| {
+            panic!("{} is listed: {text}", t.id);
+        });
+        assert!(line.contains(&t.name), "{line}");
+        let sentence = t.description.split(". ").next().unwrap();
+        assert!(line.contains(sentence.trim_end_matches('.')), "{line}");
+        assert!(!line.contains("[user"), "{line}");
+    }
+    assert!(text.contains(&empty.display().to_string()), "the user folder is named: {text}");
+
+    let user = dir.path().join("user");
+    std::fs::create_dir(&user).unwrap();
+    let mut ours =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/5e-lesson.toml"))
+            .unwrap();
+    ours = ours
+        .replace("id = \"5e-lesson\"", "id = \"our-5e\"")
+        .replace("name = \"5E inquiry lesson\"", "name = \"Our inquiry lesson\"");
+    std::fs::write(user.join("ours.toml"), ours).unwrap();
+    std::fs::write(user.join("broken.toml"), "id = \"broken\"\nname = \"Broken\"\nlevels = [\n").unwrap();
+    let out = trellis_in(&user).arg("templates").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "a broken user file does not stop the listing");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let line = text.lines().find(|l| l.starts_with("our-5e ")).unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("Our inquiry lesson") && line.contains("ours.toml"), "{line}");
+    assert_eq!(text.lines().filter(|l| l.contains("[user: ")).count(), 1, "{text}");
+    assert!(stderr.contains("broken.toml") && stderr.contains("line 3"), "{stderr}");
+}
+
+#[test]
+fn new_cli_creates_a_document_from_each_template_skeleton() {
+    let dir = tempfile::tempdir().unwrap();
+    let no_user = dir.path().join("none");
+    for t in templates::all() {
+        let path = dir.path().join(format!("{}.trellis", t.id));
+        let out = trellis_in(&no_user)
+            .arg("new")
+            .arg(&path)
+            .args(["--title", "Pharmacology and Statistics", "--template", &t.id])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}: {}", t.id, String::from_utf8_lossy(&out.stderr));
+        let doc = trellis::store::Store::open(&path).unwrap().load().unwrap();
+        assert_eq!(doc.curriculum.template.as_deref(), Some(t.id.as_str()));
+        assert_eq!(doc.curriculum.title, "Pharmacology and Statistics");
+        let expected = t.instantiate("Pharmacology and Statistics");
+        let outline = |d: &Document| -> Vec<(String, String, String, usize, usize)> {
+            let index = d.index();
+            d.nodes
+                .iter()
+                .map(|n| {
+                    (
+                        index.path(n.id),
+                        n.kind.clone(),
+                        n.code.clone(),
+                        index.activities_of(n.id).count(),
+                        index.assessments_of(n.id).count(),
+                    )
+                })
+                .collect()
+        };
+        assert!(!doc.nodes.is_empty(), "{}: the skeleton is there", t.id);
+        assert_eq!(outline(&doc), outline(&expected), "{}: the outline is the template's skeleton", t.id);
+        assert_eq!(doc.nodes[0].title, "Pharmacology and Statistics");
+        let again = trellis_in(&no_user)
+            .arg("new")
+            .arg(&path)
+            .args(["--title", "Again", "--template", &t.id])
+            .output()
+            .unwrap();
+        assert_eq!(again.status.code(), Some(4), "{}: an existing file is not overwritten", t.id);
+    }
+}
+
+#[test]
+fn new_cli_rejects_an_unknown_template_and_lists_the_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.trellis");
+    let out = trellis_in(&dir.path().join("none"))
+        .arg("new")
+        .arg(&path)
+        .args(["--title", "X", "--template", "backward-design-course"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("unknown template \"backward-design-course\""), "{stderr}");
+    for t in templates::all() {
+        assert!(stderr.contains(&t.id), "{} is offered: {stderr}", t.id);
+    }
+    assert!(!path.exists(), "nothing is created");
+
+    let out =
+        trellis_in(&dir.path().join("none")).arg("new").arg(&path).args(["--title", "X"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc = trellis::store::Store::open(&path).unwrap().load().unwrap();
+    assert_eq!(doc.curriculum.template, None, "without --template the document is empty");
+    assert!(doc.nodes.is_empty());
+}

@@ -1,0 +1,97 @@
+//! `trellis templates`: the templates a user can start from (built-in ones and the `*.toml`
+//! files of the user folder, which add or override by id), with the problems of user files that
+//! could not be loaded. Also the template lookup behind `trellis new --template ID`.
+//!
+//! Loading, validating and instantiating templates is `trellis::pedagogy::templates`; this file
+//! only prints and looks up.
+
+use clap::Args;
+use trellis::pedagogy::templates::{self, Catalog, Template};
+
+use super::exit;
+
+/// Arguments of `trellis templates`.
+#[derive(Args)]
+pub struct TemplatesArgs {}
+
+impl TemplatesArgs {
+    /// Lists the templates.
+    pub fn run(self) -> anyhow::Result<u8> {
+        let dir = templates::user_dir();
+        let catalog = templates::catalog(dir.as_deref());
+        print!("{}", render(&catalog));
+        match &dir {
+            Some(d) => println!("\nuser templates: {} (TRELLIS_TEMPLATES overrides)", d.display()),
+            None => println!("\nuser templates: no config folder found (set TRELLIS_TEMPLATES)"),
+        }
+        print_errors(&catalog);
+        Ok(exit::OK)
+    }
+}
+
+/// One line per template: id, name, the first sentence of the description, and where a user
+/// template comes from.
+fn render(catalog: &Catalog) -> String {
+    let id_width = catalog.templates.iter().map(|t| t.id.chars().count()).max().unwrap_or(0);
+    let name_width = catalog.templates.iter().map(|t| t.name.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for t in &catalog.templates {
+        let origin = if t.source == "builtin" { String::new() } else { format!(" [user: {}]", t.source) };
+        out.push_str(&format!(
+            "{:<id_width$}  {:<name_width$}  {}{origin}\n",
+            t.id,
+            t.name,
+            first_sentence(&t.description)
+        ));
+    }
+    out
+}
+
+/// Problems with user template files, one line each on stderr.
+fn print_errors(catalog: &Catalog) {
+    for e in &catalog.errors {
+        eprintln!("skipped user template: {e}");
+    }
+}
+
+/// The first sentence of a description: up to a full stop followed by a capital letter, where
+/// the word before the stop is not an abbreviation ("e.g.", "etc.").
+fn first_sentence(text: &str) -> &str {
+    let text = text.trim();
+    for (i, _) in text.match_indices(". ") {
+        let word = text[..i].rsplit(' ').next().unwrap_or("");
+        let abbreviation = word.contains('.') || matches!(word, "etc" | "cf" | "vs" | "approx" | "");
+        if !abbreviation && text[i + 2..].starts_with(char::is_uppercase) {
+            return &text[..=i];
+        }
+    }
+    text
+}
+
+/// The template with `id` among the built-in and user templates, or a message listing the
+/// ids there are (and the user files that could not be loaded, which may explain a miss).
+pub fn find(id: &str) -> Result<Template, String> {
+    let catalog = templates::catalog(templates::user_dir().as_deref());
+    if let Some(t) = catalog.templates.iter().find(|t| t.id == id) {
+        return Ok(t.clone());
+    }
+    let ids: Vec<&str> = catalog.templates.iter().map(|t| t.id.as_str()).collect();
+    let mut message = format!("unknown template {id:?}; available: {}", ids.join(", "));
+    for e in &catalog.errors {
+        message.push_str(&format!("\n  (skipped user template: {e})"));
+    }
+    Err(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_sentence;
+
+    #[test]
+    fn first_sentence_stops_at_a_full_stop_before_a_capital() {
+        assert_eq!(first_sentence("A course map. Each module has objectives."), "A course map.");
+        assert_eq!(first_sentence("Tag with e.g. WHERETO events"), "Tag with e.g. WHERETO events");
+        assert_eq!(first_sentence("One sentence only."), "One sentence only.");
+        assert_eq!(first_sentence(""), "");
+    }
+}
