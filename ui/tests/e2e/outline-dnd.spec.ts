@@ -40,3 +40,17 @@ test('an export can be cancelled while it runs', async ({ page }) => {
   await expect(dialog.getByRole('alert')).toContainText('cancelled');
   await expect(dialog.getByRole('button', { name: 'Export…' })).toBeEnabled();
 });
+
+test('deleting a node offers undo in a toast', async ({ page }) => {
+  await page.goto('/?doc=sample');
+  const tree = page.getByRole('tree');
+  await tree.getByRole('treeitem', { name: /Probability/ }).click();
+  await page.keyboard.press('Delete');
+  await expect(tree.getByRole('treeitem', { name: /Probability/ })).toHaveCount(0);
+  const toast = page.getByRole('status').filter({ hasText: 'Deleted “Probability”' });
+  await expect(toast).toBeVisible();
+  await toast.getByRole('button', { name: 'Undo' }).click();
+  await expect(tree.getByRole('treeitem', { name: /Probability/ })).toBeVisible();
+  await expect(tree.getByRole('treeitem', { name: /Chance and randomness/ })).toBeVisible();
+  await expect(toast).toHaveCount(0);
+});

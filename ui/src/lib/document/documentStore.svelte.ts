@@ -28,6 +28,8 @@ export class DocumentStore {
   selection = $state<Selection>({ kind: 'curriculum' });
   saveStatus = $state<SaveStatus>('saved');
   error = $state<AppError | null>(null);
+  /** A short message about the last edit, with an undo offer (shown as a toast). */
+  notice = $state<{ message: string; undo: boolean } | null>(null);
   /** Bumped on every committed change (views that fetch derived data refresh on it). */
   revision = $state(0);
   index = $derived(new DocIndex(this.document));
@@ -121,7 +123,17 @@ export class DocumentStore {
     return next;
   }
 
+  /** Shows a toast for a few seconds. */
+  notify(message: string, undo = false): void {
+    this.notice = { message, undo };
+    const mine = this.notice;
+    setTimeout(() => {
+      if (this.notice === mine) this.notice = null;
+    }, 6000);
+  }
+
   undo(): Promise<boolean> {
+    this.notice = null;
     if (this.history.undoDepth === 0) return Promise.resolve(false);
     return this.run(() => backend().undo());
   }
