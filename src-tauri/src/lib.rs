@@ -50,12 +50,19 @@ pub fn run() {
             }
             Ok(())
         })
-        .on_window_event(|window, event| {
-            if let tauri::WindowEvent::CloseRequested { .. } = event
-                && let Ok(dir) = window.path().app_config_dir()
-            {
-                window_state::save(window, &dir);
+        .on_window_event(|window, event| match event {
+            tauri::WindowEvent::CloseRequested { .. } => {
+                if let Ok(dir) = window.path().app_config_dir() {
+                    window_state::save(window, &dir);
+                }
             }
+            // A closed window releases its document (and the file lock).
+            tauri::WindowEvent::Destroyed => {
+                if let Some(state) = window.try_state::<AppState>() {
+                    state.detach(window.label());
+                }
+            }
+            _ => {}
         })
         .invoke_handler(tauri::generate_handler![
             commands::documents::recent_documents,
@@ -66,6 +73,7 @@ pub fn run() {
             commands::documents::open_example,
             commands::documents::open_document,
             commands::documents::close_document,
+            commands::documents::open_in_new_window,
             commands::edit::apply_edit,
             commands::edit::apply_edit_lean,
             commands::edit::undo,

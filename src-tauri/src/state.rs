@@ -49,6 +49,7 @@ pub struct AppState {
     pub documents_dir: PathBuf,
     /// Set to ask the running export to stop.
     pub cancel_export: Arc<AtomicBool>,
+    next_window: std::sync::atomic::AtomicU32,
 }
 
 impl AppState {
@@ -60,6 +61,7 @@ impl AppState {
             recent: Mutex::new(RecentList::load(config_dir.join("recent.json"))),
             documents_dir,
             cancel_export: Arc::new(AtomicBool::new(false)),
+            next_window: std::sync::atomic::AtomicU32::new(2),
         }
     }
 
@@ -131,6 +133,13 @@ impl AppState {
             recent.touch(&path, &title);
         }
         Ok(())
+    }
+
+    /// A label for a new document window (`doc-2`, `doc-3`, …), matching the capability's
+    /// `doc-*` windows.
+    pub fn next_window_label(&self) -> String {
+        let n = self.next_window.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        format!("doc-{n}")
     }
 
     /// Closes the window's document.

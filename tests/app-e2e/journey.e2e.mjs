@@ -156,6 +156,27 @@ test('open the example, edit titles, undo, and find exactly that on disk', async
   await redo.click();
   await treeRow(LESSON_NEW);
 
+  // One document per window: another file opens in a new window; the file already open here is
+  // refused with the store's "open in another window" message.
+  const second = join(process.env.E2E_WORK, 'second.trellis');
+  execFileSync(process.env.TRELLIS_CLI, ['new', second, '--title', 'Second curriculum']);
+  const label = await browser.execute((path) => window.__TAURI_INTERNALS__.invoke('open_in_new_window', { path }), second);
+  assert.match(label, /^doc-\d+$/);
+  const busy = join(dir, files[0]);
+  const refused = await browser.execute(
+    (path) => window.__TAURI_INTERNALS__.invoke('open_in_new_window', { path }).then(() => null, (e) => e),
+    busy,
+  );
+  assert.equal(refused?.code, 'conflict', JSON.stringify(refused));
+  const main = await browser.getWindowHandle();
+  await browser.waitUntil(async () => (await browser.getWindowHandles()).length === 2, { timeout: 10_000, timeoutMsg: 'no second window' });
+  const other = (await browser.getWindowHandles()).find((h) => h !== main);
+  await browser.switchToWindow(other);
+  await (await browser.$('[data-testid="doc-title"]')).waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await (await browser.$('[data-testid="doc-title"]')).getProperty('textContent'), 'Second curriculum');
+  await browser.closeWindow();
+  await browser.switchToWindow(main);
+
   // Importing a CASE framework through the real command (the file dialog is bypassed by passing
   // the path): one undoable edit that adds the framework's items.
   const sample = join(root, '../shared/samples/case/opensalt_test_SmartLevelFramework.case.json');

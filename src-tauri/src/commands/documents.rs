@@ -117,6 +117,47 @@ pub async fn open_document(
     attach_and_read(&window, &state, store).await.map(Some)
 }
 
+/// Opens a document in a new window (one document per window); without a path, asks with the
+/// native dialog. Returns the new window's label, or `None` when the user cancelled.
+#[tauri::command]
+pub async fn open_in_new_window(
+    app: AppHandle,
+    window: Window,
+    state: State<'_, AppState>,
+    path: Option<String>,
+) -> Result<Option<String>, CommandError> {
+    let path = match path {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let picked = app
+                .dialog()
+                .file()
+                .set_title("Open a curriculum in a new window")
+                .add_filter("Trellis curriculum", &["trellis"])
+                .set_parent(&window)
+                .blocking_pick_file();
+            match picked.and_then(|p| p.into_path().ok()) {
+                Some(p) => p,
+                None => return Ok(None),
+            }
+        }
+    };
+    let store = blocking(move || Store::open(&path)).await?;
+    let label = state.next_window_label();
+    // The document is in place before the window's UI asks for it.
+    state.attach(&label, store)?;
+    let built = tauri::WebviewWindowBuilder::new(&app, &label, tauri::WebviewUrl::App("index.html".into()))
+        .title("Trellis")
+        .inner_size(1280.0, 800.0)
+        .min_inner_size(900.0, 600.0)
+        .build();
+    if let Err(e) = built {
+        state.detach(&label);
+        return Err(CommandError::internal(format!("the window could not be opened: {e}")));
+    }
+    Ok(Some(label))
+}
+
 /// Closes this window's document (everything is already saved).
 #[tauri::command]
 pub fn close_document(window: Window, state: State<'_, AppState>) {

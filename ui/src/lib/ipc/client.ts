@@ -42,6 +42,8 @@ export interface Backend {
   openExample(id: string): Promise<DocumentState>;
   /** Opens a `.trellis` file; with no path, asks with the native dialog (null when cancelled). */
   openDocument(path: string | null): Promise<DocumentState | null>;
+  /** Opens a document in a new window (asks with the native dialog when `path` is null); the new window's label, or null. */
+  openInNewWindow(path: string | null): Promise<string | null>;
   /** Closes the window's document. */
   closeDocument(): Promise<void>;
   /** Applies one edit: one transaction, one undo step. */
@@ -95,6 +97,7 @@ export class TauriBackend implements Backend {
   openExample(id: string) { return call<DocumentState>('open_example', { id }); }
   openDocument(path: string | null) { return call<DocumentState | null>('open_document', { path }); }
   closeDocument() { return call<void>('close_document'); }
+  openInNewWindow(path: string | null) { return call<string | null>('open_in_new_window', { path }); }
   applyEdit(op: EditOp) { return call<DocumentState>('apply_edit', { op }); }
   applyEditLean(op: EditOp) { return call<History>('apply_edit_lean', { op }); }
   undo() { return call<DocumentState>('undo'); }

@@ -166,6 +166,7 @@ export class MockBackend implements Backend {
     if (!this.recent.some((r) => r.path === path)) throw new AppError('notFound', `${path}: No such file or directory`);
     return this.open(sampleDocument(), path);
   }
+  async openInNewWindow(path: string | null) { this.log('open_in_new_window', { path }); return null; }
   async closeDocument() { this.log('close_document'); this.doc = null; }
 
   async applyEdit(op: EditOp) {
