@@ -47,6 +47,7 @@ skeleton: Array<SkeletonNode>,
  */
 checks: Array<TemplateCheck>, 
 /**
- * Where the template came from (set when loading).
+ * Where the template came from (`builtin` or the file path); set when loading, whatever
+ * the file says.
  */
 source: string, };
