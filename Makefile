@@ -9,14 +9,23 @@ EXAMPLE ?= examples/intro-statistics.json
 setup:
 	@scripts/setup
 
-## Runs the main job.
+## Runs the main job: the desktop studio with the intro-statistics example open (a copy in
+## ~/Documents/Trellis). Without a display it prints the example's outline and statistics instead.
+DEMO_DIR ?= $(HOME)/Documents/Trellis
 run: setup
-	$(CARGO) build --release --bin trellis
-	@tmp=$$(mktemp -d) && \
-	  ./target/release/trellis import "$$tmp/demo.trellis" --from json $(EXAMPLE) && \
-	  ./target/release/trellis show "$$tmp/demo.trellis" && \
-	  ./target/release/trellis stats "$$tmp/demo.trellis"; \
-	  rm -rf "$$tmp"
+	$(CARGO) build --bin trellis
+	@mkdir -p "$(DEMO_DIR)"
+	@test -f "$(DEMO_DIR)/intro-statistics.trellis" || \
+	  ./target/debug/trellis import "$(DEMO_DIR)/intro-statistics.trellis" --from json $(EXAMPLE)
+	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  $(MAKE) --no-print-directory app-build && \
+	  ./target/debug/trellis-desktop "$(DEMO_DIR)/intro-statistics.trellis"; \
+	else \
+	  echo "No display found: showing the example on the command line instead of the desktop app."; \
+	  ./target/debug/trellis show "$(DEMO_DIR)/intro-statistics.trellis" && \
+	  ./target/debug/trellis stats "$(DEMO_DIR)/intro-statistics.trellis" && \
+	  { ./target/debug/trellis check "$(DEMO_DIR)/intro-statistics.trellis" || true; }; \
+	fi
 
 ## Runs every check.
 test: setup lint rust-test bindings-check ui-test app-e2e runtime-test
