@@ -21,10 +21,17 @@ run: setup
 	  $(MAKE) --no-print-directory app-build && \
 	  ./target/debug/trellis-desktop "$(DEMO_DIR)/intro-statistics.trellis"; \
 	else \
-	  echo "No display found: showing the example on the command line instead of the desktop app."; \
+	  echo "No display found: running the headless demo instead of the desktop app (results in ./out/)."; \
+	  mkdir -p out && \
 	  ./target/debug/trellis show "$(DEMO_DIR)/intro-statistics.trellis" && \
-	  ./target/debug/trellis stats "$(DEMO_DIR)/intro-statistics.trellis" && \
-	  { ./target/debug/trellis check "$(DEMO_DIR)/intro-statistics.trellis" || true; }; \
+	  { ./target/debug/trellis check "$(DEMO_DIR)/intro-statistics.trellis" || true; } && \
+	  ./target/debug/trellis report "$(DEMO_DIR)/intro-statistics.trellis" -o out/review-packet.html && \
+	  for f in cc13 scorm2004 scorm12 cmi5; do \
+	    ./target/debug/trellis export "$(DEMO_DIR)/intro-statistics.trellis" --format $$f -o out/intro-statistics-$$f.zip 2>/dev/null || exit 1; \
+	  done && \
+	  ./target/debug/trellis export "$(DEMO_DIR)/intro-statistics.trellis" --format cc13 --profile canvas -o out/intro-statistics-canvas.imscc 2>/dev/null && \
+	  ./target/debug/trellis export "$(DEMO_DIR)/intro-statistics.trellis" --format case -o out/intro-statistics-case.json 2>/dev/null && \
+	  echo "Wrote:" && ls -1 out/* | sed 's/^/  /'; \
 	fi
 
 ## Runs every check.
