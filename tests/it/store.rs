@@ -118,6 +118,11 @@ proptest! {
 
 /// One plausible edit of `doc` (it may be refused; refused edits must change nothing).
 fn random_op(rng: &mut trellis::generate::Rng, doc: &Document) -> EditOp {
+    if doc.nodes.is_empty() {
+        // Every node was deleted by an earlier step: start a new outline.
+        let node = Node { parent: None, kind: "course".into(), ..lesson(NodeId::new(), "New course") };
+        return EditOp::CreateNode { node, position: None };
+    }
     let pick_node = |rng: &mut trellis::generate::Rng| doc.nodes[rng.below(doc.nodes.len())].clone();
     match rng.below(9) {
         0 => {
