@@ -160,9 +160,12 @@ fn require(conn: &Connection, table: &str, kind: &'static str, id: Uuid) -> Resu
     if exists(conn, table, id)? { Ok(()) } else { Err(not_found(kind, id)) }
 }
 
-/// Checks a single entity's own invariants by validating a one-entity document around it and
-/// ignoring references to entities outside it (those are the foreign keys' job).
-fn check_local(mut doc: Document) -> Result<()> {
+/// Checks a single entity's own invariants by validating a one-entity document around it (`put`
+/// places the entity) and ignoring references to entities outside it (those are the foreign keys'
+/// job).
+fn check_local(put: impl FnOnce(&mut Document)) -> Result<()> {
+    let mut doc = Document::new("");
+    put(&mut doc);
     doc.curriculum.id = CurriculumId(Uuid::nil());
     let problems: Vec<String> = doc
         .violations()
@@ -173,10 +176,6 @@ fn check_local(mut doc: Document) -> Result<()> {
     if problems.is_empty() { Ok(()) } else { Err(Error::Invalid { source_name: "edit".into(), problems }) }
 }
 
-fn shell() -> Document {
-    Document::new("")
-}
-
 /// Inserts a sibling at `position` (end when `None`) by shifting the later siblings.
 fn open_slot(
     conn: &Connection,
@@ -185,24 +184,17 @@ fn open_slot(
     parent: Option<String>,
     position: Option<u32>,
 ) -> Result<i64> {
-    let cond = if parent.is_some() { format!("{parent_col} = ?1") } else { format!("{parent_col} IS NULL") };
-    let count: i64 =
-        conn.query_row(&format!("SELECT count(*) FROM {table} WHERE {cond}"), [&parent], |r| r.get(0))?;
-    let pos = position.map(|p| i64::from(p).min(count)).unwrap_or(count);
-    conn.execute(
-        &format!("UPDATE {table} SET position = position + 1 WHERE {cond} AND position >= ?2"),
-        params![parent, pos],
-    )?;
-    Ok(pos)
+    // No row has an empty id, so nothing is skipped.
+    open_slot_excluding(conn, table, parent_col, parent, position.unwrap_or(u32::MAX), "")
 }
 
 /// Renumbers the siblings 0..n in their current order.
 fn compact(conn: &Connection, table: &str, parent_col: &str, parent: Option<String>) -> Result<()> {
-    let cond = if parent.is_some() { format!("{parent_col} = ?1") } else { format!("{parent_col} IS NULL") };
-    let ids: Vec<String> = conn
-        .prepare(&format!("SELECT id FROM {table} WHERE {cond} ORDER BY position"))?
-        .query_map([&parent], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    compact_excluding(conn, table, parent_col, parent, "")
+}
+
+/// Gives `ids` the positions 0..n in the order given, touching only rows that move.
+fn renumber(conn: &Connection, table: &str, ids: &[String]) -> Result<()> {
     let mut stmt =
         conn.prepare(&format!("UPDATE {table} SET position = ?2 WHERE id = ?1 AND position != ?2"))?;
     for (i, id) in ids.iter().enumerate() {
@@ -258,12 +250,7 @@ fn compact_excluding(
         .prepare(&format!("SELECT id FROM {table} WHERE {cond} AND id != ?2 ORDER BY position"))?
         .query_map(params![parent, skip], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt =
-        conn.prepare(&format!("UPDATE {table} SET position = ?2 WHERE id = ?1 AND position != ?2"))?;
-    for (i, id) in ids.iter().enumerate() {
-        stmt.execute(params![id, i as i64])?;
-    }
-    Ok(())
+    renumber(conn, table, &ids)
 }
 
 fn open_slot_excluding(
@@ -332,16 +319,12 @@ fn refuse_cycle(
 pub fn apply(conn: &Connection, op: &EditOp) -> Result<()> {
     match op {
         EditOp::UpdateCurriculum { curriculum } => {
-            let mut doc = shell();
-            doc.curriculum = curriculum.clone();
-            check_local(doc)?;
+            check_local(|d| d.curriculum = curriculum.clone())?;
             require(conn, "curriculum", "curriculum", curriculum.id.0)?;
             write::update_curriculum(conn, curriculum)?;
         }
         EditOp::CreateNode { node, position } => {
-            let mut doc = shell();
-            doc.nodes.push(node.clone());
-            check_local(doc)?;
+            check_local(|d| d.nodes.push(node.clone()))?;
             if let Some(parent) = node.parent {
                 require(conn, "nodes", "node", parent.0)?;
             }
@@ -350,9 +333,7 @@ pub fn apply(conn: &Connection, op: &EditOp) -> Result<()> {
             check_node_prerequisites(conn, node)?;
         }
         EditOp::UpdateNode { node } => {
-            let mut doc = shell();
-            doc.nodes.push(Node { parent: None, ..node.clone() });
-            check_local(doc)?;
+            check_local(|d| d.nodes.push(Node { parent: None, ..node.clone() }))?;
             if write::update_node(conn, node)? == 0 {
                 return Err(not_found("node", node.id));
             }
@@ -371,9 +352,7 @@ pub fn apply(conn: &Connection, op: &EditOp) -> Result<()> {
         }
         EditOp::DeleteNode { id } => delete_in_list(conn, "nodes", "parent_id", "node", id.0)?,
         EditOp::CreateObjective { objective, position } => {
-            let mut doc = shell();
-            doc.objectives.push(objective.clone());
-            check_local(doc)?;
+            check_local(|d| d.objectives.push(objective.clone()))?;
             require(conn, "nodes", "node", objective.node.0)?;
             let pos = open_slot(conn, "objectives", "node_id", Some(objective.node.to_string()), *position)?;
             write::insert_objective(conn, objective, pos)?;
@@ -381,9 +360,7 @@ pub fn apply(conn: &Connection, op: &EditOp) -> Result<()> {
             check_objective_links(conn, objective)?;
         }
         EditOp::UpdateObjective { objective } => {
-            let mut doc = shell();
-            doc.objectives.push(objective.clone());
-            check_local(doc)?;
+            check_local(|d| d.objectives.push(objective.clone()))?;
             if write::update_objective(conn, objective)? == 0 {
                 return Err(not_found("objective", objective.id));
             }
@@ -395,17 +372,13 @@ pub fn apply(conn: &Connection, op: &EditOp) -> Result<()> {
         }
         EditOp::DeleteObjective { id } => delete_in_list(conn, "objectives", "node_id", "objective", id.0)?,
         EditOp::CreateActivity { activity, position } => {
-            let mut doc = shell();
-            doc.activities.push(activity.clone());
-            check_local(doc)?;
+            check_local(|d| d.activities.push(activity.clone()))?;
             require(conn, "nodes", "node", activity.node.0)?;
             let pos = open_slot(conn, "activities", "node_id", Some(activity.node.to_string()), *position)?;
             write::insert_activity(conn, activity, pos)?;
         }
         EditOp::UpdateActivity { activity } => {
-            let mut doc = shell();
-            doc.activities.push(activity.clone());
-            check_local(doc)?;
+            check_local(|d| d.activities.push(activity.clone()))?;
             if write::update_activity(conn, activity)? == 0 {
                 return Err(not_found("activity", activity.id));
             }
@@ -416,18 +389,14 @@ pub fn apply(conn: &Connection, op: &EditOp) -> Result<()> {
         }
         EditOp::DeleteActivity { id } => delete_in_list(conn, "activities", "node_id", "activity", id.0)?,
         EditOp::CreateAssessment { assessment, position } => {
-            let mut doc = shell();
-            doc.assessments.push(assessment.clone());
-            check_local(doc)?;
+            check_local(|d| d.assessments.push(assessment.clone()))?;
             require(conn, "nodes", "node", assessment.node.0)?;
             let pos =
                 open_slot(conn, "assessments", "node_id", Some(assessment.node.to_string()), *position)?;
             write::insert_assessment(conn, assessment, pos)?;
         }
         EditOp::UpdateAssessment { assessment } => {
-            let mut doc = shell();
-            doc.assessments.push(assessment.clone());
-            check_local(doc)?;
+            check_local(|d| d.assessments.push(assessment.clone()))?;
             if write::update_assessment(conn, assessment)? == 0 {
                 return Err(not_found("assessment", assessment.id));
             }
@@ -440,16 +409,12 @@ pub fn apply(conn: &Connection, op: &EditOp) -> Result<()> {
             delete_in_list(conn, "assessments", "node_id", "assessment", id.0)?
         }
         EditOp::CreateRubric { rubric } => {
-            let mut doc = shell();
-            doc.rubrics.push(rubric.clone());
-            check_local(doc)?;
+            check_local(|d| d.rubrics.push(rubric.clone()))?;
             let pos: i64 = conn.query_row("SELECT count(*) FROM rubrics", [], |r| r.get(0))?;
             write::insert_rubric(conn, rubric, pos)?;
         }
         EditOp::UpdateRubric { rubric } => {
-            let mut doc = shell();
-            doc.rubrics.push(rubric.clone());
-            check_local(doc)?;
+            check_local(|d| d.rubrics.push(rubric.clone()))?;
             if write::update_rubric(conn, rubric)? == 0 {
                 return Err(not_found("rubric", rubric.id));
             }
@@ -510,9 +475,7 @@ pub fn apply(conn: &Connection, op: &EditOp) -> Result<()> {
         }
         EditOp::DeleteSnapshot { id } => delete_flat(conn, "snapshots", "snapshot", id.0)?,
         EditOp::AddAsset { asset } => {
-            let mut doc = shell();
-            doc.assets.push(asset.clone());
-            check_local(doc)?;
+            check_local(|d| d.assets.push(asset.clone()))?;
             let taken: bool = conn
                 .query_row("SELECT 1 FROM assets WHERE name = ?1", [&asset.name], |_| Ok(()))
                 .optional()?
@@ -558,12 +521,7 @@ fn delete_flat(conn: &Connection, table: &str, kind: &'static str, id: Uuid) -> 
         .prepare(&format!("SELECT id FROM {table} ORDER BY position"))?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt =
-        conn.prepare(&format!("UPDATE {table} SET position = ?2 WHERE id = ?1 AND position != ?2"))?;
-    for (i, id) in ids.iter().enumerate() {
-        stmt.execute(params![id, i as i64])?;
-    }
-    Ok(())
+    renumber(conn, table, &ids)
 }
 
 fn comment_target_exists(conn: &Connection, target: Uuid) -> Result<bool> {
