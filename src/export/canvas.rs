@@ -47,7 +47,8 @@ fn start(w: &mut XmlWriter, root: &str, identifier: Option<&str>) {
 
 /// `published` when the export option `publish` is on, otherwise `unpublished`.
 pub(super) fn workflow(cx: &ExportContext<'_>, published: &'static str) -> &'static str {
-    let publish = cx.options.values.get("publish").and_then(serde_json::Value::as_bool).unwrap_or(false);
+    let publish =
+        cx.options.values.get(super::option::PUBLISH).and_then(serde_json::Value::as_bool).unwrap_or(false);
     if publish { published } else { "unpublished" }
 }
 

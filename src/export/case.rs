@@ -65,7 +65,14 @@ impl Exporter for Case {
 /// URI of an entity of this curriculum's package: `<baseUri>/<kind>/<uuid>` when the export
 /// option `baseUri` is set, otherwise `urn:uuid:<uuid>`.
 fn uri(cx: &ExportContext<'_>, kind: &str, id: &str) -> String {
-    match cx.options.values.get("baseUri").and_then(Value::as_str).map(str::trim).filter(|b| !b.is_empty()) {
+    match cx
+        .options
+        .values
+        .get(super::option::BASE_URI)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
         Some(base) => format!("{}/{kind}/{id}", base.trim_end_matches('/')),
         None => format!("urn:uuid:{id}"),
     }
@@ -124,7 +131,7 @@ fn curriculum_package(cx: &ExportContext<'_>) -> Value {
     let creator = cx
         .options
         .values
-        .get("creator")
+        .get(super::option::CREATOR)
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -226,10 +233,11 @@ fn curriculum_package(cx: &ExportContext<'_>) -> Value {
         associate("isChildOf", node_link(i), destination, sequence);
     }
 
-    let association_kind = match cx.options.values.get("standardsAssociation").and_then(Value::as_str) {
-        Some("exactMatchOf") => "exactMatchOf",
-        _ => "isRelatedTo",
-    };
+    let association_kind =
+        match cx.options.values.get(super::option::STANDARDS_ASSOCIATION).and_then(Value::as_str) {
+            Some(super::option::EXACT_MATCH) => super::option::EXACT_MATCH,
+            _ => super::option::RELATED,
+        };
     for (i, o) in cx.objectives.iter().enumerate() {
         let obj = o.objective;
         let id = obj.id.to_string();

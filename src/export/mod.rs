@@ -15,6 +15,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Document, Timestamp};
+use crate::pedagogy::{FieldBase, FieldSpec, SelectOption};
 use crate::{Error, Finding, Result, Severity, Target};
 
 mod canvas;
@@ -103,6 +104,105 @@ impl ExportFormat {
         }
     }
 
+    /// The format-specific options this format reads from [`ExportOptions::values`], as field
+    /// specs: the desktop export dialog draws its form from them, the CLI takes the same keys as
+    /// `--option KEY=VALUE`, and [`preflight`] checks given values against them
+    /// (`X12-invalid-option`, `X13-unknown-option`). Keys are in [`option`].
+    pub fn option_specs(self) -> Vec<FieldSpec> {
+        let base = |name: &str, label: &str, help: &str, default: Option<serde_json::Value>| FieldBase {
+            name: name.to_owned(),
+            label: label.to_owned(),
+            help: help.to_owned(),
+            required: false,
+            default,
+        };
+        let choice =
+            |value: &str, label: &str| SelectOption { value: value.to_owned(), label: label.to_owned() };
+        let publish = || FieldSpec::Toggle {
+            base: base(
+                option::PUBLISH,
+                "Publish in Canvas",
+                "Canvas profile only: modules, pages, assignments and quizzes arrive published instead of unpublished.",
+                Some(serde_json::Value::Bool(false)),
+            ),
+        };
+        let base_uri = || FieldSpec::Text {
+            base: base(
+                option::BASE_URI,
+                "CASE base URI",
+                "Base of the CASE URIs of the curriculum's objectives (<base>/CFItems/<uuid>); empty gives urn:uuid: URIs.",
+                None,
+            ),
+            placeholder: "https://case.example.edu/uri".into(),
+        };
+        match self {
+            ExportFormat::Cc13 => vec![publish(), base_uri()],
+            ExportFormat::Cc11 => vec![publish()],
+            ExportFormat::Case => vec![
+                base_uri(),
+                FieldSpec::Text {
+                    base: base(
+                        option::CREATOR,
+                        "Creator",
+                        "The CFDocument's creator; empty uses the curriculum's code or title.",
+                        None,
+                    ),
+                    placeholder: String::new(),
+                },
+                FieldSpec::Select {
+                    base: FieldBase {
+                        required: true,
+                        ..base(
+                            option::STANDARDS_ASSOCIATION,
+                            "Standards association",
+                            "How an objective is linked to the framework items it is aligned to.",
+                            Some(option::RELATED.into()),
+                        )
+                    },
+                    options: vec![
+                        choice(option::RELATED, "Is related to (isRelatedTo)"),
+                        choice(option::EXACT_MATCH, "Exact match of (exactMatchOf)"),
+                    ],
+                },
+            ],
+            ExportFormat::Json => Vec::new(),
+            ExportFormat::Scorm12 | ExportFormat::Scorm2004 | ExportFormat::Cmi5 => vec![
+                FieldSpec::Select {
+                    base: FieldBase {
+                        required: true,
+                        ..base(
+                            option::SCO_LEVEL,
+                            "Launchable lessons",
+                            "Lesson: every leaf node is its own SCO/AU. Unit: a node whose children are all leaves is one SCO/AU showing its lessons one after the other.",
+                            Some(option::LEVEL_LESSON.into()),
+                        )
+                    },
+                    options: vec![
+                        choice(option::LEVEL_LESSON, "One per lesson"),
+                        choice(option::LEVEL_UNIT, "One per unit"),
+                    ],
+                },
+                FieldSpec::Number {
+                    base: base(
+                        option::MASTERY_SCORE,
+                        "Default mastery score",
+                        "Share of the points (0–1) a learner needs to pass a scored quiz that states no mastery score of its own.",
+                        Some(serde_json::json!(sco::DEFAULT_MASTERY)),
+                    ),
+                    min: Some(0.0),
+                    max: Some(1.0),
+                    unit: String::new(),
+                },
+            ],
+        }
+    }
+
+    /// Whether the format can export an imported framework instead of the curriculum's
+    /// objectives ([`ExportOptions::framework`]).
+    pub fn exports_frameworks(self) -> bool {
+        self == ExportFormat::Case
+    }
+
     /// Whether the format is a Common Cartridge variant.
     pub fn is_common_cartridge(self) -> bool {
         matches!(self, ExportFormat::Cc13 | ExportFormat::Cc11)
@@ -137,6 +237,31 @@ impl FromStr for ExportFormat {
             Error::Refused(format!("unknown export format \"{s}\"; expected one of {}", names.join(", ")))
         })
     }
+}
+
+/// Keys (and fixed values) of the format options in [`ExportOptions::values`]; the exporters
+/// read them through these constants and [`ExportFormat::option_specs`] describes them.
+pub mod option {
+    /// Canvas profile: publish modules, pages, assignments and quizzes (bool).
+    pub const PUBLISH: &str = "publish";
+    /// CASE URIs: base of `<baseUri>/CFItems/<uuid>` (text).
+    pub const BASE_URI: &str = "baseUri";
+    /// CASE: the CFDocument's creator (text).
+    pub const CREATOR: &str = "creator";
+    /// CASE: association type of objective → standard links ([`RELATED`] or [`EXACT_MATCH`]).
+    pub const STANDARDS_ASSOCIATION: &str = "standardsAssociation";
+    /// `standardsAssociation` value: `isRelatedTo` (the default).
+    pub const RELATED: &str = "isRelatedTo";
+    /// `standardsAssociation` value: `exactMatchOf`.
+    pub const EXACT_MATCH: &str = "exactMatchOf";
+    /// SCORM and cmi5: which nodes become launchable lessons ([`LEVEL_LESSON`] or [`LEVEL_UNIT`]).
+    pub const SCO_LEVEL: &str = "scoLevel";
+    /// `scoLevel` value: one SCO/AU per leaf node (the default).
+    pub const LEVEL_LESSON: &str = "lesson";
+    /// `scoLevel` value: one SCO/AU per node whose children are all leaves.
+    pub const LEVEL_UNIT: &str = "unit";
+    /// SCORM and cmi5: mastery score (0–1) of scored quizzes that state none.
+    pub const MASTERY_SCORE: &str = "masteryScore";
 }
 
 /// The LMS a package is tuned for. The profile changes what is added on top of the standard
@@ -367,8 +492,65 @@ pub fn preflight(doc: &Document, format: ExportFormat, options: &ExportOptions) 
     out
 }
 
-fn export_findings(doc: &Document, format: ExportFormat, options: &ExportOptions) -> Vec<Finding> {
+/// Format options that this format does not read (`X13-unknown-option`, a warning: probably a
+/// typo) or whose value does not fit the option's spec (`X12-invalid-option`, an error: the
+/// export falls back to the default, which is not what was asked for).
+fn option_findings(doc: &Document, format: ExportFormat, options: &ExportOptions) -> Vec<Finding> {
+    let specs = format.option_specs();
+    let target =
+        || Target { kind: "curriculum".into(), id: Some(doc.curriculum.id.to_string()), path: String::new() };
     let mut out = Vec::new();
+    for (key, value) in &options.values {
+        let Some(spec) = specs.iter().find(|s| s.name() == key) else {
+            let known: Vec<&str> = specs.iter().map(FieldSpec::name).collect();
+            out.push(finding(
+                "X13-unknown-option",
+                Severity::Warning,
+                format!("The export option \"{key}\" means nothing to {}; it is ignored.", format.label()),
+                target(),
+                &if known.is_empty() {
+                    format!("The {format} export takes no options.")
+                } else {
+                    format!("The {format} export takes {}.", known.join(", "))
+                },
+            ));
+            continue;
+        };
+        if spec.mismatch(value).is_none() {
+            continue;
+        }
+        let expected = match spec {
+            FieldSpec::Select { options, .. } => format!(
+                "one of {}",
+                options.iter().map(|o| format!("\"{}\"", o.value)).collect::<Vec<_>>().join(", ")
+            ),
+            FieldSpec::Number { min: Some(lo), max: Some(hi), .. } => format!("a number from {lo} to {hi}"),
+            FieldSpec::Number { .. } => "a number".to_owned(),
+            FieldSpec::Toggle { .. } => "true or false".to_owned(),
+            _ => "text".to_owned(),
+        };
+        let fallback = match &spec.base().default {
+            Some(d) => {
+                format!("the default ({})", d.as_str().map(str::to_owned).unwrap_or_else(|| d.to_string()))
+            }
+            None => "the default".to_owned(),
+        };
+        out.push(finding(
+            "X12-invalid-option",
+            Severity::Error,
+            format!(
+                "The export option {key} ({}) is {value}, but it must be {expected}; {fallback} would be used instead.",
+                spec.base().label
+            ),
+            target(),
+            "Correct the value (on the command line, a value that looks like a number or true/false is read as one; quote it as JSON, e.g. --option 'creator=\"2024\"', to pass it as text).",
+        ));
+    }
+    out
+}
+
+fn export_findings(doc: &Document, format: ExportFormat, options: &ExportOptions) -> Vec<Finding> {
+    let mut out = option_findings(doc, format, options);
     let index = doc.index();
     let node_path = |id| index.path(id);
     if format.is_common_cartridge()

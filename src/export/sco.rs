@@ -301,8 +301,8 @@ fn is_scored(cx: &ExportContext<'_>, a: usize) -> bool {
 
 /// Granularity from the format options (`scoLevel`: `lesson` or `unit`).
 pub(crate) fn granularity(cx: &ExportContext<'_>) -> Granularity {
-    match cx.options.values.get("scoLevel").and_then(Value::as_str) {
-        Some("unit") => Granularity::Unit,
+    match cx.options.values.get(super::option::SCO_LEVEL).and_then(Value::as_str) {
+        Some(super::option::LEVEL_UNIT) => Granularity::Unit,
         _ => Granularity::Lesson,
     }
 }
@@ -311,7 +311,7 @@ pub(crate) fn granularity(cx: &ExportContext<'_>) -> Granularity {
 pub(crate) fn default_mastery(cx: &ExportContext<'_>) -> f64 {
     cx.options
         .values
-        .get("masteryScore")
+        .get(super::option::MASTERY_SCORE)
         .and_then(Value::as_f64)
         .filter(|m| (0.0..=1.0).contains(m))
         .unwrap_or(DEFAULT_MASTERY)

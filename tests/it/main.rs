@@ -2,6 +2,7 @@ mod analysis;
 mod examples;
 mod export_case;
 mod export_cc;
+mod export_options;
 mod export_scorm;
 mod import;
 mod json;
