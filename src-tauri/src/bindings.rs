@@ -23,6 +23,8 @@ fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     trellis::analysis::diff::DocumentDiff::export_all(&cfg)?;
     crate::commands::export::ExportChoices::export_all(&cfg)?;
     crate::commands::import::ImportOutcome::export_all(&cfg)?;
+    crate::commands::report::ReviewPacketRequest::export_all(&cfg)?;
+    crate::commands::report::ReviewPacketOutcome::export_all(&cfg)?;
     crate::commands::export::ExportRequest::export_all(&cfg)?;
     crate::commands::export::ExportOutcome::export_all(&cfg)?;
     trellis::export::Progress::export_all(&cfg)?;

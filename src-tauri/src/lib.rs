@@ -85,11 +85,13 @@ pub fn run() {
             commands::pedagogy::list_templates,
             commands::pedagogy::analyze_objective,
             commands::import::import_framework,
+            commands::import::import_cartridge,
             commands::export::export_choices,
             commands::export::preflight_export,
             commands::export::export_document,
             commands::export::cancel_export,
             commands::export::show_in_folder,
+            commands::report::write_review_packet,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

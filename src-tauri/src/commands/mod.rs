@@ -8,3 +8,4 @@ pub mod export;
 pub mod import;
 pub mod markdown;
 pub mod pedagogy;
+pub mod report;
