@@ -23,6 +23,8 @@ import type {
   RecentDocument,
   Template,
   DocumentDiff,
+  ReviewPacketOutcome,
+  ReviewPacketRequest,
 } from './types';
 
 export interface Backend {
@@ -74,6 +76,10 @@ export interface Backend {
   cancelExport(): Promise<void>;
   /** Shows a file in the system file manager. */
   showInFolder(path: string): Promise<void>;
+  /** Writes the review packet (HTML, and a PDF beside it on request) off the UI thread; asks where with the native save dialog when `destination` is null (null when cancelled). */
+  writeReviewPacket(request: ReviewPacketRequest): Promise<ReviewPacketOutcome | null>;
+  /** Imports a Common Cartridge as a new document and opens it in this window; asks for the file when `path` is null (null when cancelled). */
+  importCartridge(path: string | null): Promise<ImportOutcome | null>;
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -120,6 +126,8 @@ export class TauriBackend implements Backend {
   }
   cancelExport() { return call<void>('cancel_export'); }
   showInFolder(path: string) { return call<void>('show_in_folder', { path }); }
+  writeReviewPacket(request: ReviewPacketRequest) { return call<ReviewPacketOutcome | null>('write_review_packet', { request }); }
+  importCartridge(path: string | null) { return call<ImportOutcome | null>('import_cartridge', { path }); }
 }
 
 let current: Backend | null = null;

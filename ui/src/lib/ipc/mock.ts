@@ -3,7 +3,7 @@
 // whole-document snapshots, which is enough to exercise every screen without a window.
 import { AppError } from './errors';
 import type { Backend } from './client';
-import { emptyDocument, makeNode, sampleDocument } from '../document/factories';
+import { emptyDocument, makeActivity, makeNode, sampleDocument } from '../document/factories';
 import type {
   BloomLevel,
   Document,
@@ -22,6 +22,8 @@ import type {
   ObjectiveAnalysis,
   RecentDocument,
   DocumentDiff,
+  ReviewPacketOutcome,
+  ReviewPacketRequest,
   Template,
 } from './types';
 import { newId, nowStamp } from '../util/ids';
@@ -90,6 +92,10 @@ export class MockBackend implements Backend {
   recent: RecentDocument[] = [];
   calls: { cmd: string; args: unknown }[] = [];
   private cancelled = false;
+  /** The file the native dialog "picks" for a cartridge import (null: the user cancels). */
+  cartridgePick: string | null = '/home/designer/Downloads/Cell Biology export.imscc';
+  /** Whether a Chromium is "installed" for the review packet's PDF. */
+  hasBrowser = true;
 
   constructor(opts: { document?: Document; path?: string } = {}) {
     if (opts.document) {
@@ -278,6 +284,52 @@ export class MockBackend implements Backend {
   }
   async cancelExport() { this.log('cancel_export'); this.cancelled = true; }
   async showInFolder(path: string) { this.log('show_in_folder', { path }); }
+  async writeReviewPacket(request: ReviewPacketRequest): Promise<ReviewPacketOutcome | null> {
+    this.log('write_review_packet', { request });
+    const doc = this.requireDoc();
+    if (request.since !== null && !doc.snapshots.some((s) => s.id === request.since || s.name === request.since)) {
+      throw new AppError('notFound', `snapshot ${request.since} does not exist`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+    const htmlPath = request.destination ?? `/home/designer/Trellis/${doc.curriculum.title} review packet.html`;
+    if (!request.pdf) return { htmlPath, pdfPath: null };
+    if (!this.hasBrowser) {
+      throw new AppError('validation', `The review packet was written to ${htmlPath}, but no PDF was made: no headless browser found to print the PDF (looked for chromium, chromium-browser, google-chrome, google-chrome-stable, chrome on PATH and TRELLIS_CHROMIUM); install Chromium (Debian/Ubuntu: apt-get install chromium) or open the HTML packet in a browser and print it`);
+    }
+    return { htmlPath, pdfPath: htmlPath.replace(/\.html?$/, '.pdf') };
+  }
+  async importCartridge(path: string | null): Promise<ImportOutcome | null> {
+    this.log('import_cartridge', { path });
+    const source = path ?? this.cartridgePick;
+    if (source === null) return null;
+    if (!/\.(imscc|zip)$/i.test(source)) {
+      throw new AppError('validation', `${source}: there is no imsmanifest.xml at the top of the package; this is not an IMS Common Cartridge`);
+    }
+    const doc = cartridgeDocument();
+    const state = this.open(doc, `/home/designer/Trellis/${doc.curriculum.title}.trellis`);
+    return { state, summary: `Course “${doc.curriculum.title}”: 2 modules, 3 lessons, 2 activities, 0 assessments (0 quiz items), 0 rubrics, 0 objectives, 0 files; 2 item(s) not imported as such.`, findings: CARTRIDGE_FINDINGS };
+  }
+}
+
+/** What the mock's cartridge import could not carry over (codes as the library's importer uses them). */
+export const CARTRIDGE_FINDINGS: Finding[] = [
+  { code: 'import-cc-lms-setting', severity: 'info', message: 'the Canvas settings in course_settings/course_settings.xml (grading groups, schemes, calendar) have no Trellis equivalent and were not imported', target: { kind: 'curriculum', id: null, path: '' }, hint: '' },
+  { code: 'import-cc-internal-link', severity: 'warning', message: 'a link to another part of the LMS course (`/courses/812/quizzes/3`) was turned into plain text', target: { kind: 'node', id: null, path: 'Week 1: Cells › Cell membranes' }, hint: '' },
+  { code: 'import-qti-item', severity: 'warning', message: 'question 4 of “Genetics check” is a hot-spot question, which Trellis cannot represent; it was not imported', target: { kind: 'assessment', id: null, path: 'Week 2: Genetics' }, hint: 'Recreate it as a multiple-choice question.' },
+];
+
+/** The course a Canvas cartridge would turn into: a course node, two modules, lessons and activities. */
+function cartridgeDocument(): Document {
+  const doc = emptyDocument('Cell Biology');
+  const course = makeNode('course', 'Cell Biology', null, { code: 'BIO 110' });
+  const week1 = makeNode('module', 'Week 1: Cells', course.id);
+  const week2 = makeNode('module', 'Week 2: Genetics', course.id);
+  const membranes = makeNode('lesson', 'Cell membranes', week1.id, { summary: 'Phospholipid bilayers and transport.' });
+  const organelles = makeNode('lesson', 'Organelles', week1.id);
+  const mendel = makeNode('lesson', 'Mendelian inheritance', week2.id);
+  doc.nodes.push(course, week1, membranes, organelles, week2, mendel);
+  doc.activities.push(makeActivity(membranes.id, 'Lab simulator (LTI)'), makeActivity(mendel.id, 'Discussion: dominant traits'));
+  return doc;
 }
 
 export function analyze(statement: string): ObjectiveAnalysis {

@@ -40,4 +40,6 @@ export type { OutlineLevel } from './gen/OutlineLevel';
 export type { FieldSpec } from './gen/FieldSpec';
 export type { ObjectiveAnalysis } from './gen/ObjectiveAnalysis';
 export type { ImportOutcome } from './gen/ImportOutcome';
+export type { ReviewPacketRequest } from './gen/ReviewPacketRequest';
+export type { ReviewPacketOutcome } from './gen/ReviewPacketOutcome';
 
