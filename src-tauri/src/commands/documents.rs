@@ -61,8 +61,7 @@ pub async fn create_document(
 ) -> Result<DocumentState, CommandError> {
     let path = fresh_path(&state.documents_dir, &title);
     let store = blocking(move || {
-        let template = trellis::pedagogy::Template::by_id(&template)
-            .ok_or_else(|| trellis::Error::NotFound { kind: "template", id: template.clone() })?;
+        let template = super::pedagogy::find_template(&template)?;
         std::fs::create_dir_all(path.parent().unwrap_or(&path)).map_err(|e| trellis::Error::io(&path, e))?;
         Store::create(&path, &template.instantiate(&title))
     })

@@ -3,6 +3,7 @@
 //! Lowering and serialising are `trellis::export`'s; this file only picks the destination and
 //! relays progress.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,6 +13,8 @@ use tauri::{AppHandle, Emitter, State, Window};
 use tauri_plugin_dialog::DialogExt;
 use trellis::Finding;
 use trellis::export::{ExportFormat, ExportOptions, ExportReport, LmsProfile, PackageWriter};
+use trellis::model::Document;
+use trellis::pedagogy::FieldSpec;
 
 use crate::error::CommandError;
 use crate::state::{AppState, fresh_stem};
@@ -29,6 +32,12 @@ pub struct FormatChoice {
     pub label: String,
     /// File extension of the package.
     pub extension: String,
+    /// The format's options (`ExportFormat::option_specs`), drawn by the dialog as a form; their
+    /// values go into [`ExportRequest::values`].
+    pub options: Vec<FieldSpec>,
+    /// Whether the format can export one of the document's imported frameworks instead of the
+    /// curriculum's objectives ([`ExportRequest::framework`]).
+    pub exports_frameworks: bool,
 }
 
 /// What the export dialog offers.
@@ -53,6 +62,26 @@ pub struct ExportRequest {
     pub strict: bool,
     /// Where to write; `None` asks with the native save dialog.
     pub destination: Option<String>,
+    /// Format options by key (the names of [`FormatChoice::options`]); checked by the preflight.
+    #[serde(default)]
+    #[ts(type = "Record<string, unknown>")]
+    pub values: BTreeMap<String, serde_json::Value>,
+    /// Formats that export frameworks: the imported framework (Trellis id or source identifier)
+    /// to export instead of the curriculum's objectives.
+    #[serde(default)]
+    pub framework: Option<String>,
+}
+
+impl ExportRequest {
+    /// The library's options for this request on `doc`: the preflight and the export see the same.
+    pub fn options(&self, doc: &Document) -> ExportOptions {
+        let mut options = ExportOptions::for_document(doc).with_profile(self.profile);
+        options.strict = self.strict;
+        options.framework = self.framework.clone().filter(|f| !f.trim().is_empty());
+        options.values =
+            self.values.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
+        options
+    }
 }
 
 /// A finished export.
@@ -75,28 +104,25 @@ pub fn export_choices() -> ExportChoices {
                 format,
                 label: format.label().to_owned(),
                 extension: format.extension().to_owned(),
+                options: format.option_specs(),
+                exports_frameworks: format.exports_frameworks(),
             })
             .collect(),
         profiles: LmsProfile::ALL.to_vec(),
     }
 }
 
-/// The pre-export findings for a format and profile.
+/// The pre-export findings for a request (format, profile, options, framework; the destination
+/// is not used).
 #[tauri::command]
 pub async fn preflight_export(
     window: Window,
     state: State<'_, AppState>,
-    format: ExportFormat,
-    profile: LmsProfile,
+    request: ExportRequest,
 ) -> Result<Vec<Finding>, CommandError> {
     state
-        .with_store(window.label(), move |store| {
-            let doc = store.load()?;
-            Ok(trellis::export::preflight(
-                &doc,
-                format,
-                &ExportOptions::for_document(&doc).with_profile(profile),
-            ))
+        .with_document(window.label(), move |doc| {
+            Ok(trellis::export::preflight(doc, request.format, &request.options(doc)))
         })
         .await
 }
@@ -112,7 +138,7 @@ pub async fn export_document(
     request: ExportRequest,
 ) -> Result<Option<ExportOutcome>, CommandError> {
     let title = state.with_document(window.label(), |doc| Ok(doc.curriculum.title.clone())).await?;
-    let dest = match request.destination {
+    let dest = match request.destination.clone() {
         Some(d) => PathBuf::from(d),
         None => {
             let ext = request.format.extension();
@@ -137,8 +163,7 @@ pub async fn export_document(
     let progress_window = window.clone();
     let report = state
         .with_document(window.label(), move |doc| {
-            let mut options = ExportOptions::for_document(doc).with_profile(request.profile);
-            options.strict = request.strict;
+            let options = request.options(doc);
             let mut out = Cancellable { inner: trellis::export::package::writer_for_path(&dest)?, cancel };
             trellis::export::export_document(doc, request.format, &options, &mut out, &mut |p| {
                 let _ = progress_window.emit(PROGRESS_EVENT, p);
@@ -192,5 +217,72 @@ impl PackageWriter for Cancellable {
             return Err(trellis::Error::Refused("the export was cancelled; nothing was written".into()));
         }
         self.inner.finish()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn request(format: ExportFormat, values: serde_json::Value) -> ExportRequest {
+        serde_json::from_value(serde_json::json!({
+            "format": format, "profile": "canvas", "strict": true, "destination": null, "values": values,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn every_format_offers_the_libraries_option_specs() {
+        let choices = export_choices();
+        assert_eq!(choices.formats.len(), ExportFormat::ALL.len());
+        for c in &choices.formats {
+            assert_eq!(c.options, c.format.option_specs(), "{}", c.format);
+            assert_eq!(c.exports_frameworks, c.format == ExportFormat::Case);
+        }
+        let scorm = choices.formats.iter().find(|c| c.format == ExportFormat::Scorm2004).unwrap();
+        let names: Vec<&str> = scorm.options.iter().map(FieldSpec::name).collect();
+        assert_eq!(names, ["scoLevel", "masteryScore"]);
+    }
+
+    /// What the mock backend's `exportChoices` answers (`ui/src/lib/ipc/mock.ts` imports it), so the
+    /// browser tests draw the same option forms as the app. Rewritten and failing when it drifted.
+    #[test]
+    fn the_mock_backends_export_choices_fixture_is_the_command_answer() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../ui/src/lib/ipc/gen/export-choices.json");
+        let fresh = format!("{}\n", serde_json::to_string_pretty(&export_choices()).unwrap());
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(fresh.as_str()) {
+            std::fs::write(&path, fresh).unwrap();
+            panic!("{} was out of date and has been regenerated; review and commit it", path.display());
+        }
+    }
+
+    #[test]
+    fn a_request_becomes_the_options_the_preflight_and_the_export_use() {
+        let doc = Document::new("Statistics");
+        let r = request(
+            ExportFormat::Scorm2004,
+            serde_json::json!({ "scoLevel": "unit", "masteryScore": 0.9, "cleared": null }),
+        );
+        let options = r.options(&doc);
+        assert_eq!(options.profile, LmsProfile::Canvas);
+        assert!(options.strict);
+        assert_eq!(options.framework, None);
+        // Cleared fields fall back to the format's default.
+        assert_eq!(options.values.keys().collect::<Vec<_>>(), ["masteryScore", "scoLevel"]);
+        assert_eq!(options.values["masteryScore"], serde_json::json!(0.9));
+        let bad = request(ExportFormat::Scorm2004, serde_json::json!({ "masteryScore": 1.5 }));
+        let findings = trellis::export::preflight(&doc, bad.format, &bad.options(&doc));
+        assert!(findings.iter().any(|f| f.code == "X12-invalid-option"), "{findings:?}");
+
+        // Older callers send neither values nor a framework.
+        let plain: ExportRequest = serde_json::from_value(serde_json::json!({
+            "format": "case", "profile": "generic", "strict": false, "destination": null, "framework": "  ",
+        }))
+        .unwrap();
+        let options = plain.options(&doc);
+        assert!(options.values.is_empty());
+        assert_eq!(options.framework, None, "a blank framework means the curriculum's objectives");
     }
 }

@@ -9,7 +9,7 @@ test('create from a template, write an objective, align it, build a rubric, expo
   await expect(page.getByRole('heading', { name: 'Trellis', level: 1 })).toBeVisible();
 
   // New from template.
-  await page.getByRole('button', { name: /Backward design unit/ }).click();
+  await page.getByRole('button', { name: /Backward design course/ }).click();
   await page.getByLabel('Title of the new curriculum').fill('Data Literacy');
   await page.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByTestId('doc-title')).toHaveText('Data Literacy');

@@ -5,6 +5,7 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { AppError } from './errors';
 import type {
+  Catalog,
   Document,
   DocumentState,
   EditOp,
@@ -12,16 +13,13 @@ import type {
   History,
   ImportOutcome,
   ExportChoices,
-  ExportFormat,
   ExportOutcome,
   ExportRequest,
-  LmsProfile,
   Progress,
   Finding,
   Views,
   ObjectiveAnalysis,
   RecentDocument,
-  Template,
   DocumentDiff,
   ReviewPacketOutcome,
   ReviewPacketRequest,
@@ -32,8 +30,8 @@ export interface Backend {
   recentDocuments(): Promise<RecentDocument[]>;
   /** Removes a document from the recent list (the file is untouched). */
   forgetRecent(path: string): Promise<RecentDocument[]>;
-  /** The template gallery. */
-  templates(): Promise<Template[]>;
+  /** The template gallery: built-in and user templates, with one line per user template file that could not be loaded. */
+  templates(): Promise<Catalog>;
   /** Bundled example curricula. */
   examples(): Promise<ExampleInfo[]>;
   /** The document this window has open, if any (e.g. a file passed on the command line). */
@@ -68,8 +66,8 @@ export interface Backend {
   diffSnapshot(name: string): Promise<DocumentDiff>;
   /** Formats and LMS profiles of the export dialog. */
   exportChoices(): Promise<ExportChoices>;
-  /** Pre-export findings for a format and profile. */
-  preflightExport(format: ExportFormat, profile: LmsProfile): Promise<Finding[]>;
+  /** Pre-export findings for a request (format, profile, format options, framework; the destination is not used). */
+  preflightExport(request: ExportRequest): Promise<Finding[]>;
   /** Runs an export off the UI thread; progress arrives through `onProgress`. Null when the save dialog was cancelled. */
   exportDocument(request: ExportRequest, onProgress: (p: Progress) => void): Promise<ExportOutcome | null>;
   /** Cancels the running export. */
@@ -94,7 +92,7 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export class TauriBackend implements Backend {
   recentDocuments() { return call<RecentDocument[]>('recent_documents'); }
   forgetRecent(path: string) { return call<RecentDocument[]>('forget_recent', { path }); }
-  templates() { return call<Template[]>('list_templates'); }
+  templates() { return call<Catalog>('list_templates'); }
   examples() { return call<ExampleInfo[]>('list_examples'); }
   currentDocument() { return call<DocumentState | null>('current_document'); }
   createDocument(template: string, title: string) {
@@ -115,7 +113,7 @@ export class TauriBackend implements Backend {
   insights() { return call<Views>('insights'); }
   diffSnapshot(name: string) { return call<DocumentDiff>('diff_snapshot', { name }); }
   exportChoices() { return call<ExportChoices>('export_choices'); }
-  preflightExport(format: ExportFormat, profile: LmsProfile) { return call<Finding[]>('preflight_export', { format, profile }); }
+  preflightExport(request: ExportRequest) { return call<Finding[]>('preflight_export', { request }); }
   async exportDocument(request: ExportRequest, onProgress: (p: Progress) => void) {
     const unlisten = await listen<Progress>('export-progress', (e) => onProgress(e.payload));
     try {

@@ -6,15 +6,14 @@ import type { Backend } from './client';
 import { emptyDocument, makeActivity, makeNode, sampleDocument } from '../document/factories';
 import type {
   BloomLevel,
+  Catalog,
   Document,
   DocumentState,
   EditOp,
   ExampleInfo,
   ExportChoices,
-  ExportFormat,
   ExportOutcome,
   ExportRequest,
-  LmsProfile,
   Progress,
   Finding,
   Views,
@@ -29,6 +28,9 @@ import type {
 import { newId, nowStamp } from '../util/ids';
 import { mockDiff, mockViews } from './mockViews';
 import { applyOp } from '../document/applyOp';
+import { optionProblem } from '../export/exportOptions';
+import builtinTemplates from './gen/builtin-templates.json';
+import exportChoicesFixture from './gen/export-choices.json';
 
 const VERBS: Record<string, BloomLevel> = {
   list: 'remember', define: 'remember', recall: 'remember', identify: 'remember', name: 'remember',
@@ -40,47 +42,10 @@ const VERBS: Record<string, BloomLevel> = {
 };
 const UNMEASURABLE = ['understand', 'know', 'learn', 'appreciate', 'realize', 'grasp', 'be aware'];
 
-const base = { help: '', required: false, default: null };
-const tpl = (t: Pick<Template, 'id' | 'name' | 'description' | 'levels' | 'fields'>): Template => ({
-  ...t, objectiveKinds: [], tagSets: [], skeleton: [], checks: [], source: 'builtin',
-});
-const level = (kind: string, label: string, children: string[]) => ({ kind, label, plural: `${label}s`, children, help: '' });
-
-export const MOCK_TEMPLATES: Template[] = [
-  tpl({
-    id: 'backward-design-unit',
-    name: 'Backward design unit (UbD)',
-    description: 'Start from desired results and evidence, then plan learning: essential questions, transfer goals, GRASPS tasks.',
-    levels: [level('course', 'Course', ['unit']), level('unit', 'Unit', ['lesson']), level('lesson', 'Learning event', [])],
-    fields: {
-      unit: [
-        { type: 'list', name: 'essentialQuestions', label: 'Essential questions', itemLabel: 'Essential question', ...base, help: 'Open questions that frame the unit.' },
-        { type: 'list', name: 'transferGoals', label: 'Transfer goals', itemLabel: 'Goal', ...base },
-      ],
-      lesson: [{ type: 'markdown', name: 'materials', label: 'Materials', ...base }],
-    },
-  }),
-  tpl({
-    id: 'bloom-course-map',
-    name: 'Bloom course map',
-    description: 'A course organised into modules, each with objectives classified on the revised Bloom taxonomy.',
-    levels: [level('course', 'Course', ['module']), level('module', 'Module', ['lesson']), level('lesson', 'Lesson', [])],
-    fields: { module: [{ type: 'bloomLevel', name: 'targetLevel', label: 'Target level', ...base }] },
-  }),
-  tpl({
-    id: 'gagne-lesson',
-    name: 'Gagné nine events',
-    description: 'Lessons planned around the nine events of instruction, from gaining attention to enhancing transfer.',
-    levels: [level('course', 'Course', ['lesson']), level('lesson', 'Lesson', [])],
-    fields: {
-      lesson: [{ type: 'select', name: 'focusEvent', label: 'Focus event', ...base, options: [
-        { value: 'gainAttention', label: 'Gain attention' },
-        { value: 'informObjectives', label: 'Inform learners of objectives' },
-        { value: 'practice', label: 'Elicit performance (practice)' },
-      ] }],
-    },
-  }),
-];
+// The library's built-in templates and export choices, written next to the bindings by the
+// desktop crate's tests (which fail when they drift), so the mock serves the real shapes.
+export const MOCK_TEMPLATES: Template[] = builtinTemplates as unknown as Template[];
+export const MOCK_EXPORT_CHOICES: ExportChoices = exportChoicesFixture as unknown as ExportChoices;
 
 type Snapshot = { doc: Document; label: string };
 
@@ -92,6 +57,9 @@ export class MockBackend implements Backend {
   recent: RecentDocument[] = [];
   calls: { cmd: string; args: unknown }[] = [];
   private cancelled = false;
+  /** Templates of the user's folder (source = their file) and the folder's load errors. */
+  userTemplates: Template[] = [];
+  templateErrors: string[] = [];
   /** The file the native dialog "picks" for a cartridge import (null: the user cancels). */
   cartridgePick: string | null = '/home/designer/Downloads/Cell Biology export.imscc';
   /** Whether a Chromium is "installed" for the review packet's PDF. */
@@ -148,7 +116,17 @@ export class MockBackend implements Backend {
     this.recent = this.recent.filter((r) => r.path !== path);
     return structuredClone(this.recent);
   }
-  async templates() { this.log('list_templates'); return structuredClone(MOCK_TEMPLATES); }
+  async templates(): Promise<Catalog> {
+    this.log('list_templates');
+    return structuredClone(this.catalog());
+  }
+  /** Built-ins overridden by the user's templates with the same id, sorted by name (as the library does). */
+  private catalog(): Catalog {
+    const byId = new Map(MOCK_TEMPLATES.map((t) => [t.id, t]));
+    for (const t of this.userTemplates) byId.set(t.id, t);
+    const templates = [...byId.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    return { templates, errors: this.templateErrors };
+  }
   async examples(): Promise<ExampleInfo[]> {
     this.log('list_examples');
     return [{ id: 'intro-statistics', title: 'Introduction to Statistics', summary: 'A 3-credit undergraduate course planned with backward design.' }];
@@ -156,7 +134,7 @@ export class MockBackend implements Backend {
   async currentDocument() { this.log('current_document'); return this.doc ? this.state() : null; }
   async createDocument(template: string, title: string) {
     this.log('create_document', { template, title });
-    const found = MOCK_TEMPLATES.find((t) => t.id === template);
+    const found = this.catalog().templates.find((t) => t.id === template);
     if (!found) throw new AppError('notFound', `template ${template} does not exist`);
     const doc = emptyDocument(title, template);
     doc.nodes.push(makeNode(found.levels[0].kind, title, null));
@@ -250,25 +228,28 @@ export class MockBackend implements Backend {
   }
   async exportChoices(): Promise<ExportChoices> {
     this.log('export_choices');
-    return {
-      formats: [
-        { format: 'cc13', label: 'IMS Common Cartridge 1.3', extension: 'imscc' },
-        { format: 'scorm2004', label: 'SCORM 2004 4th edition', extension: 'zip' },
-        { format: 'cmi5', label: 'cmi5', extension: 'zip' },
-        { format: 'json', label: 'Trellis JSON', extension: 'json' },
-      ],
-      profiles: ['canvas', 'moodle', 'blackboard', 'brightspace', 'generic'],
-    };
+    return structuredClone(MOCK_EXPORT_CHOICES);
   }
-  async preflightExport(format: ExportFormat, profile: LmsProfile): Promise<Finding[]> {
-    this.log('preflight_export', { format, profile });
+  async preflightExport(request: ExportRequest): Promise<Finding[]> {
+    this.log('preflight_export', { request });
     const doc = this.requireDoc();
+    const target = { kind: 'curriculum', id: doc.curriculum.id, path: '' };
+    const specs = MOCK_EXPORT_CHOICES.formats.find((f) => f.format === request.format)?.options ?? [];
+    const options: Finding[] = Object.entries(request.values).flatMap(([key, value]): Finding[] => {
+      const spec = specs.find((s) => s.name === key);
+      if (!spec) return [{ code: 'X13-unknown-option', severity: 'warning', message: `The export option "${key}" means nothing to this format; it is ignored.`, target, hint: '' }];
+      const problem = optionProblem(spec, value);
+      return problem ? [{ code: 'X12-invalid-option', severity: 'error', message: `The export option ${key} (${spec.label}) is ${JSON.stringify(value)}, but it ${problem}.`, target, hint: '' }] : [];
+    });
+    if (request.framework && !doc.frameworks.some((f) => f.id === request.framework || f.identifier === request.framework)) {
+      options.push({ code: 'X08-framework-not-found', severity: 'error', message: `The document has no framework "${request.framework}".`, target, hint: '' });
+    }
     const essays = doc.assessments.flatMap((a) => a.items.filter((i) => i.body.type === 'essay').map((i) => ({ a, i })));
-    return essays.map(({ a, i }) => ({
+    return options.concat(essays.map(({ a, i }) => ({
       code: 'X3-item-degraded', severity: 'warning' as const,
       message: `Essay item in “${a.title}” is exported as a manually graded question.`,
       target: { kind: 'item', id: i.id, path: a.title }, hint: '',
-    }));
+    })));
   }
   async exportDocument(request: ExportRequest, onProgress: (p: Progress) => void): Promise<ExportOutcome | null> {
     this.log('export_document', { request });

@@ -36,6 +36,8 @@ export type { ExportFormat } from './gen/ExportFormat';
 export type { LmsProfile } from './gen/LmsProfile';
 export type { Progress } from './gen/Progress';
 export type { Template } from './gen/Template';
+export type { Catalog } from './gen/Catalog';
+export type { FormatChoice } from './gen/FormatChoice';
 export type { OutlineLevel } from './gen/OutlineLevel';
 export type { FieldSpec } from './gen/FieldSpec';
 export type { ObjectiveAnalysis } from './gen/ObjectiveAnalysis';

@@ -1,23 +1,33 @@
-// The template gallery and what each template says about outline levels and their fields.
+// The template gallery (built-in and the user's own templates, plus one line per user template
+// file that could not be loaded) and what each template says about outline levels and fields.
 import { backend } from '../ipc/client';
 import type { FieldSpec, OutlineLevel, Template } from '../ipc/types';
 
 export class TemplatesStore {
   list = $state<Template[]>([]);
+  /** One sentence per user template file that could not be loaded (it names the file). */
+  errors = $state<string[]>([]);
   loaded = $state(false);
   private loading: Promise<void> | null = null;
 
   load(): Promise<void> {
     this.loading ??= backend()
       .templates()
-      .then((t) => {
-        this.list = t;
+      .then((catalog) => {
+        this.list = catalog.templates;
+        this.errors = catalog.errors;
         this.loaded = true;
       })
       .catch(() => {
         this.loading = null;
       });
     return this.loading;
+  }
+
+  /** Reads the catalog again (a template file may have been added or fixed meanwhile). */
+  reload(): Promise<void> {
+    this.loading = null;
+    return this.load();
   }
 
   get(id: string | null | undefined): Template | undefined {
@@ -36,3 +46,8 @@ export class TemplatesStore {
 }
 
 export const templatesStore = new TemplatesStore();
+
+/** Whether a template comes from the user's own folder (its source is the file, not "builtin"). */
+export function isUserTemplate(t: Template): boolean {
+  return t.source !== 'builtin';
+}

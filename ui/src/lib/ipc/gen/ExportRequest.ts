@@ -21,4 +21,13 @@ strict: boolean,
 /**
  * Where to write; `None` asks with the native save dialog.
  */
-destination: string | null, };
+destination: string | null, 
+/**
+ * Format options by key (the names of [`FormatChoice::options`]); checked by the preflight.
+ */
+values: Record<string, unknown>, 
+/**
+ * Formats that export frameworks: the imported framework (Trellis id or source identifier)
+ * to export instead of the curriculum's objectives.
+ */
+framework: string | null, };

@@ -1,0 +1,91 @@
+import { afterEach, expect, test } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import ExportDialog from './ExportDialog.svelte';
+import { openSample } from '../test-support';
+import { documentStore as ds } from '../document/documentStore.svelte';
+import type { MockBackend } from '../ipc/mock';
+import type { ExportRequest } from '../ipc/types';
+
+afterEach(() => cleanup());
+
+function requests(mock: MockBackend, cmd: 'preflight_export' | 'export_document'): ExportRequest[] {
+  return mock.calls.filter((c) => c.cmd === cmd).map((c) => (c.args as { request: ExportRequest }).request);
+}
+
+async function open(): Promise<MockBackend> {
+  const mock = await openSample();
+  render(ExportDialog, { onClose: () => {} });
+  await screen.findByLabelText('Format');
+  return mock;
+}
+
+test('the chosen format draws its options from the specs and sends them with the preflight and the export', async () => {
+  const mock = await open();
+  // Common Cartridge 1.3 (the first format): publish and the CASE base URI.
+  expect(screen.getByRole('group', { name: /IMS Common Cartridge 1.3 options/ })).toBeTruthy();
+  expect(screen.getByLabelText('Publish in Canvas')).toBeTruthy();
+  expect(screen.queryByLabelText('Default mastery score')).toBeNull();
+
+  await fireEvent.change(screen.getByLabelText('Format'), { target: { value: 'scorm2004' } });
+  const group = screen.getByRole('group', { name: /SCORM 2004 4th edition options/ });
+  const level = within(group).getByLabelText('Launchable lessons') as HTMLSelectElement;
+  expect(level.value).toBe('lesson');
+  const mastery = within(group).getByLabelText('Default mastery score') as HTMLInputElement;
+  expect(mastery.value).toBe('0.8');
+  expect(screen.queryByLabelText('Publish in Canvas')).toBeNull();
+
+  await fireEvent.change(level, { target: { value: 'unit' } });
+  await fireEvent.change(mastery, { target: { value: '0.9' } });
+  await waitFor(() => expect(requests(mock, 'preflight_export').at(-1)?.values).toEqual({ scoLevel: 'unit', masteryScore: 0.9 }));
+  expect(requests(mock, 'preflight_export').at(-1)?.format).toBe('scorm2004');
+
+  await fireEvent.click(screen.getByRole('button', { name: 'Export…' }));
+  await screen.findByRole('status');
+  expect(requests(mock, 'export_document')).toHaveLength(1);
+  expect(requests(mock, 'export_document')[0]).toMatchObject({ format: 'scorm2004', values: { scoLevel: 'unit', masteryScore: 0.9 }, framework: null });
+});
+
+test('an out-of-range value is re-checked at once and blocks a strict export', async () => {
+  await open();
+  await fireEvent.change(screen.getByLabelText('Format'), { target: { value: 'cmi5' } });
+  await fireEvent.click(screen.getByLabelText(/Refuse to export when the check finds errors/));
+  await fireEvent.change(screen.getByLabelText('Default mastery score'), { target: { value: '1.5' } });
+  expect(await screen.findByText(/masteryScore .* is 1\.5, but it must be a number from 0 to 1/)).toBeTruthy();
+  expect((screen.getByRole('button', { name: 'Export…' }) as HTMLButtonElement).disabled).toBe(true);
+
+  await fireEvent.change(screen.getByLabelText('Default mastery score'), { target: { value: '0.7' } });
+  await waitFor(() => expect(screen.queryByText(/must be a number from 0 to 1/)).toBeNull());
+  expect((screen.getByRole('button', { name: 'Export…' }) as HTMLButtonElement).disabled).toBe(false);
+});
+
+test('options are kept per format, and a format without options shows none', async () => {
+  const mock = await open();
+  await fireEvent.change(screen.getByLabelText('Format'), { target: { value: 'scorm12' } });
+  await fireEvent.change(screen.getByLabelText('Launchable lessons'), { target: { value: 'unit' } });
+  await fireEvent.change(screen.getByLabelText('Format'), { target: { value: 'json' } });
+  expect(screen.queryByRole('group', { name: /options/ })).toBeNull();
+  await waitFor(() => expect(requests(mock, 'preflight_export').at(-1)).toMatchObject({ format: 'json', values: {} }));
+  await fireEvent.change(screen.getByLabelText('Format'), { target: { value: 'scorm12' } });
+  expect((screen.getByLabelText('Launchable lessons') as HTMLSelectElement).value).toBe('unit');
+  await waitFor(() => expect(requests(mock, 'preflight_export').at(-1)).toMatchObject({ format: 'scorm12', values: { scoLevel: 'unit' } }));
+});
+
+test('CASE offers the imported frameworks and sends the chosen one', async () => {
+  const mock = await openSample();
+  await mock.importFramework(null);
+  ds.load(await mock.currentDocument());
+  const gaise = mock.doc!.frameworks[0];
+  render(ExportDialog, { onClose: () => {} });
+  await fireEvent.change(await screen.findByLabelText('Format'), { target: { value: 'case' } });
+  const what = screen.getByLabelText('What to export') as HTMLSelectElement;
+  expect([...what.options].map((o) => o.text)).toEqual(["The curriculum's objectives", 'Framework: GAISE College Report']);
+  await fireEvent.change(screen.getByLabelText('Standards association'), { target: { value: 'exactMatchOf' } });
+  await fireEvent.change(what, { target: { value: gaise.id } });
+  await waitFor(() =>
+    expect(requests(mock, 'preflight_export').at(-1)).toMatchObject({ format: 'case', framework: gaise.id, values: { standardsAssociation: 'exactMatchOf' } }),
+  );
+  // Other formats export no framework, whatever was picked for CASE.
+  await fireEvent.change(screen.getByLabelText('Format'), { target: { value: 'cc13' } });
+  expect(screen.queryByLabelText('What to export')).toBeNull();
+  await waitFor(() => expect(requests(mock, 'preflight_export').at(-1)).toMatchObject({ format: 'cc13', framework: null }));
+});
