@@ -3,7 +3,8 @@
 # tauri-driver -> WebKitWebDriver by webdriverio under node:test (tests/app-e2e/*.e2e.mjs).
 # Usage: scripts/app-e2e.sh [path/to/trellis-desktop]   (default: $CARGO_TARGET_DIR or target, debug/)
 # Env: TRELLIS_CLI (default target/debug/trellis) is used to read back what the app saved;
-#      SCREENSHOT_DIR (default target/app-e2e) receives the screenshots.
+#      SCREENSHOT_DIR (default target/app-e2e) receives the screenshots;
+#      E2E_FILES (default tests/app-e2e/*.e2e.mjs) selects the test files.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
@@ -52,5 +53,6 @@ for _ in $(seq 100); do
 done
 
 cd "$ROOT"
-# Node 20 does not match *.e2e.mjs by default: list the files explicitly.
-node --test --test-concurrency=1 --test-reporter=spec tests/app-e2e/*.e2e.mjs
+# Node 20 does not match *.e2e.mjs by default: list the files explicitly (E2E_FILES picks some).
+# shellcheck disable=SC2086
+node --test --test-concurrency=1 --test-reporter=spec ${E2E_FILES:-tests/app-e2e/*.e2e.mjs}

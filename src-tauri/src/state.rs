@@ -21,9 +21,17 @@ use crate::recent::RecentList;
 struct OpenDocument {
     store: Store,
     loaded: Option<Arc<Document>>,
+    /// `loaded` as JSON, made once per change (the large answers to the UI are built from it).
+    json: Option<Arc<str>>,
+    /// The gzipped JSON of the window's [`DocumentState`], made once per change.
+    packed: Option<Arc<Vec<u8>>>,
 }
 
 impl OpenDocument {
+    fn new(store: Store) -> Self {
+        OpenDocument { store, loaded: None, json: None, packed: None }
+    }
+
     fn document(&mut self) -> trellis::Result<Arc<Document>> {
         if let Some(doc) = &self.loaded {
             return Ok(doc.clone());
@@ -31,6 +39,62 @@ impl OpenDocument {
         let doc = Arc::new(self.store.load()?);
         self.loaded = Some(doc.clone());
         Ok(doc)
+    }
+
+    fn document_json(&mut self) -> trellis::Result<Arc<str>> {
+        if let Some(json) = &self.json {
+            return Ok(json.clone());
+        }
+        let doc = self.document()?;
+        let json: Arc<str> = serde_json::to_string(&*doc)
+            .map_err(|e| trellis::Error::Internal(format!("the document could not be serialised: {e}")))?
+            .into();
+        self.json = Some(json.clone());
+        Ok(json)
+    }
+
+    /// Forgets the loaded state after a change.
+    fn changed(&mut self) {
+        self.loaded = None;
+        self.json = None;
+        self.packed = None;
+    }
+
+    /// [`OpenDocument::state_json`] gzipped (fast level: the webview's IPC, not the CPU, is
+    /// the slow part for a large document).
+    fn packed_state(&mut self) -> trellis::Result<(Arc<Vec<u8>>, Arc<Document>)> {
+        let doc = self.document()?;
+        if let Some(packed) = &self.packed {
+            return Ok((packed.clone(), doc));
+        }
+        let (json, _) = self.state_json()?;
+        let mut gz =
+            flate2::write::GzEncoder::new(Vec::with_capacity(json.len() / 5), flate2::Compression::fast());
+        let packed = std::io::Write::write_all(&mut gz, json.as_bytes())
+            .and_then(|()| gz.finish())
+            .map_err(|e| trellis::Error::Internal(format!("compressing the document: {e}")))?;
+        let packed = Arc::new(packed);
+        self.packed = Some(packed.clone());
+        Ok((packed, doc))
+    }
+
+    /// The window's answer after an open or a change, as the JSON of [`DocumentState`] built
+    /// from the cached document JSON (no second serialisation of a large document).
+    fn state_json(&mut self) -> trellis::Result<(String, Arc<Document>)> {
+        let doc = self.document()?;
+        let document = self.document_json()?;
+        let text = |e: serde_json::Error| trellis::Error::Internal(format!("serialising the answer: {e}"));
+        let path = serde_json::to_string(&self.store.path().display().to_string()).map_err(text)?;
+        let history = serde_json::to_string(&self.store.history()?).map_err(text)?;
+        let mut out = String::with_capacity(document.len() + path.len() + history.len() + 40);
+        out.push_str("{\"path\":");
+        out.push_str(&path);
+        out.push_str(",\"document\":");
+        out.push_str(&document);
+        out.push_str(",\"history\":");
+        out.push_str(&history);
+        out.push('}');
+        Ok((out, doc))
     }
 }
 
@@ -44,7 +108,7 @@ fn lock(open: &Shared) -> trellis::Result<std::sync::MutexGuard<'_, OpenDocument
 pub struct AppState {
     windows: Mutex<HashMap<String, Shared>>,
     /// Recently opened documents (persisted in the config directory).
-    pub recent: Mutex<RecentList>,
+    pub recent: Arc<Mutex<RecentList>>,
     /// Where new documents are created.
     pub documents_dir: PathBuf,
     /// Set to ask the running export to stop.
@@ -58,7 +122,7 @@ impl AppState {
     pub fn new(config_dir: &Path, documents_dir: PathBuf) -> Self {
         AppState {
             windows: Mutex::new(HashMap::new()),
-            recent: Mutex::new(RecentList::load(config_dir.join("recent.json"))),
+            recent: Arc::new(Mutex::new(RecentList::load(config_dir.join("recent.json")))),
             documents_dir,
             cancel_export: Arc::new(AtomicBool::new(false)),
             next_window: std::sync::atomic::AtomicU32::new(2),
@@ -86,7 +150,7 @@ impl AppState {
         let open = self.open(window)?;
         blocking(move || {
             let mut guard = lock(&open)?;
-            guard.loaded = None;
+            guard.changed();
             f(&mut guard.store)
         })
         .await
@@ -121,17 +185,41 @@ impl AppState {
         .await
     }
 
-    /// Makes `store` the window's document (replacing and closing any previous one).
+    /// [`AppState::document_state`] as a ready-made IPC answer: its JSON, gzipped (the UI's
+    /// `unpackDocumentState` reads it), plus the document for the command's own use. Made once
+    /// per change, and ahead of the UI's request by [`AppState::attach`].
+    pub async fn document_state_response(
+        &self,
+        window: &str,
+    ) -> Result<(tauri::ipc::Response, Arc<Document>), CommandError> {
+        let open = self.open(window)?;
+        blocking(move || {
+            let (packed, doc) = lock(&open)?.packed_state()?;
+            Ok((tauri::ipc::Response::new(packed.to_vec()), doc))
+        })
+        .await
+    }
+
+    /// Makes `store` the window's document (replacing and closing any previous one). The
+    /// document is loaded and serialised on a background thread right away, so that it is ready
+    /// (or nearly) when the window's UI asks for it; the recent list learns the title then.
     pub fn attach(&self, window: &str, store: Store) -> Result<(), CommandError> {
-        let title = store.load().map(|d| d.curriculum.title).unwrap_or_default();
         let path = store.path().to_owned();
+        let open = Arc::new(Mutex::new(OpenDocument::new(store)));
         self.windows
             .lock()
             .map_err(|_| CommandError::internal("the window table is poisoned"))?
-            .insert(window.to_owned(), Arc::new(Mutex::new(OpenDocument { store, loaded: None })));
-        if let Ok(mut recent) = self.recent.lock() {
-            recent.touch(&path, &title);
-        }
+            .insert(window.to_owned(), open.clone());
+        let recent = self.recent.clone();
+        std::thread::spawn(move || {
+            let Ok(mut guard) = lock(&open) else { return };
+            // A failure here is reported to the UI when it asks for the document.
+            let Ok((_, doc)) = guard.packed_state() else { return };
+            drop(guard);
+            if let Ok(mut recent) = recent.lock() {
+                recent.touch(&path, &doc.curriculum.title);
+            }
+        });
         Ok(())
     }
 
@@ -220,6 +308,24 @@ mod tests {
             Ok::<_, CommandError>(())
         })?;
         Ok(())
+    }
+
+    #[test]
+    fn the_ready_made_answer_is_the_gzipped_json_of_the_document_state() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let doc = trellis::generate::large(trellis::generate::Scale { courses: 2, units: 2, lessons: 2 });
+        let state = AppState::new(dir.path(), dir.path().join("documents"));
+        state.attach("main", Store::create(&dir.path().join("t.trellis"), &doc)?)?;
+        tauri::async_runtime::block_on(async {
+            let typed = serde_json::to_value(state.document_state("main").await?)?;
+            let open = state.open("main")?;
+            let (packed, _) = lock(&open)?.packed_state()?;
+            let ready: serde_json::Value =
+                serde_json::from_reader(flate2::read::GzDecoder::new(packed.as_slice()))?;
+            assert_eq!(ready, typed);
+            assert_eq!(ready["document"]["nodes"].as_array().map(Vec::len), Some(doc.nodes.len()));
+            Ok::<_, Box<dyn std::error::Error>>(())
+        })
     }
 
     #[test]

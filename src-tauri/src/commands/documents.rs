@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use tauri::ipc::Response;
 use tauri::{AppHandle, State, Window};
 use tauri_plugin_dialog::DialogExt;
 use trellis::store::Store;
@@ -36,18 +37,14 @@ pub fn list_examples() -> Vec<ExampleInfo> {
     crate::examples::list()
 }
 
-/// The window's document, if one is open (e.g. a file given on the command line).
+/// The window's document, if one is open (e.g. a file given on the command line): the JSON of
+/// an `Option<DocumentState>`, made from the document's cached JSON.
 #[tauri::command]
-pub async fn current_document(
-    window: Window,
-    state: State<'_, AppState>,
-) -> Result<Option<DocumentState>, CommandError> {
+pub async fn current_document(window: Window, state: State<'_, AppState>) -> Result<Response, CommandError> {
     if !state.has_document(window.label()) {
-        return Ok(None);
+        return Ok(Response::new("null".to_owned()));
     }
-    let open = state.document_state(window.label()).await?;
-    set_title(&window, Some(&open.document.curriculum.title));
-    Ok(Some(open))
+    answer(&window, &state).await
 }
 
 /// Creates a new document from a template (its starting outline) in the documents folder and
@@ -95,7 +92,7 @@ pub async fn open_document(
     window: Window,
     state: State<'_, AppState>,
     path: Option<String>,
-) -> Result<Option<DocumentState>, CommandError> {
+) -> Result<Response, CommandError> {
     let path = match path {
         Some(p) => PathBuf::from(p),
         None => {
@@ -108,12 +105,13 @@ pub async fn open_document(
                 .blocking_pick_file();
             match picked.and_then(|p| p.into_path().ok()) {
                 Some(p) => p,
-                None => return Ok(None),
+                None => return Ok(Response::new("null".to_owned())),
             }
         }
     };
     let store = blocking(move || Store::open(&path)).await?;
-    attach_and_read(&window, &state, store).await.map(Some)
+    state.attach(window.label(), store)?;
+    answer(&window, &state).await
 }
 
 /// Opens a document in a new window (one document per window); without a path, asks with the
@@ -168,6 +166,13 @@ pub fn close_document(window: Window, state: State<'_, AppState>) {
 fn set_title(window: &Window, document: Option<&str>) {
     let title = document.map(|t| format!("{t} — Trellis")).unwrap_or_else(|| "Trellis".to_owned());
     let _ = window.set_title(&title);
+}
+
+/// The window's [`DocumentState`] as a ready-made answer; names the window after the curriculum.
+async fn answer(window: &Window, state: &AppState) -> Result<Response, CommandError> {
+    let (response, doc) = state.document_state_response(window.label()).await?;
+    set_title(window, Some(&doc.curriculum.title));
+    Ok(response)
 }
 
 async fn attach_and_read(

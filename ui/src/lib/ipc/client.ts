@@ -88,18 +88,35 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
+/**
+ * Reads a document answer that may come gzipped: opening a document answers with the gzipped
+ * JSON of a `DocumentState` (an ArrayBuffer; a large curriculum crosses the webview's IPC far
+ * faster that way), or with `null`.
+ */
+export async function unpackDocumentState(answer: ArrayBuffer | DocumentState | null): Promise<DocumentState | null> {
+  if (Object.prototype.toString.call(answer) !== '[object ArrayBuffer]') return answer as DocumentState | null;
+  const body = new Response(answer as ArrayBuffer).body;
+  if (!body) throw new Error('the document answer is empty');
+  const stream = body.pipeThrough(new DecompressionStream('gzip'));
+  return (await new Response(stream).json()) as DocumentState;
+}
+
 /** The real backend: Tauri IPC to src-tauri/src/commands. */
 export class TauriBackend implements Backend {
   recentDocuments() { return call<RecentDocument[]>('recent_documents'); }
   forgetRecent(path: string) { return call<RecentDocument[]>('forget_recent', { path }); }
   templates() { return call<Catalog>('list_templates'); }
   examples() { return call<ExampleInfo[]>('list_examples'); }
-  currentDocument() { return call<DocumentState | null>('current_document'); }
+  async currentDocument() {
+    return unpackDocumentState(await call<ArrayBuffer | null>('current_document'));
+  }
   createDocument(template: string, title: string) {
     return call<DocumentState>('create_document', { template, title });
   }
   openExample(id: string) { return call<DocumentState>('open_example', { id }); }
-  openDocument(path: string | null) { return call<DocumentState | null>('open_document', { path }); }
+  async openDocument(path: string | null) {
+    return unpackDocumentState(await call<ArrayBuffer | null>('open_document', { path }));
+  }
   closeDocument() { return call<void>('close_document'); }
   openInNewWindow(path: string | null) { return call<string | null>('open_in_new_window', { path }); }
   applyEdit(op: EditOp) { return call<DocumentState>('apply_edit', { op }); }

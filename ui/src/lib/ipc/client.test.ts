@@ -1,0 +1,36 @@
+// The document answer of `open_document`/`current_document` arrives gzipped from the Rust side
+// (flate2); here it is made with Node's zlib, an independent implementation of the format.
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { unpackDocumentState } from './client';
+import { sampleDocument } from '../document/factories';
+import type { DocumentState } from './types';
+
+const MOCK_EXAMPLE_STATE = (): DocumentState => ({
+  path: '/home/designer/Trellis/Sample.trellis',
+  document: sampleDocument(),
+  history: { undo: null, redo: null, undoDepth: 0, redoDepth: 0 },
+});
+
+describe('unpackDocumentState', () => {
+  it('reads a gzipped DocumentState answer', async () => {
+    const state = MOCK_EXAMPLE_STATE();
+    const packed = gzipSync(Buffer.from(JSON.stringify(state)));
+    const buffer = packed.buffer.slice(packed.byteOffset, packed.byteOffset + packed.byteLength);
+    const unpacked = await unpackDocumentState(buffer);
+    expect(unpacked).toEqual(state);
+    expect(packed.byteLength).toBeLessThan(JSON.stringify(state).length);
+  });
+
+  it('passes null and plain answers through', async () => {
+    expect(await unpackDocumentState(null)).toBeNull();
+    const state = MOCK_EXAMPLE_STATE();
+    expect(await unpackDocumentState(state)).toBe(state);
+  });
+
+  it('rejects a damaged answer instead of returning half a document', async () => {
+    const packed = gzipSync(Buffer.from(JSON.stringify(MOCK_EXAMPLE_STATE())));
+    const cut = packed.buffer.slice(packed.byteOffset, packed.byteOffset + packed.byteLength / 2);
+    await expect(unpackDocumentState(cut)).rejects.toThrow();
+  });
+});
