@@ -116,6 +116,52 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// The desktop app answers structural edits, undo and redo with a `DocumentPatch` from the
+    /// version the window has to the committed one; applied, it must give that version exactly.
+    #[test]
+    fn patches_between_versions_rebuild_the_newer_version_exactly(seed in any::<u64>(), steps in 1usize..8) {
+        let doc = trellis::generate::random(seed);
+        let dir = tempfile::tempdir().unwrap();
+        let (_, mut store) = fresh(&dir, &doc);
+        let mut rng = trellis::generate::Rng::new(seed ^ 0x5A5A);
+        let mut states = vec![store.load().unwrap()];
+        for _ in 0..steps {
+            let op = random_op(&mut rng, states.last().unwrap());
+            if store.apply(op).is_ok() {
+                states.push(store.load().unwrap());
+            }
+        }
+        // Forwards (edits, redo), backwards (undo), and between unrelated documents.
+        let other = trellis::generate::random(seed.wrapping_add(1));
+        let mut pairs: Vec<(&Document, &Document)> = states.windows(2).map(|w| (&w[0], &w[1])).collect();
+        pairs.extend(states.windows(2).map(|w| (&w[1], &w[0])));
+        pairs.push((&states[0], &other));
+        for (old, new) in pairs {
+            let patch = DocumentPatch::between(old, new);
+            prop_assert_eq!(patch.is_empty(), old == new);
+            let text = serde_json::to_string(&patch).unwrap();
+            let patch: DocumentPatch = serde_json::from_str(&text).unwrap();
+            let mut rebuilt = old.clone();
+            patch.apply(&mut rebuilt).unwrap();
+            prop_assert_eq!(&rebuilt, new);
+        }
+    }
+}
+
+#[test]
+fn a_patch_applied_to_another_version_is_refused_with_the_missing_entity_named() {
+    let old = trellis::generate::random(3);
+    let mut new = old.clone();
+    new.nodes.reverse();
+    let patch = DocumentPatch::between(&old, &new);
+    let mut unrelated = trellis::generate::random(4);
+    let err = patch.apply(&mut unrelated).unwrap_err().to_string();
+    assert!(err.contains("node") && err.contains("does not exist"), "{err}");
+}
+
 /// One plausible edit of `doc` (it may be refused; refused edits must change nothing).
 fn random_op(rng: &mut trellis::generate::Rng, doc: &Document) -> EditOp {
     if doc.nodes.is_empty() {
