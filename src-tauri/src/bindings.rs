@@ -14,6 +14,7 @@ fn gen_dir() -> PathBuf {
 fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     let cfg = Config::new().with_out_dir(dir).with_large_int("number");
     crate::dto::DocumentState::export_all(&cfg)?;
+    crate::dto::DocumentChange::export_all(&cfg)?;
     crate::dto::RecentDocument::export_all(&cfg)?;
     crate::dto::ExampleInfo::export_all(&cfg)?;
     crate::error::CommandError::export_all(&cfg)?;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use trellis::model::Document;
+use trellis::model::{Document, DocumentPatch};
 use trellis::store::History;
 
 /// The open document as the window shows it, returned by every open, edit, undo and redo.
@@ -17,6 +17,17 @@ pub struct DocumentState {
     #[ts(as = "Document")]
     pub document: Arc<Document>,
     /// What undo and redo would do.
+    pub history: History,
+}
+
+/// A committed change as the window learns it (edits whose effect the UI cannot predict, undo,
+/// redo): what differs from the version the window has, instead of the whole document.
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentChange {
+    /// From the window's version to the committed one.
+    pub patch: DocumentPatch,
+    /// What undo and redo would do now.
     pub history: History,
 }
 

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use trellis::model::Document;
 use trellis::store::Store;
 
-use crate::dto::DocumentState;
+use crate::dto::{DocumentChange, DocumentState};
 use crate::error::CommandError;
 use crate::recent::RecentList;
 
@@ -152,6 +152,29 @@ impl AppState {
             let mut guard = lock(&open)?;
             guard.changed();
             f(&mut guard.store)
+        })
+        .await
+    }
+
+    /// Changes the window's document like [`AppState::with_store`] and answers with what
+    /// changed: the patch from the version before (the one the window shows) to the committed
+    /// one, and the history. The new version stays loaded for the findings and views that
+    /// refresh after the change.
+    pub async fn change<F>(&self, window: &str, f: F) -> Result<DocumentChange, CommandError>
+    where
+        F: FnOnce(&mut Store) -> trellis::Result<()> + Send + 'static,
+    {
+        let open = self.open(window)?;
+        blocking(move || {
+            let mut guard = lock(&open)?;
+            let before = guard.document()?;
+            f(&mut guard.store)?;
+            guard.changed();
+            let after = guard.document()?;
+            Ok(DocumentChange {
+                patch: trellis::model::DocumentPatch::between(&before, &after),
+                history: guard.store.history()?,
+            })
         })
         .await
     }
@@ -326,6 +349,68 @@ mod tests {
             assert_eq!(ready["document"]["nodes"].as_array().map(Vec::len), Some(doc.nodes.len()));
             Ok::<_, Box<dyn std::error::Error>>(())
         })
+    }
+
+    #[test]
+    fn a_change_answers_with_a_patch_that_turns_the_window_copy_into_the_committed_document() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let doc = trellis::generate::large(trellis::generate::Scale { courses: 2, units: 2, lessons: 2 });
+        let unit = doc.nodes.iter().find(|n| n.kind == "unit").map(|n| n.id).ok_or("no unit")?;
+        let state = AppState::new(dir.path(), dir.path().join("documents"));
+        state.attach("main", Store::create(&dir.path().join("t.trellis"), &doc)?)?;
+        tauri::async_runtime::block_on(async {
+            let mut copy = (*state.document_state("main").await?.document).clone();
+            let deleted = state.change("main", move |s| s.apply(EditOp::DeleteNode { id: unit })).await?;
+            assert!(
+                deleted.patch.nodes.as_ref().is_some_and(|p| p.order.is_some()),
+                "the outline order changed"
+            );
+            deleted.patch.apply(&mut copy)?;
+            let committed = state.with_document("main", |d| Ok(d.clone())).await?;
+            assert_eq!(copy, committed);
+            assert!(copy.nodes.iter().all(|n| n.id != unit));
+            assert_eq!(deleted.history.undo_depth, 1);
+
+            let undone = state.change("main", |s| s.undo().map(drop)).await?;
+            undone.patch.apply(&mut copy)?;
+            assert_eq!(copy, doc, "undo restores the unit and everything under it");
+            assert_eq!(undone.history.redo_depth, 1);
+
+            state.change("main", move |s| s.apply(EditOp::DeleteNode { id: unit })).await?;
+            let missing = state.change("main", move |s| s.apply(EditOp::DeleteNode { id: unit })).await;
+            assert_eq!(missing.err().map(|e| e.code), Some(trellis::ErrorCode::NotFound));
+            Ok::<_, Box<dyn std::error::Error>>(())
+        })
+    }
+
+    /// A patch made by the library, with the versions it joins, for the UI's `applyPatch` test
+    /// (`ui/src/lib/document/patch.test.ts`): the two languages must agree on the format. Like
+    /// the bindings test, it rewrites the file and fails when it drifted.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn the_ui_patch_fixture_is_what_the_library_makes() {
+        let before = trellis::generate::random(11);
+        let mut after = before.clone();
+        after.curriculum.title = "Renamed curriculum".into();
+        after.nodes[0].title = "Renamed node".into();
+        after.objectives.remove(1);
+        after.activities.rotate_right(1);
+        if let Some(a) = after.assessments.first_mut() {
+            a.items.reverse();
+        }
+        let mut comment = before.comments.first().cloned().unwrap();
+        comment.id =
+            trellis::model::CommentId(uuid::Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0011));
+        comment.body = "A new comment".into();
+        after.comments.push(comment);
+        let patch = trellis::model::DocumentPatch::between(&before, &after);
+        let fixture = serde_json::json!({ "before": before, "after": after, "patch": patch });
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc/gen/patch-fixture.json");
+        let fresh = format!("{}\n", serde_json::to_string(&fixture).unwrap());
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(fresh.as_str()) {
+            std::fs::write(&path, fresh).unwrap();
+            panic!("{} was out of date and has been regenerated; review and commit it", path.display());
+        }
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! Editing: every change is one `EditOp`, applied by the store as one transaction and one undo
-//! step (that is the autosave), and answered with the committed document (loaded once and
-//! shared with the findings and views that refresh after it).
+//! step (that is the autosave). Edits the UI has applied to its copy are answered with the
+//! history only; the others, undo and redo with a [`DocumentChange`] (the patch from the
+//! window's version to the committed one), never with the whole document.
 
 use tauri::{State, Window};
 use trellis::store::{EditOp, History};
 
-use crate::dto::DocumentState;
+use crate::dto::DocumentChange;
 use crate::error::CommandError;
 use crate::state::AppState;
 
@@ -15,9 +16,8 @@ pub async fn apply_edit(
     window: Window,
     state: State<'_, AppState>,
     op: EditOp,
-) -> Result<DocumentState, CommandError> {
-    state.with_store(window.label(), move |store| store.apply(op)).await?;
-    state.document_state(window.label()).await
+) -> Result<DocumentChange, CommandError> {
+    state.change(window.label(), move |store| store.apply(op)).await
 }
 
 /// Applies one edit and answers only with the undo/redo history. The UI uses it for edits whose
@@ -39,14 +39,12 @@ pub async fn apply_edit_lean(
 
 /// Reverts the newest edit.
 #[tauri::command]
-pub async fn undo(window: Window, state: State<'_, AppState>) -> Result<DocumentState, CommandError> {
-    state.with_store(window.label(), |store| store.undo()).await?;
-    state.document_state(window.label()).await
+pub async fn undo(window: Window, state: State<'_, AppState>) -> Result<DocumentChange, CommandError> {
+    state.change(window.label(), |store| store.undo().map(drop)).await
 }
 
 /// Re-applies the newest undone edit.
 #[tauri::command]
-pub async fn redo(window: Window, state: State<'_, AppState>) -> Result<DocumentState, CommandError> {
-    state.with_store(window.label(), |store| store.redo()).await?;
-    state.document_state(window.label()).await
+pub async fn redo(window: Window, state: State<'_, AppState>) -> Result<DocumentChange, CommandError> {
+    state.change(window.label(), |store| store.redo().map(drop)).await
 }

@@ -1,12 +1,14 @@
 // The open document as the UI sees it. Every change goes through `apply`, which sends one
 // EditOp to the backend (one store transaction and one undo step: that is the autosave) and
-// replaces the local copy with what the store committed. Edits are queued, so fast typing and
-// clicking never reorder or overlap.
+// brings the local copy to what the store committed (light edits are applied here at once, the
+// others come back as a patch). Edits are queued, so fast typing and clicking never reorder or
+// overlap.
 import { backend } from '../ipc/client';
 import { AppError } from '../ipc/errors';
-import type { Document, DocumentState, EditOp, History } from '../ipc/types';
+import type { Document, DocumentChange, DocumentState, EditOp, History } from '../ipc/types';
 import { DocIndex } from './docIndex';
 import { applyOp, isLight, shallowCopy } from './applyOp';
+import { applyPatch, PatchMismatch } from './patch';
 
 /** What the main panel shows. */
 export type Selection =
@@ -67,7 +69,8 @@ export class DocumentStore {
    * Applies one edit. Resolves to false (and sets `error`) when the store refused it.
    * A light edit (one entity or link) shows at once: it is applied to the local copy with the
    * store's semantics and only the history comes back; if the store refuses it, the committed
-   * document is reloaded. Other edits answer with the committed document.
+   * document is reloaded. Other edits answer with a patch from the local copy to the committed
+   * version.
    */
   apply(op: EditOp): Promise<boolean> {
     if (!isLight(op) || !this.document) return this.run(() => backend().applyEdit(op));
@@ -148,11 +151,30 @@ export class DocumentStore {
     return this.queue;
   }
 
-  private run(step: () => Promise<DocumentState>): Promise<boolean> {
+  /**
+   * Takes over a committed change: the patch turns the local copy into the committed version
+   * (sharing every unchanged entity). A patch made from another version than the local copy
+   * reloads the committed document instead.
+   */
+  private async take(change: DocumentChange): Promise<void> {
+    this.history = change.history;
+    if (!this.document) return;
+    try {
+      this.document = applyPatch(this.document, change.patch);
+    } catch (err) {
+      if (!(err instanceof PatchMismatch)) throw err;
+      this.load(await backend().currentDocument());
+      return;
+    }
+    this.revision += 1;
+    this.fixSelection();
+  }
+
+  private run(step: () => Promise<DocumentChange>): Promise<boolean> {
     this.saveStatus = 'saving';
     const next = this.queue.then(async () => {
       try {
-        this.load(await step());
+        await this.take(await step());
         this.error = null;
         this.saveStatus = 'saved';
         return true;

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { DocumentStore } from './documentStore.svelte';
 import { setBackend } from '../ipc/client';
 import { MockBackend } from '../ipc/mock';
-import { sampleDocument } from './factories';
+import { makeNode, sampleDocument } from './factories';
 
 async function fresh() {
   const mock = new MockBackend({ document: sampleDocument() });
@@ -32,6 +32,37 @@ describe('DocumentStore', () => {
     expect(store.history.redoDepth).toBe(1);
     await store.redo();
     expect(store.index.node(unit.id)?.title).toBe('Renamed');
+  });
+
+  test('a structural edit patches the local copy: unchanged entities are kept, not reloaded', async () => {
+    const { mock, store } = await fresh();
+    const unit = store.document!.nodes.find((n) => n.kind === 'unit')!;
+    const rubrics = store.document!.rubrics;
+    const untouched = store.document!.objectives.find((o) => !store.document!.nodes.some((n) => n.id === o.node && (n.id === unit.id || n.parent === unit.id)))!;
+    mock.calls = [];
+    expect(await store.apply({ op: 'deleteNode', id: unit.id })).toBe(true);
+    expect(store.index.node(unit.id)).toBeUndefined();
+    expect(store.document!.rubrics).toBe(rubrics);
+    expect(store.document!.objectives).toContain(untouched);
+    expect(store.document).toEqual(mock.doc);
+    expect(mock.calls.map((c) => c.cmd)).not.toContain('current_document');
+    await store.undo();
+    expect(store.index.node(unit.id)?.title).toBe(unit.title);
+    expect(store.document).toEqual(mock.doc);
+  });
+
+  test('a change made from another version than the local copy reloads the committed document', async () => {
+    const { mock, store } = await fresh();
+    const unit = store.document!.nodes.find((n) => n.kind === 'unit')!;
+    // The backend's document moves on without this window knowing (e.g. a lost answer).
+    const stranger = makeNode('unit', 'Added elsewhere', null);
+    await mock.applyEdit({ op: 'createNode', node: stranger, position: null });
+    mock.calls = [];
+    expect(await store.apply({ op: 'deleteNode', id: unit.id })).toBe(true);
+    expect(mock.calls.map((c) => c.cmd)).toContain('current_document');
+    expect(store.document).toEqual(mock.doc);
+    expect(store.index.node(stranger.id)?.title).toBe('Added elsewhere');
+    expect(store.index.node(unit.id)).toBeUndefined();
   });
 
   test('queued edits are committed in the order they were made', async () => {

@@ -5,6 +5,7 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { AppError } from './errors';
 import type {
+  DocumentChange,
   Catalog,
   Document,
   DocumentState,
@@ -46,12 +47,12 @@ export interface Backend {
   openInNewWindow(path: string | null): Promise<string | null>;
   /** Closes the window's document. */
   closeDocument(): Promise<void>;
-  /** Applies one edit: one transaction, one undo step. */
-  applyEdit(op: EditOp): Promise<DocumentState>;
+  /** Applies one edit: one transaction, one undo step; answers with what changed. */
+  applyEdit(op: EditOp): Promise<DocumentChange>;
   /** Applies one edit; answers only with the undo/redo history (the UI applied it itself). */
   applyEditLean(op: EditOp): Promise<History>;
-  undo(): Promise<DocumentState>;
-  redo(): Promise<DocumentState>;
+  undo(): Promise<DocumentChange>;
+  redo(): Promise<DocumentChange>;
   /** Imports a standards framework (CASE JSON or CSV) as one edit; asks for the file when `path` is null (null when cancelled). */
   importFramework(path: string | null): Promise<ImportOutcome | null>;
   /** Markdown → sanitised HTML (rendered by the library). */
@@ -119,10 +120,10 @@ export class TauriBackend implements Backend {
   }
   closeDocument() { return call<void>('close_document'); }
   openInNewWindow(path: string | null) { return call<string | null>('open_in_new_window', { path }); }
-  applyEdit(op: EditOp) { return call<DocumentState>('apply_edit', { op }); }
+  applyEdit(op: EditOp) { return call<DocumentChange>('apply_edit', { op }); }
   applyEditLean(op: EditOp) { return call<History>('apply_edit_lean', { op }); }
-  undo() { return call<DocumentState>('undo'); }
-  redo() { return call<DocumentState>('redo'); }
+  undo() { return call<DocumentChange>('undo'); }
+  redo() { return call<DocumentChange>('redo'); }
   renderMarkdown(markdown: string) { return call<string>('render_markdown', { markdown }); }
   importFramework(path: string | null) { return call<ImportOutcome | null>('import_framework', { path }); }
   analyzeObjective(statement: string) { return call<ObjectiveAnalysis>('analyze_objective', { statement }); }

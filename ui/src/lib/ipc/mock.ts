@@ -5,6 +5,7 @@ import { AppError } from './errors';
 import type { Backend } from './client';
 import { emptyDocument, makeActivity, makeNode, sampleDocument } from '../document/factories';
 import type {
+  DocumentChange,
   BloomLevel,
   Catalog,
   Document,
@@ -28,6 +29,7 @@ import type {
 import { newId, nowStamp } from '../util/ids';
 import { mockDiff, mockViews } from './mockViews';
 import { applyOp } from '../document/applyOp';
+import { patchBetween } from '../document/patch';
 import { optionProblem } from '../export/exportOptions';
 import builtinTemplates from './gen/builtin-templates.json';
 import exportChoicesFixture from './gen/export-choices.json';
@@ -162,28 +164,36 @@ export class MockBackend implements Backend {
     this.undoStack.push({ doc: before, label: op.op });
     this.redoStack = [];
     this.doc = next;
-    return this.state();
+    return this.change(before);
   }
   async applyEditLean(op: EditOp) {
-    const state = await this.applyEdit(op);
+    const change = await this.applyEdit(op);
     this.calls[this.calls.length - 1].cmd = 'apply_edit_lean';
-    return state.history;
+    return change.history;
+  }
+
+  /** The answer to an edit, undo or redo: the patch from `before` and the history. */
+  private change(before: Document): DocumentChange {
+    const { document, history } = this.state();
+    return { patch: patchBetween(before, document), history };
   }
   async undo() {
     this.log('undo');
     const step = this.undoStack.pop();
     if (!step) throw new AppError('validation', 'nothing to undo');
-    this.redoStack.push({ doc: this.requireDoc(), label: step.label });
+    const before = this.requireDoc();
+    this.redoStack.push({ doc: before, label: step.label });
     this.doc = step.doc;
-    return this.state();
+    return this.change(before);
   }
   async redo() {
     this.log('redo');
     const step = this.redoStack.pop();
     if (!step) throw new AppError('validation', 'nothing to redo');
-    this.undoStack.push({ doc: this.requireDoc(), label: step.label });
+    const before = this.requireDoc();
+    this.undoStack.push({ doc: before, label: step.label });
     this.doc = step.doc;
-    return this.state();
+    return this.change(before);
   }
   async importFramework(path: string | null): Promise<ImportOutcome | null> {
     this.log('import_framework', { path });
