@@ -11,7 +11,7 @@ mod document;
 mod ids;
 mod node;
 mod objective;
-mod patch;
+pub(crate) mod patch;
 mod review;
 mod rubric;
 mod standards;

@@ -91,7 +91,8 @@ pub struct DocumentPatch {
     pub assets: Option<ListPatch<Asset>>,
 }
 
-fn diff_list<T: Keyed + PartialEq + Clone>(old: &[T], new: &[T]) -> Option<ListPatch<T>> {
+/// What turns the list `old` into `new`; `None` when they are equal.
+pub(crate) fn diff_list<T: Keyed + PartialEq + Clone>(old: &[T], new: &[T]) -> Option<ListPatch<T>> {
     if old == new {
         return None;
     }
@@ -103,6 +104,13 @@ fn diff_list<T: Keyed + PartialEq + Clone>(old: &[T], new: &[T]) -> Option<ListP
     let before: HashMap<Uuid, &T> = old.iter().map(|e| (e.key(), e)).collect();
     let changed = new.iter().filter(|e| before.get(&e.key()).is_none_or(|o| *o != *e)).cloned().collect();
     Some(ListPatch { order: Some(new.iter().map(Keyed::key).collect()), changed })
+}
+
+/// The patch of a list whose entities are known to be unchanged but whose order may have
+/// changed (`old` is its former order); `None` when the order is the same.
+pub(crate) fn reorder_list<T: Keyed>(old: &[Uuid], new: &[T]) -> Option<ListPatch<T>> {
+    let same = old.len() == new.len() && old.iter().zip(new).all(|(a, b)| *a == b.key());
+    (!same).then(|| ListPatch { order: Some(new.iter().map(Keyed::key).collect()), changed: Vec::new() })
 }
 
 fn apply_list<T: Keyed + Clone>(list: &mut Vec<T>, patch: &Option<ListPatch<T>>, what: &str) -> Result<()> {

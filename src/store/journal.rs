@@ -168,8 +168,8 @@ pub fn end_step(recorder: &Recorder) {
 }
 
 /// Reverts the newest done step (`undo = true`) or re-applies the oldest undone one, inside the
-/// open transaction. Returns the step's label.
-pub fn replay(conn: &Connection, recorder: &Recorder, undo: bool) -> Result<String> {
+/// open transaction. Returns the step's number and label.
+pub fn replay(conn: &Connection, recorder: &Recorder, undo: bool) -> Result<(i64, String)> {
     let (state, order, next) = if undo { ("done", "DESC", "undone") } else { ("undone", "ASC", "done") };
     let found: Option<(i64, String)> = conn
         .query_row(
@@ -191,5 +191,28 @@ pub fn replay(conn: &Connection, recorder: &Recorder, undo: bool) -> Result<Stri
     recorder.set(0);
     result?;
     conn.execute("UPDATE journal_steps SET state = ?2 WHERE step = ?1", params![step, next])?;
-    Ok(label)
+    Ok((step, label))
+}
+
+/// The tables step `step` changed, from its recorded statements (each names its table right
+/// after `DELETE FROM`, `UPDATE` or `INSERT INTO`).
+pub fn step_tables(conn: &Connection, step: i64) -> Result<Vec<String>> {
+    let mut tables: Vec<String> = conn
+        .prepare("SELECT statement FROM journal WHERE step = ?1")?
+        .query_map([step], |r| r.get::<_, String>(0))?
+        .map(|s| {
+            s.map(|s| {
+                let mut words = s.split_whitespace();
+                let table = match words.next() {
+                    Some("UPDATE") => words.next(),
+                    Some("DELETE" | "INSERT") => words.nth(1),
+                    _ => None,
+                };
+                table.unwrap_or_default().to_owned()
+            })
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    tables.sort();
+    tables.dedup();
+    Ok(tables)
 }

@@ -10,6 +10,7 @@ mod codec;
 mod edit;
 pub mod journal;
 mod read;
+mod refresh;
 mod write;
 
 use std::fs::File;
@@ -21,6 +22,7 @@ use rusqlite_migration::{M, Migrations};
 
 pub use edit::{EditOp, Link};
 pub use journal::History;
+pub use read::Parts;
 
 use crate::model::{Document, Timestamp};
 use crate::{Error, Result};
@@ -45,6 +47,8 @@ pub struct Store {
     path: PathBuf,
     recorder: journal::Recorder,
     read_only: bool,
+    /// The journal step of the newest change made through this store (edit, undo or redo).
+    last_step: Option<i64>,
     // Held for the store's lifetime: an advisory lock on the document file so that a second
     // process gets a clear "open elsewhere" error. Declared after `conn` so it is released last.
     _lock: File,
@@ -181,7 +185,7 @@ impl Store {
                 )));
             }
         }
-        Ok(Store { conn, path: path.to_owned(), recorder, read_only, _lock: lock })
+        Ok(Store { conn, path: path.to_owned(), recorder, read_only, last_step: None, _lock: lock })
     }
 
     /// The file this store edits.
@@ -202,7 +206,7 @@ impl Store {
         self.writable()?;
         let label = op.label();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        journal::begin_step(&tx, &self.recorder, &label)?;
+        let step = journal::begin_step(&tx, &self.recorder, &label)?;
         let result = edit::apply(&tx, &op).and_then(|()| {
             if !matches!(op, EditOp::UpdateCurriculum { .. } | EditOp::ReplaceDocument { .. }) {
                 tx.execute("UPDATE curriculum SET updated_at = ?1", [Timestamp::now().0])?;
@@ -210,21 +214,23 @@ impl Store {
             Ok(())
         });
         journal::end_step(&self.recorder);
-        match result {
-            Ok(()) => tx.commit().map_err(|e| commit_error(e, &label)),
-            Err(e) => Err(e), // dropping `tx` rolls back
-        }
+        result?; // dropping `tx` rolls back
+        tx.commit().map_err(|e| commit_error(e, &label))?;
+        self.last_step = Some(step);
+        Ok(())
     }
 
     /// Applies several edits as one transaction and one undo step (e.g. an import).
     pub fn apply_all(&mut self, label: &str, ops: Vec<EditOp>) -> Result<()> {
         self.writable()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        journal::begin_step(&tx, &self.recorder, label)?;
+        let step = journal::begin_step(&tx, &self.recorder, label)?;
         let result = ops.iter().try_for_each(|op| edit::apply(&tx, op));
         journal::end_step(&self.recorder);
         result?;
-        tx.commit().map_err(|e| commit_error(e, label))
+        tx.commit().map_err(|e| commit_error(e, label))?;
+        self.last_step = Some(step);
+        Ok(())
     }
 
     /// Reverts the newest edit; returns its label.
@@ -240,9 +246,32 @@ impl Store {
     fn replay(&mut self, undo: bool) -> Result<String> {
         self.writable()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let label = journal::replay(&tx, &self.recorder, undo)?;
+        let (step, label) = journal::replay(&tx, &self.recorder, undo)?;
         tx.commit()?;
+        self.last_step = Some(step);
         Ok(label)
+    }
+
+    /// The parts of the document the newest change through this store (edit, undo or redo)
+    /// touched, read from its journal step; every part when that is unknown.
+    pub fn last_change_parts(&self) -> Result<Parts> {
+        let Some(step) = self.last_step else { return Ok(Parts::ALL) };
+        let tables = journal::step_tables(&self.conn, step)?;
+        let mut parts = Parts::default();
+        if tables.is_empty() || !tables.iter().all(|t| parts.add_table(t)) {
+            return Ok(Parts::ALL);
+        }
+        Ok(parts)
+    }
+
+    /// Brings a loaded copy of the document up to date by re-reading only `parts` (those a
+    /// change touched, see [`Store::last_change_parts`]); the other parts of `doc` must be as
+    /// committed. Far cheaper than [`Store::load`] when a change touched a few parts.
+    pub fn reload(&self, doc: &mut Document, parts: Parts) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        read::reload(&tx, doc, parts)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// What can be undone and redone.

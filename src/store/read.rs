@@ -47,62 +47,232 @@ fn take<T>(map: &mut LinkMap<T>, owner: uuid::Uuid) -> Vec<T> {
 }
 
 /// Reads the document.
-pub fn load(conn: &Connection) -> Result<Document> {
-    let (format, curriculum) = conn
-        .query_row(
-            "SELECT id, format, title, code, description, audience, level, language, credit_system,
-                credits, weeks, template, created_at, updated_at FROM curriculum",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, u32>(1)?,
-                    (
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, String>(6)?,
-                        r.get::<_, String>(7)?,
-                        r.get::<_, String>(8)?,
-                    ),
-                    (
-                        r.get::<_, Option<f64>>(9)?,
-                        r.get::<_, Option<u32>>(10)?,
-                        r.get::<_, Option<String>>(11)?,
-                        r.get::<_, String>(12)?,
-                        r.get::<_, String>(13)?,
-                    ),
-                ))
-            },
-        )
-        .map(|(id, format, a, b)| -> Result<(u32, Curriculum)> {
-            Ok((
-                format,
-                Curriculum {
-                    id: parse_id("curriculum.id", &id)?,
-                    title: a.0,
-                    code: a.1,
-                    description: a.2,
-                    audience: a.3,
-                    level: a.4,
-                    language: a.5,
-                    credit_system: parse_enum("curriculum.credit_system", &a.6)?,
-                    credits: b.0,
-                    weeks: b.1,
-                    template: b.2,
-                    created_at: Timestamp(b.3),
-                    updated_at: Timestamp(b.4),
-                },
-            ))
-        })
-        .map_err(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => {
-                Error::Internal("the document has no curriculum row".into())
-            }
-            other => other.into(),
-        })??;
 
+/// The parts of a document, each read from its own tables: what a change touched, so that a
+/// loaded copy can be brought up to date by reading only those (see [`reload`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Parts {
+    /// The curriculum record.
+    pub curriculum: bool,
+    /// Outline nodes and their prerequisites.
+    pub nodes: bool,
+    /// Objectives and their links.
+    pub objectives: bool,
+    /// Frameworks.
+    pub frameworks: bool,
+    /// Framework items.
+    pub standard_items: bool,
+    /// Framework associations.
+    pub associations: bool,
+    /// Activities, their objectives and resources.
+    pub activities: bool,
+    /// Rubrics with levels, criteria and descriptors.
+    pub rubrics: bool,
+    /// Assessments, their objectives and quiz items.
+    pub assessments: bool,
+    /// Comments.
+    pub comments: bool,
+    /// Review events.
+    pub review_events: bool,
+    /// Snapshots.
+    pub snapshots: bool,
+    /// Assets.
+    pub assets: bool,
+}
+
+impl Parts {
+    /// Every part.
+    pub const ALL: Parts = Parts {
+        curriculum: true,
+        nodes: true,
+        objectives: true,
+        frameworks: true,
+        standard_items: true,
+        associations: true,
+        activities: true,
+        rubrics: true,
+        assessments: true,
+        comments: true,
+        review_events: true,
+        snapshots: true,
+        assets: true,
+    };
+
+    /// Marks the part stored in `table`; `false` for a table that is not part of the document.
+    pub fn add_table(&mut self, table: &str) -> bool {
+        let part = match table {
+            "curriculum" => &mut self.curriculum,
+            "nodes" | "node_prerequisites" => &mut self.nodes,
+            "objectives"
+            | "objective_supports"
+            | "objective_prerequisites"
+            | "objective_standards"
+            | "objective_emphasis" => &mut self.objectives,
+            "frameworks" => &mut self.frameworks,
+            "standard_items" => &mut self.standard_items,
+            "associations" => &mut self.associations,
+            "activities" | "activity_objectives" | "activity_resources" => &mut self.activities,
+            "rubrics" | "rubric_levels" | "criteria" | "descriptors" => &mut self.rubrics,
+            "assessments" | "assessment_objectives" | "items" | "item_objectives" => &mut self.assessments,
+            "comments" => &mut self.comments,
+            "review_events" => &mut self.review_events,
+            "snapshots" => &mut self.snapshots,
+            "assets" => &mut self.assets,
+            _ => return false,
+        };
+        *part = true;
+        true
+    }
+
+    /// Whether no part is marked.
+    pub fn is_empty(&self) -> bool {
+        *self == Parts::default()
+    }
+
+    /// Both sets of parts.
+    pub fn union(self, other: Parts) -> Parts {
+        Parts {
+            curriculum: self.curriculum || other.curriculum,
+            nodes: self.nodes || other.nodes,
+            objectives: self.objectives || other.objectives,
+            frameworks: self.frameworks || other.frameworks,
+            standard_items: self.standard_items || other.standard_items,
+            associations: self.associations || other.associations,
+            activities: self.activities || other.activities,
+            rubrics: self.rubrics || other.rubrics,
+            assessments: self.assessments || other.assessments,
+            comments: self.comments || other.comments,
+            review_events: self.review_events || other.review_events,
+            snapshots: self.snapshots || other.snapshots,
+            assets: self.assets || other.assets,
+        }
+    }
+}
+
+/// Reads the document.
+pub fn load(conn: &Connection) -> Result<Document> {
+    let (format, curriculum) = read_curriculum(conn)?;
+    let mut doc = Document {
+        format,
+        curriculum,
+        nodes: Vec::new(),
+        objectives: Vec::new(),
+        frameworks: Vec::new(),
+        standard_items: Vec::new(),
+        associations: Vec::new(),
+        activities: Vec::new(),
+        assessments: Vec::new(),
+        rubrics: Vec::new(),
+        comments: Vec::new(),
+        review_events: Vec::new(),
+        snapshots: Vec::new(),
+        assets: Vec::new(),
+    };
+    reload(conn, &mut doc, Parts { curriculum: false, ..Parts::ALL })?;
+    Ok(doc)
+}
+
+/// Re-reads the `parts` of `doc` from the tables and restores canonical order. The other parts
+/// must be as committed: then `doc` ends up equal to a fresh [`load`].
+pub fn reload(conn: &Connection, doc: &mut Document, parts: Parts) -> Result<()> {
+    if parts.curriculum {
+        (doc.format, doc.curriculum) = read_curriculum(conn)?;
+    }
+    if parts.nodes {
+        doc.nodes = read_nodes(conn)?;
+    }
+    if parts.objectives {
+        doc.objectives = read_objectives(conn)?;
+    }
+    if parts.frameworks {
+        doc.frameworks = read_frameworks(conn)?;
+    }
+    if parts.standard_items {
+        doc.standard_items = read_standard_items(conn)?;
+    }
+    if parts.associations {
+        doc.associations = read_associations(conn)?;
+    }
+    if parts.activities {
+        doc.activities = read_activities(conn)?;
+    }
+    if parts.rubrics {
+        doc.rubrics = read_rubrics(conn)?;
+    }
+    if parts.assessments {
+        doc.assessments = read_assessments(conn)?;
+    }
+    if parts.comments {
+        doc.comments = read_comments(conn)?;
+    }
+    if parts.review_events {
+        doc.review_events = read_review_events(conn)?;
+    }
+    if parts.snapshots {
+        doc.snapshots = read_snapshots(conn)?;
+    }
+    if parts.assets {
+        doc.assets = read_assets(conn)?;
+    }
+    doc.normalize();
+    Ok(())
+}
+
+fn read_curriculum(conn: &Connection) -> Result<(u32, Curriculum)> {
+    conn.query_row(
+        "SELECT id, format, title, code, description, audience, level, language, credit_system,
+                credits, weeks, template, created_at, updated_at FROM curriculum",
+        [],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, u32>(1)?,
+                (
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
+                ),
+                (
+                    r.get::<_, Option<f64>>(9)?,
+                    r.get::<_, Option<u32>>(10)?,
+                    r.get::<_, Option<String>>(11)?,
+                    r.get::<_, String>(12)?,
+                    r.get::<_, String>(13)?,
+                ),
+            ))
+        },
+    )
+    .map(|(id, format, a, b)| -> Result<(u32, Curriculum)> {
+        Ok((
+            format,
+            Curriculum {
+                id: parse_id("curriculum.id", &id)?,
+                title: a.0,
+                code: a.1,
+                description: a.2,
+                audience: a.3,
+                level: a.4,
+                language: a.5,
+                credit_system: parse_enum("curriculum.credit_system", &a.6)?,
+                credits: b.0,
+                weeks: b.1,
+                template: b.2,
+                created_at: Timestamp(b.3),
+                updated_at: Timestamp(b.4),
+            },
+        ))
+    })
+    .map_err(|e| match e {
+        rusqlite::Error::QueryReturnedNoRows => Error::Internal("the document has no curriculum row".into()),
+        other => other.into(),
+    })?
+}
+
+fn read_nodes(conn: &Connection) -> Result<Vec<Node>> {
     let mut node_prereqs: LinkMap<NodeId> = links(conn, "node_prerequisites", "node_id", "prerequisite_id")?;
     let mut nodes: Vec<(Option<String>, i64, Node)> = Vec::new();
     {
@@ -132,23 +302,13 @@ pub fn load(conn: &Connection) -> Result<Document> {
     }
     // Siblings by position, then pre-order.
     nodes.sort_by_key(|n| n.1);
-    let mut doc = Document {
-        format,
-        curriculum,
-        nodes: nodes.into_iter().map(|(_, _, n)| n).collect(),
-        objectives: Vec::new(),
-        frameworks: Vec::new(),
-        standard_items: Vec::new(),
-        associations: Vec::new(),
-        activities: Vec::new(),
-        assessments: Vec::new(),
-        rubrics: Vec::new(),
-        comments: Vec::new(),
-        review_events: Vec::new(),
-        snapshots: Vec::new(),
-        assets: Vec::new(),
-    };
+    // Siblings by position, then pre-order (by `normalize`).
+    nodes.sort_by_key(|n| n.1);
+    Ok(nodes.into_iter().map(|(_, _, n)| n).collect())
+}
 
+fn read_objectives(conn: &Connection) -> Result<Vec<Objective>> {
+    let mut objectives = Vec::new();
     let mut supports: LinkMap<ObjectiveId> =
         links(conn, "objective_supports", "objective_id", "supported_id")?;
     let mut oprereqs: LinkMap<ObjectiveId> =
@@ -177,7 +337,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let id: ObjectiveId = id_at(r, 0, "objectives.id")?;
-            doc.objectives.push(Objective {
+            objectives.push(Objective {
                 id,
                 node: id_at(r, 1, "objectives.node_id")?,
                 code: r.get(2)?,
@@ -206,6 +366,11 @@ pub fn load(conn: &Connection) -> Result<Document> {
         }
     }
 
+    Ok(objectives)
+}
+
+fn read_frameworks(conn: &Connection) -> Result<Vec<Framework>> {
+    let mut frameworks = Vec::new();
     {
         let mut stmt = conn.prepare(
             "SELECT id, identifier, uri, title, creator, version, language, source, extra FROM frameworks
@@ -213,7 +378,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            doc.frameworks.push(Framework {
+            frameworks.push(Framework {
                 id: id_at(r, 0, "frameworks.id")?,
                 identifier: r.get(1)?,
                 uri: r.get(2)?,
@@ -226,6 +391,11 @@ pub fn load(conn: &Connection) -> Result<Document> {
             });
         }
     }
+    Ok(frameworks)
+}
+
+fn read_standard_items(conn: &Connection) -> Result<Vec<StandardItem>> {
+    let mut items = Vec::new();
     {
         let mut stmt = conn.prepare(
             "SELECT id, framework_id, parent_id, identifier, uri, code, statement, abbreviated, item_type, extra
@@ -233,7 +403,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            doc.standard_items.push(StandardItem {
+            items.push(StandardItem {
                 id: id_at(r, 0, "standard_items.id")?,
                 framework: id_at(r, 1, "standard_items.framework_id")?,
                 parent: r
@@ -250,6 +420,11 @@ pub fn load(conn: &Connection) -> Result<Document> {
             });
         }
     }
+    Ok(items)
+}
+
+fn read_associations(conn: &Connection) -> Result<Vec<StandardAssociation>> {
+    let mut associations = Vec::new();
     {
         let mut stmt = conn.prepare(
             "SELECT id, framework_id, identifier, association_type, origin_identifier, origin_uri, origin_title,
@@ -258,7 +433,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            doc.associations.push(StandardAssociation {
+            associations.push(StandardAssociation {
                 id: id_at(r, 0, "associations.id")?,
                 framework: id_at(r, 1, "associations.framework_id")?,
                 identifier: r.get(2)?,
@@ -270,6 +445,11 @@ pub fn load(conn: &Connection) -> Result<Document> {
         }
     }
 
+    Ok(associations)
+}
+
+fn read_activities(conn: &Connection) -> Result<Vec<Activity>> {
+    let out;
     let mut act_objectives: LinkMap<ObjectiveId> =
         links(conn, "activity_objectives", "activity_id", "objective_id")?;
     let mut resources: HashMap<uuid::Uuid, Vec<Resource>> = HashMap::new();
@@ -315,9 +495,13 @@ pub fn load(conn: &Connection) -> Result<Document> {
             ));
         }
         activities.sort_by_key(|(p, _)| *p);
-        doc.activities = activities.into_iter().map(|(_, a)| a).collect();
+        out = activities.into_iter().map(|(_, a)| a).collect();
     }
+    Ok(out)
+}
 
+fn read_rubrics(conn: &Connection) -> Result<Vec<Rubric>> {
+    let mut rubrics = Vec::new();
     let mut levels: HashMap<String, Vec<RubricLevel>> = HashMap::new();
     {
         let mut stmt = conn
@@ -371,7 +555,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
-            doc.rubrics.push(Rubric {
+            rubrics.push(Rubric {
                 id: parse_id("rubrics.id", &id)?,
                 title: r.get(1)?,
                 kind: parse_enum("rubrics.kind", &r.get::<_, String>(2)?)?,
@@ -382,6 +566,11 @@ pub fn load(conn: &Connection) -> Result<Document> {
         }
     }
 
+    Ok(rubrics)
+}
+
+fn read_assessments(conn: &Connection) -> Result<Vec<Assessment>> {
+    let mut assessments = Vec::new();
     let mut item_objectives: LinkMap<ObjectiveId> =
         links(conn, "item_objectives", "item_id", "objective_id")?;
     let mut items: HashMap<uuid::Uuid, Vec<(i64, QuizItem)>> = HashMap::new();
@@ -424,7 +613,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
             let id: AssessmentId = id_at(r, 0, "assessments.id")?;
             let mut own_items = items.remove(&id.0).unwrap_or_default();
             own_items.sort_by_key(|(p, _)| *p);
-            doc.assessments.push(Assessment {
+            assessments.push(Assessment {
                 id,
                 node: id_at(r, 1, "assessments.node_id")?,
                 title: r.get(2)?,
@@ -449,13 +638,18 @@ pub fn load(conn: &Connection) -> Result<Document> {
         }
     }
 
+    Ok(assessments)
+}
+
+fn read_comments(conn: &Connection) -> Result<Vec<Comment>> {
+    let mut comments = Vec::new();
     {
         let mut stmt = conn.prepare(
             "SELECT id, target, parent_id, author, body, created_at, resolved FROM comments ORDER BY position",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            doc.comments.push(Comment {
+            comments.push(Comment {
                 id: id_at(r, 0, "comments.id")?,
                 target: id_at(r, 1, "comments.target")?,
                 parent: r
@@ -469,13 +663,18 @@ pub fn load(conn: &Connection) -> Result<Document> {
             });
         }
     }
+    Ok(comments)
+}
+
+fn read_review_events(conn: &Connection) -> Result<Vec<ReviewEvent>> {
+    let mut events = Vec::new();
     {
         let mut stmt = conn.prepare(
             "SELECT id, node_id, from_status, to_status, author, at, note FROM review_events ORDER BY position",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            doc.review_events.push(ReviewEvent {
+            events.push(ReviewEvent {
                 id: id_at(r, 0, "review_events.id")?,
                 node: id_at(r, 1, "review_events.node_id")?,
                 from: parse_enum("review_events.from_status", &r.get::<_, String>(2)?)?,
@@ -486,12 +685,17 @@ pub fn load(conn: &Connection) -> Result<Document> {
             });
         }
     }
+    Ok(events)
+}
+
+fn read_snapshots(conn: &Connection) -> Result<Vec<Snapshot>> {
+    let mut snapshots = Vec::new();
     {
         let mut stmt =
             conn.prepare("SELECT id, name, created_at, document FROM snapshots ORDER BY position")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            doc.snapshots.push(Snapshot {
+            snapshots.push(Snapshot {
                 id: id_at(r, 0, "snapshots.id")?,
                 name: r.get(1)?,
                 created_at: Timestamp(r.get(2)?),
@@ -499,12 +703,17 @@ pub fn load(conn: &Connection) -> Result<Document> {
             });
         }
     }
+    Ok(snapshots)
+}
+
+fn read_assets(conn: &Connection) -> Result<Vec<Asset>> {
+    let mut assets = Vec::new();
     {
         let mut stmt =
             conn.prepare("SELECT id, name, media_type, alt, sha256, data FROM assets ORDER BY position")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            doc.assets.push(Asset {
+            assets.push(Asset {
                 id: id_at(r, 0, "assets.id")?,
                 name: r.get(1)?,
                 media_type: r.get(2)?,
@@ -514,6 +723,5 @@ pub fn load(conn: &Connection) -> Result<Document> {
             });
         }
     }
-    doc.normalize();
-    Ok(doc)
+    Ok(assets)
 }

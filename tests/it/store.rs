@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use trellis::model::*;
-use trellis::store::{EditOp, Link, Store};
+use trellis::store::{EditOp, Link, Parts, Store};
 use trellis::{Error, ErrorCode};
 
 fn repo() -> PathBuf {
@@ -149,6 +149,62 @@ proptest! {
             prop_assert_eq!(&rebuilt, new);
         }
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// After any edit, undo or redo, re-reading only the parts the change touched brings the
+    /// previous copy to exactly what a full load gives, and the patch it reports is exact.
+    #[test]
+    fn reloading_the_touched_parts_equals_a_full_load(seed in any::<u64>(), steps in 1usize..10) {
+        let doc = trellis::generate::random(seed);
+        let dir = tempfile::tempdir().unwrap();
+        let (_, mut store) = fresh(&dir, &doc);
+        let mut rng = trellis::generate::Rng::new(seed ^ 0x3C3C);
+        let mut copy = store.load().unwrap();
+        // `refresh` re-reads the touched parts and says what changed: the copy must equal a full
+        // load, and the patch must turn the old copy into it.
+        let check = |store: &Store, copy: &mut Document| -> Result<(), TestCaseError> {
+            let parts = store.last_change_parts().unwrap();
+            let old = copy.clone();
+            let patch = store.refresh(copy).unwrap();
+            prop_assert_eq!(&*copy, &store.load().unwrap(), "parts {:?}", parts);
+            prop_assert_eq!(&patch, &DocumentPatch::between(&old, copy));
+            let mut rebuilt = old;
+            patch.apply(&mut rebuilt).unwrap();
+            prop_assert_eq!(&rebuilt, &*copy);
+            Ok(())
+        };
+        for _ in 0..steps {
+            let op = random_op(&mut rng, &copy);
+            if store.apply(op).is_ok() {
+                check(&store, &mut copy)?;
+            }
+        }
+        while store.undo().is_ok() {
+            check(&store, &mut copy)?;
+        }
+        while store.redo().is_ok() {
+            check(&store, &mut copy)?;
+        }
+    }
+}
+
+#[test]
+fn an_edit_touches_only_the_parts_it_changes() {
+    let doc = trellis::generate::random(5);
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = fresh(&dir, &doc);
+    assert_eq!(store.last_change_parts().unwrap(), Parts::ALL, "nothing is known before a change");
+    let mut objective = doc.objectives[0].clone();
+    objective.statement = "Students will compare two estimators.".into();
+    store.apply(EditOp::UpdateObjective { objective }).unwrap();
+    let parts = store.last_change_parts().unwrap();
+    assert!(parts.objectives && parts.curriculum, "{parts:?}");
+    assert_eq!(parts, Parts { objectives: true, curriculum: true, ..Parts::default() });
+    store.undo().unwrap();
+    assert_eq!(store.last_change_parts().unwrap(), parts, "undo touches what the edit touched");
 }
 
 #[test]
