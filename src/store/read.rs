@@ -46,8 +46,6 @@ fn take<T>(map: &mut LinkMap<T>, owner: uuid::Uuid) -> Vec<T> {
     map.remove(&owner).unwrap_or_default()
 }
 
-/// Reads the document.
-
 /// The parts of a document, each read from its own tables: what a change touched, so that a
 /// loaded copy can be brought up to date by reading only those (see [`reload`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
