@@ -1,9 +1,10 @@
 //! `AppState`: which document each window has open, plus the app-wide settings files (recent
 //! documents). [`AppState::with_store`] (changes) and [`AppState::with_document`] (reads) are the
 //! one place that locks a document and moves the blocking SQLite work off the async runtime;
-//! commands never lock or spawn themselves. The committed document is loaded once per change and
-//! shared (`Arc`) by everything that reads it until the next change: the edit's answer, the
-//! findings, the insight views, the export.
+//! commands never lock or spawn themselves. The committed document is loaded once and shared
+//! (`Arc`) by everything that reads it: the edit's answer, the findings, the insight views, the
+//! export. A change re-reads only the parts it touched (`Store::refresh`/`Store::reload`), so
+//! editing a large curriculum never waits on a whole load.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use trellis::model::Document;
-use trellis::store::Store;
+use trellis::store::{Parts, Store};
 
 use crate::dto::{DocumentChange, DocumentState};
 use crate::error::CommandError;
@@ -21,6 +22,8 @@ use crate::recent::RecentList;
 struct OpenDocument {
     store: Store,
     loaded: Option<Arc<Document>>,
+    /// Parts of `loaded` that changes since it was loaded touched: re-read before the next use.
+    stale: Parts,
     /// `loaded` as JSON, made once per change (the large answers to the UI are built from it).
     json: Option<Arc<str>>,
     /// The gzipped JSON of the window's [`DocumentState`], made once per change.
@@ -29,14 +32,22 @@ struct OpenDocument {
 
 impl OpenDocument {
     fn new(store: Store) -> Self {
-        OpenDocument { store, loaded: None, json: None, packed: None }
+        OpenDocument { store, loaded: None, stale: Parts::default(), json: None, packed: None }
     }
 
+    /// The committed document: the loaded copy, with the parts changes touched re-read (a full
+    /// load only the first time or after a failure).
     fn document(&mut self) -> trellis::Result<Arc<Document>> {
-        if let Some(doc) = &self.loaded {
-            return Ok(doc.clone());
-        }
-        let doc = Arc::new(self.store.load()?);
+        let stale = std::mem::take(&mut self.stale);
+        let doc = match self.loaded.take() {
+            Some(doc) if stale.is_empty() => doc,
+            Some(doc) => {
+                let mut doc = Arc::try_unwrap(doc).unwrap_or_else(|shared| (*shared).clone());
+                self.store.reload(&mut doc, stale)?;
+                Arc::new(doc)
+            }
+            None => Arc::new(self.store.load()?),
+        };
         self.loaded = Some(doc.clone());
         Ok(doc)
     }
@@ -53,9 +64,12 @@ impl OpenDocument {
         Ok(json)
     }
 
-    /// Forgets the loaded state after a change.
-    fn changed(&mut self) {
-        self.loaded = None;
+    /// Notes a change made through the store: the parts it touched are re-read on the next use
+    /// (all of them when `f` failed, not knowing what it did).
+    fn changed(&mut self, succeeded: bool) {
+        let touched =
+            if succeeded { self.store.last_change_parts().unwrap_or(Parts::ALL) } else { Parts::ALL };
+        self.stale = self.stale.union(touched);
         self.json = None;
         self.packed = None;
     }
@@ -141,7 +155,8 @@ impl AppState {
     }
 
     /// Changes the window's document: runs `f` on its store on a blocking thread, holding the
-    /// lock, and converts the library error. The loaded document is dropped (it may be stale).
+    /// lock, and converts the library error. The parts of the loaded document the change
+    /// touched are re-read when it is next used.
     pub async fn with_store<T, F>(&self, window: &str, f: F) -> Result<T, CommandError>
     where
         T: Send + 'static,
@@ -150,16 +165,17 @@ impl AppState {
         let open = self.open(window)?;
         blocking(move || {
             let mut guard = lock(&open)?;
-            guard.changed();
-            f(&mut guard.store)
+            let result = f(&mut guard.store);
+            guard.changed(result.is_ok());
+            result
         })
         .await
     }
 
     /// Changes the window's document like [`AppState::with_store`] and answers with what
     /// changed: the patch from the version before (the one the window shows) to the committed
-    /// one, and the history. The new version stays loaded for the findings and views that
-    /// refresh after the change.
+    /// one, and the history. Only the parts the change touched are re-read; the new version
+    /// stays loaded for the findings and views that refresh after the change.
     pub async fn change<F>(&self, window: &str, f: F) -> Result<DocumentChange, CommandError>
     where
         F: FnOnce(&mut Store) -> trellis::Result<()> + Send + 'static,
@@ -168,13 +184,19 @@ impl AppState {
         blocking(move || {
             let mut guard = lock(&open)?;
             let before = guard.document()?;
-            f(&mut guard.store)?;
-            guard.changed();
-            let after = guard.document()?;
-            Ok(DocumentChange {
-                patch: trellis::model::DocumentPatch::between(&before, &after),
-                history: guard.store.history()?,
-            })
+            guard.loaded = None;
+            // Edits, undo and redo are one transaction each: when refused, nothing changed.
+            if let Err(e) = f(&mut guard.store) {
+                guard.loaded = Some(before);
+                return Err(e);
+            }
+            guard.json = None;
+            guard.packed = None;
+            let mut doc = Arc::try_unwrap(before).unwrap_or_else(|shared| (*shared).clone());
+            // On failure `loaded` stays empty: the next read loads the whole document.
+            let patch = guard.store.refresh(&mut doc)?;
+            guard.loaded = Some(Arc::new(doc));
+            Ok(DocumentChange { patch, history: guard.store.history()? })
         })
         .await
     }
@@ -375,6 +397,15 @@ mod tests {
             undone.patch.apply(&mut copy)?;
             assert_eq!(copy, doc, "undo restores the unit and everything under it");
             assert_eq!(undone.history.redo_depth, 1);
+
+            // A light edit (the UI applies it itself): the loaded copy re-reads what it touched.
+            let mut objective = copy.objectives[0].clone();
+            objective.statement = "Students will compare two estimators.".into();
+            let expected = objective.clone();
+            state.with_store("main", move |s| s.apply(EditOp::UpdateObjective { objective })).await?;
+            let loaded = state.with_document("main", |d| Ok(d.clone())).await?;
+            assert_eq!(loaded.objectives[0], expected);
+            assert_eq!(loaded, state.with_store("main", |s| s.load()).await?);
 
             state.change("main", move |s| s.apply(EditOp::DeleteNode { id: unit })).await?;
             let missing = state.change("main", move |s| s.apply(EditOp::DeleteNode { id: unit })).await;
