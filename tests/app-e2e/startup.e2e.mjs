@@ -13,6 +13,47 @@ const { remote } = await import(pathToFileURL(join(root, 'ui/node_modules/webdri
 
 let browser;
 
+/**
+ * Round trips of single edits through the real IPC, timed in the webview (median of 5 each):
+ * a link and its unlink (answered with the history only), a review status change (answered
+ * with a patch) and its undo. They bypass the UI's copy, so they run last.
+ */
+async function editTimings() {
+  return browser.executeAsync((done) => {
+    const invoke = window.__TAURI_INTERNALS__.invoke;
+    const ids = [...document.querySelectorAll('[data-node]')].map((e) => e.dataset.node);
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const time = async (f) => {
+      const t = performance.now();
+      await f();
+      return performance.now() - t;
+    };
+    (async () => {
+      // A pair of outline rows that may be linked (not linked yet, no cycle).
+      let link = null;
+      for (let k = ids.length - 1; k > 0 && !link; k--) {
+        const candidate = { type: 'nodePrerequisite', node: ids[k], prerequisite: ids[0] };
+        await invoke('apply_edit_lean', { op: { op: 'link', link: candidate } }).then(() => (link = candidate), () => {});
+      }
+      if (!link) throw new Error('no two outline rows could be linked');
+      await invoke('apply_edit_lean', { op: { op: 'unlink', link } });
+      const node = link.node;
+      const lean = [], patch = [], undo = [];
+      for (let i = 0; i < 5; i++) {
+        lean.push(await time(() => invoke('apply_edit_lean', { op: { op: 'link', link } })));
+        lean.push(await time(() => invoke('apply_edit_lean', { op: { op: 'unlink', link } })));
+        const status = i % 2 ? 'draft' : 'inReview';
+        patch.push(await time(() => invoke('apply_edit', { op: { op: 'setReviewStatus', node, status, author: 'e2e', note: '' } })));
+      }
+      for (let i = 0; i < 5; i++) undo.push(await time(() => invoke('undo')));
+      return { lean: median(lean), patch: median(patch), undo: median(undo) };
+    })().then(
+      (r) => done(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 10) / 10]))),
+      (e) => done({ error: String(e?.message ?? e) }),
+    );
+  });
+}
+
 /** The app's start-up marks, in ms since the page began loading. */
 async function marks() {
   return browser.execute(() => ({ ...window.trellisStartup, now: Math.round(performance.now()) }));
@@ -43,6 +84,9 @@ test('a document passed on the command line opens straight into the studio', asy
   console.log(`  in the webview: ${JSON.stringify(await marks())}`);
   assert.equal(await browser.getTitle(), 'Introduction to Statistics — Trellis');
   assert.ok(ms < 15_000, `start-up took ${ms} ms`);
+  const edits = await editTimings();
+  console.log(`  one edit through IPC, ms (intro-statistics): ${JSON.stringify(edits)}`);
+  assert.equal(edits.error, undefined);
 });
 
 // Optional: TRELLIS_LARGE=path/to/large.trellis times the same with a big document.
@@ -63,4 +107,7 @@ test('a large document opens (timed when TRELLIS_LARGE is set)', { skip: !proces
   await (await browser.$('[role="treeitem"]')).waitForDisplayed({ timeout: 120_000, interval: 50 });
   console.log(`cold start to outline (${process.env.TRELLIS_LARGE}): ${Date.now() - started} ms`);
   console.log(`  in the webview: ${JSON.stringify(await marks())}`);
+  const edits = await editTimings();
+  console.log(`  one edit through IPC, ms (large): ${JSON.stringify(edits)}`);
+  assert.equal(edits.error, undefined);
 });
