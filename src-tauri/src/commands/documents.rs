@@ -163,7 +163,7 @@ pub fn close_document(window: Window, state: State<'_, AppState>) {
 }
 
 /// The native window title names the open curriculum (the task bar and window switcher show it).
-fn set_title(window: &Window, document: Option<&str>) {
+pub(crate) fn set_title(window: &Window, document: Option<&str>) {
     let title = document.map(|t| format!("{t} — Trellis")).unwrap_or_else(|| "Trellis".to_owned());
     let _ = window.set_title(&title);
 }
@@ -175,7 +175,8 @@ async fn answer(window: &Window, state: &AppState) -> Result<Response, CommandEr
     Ok(response)
 }
 
-async fn attach_and_read(
+/// Makes `store` the window's document and answers with its state.
+pub(crate) async fn attach_and_read(
     window: &Window,
     state: &AppState,
     store: Store,

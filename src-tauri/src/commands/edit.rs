@@ -6,6 +6,7 @@
 use tauri::{State, Window};
 use trellis::store::{EditOp, History};
 
+use super::documents::set_title;
 use crate::dto::DocumentChange;
 use crate::error::CommandError;
 use crate::state::AppState;
@@ -17,7 +18,8 @@ pub async fn apply_edit(
     state: State<'_, AppState>,
     op: EditOp,
 ) -> Result<DocumentChange, CommandError> {
-    state.change(window.label(), move |store| store.apply(op)).await
+    let change = state.change(window.label(), move |store| store.apply(op)).await?;
+    Ok(retitled(&window, change))
 }
 
 /// Applies one edit and answers only with the undo/redo history. The UI uses it for edits whose
@@ -29,22 +31,40 @@ pub async fn apply_edit_lean(
     state: State<'_, AppState>,
     op: EditOp,
 ) -> Result<History, CommandError> {
-    state
+    let title = match &op {
+        EditOp::UpdateCurriculum { curriculum } => Some(curriculum.title.clone()),
+        _ => None,
+    };
+    let history = state
         .with_store(window.label(), move |store| {
             store.apply(op)?;
             store.history()
         })
-        .await
+        .await?;
+    if let Some(title) = title {
+        set_title(&window, Some(&title));
+    }
+    Ok(history)
 }
 
 /// Reverts the newest edit.
 #[tauri::command]
 pub async fn undo(window: Window, state: State<'_, AppState>) -> Result<DocumentChange, CommandError> {
-    state.change(window.label(), |store| store.undo().map(drop)).await
+    let change = state.change(window.label(), |store| store.undo().map(drop)).await?;
+    Ok(retitled(&window, change))
 }
 
 /// Re-applies the newest undone edit.
 #[tauri::command]
 pub async fn redo(window: Window, state: State<'_, AppState>) -> Result<DocumentChange, CommandError> {
-    state.change(window.label(), |store| store.redo().map(drop)).await
+    let change = state.change(window.label(), |store| store.redo().map(drop)).await?;
+    Ok(retitled(&window, change))
+}
+
+/// The native window title follows the curriculum's title when a change renamed it.
+fn retitled(window: &Window, change: DocumentChange) -> DocumentChange {
+    if let Some(curriculum) = &change.patch.curriculum {
+        set_title(window, Some(&curriculum.title));
+    }
+    change
 }

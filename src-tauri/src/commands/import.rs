@@ -109,9 +109,7 @@ pub async fn import_cartridge(
     };
     let dir = state.documents_dir.clone();
     let (store, summary, findings) = blocking(move || cartridge_document(&source, &dir)).await?;
-    state.attach(window.label(), store)?;
-    let open = state.document_state(window.label()).await?;
-    let _ = window.set_title(&format!("{} — Trellis", open.document.curriculum.title));
+    let open = super::documents::attach_and_read(&window, &state, store).await?;
     Ok(Some(ImportOutcome { state: open, summary, findings }))
 }
 

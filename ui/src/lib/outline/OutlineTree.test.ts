@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/sv
 import OutlineTree from './OutlineTree.svelte';
 import { documentStore as ds } from '../document/documentStore.svelte';
 import { openSample } from '../test-support';
+import { emptyDocument, makeNode } from '../document/factories';
 
 afterEach(() => cleanup());
 
@@ -52,4 +53,19 @@ test('N adds a sibling of the same kind and opens it for renaming', async () => 
   await waitFor(() => expect(screen.getByLabelText('Rename New unit')).toBeTruthy());
   const course = ds.document!.nodes[0];
   expect(ds.index.children(course.id).map((n) => n.title)).toEqual(['Describing data', 'Probability', 'New unit', 'Inference']);
+});
+
+test('a document that replaces the open one opens with its first two levels expanded', async () => {
+  await openSample();
+  render(OutlineTree);
+  const other = emptyDocument('Another course');
+  const course = makeNode('course', 'Another course', null);
+  const unit = makeNode('unit', 'First unit', course.id);
+  const lesson = makeNode('lesson', 'First lesson', unit.id);
+  other.nodes = [course, unit, lesson];
+  ds.load({ path: '/home/designer/Trellis/Another.trellis', document: other, history: ds.history });
+  await waitFor(() => expect(screen.getAllByRole('treeitem')[0].textContent).toContain('Another course'));
+  const titles = screen.getAllByRole('treeitem').map((r) => r.textContent ?? '');
+  expect(titles.some((t) => t.includes('First unit'))).toBe(true);
+  expect(titles.some((t) => t.includes('First lesson'))).toBe(true);
 });
