@@ -52,6 +52,18 @@ pub fn parse_package(package: &Package) -> Result<CourseImport> {
     Importer::new(package)?.run()
 }
 
+/// [`parse_package`] calling `on_resource(done, total)` once before converting (`done` = 0,
+/// `total` = the manifest's resources) and then as each resource is converted. An error it
+/// returns stops the import with that error (this is how the app cancels an import).
+pub fn parse_package_with(
+    package: &Package,
+    on_resource: &dyn Fn(usize, usize) -> Result<()>,
+) -> Result<CourseImport> {
+    let mut importer = Importer::new(package)?;
+    importer.on_resource = Some(on_resource);
+    importer.run()
+}
+
 /// The Markdown link target of an asset: `assets/` + the name, percent-encoded where needed.
 pub fn asset_link(name: &str) -> String {
     let mut out = String::from("assets/");
@@ -278,6 +290,9 @@ struct Importer<'p> {
     course: NodeId,
     outcomes: HashMap<String, ObjectiveId>,
     rubrics: HashMap<String, (RubricId, Vec<ObjectiveId>)>,
+    /// Told of each converted resource ([`parse_package_with`]); `converted` counts them.
+    on_resource: Option<&'p dyn Fn(usize, usize) -> Result<()>>,
+    converted: usize,
 }
 
 impl<'p> Importer<'p> {
@@ -351,6 +366,8 @@ impl<'p> Importer<'p> {
             course,
             outcomes: HashMap::new(),
             rubrics: HashMap::new(),
+            on_resource: None,
+            converted: 0,
         })
     }
 
@@ -362,9 +379,19 @@ impl<'p> Importer<'p> {
         self.findings.push(finding(code, severity, message, kind, path));
     }
 
+    /// Tells `on_resource` that `converted` more resources were converted.
+    fn converted(&mut self, converted: usize) -> Result<()> {
+        self.converted += converted;
+        match self.on_resource {
+            Some(f) => f(self.converted.min(self.resources.len()), self.resources.len()),
+            None => Ok(()),
+        }
+    }
+
     fn run(mut self) -> Result<CourseImport> {
         self.check_schema();
         self.read_resources()?;
+        self.converted(0)?;
         self.course_settings()?;
         self.outcomes()?;
         self.rubrics()?;
@@ -850,6 +877,7 @@ impl<'p> Importer<'p> {
     }
 
     fn resource(&mut self, identifier: &str, parent: NodeId, title: &str) -> Result<()> {
+        self.converted(1)?;
         let Some(&index) = self.by_identifier.get(identifier) else {
             let path = self.paths[&parent].clone();
             self.note(
@@ -1474,6 +1502,7 @@ impl<'p> Importer<'p> {
                     // A missing page file was reported with the manifest; nothing to add.
                     Some(h) if is_html(h) && !self.package.contains(h) => {}
                     Some(h) if is_html(h) && !h.contains("web_resources/") => {
+                        self.converted(1)?;
                         let title = self.page_title(h)?;
                         self.used.insert(r.identifier.clone());
                         self.page(h, course, &title)?;
