@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group};
 use trellis::generate::{Scale, large};
+use trellis::model::ReviewStatus;
 use trellis::store::{EditOp, Store};
 
 fn raw_select_all(store: &Store) -> usize {
@@ -88,6 +89,33 @@ fn benches(c: &mut Criterion) {
             n += 1;
             node.title = format!("Renamed {n}");
             store.apply(EditOp::UpdateNode { node: node.clone() }).unwrap();
+        })
+    });
+    group.finish();
+
+    // What the desktop app does after a structural edit or undo: commit, then bring its loaded
+    // copy up to date by re-reading the touched parts, and make the patch it sends.
+    let mut group = c.benchmark_group("refresh");
+    group.sample_size(30);
+    let mut copy = store.load().unwrap();
+    let target = doc.nodes[10].id;
+    let mut approved = false;
+    group.bench_function("status_change_commit_refresh_and_patch", |b| {
+        b.iter(|| {
+            approved = !approved;
+            let status = if approved { ReviewStatus::Approved } else { ReviewStatus::Draft };
+            let op =
+                EditOp::SetReviewStatus { node: target, status, author: "Chair".into(), note: String::new() };
+            store.apply(op).unwrap();
+            black_box(store.refresh(&mut copy).unwrap())
+        })
+    });
+    group.bench_function("undo_commit_refresh_and_patch", |b| {
+        b.iter(|| {
+            store.undo().unwrap();
+            black_box(store.refresh(&mut copy).unwrap());
+            store.redo().unwrap();
+            black_box(store.refresh(&mut copy).unwrap())
         })
     });
     group.finish();

@@ -137,13 +137,16 @@ impl Document {
         sorted.extend(nodes.into_iter().flatten());
         self.nodes = sorted;
         let key = |node: &NodeId| rank.get(node).copied().unwrap_or(usize::MAX);
-        self.objectives.sort_by_key(|o| key(&o.node));
-        self.activities.sort_by_key(|a| key(&a.node));
-        self.assessments.sort_by_key(|a| key(&a.node));
+        // Lists read from the store are nearly always in order already: checking is one lookup
+        // per entity, sorting several per entity.
+        sort_stably(&mut self.objectives, |o| key(&o.node));
+        sort_stably(&mut self.activities, |a| key(&a.node));
+        sort_stably(&mut self.assessments, |a| key(&a.node));
         let fw_rank: HashMap<FrameworkId, usize> =
             self.frameworks.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
-        self.standard_items.sort_by_key(|s| fw_rank.get(&s.framework).copied().unwrap_or(usize::MAX));
-        self.associations.sort_by_key(|s| fw_rank.get(&s.framework).copied().unwrap_or(usize::MAX));
+        let fw_key = |f: &FrameworkId| fw_rank.get(f).copied().unwrap_or(usize::MAX);
+        sort_stably(&mut self.standard_items, |s| fw_key(&s.framework));
+        sort_stably(&mut self.associations, |s| fw_key(&s.framework));
     }
 
     /// Checks every invariant and returns all violations (empty when the document is sound).
@@ -641,5 +644,12 @@ impl<'a> Checker<'a> {
         if let Err(cycle) = toposort(&graph, None) {
             self.fail(what, format!("contain a cycle through {}", cycle.node_id()));
         }
+    }
+}
+
+/// Stable sort by `key`, skipped when the list is already in order (the same result).
+fn sort_stably<T>(list: &mut [T], key: impl Fn(&T) -> usize) {
+    if !list.is_sorted_by_key(&key) {
+        list.sort_by_cached_key(|x| key(x));
     }
 }
