@@ -1,4 +1,5 @@
-// Lookup tables over a Document, rebuilt whenever the document changes (cheap: one pass).
+// Lookup tables over a Document, rebuilt whenever the document changes (cheap: one pass), so
+// that every lookup by id or by node is a map access, whatever the size of the curriculum.
 import type { Activity, Assessment, Document, Node, Objective, Rubric } from '../ipc/types';
 
 export class DocIndex {
@@ -9,6 +10,9 @@ export class DocIndex {
   private assessments = new Map<string, Assessment>();
   private rubrics = new Map<string, Rubric>();
   private kids = new Map<string | null, Node[]>();
+  private objectivesByNode = new Map<string, Objective[]>();
+  private activitiesByNode = new Map<string, Activity[]>();
+  private assessmentsByNode = new Map<string, Assessment[]>();
 
   constructor(doc: Document | null) {
     this.doc = doc;
@@ -19,9 +23,18 @@ export class DocIndex {
       list.push(n);
       this.kids.set(n.parent, list);
     }
-    for (const o of doc.objectives) this.objectives.set(o.id, o);
-    for (const a of doc.activities) this.activities.set(a.id, a);
-    for (const a of doc.assessments) this.assessments.set(a.id, a);
+    for (const o of doc.objectives) {
+      this.objectives.set(o.id, o);
+      group(this.objectivesByNode, o.node, o);
+    }
+    for (const a of doc.activities) {
+      this.activities.set(a.id, a);
+      group(this.activitiesByNode, a.node, a);
+    }
+    for (const a of doc.assessments) {
+      this.assessments.set(a.id, a);
+      group(this.assessmentsByNode, a.node, a);
+    }
     for (const r of doc.rubrics) this.rubrics.set(r.id, r);
   }
 
@@ -32,9 +45,10 @@ export class DocIndex {
   rubric(id: string) { return this.rubrics.get(id); }
   roots(): Node[] { return this.kids.get(null) ?? []; }
   children(id: string): Node[] { return this.kids.get(id) ?? []; }
-  objectivesOf(node: string): Objective[] { return this.doc?.objectives.filter((o) => o.node === node) ?? []; }
-  activitiesOf(node: string): Activity[] { return this.doc?.activities.filter((a) => a.node === node) ?? []; }
-  assessmentsOf(node: string): Assessment[] { return this.doc?.assessments.filter((a) => a.node === node) ?? []; }
+  /** The node's objectives in document order (a fresh array the caller may keep). */
+  objectivesOf(node: string): Objective[] { return [...(this.objectivesByNode.get(node) ?? [])]; }
+  activitiesOf(node: string): Activity[] { return [...(this.activitiesByNode.get(node) ?? [])]; }
+  assessmentsOf(node: string): Assessment[] { return [...(this.assessmentsByNode.get(node) ?? [])]; }
 
   /** Ancestors, nearest first. */
   ancestors(id: string): Node[] {
@@ -69,4 +83,10 @@ export class DocIndex {
   objectiveLabel(o: Objective): string {
     return o.code ? `${o.code} ${o.statement}` : o.statement;
   }
+}
+
+function group<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
 }
