@@ -86,12 +86,14 @@ pub fn run() {
             commands::pedagogy::analyze_objective,
             commands::import::import_framework,
             commands::import::import_cartridge,
+            commands::import::cancel_import,
             commands::export::export_choices,
             commands::export::preflight_export,
             commands::export::export_document,
             commands::export::cancel_export,
             commands::export::show_in_folder,
             commands::report::write_review_packet,
+            commands::report::cancel_report,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

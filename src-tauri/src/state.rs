@@ -127,6 +127,10 @@ pub struct AppState {
     pub documents_dir: PathBuf,
     /// Set to ask the running export to stop.
     pub cancel_export: Arc<AtomicBool>,
+    /// Set to ask the running review packet to stop.
+    pub cancel_report: Arc<AtomicBool>,
+    /// Set to ask the running cartridge import to stop.
+    pub cancel_import: Arc<AtomicBool>,
     next_window: std::sync::atomic::AtomicU32,
 }
 
@@ -139,6 +143,8 @@ impl AppState {
             recent: Arc::new(Mutex::new(RecentList::load(config_dir.join("recent.json")))),
             documents_dir,
             cancel_export: Arc::new(AtomicBool::new(false)),
+            cancel_report: Arc::new(AtomicBool::new(false)),
+            cancel_import: Arc::new(AtomicBool::new(false)),
             next_window: std::sync::atomic::AtomicU32::new(2),
         }
     }

@@ -3,18 +3,32 @@
 //! `trellis::import`'s, the same functions `trellis import` uses; the merged document replaces
 //! the old one in one store transaction, and a cartridge becomes a new `.trellis` file in the
 //! documents folder only once it has parsed and validated.
+//!
+//! The cartridge import reports its stages to the window as [`PROGRESS_EVENT`] (the export's
+//! `trellis::export::Progress`: reading the package, converting its resources one by one,
+//! writing the new document) and stops at the next stage or resource when [`cancel_import`]
+//! is called, with nothing created. Writing the new document is the point of no return: a
+//! cancel that arrives during it is too late, and the import finishes.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
-use tauri::{AppHandle, State, Window};
+use tauri::{AppHandle, Emitter, State, Window};
 use tauri_plugin_dialog::DialogExt;
 use trellis::Finding;
+use trellis::export::Progress;
 use trellis::store::{EditOp, Store};
 
 use crate::dto::DocumentState;
 use crate::error::CommandError;
 use crate::state::{AppState, blocking, fresh_path};
+
+/// Event carrying `trellis::export::Progress` to the window importing a cartridge.
+pub const PROGRESS_EVENT: &str = "import-progress";
+
+/// The message of a cancelled import's error.
+pub const CANCELLED: &str = "the import was cancelled; nothing was created";
 
 /// What an import did.
 #[derive(Clone, Debug, Serialize, ts_rs::TS)]
@@ -84,6 +98,7 @@ pub async fn import_framework(
 /// the native dialog (`None` when the user cancels). The outcome's findings say what could not
 /// be carried over. A package that cannot be read (not a zip, no manifest, an entry that climbs
 /// out of the package) is refused with an error naming the file, and nothing is created.
+/// Progress goes to the window as [`PROGRESS_EVENT`]; [`cancel_import`] stops it.
 #[tauri::command]
 pub async fn import_cartridge(
     app: AppHandle,
@@ -108,9 +123,24 @@ pub async fn import_cartridge(
         }
     };
     let dir = state.documents_dir.clone();
-    let (store, summary, findings) = blocking(move || cartridge_document(&source, &dir)).await?;
+    let cancel = state.cancel_import.clone();
+    cancel.store(false, Ordering::SeqCst);
+    let progress_window = window.clone();
+    let (store, summary, findings) = blocking(move || {
+        let progress = |p: Progress| {
+            let _ = progress_window.emit(PROGRESS_EVENT, p);
+        };
+        cartridge_document_with(&source, &dir, &progress, &cancel)
+    })
+    .await?;
     let open = super::documents::attach_and_read(&window, &state, store).await?;
     Ok(Some(ImportOutcome { state: open, summary, findings }))
+}
+
+/// Asks the running cartridge import to stop.
+#[tauri::command]
+pub fn cancel_import(state: State<'_, AppState>) {
+    state.cancel_import.store(true, Ordering::SeqCst);
 }
 
 /// Parses the cartridge at `source` and creates a new document holding its course in
@@ -121,13 +151,44 @@ pub fn cartridge_document(
     source: &Path,
     documents_dir: &Path,
 ) -> trellis::Result<(Store, String, Vec<Finding>)> {
-    let import = trellis::import::common_cartridge::parse_path(source)?;
+    cartridge_document_with(source, documents_dir, &|_| {}, &AtomicBool::new(false))
+}
+
+/// [`cartridge_document`] reporting its stages to `progress` — "Reading <file>", "Converting
+/// N items" (once per converted resource, `done` counting them), "Writing the new document" —
+/// and checking `cancel` before each stage and each resource. A cancelled import is refused
+/// with [`CANCELLED`] and creates nothing (not even the documents folder).
+pub fn cartridge_document_with(
+    source: &Path,
+    documents_dir: &Path,
+    progress: &dyn Fn(Progress),
+    cancel: &AtomicBool,
+) -> trellis::Result<(Store, String, Vec<Finding>)> {
+    let check = || {
+        if cancel.load(Ordering::SeqCst) { Err(trellis::Error::Refused(CANCELLED.into())) } else { Ok(()) }
+    };
+    let file_name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    check()?;
+    progress(Progress { done: 0, total: 2, message: format!("Reading {file_name}") });
+    let package = trellis::import::safety::Package::open(source)?;
+    let items = std::cell::Cell::new(0u64);
+    let import = trellis::import::common_cartridge::parse_package_with(&package, &|done, total| {
+        check()?;
+        let (done, total) = (done as u64, total as u64);
+        items.set(total);
+        progress(Progress { done: 1 + done, total: total + 2, message: format!("Converting {total} items") });
+        Ok(())
+    })?;
+    drop(package);
     let doc = import.document;
     doc.validate().map_err(|problems| trellis::Error::Invalid {
         source_name: source.display().to_string(),
         problems: problems.iter().map(ToString::to_string).collect(),
     })?;
     let summary = cartridge_summary(&doc, &import.findings);
+    check()?;
+    let items = items.get();
+    progress(Progress { done: items + 1, total: items + 2, message: "Writing the new document".into() });
     std::fs::create_dir_all(documents_dir).map_err(|e| trellis::Error::io(documents_dir, e))?;
     let path = fresh_path(documents_dir, &doc.curriculum.title);
     let store = Store::create(&path, &doc).inspect_err(|e| {
@@ -211,6 +272,65 @@ mod tests {
         drop(store);
         let (again, _, _) = cartridge_document(&source, &documents).unwrap();
         assert_eq!(again.path(), documents.join(format!("{title} 2.trellis")));
+    }
+
+    #[test]
+    fn the_stages_of_an_import_are_reported_in_order() {
+        let scratch = tempfile::tempdir().unwrap();
+        let (_, source) = cartridge(scratch.path());
+        let documents = scratch.path().join("documents");
+        let seen = std::sync::Mutex::new(Vec::new());
+        let progress = |p: Progress| seen.lock().unwrap().push(p);
+        cartridge_document_with(&source, &documents, &progress, &AtomicBool::new(false)).unwrap();
+        let seen = seen.into_inner().unwrap();
+        assert_eq!(seen[0].message, "Reading intro-statistics.imscc");
+        let converting: Vec<&Progress> =
+            seen.iter().filter(|p| p.message.starts_with("Converting")).collect();
+        let n = converting[0].total - 2;
+        assert!(n > 10, "the example's cartridge has many resources ({n})");
+        assert_eq!(converting[0].message, format!("Converting {n} items"));
+        assert!(converting.len() > 10, "one event per converted resource, not just one");
+        assert!(converting.windows(2).all(|w| w[0].done < w[1].done), "done counts up");
+        let last = seen.last().unwrap();
+        assert_eq!(
+            (last.message.as_str(), last.done, last.total),
+            ("Writing the new document", n + 1, n + 2)
+        );
+        assert!(seen.iter().all(|p| p.done <= p.total));
+    }
+
+    #[test]
+    fn a_cancelled_import_creates_nothing() {
+        let scratch = tempfile::tempdir().unwrap();
+        let (_, source) = cartridge(scratch.path());
+        let documents = scratch.path().join("documents");
+        // Cancelled before it starts, while reading, after a few resources, before writing.
+        let cancel_at: [&dyn Fn(&Progress) -> bool; 4] = [
+            &|_| false,
+            &|p| p.message.starts_with("Reading"),
+            &|p| p.message.starts_with("Converting") && p.done == 4,
+            &|p| p.message.starts_with("Converting") && p.done + 2 == p.total,
+        ];
+        for (i, when) in cancel_at.iter().enumerate() {
+            let cancel = AtomicBool::new(i == 0);
+            let last = std::sync::Mutex::new(String::new());
+            let progress = |p: Progress| {
+                if when(&p) {
+                    cancel.store(true, Ordering::SeqCst);
+                }
+                *last.lock().unwrap() = p.message;
+            };
+            let err = CommandError::from(
+                cartridge_document_with(&source, &documents, &progress, &cancel).err().unwrap(),
+            );
+            assert_eq!(err.code, trellis::ErrorCode::Validation);
+            assert_eq!(err.message, CANCELLED, "case {i}");
+            assert!(!documents.exists(), "case {i}: not even the documents folder is created");
+            assert!(!last.lock().unwrap().starts_with("Writing"), "case {i}");
+        }
+        // The same cartridge imports when nobody cancels.
+        cartridge_document_with(&source, &documents, &|_| {}, &AtomicBool::new(false)).unwrap();
+        assert_eq!(entries(&documents).len(), 1);
     }
 
     #[test]
