@@ -75,10 +75,14 @@ export interface Backend {
   cancelExport(): Promise<void>;
   /** Shows a file in the system file manager. */
   showInFolder(path: string): Promise<void>;
-  /** Writes the review packet (HTML, and a PDF beside it on request) off the UI thread; asks where with the native save dialog when `destination` is null (null when cancelled). */
-  writeReviewPacket(request: ReviewPacketRequest): Promise<ReviewPacketOutcome | null>;
-  /** Imports a Common Cartridge as a new document and opens it in this window; asks for the file when `path` is null (null when cancelled). */
-  importCartridge(path: string | null): Promise<ImportOutcome | null>;
+  /** Writes the review packet (HTML, and a PDF beside it on request) off the UI thread; asks where with the native save dialog when `destination` is null (null when cancelled). Its stages arrive through `onProgress`. */
+  writeReviewPacket(request: ReviewPacketRequest, onProgress?: (p: Progress) => void): Promise<ReviewPacketOutcome | null>;
+  /** Cancels the running review packet (it then fails with a "cancelled" error and writes nothing). */
+  cancelReport(): Promise<void>;
+  /** Imports a Common Cartridge as a new document and opens it in this window; asks for the file when `path` is null (null when cancelled). Its stages arrive through `onProgress`. */
+  importCartridge(path: string | null, onProgress?: (p: Progress) => void): Promise<ImportOutcome | null>;
+  /** Cancels the running cartridge import (it then fails with a "cancelled" error and creates nothing). */
+  cancelImport(): Promise<void>;
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -100,6 +104,16 @@ export async function unpackDocumentState(answer: ArrayBuffer | DocumentState | 
   if (!body) throw new Error('the document answer is empty');
   const stream = body.pipeThrough(new DecompressionStream('gzip'));
   return (await new Response(stream).json()) as DocumentState;
+}
+
+/** Runs `work` while the backend's `event` (a `Progress`) goes to `onProgress`. */
+async function withProgress<T>(event: string, onProgress: (p: Progress) => void, work: () => Promise<T>): Promise<T> {
+  const unlisten = await listen<Progress>(event, (e) => onProgress(e.payload));
+  try {
+    return await work();
+  } finally {
+    unlisten();
+  }
 }
 
 /** The real backend: Tauri IPC to src-tauri/src/commands. */
@@ -142,8 +156,14 @@ export class TauriBackend implements Backend {
   }
   cancelExport() { return call<void>('cancel_export'); }
   showInFolder(path: string) { return call<void>('show_in_folder', { path }); }
-  writeReviewPacket(request: ReviewPacketRequest) { return call<ReviewPacketOutcome | null>('write_review_packet', { request }); }
-  importCartridge(path: string | null) { return call<ImportOutcome | null>('import_cartridge', { path }); }
+  writeReviewPacket(request: ReviewPacketRequest, onProgress: (p: Progress) => void = () => {}) {
+    return withProgress('report-progress', onProgress, () => call<ReviewPacketOutcome | null>('write_review_packet', { request }));
+  }
+  cancelReport() { return call<void>('cancel_report'); }
+  importCartridge(path: string | null, onProgress: (p: Progress) => void = () => {}) {
+    return withProgress('import-progress', onProgress, () => call<ImportOutcome | null>('import_cartridge', { path }));
+  }
+  cancelImport() { return call<void>('cancel_import'); }
 }
 
 let current: Backend | null = null;

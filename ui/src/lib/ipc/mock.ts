@@ -59,6 +59,11 @@ export class MockBackend implements Backend {
   recent: RecentDocument[] = [];
   calls: { cmd: string; args: unknown }[] = [];
   private cancelled = false;
+  private reportCancelled = false;
+  private importCancelled = false;
+  /** How long the mock "prints" the packet's PDF and converts a cartridge's items (ms). */
+  printMs = 600;
+  convertMs = 480;
   /** Templates of the user's folder (source = their file) and the folder's load errors. */
   userTemplates: Template[] = [];
   templateErrors: string[] = [];
@@ -275,31 +280,64 @@ export class MockBackend implements Backend {
   }
   async cancelExport() { this.log('cancel_export'); this.cancelled = true; }
   async showInFolder(path: string) { this.log('show_in_folder', { path }); }
-  async writeReviewPacket(request: ReviewPacketRequest): Promise<ReviewPacketOutcome | null> {
+  /** Waits `ms`, in slices, failing with `message` as soon as `cancelled()` is true. */
+  private async work(ms: number, cancelled: () => boolean, message: string): Promise<void> {
+    const end = Date.now() + ms;
+    do {
+      if (cancelled()) throw new AppError('validation', message);
+      await new Promise((r) => setTimeout(r, Math.max(0, Math.min(20, end - Date.now()))));
+    } while (Date.now() < end);
+    if (cancelled()) throw new AppError('validation', message);
+  }
+  async writeReviewPacket(request: ReviewPacketRequest, onProgress: (p: Progress) => void = () => {}): Promise<ReviewPacketOutcome | null> {
     this.log('write_review_packet', { request });
+    this.reportCancelled = false;
     const doc = this.requireDoc();
+    const htmlPath = request.destination ?? `/home/designer/Trellis/${doc.curriculum.title} review packet.html`;
+    const total = request.pdf ? 4 : 3;
+    const stop = 'the review packet was cancelled; nothing was written';
+    const cancelled = () => this.reportCancelled;
+    onProgress({ done: 0, total, message: 'Checking the curriculum' });
     if (request.since !== null && !doc.snapshots.some((s) => s.id === request.since || s.name === request.since)) {
       throw new AppError('notFound', `snapshot ${request.since} does not exist`);
     }
-    await new Promise((r) => setTimeout(r, 250));
-    const htmlPath = request.destination ?? `/home/designer/Trellis/${doc.curriculum.title} review packet.html`;
+    await this.work(60, cancelled, stop);
+    onProgress({ done: 1, total, message: 'Rendering the packet' });
+    await this.work(120, cancelled, stop);
+    onProgress({ done: 2, total, message: `Writing ${htmlPath.split('/').pop()}` });
+    await this.work(60, cancelled, stop);
     if (!request.pdf) return { htmlPath, pdfPath: null };
+    onProgress({ done: 3, total, message: 'Printing the PDF' });
+    if (this.hasBrowser) await this.work(this.printMs, cancelled, stop);
     if (!this.hasBrowser) {
       throw new AppError('validation', `The review packet was written to ${htmlPath}, but no PDF was made: no headless browser found to print the PDF (looked for chromium, chromium-browser, google-chrome, google-chrome-stable, chrome on PATH and TRELLIS_CHROMIUM); install Chromium (Debian/Ubuntu: apt-get install chromium) or open the HTML packet in a browser and print it`);
     }
     return { htmlPath, pdfPath: htmlPath.replace(/\.html?$/, '.pdf') };
   }
-  async importCartridge(path: string | null): Promise<ImportOutcome | null> {
+  async cancelReport() { this.log('cancel_report'); this.reportCancelled = true; }
+  async importCartridge(path: string | null, onProgress: (p: Progress) => void = () => {}): Promise<ImportOutcome | null> {
     this.log('import_cartridge', { path });
+    this.importCancelled = false;
     const source = path ?? this.cartridgePick;
     if (source === null) return null;
+    const stop = 'the import was cancelled; nothing was created';
+    const cancelled = () => this.importCancelled;
+    onProgress({ done: 0, total: 2, message: `Reading ${source.split('/').pop()}` });
+    await this.work(40, cancelled, stop);
     if (!/\.(imscc|zip)$/i.test(source)) {
       throw new AppError('validation', `${source}: there is no imsmanifest.xml at the top of the package; this is not an IMS Common Cartridge`);
     }
+    const items = 12;
+    for (let i = 0; i < items; i++) {
+      onProgress({ done: 1 + i, total: items + 2, message: `Converting ${items} items` });
+      await this.work(this.convertMs / items, cancelled, stop);
+    }
+    onProgress({ done: items + 1, total: items + 2, message: 'Writing the new document' });
     const doc = cartridgeDocument();
     const state = this.open(doc, `/home/designer/Trellis/${doc.curriculum.title}.trellis`);
     return { state, summary: `Course “${doc.curriculum.title}”: 2 modules, 3 lessons, 2 activities, 0 assessments (0 quiz items), 0 rubrics, 0 objectives, 0 files; 2 item(s) not imported as such.`, findings: CARTRIDGE_FINDINGS };
   }
+  async cancelImport() { this.log('cancel_import'); this.importCancelled = true; }
 }
 
 /** What the mock's cartridge import could not carry over (codes as the library's importer uses them). */

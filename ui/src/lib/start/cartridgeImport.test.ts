@@ -68,3 +68,47 @@ test('the report dialog lists what was not carried over and closes with Escape',
   await fireEvent.keyDown(dialog, { key: 'Escape' });
   expect(dismissed).toBe(1);
 });
+
+test('an import shows its stages and Cancel stops it with nothing created and a notice', async () => {
+  const mock = new MockBackend();
+  setBackend(mock);
+  const opened: DocumentState[] = [];
+  render(StartScreen, { onOpen: (s: DocumentState) => opened.push(s) });
+  await fireEvent.click(screen.getByRole('button', { name: 'Import a Common Cartridge…' }));
+  const dialog = await screen.findByRole('dialog', { name: 'Importing a Common Cartridge' });
+  expect(await screen.findByText('Converting 12 items')).toBeTruthy();
+  const bar = screen.getByRole('progressbar', { name: 'Import progress' }) as HTMLProgressElement;
+  expect(bar.max).toBe(14);
+  expect(bar.value).toBeGreaterThan(0);
+  await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+  expect(await screen.findByText('Cancelled — nothing was written.')).toBeTruthy();
+  expect(mock.calls.map((c) => c.cmd).filter((c) => c.includes('import'))).toEqual(['import_cartridge', 'cancel_import']);
+  expect(mock.doc).toBeNull();
+  expect(opened).toHaveLength(0);
+  expect(cartridgeImport.report).toBeNull();
+  expect(screen.queryByRole('alert')).toBeNull();
+  expect(screen.queryByRole('progressbar')).toBeNull();
+  // Escape (or OK) puts the notice away; the start screen is usable again.
+  await fireEvent.keyDown(dialog, { key: 'Escape' });
+  expect(screen.queryByRole('dialog', { name: 'Importing a Common Cartridge' })).toBeNull();
+  expect(screen.getByRole('button', { name: 'Import a Common Cartridge…' })).toHaveProperty('disabled', false);
+});
+
+test('Escape cancels a running import; a finished one is not taken for a cancelled one', async () => {
+  const mock = new MockBackend();
+  setBackend(mock);
+  render(StartScreen, { onOpen: () => {} });
+  await fireEvent.click(screen.getByRole('button', { name: 'Import a Common Cartridge…' }));
+  const dialog = await screen.findByRole('dialog', { name: 'Importing a Common Cartridge' });
+  await fireEvent.keyDown(dialog, { key: 'Escape' });
+  await waitFor(() => expect(cartridgeImport.task.cancelled).toBe(true));
+  expect(mock.doc).toBeNull();
+
+  // Cancel asked after the work finished: the import stands.
+  mock.convertMs = 0;
+  const state = await cartridgeImport.run(null);
+  await cartridgeImport.cancel();
+  expect(state?.document.curriculum.title).toBe('Cell Biology');
+  expect(cartridgeImport.task.cancelled).toBe(false);
+  expect(mock.calls.filter((c) => c.cmd === 'cancel_import')).toHaveLength(1);
+});
