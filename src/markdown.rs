@@ -32,14 +32,22 @@ pub fn render_inline(markdown: &str) -> String {
 
 /// Sanitises an HTML fragment with the same policy as [`render`].
 pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default()
-        .url_schemes(["http", "https", "mailto"].into_iter().collect())
-        .link_rel(Some("noopener noreferrer"))
-        .add_tag_attributes("img", ["alt", "title", "width", "height"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tags(["input"])
-        .clean(html)
-        .to_string()
+    policy().clean(html).to_string()
+}
+
+/// The sanitising policy, built once (building it costs more than cleaning a short fragment).
+fn policy() -> &'static ammonia::Builder<'static> {
+    static POLICY: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    POLICY.get_or_init(|| {
+        let mut builder = ammonia::Builder::default();
+        builder
+            .url_schemes(["http", "https", "mailto"].into_iter().collect())
+            .link_rel(Some("noopener noreferrer"))
+            .add_tag_attributes("img", ["alt", "title", "width", "height"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tags(["input"]);
+        builder
+    })
 }
 
 /// Plain text of a Markdown fragment (for titles, LMS descriptions, search).

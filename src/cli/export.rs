@@ -104,7 +104,8 @@ impl ExportArgs {
             bar.finish_and_clear();
         }
         // Findings the exporter added while writing (details of degraded items, …).
-        for f in report.findings.iter().filter(|f| !findings.contains(f)) {
+        let known: std::collections::HashSet<&trellis::Finding> = findings.iter().collect();
+        for f in report.findings.iter().filter(|f| !known.contains(f)) {
             eprintln!("{}: {} {}", f.severity.as_str(), f.code, f.message);
         }
         println!(

@@ -337,15 +337,13 @@ fn assignment_groups(cx: &ExportContext<'_>) -> String {
     w.finish()
 }
 
-/// The scale an objective is judged on: the levels of the first rubric criterion that measures
-/// it (best first, as Canvas lists ratings) and the points that count as mastery; otherwise
-/// Canvas's default scale.
-fn outcome_scale(cx: &ExportContext<'_>, objective: usize) -> (Vec<(String, f64)>, f64) {
-    for r in &cx.rubrics {
-        if r.criterion_objectives.contains(&Some(objective)) && !r.rubric.levels.is_empty() {
-            let ratings = r.rubric.levels.iter().rev().map(|l| (l.label.clone(), l.points)).collect();
-            return (ratings, mastery_points(r.rubric, mastery_share(cx, r.rubric)));
-        }
+/// The scale an objective is judged on: the levels of `rubric`, the first rubric with a
+/// criterion that measures it ([`OutcomeIndex`]), best first as Canvas lists ratings, and the
+/// points that count as mastery; without one, Canvas's default scale.
+fn outcome_scale(cx: &ExportContext<'_>, rubric: Option<usize>) -> (Vec<(String, f64)>, f64) {
+    if let Some(r) = rubric.map(|r| &cx.rubrics[r]) {
+        let ratings = r.rubric.levels.iter().rev().map(|l| (l.label.clone(), l.points)).collect();
+        return (ratings, mastery_points(r.rubric, mastery_share(cx, r.rubric)));
     }
     (DEFAULT_SCALE.iter().map(|(l, p)| ((*l).to_owned(), *p)).collect(), DEFAULT_MASTERY)
 }
@@ -382,13 +380,66 @@ fn learning_outcomes(cx: &ExportContext<'_>) -> String {
         }
         flags
     };
+    let index = OutcomeIndex::new(cx);
     for root in cx.roots().collect::<Vec<_>>() {
-        outcome_group(cx, &mut w, root, &has_objectives);
+        outcome_group(cx, &mut w, root, &has_objectives, &index);
     }
     w.finish()
 }
 
-fn outcome_group(cx: &ExportContext<'_>, w: &mut XmlWriter, node: usize, has_objectives: &[bool]) {
+/// What the outcome entries look up per objective, gathered in one pass over the assessments
+/// and rubrics (looking it up per objective made the file quadratic in the curriculum's size).
+struct OutcomeIndex {
+    /// Per objective: the assessments (in order) that measure it directly or through an item,
+    /// discussions left out.
+    aligned: Vec<Vec<usize>>,
+    /// Per objective: the first rubric with levels one of whose criteria is aligned to it.
+    rubric: Vec<Option<usize>>,
+}
+
+impl OutcomeIndex {
+    fn new(cx: &ExportContext<'_>) -> Self {
+        let mut aligned = vec![Vec::new(); cx.objectives.len()];
+        for (i, a) in cx.assessments.iter().enumerate() {
+            if a.assessment.format == AssessmentFormat::Discussion {
+                continue;
+            }
+            let mut measured: Vec<usize> = a
+                .objectives
+                .iter()
+                .chain(a.items.iter().flat_map(|item| item.objectives.iter()))
+                .copied()
+                .collect();
+            measured.sort_unstable();
+            measured.dedup();
+            for o in measured {
+                if let Some(list) = aligned.get_mut(o) {
+                    list.push(i);
+                }
+            }
+        }
+        let mut rubric = vec![None; cx.objectives.len()];
+        for (i, r) in cx.rubrics.iter().enumerate() {
+            if r.rubric.levels.is_empty() {
+                continue;
+            }
+            for o in r.criterion_objectives.iter().flatten() {
+                if let Some(slot @ None) = rubric.get_mut(*o) {
+                    *slot = Some(i);
+                }
+            }
+        }
+        OutcomeIndex { aligned, rubric }
+    }
+}
+
+fn outcome_group(
+    cx: &ExportContext<'_>,
+    w: &mut XmlWriter,
+    node: usize,
+    has_objectives: &[bool],
+    index: &OutcomeIndex,
+) {
     if !has_objectives[node] {
         return;
     }
@@ -397,16 +448,16 @@ fn outcome_group(cx: &ExportContext<'_>, w: &mut XmlWriter, node: usize, has_obj
     w.text("title", &n.title);
     w.start("learningOutcomes", &[]);
     for &o in &n.objectives {
-        outcome(cx, w, o);
+        outcome(cx, w, o, index);
     }
     for &child in &n.children {
-        outcome_group(cx, w, child, has_objectives);
+        outcome_group(cx, w, child, has_objectives, index);
     }
     w.end();
     w.end();
 }
 
-fn outcome(cx: &ExportContext<'_>, w: &mut XmlWriter, o: usize) {
+fn outcome(cx: &ExportContext<'_>, w: &mut XmlWriter, o: usize, index: &OutcomeIndex) {
     let view = &cx.objectives[o];
     let obj = view.objective;
     let statement = obj.statement.trim();
@@ -422,7 +473,7 @@ fn outcome(cx: &ExportContext<'_>, w: &mut XmlWriter, o: usize) {
     if let Some(level) = obj.level {
         description.push_str(&format!("<p>Cognitive level: {}</p>", level.as_str()));
     }
-    let (scale, mastery) = outcome_scale(cx, o);
+    let (scale, mastery) = outcome_scale(cx, index.rubric[o]);
     let best = scale.iter().map(|(_, p)| *p).fold(0.0_f64, f64::max);
     w.start("learningOutcome", &[("identifier", &view.ident)]);
     w.text("title", &title);
@@ -431,12 +482,7 @@ fn outcome(cx: &ExportContext<'_>, w: &mut XmlWriter, o: usize) {
     w.text("calculation_int", "65");
     w.text("vendor_guid", &obj.id.to_string());
     // Alignments: every assessment that measures the objective (directly or through an item).
-    let aligned: Vec<&AssessmentView<'_>> = cx
-        .assessments
-        .iter()
-        .filter(|a| a.objectives.contains(&o) || a.items.iter().any(|i| i.objectives.contains(&o)))
-        .filter(|a| a.assessment.format != AssessmentFormat::Discussion)
-        .collect();
+    let aligned: Vec<&AssessmentView<'_>> = index.aligned[o].iter().map(|&a| &cx.assessments[a]).collect();
     if !aligned.is_empty() {
         w.start("alignments", &[]);
         for (position, a) in aligned.iter().enumerate() {
