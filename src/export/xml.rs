@@ -7,6 +7,22 @@
 /// controls) are dropped, because no parser would accept them.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    escape_into(&mut out, text);
+    out
+}
+
+/// [`escape`] appended to `out`; text with nothing to escape (most of it) is copied as is.
+pub fn escape_into(out: &mut String, text: &str) {
+    // U+FFFE and U+FFFF are EF BF BE / EF BF BF in UTF-8.
+    let plain = text.bytes().all(|b| match b {
+        b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF => false,
+        b'\t' | b'\n' | b'\r' => true,
+        b => b >= 0x20,
+    });
+    if plain {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -19,7 +35,6 @@ pub fn escape(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Formats a number the way LMS files expect it: integers without a fraction
@@ -73,7 +88,7 @@ impl XmlWriter {
             self.out.push(' ');
             self.out.push_str(key);
             self.out.push_str("=\"");
-            self.out.push_str(&escape(value));
+            escape_into(&mut self.out, value);
             self.out.push('"');
         }
     }
@@ -114,7 +129,7 @@ impl XmlWriter {
             self.out.push_str("/>\n");
         } else {
             self.out.push('>');
-            self.out.push_str(&escape(text));
+            escape_into(&mut self.out, text);
             self.out.push_str("</");
             self.out.push_str(name);
             self.out.push_str(">\n");
@@ -163,6 +178,12 @@ mod tests {
     #[test]
     fn drops_characters_xml_cannot_carry() {
         assert_eq!(escape("a\u{1}b\u{b}c\td"), "abc\td");
+        assert_eq!(escape("plain text, nothing to do"), "plain text, nothing to do");
+        assert_eq!(escape("é \u{FFFE}\u{FFFF}\u{FFFD}"), "é \u{FFFD}");
+        assert_eq!(
+            escape("Tom & \"Jerry\" <b>'s</b>"),
+            "Tom &amp; &quot;Jerry&quot; &lt;b&gt;&apos;s&lt;/b&gt;"
+        );
     }
 
     #[test]
