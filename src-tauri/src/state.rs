@@ -118,6 +118,33 @@ fn lock(open: &Shared) -> trellis::Result<std::sync::MutexGuard<'_, OpenDocument
     open.lock().map_err(|_| trellis::Error::Internal("the document lock is poisoned".into()))
 }
 
+/// One cancel flag per window for one kind of long work, so that Cancel in one window never
+/// stops another window's work.
+#[derive(Default)]
+pub struct CancelFlags(Mutex<HashMap<String, Arc<AtomicBool>>>);
+
+impl CancelFlags {
+    /// The window's flag, cleared: call when its work starts, and check the flag while it runs.
+    pub fn start(&self, window: &str) -> Arc<AtomicBool> {
+        let flag = self.flag(window);
+        flag.store(false, std::sync::atomic::Ordering::SeqCst);
+        flag
+    }
+
+    /// Asks the window's running work to stop.
+    pub fn cancel(&self, window: &str) {
+        self.flag(window).store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn flag(&self, window: &str) -> Arc<AtomicBool> {
+        match self.0.lock() {
+            Ok(mut flags) => flags.entry(window.to_owned()).or_default().clone(),
+            // A poisoned table only loses the ability to cancel.
+            Err(_) => Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
 /// Shared state of the running app.
 pub struct AppState {
     windows: Mutex<HashMap<String, Shared>>,
@@ -125,12 +152,12 @@ pub struct AppState {
     pub recent: Arc<Mutex<RecentList>>,
     /// Where new documents are created.
     pub documents_dir: PathBuf,
-    /// Set to ask the running export to stop.
-    pub cancel_export: Arc<AtomicBool>,
-    /// Set to ask the running review packet to stop.
-    pub cancel_report: Arc<AtomicBool>,
-    /// Set to ask the running cartridge import to stop.
-    pub cancel_import: Arc<AtomicBool>,
+    /// Per window: set to ask its running export to stop.
+    pub cancel_export: CancelFlags,
+    /// Per window: set to ask its running review packet to stop.
+    pub cancel_report: CancelFlags,
+    /// Per window: set to ask its running cartridge import to stop.
+    pub cancel_import: CancelFlags,
     next_window: std::sync::atomic::AtomicU32,
 }
 
@@ -142,9 +169,9 @@ impl AppState {
             windows: Mutex::new(HashMap::new()),
             recent: Arc::new(Mutex::new(RecentList::load(config_dir.join("recent.json")))),
             documents_dir,
-            cancel_export: Arc::new(AtomicBool::new(false)),
-            cancel_report: Arc::new(AtomicBool::new(false)),
-            cancel_import: Arc::new(AtomicBool::new(false)),
+            cancel_export: CancelFlags::default(),
+            cancel_report: CancelFlags::default(),
+            cancel_import: CancelFlags::default(),
             next_window: std::sync::atomic::AtomicU32::new(2),
         }
     }
@@ -448,6 +475,18 @@ mod tests {
             std::fs::write(&path, fresh).unwrap();
             panic!("{} was out of date and has been regenerated; review and commit it", path.display());
         }
+    }
+
+    #[test]
+    fn cancelling_one_windows_work_leaves_the_other_windows_running() {
+        let flags = CancelFlags::default();
+        let main = flags.start("main");
+        let other = flags.start("doc-2");
+        flags.cancel("main");
+        assert!(main.load(std::sync::atomic::Ordering::SeqCst));
+        assert!(!other.load(std::sync::atomic::Ordering::SeqCst));
+        let again = flags.start("main");
+        assert!(!again.load(std::sync::atomic::Ordering::SeqCst), "new work starts uncancelled");
     }
 
     #[test]

@@ -157,8 +157,7 @@ pub async fn export_document(
             }
         }
     };
-    let cancel = state.cancel_export.clone();
-    cancel.store(false, Ordering::SeqCst);
+    let cancel = state.cancel_export.start(window.label());
     let path = dest.display().to_string();
     let progress_window = window.clone();
     let report = state
@@ -166,7 +165,7 @@ pub async fn export_document(
             let options = request.options(doc);
             let mut out = Cancellable { inner: trellis::export::package::writer_for_path(&dest)?, cancel };
             trellis::export::export_document(doc, request.format, &options, &mut out, &mut |p| {
-                let _ = progress_window.emit(PROGRESS_EVENT, p);
+                let _ = progress_window.emit_to(progress_window.label(), PROGRESS_EVENT, p);
             })
         })
         .await?;
@@ -175,8 +174,8 @@ pub async fn export_document(
 
 /// Asks the running export to stop.
 #[tauri::command]
-pub fn cancel_export(state: State<'_, AppState>) {
-    state.cancel_export.store(true, Ordering::SeqCst);
+pub fn cancel_export(window: Window, state: State<'_, AppState>) {
+    state.cancel_export.cancel(window.label());
 }
 
 /// Opens the folder holding `path` in the system file manager.

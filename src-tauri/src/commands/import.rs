@@ -123,12 +123,11 @@ pub async fn import_cartridge(
         }
     };
     let dir = state.documents_dir.clone();
-    let cancel = state.cancel_import.clone();
-    cancel.store(false, Ordering::SeqCst);
+    let cancel = state.cancel_import.start(window.label());
     let progress_window = window.clone();
     let (store, summary, findings) = blocking(move || {
         let progress = |p: Progress| {
-            let _ = progress_window.emit(PROGRESS_EVENT, p);
+            let _ = progress_window.emit_to(progress_window.label(), PROGRESS_EVENT, p);
         };
         cartridge_document_with(&source, &dir, &progress, &cancel)
     })
@@ -139,8 +138,8 @@ pub async fn import_cartridge(
 
 /// Asks the running cartridge import to stop.
 #[tauri::command]
-pub fn cancel_import(state: State<'_, AppState>) {
-    state.cancel_import.store(true, Ordering::SeqCst);
+pub fn cancel_import(window: Window, state: State<'_, AppState>) {
+    state.cancel_import.cancel(window.label());
 }
 
 /// Parses the cartridge at `source` and creates a new document holding its course in

@@ -95,13 +95,12 @@ pub async fn write_review_packet(
     let generated_at = Timestamp::now().to_string();
     let since = request.since;
     let print: Option<PrintPdf> = request.pdf.then_some(trellis::analysis::pdf::print_pdf_cancellable);
-    let cancel = state.cancel_report.clone();
-    cancel.store(false, Ordering::SeqCst);
+    let cancel = state.cancel_report.start(window.label());
     let progress_window = window.clone();
     state
         .with_document(window.label(), move |doc| {
             let progress = |p: Progress| {
-                let _ = progress_window.emit(PROGRESS_EVENT, p);
+                let _ = progress_window.emit_to(progress_window.label(), PROGRESS_EVENT, p);
             };
             Ok(write_packet(doc, since.as_deref(), &html, generated_at, print, &progress, &cancel))
         })
@@ -111,8 +110,8 @@ pub async fn write_review_packet(
 
 /// Asks the running review packet to stop.
 #[tauri::command]
-pub fn cancel_report(state: State<'_, AppState>) {
-    state.cancel_report.store(true, Ordering::SeqCst);
+pub fn cancel_report(window: Window, state: State<'_, AppState>) {
+    state.cancel_report.cancel(window.label());
 }
 
 /// The file name the save dialog proposes: `<title> review packet.html`.

@@ -2,7 +2,7 @@
 // Tauri implementation, tests and the browser build use the mock (mock.ts). Every method maps to
 // one Rust command (src-tauri/src/commands/), named the same in snake_case.
 import { invoke } from '@tauri-apps/api/core';
-import { listen } from '@tauri-apps/api/event';
+import { getCurrentWebviewWindow } from '@tauri-apps/api/webviewWindow';
 import { AppError } from './errors';
 import type {
   DocumentChange,
@@ -106,9 +106,9 @@ export async function unpackDocumentState(answer: ArrayBuffer | DocumentState | 
   return (await new Response(stream).json()) as DocumentState;
 }
 
-/** Runs `work` while the backend's `event` (a `Progress`) goes to `onProgress`. */
+/** Runs `work` while the backend's `event` (a `Progress` sent to this window only) goes to `onProgress`. */
 async function withProgress<T>(event: string, onProgress: (p: Progress) => void, work: () => Promise<T>): Promise<T> {
-  const unlisten = await listen<Progress>(event, (e) => onProgress(e.payload));
+  const unlisten = await getCurrentWebviewWindow().listen<Progress>(event, (e) => onProgress(e.payload));
   try {
     return await work();
   } finally {
@@ -147,7 +147,7 @@ export class TauriBackend implements Backend {
   exportChoices() { return call<ExportChoices>('export_choices'); }
   preflightExport(request: ExportRequest) { return call<Finding[]>('preflight_export', { request }); }
   async exportDocument(request: ExportRequest, onProgress: (p: Progress) => void) {
-    const unlisten = await listen<Progress>('export-progress', (e) => onProgress(e.payload));
+    const unlisten = await getCurrentWebviewWindow().listen<Progress>('export-progress', (e) => onProgress(e.payload));
     try {
       return await call<ExportOutcome | null>('export_document', { request });
     } finally {
