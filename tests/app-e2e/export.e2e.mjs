@@ -39,8 +39,9 @@ test('a SCORM 2004 export runs from the window with progress events and writes t
     const events = [];
     const handler = tauri.transformCallback((event) => events.push(event.payload));
     (async () => {
-      // What `listen('export-progress', …)` of @tauri-apps/api does.
-      const id = await tauri.invoke('plugin:event|listen', { event: 'export-progress', target: { kind: 'Any' }, handler });
+      // What `getCurrentWebviewWindow().listen('export-progress', …)` of @tauri-apps/api does:
+      // events are sent to the window that started the export only.
+      const id = await tauri.invoke('plugin:event|listen', { event: 'export-progress', target: { kind: 'WebviewWindow', label: 'main' }, handler });
       const request = { format: 'scorm2004', profile: 'generic', strict: false, destination, values: { scoLevel: 'unit' }, framework: null };
       const result = await tauri.invoke('export_document', { request });
       await tauri.invoke('plugin:event|unlisten', { event: 'export-progress', eventId: id });

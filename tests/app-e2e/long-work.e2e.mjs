@@ -56,7 +56,8 @@ function runAndCancel(cmd, args, event, cancel, when) {
       }
     });
     (async () => {
-      const id = await tauri.invoke('plugin:event|listen', { event, target: { kind: 'Any' }, handler });
+      // As the UI listens: on its own window (progress is sent to the window that started the work).
+      const id = await tauri.invoke('plugin:event|listen', { event, target: { kind: 'WebviewWindow', label: 'main' }, handler });
       const answer = await tauri.invoke(cmd, args).then((value) => ({ value }), (refusal) => ({ refusal }));
       const afterCancel = cancelledAt === null ? null : performance.now() - cancelledAt;
       await tauri.invoke('plugin:event|unlisten', { event, eventId: id });
