@@ -124,48 +124,97 @@ impl Drop for DirWriter {
 /// Streams the package into a zip file (deflate, fixed 1980-01-01 timestamps, mode 0644,
 /// entries in write order), so the same entries always give the same bytes. The zip is written
 /// to a temporary sibling and renamed over the target in [`PackageWriter::finish`].
+///
+/// Compression runs on a thread of its own, fed through a short queue: while it deflates the
+/// entries already written, the exporter builds the next ones, so a large export uses two cores.
+/// Entry paths and duplicates are checked at once in [`PackageWriter::add`]; an I/O error of the
+/// compressing thread is reported by the next `add` or by `finish`.
 pub struct ZipWriter {
     target: PathBuf,
     staging: PathBuf,
-    zip: Option<ZipStream<BufWriter<File>>>,
+    seen: BTreeSet<String>,
+    queue: Option<std::sync::mpsc::SyncSender<(String, Vec<u8>)>>,
+    worker: Option<std::thread::JoinHandle<std::result::Result<BufWriter<File>, ZipError>>>,
+    finished: bool,
 }
 
+/// Entries waiting for the compressing thread (bounds the memory held by the queue).
+const ZIP_QUEUE: usize = 64;
+
 impl ZipWriter {
-    /// Prepares a zip export to `target` (an existing file is replaced on success).
+    /// Starts a zip whose final name is `target`.
     pub fn create(target: &Path) -> Result<Self> {
         let staging = sibling_tmp(target, "tmp");
         let file = File::create(&staging).map_err(|e| Error::io(&staging, e))?;
-        Ok(ZipWriter { target: target.to_owned(), staging, zip: Some(ZipStream::new(BufWriter::new(file))) })
+        let (queue, entries) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(ZIP_QUEUE);
+        let worker = std::thread::Builder::new()
+            .name("zip".into())
+            .spawn(move || {
+                let mut zip = ZipStream::new(BufWriter::new(file));
+                for (path, bytes) in entries {
+                    zip.add(&path, &bytes)?;
+                }
+                zip.finish()
+            })
+            .map_err(|e| Error::Internal(format!("the zip thread could not start: {e}")))?;
+        Ok(ZipWriter {
+            target: target.to_owned(),
+            staging,
+            seen: BTreeSet::new(),
+            queue: Some(queue),
+            worker: Some(worker),
+            finished: false,
+        })
+    }
+
+    /// Waits for the compressing thread and converts its outcome.
+    fn join(&mut self) -> Result<BufWriter<File>> {
+        self.queue = None;
+        let worker = self.worker.take().ok_or_else(|| Error::Internal("zip already finished".into()))?;
+        match worker.join() {
+            Ok(Ok(out)) => Ok(out),
+            Ok(Err(ZipError::Io(e))) => Err(Error::io(&self.staging, e)),
+            Ok(Err(ZipError::Other(m))) => Err(Error::Internal(m)),
+            Err(_) => Err(Error::Internal("the zip thread stopped unexpectedly".into())),
+        }
     }
 }
 
 impl PackageWriter for ZipWriter {
     fn add(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
-        let zip = self.zip.as_mut().ok_or_else(|| Error::Internal("zip already finished".into()))?;
-        zip.add(path, bytes).map_err(|e| match e {
-            ZipError::Io(e) => Error::io(&self.staging, e),
-            ZipError::Other(m) => Error::Internal(m),
-        })
+        check_entry_path(path)?;
+        if !self.seen.insert(path.to_owned()) {
+            return Err(Error::Internal(format!("package entry \"{path}\" was written twice")));
+        }
+        let queue = self.queue.as_ref().ok_or_else(|| Error::Internal("zip already finished".into()))?;
+        if queue.send((path.to_owned(), bytes.to_vec())).is_err() {
+            // The compressing thread stopped on an error: report it.
+            return Err(self
+                .join()
+                .err()
+                .unwrap_or_else(|| Error::Internal("the zip thread stopped".into())));
+        }
+        Ok(())
     }
 
     fn finish(&mut self) -> Result<()> {
-        let zip = self.zip.take().ok_or_else(|| Error::Internal("zip already finished".into()))?;
-        let mut buffered = zip.finish().map_err(|e| match e {
-            ZipError::Io(e) => Error::io(&self.staging, e),
-            ZipError::Other(m) => Error::Internal(m),
-        })?;
+        let mut buffered = self.join()?;
         buffered.flush().map_err(|e| Error::io(&self.staging, e))?;
         let file = buffered.into_inner().map_err(|e| Error::io(&self.staging, e.into_error()))?;
         file.sync_all().map_err(|e| Error::io(&self.staging, e))?;
         drop(file);
-        std::fs::rename(&self.staging, &self.target).map_err(|e| Error::io(&self.target, e))
+        std::fs::rename(&self.staging, &self.target).map_err(|e| Error::io(&self.target, e))?;
+        self.finished = true;
+        Ok(())
     }
 }
 
 impl Drop for ZipWriter {
     fn drop(&mut self) {
-        if self.zip.is_some() {
-            self.zip = None;
+        if self.worker.is_some() {
+            let _ = self.join();
+        }
+        if !self.finished {
             let _ = std::fs::remove_file(&self.staging);
         }
     }
@@ -376,5 +425,42 @@ mod tests {
             w.add("a.txt", b"a").unwrap();
         }
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "no debris after a failed export");
+    }
+
+    #[test]
+    fn the_zip_file_holds_exactly_the_bytes_of_zipping_in_memory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out.imscc");
+        // More entries than the queue holds, some large, so the compressing thread lags behind.
+        let entries: Vec<(String, Vec<u8>)> = (0..300)
+            .map(|i| {
+                (
+                    format!("dir{}/file{i}.xml", i % 7),
+                    format!("<x>{i}</x>").repeat(1 + (i % 50) * 200).into_bytes(),
+                )
+            })
+            .collect();
+        let mut w = ZipWriter::create(&target).unwrap();
+        for (path, bytes) in &entries {
+            w.add(path, bytes).unwrap();
+        }
+        assert!(!target.exists(), "nothing is visible before finish");
+        w.finish().unwrap();
+        let expected = zip_bytes(entries.iter().map(|(p, b)| (p.as_str(), b.as_slice()))).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), expected);
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1, "only the package is left");
+    }
+
+    #[test]
+    fn zip_writer_refuses_a_duplicate_or_bad_entry_at_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut w = ZipWriter::create(&tmp.path().join("out.zip")).unwrap();
+        w.add("a.txt", b"a").unwrap();
+        let twice = w.add("a.txt", b"b").unwrap_err().to_string();
+        assert!(twice.contains("a.txt") && twice.contains("twice"), "{twice}");
+        assert!(w.add("../escape.txt", b"x").is_err());
+        w.finish().unwrap();
+        let archive = zip::ZipArchive::new(File::open(tmp.path().join("out.zip")).unwrap()).unwrap();
+        assert_eq!(archive.len(), 1);
     }
 }
