@@ -8,10 +8,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { root, startApp } from './app.mjs';
 
-const root = new URL('../..', import.meta.url).pathname;
-const { remote } = await import(pathToFileURL(join(root, 'ui/node_modules/webdriverio/build/node.js')).href);
 
 let browser;
 after(async () => {
@@ -21,17 +19,7 @@ after(async () => {
 test('a SCORM 2004 export runs from the window with progress events and writes the package', async () => {
   const file = join(process.env.E2E_WORK, 'export.trellis');
   execFileSync(process.env.TRELLIS_CLI, ['import', file, '--from', 'json', join(root, 'examples/intro-statistics.json')]);
-  browser = await remote({
-    hostname: '127.0.0.1',
-    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
-    logLevel: 'warn',
-    connectionRetryCount: 0,
-    capabilities: {
-      browserName: 'wry',
-      'tauri:options': { application: process.env.APP_BINARY, args: [file] },
-      'wdio:enforceWebDriverClassic': true,
-    },
-  });
+  browser = await startApp([file]);
   await (await browser.$('[role="treeitem"]')).waitForDisplayed({ timeout: 30_000, interval: 50 });
   const destination = join(process.env.E2E_WORK, 'intro-statistics-scorm2004.zip');
   const outcome = await browser.executeAsync((destination, done) => {

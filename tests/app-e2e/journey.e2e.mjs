@@ -8,13 +8,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { root, startApp } from './app.mjs';
 
-const root = new URL('../..', import.meta.url).pathname;
-const { remote } = await import(pathToFileURL(join(root, 'ui/node_modules/webdriverio/build/node.js')).href);
 
-const application = process.env.APP_BINARY;
-if (!application) throw new Error('APP_BINARY is not set (run scripts/app-e2e.sh)');
 const shots = process.env.SCREENSHOT_DIR;
 
 // Titles come from the bundled example, so the test follows it when the example changes.
@@ -32,18 +28,7 @@ let startedAt;
 
 before(async () => {
   startedAt = Date.now();
-  browser = await remote({
-    hostname: '127.0.0.1',
-    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
-    logLevel: 'warn',
-    connectionRetryCount: 0,
-    capabilities: {
-      browserName: 'wry',
-      'tauri:options': { application },
-      // tauri-driver/WebKitWebDriver speak classic WebDriver only.
-      'wdio:enforceWebDriverClassic': true,
-    },
-  });
+  browser = await startApp();
 });
 
 after(async () => {

@@ -10,10 +10,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { root, startApp } from './app.mjs';
 
-const root = new URL('../..', import.meta.url).pathname;
-const { remote } = await import(pathToFileURL(join(root, 'ui/node_modules/webdriverio/build/node.js')).href);
 const work = process.env.E2E_WORK;
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].some(existsSync) || !!process.env.TRELLIS_CHROMIUM;
 
@@ -21,17 +19,7 @@ let browser;
 before(async () => {
   const file = join(work, 'long-work.trellis');
   execFileSync(process.env.TRELLIS_CLI, ['import', file, '--from', 'json', join(root, 'examples/intro-statistics.json')]);
-  browser = await remote({
-    hostname: '127.0.0.1',
-    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
-    logLevel: 'warn',
-    connectionRetryCount: 0,
-    capabilities: {
-      browserName: 'wry',
-      'tauri:options': { application: process.env.APP_BINARY, args: [file] },
-      'wdio:enforceWebDriverClassic': true,
-    },
-  });
+  browser = await startApp([file]);
   await (await browser.$('[role="treeitem"]')).waitForDisplayed({ timeout: 30_000, interval: 50 });
 });
 after(async () => {

@@ -10,13 +10,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { root, startApp } from './app.mjs';
 
-const root = new URL('../..', import.meta.url).pathname;
-const { remote } = await import(pathToFileURL(join(root, 'ui/node_modules/webdriverio/build/node.js')).href);
 
-const application = process.env.APP_BINARY;
-if (!application) throw new Error('APP_BINARY is not set (run scripts/app-e2e.sh)');
 const work = process.env.E2E_WORK;
 const shots = process.env.SCREENSHOT_DIR;
 const example = JSON.parse(readFileSync(join(root, 'examples/intro-statistics.json'), 'utf8'));
@@ -28,17 +24,7 @@ const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/go
 let browser;
 
 before(async () => {
-  browser = await remote({
-    hostname: '127.0.0.1',
-    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
-    logLevel: 'warn',
-    connectionRetryCount: 0,
-    capabilities: {
-      browserName: 'wry',
-      'tauri:options': { application },
-      'wdio:enforceWebDriverClassic': true,
-    },
-  });
+  browser = await startApp();
 });
 
 after(async () => {

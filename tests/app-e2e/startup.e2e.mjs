@@ -6,10 +6,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { root, startApp } from './app.mjs';
 
-const root = new URL('../..', import.meta.url).pathname;
-const { remote } = await import(pathToFileURL(join(root, 'ui/node_modules/webdriverio/build/node.js')).href);
 
 let browser;
 
@@ -66,17 +64,7 @@ test('a document passed on the command line opens straight into the studio', asy
   const file = join(process.env.E2E_WORK, 'startup.trellis');
   execFileSync(process.env.TRELLIS_CLI, ['import', file, '--from', 'json', join(root, 'examples/intro-statistics.json')]);
   const started = Date.now();
-  browser = await remote({
-    hostname: '127.0.0.1',
-    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
-    logLevel: 'warn',
-    connectionRetryCount: 0,
-    capabilities: {
-      browserName: 'wry',
-      'tauri:options': { application: process.env.APP_BINARY, args: [file] },
-      'wdio:enforceWebDriverClassic': true,
-    },
-  });
+  browser = await startApp([file]);
   const row = await browser.$('[role="treeitem"]');
   await row.waitForDisplayed({ timeout: 30_000, interval: 20 });
   const ms = Date.now() - started;
@@ -93,17 +81,7 @@ test('a document passed on the command line opens straight into the studio', asy
 test('a large document opens (timed when TRELLIS_LARGE is set)', { skip: !process.env.TRELLIS_LARGE }, async () => {
   await browser?.deleteSession();
   const started = Date.now();
-  browser = await remote({
-    hostname: '127.0.0.1',
-    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
-    logLevel: 'warn',
-    connectionRetryCount: 0,
-    capabilities: {
-      browserName: 'wry',
-      'tauri:options': { application: process.env.APP_BINARY, args: [process.env.TRELLIS_LARGE] },
-      'wdio:enforceWebDriverClassic': true,
-    },
-  });
+  browser = await startApp([process.env.TRELLIS_LARGE]);
   await (await browser.$('[role="treeitem"]')).waitForDisplayed({ timeout: 120_000, interval: 50 });
   console.log(`cold start to outline (${process.env.TRELLIS_LARGE}): ${Date.now() - started} ms`);
   console.log(`  in the webview: ${JSON.stringify(await marks())}`);
