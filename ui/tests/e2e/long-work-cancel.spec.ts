@@ -4,8 +4,11 @@
 import { expect, test, type Page } from '@playwright/test';
 
 type Mock = { calls: { cmd: string; args: unknown }[]; printMs: number; convertMs: number; doc: unknown };
-const mock = <T>(page: Page, f: (m: Mock) => T) =>
-  page.evaluate(`(${f.toString()})(window.__mock)`) as Promise<T>;
+// The mock backend is installed by the app's script once it has loaded: wait for it.
+const mock = async <T>(page: Page, f: (m: Mock) => T) => {
+  await page.waitForFunction(() => (window as unknown as { __mock?: unknown }).__mock !== undefined);
+  return (await page.evaluate(`(${f.toString()})(window.__mock)`)) as T;
+};
 const commands = (page: Page) => mock(page, (m) => m.calls.map((c) => c.cmd));
 
 async function axe(page: Page, what: string) {
