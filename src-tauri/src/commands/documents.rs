@@ -1,11 +1,8 @@
 //! Opening, creating and closing documents, and the start screen's lists. One document per
 //! window: a window's document lives in [`AppState`] under the window's label.
 
-use std::path::PathBuf;
-
 use tauri::ipc::Response;
 use tauri::{AppHandle, State, Window};
-use tauri_plugin_dialog::DialogExt;
 use trellis::store::Store;
 
 use crate::dto::{DocumentState, ExampleInfo, RecentDocument};
@@ -93,21 +90,10 @@ pub async fn open_document(
     state: State<'_, AppState>,
     path: Option<String>,
 ) -> Result<Response, CommandError> {
-    let path = match path {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let picked = app
-                .dialog()
-                .file()
-                .set_title("Open a curriculum")
-                .add_filter("Trellis curriculum", &["trellis"])
-                .set_parent(&window)
-                .blocking_pick_file();
-            match picked.and_then(|p| p.into_path().ok()) {
-                Some(p) => p,
-                None => return Ok(Response::new("null".to_owned())),
-            }
-        }
+    let Some(path) =
+        super::path_or_pick(&app, &window, path, "Open a curriculum", "Trellis curriculum", &["trellis"])
+    else {
+        return Ok(Response::new("null".to_owned()));
     };
     let store = blocking(move || Store::open(&path)).await?;
     state.attach(window.label(), store)?;
@@ -123,21 +109,15 @@ pub async fn open_in_new_window(
     state: State<'_, AppState>,
     path: Option<String>,
 ) -> Result<Option<String>, CommandError> {
-    let path = match path {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let picked = app
-                .dialog()
-                .file()
-                .set_title("Open a curriculum in a new window")
-                .add_filter("Trellis curriculum", &["trellis"])
-                .set_parent(&window)
-                .blocking_pick_file();
-            match picked.and_then(|p| p.into_path().ok()) {
-                Some(p) => p,
-                None => return Ok(None),
-            }
-        }
+    let Some(path) = super::path_or_pick(
+        &app,
+        &window,
+        path,
+        "Open a curriculum in a new window",
+        "Trellis curriculum",
+        &["trellis"],
+    ) else {
+        return Ok(None);
     };
     let store = blocking(move || Store::open(&path)).await?;
     let label = state.next_window_label();

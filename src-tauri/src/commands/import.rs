@@ -10,12 +10,11 @@
 //! is called, with nothing created. Writing the new document is the point of no return: a
 //! cancel that arrives during it is too late, and the import finishes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State, Window};
-use tauri_plugin_dialog::DialogExt;
 use trellis::Finding;
 use trellis::export::Progress;
 use trellis::store::{EditOp, Store};
@@ -52,21 +51,15 @@ pub async fn import_framework(
     state: State<'_, AppState>,
     path: Option<String>,
 ) -> Result<Option<ImportOutcome>, CommandError> {
-    let source = match path {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let picked = app
-                .dialog()
-                .file()
-                .set_title("Import a standards framework")
-                .add_filter("CASE JSON or outcomes CSV", &["json", "csv"])
-                .set_parent(&window)
-                .blocking_pick_file();
-            match picked.and_then(|p| p.into_path().ok()) {
-                Some(p) => p,
-                None => return Ok(None),
-            }
-        }
+    let Some(source) = super::path_or_pick(
+        &app,
+        &window,
+        path,
+        "Import a standards framework",
+        "CASE JSON or outcomes CSV",
+        &["json", "csv"],
+    ) else {
+        return Ok(None);
     };
     let merged = state
         .with_document(window.label(), move |doc| {
@@ -106,21 +99,15 @@ pub async fn import_cartridge(
     state: State<'_, AppState>,
     path: Option<String>,
 ) -> Result<Option<ImportOutcome>, CommandError> {
-    let source = match path {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let picked = app
-                .dialog()
-                .file()
-                .set_title("Import a Common Cartridge")
-                .add_filter("IMS Common Cartridge", &["imscc", "zip"])
-                .set_parent(&window)
-                .blocking_pick_file();
-            match picked.and_then(|p| p.into_path().ok()) {
-                Some(p) => p,
-                None => return Ok(None),
-            }
-        }
+    let Some(source) = super::path_or_pick(
+        &app,
+        &window,
+        path,
+        "Import a Common Cartridge",
+        "IMS Common Cartridge",
+        &["imscc", "zip"],
+    ) else {
+        return Ok(None);
     };
     let dir = state.documents_dir.clone();
     let cancel = state.cancel_import.start(window.label());
@@ -234,7 +221,7 @@ mod tests {
     }
 
     /// The bundled example exported by the library's own Common Cartridge 1.3 writer.
-    fn cartridge(dir: &Path) -> (trellis::model::Document, PathBuf) {
+    fn cartridge(dir: &Path) -> (trellis::model::Document, std::path::PathBuf) {
         let doc = crate::examples::document("intro-statistics").unwrap();
         let path = dir.join("intro-statistics.imscc");
         let mut out = trellis::export::package::writer_for_path(&path).unwrap();
