@@ -152,21 +152,7 @@ impl ImportArgs {
         let import = trellis::import::common_cartridge::parse_path(&self.source)
             .with_context(|| format!("importing {}", self.source.display()))?;
         print_findings(&import.findings);
-        let d = &import.document;
-        let count = |kind: &str| d.nodes.iter().filter(|n| n.kind == kind).count();
-        println!(
-            "Course \"{}\": {} modules, {} lessons, {} activities, {} assessments ({} quiz items), {} rubrics, {} objectives, {} files; {} item(s) not imported as such (listed above).",
-            d.curriculum.title,
-            count("module"),
-            count("lesson"),
-            d.activities.len(),
-            d.assessments.len(),
-            d.assessments.iter().map(|a| a.items.len()).sum::<usize>(),
-            d.rubrics.len(),
-            d.objectives.len(),
-            d.assets.len(),
-            import.findings.iter().filter(|f| f.severity >= trellis::Severity::Warning).count(),
-        );
+        println!("{} The items not imported are listed above.", import.summary());
         let (mut doc, store) = self.target(&import.document.curriculum.title.clone())?;
         if store.is_none() {
             doc = import.document;

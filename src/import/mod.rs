@@ -62,6 +62,28 @@ pub struct CourseImport {
     pub findings: Vec<Finding>,
 }
 
+impl CourseImport {
+    /// What the import brought over, in one sentence (the CLI prints it, the app shows it).
+    pub fn summary(&self) -> String {
+        let d = &self.document;
+        let count = |kind: &str| d.nodes.iter().filter(|n| n.kind == kind).count();
+        let not_imported = self.findings.iter().filter(|f| f.severity >= crate::Severity::Warning).count();
+        format!(
+            "Course “{}”: {} modules, {} lessons, {} activities, {} assessments ({} quiz items), {} rubrics, {} objectives, {} files; {} item(s) not imported as such.",
+            d.curriculum.title,
+            count("module"),
+            count("lesson"),
+            d.activities.len(),
+            d.assessments.len(),
+            d.assessments.iter().map(|a| a.items.len()).sum::<usize>(),
+            d.rubrics.len(),
+            d.objectives.len(),
+            d.assets.len(),
+            not_imported,
+        )
+    }
+}
+
 /// The import sources the CLI and the desktop app offer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

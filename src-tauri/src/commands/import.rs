@@ -166,12 +166,12 @@ pub fn cartridge_document_with(
         Ok(())
     })?;
     drop(package);
+    let summary = import.summary();
     let doc = import.document;
     doc.validate().map_err(|problems| trellis::Error::Invalid {
         source_name: source.display().to_string(),
         problems: problems.iter().map(ToString::to_string).collect(),
     })?;
-    let summary = cartridge_summary(&doc, &import.findings);
     check()?;
     let items = items.get();
     progress(Progress { done: items + 1, total: items + 2, message: "Writing the new document".into() });
@@ -185,25 +185,6 @@ pub fn cartridge_document_with(
         }
     })?;
     Ok((store, summary, import.findings))
-}
-
-/// What the import brought over, in the words `trellis import --from cc` prints.
-fn cartridge_summary(d: &trellis::model::Document, findings: &[Finding]) -> String {
-    let count = |kind: &str| d.nodes.iter().filter(|n| n.kind == kind).count();
-    let not_imported = findings.iter().filter(|f| f.severity >= trellis::Severity::Warning).count();
-    format!(
-        "Course “{}”: {} modules, {} lessons, {} activities, {} assessments ({} quiz items), {} rubrics, {} objectives, {} files; {} item(s) not imported as such.",
-        d.curriculum.title,
-        count("module"),
-        count("lesson"),
-        d.activities.len(),
-        d.assessments.len(),
-        d.assessments.iter().map(|a| a.items.len()).sum::<usize>(),
-        d.rubrics.len(),
-        d.objectives.len(),
-        d.assets.len(),
-        not_imported,
-    )
 }
 
 #[cfg(test)]
