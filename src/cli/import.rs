@@ -152,7 +152,7 @@ impl ImportArgs {
         let import = trellis::import::common_cartridge::parse_path(&self.source)
             .with_context(|| format!("importing {}", self.source.display()))?;
         print_findings(&import.findings);
-        println!("{} The items not imported are listed above.", import.summary());
+        println!("{}", import.summary());
         let (mut doc, store) = self.target(&import.document.curriculum.title.clone())?;
         if store.is_none() {
             doc = import.document;
