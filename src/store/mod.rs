@@ -1,10 +1,21 @@
 //! The document store: one SQLite file per curriculum (`*.trellis`).
 //!
-//! [`Store::open`] recognises the file (SQLite header, `application_id`), refuses newer schema
-//! versions, damaged files and files another process holds, and only then migrates and sets the
-//! connection up (WAL, foreign keys, busy timeout). Every [`EditOp`] runs in one immediate
-//! transaction and one undo step ([`journal`]). The store owns SQL; it hands out and accepts only
-//! model types.
+//! Every file is untrusted input. [`Store::open`] recognises the file (SQLite header,
+//! `application_id`, a schema version this build knows), compares its whole schema (every table,
+//! index and trigger in `sqlite_master`) with the schema our migrations create for that version,
+//! runs SQLite's `quick_check`, and refuses newer, foreign, altered or damaged files and files
+//! another process holds, all before writing a byte and without leaving `-wal`/`-shm` files
+//! behind. Only then does it migrate and set the connection up (WAL, foreign keys, busy
+//! timeout). Every connection the store opens is hardened ([`harden`]): no attached databases,
+//! defensive mode, untrusted schema, no views. Every [`EditOp`] runs in one immediate
+//! transaction and one undo step ([`journal`]; the journal is data applied through fixed
+//! statements, never SQL from the file). The store owns SQL; it hands out and accepts only model
+//! types.
+//!
+//! [`Store::create`] builds a new document under a temporary name (`.NAME.creating-PID-N`, held
+//! under an advisory lock while it is written) and links it into place only if nothing exists
+//! there, so of two simultaneous creations of one path exactly one succeeds. A temporary file
+//! left by a killed process is removed by the next create in the same folder (its lock is free).
 
 mod codec;
 mod edit;
@@ -14,9 +25,13 @@ mod refresh;
 mod write;
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
+use rusqlite::config::DbConfig;
+use rusqlite::limits::Limit;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 
@@ -31,7 +46,10 @@ use crate::{Error, Result};
 pub const APPLICATION_ID: i32 = 0x5452_4C53;
 
 /// The schema migrations, oldest first. Append-only.
-pub const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/0001_init.sql")),
+    M::up(include_str!("migrations/0002_structured_journal.sql")),
+];
 
 /// Highest schema version this build reads and writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -49,6 +67,9 @@ pub struct Store {
     read_only: bool,
     /// The journal step of the newest change made through this store (edit, undo or redo).
     last_step: Option<i64>,
+    // Files this store made beside the document that SQLite does not remove itself (the `-shm`
+    // of a read-only connection); removed after `conn` is closed.
+    _sidecars: Sidecars,
     // Held for the store's lifetime: an advisory lock on the document file so that a second
     // process gets a clear "open elsewhere" error. Declared after `conn` so it is released last.
     _lock: File,
@@ -60,11 +81,44 @@ impl std::fmt::Debug for Store {
     }
 }
 
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Move committed edits from the `-wal` into the document itself, so a copy of the file
+        // holds them even if this process dies before SQLite's own close.
+        if !self.read_only {
+            let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+    }
+}
+
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
+/// Sets SQLite's limits for untrusted files on a connection, before it reads the schema: no
+/// `ATTACH` (limit 0), defensive mode (no writes to `sqlite_master`, no `PRAGMA writable_schema`
+/// tricks), the schema is not trusted (SQL functions with side effects cannot run from the file's
+/// triggers or views), views are disabled, cells are size-checked, no memory mapping, and no
+/// double-quoted string literals. Extension loading stays disabled (SQLite's default; this build
+/// never enables it).
+pub fn harden(conn: &Connection) -> rusqlite::Result<()> {
+    conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW, false)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DDL, false)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, false)?;
+    conn.pragma_update(None, "cell_size_check", true)?;
+    conn.pragma_update(None, "mmap_size", 0)?;
+    Ok(())
+}
+
+/// Distinguishes the temporary files of creations running at once in one process.
+static CREATING: AtomicU64 = AtomicU64::new(0);
+
 impl Store {
-    /// Creates a new document file holding `doc`. Fails if `path` exists. The file is written
-    /// under a temporary name and renamed into place, so a failure leaves nothing behind.
+    /// Creates a new document file holding `doc`. Fails with [`Error::Exists`] if `path` exists,
+    /// also when another process or thread creates it at the same moment: the file is written
+    /// under a temporary name and linked into place only if nothing is there (an atomic step),
+    /// so a failure or a lost race leaves nothing behind.
     pub fn create(path: &Path, doc: &Document) -> Result<Store> {
         if path.exists() {
             return Err(Error::Exists { path: path.to_owned() });
@@ -77,11 +131,16 @@ impl Store {
         })?;
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.creating-{}", std::process::id()));
+        remove_stale_temporaries(dir);
+        let (tmp, lock) = new_temporary(dir, &name).map_err(|e| Error::io(path, e))?;
         let result = (|| -> Result<()> {
             let mut conn = Connection::open(&tmp)?;
+            harden(&conn)?;
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-            conn.pragma_update(None, "journal_mode", "DELETE")?;
+            // The temporary file is thrown away on any failure, so it needs no rollback journal;
+            // it is synced as a whole before it is linked into place.
+            conn.pragma_update(None, "journal_mode", "OFF")?;
+            conn.pragma_update(None, "synchronous", "OFF")?;
             migrations()
                 .to_latest(&mut conn)
                 .map_err(|e| Error::Internal(format!("migration failed: {e}")))?;
@@ -89,28 +148,38 @@ impl Store {
             write::insert_document(&tx, &doc)?;
             tx.commit()?;
             conn.close().map_err(|(_, e)| Error::from(e))?;
-            std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+            lock.sync_all().map_err(|e| Error::io(&tmp, e))?;
+            link_no_replace(&tmp, path)?;
+            if let Ok(d) = File::open(dir) {
+                let _ = d.sync_all();
+            }
+            Ok(())
         })();
-        if let Err(e) = result {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-        Store::open(path)
+        let _ = std::fs::remove_file(&tmp);
+        result?;
+        // The lock taken on the temporary file is the lock on the new document (same file).
+        Store::open_with(path, false, Some(lock))
     }
 
     /// Opens an existing document for editing.
     pub fn open(path: &Path) -> Result<Store> {
-        Store::open_with(path, false)
+        Store::open_with(path, false, None)
     }
 
     /// Opens an existing document for reading only (shared with other readers).
     pub fn open_read_only(path: &Path) -> Result<Store> {
-        Store::open_with(path, true)
+        Store::open_with(path, true, None)
     }
 
-    fn open_with(path: &Path, read_only: bool) -> Result<Store> {
-        let mut lock = File::open(path).map_err(|e| Error::io(path, e))?;
+    /// Opens `path`; `created` is the locked file of a document this process just created.
+    fn open_with(path: &Path, read_only: bool, created: Option<File>) -> Result<Store> {
+        let fresh = created.is_some();
+        let mut lock = match created {
+            Some(file) => file,
+            None => File::open(path).map_err(|e| Error::io(path, e))?,
+        };
         let mut header = [0u8; 16];
+        lock.rewind().map_err(|e| Error::io(path, e))?;
         let n = read_up_to(&mut lock, &mut header).map_err(|e| Error::io(path, e))?;
         if n < 16 || &header != SQLITE_HEADER {
             return Err(Error::NotTrellis {
@@ -118,19 +187,47 @@ impl Store {
                 reason: "it is not an SQLite database".into(),
             });
         }
-        let locked = if read_only { lock.try_lock_shared() } else { lock.try_lock() };
-        if locked.is_err() {
-            return Err(Error::Locked { path: path.to_owned() });
+        if !fresh {
+            let locked = if read_only { lock.try_lock_shared() } else { lock.try_lock() };
+            if locked.is_err() {
+                return Err(Error::Locked { path: path.to_owned() });
+            }
         }
-        let damaged = |e: rusqlite::Error| Error::Damaged { path: path.to_owned(), reason: e.to_string() };
+        // We hold the lock: no other Trellis process uses the file, so `-wal`/`-shm` files that
+        // appear from here on are ours, and are removed again if the open fails.
+        let mut sidecars = Sidecars::watch(path);
+        match Store::connect(path, read_only, fresh) {
+            Ok((conn, recorder)) => {
+                if !read_only {
+                    // A writable connection removes its `-wal`/`-shm` itself when it closes.
+                    sidecars.paths.clear();
+                }
+                Ok(Store {
+                    conn,
+                    path: path.to_owned(),
+                    recorder,
+                    read_only,
+                    last_step: None,
+                    _sidecars: sidecars,
+                    _lock: lock,
+                })
+            }
+            Err(e) => {
+                drop(sidecars); // removes what the failed open left
+                Err(e)
+            }
+        }
+    }
+
+    /// Inspects the file through a read-only connection, then opens the connection the store
+    /// keeps (migrated and with the journal's triggers when writable).
+    fn connect(path: &Path, read_only: bool, fresh: bool) -> Result<(Connection, journal::Recorder)> {
+        let damaged =
+            |e: rusqlite::Error| Error::Damaged { path: path.to_owned(), reason: sqlite_damage(&e) };
 
         // Inspect read-only first: nothing is written to a file we end up refusing.
         {
-            let probe = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-            .map_err(damaged)?;
+            let probe = open_reader(path).map_err(damaged)?;
             let app_id: i32 =
                 probe.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(damaged)?;
             if app_id != APPLICATION_ID {
@@ -148,44 +245,57 @@ impl Store {
                     supported: SCHEMA_VERSION,
                 });
             }
-            let check: Vec<String> = probe
-                .prepare("PRAGMA quick_check")
-                .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-                .map_err(damaged)?;
-            if check.first().map(String::as_str) != Some("ok") {
-                return Err(Error::Damaged { path: path.to_owned(), reason: check.join("; ") });
+            if version < 1 {
+                return Err(Error::NotTrellis {
+                    path: path.to_owned(),
+                    reason: "it has Trellis's application id but no Trellis tables".into(),
+                });
             }
-        }
-
-        let flags = if read_only {
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        } else {
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        };
-        let mut conn = Connection::open_with_flags(path, flags).map_err(damaged)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        let recorder = journal::Recorder::default();
-        if !read_only {
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-            // NORMAL in WAL mode: a committed edit survives a crash or kill of the process; only
-            // an OS crash or power loss can lose the newest commits (never corrupt the file).
-            conn.pragma_update(None, "synchronous", "NORMAL")?;
-            migrations().to_latest(&mut conn).map_err(|e| Error::Damaged {
-                path: path.to_owned(),
-                reason: format!("migration failed: {e}"),
-            })?;
-            journal::install(&conn, &recorder)?;
-        } else {
-            let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-            if version != SCHEMA_VERSION {
+            check_schema(&probe, version, path)?;
+            if !fresh {
+                let check: Vec<String> = probe
+                    .prepare("PRAGMA quick_check")
+                    .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+                    .map_err(damaged)?;
+                if check.first().map(String::as_str) != Some("ok") {
+                    return Err(Error::Damaged { path: path.to_owned(), reason: integrity_damage(&check) });
+                }
+            }
+            if read_only && version != SCHEMA_VERSION {
                 return Err(Error::Conflict(format!(
                     "{} uses schema version {version}; open it for editing once to upgrade it",
                     path.display()
                 )));
             }
         }
-        Ok(Store { conn, path: path.to_owned(), recorder, read_only, last_step: None, _lock: lock })
+
+        let recorder = journal::Recorder::default();
+        if read_only {
+            let conn = open_reader(path).map_err(damaged)?;
+            return Ok((conn, recorder));
+        }
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(damaged)?;
+        harden(&conn)?;
+        conn.set_prepared_statement_cache_capacity(128);
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // NORMAL in WAL mode: a committed edit survives a crash or kill of the process; only
+        // an OS crash or power loss can lose the newest commits (never corrupt the file).
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Edits committed by a process that died are still only in the `-wal`: move them into
+        // the document now.
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        migrations().to_latest(&mut conn).map_err(|e| Error::Damaged {
+            path: path.to_owned(),
+            reason: format!("its schema could not be upgraded ({})", one_line(&e.to_string())),
+        })?;
+        journal::install(&conn, &recorder)?;
+        Ok((conn, recorder))
     }
 
     /// The file this store edits.
@@ -246,7 +356,7 @@ impl Store {
     fn replay(&mut self, undo: bool) -> Result<String> {
         self.writable()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (step, label) = journal::replay(&tx, &self.recorder, undo)?;
+        let (step, label) = journal::replay(&tx, &self.recorder, undo, &self.path)?;
         tx.commit()?;
         self.last_step = Some(step);
         Ok(label)
@@ -346,4 +456,272 @@ pub fn load_path(path: &Path) -> Result<Document> {
 /// Timestamp helper re-exported for edit construction.
 pub fn now() -> Timestamp {
     Timestamp::now()
+}
+
+/// `path` with `suffix` appended to its file name (`doc.trellis` → `doc.trellis-wal`).
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// The `-wal`/`-shm` files that did not exist beside a document when it was locked: whatever
+/// SQLite leaves of them is removed when this is dropped (SQLite removes them itself only when a
+/// writable connection closes).
+struct Sidecars {
+    paths: Vec<PathBuf>,
+}
+
+impl Sidecars {
+    fn watch(path: &Path) -> Sidecars {
+        let paths = ["-wal", "-shm"].iter().map(|s| sidecar(path, s)).filter(|p| !p.exists()).collect();
+        Sidecars { paths }
+    }
+}
+
+impl Drop for Sidecars {
+    fn drop(&mut self) {
+        for p in &self.paths {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// A hardened read-only connection that creates no files beside the document: when no `-wal`
+/// holds committed data (and no rollback journal is pending) the file is opened as immutable,
+/// which is safe because the caller holds the document's lock; otherwise SQLite must read the
+/// `-wal`, and the `-shm` it may create is removed by [`Sidecars`].
+fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = match immutable_uri(path) {
+        Some(uri) => Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)?,
+        None => Connection::open_with_flags(path, flags)?,
+    };
+    harden(&conn)?;
+    Ok(conn)
+}
+
+/// The `file:` URI opening `path` read-only and immutable, when that is safe (see
+/// [`open_reader`]) and the path can be written as a URI.
+fn immutable_uri(path: &Path) -> Option<String> {
+    if !cfg!(unix) {
+        return None;
+    }
+    let wal_has_data = std::fs::metadata(sidecar(path, "-wal")).is_ok_and(|m| m.len() > 0);
+    if wal_has_data || sidecar(path, "-journal").exists() {
+        return None;
+    }
+    let text = path.to_str()?;
+    let mut uri = String::from(if text.starts_with('/') { "file://" } else { "file:" });
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?mode=ro&immutable=1");
+    Some(uri)
+}
+
+/// One entry of `sqlite_master`: type, name, table and the SQL with whitespace runs collapsed.
+type SchemaEntry = (String, String, String, Option<String>);
+
+fn schema_entries(conn: &Connection) -> rusqlite::Result<Vec<SchemaEntry>> {
+    use rusqlite::types::Value;
+    let text = |v: Value| match v {
+        Value::Text(s) => s,
+        other => format!("{other:?}"),
+    };
+    let mut stmt = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")?;
+    let rows = stmt.query_map([], |r| {
+        let sql: Value = r.get(3)?;
+        Ok((
+            text(r.get(0)?),
+            text(r.get(1)?),
+            text(r.get(2)?),
+            match sql {
+                Value::Null => None,
+                v => Some(text(v).split_whitespace().collect::<Vec<_>>().join(" ")),
+            },
+        ))
+    })?;
+    rows.collect()
+}
+
+/// The schema our migrations create, for each version (index 0 is version 1), built once in
+/// memory.
+fn expected_schemas() -> Result<&'static [Vec<SchemaEntry>]> {
+    static SCHEMAS: OnceLock<std::result::Result<Vec<Vec<SchemaEntry>>, String>> = OnceLock::new();
+    let built = SCHEMAS.get_or_init(|| {
+        (1..=SCHEMA_VERSION as usize)
+            .map(|version| {
+                let mut conn = Connection::open_in_memory().map_err(|e| e.to_string())?;
+                migrations().to_version(&mut conn, version).map_err(|e| e.to_string())?;
+                schema_entries(&conn).map_err(|e| e.to_string())
+            })
+            .collect()
+    });
+    built.as_deref().map_err(|e| Error::Internal(format!("building the expected schema: {e}")))
+}
+
+/// Refuses a file whose schema is not exactly the one our migrations create for `version`: an
+/// extra, missing or changed table, index or trigger (a trigger or view added to a file would
+/// run inside our transactions).
+fn check_schema(conn: &Connection, version: i64, path: &Path) -> Result<()> {
+    let found = schema_entries(conn)
+        .map_err(|e| Error::Damaged { path: path.to_owned(), reason: sqlite_damage(&e) })?;
+    let expected = usize::try_from(version - 1)
+        .ok()
+        .and_then(|i| expected_schemas().map(|s| s.get(i).cloned()).transpose())
+        .transpose()?
+        .unwrap_or_default();
+    let refuse = |reason: String| Err(Error::NotTrellis { path: path.to_owned(), reason });
+    for entry in &found {
+        let (kind, name) = (&entry.0, &entry.1);
+        match expected.iter().find(|e| e.0 == *kind && e.1 == *name) {
+            None => {
+                return refuse(format!(
+                    "its schema has an unexpected {kind} {} that Trellis does not create",
+                    excerpt(name)
+                ));
+            }
+            Some(e) if e != entry => {
+                return refuse(format!(
+                    "its {kind} {} differs from the one Trellis creates (schema version {version})",
+                    excerpt(name)
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(missing) = expected.iter().find(|e| !found.iter().any(|f| f.0 == e.0 && f.1 == e.1)) {
+        return refuse(format!("its schema lacks the {} {}", missing.0, excerpt(&missing.1)));
+    }
+    Ok(())
+}
+
+/// A name from the file, shortened and escaped for an error message.
+fn excerpt(text: &str) -> String {
+    let short: String = text.chars().take(40).collect();
+    let more = if text.chars().count() > 40 { "…" } else { "" };
+    format!("\"{}{more}\"", short.escape_debug())
+}
+
+/// What kind of damage an SQLite error on reading means, in a few words.
+fn sqlite_damage(e: &rusqlite::Error) -> String {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => "its database pages are corrupt".into(),
+        Some(rusqlite::ErrorCode::NotADatabase) => "its database header is not valid".into(),
+        _ => format!("SQLite cannot read it ({})", one_line(&e.to_string())),
+    }
+}
+
+/// What kind of damage `PRAGMA quick_check` found, in a few words (its own report can run to
+/// hundreds of lines).
+fn integrity_damage(lines: &[String]) -> String {
+    let text = lines.join(" ").to_lowercase();
+    let kind = if text.contains("missing from index") || text.contains("wrong # of entries in index") {
+        "an index does not match its table"
+    } else if text.contains("constraint") || text.contains("null value") {
+        "a row breaks the schema's constraints"
+    } else {
+        "its database pages are corrupt"
+    };
+    let n = lines.len();
+    format!("{kind} (SQLite's integrity check reports {n} problem{})", if n == 1 { "" } else { "s" })
+}
+
+/// `text` on one line, at most 120 characters.
+fn one_line(text: &str) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > 120 {
+        format!("{}…", line.chars().take(120).collect::<String>())
+    } else {
+        line
+    }
+}
+
+/// Creates and locks a new temporary file for a document being created as `name` in `dir`.
+fn new_temporary(dir: &Path, name: &str) -> std::io::Result<(PathBuf, File)> {
+    loop {
+        let n = CREATING.fetch_add(1, Ordering::Relaxed);
+        let tmp = dir.join(format!(".{name}.creating-{}-{n}", std::process::id()));
+        let file = match std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&tmp) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        };
+        file.try_lock().map_err(|e| std::io::Error::other(format!("cannot lock {}: {e}", tmp.display())))?;
+        // A concurrent clean-up may have taken the new file for a stale one between its creation
+        // and the lock; then start again with another name.
+        if same_file(&file, &tmp) {
+            return Ok((tmp, file));
+        }
+    }
+}
+
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &File, path: &Path) -> bool {
+    path.exists()
+}
+
+/// Gives `tmp` the name `path` only if nothing has that name: a hard link fails when the name
+/// exists, atomically. Where the file system has no hard links, the name is reserved with an
+/// exclusive create and the file renamed over the reservation.
+fn link_no_replace(tmp: &Path, path: &Path) -> Result<()> {
+    let exists = || Error::Exists { path: path.to_owned() };
+    match std::fs::hard_link(tmp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
+        Err(_) => match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
+            Err(e) => Err(Error::io(path, e)),
+            Ok(_) => std::fs::rename(tmp, path).map_err(|e| Error::io(path, e)),
+        },
+    }
+}
+
+/// Removes the temporary files of creations in `dir` whose process died (their lock is free),
+/// with the journal files SQLite may have left beside them.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(base) = temporary_base(name) else { continue };
+        let base_path = dir.join(base);
+        match File::open(&base_path) {
+            Ok(file) => {
+                if file.try_lock().is_ok() {
+                    for suffix in ["", "-journal", "-wal", "-shm"] {
+                        let _ = std::fs::remove_file(sidecar(&base_path, suffix));
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && name != base => {
+                let _ = std::fs::remove_file(dir.join(name));
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+/// The temporary file a directory entry belongs to (`.NAME.creating-PID-N`, optionally with a
+/// journal suffix), if it is one.
+fn temporary_base(name: &str) -> Option<&str> {
+    let base = ["-journal", "-wal", "-shm"].iter().find_map(|s| name.strip_suffix(s)).unwrap_or(name);
+    let (_, tail) = base.rsplit_once(".creating-")?;
+    let (pid, n) = tail.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (base.starts_with('.') && digits(pid) && digits(n)).then_some(base)
 }
