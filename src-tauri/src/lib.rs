@@ -8,6 +8,7 @@ pub mod commands;
 pub mod dto;
 pub mod error;
 pub mod examples;
+pub mod grants;
 pub mod recent;
 pub mod state;
 mod window_state;
@@ -23,7 +24,8 @@ pub use error::CommandError;
 use state::AppState;
 
 /// Builds and runs the app until the last window closes. A `.trellis` path on the command line
-/// (how the desktop's file association starts us) opens in the first window.
+/// (how the desktop's file association starts us) opens in the first window (and may be opened
+/// again there: [`grants`]).
 pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -33,7 +35,8 @@ pub fn run() {
                 .map(PathBuf::from)
                 .or_else(|| app.path().document_dir().ok().map(|d| d.join("Trellis")))
                 .unwrap_or_else(|| config_dir.join("documents"));
-            let state = AppState::new(&config_dir, documents_dir);
+            let mut state = AppState::new(&config_dir, documents_dir);
+            state.grants = grants::Grants::from_env();
             if let Some(path) = std::env::args_os().skip(1).map(PathBuf::from).find(|p| is_document(p)) {
                 match trellis::store::Store::open(&path) {
                     Ok(store) => {
@@ -60,6 +63,7 @@ pub fn run() {
             tauri::WindowEvent::Destroyed => {
                 if let Some(state) = window.try_state::<AppState>() {
                     state.detach(window.label());
+                    state.grants.forget_window(window.label());
                 }
             }
             _ => {}

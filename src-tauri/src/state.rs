@@ -16,6 +16,7 @@ use trellis::store::{Parts, Store};
 
 use crate::dto::{DocumentChange, DocumentState};
 use crate::error::CommandError;
+use crate::grants::{Grants, Purpose};
 use crate::recent::RecentList;
 
 /// A window's open document and its last loaded state.
@@ -158,6 +159,8 @@ pub struct AppState {
     pub cancel_report: CancelFlags,
     /// Per window: set to ask its running cartridge import to stop.
     pub cancel_import: CancelFlags,
+    /// The paths each window may name (chosen in a dialog, created or written by the app).
+    pub grants: Grants,
     next_window: std::sync::atomic::AtomicU32,
 }
 
@@ -172,8 +175,23 @@ impl AppState {
             cancel_export: CancelFlags::default(),
             cancel_report: CancelFlags::default(),
             cancel_import: CancelFlags::default(),
+            grants: Grants::default(),
             next_window: std::sync::atomic::AtomicU32::new(2),
         }
+    }
+
+    /// `path` when the window may name it for `purpose` (see [`crate::grants`]): for opening,
+    /// the recent list's documents count as issued by the app.
+    pub fn check_path(&self, window: &str, purpose: Purpose, path: &Path) -> Result<PathBuf, CommandError> {
+        let recent: Vec<PathBuf> = if purpose == Purpose::Open {
+            self.recent
+                .lock()
+                .map(|r| r.entries().into_iter().map(|e| PathBuf::from(e.path)).collect())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        self.grants.check(window, purpose, path, &recent)
     }
 
     fn open(&self, window: &str) -> Result<Shared, CommandError> {
@@ -283,6 +301,8 @@ impl AppState {
     /// (or nearly) when the window's UI asks for it; the recent list learns the title then.
     pub fn attach(&self, window: &str, store: Store) -> Result<(), CommandError> {
         let path = store.path().to_owned();
+        // A document the app opened or created in a window may be opened there again.
+        self.grants.grant(window, Purpose::Open, &path);
         let open = Arc::new(Mutex::new(OpenDocument::new(store)));
         self.windows
             .lock()
@@ -475,6 +495,27 @@ mod tests {
             std::fs::write(&path, fresh).unwrap();
             panic!("{} was out of date and has been regenerated; review and commit it", path.display());
         }
+    }
+
+    #[test]
+    fn a_window_may_open_only_its_own_documents_and_the_recent_list() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let own = dir.path().join("own.trellis");
+        let state = AppState::new(dir.path(), dir.path().join("documents"));
+        state.attach("main", Store::create(&own, &Document::new("Statistics"))?)?;
+        assert!(state.check_path("main", Purpose::Open, &own).is_ok(), "the window's own document");
+        let recent = dir.path().join("recent.trellis");
+        Store::create(&recent, &Document::new("Probability"))?;
+        state.recent.lock().map_err(|_| "poisoned")?.touch(&recent, "Probability");
+        assert!(state.check_path("doc-2", Purpose::Open, &recent).is_ok(), "the recent list is the app's");
+        assert!(state.check_path("doc-2", Purpose::Export, &recent).is_err(), "for opening only");
+        let forged = dir.path().join("forged.trellis");
+        Store::create(&forged, &Document::new("Forged"))?;
+        let err =
+            state.check_path("main", Purpose::Open, &forged).err().ok_or("a forged path was accepted")?;
+        assert_eq!(err.code, trellis::ErrorCode::Validation);
+        assert!(err.message.contains("forged.trellis"), "{}", err.message);
+        Ok(())
     }
 
     #[test]

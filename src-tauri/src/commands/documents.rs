@@ -7,6 +7,7 @@ use trellis::store::Store;
 
 use crate::dto::{DocumentState, ExampleInfo, RecentDocument};
 use crate::error::CommandError;
+use crate::grants::Purpose;
 use crate::state::{AppState, blocking, fresh_path};
 
 /// Recently opened documents, newest first.
@@ -82,7 +83,8 @@ pub async fn open_example(
 }
 
 /// Opens a `.trellis` file in this window; without a path, asks with the native dialog
-/// (`None` when the user cancels).
+/// (`None` when the user cancels). A path from the UI must be one the window may open (the
+/// recent list, a file the app created; see [`crate::grants`]).
 #[tauri::command]
 pub async fn open_document(
     app: AppHandle,
@@ -90,8 +92,16 @@ pub async fn open_document(
     state: State<'_, AppState>,
     path: Option<String>,
 ) -> Result<Response, CommandError> {
-    let Some(path) =
-        super::path_or_pick(&app, &window, path, "Open a curriculum", "Trellis curriculum", &["trellis"])
+    let Some(path) = super::path_or_pick(
+        &app,
+        &window,
+        &state,
+        Purpose::Open,
+        path,
+        "Open a curriculum",
+        "Trellis curriculum",
+        &["trellis"],
+    )?
     else {
         return Ok(Response::new("null".to_owned()));
     };
@@ -112,11 +122,14 @@ pub async fn open_in_new_window(
     let Some(path) = super::path_or_pick(
         &app,
         &window,
+        &state,
+        Purpose::Open,
         path,
         "Open a curriculum in a new window",
         "Trellis curriculum",
         &["trellis"],
-    ) else {
+    )?
+    else {
         return Ok(None);
     };
     let store = blocking(move || Store::open(&path)).await?;

@@ -12,11 +12,12 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State, Window};
 use tauri_plugin_dialog::DialogExt;
 use trellis::Finding;
-use trellis::export::{ExportFormat, ExportOptions, ExportReport, LmsProfile, PackageWriter};
+use trellis::export::{ExportFormat, ExportOptions, ExportReport, LmsProfile, PackageWriter, Progress};
 use trellis::model::Document;
 use trellis::pedagogy::FieldSpec;
 
 use crate::error::CommandError;
+use crate::grants::Purpose;
 use crate::state::{AppState, fresh_stem};
 
 /// Event carrying `trellis::export::Progress` to the window that started the export.
@@ -129,7 +130,8 @@ pub async fn preflight_export(
 
 /// Exports the window's document. Progress goes to the window as [`PROGRESS_EVENT`]; the export
 /// stops at the next file when [`cancel_export`] is called, and nothing is left behind.
-/// `None` when the user cancelled the save dialog.
+/// `None` when the user cancelled the save dialog. A destination from the UI must have been
+/// granted to the window for exports ([`crate::grants`]); the one picked in the save dialog is.
 #[tauri::command]
 pub async fn export_document(
     app: AppHandle,
@@ -137,10 +139,10 @@ pub async fn export_document(
     state: State<'_, AppState>,
     request: ExportRequest,
 ) -> Result<Option<ExportOutcome>, CommandError> {
-    let title = state.with_document(window.label(), |doc| Ok(doc.curriculum.title.clone())).await?;
     let dest = match request.destination.clone() {
         Some(d) => PathBuf::from(d),
         None => {
+            let title = state.with_document(window.label(), |doc| Ok(doc.curriculum.title.clone())).await?;
             let ext = request.format.extension();
             let picked = app
                 .dialog()
@@ -152,24 +154,44 @@ pub async fn export_document(
                 .set_parent(&window)
                 .blocking_save_file();
             match picked.and_then(|p| p.into_path().ok()) {
-                Some(p) => p,
+                Some(p) => {
+                    state.grants.grant(window.label(), Purpose::Export, &p);
+                    p
+                }
                 None => return Ok(None),
             }
         }
     };
-    let cancel = state.cancel_export.start(window.label());
-    let path = dest.display().to_string();
     let progress_window = window.clone();
+    let progress = move |p: Progress| {
+        let _ = progress_window.emit_to(progress_window.label(), PROGRESS_EVENT, p);
+    };
+    export_to(&state, window.label(), request, dest, progress).await.map(Some)
+}
+
+/// Exports `window`'s document to `dest`, which the window must be allowed to export to
+/// ([`Purpose::Export`]): otherwise it is refused before anything is written. The written
+/// package is granted to the window for "show in folder".
+pub async fn export_to(
+    state: &AppState,
+    window: &str,
+    request: ExportRequest,
+    dest: PathBuf,
+    mut progress: impl FnMut(Progress) + Send + 'static,
+) -> Result<ExportOutcome, CommandError> {
+    let dest = state.check_path(window, Purpose::Export, &dest)?;
+    let cancel = state.cancel_export.start(window);
+    let path = dest.display().to_string();
+    let written = dest.clone();
     let report = state
-        .with_document(window.label(), move |doc| {
+        .with_document(window, move |doc| {
             let options = request.options(doc);
             let mut out = Cancellable { inner: trellis::export::package::writer_for_path(&dest)?, cancel };
-            trellis::export::export_document(doc, request.format, &options, &mut out, &mut |p| {
-                let _ = progress_window.emit_to(progress_window.label(), PROGRESS_EVENT, p);
-            })
+            trellis::export::export_document(doc, request.format, &options, &mut out, &mut progress)
         })
         .await?;
-    Ok(Some(ExportOutcome { path, report }))
+    state.grants.grant(window, Purpose::Reveal, &written);
+    Ok(ExportOutcome { path, report })
 }
 
 /// Asks the running export to stop.
@@ -178,10 +200,12 @@ pub fn cancel_export(window: Window, state: State<'_, AppState>) {
     state.cancel_export.cancel(window.label());
 }
 
-/// Opens the folder holding `path` in the system file manager.
+/// Shows the folder holding `path` in the system file manager. Only a file the app wrote from
+/// this window (an export, a review packet) can be shown, and only its folder is opened —
+/// never the file itself, which the folder opener would hand to the file's default program.
 #[tauri::command]
-pub fn show_in_folder(path: String) -> Result<(), CommandError> {
-    let dir = Path::new(&path).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+pub fn show_in_folder(window: Window, state: State<'_, AppState>, path: String) -> Result<(), CommandError> {
+    let dir = folder_to_reveal(&state, window.label(), Path::new(&path))?;
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(target_os = "windows") {
@@ -194,6 +218,19 @@ pub fn show_in_folder(path: String) -> Result<(), CommandError> {
         .spawn()
         .map(|_| ())
         .map_err(|e| CommandError::from(trellis::Error::io(&dir, e)))
+}
+
+/// The folder "show in folder" opens for `path`: the resolved parent folder of a file the window
+/// wrote ([`Purpose::Reveal`]); refused for anything else, or when that folder is not a folder.
+pub fn folder_to_reveal(state: &AppState, window: &str, path: &Path) -> Result<PathBuf, CommandError> {
+    state.check_path(window, Purpose::Reveal, path)?;
+    let refused = || crate::grants::refused(Purpose::Reveal, path);
+    let resolved = crate::grants::resolve(path).ok_or_else(refused)?;
+    let dir = resolved.parent().ok_or_else(refused)?.to_path_buf();
+    if !dir.is_dir() {
+        return Err(refused());
+    }
+    Ok(dir)
 }
 
 /// A package writer that fails at the next file once cancellation was asked for; the real
@@ -283,5 +320,62 @@ mod tests {
         let options = plain.options(&doc);
         assert!(options.values.is_empty());
         assert_eq!(options.framework, None, "a blank framework means the curriculum's objectives");
+    }
+
+    fn files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// A destination the webview names without the user having chosen it (a forged
+    /// `export_document` call) is refused: nothing is written and a file already there is
+    /// untouched. Chosen in the save dialog (granted), the same path is written, and only then
+    /// can it be shown in its folder.
+    #[test]
+    fn a_forged_export_destination_is_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let state = AppState::new(dir.path(), dir.path().join("documents"));
+        let doc = crate::examples::document("intro-statistics").unwrap();
+        state
+            .attach("main", trellis::store::Store::create(&dir.path().join("c.trellis"), &doc).unwrap())
+            .unwrap();
+        let victim = out.join("victim.zip");
+        std::fs::write(&victim, b"precious").unwrap();
+        let fresh = out.join("course.zip");
+        let request = |dest: &Path| -> ExportRequest {
+            serde_json::from_value(serde_json::json!({
+                "format": "scorm2004", "profile": "generic", "strict": false,
+                "destination": dest.display().to_string(),
+            }))
+            .unwrap()
+        };
+        tauri::async_runtime::block_on(async {
+            // Granted for another purpose or to another window does not count either.
+            state.grants.grant("main", Purpose::Packet, &fresh);
+            state.grants.grant("doc-2", Purpose::Export, &fresh);
+            for dest in [&victim, &fresh] {
+                let err = export_to(&state, "main", request(dest), dest.clone(), |_| {}).await.unwrap_err();
+                assert_eq!(err.code, trellis::ErrorCode::Validation);
+                assert!(err.message.contains(&dest.display().to_string()), "{}", err.message);
+                assert!(err.message.contains("not chosen in a file dialog"), "{}", err.message);
+                let reveal = folder_to_reveal(&state, "main", dest).unwrap_err();
+                assert_eq!(reveal.code, trellis::ErrorCode::Validation, "not written by the app: not shown");
+            }
+            assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+            assert_eq!(files(&out), ["victim.zip"], "nothing was written, not even a temporary file");
+
+            state.grants.grant("main", Purpose::Export, &fresh);
+            let outcome = export_to(&state, "main", request(&fresh), fresh.clone(), |_| {}).await.unwrap();
+            assert_eq!(outcome.path, fresh.display().to_string());
+            assert!(std::fs::metadata(&fresh).unwrap().len() > 1000);
+            assert_eq!(folder_to_reveal(&state, "main", &fresh).unwrap(), out.canonicalize().unwrap());
+            assert!(folder_to_reveal(&state, "doc-2", &fresh).is_err(), "another window did not write it");
+        });
     }
 }

@@ -21,6 +21,7 @@ use trellis::store::{EditOp, Store};
 
 use crate::dto::DocumentState;
 use crate::error::CommandError;
+use crate::grants::Purpose;
 use crate::state::{AppState, blocking, fresh_path};
 
 /// Event carrying `trellis::export::Progress` to the window importing a cartridge.
@@ -54,11 +55,14 @@ pub async fn import_framework(
     let Some(source) = super::path_or_pick(
         &app,
         &window,
+        &state,
+        Purpose::ImportFramework,
         path,
         "Import a standards framework",
         "CASE JSON or outcomes CSV",
         &["json", "csv"],
-    ) else {
+    )?
+    else {
         return Ok(None);
     };
     let merged = state
@@ -102,11 +106,14 @@ pub async fn import_cartridge(
     let Some(source) = super::path_or_pick(
         &app,
         &window,
+        &state,
+        Purpose::ImportCartridge,
         path,
         "Import a Common Cartridge",
         "IMS Common Cartridge",
         &["imscc", "zip"],
-    ) else {
+    )?
+    else {
         return Ok(None);
     };
     let dir = state.documents_dir.clone();

@@ -1,5 +1,6 @@
 //! The IPC commands, one file per area. Each command takes its arguments, borrows the state,
-//! calls one library function and converts the error; nothing else.
+//! calls one library function and converts the error; nothing else. A path the webview names is
+//! accepted only when the window may name it ([`crate::grants`]).
 
 pub mod analysis;
 pub mod documents;
@@ -15,25 +16,39 @@ use std::path::PathBuf;
 use tauri::{AppHandle, Window};
 use tauri_plugin_dialog::DialogExt;
 
-/// The file a command works on: `path` when the UI gave one (tests, recent files), otherwise the
-/// one the user picks in the native open dialog (filtered to `extensions`); `None` when the
-/// user cancels. Blocking: call it from an async command, never from the main thread.
+use crate::error::CommandError;
+use crate::grants::Purpose;
+use crate::state::AppState;
+
+/// The file a command works on: `path` when the UI gave one and the window may name it for
+/// `purpose` (the recent list, a file the app issued; see [`crate::grants`]) — refused
+/// otherwise — or else the one the user picks in the native open dialog (filtered to
+/// `extensions`), which is granted to the window for `purpose`; `None` when the user cancels.
+/// Blocking: call it from an async command, never from the main thread.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn path_or_pick(
     app: &AppHandle,
     window: &Window,
+    state: &AppState,
+    purpose: Purpose,
     path: Option<String>,
     title: &str,
     filter: &str,
     extensions: &[&str],
-) -> Option<PathBuf> {
+) -> Result<Option<PathBuf>, CommandError> {
     if let Some(p) = path {
-        return Some(PathBuf::from(p));
+        return state.check_path(window.label(), purpose, &PathBuf::from(p)).map(Some);
     }
-    app.dialog()
+    let picked = app
+        .dialog()
         .file()
         .set_title(title)
         .add_filter(filter, extensions)
         .set_parent(window)
         .blocking_pick_file()
-        .and_then(|p| p.into_path().ok())
+        .and_then(|p| p.into_path().ok());
+    if let Some(p) = &picked {
+        state.grants.grant(window.label(), purpose, p);
+    }
+    Ok(picked)
 }

@@ -23,6 +23,7 @@ use trellis::export::Progress;
 use trellis::model::{Document, Timestamp};
 
 use crate::error::CommandError;
+use crate::grants::Purpose;
 use crate::state::{AppState, fresh_stem};
 
 /// What the review-packet dialog asks for.
@@ -65,7 +66,8 @@ pub type PrintPdf = fn(&Path, &Path, &AtomicBool) -> trellis::Result<()>;
 /// the native save dialog (`None` when the user cancels). The HTML is rendered and written off
 /// the UI thread, with progress as [`PROGRESS_EVENT`]; [`cancel_report`] stops it with nothing
 /// written. When the PDF cannot be made (no Chromium installed, a printing failure) the error
-/// says why and where the HTML packet was written.
+/// says why and where the HTML packet was written. A destination from the UI must have been
+/// granted to the window for packets ([`crate::grants`]); the one picked in the save dialog is.
 #[tauri::command]
 pub async fn write_review_packet(
     app: AppHandle,
@@ -73,7 +75,7 @@ pub async fn write_review_packet(
     state: State<'_, AppState>,
     request: ReviewPacketRequest,
 ) -> Result<Option<ReviewPacketOutcome>, CommandError> {
-    let html = match request.destination {
+    let html = match request.destination.clone() {
         Some(d) => PathBuf::from(d),
         None => {
             let title = state.with_document(window.label(), |doc| Ok(doc.curriculum.title.clone())).await?;
@@ -87,25 +89,53 @@ pub async fn write_review_packet(
                 .set_parent(&window)
                 .blocking_save_file();
             match picked.and_then(|p| p.into_path().ok()) {
-                Some(p) => p,
+                Some(p) => {
+                    state.grants.grant(window.label(), Purpose::Packet, &p);
+                    p
+                }
                 None => return Ok(None),
             }
         }
     };
-    let generated_at = Timestamp::now().to_string();
-    let since = request.since;
     let print: Option<PrintPdf> = request.pdf.then_some(trellis::analysis::pdf::print_pdf_cancellable);
-    let cancel = state.cancel_report.start(window.label());
     let progress_window = window.clone();
-    state
-        .with_document(window.label(), move |doc| {
-            let progress = |p: Progress| {
-                let _ = progress_window.emit_to(progress_window.label(), PROGRESS_EVENT, p);
-            };
+    let progress = move |p: Progress| {
+        let _ = progress_window.emit_to(progress_window.label(), PROGRESS_EVENT, p);
+    };
+    packet_to(&state, window.label(), request.since, html, print, progress).await.map(Some)
+}
+
+/// Writes the review packet of `window`'s document to `html` (see [`write_packet`]), which the
+/// window must be allowed to write a packet to ([`Purpose::Packet`]): otherwise it is refused
+/// before anything is written. The files written are granted to the window for "show in
+/// folder".
+pub async fn packet_to(
+    state: &AppState,
+    window: &str,
+    since: Option<String>,
+    html: PathBuf,
+    print: Option<PrintPdf>,
+    progress: impl Fn(Progress) + Send + 'static,
+) -> Result<ReviewPacketOutcome, CommandError> {
+    let html = state.check_path(window, Purpose::Packet, &html)?;
+    let generated_at = Timestamp::now().to_string();
+    let cancel = state.cancel_report.start(window);
+    let outcome = state
+        .with_document(window, move |doc| {
             Ok(write_packet(doc, since.as_deref(), &html, generated_at, print, &progress, &cancel))
         })
-        .await?
-        .map(Some)
+        .await?;
+    // A failed print still put the HTML in place (the error names it).
+    let written = match &outcome {
+        Ok(o) => {
+            std::iter::once(PathBuf::from(&o.html_path)).chain(o.pdf_path.iter().map(PathBuf::from)).collect()
+        }
+        Err(_) => Vec::new(),
+    };
+    for path in written {
+        state.grants.grant(window, Purpose::Reveal, &path);
+    }
+    outcome
 }
 
 /// Asks the running review packet to stop.
@@ -563,5 +593,36 @@ mod tests {
     #[test]
     fn the_proposed_name_follows_the_title_without_path_separators() {
         assert_eq!(default_file_name("Stats / Probability"), "Stats - Probability review packet.html");
+    }
+
+    /// A forged packet destination (not chosen in the save dialog) is refused before anything
+    /// is rendered: an older file there stays as it was and nothing appears beside it.
+    #[test]
+    fn a_forged_packet_destination_is_refused_and_the_file_is_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let state = AppState::new(dir.path(), dir.path().join("documents"));
+        state.attach("main", Store::create(&dir.path().join("c.trellis"), &example()).unwrap()).unwrap();
+        let html = out.join("notes.html");
+        std::fs::write(&html, "my own notes").unwrap();
+        tauri::async_runtime::block_on(async {
+            let err =
+                packet_to(&state, "main", None, html.clone(), Some(fake_print), |_| {}).await.unwrap_err();
+            assert_eq!(err.code, trellis::ErrorCode::Validation);
+            assert!(err.message.contains(&html.display().to_string()), "{}", err.message);
+            assert_eq!(std::fs::read_to_string(&html).unwrap(), "my own notes");
+            assert_eq!(names(&out), ["notes.html"]);
+
+            // Chosen in the dialog: written, and both files may be shown in their folder.
+            state.grants.grant("main", Purpose::Packet, &html);
+            let outcome =
+                packet_to(&state, "main", None, html.clone(), Some(fake_print), |_| {}).await.unwrap();
+            assert!(std::fs::read_to_string(&html).unwrap().starts_with("<!DOCTYPE html>"));
+            let pdf = PathBuf::from(outcome.pdf_path.unwrap());
+            for written in [&html, &pdf] {
+                assert!(state.grants.allows("main", Purpose::Reveal, written, &[]), "{}", written.display());
+            }
+        });
     }
 }

@@ -1,0 +1,60 @@
+// The isolation hook: Tauri hands every IPC message from the app's windows to this function, in
+// a sandboxed frame of its own origin, before encrypting it with a key the windows never see.
+// A message that is not one of the app's own commands (or the event listening the progress bars
+// use), or whose arguments are not a plain object, is not passed on as asked: its command is
+// replaced by one that does not exist, so the Rust side refuses it and the caller's promise
+// rejects (a hook that threw would leave the caller waiting for ever). Paths in the arguments
+// are checked by the Rust commands themselves (src-tauri/src/grants.rs).
+// Keep COMMANDS equal to the handler list in src-tauri/src/lib.rs (a Rust test compares them).
+const COMMANDS = new Set([
+  'recent_documents',
+  'forget_recent',
+  'list_examples',
+  'current_document',
+  'create_document',
+  'open_example',
+  'open_document',
+  'close_document',
+  'open_in_new_window',
+  'apply_edit',
+  'apply_edit_lean',
+  'undo',
+  'redo',
+  'render_markdown',
+  'check_document',
+  'insights',
+  'diff_snapshot',
+  'list_templates',
+  'analyze_objective',
+  'import_framework',
+  'import_cartridge',
+  'cancel_import',
+  'export_choices',
+  'preflight_export',
+  'export_document',
+  'cancel_export',
+  'show_in_folder',
+  'write_review_packet',
+  'cancel_report',
+]);
+// Plugin commands the windows may send (the capability grants them too).
+const PLUGIN_COMMANDS = new Set(['plugin:event|listen', 'plugin:event|unlisten']);
+
+function isPlainObject(value) {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function allowed(message) {
+  if (!isPlainObject(message) || typeof message.cmd !== 'string') return false;
+  if (!COMMANDS.has(message.cmd) && !PLUGIN_COMMANDS.has(message.cmd)) return false;
+  // Arguments are a plain object (or none); binary bodies are not among the app's requests.
+  return message.payload === undefined || message.payload === null || isPlainObject(message.payload);
+}
+
+window.__TAURI_ISOLATION_HOOK__ = (message) => {
+  if (allowed(message)) return message;
+  const cmd = typeof message?.cmd === 'string' ? message.cmd : typeof message?.cmd;
+  return { ...message, cmd: `refused by the isolation hook: ${cmd.slice(0, 100)}`, payload: {} };
+};
