@@ -129,6 +129,42 @@ pub(super) fn quiz_files(run: &mut Run<'_, '_>, i: usize) -> Result<String> {
     Ok(meta_ident)
 }
 
+/// Writes Canvas's `topicMeta` of graded discussion `i` (the topic and its assignment: points,
+/// group, grading type); returns the identifier of the resource holding it (the topic resource
+/// depends on it, as in Canvas's own exports).
+pub(super) fn topic_meta(run: &mut Run<'_, '_>, i: usize) -> Result<String> {
+    let cx = run.cx;
+    let a = &cx.assessments[i];
+    let meta_ident = ident_with(a.assessment.id.0, "meta");
+    let path = format!("{}/topic_meta.xml", a.ident);
+    let mut w = XmlWriter::new();
+    start(&mut w, "topicMeta", Some(&meta_ident));
+    w.text("topic_id", &a.ident);
+    w.text("title", &a.title);
+    w.text("type", "topic");
+    w.text("discussion_type", "threaded");
+    w.text("workflow_state", workflow(cx, "active"));
+    w.start("assignment", &[("identifier", &ident_with(a.assessment.id.0, "assignment"))]);
+    w.text("title", &a.title);
+    w.text("workflow_state", workflow(cx, "published"));
+    w.text("assignment_group_identifierref", &group_ident(cx, a.assessment.purpose));
+    w.text("points_possible", &number(a.points.unwrap_or(0.0)));
+    w.text("grading_type", "points");
+    w.text("submission_types", "discussion_topic");
+    w.text("position", &position(cx, a).to_string());
+    w.end();
+    run.write(&path, w.finish().as_bytes())?;
+    run.resources.push(Res {
+        ident: meta_ident.clone(),
+        kind: run.spec.t_app.into(),
+        href: Some(path.clone()),
+        files: vec![path],
+        deps: Vec::new(),
+        objectives: Vec::new(),
+    });
+    Ok(meta_ident)
+}
+
 /// Writes `assignment_settings.xml` and the assignment's HTML for assessment `i`; returns the
 /// identifier of the resource holding them and the path of the HTML.
 pub(super) fn assignment_files(run: &mut Run<'_, '_>, i: usize, body: &str) -> Result<(String, String)> {
@@ -214,7 +250,11 @@ fn course_settings(cx: &ExportContext<'_>) -> String {
     let mut w = XmlWriter::new();
     start(&mut w, "course", Some(&ident_with(c.id.0, "course")));
     w.text("title", &cx.title);
-    w.text("course_code", if c.code.trim().is_empty() { &cx.title } else { c.code.trim() });
+    // Canvas falls back to the title for a course without a code; writing the title here would
+    // give the course a code it did not have when the package is imported again.
+    if !c.code.trim().is_empty() {
+        w.text("course_code", c.code.trim());
+    }
     w.text("is_public", "false");
     w.text("default_view", "modules");
     w.text("license", "private");
@@ -545,8 +585,11 @@ fn rubrics(cx: &ExportContext<'_>) -> String {
             w.text("criterion_id", &criterion_id);
             w.text("points", &number(best));
             w.text("description", &c.title);
-            if !c.description.trim().is_empty() {
-                w.text("long_description", c.description.trim());
+            // Criterion and rating texts are Markdown (which may hold HTML): Canvas gets them as
+            // plain text, as the rubric description and every other Canvas text field.
+            let long = crate::markdown::to_plain_text(&c.description);
+            if !long.is_empty() {
+                w.text("long_description", &long);
             }
             if let Some(o) = objective
                 && !linked.contains(o)
@@ -558,12 +601,16 @@ fn rubrics(cx: &ExportContext<'_>) -> String {
             }
             w.start("ratings", &[]);
             for level in rubric.levels.iter().rev() {
-                let text =
-                    c.descriptors.iter().find(|d| d.level == level.id).map(|d| d.text.trim()).unwrap_or("");
+                let text = c
+                    .descriptors
+                    .iter()
+                    .find(|d| d.level == level.id)
+                    .map(|d| crate::markdown::to_plain_text(&d.text))
+                    .unwrap_or_default();
                 w.start("rating", &[]);
                 w.text("description", &level.label);
                 if !text.is_empty() {
-                    w.text("long_description", text);
+                    w.text("long_description", &text);
                 }
                 w.text("points", &number(level.points * c.weight));
                 w.text("criterion_id", &criterion_id);

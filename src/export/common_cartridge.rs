@@ -297,8 +297,19 @@ fn build_org(run: &mut Run<'_, '_>) -> Result<Vec<OrgNode>> {
 
 fn node_folder(run: &mut Run<'_, '_>, node: usize) -> Result<OrgNode> {
     let cx = run.cx;
+    let n = &cx.nodes[node];
+    // A node that is only a page (a lesson without activities, assessments or sub-nodes) is a
+    // page in its parent's module, as LMSs show lessons, not a folder holding one page:
+    // importing the package gives the same outline back.
+    let only_page = n.children.is_empty() && n.activities.is_empty() && n.assessments.is_empty();
     let mut children = node_content(run, node)?;
-    run.step(&cx.nodes[node].title);
+    run.step(&n.title);
+    if only_page
+        && let [OrgNode::Leaf { .. }] = children.as_slice()
+        && let Some(page) = children.pop()
+    {
+        return Ok(page);
+    }
     for &child in &cx.nodes[node].children {
         children.push(node_folder(run, child)?);
     }
@@ -488,6 +499,16 @@ fn assessment_item(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) ->
             });
             LeafKind::Quiz
         }
+        AssessmentFormat::Discussion if run.canvas => {
+            // A Canvas graded discussion: the topic with its assignment (points, group) in
+            // Canvas's topicMeta, which Canvas shows itself; the text is the instructions.
+            topic(run, &a.ident, &a.title, &a.instructions_html, objectives)?;
+            let meta = canvas::topic_meta(run, i)?;
+            if let Some(topic) = run.resources.iter_mut().rev().find(|r| r.ident == a.ident) {
+                topic.deps.push(meta);
+            }
+            LeafKind::Topic
+        }
         AssessmentFormat::Discussion => {
             let body = html::assignment_body(cx, a);
             topic(run, &a.ident, &a.title, &body, objectives)?;
@@ -495,6 +516,9 @@ fn assessment_item(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) ->
         }
         AssessmentFormat::Assignment | AssessmentFormat::PerformanceTask | AssessmentFormat::Project => {
             let body = html::assignment_body(cx, a);
+            // Canvas shows the points and the rubric of an assignment itself (from its
+            // settings and rubrics.xml): its page holds the instructions and the task.
+            let canvas_body = canvas_assignment_body(cx, a);
             if run.spec.version == CcVersion::V1p3 {
                 let path = format!("{}/assignment.xml", a.ident);
                 let mut w = XmlWriter::new();
@@ -519,7 +543,7 @@ fn assessment_item(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) ->
                 run.write(&path, w.finish().as_bytes())?;
                 let mut deps = vec![run.files_ident.clone()];
                 if run.canvas {
-                    deps.push(canvas::assignment_files(run, i, &body)?.0);
+                    deps.push(canvas::assignment_files(run, i, &canvas_body)?.0);
                 }
                 run.resources.push(Res {
                     ident: a.ident.clone(),
@@ -536,7 +560,7 @@ fn assessment_item(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) ->
                 // `wiki_content/` so that Canvas does not also make it a wiki page.
                 let mut deps = vec![run.files_ident.clone()];
                 let (path, kind) = if run.canvas {
-                    let (settings, html) = canvas::assignment_files(run, i, &body)?;
+                    let (settings, html) = canvas::assignment_files(run, i, &canvas_body)?;
                     deps.push(settings);
                     (html, LeafKind::Assignment)
                 } else {
@@ -564,6 +588,13 @@ fn assessment_item(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) ->
         kind,
     });
     Ok(())
+}
+
+/// An assignment's page for Canvas: Canvas shows the points and the rubric from its own files,
+/// so an assignment without a GRASPS task gets its instructions alone (with one, the whole
+/// body, which lays out the task).
+fn canvas_assignment_body(cx: &ExportContext<'_>, a: &super::lower::AssessmentView<'_>) -> String {
+    if a.assessment.grasps.is_none() { a.instructions_html.clone() } else { html::assignment_body(cx, a) }
 }
 
 fn manifest_xml(run: &Run<'_, '_>, org: &[OrgNode]) -> String {

@@ -464,25 +464,41 @@ pub fn is_safe_url(url: &str) -> bool {
 }
 
 /// Safe, unique package paths for assets: `assets/` + the name with anything but ASCII letters,
-/// digits, `.`, `-`, `_` replaced by `-`; clashes get a numeric prefix.
+/// digits, `.`, `-`, `_` replaced by `-`, keeping the name's folders (`Uploaded Media/a.png` →
+/// `assets/Uploaded-Media/a.png`); clashes get a numeric prefix.
 fn asset_views(doc: &Document) -> Vec<AssetView<'_>> {
     let mut used = BTreeSet::new();
     doc.assets
         .iter()
         .map(|asset| {
-            let mut safe: String = asset
+            let segments: Vec<String> = asset
                 .name
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '-' })
+                .split('/')
+                .map(|segment| {
+                    let safe: String =
+                        segment
+                            .chars()
+                            .map(|c| {
+                                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                                    c
+                                } else {
+                                    '-'
+                                }
+                            })
+                            .collect();
+                    safe.trim_start_matches('.').to_owned()
+                })
+                .filter(|segment| !segment.is_empty())
                 .collect();
-            safe = safe.trim_start_matches('.').to_owned();
-            if safe.is_empty() {
-                safe = format!("asset-{}", asset.id.0.simple());
-            }
-            let mut candidate = safe.clone();
+            let (file, folders) = match segments.split_last() {
+                Some((file, folders)) => (file.clone(), folders.join("/")),
+                None => (format!("asset-{}", asset.id.0.simple()), String::new()),
+            };
+            let folder = if folders.is_empty() { String::new() } else { format!("{folders}/") };
+            let mut candidate = format!("{folder}{file}");
             let mut n = 2;
             while !used.insert(candidate.to_ascii_lowercase()) {
-                candidate = format!("{n}-{safe}");
+                candidate = format!("{folder}{n}-{file}");
                 n += 1;
             }
             AssetView { asset, path: format!("{ASSET_DIR}/{candidate}") }
@@ -500,14 +516,7 @@ fn render_html(md: &str, assets: &[AssetView<'_>], broken: &mut BTreeSet<String>
     // `asset:` is not an allowed URL scheme for the sanitiser; turn it into a relative path first.
     let md =
         md.replace("](asset:", &format!("]({ASSET_DIR}/")).replace("](<asset:", &format!("](<{ASSET_DIR}/"));
-    let mut html = markdown::render(&md);
-    for a in assets {
-        let original = format!("\"{ASSET_DIR}/{}\"", escape_url_path(&a.asset.name));
-        let packaged = format!("\"{}\"", a.path);
-        if original != packaged {
-            html = html.replace(&original, &packaged);
-        }
-    }
+    let mut html = point_at_packaged_assets(&markdown::render(&md), assets);
     html = drop_dangling_links(&html, assets, broken);
     html = demote_headings(&html);
     fill_alt_text(&html, assets)
@@ -566,18 +575,58 @@ fn broken_link_findings(broken: BTreeSet<String>, curriculum: CurriculumId) -> V
         .collect()
 }
 
-/// How the Markdown renderer writes a path into `src`/`href` (percent-encoding spaces and
-/// non-ASCII, HTML-escaping `&`).
-fn escape_url_path(name: &str) -> String {
-    let mut out = String::new();
-    for b in name.bytes() {
-        match b {
-            b'&' => out.push_str("&amp;"),
-            b if b.is_ascii_alphanumeric() || b"-_.~/!$'()*+,;=:@?#".contains(&b) => out.push(b as char),
-            b => out.push_str(&format!("%{b:02X}")),
+/// Points `src="assets/NAME"` and `href="assets/NAME"` at the packaged file of the asset called
+/// NAME. The name in the link may be percent-encoded or not (imports encode parentheses,
+/// spaces and non-ASCII; people type them as they are), and `&` is HTML-escaped by the
+/// renderer: both spellings find the same asset.
+fn point_at_packaged_assets(html: &str, assets: &[AssetView<'_>]) -> String {
+    if assets.is_empty() {
+        return html.to_owned();
+    }
+    let by_name: HashMap<&str, &str> =
+        assets.iter().map(|a| (a.asset.name.as_str(), a.path.as_str())).collect();
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next =
+            [" src=\"", " href=\""].iter().filter_map(|attr| rest.find(attr).map(|i| i + attr.len())).min();
+        let Some(value_start) = next else { break };
+        let Some(len) = rest[value_start..].find('"') else { break };
+        let value = &rest[value_start..value_start + len];
+        out.push_str(&rest[..value_start]);
+        let packaged = value.strip_prefix(ASSET_DIR).and_then(|v| v.strip_prefix('/')).and_then(|name| {
+            let unescaped = name.replace("&amp;", "&");
+            by_name
+                .get(unescaped.as_str())
+                .or_else(|| by_name.get(percent_decode(&unescaped).as_str()))
+                .copied()
+        });
+        out.push_str(packaged.unwrap_or(value));
+        rest = &rest[value_start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Decodes `%XX` escapes (invalid UTF-8 is replaced; a `%` without two hex digits stays).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
         }
     }
-    out
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Renumbers headings so that the fragment fits under the page's `<h1>`: the first heading
@@ -749,6 +798,27 @@ mod tests {
             "<img src=\"../assets/a.png\">",
             "pages in sub-directories reach assets"
         );
+    }
+
+    #[test]
+    fn asset_links_with_parentheses_or_folders_find_their_file_encoded_or_not() {
+        let mut doc = Document::new("T");
+        doc.assets.push(Asset::new("Uploaded Media/plot (1).png", "image/png", vec![1]));
+        doc.assets.push(Asset::new("notes & more.pdf", "application/pdf", vec![2]));
+        let views = asset_views(&doc);
+        assert_eq!(views[0].path, "assets/Uploaded-Media/plot--1-.png", "folders are kept");
+        for md in [
+            "![plot](assets/Uploaded%20Media/plot%20%281%29.png)",
+            "![plot](<assets/Uploaded Media/plot (1).png>)",
+            "![plot](<asset:Uploaded Media/plot (1).png>)",
+        ] {
+            let mut broken = BTreeSet::new();
+            let html = render_html(md, &views, &mut broken);
+            assert!(html.contains("src=\"assets/Uploaded-Media/plot--1-.png\""), "{md}: {html}");
+            assert!(broken.is_empty(), "{md}: {broken:?}");
+        }
+        let html = render_html("[notes](assets/notes%20%26%20more.pdf)", &views, &mut BTreeSet::new());
+        assert!(html.contains("href=\"assets/notes---more.pdf\""), "{html}");
     }
 
     #[test]

@@ -92,7 +92,10 @@ struct ManifestResource {
 /// Assets loaded so far, by package path.
 #[derive(Default)]
 struct AssetStore {
-    by_path: HashMap<String, AssetId>,
+    /// Index into `assets` by package path.
+    by_path: HashMap<String, usize>,
+    /// Package files by file name (for links written without their folder), built on first use.
+    by_file_name: Option<HashMap<String, Vec<String>>>,
     names: HashSet<String>,
     assets: Vec<Asset>,
 }
@@ -101,9 +104,10 @@ impl AssetStore {
     /// The asset for a package file, loading it on first use. `Ok(None)` when the file is not
     /// in the package.
     fn load(&mut self, package: &Package, prefix: &str, path: &str) -> Result<Option<(AssetId, String)>> {
-        if let Some(id) = self.by_path.get(path) {
-            let name = self.assets.iter().find(|a| a.id == *id).map(|a| a.name.clone()).unwrap_or_default();
-            return Ok(Some((*id, name)));
+        if let Some(&index) = self.by_path.get(path)
+            && let Some(asset) = self.assets.get(index)
+        {
+            return Ok(Some((asset.id, asset.name.clone())));
         }
         if !package.contains(path) {
             return Ok(None);
@@ -115,7 +119,7 @@ impl AssetStore {
         let mut asset = Asset::new(name.clone(), media_type(&name), data);
         asset.alt = String::new();
         self.names.insert(name.clone());
-        self.by_path.insert(path.to_owned(), asset.id);
+        self.by_path.insert(path.to_owned(), self.assets.len());
         let id = asset.id;
         self.assets.push(asset);
         Ok(Some((id, name)))
@@ -179,14 +183,17 @@ impl Links<'_> {
         let mut path = path.to_owned();
         if !self.package.contains(&path) {
             let base = path.rsplit('/').next().unwrap_or(&path).to_owned();
-            let candidates: Vec<String> = self
-                .package
-                .files()
-                .into_iter()
-                .filter(|f| f.rsplit('/').next() == Some(base.as_str()) && f.starts_with(self.prefix))
-                .collect();
-            if candidates.len() == 1 {
-                path = candidates[0].clone();
+            let (package, prefix) = (self.package, self.prefix);
+            // Built once per import: listing the package for every such link was quadratic.
+            let by_file_name = self.assets.by_file_name.get_or_insert_with(|| {
+                let mut index: HashMap<String, Vec<String>> = HashMap::new();
+                for f in package.files().into_iter().filter(|f| f.starts_with(prefix)) {
+                    index.entry(f.rsplit('/').next().unwrap_or(&f).to_owned()).or_default().push(f.clone());
+                }
+                index
+            });
+            if let Some([only]) = by_file_name.get(&base).map(Vec::as_slice) {
+                path = only.clone();
             }
         }
         if self.pages.contains(&path) {
@@ -848,13 +855,29 @@ impl<'p> Importer<'p> {
         let title = item.child_text("title").unwrap_or_default();
         let children: Vec<&Element> = item.children_named("item").collect();
         if !children.is_empty() {
-            let title = if title.is_empty() { "Module".to_owned() } else { title };
-            let node = self.add_node(parent, "module", &title, String::new());
+            let ident = item.attr("identifier").unwrap_or_default();
+            // Trellis writes the course's own content as a first folder `<course>_overview`
+            // and a node's own page as `<node>_page` inside the node's folder: both go back to
+            // the node instead of becoming a module and a lesson of their own.
+            let node = if parent == self.course && ident.ends_with("_overview") {
+                self.course
+            } else {
+                let title = if title.is_empty() { "Module".to_owned() } else { title.clone() };
+                self.add_node(parent, "module", &title, String::new())
+            };
             if let Some(r) = item.attr("identifierref") {
                 self.resource(r, node, &title)?;
             }
+            let own_page = format!("{}_page", ident.trim_end_matches("_overview"));
             for child in children {
-                self.org_item(child, node)?;
+                let own = !ident.is_empty()
+                    && child.attr("identifierref") == Some(own_page.as_str())
+                    && child.children_named("item").next().is_none();
+                if own {
+                    self.own_page(&own_page, node)?;
+                } else {
+                    self.org_item(child, node)?;
+                }
             }
             return Ok(());
         }
@@ -874,6 +897,22 @@ impl<'p> Importer<'p> {
                 Ok(())
             }
         }
+    }
+
+    /// The page Trellis writes for a node's own summary: it becomes the node's summary again.
+    fn own_page(&mut self, identifier: &str, node: NodeId) -> Result<()> {
+        self.converted(1)?;
+        let href = self.by_identifier.get(identifier).and_then(|&i| self.resources[i].href.clone());
+        let Some(href) = href.filter(|h| is_html(h) && self.package.contains(h)) else {
+            return self.resource(identifier, node, "");
+        };
+        self.used.insert(identifier.to_owned());
+        let place = self.paths[&node].clone();
+        let (_, markdown) = self.html_page(&href, &place)?;
+        if let Some(n) = self.doc.nodes.iter_mut().find(|n| n.id == node) {
+            n.summary = markdown;
+        }
+        Ok(())
     }
 
     fn resource(&mut self, identifier: &str, parent: NodeId, title: &str) -> Result<()> {
@@ -896,7 +935,15 @@ impl<'p> Importer<'p> {
         }
         let kind = resource.kind.to_ascii_lowercase();
         let place = format!("{} › {}", self.paths[&parent], title);
-        if kind == "webcontent" {
+        if kind == "webcontent"
+            && let Some(settings) =
+                self.dependency_files(&resource, "assignment_settings.xml").into_iter().next()
+        {
+            // A Canvas assignment in a CC 1.1 cartridge: its page plus the settings it depends on.
+            let mut assignment = resource.clone();
+            assignment.files.push(settings);
+            self.canvas_assignment(&assignment, parent, title)
+        } else if kind == "webcontent" {
             self.web_content(&resource, parent, title)
         } else if kind.starts_with("imswl") {
             self.web_link(&resource, parent, title)
@@ -962,6 +1009,15 @@ impl<'p> Importer<'p> {
         };
         let title = html_title(&text);
         let markdown = self.convert(&text, parent_dir(path), place)?;
+        // Pages written by Trellis repeat their title as the page's one heading; it is the
+        // title, not part of the text.
+        let heading = format!("# {}", html_to_markdown::escape(&title));
+        let markdown = match markdown.strip_prefix(&heading) {
+            Some(rest) if !title.is_empty() && (rest.is_empty() || rest.starts_with('\n')) => {
+                rest.trim_start_matches('\n').to_owned()
+            }
+            _ => markdown,
+        };
         Ok((title, markdown))
     }
 
@@ -977,7 +1033,9 @@ impl<'p> Importer<'p> {
             pages: &self.pages,
             error: None,
         };
-        let converted = html_to_markdown::convert_with(html, &mut links);
+        let html = strip_generated(html);
+        let converted = html_to_markdown::try_convert_with(&html, &mut links)
+            .map_err(|too_deep| parse_error(self.package.name(), format!("{place}: {too_deep}")))?;
         if let Some(e) = links.error.take() {
             return Err(e);
         }
@@ -1097,9 +1155,37 @@ impl<'p> Importer<'p> {
         Ok(())
     }
 
+    /// Reports a resource file that could not be read as XML; the resource is skipped and the
+    /// rest of the course is imported.
+    fn bad_file(&mut self, place: &str, title: &str, error: &Error) {
+        let what = if title.trim().is_empty() { "a resource".to_owned() } else { format!("\"{title}\"") };
+        self.note(
+            "import-cc-bad-file",
+            Severity::Warning,
+            format!("{what} was not imported: {error}"),
+            "node",
+            place.to_owned(),
+        );
+    }
+
+    /// Reads the XML file of a resource; `Ok(None)` (with a finding) when it is not
+    /// well-formed, so one broken file does not stop the course. Reading errors (limits,
+    /// missing files) still stop the import.
+    fn resource_xml(&mut self, path: &str, place: &str, title: &str) -> Result<Option<Element>> {
+        let bytes = self.package.read_markup(path)?;
+        match xml::parse(&bytes, &self.package.place(path)) {
+            Ok(root) => Ok(Some(root)),
+            Err(e) => {
+                self.bad_file(place, title, &e);
+                Ok(None)
+            }
+        }
+    }
+
     fn web_link(&mut self, resource: &ManifestResource, parent: NodeId, title: &str) -> Result<()> {
         let Some(path) = self.main_xml(resource) else { return self.missing_main(resource, parent, title) };
-        let root = self.read_xml(&path)?;
+        let file_place = format!("{} › {}", self.paths[&parent], title);
+        let Some(root) = self.resource_xml(&path, &file_place, title)? else { return Ok(()) };
         let link_title = root.child_text("title").unwrap_or_default();
         let url = root.child("url").and_then(|u| u.attr("href")).unwrap_or_default().trim().to_owned();
         let place = format!("{} › {}", self.paths[&parent], title);
@@ -1144,9 +1230,21 @@ impl<'p> Importer<'p> {
         Ok(())
     }
 
+    /// Files of the resources `resource` depends on whose name ends with `suffix`.
+    fn dependency_files(&self, resource: &ManifestResource, suffix: &str) -> Vec<String> {
+        resource
+            .dependencies
+            .iter()
+            .filter_map(|d| self.by_identifier.get(d))
+            .flat_map(|&i| self.resources[i].files.iter())
+            .filter(|f| f.ends_with(suffix) && self.package.contains(f))
+            .cloned()
+            .collect()
+    }
+
     /// Canvas meta file of a resource (topicMeta, assessment_meta, assignment_settings) via
     /// its dependencies or its own files.
-    fn canvas_meta(&self, resource: &ManifestResource, name: &str) -> Result<Option<Element>> {
+    fn canvas_meta(&mut self, resource: &ManifestResource, name: &str) -> Result<Option<Element>> {
         let mut candidates: Vec<String> = resource.files.clone();
         for d in &resource.dependencies {
             if let Some(&i) = self.by_identifier.get(d) {
@@ -1158,7 +1256,22 @@ impl<'p> Importer<'p> {
             if !c.ends_with(".xml") || !self.package.contains(&c) {
                 continue;
             }
-            let root = self.read_xml(&c)?;
+            // A meta file that is not well-formed is reported and passed over; the resource
+            // itself is kept.
+            let bytes = self.package.read_markup(&c)?;
+            let root = match xml::parse(&bytes, &self.package.place(&c)) {
+                Ok(root) => root,
+                Err(e) => {
+                    self.note(
+                        "import-cc-bad-file",
+                        Severity::Warning,
+                        format!("the settings of resource {} were not read: {e}", resource.identifier),
+                        "node",
+                        self.package.place(&c),
+                    );
+                    continue;
+                }
+            };
             if root.name == name {
                 return Ok(Some(root));
             }
@@ -1168,7 +1281,8 @@ impl<'p> Importer<'p> {
 
     fn discussion(&mut self, resource: &ManifestResource, parent: NodeId, title: &str) -> Result<()> {
         let Some(path) = self.main_xml(resource) else { return self.missing_main(resource, parent, title) };
-        let root = self.read_xml(&path)?;
+        let file_place = format!("{} › {}", self.paths[&parent], title);
+        let Some(root) = self.resource_xml(&path, &file_place, title)? else { return Ok(()) };
         let place = format!("{} › {}", self.paths[&parent], title);
         let topic_title = root.child_text("title").unwrap_or_default();
         let text = root.child("text").map(Element::text).unwrap_or_default();
@@ -1268,7 +1382,8 @@ impl<'p> Importer<'p> {
 
     fn assignment(&mut self, resource: &ManifestResource, parent: NodeId, title: &str) -> Result<()> {
         let Some(path) = self.main_xml(resource) else { return self.missing_main(resource, parent, title) };
-        let root = self.read_xml(&path)?;
+        let file_place = format!("{} › {}", self.paths[&parent], title);
+        let Some(root) = self.resource_xml(&path, &file_place, title)? else { return Ok(()) };
         let place = format!("{} › {}", self.paths[&parent], title);
         let text = root.child("text").map(Element::text).unwrap_or_default();
         let instructions = self.convert(&text, parent_dir(&path), &place)?;
@@ -1278,7 +1393,15 @@ impl<'p> Importer<'p> {
             .and_then(|g| g.attr("points_possible"))
             .and_then(|p| p.parse::<f64>().ok())
             .or_else(|| canvas.and_then(|c| c.child_text("points_possible")).and_then(|p| p.parse().ok()));
-        let rubric = canvas.and_then(|c| c.child_text("rubric_identifierref"));
+        let mut rubric = canvas.and_then(|c| c.child_text("rubric_identifierref"));
+        let mut points = points;
+        // Canvas's settings of a CC 1.3 assignment may sit in a resource it depends on.
+        if let Some(settings) = self.dependency_files(resource, "assignment_settings.xml").into_iter().next()
+            && let Some(settings) = self.resource_xml(&settings, &place, title)?
+        {
+            points = points.or_else(|| settings.child_text("points_possible").and_then(|p| p.parse().ok()));
+            rubric = rubric.or_else(|| settings.child_text("rubric_identifierref"));
+        }
         let title =
             if title.is_empty() { root.child_text("title").unwrap_or_default() } else { title.to_owned() };
         self.push_assignment(parent, title, instructions, points, rubric.as_deref());
@@ -1293,8 +1416,12 @@ impl<'p> Importer<'p> {
 
     fn canvas_assignment(&mut self, resource: &ManifestResource, parent: NodeId, title: &str) -> Result<()> {
         let settings = resource.files.iter().find(|f| f.ends_with("assignment_settings.xml")).cloned();
+        let file_place = format!("{} › {}", self.paths[&parent], title);
         let root = match settings.filter(|s| self.package.contains(s)) {
-            Some(s) => Some(self.read_xml(&s)?),
+            Some(s) => match self.resource_xml(&s, &file_place, title)? {
+                Some(root) => Some(root),
+                None => return Ok(()),
+            },
             None => None,
         };
         let place = format!("{} › {}", self.paths[&parent], title);
@@ -1335,24 +1462,33 @@ impl<'p> Importer<'p> {
         );
         candidates.retain(|c| self.package.contains(c));
         candidates.dedup();
+        let place = format!("{} › {}", self.paths[&parent], title);
+        // A copy that is not well-formed is left out (with a finding); the others still count.
         // Canvas's copy has more question types, but exporters sometimes put fewer items
         // in it: take the copy with the most items (Canvas's on a tie).
-        let mut best: Option<(usize, String)> = None;
-        if candidates.len() > 1 {
-            for c in &candidates {
-                let bytes = self.package.read_markup(c)?;
-                let probe = qti12::parse(&bytes, &self.package.place(c), &mut html_to_markdown::KeepUrls)?;
-                let count: usize = probe.assessments.iter().map(|a| a.items.len()).sum();
-                if best.as_ref().is_none_or(|(n, _)| count > *n) {
-                    best = Some((count, c.clone()));
+        let mut best: Option<(usize, String, Vec<u8>)> = None;
+        let mut broken = false;
+        for c in &candidates {
+            let bytes = self.package.read_markup(c)?;
+            let count = if candidates.len() > 1 {
+                match qti12::parse(&bytes, &self.package.place(c), &mut html_to_markdown::KeepUrls) {
+                    Ok(probe) => probe.assessments.iter().map(|a| a.items.len()).sum(),
+                    Err(e) => {
+                        self.bad_file(&place, title, &e);
+                        broken = true;
+                        continue;
+                    }
                 }
+            } else {
+                0
+            };
+            if best.as_ref().is_none_or(|(n, _, _)| count > *n) {
+                best = Some((count, c.clone(), bytes));
             }
         }
-        let Some(path) = best.map(|(_, p)| p).or_else(|| candidates.first().cloned()) else {
-            return self.missing_main(resource, parent, title);
+        let Some((_, path, bytes)) = best else {
+            return if broken { Ok(()) } else { self.missing_main(resource, parent, title) };
         };
-        let place = format!("{} › {}", self.paths[&parent], title);
-        let bytes = self.package.read_markup(&path)?;
         let mut links = Links {
             package: self.package,
             prefix: &self.prefix,
@@ -1367,7 +1503,13 @@ impl<'p> Importer<'p> {
         if let Some(e) = links.error.take() {
             return Err(e);
         }
-        let parsed = parsed?;
+        let parsed = match parsed {
+            Ok(p) => p,
+            Err(e) => {
+                self.bad_file(&place, title, &e);
+                return Ok(());
+            }
+        };
         for mut f in parsed.findings {
             f.target.path = place.clone();
             self.findings.push(f);
@@ -1454,7 +1596,8 @@ impl<'p> Importer<'p> {
 
     fn lti(&mut self, resource: &ManifestResource, parent: NodeId, title: &str) -> Result<()> {
         let Some(path) = self.main_xml(resource) else { return self.missing_main(resource, parent, title) };
-        let root = self.read_xml(&path)?;
+        let file_place = format!("{} › {}", self.paths[&parent], title);
+        let Some(root) = self.resource_xml(&path, &file_place, title)? else { return Ok(()) };
         let place = format!("{} › {}", self.paths[&parent], title);
         let url = root.child_text("secure_launch_url").or_else(|| root.child_text("launch_url"));
         let description =
@@ -1485,13 +1628,30 @@ impl<'p> Importer<'p> {
             resources.iter().flat_map(|r| r.dependencies.iter().cloned()).collect();
         let mut added = 0usize;
         for r in &resources {
+            let kind = r.kind.to_ascii_lowercase();
+            if kind == "webcontent" && !r.href.as_deref().is_some_and(is_html) {
+                // Course files (also those no page links to, and those of a shared resource
+                // every page depends on) are kept as assets. Trellis's own stylesheet is not
+                // course content.
+                let stylesheet = format!("{}web_resources/trellis.css", self.prefix);
+                for f in &r.files {
+                    let own_stylesheet = r.identifier.ends_with("_files") && *f == stylesheet;
+                    let settings = f[self.prefix.len().min(f.len())..].starts_with("course_settings/");
+                    if !own_stylesheet && !settings && !is_html(f) && self.package.contains(f) {
+                        self.assets.load(self.package, &self.prefix, f)?;
+                    }
+                }
+                if !dependency_of.contains(&r.identifier) {
+                    self.used.insert(r.identifier.clone());
+                }
+                continue;
+            }
             if self.used.contains(&r.identifier)
                 || dependency_of.contains(&r.identifier)
                 || r.variant_of.is_some()
             {
                 continue;
             }
-            let kind = r.kind.to_ascii_lowercase();
             let is_settings = r.href.as_deref().is_some_and(|h| h.contains("course_settings/"))
                 || r.files.iter().all(|f| f.contains("course_settings/"));
             if is_settings {
@@ -1596,6 +1756,30 @@ impl<'p> Importer<'p> {
             );
         }
     }
+}
+
+/// Removes what Trellis's exporter adds to a page around the text itself (the estimated time and
+/// points line, the list of objectives), so importing an exported page gives back its text
+/// rather than the text plus the generated parts. Other HTML is left alone.
+fn strip_generated(html: &str) -> std::borrow::Cow<'_, str> {
+    const PARTS: [(&str, &str); 2] =
+        [("<p class=\"trellis-meta\">", "</p>"), ("<section class=\"trellis-objectives\">", "</section>")];
+    if !PARTS.iter().any(|(open, _)| html.contains(open)) {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = html.to_owned();
+    for (open, close) in PARTS {
+        let mut kept = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(start) = rest.find(open) {
+            let Some(len) = rest[start..].find(close) else { break };
+            kept.push_str(&rest[..start]);
+            rest = rest[start + len + close.len()..].trim_start_matches('\n');
+        }
+        kept.push_str(rest);
+        out = kept;
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A resource of an activity (title, url, asset) before it becomes a model `Resource`.

@@ -162,19 +162,39 @@ impl Reader<'_> {
             match child.name.as_str() {
                 "item" => self.item(child, assessment, items),
                 "section" => {
-                    if let Some(selection) = child.path(&["selection_ordering", "selection"]) {
-                        let count = selection.child_text("selection_number").unwrap_or_default();
-                        let pool = child.children_named("item").count();
-                        let group = child.attr("title").unwrap_or("a question group");
-                        self.note(
-                            Severity::Warning,
-                            format!(
-                                "question group \"{group}\" in \"{assessment}\" draws {count} of {pool} questions at random; \
-                                 all {pool} were imported and the random draw is not kept"
-                            ),
-                        );
-                    }
+                    let (items_before, findings_before) = (items.len(), self.findings.len());
                     self.container(child, assessment, items);
+                    if let Some(selection) = child.path(&["selection_ordering", "selection"]) {
+                        // Told after the group's items are read, so the numbers agree with the
+                        // findings about the items that could not be imported.
+                        let count = selection.child_text("selection_number").unwrap_or_default();
+                        let pool = child.descendants("item").len();
+                        let imported = items.len() - items_before;
+                        let group = child.attr("title").unwrap_or("a question group");
+                        let bank = selection.child_text("sourcebank_ref");
+                        let message = match (pool, bank) {
+                            (0, Some(bank)) => format!(
+                                "question group \"{group}\" in \"{assessment}\" draws {count} question(s) at random from the \
+                                 question bank `{bank}`; those questions are not in this quiz, so none were imported for the group"
+                            ),
+                            _ => {
+                                let kept = if imported == pool {
+                                    format!("all {pool} were imported")
+                                } else {
+                                    format!(
+                                        "{imported} of the {pool} were imported (each other one is reported on its own)"
+                                    )
+                                };
+                                format!(
+                                    "question group \"{group}\" in \"{assessment}\" draws {count} of {pool} questions at random; \
+                                     {kept} and the random draw is not kept"
+                                )
+                            }
+                        };
+                        let note =
+                            finding("import-qti-item", Severity::Warning, message, "item", self.source_name);
+                        self.findings.insert(findings_before, note);
+                    }
                 }
                 _ => {}
             }
@@ -650,5 +670,41 @@ mod tests {
         assert!(doc.assessments[0].items.is_empty());
         assert_eq!(doc.findings.len(), 1);
         assert!(doc.findings[0].message.contains("cc.strange.v0p1"), "{}", doc.findings[0].message);
+    }
+
+    #[test]
+    fn question_group_findings_agree_with_the_item_findings() {
+        // One group of two questions, one of a type Trellis has no equivalent for.
+        let item = MC.split("<section ident=\"root\">").nth(1).unwrap().split("</section>").next().unwrap();
+        let odd = item
+            .replace("cc.multiple_choice.v0p1", "cc.strange.v0p1")
+            .replace("ident=\"q1\"", "ident=\"q2\"");
+        let group = format!(
+            "<section ident=\"g\" title=\"Group 1\"><selection_ordering><selection><selection_number>1</selection_number></selection></selection_ordering>{item}{odd}</section>"
+        );
+        let xml = MC.replace(item, &group);
+        let doc = parse(xml.as_bytes(), "q.xml", &mut KeepUrls).unwrap();
+        assert_eq!(doc.assessments[0].items.len(), 1);
+        let messages: Vec<&str> = doc.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].contains("\"Group 1\"") && messages[0].contains("1 of the 2 were imported"),
+            "{messages:?}"
+        );
+        assert!(!messages[0].contains("all 2"), "{messages:?}");
+        assert!(messages[1].contains("q2") && messages[1].contains("was not imported"), "{messages:?}");
+
+        // A group drawing from a bank that is not in the file imports nothing and says so.
+        let banked = MC.replace(
+            item,
+            "<section ident=\"g\" title=\"From bank\"><selection_ordering><selection><sourcebank_ref>bank1</sourcebank_ref><selection_number>2</selection_number></selection></selection_ordering></section>",
+        );
+        let doc = parse(banked.as_bytes(), "q.xml", &mut KeepUrls).unwrap();
+        assert!(doc.assessments[0].items.is_empty());
+        let message = &doc.findings[0].message;
+        assert!(
+            message.contains("bank1") && message.contains("none were imported") && !message.contains("all 0"),
+            "{message}"
+        );
     }
 }

@@ -124,6 +124,7 @@ pub(crate) fn parse(bytes: &[u8], source_name: &str) -> Result<Element> {
         let (line, column) = line_col(raw, offset as usize);
         format!("line {line}, column {column}")
     };
+    let mut lines = LineCounter::default();
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     loop {
@@ -156,11 +157,13 @@ pub(crate) fn parse(bytes: &[u8], source_name: &str) -> Result<Element> {
                         format!("{}: elements are nested more than {MAX_DEPTH} deep", at(position)),
                     ));
                 }
-                let element = element_from(&start, raw, position, source_name, &at)?;
+                let line = lines.line_at(raw, position as usize);
+                let element = element_from(&start, line, position, source_name, &at)?;
                 stack.push(element);
             }
             Event::Empty(start) => {
-                let element = element_from(&start, raw, position, source_name, &at)?;
+                let line = lines.line_at(raw, position as usize);
+                let element = element_from(&start, line, position, source_name, &at)?;
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(Node::Element(element)),
                     None => root = Some(element),
@@ -225,9 +228,32 @@ fn push_text(stack: &mut [Element], text: &str) {
     }
 }
 
+/// The line of each element start, counted on from the previous one: elements come in document
+/// order, so the whole file is scanned once (counting from the start for every element made
+/// large manifests and quizzes quadratic to read).
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    /// 1-based line of byte `offset`; offsets must not decrease between calls.
+    fn line_at(&mut self, raw: &[u8], offset: usize) -> usize {
+        let offset = offset.min(raw.len());
+        if offset >= self.offset {
+            self.line += raw[self.offset..offset].iter().filter(|&&b| b == b'\n').count();
+        } else {
+            self.line = raw[..offset].iter().filter(|&&b| b == b'\n').count();
+        }
+        self.offset = offset;
+        self.line + 1
+    }
+}
+
 fn element_from(
     start: &quick_xml::events::BytesStart<'_>,
-    raw: &[u8],
+    line: usize,
     position: u64,
     source_name: &str,
     at: &dyn Fn(u64) -> String,
@@ -246,7 +272,6 @@ fn element_from(
             .map_err(|e| parse_error(source_name, format!("{}: attribute `{key}`: {e}", at(position))))?;
         attrs.push((local(&key), value.into_owned()));
     }
-    let (line, _) = line_col(raw, position as usize);
     Ok(Element { name, attrs, children: Vec::new(), line })
 }
 
