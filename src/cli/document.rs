@@ -103,43 +103,47 @@ impl DocumentCommand {
     }
 }
 
-/// The outline as an indented tree with per-node counts.
+/// The outline as an indented tree with per-node counts. Iterative and linear: counts are
+/// gathered in one pass and the tree is walked with an explicit stack.
 fn outline(doc: &Document) -> String {
+    use std::collections::HashMap;
     let index = doc.index();
+    let mut counts: HashMap<trellis::model::NodeId, [usize; 3]> = HashMap::new();
+    for o in &doc.objectives {
+        counts.entry(o.node).or_default()[0] += 1;
+    }
+    for a in &doc.activities {
+        counts.entry(a.node).or_default()[1] += 1;
+    }
+    for a in &doc.assessments {
+        counts.entry(a.node).or_default()[2] += 1;
+    }
     let mut out = format!("{}{}\n", doc.curriculum.title, code_suffix(&doc.curriculum.code));
-    fn walk(
-        index: &trellis::model::Index<'_>,
-        node: &trellis::model::Node,
-        prefix: &str,
-        last: bool,
-        out: &mut String,
-    ) {
-        let objectives = index.objectives_of(node.id).count();
-        let activities = index.activities_of(node.id).count();
-        let assessments = index.assessments_of(node.id).count();
-        let mut counts = Vec::new();
+    // (node, indentation prefix, is last sibling)
+    let roots = index.roots();
+    let mut stack: Vec<(&trellis::model::Node, String, bool)> =
+        roots.iter().enumerate().rev().map(|(i, n)| (*n, String::new(), i + 1 == roots.len())).collect();
+    while let Some((node, prefix, last)) = stack.pop() {
+        let [objectives, activities, assessments] = counts.get(&node.id).copied().unwrap_or_default();
+        let mut parts = Vec::new();
         if objectives > 0 {
-            counts.push(format!("{objectives} objective{}", plural(objectives)));
+            parts.push(format!("{objectives} objective{}", plural(objectives)));
         }
         if activities > 0 {
-            counts.push(format!("{activities} activit{}", if activities == 1 { "y" } else { "ies" }));
+            parts.push(format!("{activities} activit{}", if activities == 1 { "y" } else { "ies" }));
         }
         if assessments > 0 {
-            counts.push(format!("{assessments} assessment{}", plural(assessments)));
+            parts.push(format!("{assessments} assessment{}", plural(assessments)));
         }
-        let counts = if counts.is_empty() { String::new() } else { format!("  [{}]", counts.join(", ")) };
+        let parts = if parts.is_empty() { String::new() } else { format!("  [{}]", parts.join(", ")) };
         let code = if node.code.is_empty() { String::new() } else { format!("{} ", node.code) };
         let branch = if last { "└─" } else { "├─" };
-        out.push_str(&format!("{prefix}{branch} {} {code}{}{counts}\n", node.kind, node.title));
+        out.push_str(&format!("{prefix}{branch} {} {code}{}{parts}\n", node.kind, node.title));
         let children = index.children(node.id);
         let prefix = format!("{prefix}{}", if last { "   " } else { "│  " });
-        for (i, child) in children.iter().enumerate() {
-            walk(index, child, &prefix, i + 1 == children.len(), out);
+        for (i, child) in children.iter().enumerate().rev() {
+            stack.push((child, prefix.clone(), i + 1 == children.len()));
         }
-    }
-    let roots = index.roots();
-    for (i, root) in roots.iter().enumerate() {
-        walk(&index, root, "", i + 1 == roots.len(), &mut out);
     }
     out
 }

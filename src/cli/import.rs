@@ -62,6 +62,10 @@ pub struct ImportArgs {
     /// For `--from case|csv|cc`: report what the import would change and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// For `--from case|csv|cc`: refuse the import (write nothing) when the importer reports a
+    /// warning or an error, such as conflicting duplicate CASE identifiers.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 impl ImportArgs {
@@ -137,6 +141,7 @@ impl ImportArgs {
         }
         .with_context(|| format!("importing {}", self.source.display()))?;
         print_findings(&import.findings);
+        self.refuse_if_strict(&import.findings)?;
         let (mut doc, store) = self.target(&import.framework.title.clone())?;
         let report = trellis::import::merge_framework(&mut doc, import);
         print!("{}", report.summary());
@@ -153,6 +158,7 @@ impl ImportArgs {
             .with_context(|| format!("importing {}", self.source.display()))?;
         print_findings(&import.findings);
         println!("{}", import.summary());
+        self.refuse_if_strict(&import.findings)?;
         let (mut doc, store) = self.target(&import.document.curriculum.title.clone())?;
         if store.is_none() {
             doc = import.document;
@@ -161,6 +167,20 @@ impl ImportArgs {
         }
         self.save(doc, store)?;
         Ok(exit::OK)
+    }
+}
+
+impl ImportArgs {
+    /// With `--strict`, an import with warnings or errors is refused before anything is written.
+    fn refuse_if_strict(&self, findings: &[trellis::Finding]) -> anyhow::Result<()> {
+        let serious = findings.iter().filter(|f| f.severity >= trellis::Severity::Warning).count();
+        if self.strict && serious > 0 {
+            return Err(anyhow::Error::new(trellis::Error::Refused(format!(
+                "{}: {serious} warning(s) or error(s) above; nothing was written (--strict)",
+                self.source.display()
+            ))));
+        }
+        Ok(())
     }
 }
 

@@ -13,7 +13,9 @@
 //! With `options.framework`, the package instead reproduces an imported framework through
 //! [`crate::import::case::package`], the inverse of the CASE import: fields with a column of
 //! their own come from the model and everything else verbatim from `extra`, so importing and
-//! exporting a CASE file loses nothing (the result is as valid as the source was).
+//! exporting a CASE file loses nothing; [`to_case_1_1`] then writes it as CASE 1.1 (a framework
+//! imported from CASE 1.0 has its 1.0-only fields renamed or moved into `extensions`), so the
+//! package is what its label says.
 
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -47,9 +49,12 @@ impl Exporter for Case {
                 let fw = super::find_framework(cx.doc, wanted)
                     .ok_or_else(|| Error::Refused(format!("the document has no framework \"{wanted}\"")))?;
                 // The importer owns the mapping between CASE and the model, so it also owns
-                // the way back: one place decides where each source field is kept.
-                crate::import::case::package(cx.doc, fw.id)
-                    .ok_or_else(|| Error::Internal(format!("framework {} could not be packaged", fw.id)))?
+                // the way back: one place decides where each source field is kept. The package
+                // is then written as CASE 1.1 whatever version it was imported from.
+                let mut package = crate::import::case::package(cx.doc, fw.id)
+                    .ok_or_else(|| Error::Internal(format!("framework {} could not be packaged", fw.id)))?;
+                to_case_1_1(&mut package);
+                package
             }
             None => curriculum_package(cx),
         };
@@ -307,6 +312,157 @@ fn curriculum_package(cx: &ExportContext<'_>) -> Value {
 }
 
 /// A link to a framework item as CASE addresses it (its source identifier and URI).
+/// Properties CASE 1.1 allows on each object of a package (its JSON Schema forbids others).
+const DOCUMENT_FIELDS: &[&str] = &[
+    "identifier",
+    "uri",
+    "frameworkType",
+    "caseVersion",
+    "creator",
+    "title",
+    "lastChangeDateTime",
+    "officialSourceURL",
+    "publisher",
+    "description",
+    "subject",
+    "subjectURI",
+    "language",
+    "version",
+    "adoptionStatus",
+    "statusStartDate",
+    "statusEndDate",
+    "licenseURI",
+    "notes",
+    "extensions",
+];
+const ITEM_FIELDS: &[&str] = &[
+    "identifier",
+    "fullStatement",
+    "alternativeLabel",
+    "CFItemType",
+    "uri",
+    "humanCodingScheme",
+    "listEnumeration",
+    "abbreviatedStatement",
+    "conceptKeywords",
+    "conceptKeywordsURI",
+    "notes",
+    "subject",
+    "subjectURI",
+    "language",
+    "educationLevel",
+    "CFItemTypeURI",
+    "licenseURI",
+    "statusStartDate",
+    "statusEndDate",
+    "lastChangeDateTime",
+    "extensions",
+];
+const ASSOCIATION_FIELDS: &[&str] = &[
+    "identifier",
+    "associationType",
+    "sequenceNumber",
+    "uri",
+    "originNodeURI",
+    "destinationNodeURI",
+    "CFAssociationGroupingURI",
+    "lastChangeDateTime",
+    "notes",
+    "extensions",
+];
+const PACKAGE_FIELDS: &[&str] =
+    &["CFDocument", "CFItems", "CFAssociations", "CFDefinitions", "CFRubrics", "extensions"];
+
+/// Rewrites a CFPackage imported from CASE 1.0 (or kept verbatim from any source) as CASE 1.1,
+/// losing nothing: the `{"CFPackage": …}` wrapper is removed, `caseVersion` is set to `1.1`,
+/// the 1.0 spelling `educationalLevel` becomes `educationLevel`, a `sequenceNumber` given as
+/// text becomes a number, a LinkURI given as a plain URI becomes a LinkURI object, null values
+/// in `CFDefinitions` are dropped and the text fields 1.1 requires of item types are filled
+/// with `""`, and every property 1.1 has no place for (1.0's `CFPackageURI`, `CFDocumentURI`,
+/// `CFItemAssociationURI`, vendor fields) moves into that object's `extensions`. A package that
+/// is already CASE 1.1 only gains `caseVersion`.
+pub fn to_case_1_1(package: &mut Value) {
+    if let Some(Value::Object(inner)) = package.get_mut("CFPackage").map(Value::take) {
+        *package = Value::Object(inner);
+    }
+    let Value::Object(top) = package else { return };
+    if let Some(Value::Object(document)) = top.get_mut("CFDocument") {
+        document.insert("caseVersion".into(), json!("1.1"));
+        into_extensions(document, DOCUMENT_FIELDS);
+    }
+    if let Some(Value::Array(items)) = top.get_mut("CFItems") {
+        for item in items.iter_mut().filter_map(Value::as_object_mut) {
+            if !item.contains_key("educationLevel")
+                && let Some(level) = item.remove("educationalLevel")
+            {
+                item.insert("educationLevel".into(), level);
+            }
+            into_extensions(item, ITEM_FIELDS);
+        }
+    }
+    if let Some(Value::Array(associations)) = top.get_mut("CFAssociations") {
+        for a in associations.iter_mut().filter_map(Value::as_object_mut) {
+            if let Some(Value::String(text)) = a.get("sequenceNumber")
+                && let Ok(n) = text.trim().parse::<i64>()
+            {
+                a.insert("sequenceNumber".into(), json!(n));
+            }
+            for key in ["originNodeURI", "destinationNodeURI"] {
+                if let Some(Value::String(uri)) = a.get(key) {
+                    let identifier = uri.trim_end_matches('/').rsplit('/').next().unwrap_or(uri).to_owned();
+                    let uri = uri.clone();
+                    a.insert(key.into(), link("", &identifier, &uri));
+                }
+            }
+            if a.get("sequenceNumber").is_some_and(|n| !n.is_i64())
+                && let Some(moved) = a.remove("sequenceNumber")
+            {
+                put_extension(a, "sequenceNumber".into(), moved);
+            }
+            into_extensions(a, ASSOCIATION_FIELDS);
+        }
+    }
+    if let Some(Value::Object(definitions)) = top.get_mut("CFDefinitions") {
+        for (key, list) in definitions.iter_mut() {
+            let Value::Array(list) = list else { continue };
+            for entry in list.iter_mut().filter_map(Value::as_object_mut) {
+                entry.retain(|_, v| !v.is_null());
+                if key == "CFItemTypes" {
+                    for field in ["description", "hierarchyCode"] {
+                        entry.entry(field).or_insert_with(|| json!(""));
+                    }
+                }
+            }
+        }
+    }
+    into_extensions(top, PACKAGE_FIELDS);
+}
+
+/// Moves every property not in `allowed` into the object's `extensions`.
+fn into_extensions(obj: &mut Map<String, Value>, allowed: &[&str]) {
+    let unknown: Vec<String> = obj.keys().filter(|k| !allowed.contains(&k.as_str())).cloned().collect();
+    for key in unknown {
+        if let Some(value) = obj.remove(&key) {
+            put_extension(obj, key, value);
+        }
+    }
+}
+
+/// Adds one property to the object's `extensions` (created when missing; a value that was not
+/// an object is kept inside it under `extensions`).
+fn put_extension(obj: &mut Map<String, Value>, key: String, value: Value) {
+    if let Some(Value::Object(map)) = obj.get_mut("extensions") {
+        map.insert(key, value);
+        return;
+    }
+    let mut map = Map::new();
+    if let Some(old) = obj.remove("extensions") {
+        map.insert("extensions".into(), old);
+    }
+    map.insert(key, value);
+    obj.insert("extensions".into(), Value::Object(map));
+}
+
 fn standard_link(s: &StandardItem) -> Value {
     let identifier =
         if s.identifier.trim().is_empty() { s.id.to_string() } else { s.identifier.trim().to_owned() };

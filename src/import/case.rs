@@ -116,8 +116,9 @@ pub fn from_value(value: Value, source_name: &str) -> Result<FrameworkImport> {
     }
     let framework = Framework { extra: Value::Object(extra), ..framework };
 
-    let mut items = Vec::with_capacity(raw_items.len());
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut findings = Vec::new();
+    let mut items: Vec<StandardItem> = Vec::with_capacity(raw_items.len());
+    let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
     for (i, raw) in raw_items.into_iter().enumerate() {
         let Value::Object(mut obj) = raw else {
             return Err(err(format!("`CFItems[{i}]` is not an object")));
@@ -126,15 +127,10 @@ pub fn from_value(value: Value, source_name: &str) -> Result<FrameworkImport> {
         if item_identifier.is_empty() {
             return Err(err(format!("`CFItems[{i}].identifier` is missing or empty")));
         }
-        if let Some(first) = seen.insert(item_identifier.clone(), i) {
-            return Err(err(format!(
-                "`CFItems[{i}].identifier` {item_identifier} is also the identifier of `CFItems[{first}]`"
-            )));
-        }
         if !obj.contains_key("fullStatement") {
             return Err(err(format!("`CFItems[{i}].fullStatement` is missing (item {item_identifier})")));
         }
-        items.push(StandardItem {
+        let item = StandardItem {
             id: StandardItemId::new(),
             framework: framework_id,
             parent: None,
@@ -145,11 +141,19 @@ pub fn from_value(value: Value, source_name: &str) -> Result<FrameworkImport> {
             abbreviated: take_str(&mut obj, "abbreviatedStatement"),
             item_type: take_str(&mut obj, "CFItemType"),
             extra: Value::Object(obj),
-        });
+        };
+        if let Some(&(first, at)) = seen.get(&item.identifier) {
+            let same = StandardItem { id: items[at].id, ..item.clone() } == items[at];
+            findings.push(duplicate("CFItems", i, first, &item.identifier, same, source_name));
+            continue;
+        }
+        seen.insert(item.identifier.clone(), (i, items.len()));
+        items.push(item);
     }
 
-    let mut associations = Vec::with_capacity(raw_assocs.len());
-    let mut assoc_seen: HashMap<String, usize> = HashMap::new();
+    let mut associations: Vec<StandardAssociation> = Vec::with_capacity(raw_assocs.len());
+    let mut assoc_seen: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut self_associations = Vec::new();
     for (i, raw) in raw_assocs.into_iter().enumerate() {
         let Value::Object(mut obj) = raw else {
             return Err(err(format!("`CFAssociations[{i}]` is not an object")));
@@ -157,11 +161,6 @@ pub fn from_value(value: Value, source_name: &str) -> Result<FrameworkImport> {
         let assoc_identifier = take_str(&mut obj, "identifier");
         if assoc_identifier.is_empty() {
             return Err(err(format!("`CFAssociations[{i}].identifier` is missing or empty")));
-        }
-        if let Some(first) = assoc_seen.insert(assoc_identifier.clone(), i) {
-            return Err(err(format!(
-                "`CFAssociations[{i}].identifier` {assoc_identifier} is also the identifier of `CFAssociations[{first}]`"
-            )));
         }
         let association_type = take_str(&mut obj, "associationType");
         if association_type.is_empty() {
@@ -171,7 +170,7 @@ pub fn from_value(value: Value, source_name: &str) -> Result<FrameworkImport> {
             .ok_or_else(|| err(format!("`CFAssociations[{i}].originNodeURI` is missing")))?;
         let destination = take_ref(&mut obj, "destinationNodeURI")
             .ok_or_else(|| err(format!("`CFAssociations[{i}].destinationNodeURI` is missing")))?;
-        associations.push(StandardAssociation {
+        let association = StandardAssociation {
             id: AssociationId::new(),
             framework: framework_id,
             identifier: assoc_identifier,
@@ -179,10 +178,36 @@ pub fn from_value(value: Value, source_name: &str) -> Result<FrameworkImport> {
             origin,
             destination,
             extra: Value::Object(obj),
-        });
+        };
+        if let Some(&(first, at)) = assoc_seen.get(&association.identifier) {
+            let same =
+                StandardAssociation { id: associations[at].id, ..association.clone() } == associations[at];
+            findings.push(duplicate("CFAssociations", i, first, &association.identifier, same, source_name));
+            continue;
+        }
+        if association.origin.identifier == association.destination.identifier {
+            self_associations.push(format!(
+                "`CFAssociations[{i}]` ({} {})",
+                association.association_type, association.origin.identifier
+            ));
+        }
+        assoc_seen.insert(association.identifier.clone(), (i, associations.len()));
+        associations.push(association);
+    }
+    if !self_associations.is_empty() {
+        findings.push(finding(
+            "import-case-self-association",
+            Severity::Warning,
+            format!(
+                "{} association(s) link an item to itself; they are kept as associations but place nothing in the hierarchy: {}",
+                self_associations.len(),
+                clip_list(&self_associations)
+            ),
+            "framework",
+            source_name,
+        ));
     }
 
-    let mut findings = Vec::new();
     let items = order_items(items, &associations, source_name, &mut findings);
     let known: HashSet<&str> =
         items.iter().map(|i| i.identifier.as_str()).chain(std::iter::once(identifier.as_str())).collect();
@@ -205,6 +230,47 @@ pub fn from_value(value: Value, source_name: &str) -> Result<FrameworkImport> {
         ));
     }
     Ok(FrameworkImport { framework, items, associations, findings })
+}
+
+/// The finding for a second entry with an identifier already seen: byte-identical copies are
+/// merged (info), conflicting ones are reported and the first is kept (warning; `--strict`
+/// refuses the import).
+fn duplicate(
+    list: &str,
+    i: usize,
+    first: usize,
+    identifier: &str,
+    same: bool,
+    source_name: &str,
+) -> crate::Finding {
+    if same {
+        finding(
+            "import-case-duplicate",
+            Severity::Info,
+            format!("`{list}[{i}]` repeats `{list}[{first}]` ({identifier}) exactly; the copies were merged"),
+            "framework",
+            source_name,
+        )
+    } else {
+        finding(
+            "import-case-conflicting-duplicate",
+            Severity::Warning,
+            format!(
+                "`{list}[{i}]` has the identifier of `{list}[{first}]` ({identifier}) but different content; the first was kept and this one ignored"
+            ),
+            "framework",
+            source_name,
+        )
+    }
+}
+
+/// The first few entries of a list for a message, with how many more there are.
+fn clip_list(entries: &[String]) -> String {
+    let shown: Vec<&str> = entries.iter().take(5).map(String::as_str).collect();
+    match entries.len().saturating_sub(5) {
+        0 => shown.join(", "),
+        more => format!("{}, and {more} more", shown.join(", ")),
+    }
 }
 
 /// Removes and returns `key` when it holds a non-empty string; otherwise leaves it in place
@@ -313,14 +379,24 @@ fn order_items(
     for (i, item) in items.iter_mut().enumerate() {
         item.parent = placed.get(&i).and_then(|p| p.0).map(|p| ids[p]);
     }
+    // One finding for all of them: a cycle can hold every item of a large package.
+    let mut names = Vec::new();
     for &i in &cyclic {
         items[i].parent = None;
+        names.push(if items[i].code.is_empty() {
+            items[i].identifier.clone()
+        } else {
+            format!("{} ({})", items[i].identifier, items[i].code)
+        });
+    }
+    if !names.is_empty() {
         findings.push(finding(
             "import-case-cycle",
             Severity::Warning,
             format!(
-                "item {} ({}) is part of an isChildOf cycle; it was placed at the top level (its associations are kept)",
-                items[i].identifier, items[i].code
+                "{} item(s) are part of an isChildOf cycle or hang below one; they were placed at the top level (their associations are kept): {}",
+                names.len(),
+                clip_list(&names)
             ),
             "standardItem",
             source_name,

@@ -10,6 +10,10 @@
 //! `<sub>`/`<sup>`/`<u>`, sized images. Embedded frames, video and audio become links. Canvas
 //! equation images become `\(…\)` TeX text. Text is escaped so it renders as the same text.
 //!
+//! HTML nested deeper than [`MAX_HTML_DEPTH`] elements is refused by [`try_convert_with`] (the
+//! cartridge importer) or reduced to its text by [`convert_with`], before the sanitiser parses
+//! it, and the tree the writer walks never grows deeper than that limit.
+//!
 //! URLs pass through a caller-supplied [`UrlRewriter`] (the Common Cartridge importer maps
 //! package files to `assets/…` and reports broken links); the default keeps them.
 //! Not here: deciding which files are assets, or rendering Markdown back to HTML.
@@ -20,6 +24,9 @@ use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{
     BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
+
+use crate::model::MAX_HTML_DEPTH;
+use crate::model::limits::html_too_deep;
 
 /// Where a URL is used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,18 +72,73 @@ pub struct Converted {
     pub notes: Vec<String>,
 }
 
+/// HTML nested deeper than [`MAX_HTML_DEPTH`] elements, refused before it is parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TooDeep {
+    /// 1-based line of the input where the nesting passes the limit.
+    pub line: usize,
+}
+
+impl std::fmt::Display for TooDeep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "line {}: the HTML is nested more than {MAX_HTML_DEPTH} elements deep; Trellis reads at most {MAX_HTML_DEPTH}",
+            self.line
+        )
+    }
+}
+
 /// Converts an HTML fragment or document with URLs kept as they are.
 pub fn convert(html: &str) -> Converted {
     convert_with(html, &mut KeepUrls)
 }
 
 /// Converts an HTML fragment or document, mapping URLs through `urls`.
+///
+/// HTML nested deeper than [`MAX_HTML_DEPTH`] is not parsed: its text is kept as plain
+/// (escaped) text and a note says so. Use [`try_convert_with`] to refuse it instead.
 pub fn convert_with(html: &str, urls: &mut dyn UrlRewriter) -> Converted {
+    match try_convert_with(html, urls) {
+        Ok(converted) => converted,
+        Err(too_deep) => Converted {
+            markdown: escape(&collapse(&text_only(html))).trim().to_owned(),
+            notes: vec![format!("{too_deep}: only its text was kept")],
+        },
+    }
+}
+
+/// Converts like [`convert_with`], refusing HTML nested deeper than [`MAX_HTML_DEPTH`]
+/// elements (checked in one linear pass before anything is parsed into a tree).
+pub fn try_convert_with(html: &str, urls: &mut dyn UrlRewriter) -> Result<Converted, TooDeep> {
+    if let Some(line) = html_too_deep(html, MAX_HTML_DEPTH) {
+        return Err(TooDeep { line });
+    }
     let clean = pre_clean(html);
     let tree = build_tree(&clean);
     let mut writer = Writer { urls, notes: Vec::new() };
     let blocks = writer.blocks(&tree, ROOT);
-    Converted { markdown: blocks.join("\n\n"), notes: writer.notes }
+    Ok(Converted { markdown: blocks.join("\n\n"), notes: writer.notes })
+}
+
+/// The character data of HTML, tags and comments dropped (linear, no tree).
+fn text_only(html: &str) -> String {
+    struct Text(RefCell<String>);
+    impl TokenSink for Text {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            if let Token::CharacterTokens(text) = token {
+                self.0.borrow_mut().push_str(&text);
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    let tokenizer = Tokenizer::new(Text(RefCell::new(String::new())), TokenizerOpts::default());
+    let queue = BufferQueue::default();
+    queue.push_back(StrTendril::from(html));
+    let _ = tokenizer.feed(&queue);
+    tokenizer.end();
+    tokenizer.sink.0.into_inner()
 }
 
 /// Plain text of an HTML fragment (for titles and statements).
@@ -139,7 +201,11 @@ impl TreeSink {
                 let attrs =
                     tag.attrs.iter().map(|a| (a.name.local.to_string(), a.value.to_string())).collect();
                 let id = self.append(Node::Element { name: name.clone(), attrs, children: Vec::new() });
-                if !tag.self_closing && !VOID.contains(&name.as_str()) {
+                // The writer recurses over this tree, so it never grows deeper than the limit
+                // (the input was checked before sanitising; this holds whatever the sanitiser
+                // made of it): deeper elements are attached at the deepest level allowed.
+                let room = self.stack.borrow().len() < MAX_HTML_DEPTH;
+                if room && !tag.self_closing && !VOID.contains(&name.as_str()) {
                     self.stack.borrow_mut().push(id);
                 }
             }

@@ -32,9 +32,12 @@ pub struct Limits {
     pub max_file_bytes: u64,
     /// Largest sum of uncompressed sizes of a package, in bytes.
     pub max_total_bytes: u64,
-    /// Largest uncompressed/compressed ratio for an entry bigger than [`Limits::ratio_floor`].
+    /// Largest uncompressed/compressed ratio for an entry bigger than [`Limits::ratio_floor`],
+    /// and for a whole archive (everything it expands to over the archive's size) once it
+    /// expands to more than that floor, so a bomb of many small entries is refused too.
     pub max_ratio: u64,
-    /// Entries smaller than this many bytes are not ratio-checked (tiny files compress well).
+    /// Entries (and archives) expanding to fewer bytes than this are not ratio-checked (tiny
+    /// files compress well).
     pub ratio_floor: u64,
     /// Largest XML, HTML or JSON file inside a package, in bytes.
     pub max_markup_bytes: u64,
@@ -245,6 +248,8 @@ pub struct Package {
     storage: Storage,
     limits: Limits,
     read_total: Cell<u64>,
+    /// Size of the zip archive in bytes (`None` for a directory).
+    archive_len: Option<u64>,
 }
 
 impl std::fmt::Debug for Package {
@@ -277,7 +282,7 @@ impl Package {
             ));
         }
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        Package::open_zip(ZipSource::File(file), name, limits)
+        Package::open_zip(ZipSource::File(file), meta.len(), name, limits)
     }
 
     /// Opens a zip archive held in memory.
@@ -292,12 +297,31 @@ impl Package {
                 ),
             ));
         }
-        Package::open_zip(ZipSource::Memory(Cursor::new(bytes)), source_name.to_owned(), limits)
+        let len = bytes.len() as u64;
+        Package::open_zip(ZipSource::Memory(Cursor::new(bytes)), len, source_name.to_owned(), limits)
     }
 
-    fn open_zip(source: ZipSource, name: String, limits: Limits) -> Result<Package> {
+    fn open_zip(mut source: ZipSource, archive_len: u64, name: String, limits: Limits) -> Result<Package> {
+        // The entry count is read from the end record before the central directory is parsed,
+        // so an archive of millions of tiny entries costs nothing to refuse.
+        if let Some(declared) = declared_entries(&mut source)
+            && declared > limits.max_entries as u64
+        {
+            return Err(parse_error(
+                &name,
+                format!("the archive has {declared} entries; the import limit is {}", limits.max_entries),
+            ));
+        }
         let mut archive = zip::ZipArchive::new(source)
             .map_err(|e| parse_error(&name, format!("is not a readable zip archive: {e}")))?;
+        // The zip reader keeps one entry per name, so a name given twice is only visible here;
+        // names that differ but normalise to the same path are caught below.
+        if archive.has_duplicate_names() {
+            return Err(parse_error(
+                &name,
+                "an entry name appears twice in the central directory; the archive was refused",
+            ));
+        }
         if archive.len() > limits.max_entries {
             return Err(parse_error(
                 &name,
@@ -342,14 +366,19 @@ impl Package {
                 ));
             }
             if index.insert(clean.clone(), i).is_some() {
-                return Err(parse_error(&name, format!("entry `{clean}` appears twice in the archive")));
+                return Err(parse_error(
+                    &name,
+                    format!("entry `{clean}` appears twice in the archive; the archive was refused"),
+                ));
             }
         }
+        check_archive_ratio(&name, total, archive_len, &limits)?;
         Ok(Package {
             name,
             storage: Storage::Zip { archive: RefCell::new(archive), index },
             limits,
             read_total: Cell::new(0),
+            archive_len: Some(archive_len),
         })
     }
 
@@ -420,7 +449,13 @@ impl Package {
                 files.insert(rel, size);
             }
         }
-        Ok(Package { name, storage: Storage::Dir { root, files }, limits, read_total: Cell::new(0) })
+        Ok(Package {
+            name,
+            storage: Storage::Dir { root, files },
+            limits,
+            read_total: Cell::new(0),
+            archive_len: None,
+        })
     }
 
     /// The name used in messages (the path as given).
@@ -534,9 +569,60 @@ impl Package {
                 ),
             ));
         }
+        if let Some(archive_len) = self.archive_len {
+            check_archive_ratio(&self.name, total, archive_len, &self.limits)?;
+        }
         self.read_total.set(total);
         Ok(data)
     }
+}
+
+/// Refuses an archive that expands, as a whole, more than the ratio limit allows: a bomb made
+/// of many small entries passes every per-entry check. `expanded` is the declared total when
+/// the archive is opened and the bytes actually inflated so far when it is read.
+fn check_archive_ratio(package: &str, expanded: u64, archive_len: u64, limits: &Limits) -> Result<()> {
+    let ratio = expanded / archive_len.max(1);
+    if expanded > limits.ratio_floor && ratio > limits.max_ratio {
+        return Err(parse_error(
+            package,
+            format!(
+                "the archive expands {ratio}:1 ({archive_len} to {expanded} bytes or more); refused as a possible zip bomb (limit {}:1)",
+                limits.max_ratio
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The entry count an archive's end of central directory record declares (zip64 included), or
+/// `None` when the record cannot be found (the zip reader then reports the damage).
+fn declared_entries(source: &mut ZipSource) -> Option<u64> {
+    const EOCD: &[u8] = b"PK\x05\x06";
+    const LOCATOR: &[u8] = b"PK\x06\x07";
+    const EOCD64: &[u8] = b"PK\x06\x06";
+    let len = source.seek(SeekFrom::End(0)).ok()?;
+    // The record is 22 bytes plus a comment of at most 65,535 bytes, preceded by the zip64
+    // locator (20 bytes) when there is one.
+    let tail_len = len.min(22 + 65_535 + 20);
+    source.seek(SeekFrom::Start(len - tail_len)).ok()?;
+    let mut tail = vec![0u8; usize::try_from(tail_len).ok()?];
+    source.read_exact(&mut tail).ok()?;
+    let at = tail.windows(4).rposition(|w| w == EOCD).filter(|&at| at + 22 <= tail.len())?;
+    let u16_at = |buf: &[u8], i: usize| u64::from(u16::from_le_bytes([buf[i], buf[i + 1]]));
+    let count = u16_at(&tail, at + 10);
+    let result = if count != 0xFFFF {
+        Some(count)
+    } else {
+        // zip64: the locator just before the record points at the zip64 end record.
+        let loc = at.checked_sub(20).filter(|&l| &tail[l..l + 4] == LOCATOR)?;
+        let offset = u64::from_le_bytes(tail[loc + 8..loc + 16].try_into().ok()?);
+        source.seek(SeekFrom::Start(offset)).ok()?;
+        let mut record = [0u8; 40];
+        source.read_exact(&mut record).ok()?;
+        (&record[..4] == EOCD64).then(|| u64::from_le_bytes(record[32..40].try_into().unwrap_or([0; 8])))
+    };
+    source.seek(SeekFrom::Start(0)).ok()?;
+    result
 }
 
 fn check_entry_size(package: &str, entry: &str, size: u64, compressed: u64, limits: &Limits) -> Result<()> {

@@ -341,6 +341,66 @@ impl<'a> Checker<'a> {
                 place,
                 format!("{field} is {} bytes long; the limit is {MAX_TEXT_LEN} bytes", value.len()),
             );
+        } else if let Some(line) = super::limits::html_too_deep(value, MAX_HTML_DEPTH) {
+            self.fail(
+                place,
+                format!(
+                    "{field}, line {line}: its HTML is nested more than {MAX_HTML_DEPTH} elements deep; Trellis reads at most {MAX_HTML_DEPTH}"
+                ),
+            );
+        }
+    }
+
+    /// Refuses outline and framework hierarchies nested deeper than the limits (and framework
+    /// item parent cycles). Linear: each tree is walked once from its roots.
+    fn depths(&mut self) {
+        let doc = self.doc;
+        let node_depth = tree_depth(doc.nodes.iter().map(|n| (n.id, n.parent)));
+        if let Some((id, depth)) = node_depth.deepest
+            && depth > MAX_OUTLINE_DEPTH
+        {
+            let title = doc.nodes.iter().find(|n| n.id == id).map_or("", |n| n.title.as_str());
+            self.fail(
+                format!("node {id} \"{title}\""),
+                format!(
+                    "the outline is nested {} levels deep here; Trellis reads at most {MAX_OUTLINE_DEPTH}",
+                    thousands(depth)
+                ),
+            );
+        }
+        let mut by_framework: HashMap<FrameworkId, Vec<(StandardItemId, Option<StandardItemId>)>> =
+            HashMap::new();
+        for s in &doc.standard_items {
+            by_framework.entry(s.framework).or_default().push((s.id, s.parent));
+        }
+        let mut frameworks: Vec<_> = by_framework.into_iter().collect();
+        frameworks.sort_by_key(|(f, _)| *f);
+        for (framework, items) in frameworks {
+            let depth = tree_depth(items.iter().copied());
+            let item = |id: StandardItemId| {
+                let code = doc.standard_items.iter().find(|s| s.id == id).map_or("", |s| s.code.as_str());
+                format!("standard item {id} \"{code}\"")
+            };
+            if let Some((id, deepest)) = depth.deepest
+                && deepest > MAX_FRAMEWORK_DEPTH
+            {
+                self.fail(
+                    item(id),
+                    format!(
+                        "the hierarchy of framework {framework} is nested {} levels deep here; Trellis reads at most {MAX_FRAMEWORK_DEPTH}",
+                        thousands(deepest)
+                    ),
+                );
+            }
+            if let Some(id) = depth.cyclic.first() {
+                self.fail(
+                    item(*id),
+                    format!(
+                        "is part of a parent cycle in framework {framework} ({} item(s) are)",
+                        depth.cyclic.len()
+                    ),
+                );
+            }
         }
     }
 
@@ -392,6 +452,7 @@ impl<'a> Checker<'a> {
                 self.fail(format!("node {} \"{}\"", node.id, node.title), "is part of a parent cycle");
             }
         }
+        self.depths();
         let node_edges = doc.nodes.iter().flat_map(|n| n.prerequisites.iter().map(move |p| (p.0, n.id.0)));
         self.acyclic("node prerequisites", node_edges);
 
@@ -645,6 +706,58 @@ impl<'a> Checker<'a> {
             self.fail(what, format!("contain a cycle through {}", cycle.node_id()));
         }
     }
+}
+
+/// Depths of a forest given as `(id, parent)` pairs.
+struct TreeDepth<T> {
+    /// The deepest entity and its level (a root is at level 1).
+    deepest: Option<(T, usize)>,
+    /// Entities whose parent exists but which no root reaches (parent cycles), in input order.
+    cyclic: Vec<T>,
+}
+
+/// Walks a forest from its roots once (parents that do not exist count as roots, another
+/// check reports them), so the cost is linear however deep the tree is.
+fn tree_depth<T: Copy + Eq + std::hash::Hash>(entries: impl Iterator<Item = (T, Option<T>)>) -> TreeDepth<T> {
+    let entries: Vec<(T, Option<T>)> = entries.collect();
+    let known: HashSet<T> = entries.iter().map(|(id, _)| *id).collect();
+    let mut children: HashMap<T, Vec<T>> = HashMap::new();
+    let mut stack = Vec::new();
+    for &(id, parent) in &entries {
+        match parent.filter(|p| known.contains(p)) {
+            Some(p) if p != id => children.entry(p).or_default().push(id),
+            Some(_) => {}
+            None => stack.push((id, 1usize)),
+        }
+    }
+    let mut reached: HashSet<T> = HashSet::with_capacity(entries.len());
+    let mut deepest: Option<(T, usize)> = None;
+    while let Some((id, depth)) = stack.pop() {
+        if !reached.insert(id) {
+            continue;
+        }
+        if deepest.is_none_or(|(_, d)| depth > d) {
+            deepest = Some((id, depth));
+        }
+        if let Some(kids) = children.get(&id) {
+            stack.extend(kids.iter().map(|&k| (k, depth + 1)));
+        }
+    }
+    let cyclic = entries.iter().map(|(id, _)| *id).filter(|id| !reached.contains(id)).collect();
+    TreeDepth { deepest, cyclic }
+}
+
+/// `7000` → `7,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Stable sort by `key`, skipped when the list is already in order (the same result).

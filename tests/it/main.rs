@@ -4,6 +4,7 @@ mod export_case;
 mod export_cc;
 mod export_options;
 mod export_scorm;
+mod hostile_input;
 mod import;
 mod json;
 mod pedagogy;
