@@ -13,7 +13,8 @@ fn options() -> Options {
 }
 
 /// Renders Markdown to sanitised HTML. Scripts, event handlers, `javascript:` URLs, iframes and
-/// styles are removed; images and links keep relative URLs so packaged assets resolve.
+/// styles are removed; images and links keep relative URLs so packaged assets resolve, but a
+/// protocol-relative URL (`//host/…`, a remote reference) loses its `href`/`src`.
 pub fn render(markdown: &str) -> String {
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options()));
@@ -42,12 +43,26 @@ fn policy() -> &'static ammonia::Builder<'static> {
         let mut builder = ammonia::Builder::default();
         builder
             .url_schemes(["http", "https", "mailto"].into_iter().collect())
+            .url_relative(ammonia::UrlRelative::Custom(Box::new(keep_local_reference)))
             .link_rel(Some("noopener noreferrer"))
             .add_tag_attributes("img", ["alt", "title", "width", "height"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .add_tags(["input"]);
         builder
     })
+}
+
+/// Keeps a relative URL unless a browser would resolve it to another host: `//host/x`, and the
+/// forms browsers read the same way (`\\host`, `/\host`, with tabs, newlines or leading spaces
+/// and control characters, which browsers strip). Returning `None` drops the attribute.
+fn keep_local_reference(url: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let mut lead = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| if c == '\\' { '/' } else { c });
+    let remote = lead.next() == Some('/') && lead.next() == Some('/');
+    (!remote).then_some(std::borrow::Cow::Borrowed(url))
 }
 
 /// Plain text of a Markdown fragment (for titles, LMS descriptions, search).
@@ -93,6 +108,26 @@ mod tests {
         let html = render("![A histogram](assets/hist.png)");
         assert!(html.contains(r#"src="assets/hist.png""#), "{html}");
         assert!(html.contains(r#"alt="A histogram""#), "{html}");
+    }
+
+    #[test]
+    fn drops_protocol_relative_links_and_images() {
+        for source in [
+            "[a](//evil.example/x)",
+            "![i](//evil.example/i.png)",
+            "<a href=\"//evil.example\">x</a>",
+            "<img src=\"//evil.example/i.png\">",
+            "<a href=\"/\\evil.example\">x</a>",
+            "<a href=\"\\\\evil.example\">x</a>",
+            "<a href=\" /&#9;/evil.example\">x</a>",
+        ] {
+            let html = render(source);
+            assert!(!html.contains("evil.example"), "{source} gave {html}");
+        }
+        let html = render("[a](/root/x) [b](../up/y) [c](#top) [d](https://example.org/z)");
+        for kept in ["/root/x", "../up/y", "#top", "https://example.org/z"] {
+            assert!(html.contains(&format!("href=\"{kept}\"")), "{kept}: {html}");
+        }
     }
 
     #[test]

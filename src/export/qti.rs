@@ -269,17 +269,12 @@ fn write_item(
 
     w.start("resprocessing", &[]);
     score_decvar(w);
-    // Per-choice feedback first, then scoring, then general feedback.
-    for c in &item.choices {
-        if !c.feedback_html.is_empty() {
-            w.start("respcondition", &[("continue", "Yes")]);
-            w.start("conditionvar", &[]);
-            w.elem("varequal", &[("respident", "response1")], &c.ident);
-            w.end();
-            show_feedback(w, &format!("{}_fb", c.ident));
-            w.end();
-        }
-    }
+    // Scoring first, per-choice feedback after: importers that read the conditions up to the
+    // first `continue="No"` as the answer key (Open edX's cc2olx, Moodle) see only the correct
+    // choices. The scoring condition also shows the feedback of the choices it requires, so an
+    // engine that evaluates every condition shows the same feedback as before.
+    let choice_fb =
+        |c: &super::lower::ChoiceView| (!c.feedback_html.is_empty()).then(|| format!("{}_fb", c.ident));
     match &shape {
         Shape::Choice { multiple: false } => {
             if let Some(c) = item.choices.iter().find(|c| c.correct) {
@@ -288,6 +283,9 @@ fn write_item(
                 w.elem("varequal", &[("respident", "response1")], &c.ident);
                 w.end();
                 set_score(w, "Set", "100");
+                if let Some(fb) = choice_fb(c) {
+                    show_feedback(w, &fb);
+                }
                 if let Some(fb) = correct_fb {
                     show_feedback(w, fb);
                 }
@@ -310,6 +308,9 @@ fn write_item(
             w.end();
             w.end();
             set_score(w, "Set", "100");
+            for fb in item.choices.iter().filter(|c| c.correct).filter_map(choice_fb) {
+                show_feedback(w, &fb);
+            }
             if let Some(fb) = correct_fb {
                 show_feedback(w, fb);
             }
@@ -375,6 +376,17 @@ fn write_item(
             w.start("conditionvar", &[]);
             w.empty("other", &[]);
             w.end();
+            w.end();
+        }
+    }
+    // Reached only when the scoring condition did not match (it stops processing).
+    for c in &item.choices {
+        if let Some(fb) = choice_fb(c) {
+            w.start("respcondition", &[("continue", "Yes")]);
+            w.start("conditionvar", &[]);
+            w.elem("varequal", &[("respident", "response1")], &c.ident);
+            w.end();
+            show_feedback(w, &fb);
             w.end();
         }
     }

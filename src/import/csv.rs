@@ -21,8 +21,10 @@
 //!   `Abbreviated Statement`, `CFItemType`, …); `Is Child Of` / `parent` (by human coding scheme
 //!   or identifier) gives the hierarchy, and association columns (`IsPartOf`, `replacedBy`,
 //!   `Exemplar`, `hasSkillLevel`, `isExactMatchOf`, `Precedes`, `Is Peer Of`, `Is Related To`)
-//!   become associations. Without any parent column filled in, the hierarchy is inferred from the
-//!   human coding scheme (`A.B.C` under `A.B`).
+//!   become associations. A row whose parent cells are empty goes under the row its hierarchy
+//!   code names (`smartLevel` when the file has that column filled in, else the human coding
+//!   scheme: `A.B.C` under `A.B`, or under `A` when no row is `A.B`); explicit parents win, and
+//!   codes whose parent code is not in the file are reported.
 //!
 //! Frameworks from CSV have no source identifier (except Moodle's id number), so a re-import
 //! is matched by source and title (the file name without extension for Canvas and OpenSALT).
@@ -306,6 +308,7 @@ fn known_columns(format: CsvFormat) -> Vec<&'static str> {
                 "parent",
                 "ischildof",
                 "listenumeration",
+                "smartlevel",
             ];
             v.extend(OPENSALT_ASSOCIATIONS.iter().map(|(k, _)| *k));
             v
@@ -778,6 +781,74 @@ fn canvas(
     Ok(FrameworkImport { framework, items, associations, findings })
 }
 
+/// The hierarchy that OpenSALT rows imply by their codes: the `smartLevel` column when the file
+/// fills it in (`1`, `1.2`, `1.2.3`), otherwise the human coding scheme (`L.3`, `L.3.1`). A code's
+/// parent is the row whose code is the code up to its last `.`; when no row has that code, the
+/// nearest shorter prefix that is a row is used (and reported).
+struct Hierarchy {
+    /// Each row's code in the column used (empty: none).
+    keys: Vec<String>,
+    /// Code → first row with it.
+    rows: HashMap<String, usize>,
+    smart_level: bool,
+}
+
+/// Where a row's code puts it.
+struct ImpliedParent {
+    /// The code up to its last `.`.
+    immediate: String,
+    /// Whether a row has exactly that code.
+    immediate_found: bool,
+    /// The row it goes under: the immediate parent or the nearest ancestor code in the file.
+    found: Option<usize>,
+}
+
+impl Hierarchy {
+    fn new(items: &[StandardItem], levels: &[String]) -> Hierarchy {
+        let smart_level = levels.iter().any(|l| !l.is_empty());
+        let keys: Vec<String> =
+            if smart_level { levels.to_vec() } else { items.iter().map(|i| i.code.clone()).collect() };
+        let mut rows = HashMap::new();
+        for (i, key) in keys.iter().enumerate() {
+            if !key.is_empty() {
+                rows.entry(key.clone()).or_insert(i);
+            }
+        }
+        Hierarchy { keys, rows, smart_level }
+    }
+
+    fn key(&self, i: usize) -> &str {
+        self.keys.get(i).map_or("", String::as_str)
+    }
+
+    fn column_label(&self) -> &'static str {
+        if self.smart_level { "smartLevel" } else { "human coding scheme" }
+    }
+
+    /// `None` when the row's code has no parent part (no `.`, or an empty code).
+    fn parent_of(&self, i: usize) -> Option<ImpliedParent> {
+        let key = self.key(i);
+        let cut = key.rfind('.')?;
+        let immediate = &key[..cut];
+        if immediate.is_empty() {
+            return None;
+        }
+        let mut prefix = immediate;
+        let found = loop {
+            match self.rows.get(prefix) {
+                Some(&p) if p != i => break Some(p),
+                _ => {}
+            }
+            match prefix.rfind('.') {
+                Some(c) if c > 0 => prefix = &prefix[..c],
+                _ => break None,
+            }
+        };
+        let immediate_found = self.rows.get(immediate).is_some_and(|&p| p != i);
+        Some(ImpliedParent { immediate: immediate.to_owned(), immediate_found, found })
+    }
+}
+
 fn opensalt(
     table: &Table,
     rows: &[(usize, Vec<String>)],
@@ -798,6 +869,7 @@ fn opensalt(
     mapped.extend(OPENSALT_ASSOCIATIONS.iter().map(|(k, _)| *k));
     let mut items: Vec<StandardItem> = Vec::new();
     let mut parents: Vec<(usize, String)> = Vec::new();
+    let mut levels: Vec<String> = Vec::new();
     let mut links: Vec<Vec<(&'static str, String)>> = Vec::new();
     let mut rank: Vec<f64> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
@@ -822,6 +894,7 @@ fn opensalt(
             }
         }
         parents.push((*line, parent.to_owned()));
+        levels.push(table.get(row, "smartlevel").to_owned());
         let mut row_links = Vec::new();
         for (column, kind) in OPENSALT_ASSOCIATIONS {
             for target in table.get(row, column).split(',').map(str::trim).filter(|t| !t.is_empty()) {
@@ -833,13 +906,13 @@ fn opensalt(
         items.push(it);
     }
     let ids: Vec<StandardItemId> = items.iter().map(|i| i.id).collect();
-    let explicit = parents.iter().any(|(_, p)| !p.is_empty());
+    let hierarchy = Hierarchy::new(&items, &levels);
+    let mut inferred = 0usize;
+    let mut missing: Vec<String> = Vec::new();
+    let mut missing_count = 0usize;
     for i in 0..items.len() {
         let (line, parent) = &parents[i];
-        if explicit {
-            if parent.is_empty() {
-                continue;
-            }
+        if !parent.is_empty() {
             match by_key.get(parent) {
                 Some(&p) if p != i => items[i].parent = Some(ids[p]),
                 _ => findings.push(finding(
@@ -850,19 +923,51 @@ fn opensalt(
                     source_name,
                 )),
             }
-        } else if let Some(cut) = items[i].code.rfind('.') {
-            let prefix = &items[i].code[..cut];
-            if let Some(&p) = by_key.get(prefix).filter(|&&p| items[p].code == prefix && p != i) {
-                items[i].parent = Some(ids[p]);
+            continue;
+        }
+        let Some(implied) = hierarchy.parent_of(i) else { continue };
+        if let Some(p) = implied.found {
+            items[i].parent = Some(ids[p]);
+            inferred += 1;
+        }
+        if !implied.immediate_found {
+            missing_count += 1;
+            if missing.len() < 5 {
+                let placed = match implied.found {
+                    Some(p) => format!("placed under `{}`", hierarchy.key(p)),
+                    None => "placed at the top level".to_owned(),
+                };
+                missing.push(format!(
+                    "line {line}: `{}` implies `{}`, {placed}",
+                    hierarchy.key(i),
+                    implied.immediate
+                ));
             }
         }
     }
-    if !explicit && items.iter().any(|i| i.parent.is_some()) {
+    if inferred > 0 {
         findings.push(finding(
             "import-csv-inferred-hierarchy",
             Severity::Info,
-            "no parent column is filled in; the hierarchy was inferred from the human coding scheme"
-                .to_owned(),
+            format!(
+                "{inferred} item(s) without a parent cell were placed under the item their {} names (`A.B.C` under `A.B`)",
+                hierarchy.column_label()
+            ),
+            "framework",
+            source_name,
+        ));
+    }
+    if missing_count > 0 {
+        let more = missing_count - missing.len();
+        findings.push(finding(
+            "import-csv-implied-parent-missing",
+            Severity::Info,
+            format!(
+                "{missing_count} item(s) have a {} whose parent code is not a row of this file ({}{})",
+                hierarchy.column_label(),
+                missing.join("; "),
+                if more > 0 { format!("; and {more} more") } else { String::new() }
+            ),
             "framework",
             source_name,
         ));

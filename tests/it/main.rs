@@ -7,5 +7,6 @@ mod export_scorm;
 mod hostile_input;
 mod import;
 mod json;
+mod lms_fidelity;
 mod pedagogy;
 mod store;
