@@ -20,6 +20,8 @@ pub enum ErrorCode {
     Io,
     /// A bug.
     Internal,
+    /// There is no edit to undo (or redo): not a failure, the history is simply empty.
+    HistoryEmpty,
 }
 
 /// Everything that can go wrong in the library.
@@ -134,7 +136,8 @@ impl Error {
             | Error::Damaged { .. }
             | Error::Parse { .. }
             | Error::Invalid { .. } => ErrorCode::Validation,
-            Error::Refused(_) | Error::NothingTo(_) => ErrorCode::Validation,
+            Error::Refused(_) => ErrorCode::Validation,
+            Error::NothingTo(_) => ErrorCode::HistoryEmpty,
             Error::TooNew { .. } | Error::Locked { .. } | Error::Exists { .. } | Error::Conflict(_) => {
                 ErrorCode::Conflict
             }

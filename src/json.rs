@@ -46,21 +46,52 @@ pub fn from_str(text: &str, source_name: &str) -> Result<Document> {
     Ok(doc)
 }
 
-/// Reads a canonical JSON file.
+/// Largest canonical JSON file `trellis import --from json` reads (128 MiB, the limit every
+/// single-file import source has, see `import::Limits::max_source_bytes` and docs/import.md).
+pub const MAX_IMPORT_LEN: u64 = 128 << 20;
+
+/// Reads a canonical JSON file (documents up to [`MAX_INPUT_LEN`]).
 pub fn read(path: &std::path::Path) -> Result<Document> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if meta.len() > MAX_INPUT_LEN as u64 {
-        return Err(Error::Parse {
-            source_name: path.display().to_string(),
-            message: format!("{} bytes is larger than the {} byte limit", meta.len(), MAX_INPUT_LEN),
-        });
+    read_limited(path, MAX_INPUT_LEN as u64)
+}
+
+/// Reads a canonical JSON file to import, refusing files over [`MAX_IMPORT_LEN`].
+pub fn read_import(path: &std::path::Path) -> Result<Document> {
+    read_limited(path, MAX_IMPORT_LEN)
+}
+
+/// Reads a canonical JSON file of at most `limit` bytes. The size is checked before reading and
+/// the read itself stops after `limit` bytes, so a file that grows meanwhile is refused too.
+pub fn read_limited(path: &std::path::Path, limit: u64) -> Result<Document> {
+    use std::io::Read;
+    let too_large = |len: u64| Error::Parse {
+        source_name: path.display().to_string(),
+        message: format!("{len} bytes is larger than the {} limit", size_text(limit)),
+    };
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    if len > limit {
+        return Err(too_large(len));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
     let text = String::from_utf8(bytes).map_err(|e| Error::Parse {
         source_name: path.display().to_string(),
         message: format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
     })?;
     from_str(&text, &path.display().to_string())
+}
+
+/// A byte count as a short text: `128 MiB` for whole mebibytes, else bytes.
+fn size_text(bytes: u64) -> String {
+    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} byte")
+    }
 }
 
 /// Writes canonical JSON atomically (temporary file + rename), so a failed write never leaves a

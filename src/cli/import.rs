@@ -73,7 +73,7 @@ impl ImportArgs {
     pub fn run(self) -> anyhow::Result<u8> {
         match self.from {
             Source::Json => {
-                let doc = trellis::json::read(&self.source)
+                let doc = trellis::json::read_import(&self.source)
                     .with_context(|| format!("reading {}", self.source.display()))?;
                 if self.file.exists() {
                     if !self.replace {

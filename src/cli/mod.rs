@@ -30,10 +30,16 @@ pub mod exit {
     pub const CONFLICT: u8 = 4;
     /// Anything else (IO failure, internal error).
     pub const FAILURE: u8 = 5;
+    /// `undo` or `redo` found no edit to revert or re-apply; the file was not changed.
+    pub const NOTHING_TO_DO: u8 = 6;
+    /// Standard output was closed before everything was written (e.g. `trellis show X | head`):
+    /// the command stops quietly, like a program killed by SIGPIPE (128 + 13).
+    pub const CLOSED_OUTPUT: u8 = 141;
 }
 
 const AFTER_HELP: &str = "Exit codes: 0 success; 1 findings at or above --fail-on; 2 usage error; \
-3 invalid or unreadable input; 4 file locked, newer or already exists; 5 other failure.";
+3 invalid or unreadable input; 4 file locked, newer or already exists; 5 other failure; \
+6 nothing to undo or redo; 141 output closed early (e.g. piped into head).";
 
 /// Design curricula backward from outcomes and export them as LMS packages.
 #[derive(Parser)]
@@ -74,16 +80,9 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { exit::USAGE } else { exit::OK });
         }
     };
-    let result = match cli.command {
-        Command::Document(cmd) => cmd.run(),
-        Command::Export(args) => args.run(),
-        Command::Import(args) => args.run(),
-        Command::Objectives(args) => args.run(),
-        Command::Lint(args) => args.run(),
-        Command::Check(args) => args.run(),
-        Command::Report(args) => args.run(),
-        Command::Diff(args) => args.run(),
-        Command::Templates(args) => args.run(),
+    let result = match quiet_on_closed_output(move || run(cli.command)) {
+        Some(result) => result,
+        None => return ExitCode::from(exit::CLOSED_OUTPUT),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -94,12 +93,58 @@ pub fn main() -> ExitCode {
     }
 }
 
+fn run(command: Command) -> anyhow::Result<u8> {
+    match command {
+        Command::Document(cmd) => cmd.run(),
+        Command::Export(args) => args.run(),
+        Command::Import(args) => args.run(),
+        Command::Objectives(args) => args.run(),
+        Command::Lint(args) => args.run(),
+        Command::Check(args) => args.run(),
+        Command::Report(args) => args.run(),
+        Command::Diff(args) => args.run(),
+        Command::Templates(args) => args.run(),
+    }
+}
+
+/// Runs `f`; `None` when it stopped because standard output or error was closed (a reader such
+/// as `head` went away). Rust ignores SIGPIPE, so `print!` then panics; that panic is caught
+/// here, after the command's destructors ran (open documents are closed cleanly), and no panic
+/// message is printed. Every other panic goes on as usual.
+fn quiet_on_closed_output<T>(f: impl FnOnce() -> T) -> Option<T> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        // `failed printing to stdout: Broken pipe (os error 32)` (EPIPE; 232 on Windows).
+        let closed = message.starts_with("failed printing to std")
+            && ["Broken pipe", "(os error 32)", "(os error 232)"].iter().any(|m| message.contains(m));
+        if closed {
+            CLOSED.store(true, Ordering::SeqCst);
+        } else {
+            default_hook(info);
+        }
+    }));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(value) => Some(value),
+        Err(_) if CLOSED.load(Ordering::SeqCst) => None,
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
 /// Maps an error chain to an exit code by the first library error in it.
 pub fn exit_code_for(err: &anyhow::Error) -> u8 {
     use trellis::ErrorCode;
     match err.chain().find_map(|e| e.downcast_ref::<trellis::Error>()).map(trellis::Error::code) {
         Some(ErrorCode::Validation | ErrorCode::NotFound) => exit::INPUT,
         Some(ErrorCode::Conflict) => exit::CONFLICT,
+        Some(ErrorCode::HistoryEmpty) => exit::NOTHING_TO_DO,
         _ => exit::FAILURE,
     }
 }

@@ -112,8 +112,9 @@ pub(super) fn quiz_files(run: &mut Run<'_, '_>, i: usize) -> Result<String> {
         w.text("submission_types", "online_quiz");
         w.text("position", &position(cx, a).to_string());
         w.end();
-        w.text("assignment_group_identifierref", &group_ident(cx, a.assessment.purpose));
     }
+    // The group says the purpose (and lets an import tell a formative quiz from a summative one).
+    w.text("assignment_group_identifierref", &group_ident(cx, a.assessment.purpose));
     run.write(&meta_path, w.finish().as_bytes())?;
 
     let (xml, _) = qti::assessment_xml(cx, a, QtiFlavour::Canvas, FROM_SUBDIR);
@@ -557,6 +558,15 @@ fn outcome(cx: &ExportContext<'_>, w: &mut XmlWriter, o: usize, index: &OutcomeI
     w.end();
 }
 
+/// Markdown as plain text for Canvas fields shown as text: rendered and sanitised first, so
+/// that the content of a script or an event handler never reaches the text.
+fn plain_text(markdown: &str) -> String {
+    if markdown.trim().is_empty() {
+        return String::new();
+    }
+    crate::import::html_to_markdown::to_plain_text(&crate::markdown::render(markdown))
+}
+
 fn rubrics(cx: &ExportContext<'_>) -> String {
     let mut w = XmlWriter::new();
     start(&mut w, "rubrics", None);
@@ -587,7 +597,7 @@ fn rubrics(cx: &ExportContext<'_>) -> String {
             w.text("description", &c.title);
             // Criterion and rating texts are Markdown (which may hold HTML): Canvas gets them as
             // plain text, as the rubric description and every other Canvas text field.
-            let long = crate::markdown::to_plain_text(&c.description);
+            let long = plain_text(&c.description);
             if !long.is_empty() {
                 w.text("long_description", &long);
             }
@@ -605,7 +615,7 @@ fn rubrics(cx: &ExportContext<'_>) -> String {
                     .descriptors
                     .iter()
                     .find(|d| d.level == level.id)
-                    .map(|d| crate::markdown::to_plain_text(&d.text))
+                    .map(|d| plain_text(&d.text))
                     .unwrap_or_default();
                 w.start("rating", &[]);
                 w.text("description", &level.label);

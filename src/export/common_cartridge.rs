@@ -274,7 +274,7 @@ fn build_org(run: &mut Run<'_, '_>) -> Result<Vec<OrgNode>> {
     let mut top = Vec::new();
     if let [root] = roots.as_slice() {
         let root = *root;
-        let own = node_content(run, root)?;
+        let own = node_content(run, root, false)?;
         if !own.is_empty() {
             top.push(OrgNode::Folder {
                 ident: ident_with(cx.nodes[root].node.id.0, "overview"),
@@ -302,7 +302,8 @@ fn node_folder(run: &mut Run<'_, '_>, node: usize) -> Result<OrgNode> {
     // page in its parent's module, as LMSs show lessons, not a folder holding one page:
     // importing the package gives the same outline back.
     let only_page = n.children.is_empty() && n.activities.is_empty() && n.assessments.is_empty();
-    let mut children = node_content(run, node)?;
+    // (Even an empty lesson is a page: an empty folder would come back as a text header.)
+    let mut children = node_content(run, node, only_page)?;
     run.step(&n.title);
     if only_page
         && let [OrgNode::Leaf { .. }] = children.as_slice()
@@ -321,12 +322,13 @@ fn node_folder(run: &mut Run<'_, '_>, node: usize) -> Result<OrgNode> {
     })
 }
 
-/// A node's own items: its overview page, activities, assessments.
-fn node_content(run: &mut Run<'_, '_>, node: usize) -> Result<Vec<OrgNode>> {
+/// A node's own items: its overview page (when it has a summary or objectives, or
+/// `always_page`), activities, assessments.
+fn node_content(run: &mut Run<'_, '_>, node: usize, always_page: bool) -> Result<Vec<OrgNode>> {
     let cx = run.cx;
     let n = &cx.nodes[node];
     let mut items = Vec::new();
-    if !n.summary_html.trim().is_empty() || !n.objectives.is_empty() {
+    if always_page || !n.summary_html.trim().is_empty() || !n.objectives.is_empty() {
         let ident = ident_with(n.node.id.0, "page");
         let path = run.page_path("wiki_content/", &n.title, n.node.id.0);
         let page = run.page(&n.title, &ident, html::node_body(cx, n));
@@ -533,7 +535,8 @@ fn assessment_item(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) ->
                     ],
                 );
                 w.text("title", &a.title);
-                w.elem("text", &[("texttype", "text/html")], &relink_assets(&body, FROM_SUBDIR));
+                let text = if run.canvas { &canvas_body } else { &body };
+                w.elem("text", &[("texttype", "text/html")], &relink_assets(text, FROM_SUBDIR));
                 w.text("gradable", "true");
                 w.start("submission_formats", &[]);
                 for format in ["html", "file", "url"] {

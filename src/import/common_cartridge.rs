@@ -297,6 +297,8 @@ struct Importer<'p> {
     course: NodeId,
     outcomes: HashMap<String, ObjectiveId>,
     rubrics: HashMap<String, (RubricId, Vec<ObjectiveId>)>,
+    /// Canvas assignment groups named after a purpose (as Trellis exports them), by identifier.
+    group_purposes: HashMap<String, AssessmentPurpose>,
     /// Told of each converted resource ([`parse_package_with`]); `converted` counts them.
     on_resource: Option<&'p dyn Fn(usize, usize) -> Result<()>>,
     converted: usize,
@@ -373,6 +375,7 @@ impl<'p> Importer<'p> {
             course,
             outcomes: HashMap::new(),
             rubrics: HashMap::new(),
+            group_purposes: HashMap::new(),
             on_resource: None,
             converted: 0,
         })
@@ -615,6 +618,22 @@ impl<'p> Importer<'p> {
         ] {
             if let Some(path) = self.settings_file(name) {
                 let root = self.read_xml(&path)?;
+                if name == "assignment_groups.xml" {
+                    for group in root.children_named("assignmentGroup") {
+                        let title = group.child_text("title").unwrap_or_default().to_ascii_lowercase();
+                        let purpose = [
+                            ("summative", AssessmentPurpose::Summative),
+                            ("formative", AssessmentPurpose::Formative),
+                            ("diagnostic", AssessmentPurpose::Diagnostic),
+                        ]
+                        .into_iter()
+                        .find(|(word, _)| title.starts_with(word))
+                        .map(|(_, p)| p);
+                        if let (Some(id), Some(purpose)) = (group.attr("identifier"), purpose) {
+                            self.group_purposes.insert(id.to_owned(), purpose);
+                        }
+                    }
+                }
                 if root.elements().next().is_some() {
                     let place = self.package.place(&path);
                     self.note(
@@ -829,6 +848,16 @@ impl<'p> Importer<'p> {
             }
         }
         Ok(())
+    }
+
+    /// The purpose told by the assignment group an element (quiz meta, assignment settings,
+    /// discussion assignment) refers to, when the group is named after one.
+    fn group_purpose(&self, e: Option<&Element>) -> Option<AssessmentPurpose> {
+        let e = e?;
+        let group = e
+            .child_text("assignment_group_identifierref")
+            .or_else(|| e.child("assignment").and_then(|a| a.child_text("assignment_group_identifierref")))?;
+        self.group_purposes.get(&group).copied()
     }
 
     fn add_node(&mut self, parent: NodeId, kind: &str, title: &str, summary: String) -> NodeId {
@@ -1324,11 +1353,14 @@ impl<'p> Importer<'p> {
             .and_then(|m| m.child("assignment"))
             .map(|a| a.child_text("points_possible").and_then(|p| p.parse::<f64>().ok()).unwrap_or(0.0));
         if let Some(points) = graded_points {
+            let purpose = self
+                .group_purpose(meta.as_ref().and_then(|m| m.child("assignment")))
+                .unwrap_or(AssessmentPurpose::Formative);
             self.doc.assessments.push(Assessment {
                 id: AssessmentId::new(),
                 node: parent,
                 title,
-                purpose: AssessmentPurpose::Formative,
+                purpose,
                 format: AssessmentFormat::Discussion,
                 instructions,
                 points: Some(points),
@@ -1353,6 +1385,7 @@ impl<'p> Importer<'p> {
         instructions: String,
         points: Option<f64>,
         rubric: Option<&str>,
+        purpose: Option<AssessmentPurpose>,
     ) {
         let (rubric, objectives) = match rubric.and_then(|r| self.rubrics.get(r)) {
             Some((id, objectives)) => (Some(*id), objectives.clone()),
@@ -1362,11 +1395,11 @@ impl<'p> Importer<'p> {
             id: AssessmentId::new(),
             node: parent,
             title: if title.trim().is_empty() { "Assignment".into() } else { title },
-            purpose: if points.is_some_and(|p| p > 0.0) {
+            purpose: purpose.unwrap_or(if points.is_some_and(|p| p > 0.0) {
                 AssessmentPurpose::Summative
             } else {
                 AssessmentPurpose::Formative
-            },
+            }),
             format: AssessmentFormat::Assignment,
             instructions,
             points: points.filter(|p| p.is_finite() && *p >= 0.0),
@@ -1395,16 +1428,18 @@ impl<'p> Importer<'p> {
             .or_else(|| canvas.and_then(|c| c.child_text("points_possible")).and_then(|p| p.parse().ok()));
         let mut rubric = canvas.and_then(|c| c.child_text("rubric_identifierref"));
         let mut points = points;
+        let mut purpose = None;
         // Canvas's settings of a CC 1.3 assignment may sit in a resource it depends on.
         if let Some(settings) = self.dependency_files(resource, "assignment_settings.xml").into_iter().next()
             && let Some(settings) = self.resource_xml(&settings, &place, title)?
         {
             points = points.or_else(|| settings.child_text("points_possible").and_then(|p| p.parse().ok()));
             rubric = rubric.or_else(|| settings.child_text("rubric_identifierref"));
+            purpose = self.group_purpose(Some(&settings));
         }
         let title =
             if title.is_empty() { root.child_text("title").unwrap_or_default() } else { title.to_owned() };
-        self.push_assignment(parent, title, instructions, points, rubric.as_deref());
+        self.push_assignment(parent, title, instructions, points, rubric.as_deref(), purpose);
         // The webcontent fallback of a CC 1.3 assignment duplicates it.
         for r in &self.resources {
             if r.variant_of.as_deref() == Some(resource.identifier.as_str()) {
@@ -1443,7 +1478,8 @@ impl<'p> Importer<'p> {
                 .and_then(|r| r.child_text("title"))
                 .unwrap_or_else(|| page_title.trim_start_matches("Assignment:").trim().to_owned())
         };
-        self.push_assignment(parent, title, instructions, points, rubric.as_deref());
+        let purpose = self.group_purpose(root.as_ref());
+        self.push_assignment(parent, title, instructions, points, rubric.as_deref(), purpose);
         Ok(())
     }
 
@@ -1523,11 +1559,11 @@ impl<'p> Importer<'p> {
             self.convert(&description, parent_dir(&path), &place)?
         };
         let quiz_type = meta.as_ref().and_then(|m| m.child_text("quiz_type")).unwrap_or_default();
-        let purpose = match quiz_type.as_str() {
+        let purpose = self.group_purpose(meta.as_ref()).unwrap_or(match quiz_type.as_str() {
             "assignment" => AssessmentPurpose::Summative,
             "survey" | "graded_survey" => AssessmentPurpose::Diagnostic,
             _ => AssessmentPurpose::Formative,
-        };
+        });
         let meta_points =
             meta.as_ref().and_then(|m| m.child_text("points_possible")).and_then(|p| p.parse::<f64>().ok());
         let meta_minutes =

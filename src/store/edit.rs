@@ -494,8 +494,7 @@ pub fn apply(conn: &Connection, op: &EditOp) -> Result<()> {
                 source_name: "document".into(),
                 problems: problems.iter().map(ToString::to_string).collect(),
             })?;
-            write::clear_document(conn)?;
-            write::insert_document(conn, &doc)?;
+            write::replace_document(conn, &doc)?;
         }
     }
     Ok(())

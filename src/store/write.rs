@@ -558,26 +558,109 @@ fn replace_links<T: std::fmt::Display>(
     insert_links(conn, table, owner_col, target_col, owner, targets)
 }
 
-/// Deletes every row of every document table (the journal is left alone).
-pub fn clear_document(conn: &Connection) -> Result<()> {
-    // Children before parents is not required (foreign keys are deferred), but deleting roots
-    // first lets cascades do most of the work.
-    for table in [
-        "comments",
-        "review_events",
-        "snapshots",
-        "assessments",
-        "rubrics",
-        "activities",
-        "objectives",
-        "associations",
-        "standard_items",
-        "frameworks",
-        "assets",
-        "nodes",
-        "curriculum",
-    ] {
-        conn.execute(&format!("DELETE FROM {table}"), [])?;
+/// Makes the document tables hold exactly `doc` by writing only the rows that differ: `doc` is
+/// written into an in-memory database with the same schema by the same writers as
+/// [`insert_document`], and the two are compared table by table, row by primary key. New rows
+/// are inserted, changed rows updated in place (same rowid), and rows that are gone deleted last
+/// (so that a row moved to a new parent is not taken away by its old parent's cascade). The
+/// journal therefore records a step proportional to the change, not to the document.
+pub fn replace_document(conn: &Connection, doc: &Document) -> Result<()> {
+    use super::journal::TABLE_DEFS;
+    let mut scratch = Connection::open_in_memory()?;
+    super::migrations()
+        .to_latest(&mut scratch)
+        .map_err(|e| crate::Error::Internal(format!("in-memory schema: {e}")))?;
+    let tx = scratch.transaction()?;
+    insert_document(&tx, doc)?;
+    tx.commit()?;
+
+    let mut gone: Vec<(&'static str, Vec<i64>)> = Vec::new();
+    for table in TABLE_DEFS {
+        let mut old = table_rows(conn, table)?;
+        let new = table_rows(&scratch, table)?;
+        let cols = table.columns;
+        let names = cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+        let marks = (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        let sets = cols.iter().enumerate().map(|(i, c)| format!("\"{c}\" = ?{}", i + 2)).collect::<Vec<_>>();
+        let name = table.name;
+        let mut changed: Vec<(i64, Vec<rusqlite::types::Value>)> = Vec::new();
+        let mut added: Vec<Vec<rusqlite::types::Value>> = Vec::new();
+        for (key, (_, values)) in new {
+            match old.remove(&key) {
+                Some((_, before)) if before == values => {}
+                Some((rowid, _)) => changed.push((rowid, values)),
+                None => added.push(values),
+            }
+        }
+        let mut gone_rows: Vec<i64> = old.into_values().map(|(rowid, _)| rowid).collect();
+        if name == "assets" {
+            // Asset names are unique: remove the assets that are gone and park renamed ones under
+            // their (unique) id first, so a new or renamed asset may take a name that was in use.
+            // (Removing an asset only clears references to it, which the new rows of the later
+            // tables set right.)
+            let mut delete = conn.prepare_cached("DELETE FROM main.assets WHERE rowid = ?1")?;
+            for rowid in gone_rows.drain(..) {
+                delete.execute([rowid])?;
+            }
+            let mut park =
+                conn.prepare_cached("UPDATE main.assets SET name = '\u{1}' || id WHERE rowid = ?1")?;
+            for (rowid, _) in &changed {
+                park.execute([rowid])?;
+            }
+        }
+        let mut update =
+            conn.prepare_cached(&format!("UPDATE main.\"{name}\" SET {} WHERE rowid = ?1", sets.join(", ")))?;
+        for (rowid, values) in &changed {
+            update.raw_bind_parameter(1, rowid)?;
+            for (i, v) in values.iter().enumerate() {
+                update.raw_bind_parameter(i + 2, v)?;
+            }
+            update.raw_execute()?;
+        }
+        let mut insert =
+            conn.prepare_cached(&format!("INSERT INTO main.\"{name}\" ({names}) VALUES ({marks})"))?;
+        for values in &added {
+            insert.execute(rusqlite::params_from_iter(values))?;
+        }
+        gone.push((name, gone_rows));
+    }
+    // Children before parents: a parent's cascade may already have removed a child (then the
+    // delete finds nothing).
+    for (name, rowids) in gone.iter().rev() {
+        let mut delete = conn.prepare_cached(&format!("DELETE FROM main.\"{name}\" WHERE rowid = ?1"))?;
+        for rowid in rowids {
+            delete.execute([rowid])?;
+        }
     }
     Ok(())
+}
+
+/// A table's rows by primary key: rowid and every column in declaration order.
+type Rows = std::collections::HashMap<String, (i64, Vec<rusqlite::types::Value>)>;
+
+fn table_rows(conn: &Connection, table: &super::journal::Table) -> Result<Rows> {
+    use rusqlite::types::Value;
+    let names = table.columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+    let mut stmt = conn.prepare(&format!("SELECT rowid, {names} FROM main.\"{}\"", table.name))?;
+    let key_at: Vec<usize> =
+        table.key.iter().filter_map(|k| table.columns.iter().position(|c| c == k)).collect();
+    let mut rows = stmt.query([])?;
+    let mut out = Rows::new();
+    while let Some(row) = rows.next()? {
+        let rowid: i64 = row.get(0)?;
+        let values = (1..=table.columns.len())
+            .map(|i| row.get::<_, Value>(i))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let key = key_at
+            .iter()
+            .map(|&i| match values.get(i) {
+                Some(Value::Text(s)) => s.clone(),
+                Some(Value::Integer(n)) => n.to_string(),
+                other => format!("{other:?}"),
+            })
+            .collect::<Vec<_>>()
+            .join("\u{0}");
+        out.insert(key, (rowid, values));
+    }
+    Ok(out)
 }

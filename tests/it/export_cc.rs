@@ -456,7 +456,7 @@ fn write_package(mem: &MemWriter, dir: &Path) {
 
 /// Validates every XML file of a package whose namespace the driver schema covers, in one
 /// xmllint run against the copies in tests/schemas.
-fn xsd_validate(label: &str, mem: &MemWriter, format: ExportFormat) {
+pub(crate) fn xsd_validate(label: &str, mem: &MemWriter, format: ExportFormat) {
     let schemas = root().join("tests/schemas");
     let driver = schemas.join(match format {
         ExportFormat::Cc11 => "drivers/cc-v1p1.xsd",
@@ -503,7 +503,7 @@ fn xsd_validate(label: &str, mem: &MemWriter, format: ExportFormat) {
 
 /// Every manifest reference resolves: resource hrefs and files exist, dependencies and item
 /// references name resources, identifiers are unique NCNames.
-fn check_manifest(label: &str, mem: &MemWriter) {
+pub(crate) fn check_manifest(label: &str, mem: &MemWriter) {
     let manifest = parse_xml("imsmanifest.xml", mem.text("imsmanifest.xml").unwrap());
     let resources: BTreeSet<&str> =
         manifest.iter().filter(|e| e.name == "resource").map(|e| e.attrs["identifier"].as_str()).collect();
@@ -538,7 +538,7 @@ fn unescape(text: &str) -> String {
 }
 
 /// Every relative `href`/`src` in pages and in HTML carried inside XML points at a package file.
-fn check_links(label: &str, mem: &MemWriter) {
+pub(crate) fn check_links(label: &str, mem: &MemWriter) {
     for path in mem.paths() {
         let Some(text) = mem.text(path) else { continue };
         if !(path.ends_with(".html") || path.ends_with(".xml") || path.ends_with(".qti")) {

@@ -1,4 +1,5 @@
 mod analysis;
+mod canvas_round_trip;
 mod examples;
 mod export_case;
 mod export_cc;
@@ -10,3 +11,4 @@ mod json;
 mod lms_fidelity;
 mod pedagogy;
 mod store;
+mod untrusted_store;
