@@ -12,3 +12,4 @@ mod lms_fidelity;
 mod pedagogy;
 mod store;
 mod untrusted_store;
+mod untrusted_store;
