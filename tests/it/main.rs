@@ -12,4 +12,3 @@ mod lms_fidelity;
 mod pedagogy;
 mod store;
 mod untrusted_store;
-mod untrusted_store;
