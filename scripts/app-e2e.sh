@@ -22,6 +22,9 @@ done
 WORK="$(mktemp -d)"
 export TRELLIS_DOCUMENTS_DIR="$WORK/documents" XDG_CONFIG_HOME="$WORK/config" XDG_DATA_HOME="$WORK/data" XDG_CACHE_HOME="$WORK/cache"
 export E2E_WORK="$WORK"
+# Debug builds of the app accept paths under these folders without a file dialog (the tests pass
+# paths to the commands); release builds ignore it. See src-tauri/src/grants.rs.
+export TRELLIS_TEST_GRANTS="$WORK:$ROOT/../shared/samples"
 
 pids=()
 cleanup() {

@@ -45,7 +45,7 @@ test('a SCORM 2004 export runs from the window with progress events and writes t
   assert.ok(outcome.events.length > 0, 'progress events reached the page');
   const last = outcome.events.at(-1);
   assert.ok(last.total > 0 && last.done <= last.total, JSON.stringify(last));
-  assert.match(outcome.denied ?? '', /not allowed|denied|permission/i, 'set_title is refused to the webview');
+  assert.match(outcome.denied ?? '', /not allowed|denied|permission|refused by the isolation hook/i, 'set_title is refused to the webview');
   // Leave the recent list as the journey (and its start-screen screenshot) expects it.
   await browser.executeAsync((file, done) => {
     window.__TAURI_INTERNALS__.invoke('forget_recent', { path: file }).then(done, done);

@@ -89,3 +89,20 @@ test('CASE offers the imported frameworks and sends the chosen one', async () =>
   expect(screen.queryByLabelText('What to export')).toBeNull();
   await waitFor(() => expect(requests(mock, 'preflight_export').at(-1)).toMatchObject({ format: 'cc13', framework: null }));
 });
+
+test('"show in folder" shows the package the export wrote; a refusal for another file is shown', async () => {
+  const mock = await open();
+  await fireEvent.click(screen.getByRole('button', { name: 'Export…' }));
+  await screen.findByRole('status');
+  await fireEvent.click(screen.getByRole('button', { name: 'Show in folder' }));
+  await waitFor(() => expect(mock.calls.at(-1)?.cmd).toBe('show_in_folder'));
+  expect(screen.queryByRole('alert')).toBeNull();
+
+  // As the app: a file this window did not write is never shown, and the dialog says why.
+  await expect(mock.showInFolder('/etc/passwd')).rejects.toMatchObject({ code: 'validation' });
+  const written = (mock.calls.at(-2)?.args as { path: string }).path;
+  const mockShow = mock.showInFolder.bind(mock);
+  mock.showInFolder = (path: string) => mockShow(path === written ? '/etc/passwd' : path);
+  await fireEvent.click(screen.getByRole('button', { name: 'Show in folder' }));
+  expect((await screen.findByRole('alert')).textContent).toMatch(/\/etc\/passwd cannot be shown in its folder: it was not chosen in a file dialog/);
+});

@@ -61,6 +61,8 @@ export class MockBackend implements Backend {
   private cancelled = false;
   private reportCancelled = false;
   private importCancelled = false;
+  /** Files this backend "wrote" (exports, packets): the only ones `showInFolder` shows. */
+  private written = new Set<string>();
   /** How long the mock "prints" the packet's PDF and converts a cartridge's items (ms). */
   printMs = 600;
   convertMs = 480;
@@ -276,10 +278,18 @@ export class MockBackend implements Backend {
       await new Promise((r) => setTimeout(r, 60));
     }
     const ext = request.format === 'cc13' ? 'imscc' : request.format === 'json' ? 'json' : 'zip';
-    return { path: request.destination ?? `/home/designer/Trellis/Introduction to Statistics.${ext}`, report: { files: ['imsmanifest.xml', 'course.html'], findings: [] } };
+    const path = request.destination ?? `/home/designer/Trellis/Introduction to Statistics.${ext}`;
+    this.written.add(path);
+    return { path, report: { files: ['imsmanifest.xml', 'course.html'], findings: [] } };
   }
   async cancelExport() { this.log('cancel_export'); this.cancelled = true; }
-  async showInFolder(path: string) { this.log('show_in_folder', { path }); }
+  /** As the app: only a file this window wrote (an export, a review packet) can be shown. */
+  async showInFolder(path: string) {
+    this.log('show_in_folder', { path });
+    if (!this.written.has(path)) {
+      throw new AppError('validation', `${path} cannot be shown in its folder: it was not chosen in a file dialog or issued by the app (only files the app wrote in this window can be shown)`);
+    }
+  }
   /** Waits `ms`, in slices, failing with `message` as soon as `cancelled()` is true. */
   private async work(ms: number, cancelled: () => boolean, message: string): Promise<void> {
     const end = Date.now() + ms;
@@ -306,13 +316,16 @@ export class MockBackend implements Backend {
     await this.work(120, cancelled, stop);
     onProgress({ done: 2, total, message: `Writing ${htmlPath.split('/').pop()}` });
     await this.work(60, cancelled, stop);
+    this.written.add(htmlPath);
     if (!request.pdf) return { htmlPath, pdfPath: null };
     onProgress({ done: 3, total, message: 'Printing the PDF' });
     if (this.hasBrowser) await this.work(this.printMs, cancelled, stop);
     if (!this.hasBrowser) {
       throw new AppError('validation', `The review packet was written to ${htmlPath}, but no PDF was made: no headless browser found to print the PDF (looked for chromium, chromium-browser, google-chrome, google-chrome-stable, chrome on PATH and TRELLIS_CHROMIUM); install Chromium (Debian/Ubuntu: apt-get install chromium) or open the HTML packet in a browser and print it`);
     }
-    return { htmlPath, pdfPath: htmlPath.replace(/\.html?$/, '.pdf') };
+    const pdfPath = htmlPath.replace(/\.html?$/, '.pdf');
+    this.written.add(pdfPath);
+    return { htmlPath, pdfPath };
   }
   async cancelReport() { this.log('cancel_report'); this.reportCancelled = true; }
   async importCartridge(path: string | null, onProgress: (p: Progress) => void = () => {}): Promise<ImportOutcome | null> {
