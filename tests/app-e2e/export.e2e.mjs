@@ -1,5 +1,6 @@
 // The real app exports the document its window has open: the export command runs with a
-// destination (bypassing the native save dialog) while the page listens to the `export-progress`
+// destination (bypassing the native save dialog; the test build grants the scratch folder through
+// TRELLIS_TEST_GRANTS, see src-tauri/src/grants.rs) while the page listens to the `export-progress`
 // events the way the export dialog does. This also proves the window's capability grants exactly
 // what the dialog needs (event listen/unlisten) and that a denied core command stays denied.
 // Env (set by scripts/app-e2e.sh): APP_BINARY, TRELLIS_CLI, E2E_WORK, TAURI_DRIVER_PORT.

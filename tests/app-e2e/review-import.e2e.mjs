@@ -2,7 +2,8 @@
 // the changes since a snapshot taken in the window, and a PDF when Chromium is installed), and a
 // Common Cartridge exported by the `trellis` CLI imported as a new document whose outline the
 // window then shows. The native file dialogs are bypassed by passing the destination and the
-// path to the commands, as journey.e2e.mjs does for the CASE import.
+// path to the commands (granted to the test build by TRELLIS_TEST_GRANTS, see
+// src-tauri/src/grants.rs), as journey.e2e.mjs does for the CASE import.
 // Env (set by scripts/app-e2e.sh): APP_BINARY, TRELLIS_CLI, TRELLIS_DOCUMENTS_DIR, E2E_WORK,
 // SCREENSHOT_DIR, TAURI_DRIVER_PORT.
 import { after, before, test } from 'node:test';
