@@ -632,6 +632,7 @@ fn hostile_json_is_rejected_with_the_place_and_nothing_is_written() {
 // points and check that every reported edit is in the file and the file is sound.
 
 const CHILD_ENV: &str = "TRELLIS_DURABILITY_CHILD";
+const MODE_ENV: &str = "TRELLIS_DURABILITY_MODE";
 
 #[test]
 #[ignore = "runs only as the child of killing_the_writer_never_loses_a_committed_edit"]
@@ -639,6 +640,29 @@ fn durability_child() {
     let Some(path) = std::env::var_os(CHILD_ENV) else { return };
     let mut store = Store::open(Path::new(&path)).unwrap();
     let doc = store.load().unwrap();
+    match std::env::var(MODE_ENV).as_deref() {
+        // Undo and redo the newest edit, over and over.
+        Ok("undo") => {
+            for i in 0.. {
+                if store.history().unwrap().undo_depth > 0 {
+                    store.undo().unwrap();
+                } else {
+                    store.redo().unwrap();
+                }
+                println!("committed {i}");
+            }
+        }
+        // Import (replace the document) back and forth between two versions.
+        Ok("import") => {
+            let other = imported_version(&doc);
+            for i in 0.. {
+                let next = if i % 2 == 0 { other.clone() } else { doc.clone() };
+                store.apply(EditOp::ReplaceDocument { document: Box::new(next) }).unwrap();
+                println!("committed {i}");
+            }
+        }
+        _ => {}
+    }
     let parent = doc.nodes[0].id;
     for i in 0.. {
         let node = lesson(parent, &format!("edit-{i}"));
@@ -700,4 +724,164 @@ fn killing_the_writer_never_loses_a_committed_edit() {
         }
     }
     assert!(total >= 25, "the child must have committed edits ({total})");
+}
+
+/// What an import into `doc` makes of it in the durability tests: many rows of many tables
+/// changed, some entities removed.
+fn imported_version(doc: &Document) -> Document {
+    let mut next = doc.clone();
+    next.curriculum.title = "Imported".into();
+    for (i, node) in next.nodes.iter_mut().enumerate().filter(|(i, _)| i % 3 == 0) {
+        node.title = format!("Imported node {i}");
+    }
+    for o in next.objectives.iter_mut().step_by(2) {
+        o.statement = "Students will evaluate an imported claim.".into();
+    }
+    let gone: Vec<ActivityId> = next.activities.iter().step_by(4).map(|a| a.id).collect();
+    next.activities.retain(|a| !gone.contains(&a.id));
+    next.comments.retain(|c| !gone.iter().any(|g| g.0 == c.target));
+    next.normalize();
+    next.validate().unwrap();
+    next
+}
+
+/// Starts the durability child on `path` in `mode`, lets it report `stop_after` commits, then
+/// SIGKILLs it.
+fn kill_child_after(path: &Path, mode: &str, stop_after: usize) -> usize {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "store::durability_child", "--ignored", "--nocapture", "--test-threads=1"])
+        .env(CHILD_ENV, path)
+        .env(MODE_ENV, mode)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reported = 0;
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while let Some(Ok(line)) = lines.next() {
+        if line.contains("committed ") {
+            reported += 1;
+            if reported >= stop_after {
+                break;
+            }
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    reported
+}
+
+/// Opens the file after a kill: it must open, pass the integrity check, validate, and equal one
+/// of the committed states; its history must still undo and redo.
+fn assert_sound_and_one_of(path: &Path, states: &[Document], round: usize) -> usize {
+    let mut store = Store::open(path).unwrap_or_else(|e| panic!("round {round}: reopen failed: {e}"));
+    let ok: String = store.connection().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok", "round {round}");
+    let loaded = store.load().unwrap();
+    assert!(loaded.validate().is_ok(), "round {round}");
+    let text = trellis::json::to_string(&loaded);
+    let which = states
+        .iter()
+        .position(|s| trellis::json::to_string(s) == text)
+        .unwrap_or_else(|| panic!("round {round}: the file is none of the committed states"));
+    // The journal survived too: undoing (or redoing, when the newest step was undone) gives a
+    // committed state, and the opposite step this one again.
+    let (there, back): (
+        fn(&mut Store) -> trellis::Result<String>,
+        fn(&mut Store) -> trellis::Result<String>,
+    ) = if store.history().unwrap().undo_depth > 0 {
+        (Store::undo, Store::redo)
+    } else {
+        (Store::redo, Store::undo)
+    };
+    there(&mut store).unwrap();
+    let moved = trellis::json::to_string(&store.load().unwrap());
+    assert!(states.iter().any(|s| trellis::json::to_string(s) == moved), "round {round}: undo/redo");
+    back(&mut store).unwrap();
+    assert_eq!(trellis::json::to_string(&store.load().unwrap()), text, "round {round}: and back");
+    which
+}
+
+#[test]
+fn killing_the_writer_during_undo_and_redo_leaves_a_committed_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = trellis::generate::large(trellis::generate::Scale { courses: 3, units: 4, lessons: 3 });
+    let (path, mut store) = fresh(&dir, &doc);
+    let before = store.load().unwrap();
+    // One large edit to undo and redo: the whole outline renamed.
+    let mut after = before.clone();
+    for n in &mut after.nodes {
+        n.title = format!("{} (revised)", n.title);
+    }
+    store.apply(EditOp::ReplaceDocument { document: Box::new(after) }).unwrap();
+    let after = store.load().unwrap();
+    drop(store);
+    let states = [before, after];
+    let mut rng = trellis::generate::Rng::new(41);
+    let mut seen = [0, 0];
+    for round in 0..4 {
+        let reported = kill_child_after(&path, "undo", 3 + rng.below(20));
+        assert!(reported >= 3, "round {round}: the child must have committed");
+        seen[assert_sound_and_one_of(&path, &states, round)] += 1;
+    }
+    assert!(seen.iter().sum::<usize>() == 4, "{seen:?}");
+}
+
+#[test]
+fn killing_the_writer_during_imports_leaves_a_committed_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = trellis::generate::large(trellis::generate::Scale { courses: 3, units: 4, lessons: 3 });
+    let (path, store) = fresh(&dir, &doc);
+    let first = store.load().unwrap();
+    drop(store);
+    let states = [first.clone(), imported_version(&first)];
+    let mut rng = trellis::generate::Rng::new(43);
+    for round in 0..4 {
+        let reported = kill_child_after(&path, "import", 2 + rng.below(12));
+        assert!(reported >= 2, "round {round}: the child must have committed");
+        assert_sound_and_one_of(&path, &states, round);
+        // The next child alternates from the document as it is now: start it from the first.
+        let mut s = Store::open(&path).unwrap();
+        s.apply(EditOp::ReplaceDocument { document: Box::new(first.clone()) }).unwrap();
+    }
+}
+
+/// The journal and document replacement name tables and columns only from the compiled-in
+/// list; it must be exactly the schema the migrations create.
+#[test]
+fn the_compiled_in_table_list_matches_the_schema() {
+    use trellis::store::journal::{TABLE_DEFS, TABLES};
+    let dir = tempfile::tempdir().unwrap();
+    let (_, store) = fresh(&dir, &Document::new("Tables"));
+    let conn = store.connection();
+    let names: Vec<&str> = TABLE_DEFS.iter().map(|t| t.name).collect();
+    assert_eq!(names, TABLES);
+    let mut in_file: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'journal%' AND name NOT LIKE 'sqlite_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    in_file.sort();
+    let mut compiled: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+    compiled.sort();
+    assert_eq!(in_file, compiled);
+    for table in TABLE_DEFS {
+        let info: Vec<(String, i64)> = conn
+            .prepare(&format!("SELECT name, pk FROM pragma_table_info('{}') ORDER BY cid", table.name))
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let columns: Vec<&str> = info.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(columns, table.columns, "{}", table.name);
+        let mut key: Vec<(i64, &str)> =
+            info.iter().filter(|(_, pk)| *pk > 0).map(|(c, pk)| (*pk, c.as_str())).collect();
+        key.sort();
+        let key: Vec<&str> = key.into_iter().map(|(_, c)| c).collect();
+        assert_eq!(key, table.key, "{}", table.name);
+    }
 }
