@@ -32,7 +32,9 @@ impl El {
             e.attributes()
                 .map(|a| {
                     let a = a.unwrap();
-                    let value = a.value.to_string()
+                    let value = a
+                        .value
+                        .to_string()
                         .replace("&quot;", "\"")
                         .replace("&lt;", "<")
                         .replace("&gt;", ">")
@@ -182,7 +184,7 @@ fn conditions(item: &El) -> Vec<Condition<'_>> {
     item.child("resprocessing")
         .map(|r| {
             r.kids("respcondition")
-                .map(|el| Condition { el, stops: el.attrs.get("continue").map_or(true, |c| c != "Yes") })
+                .map(|el| Condition { el, stops: el.attrs.get("continue").is_none_or(|c| c != "Yes") })
                 .collect()
         })
         .unwrap_or_default()
