@@ -378,7 +378,9 @@ const PACKAGE_FIELDS: &[&str] =
 /// the 1.0 spelling `educationalLevel` becomes `educationLevel`, a `sequenceNumber` given as
 /// text becomes a number, a LinkURI given as a plain URI becomes a LinkURI object, null values
 /// in `CFDefinitions` are dropped and the text fields 1.1 requires of item types are filled
-/// with `""`, and every property 1.1 has no place for (1.0's `CFPackageURI`, `CFDocumentURI`,
+/// with `""`, a `lastChangeDateTime` without a time zone is read as UTC, lists written as one
+/// comma-separated string (`educationLevel`, `conceptKeywords`, `subject`) become arrays, and
+/// every property 1.1 has no place for (1.0's `CFPackageURI`, `CFDocumentURI`,
 /// `CFItemAssociationURI`, vendor fields) moves into that object's `extensions`. A package that
 /// is already CASE 1.1 only gains `caseVersion`.
 pub fn to_case_1_1(package: &mut Value) {
@@ -388,6 +390,8 @@ pub fn to_case_1_1(package: &mut Value) {
     let Value::Object(top) = package else { return };
     if let Some(Value::Object(document)) = top.get_mut("CFDocument") {
         document.insert("caseVersion".into(), json!("1.1"));
+        zoned_date_time(document);
+        listed(document, "subject");
         into_extensions(document, DOCUMENT_FIELDS);
     }
     if let Some(Value::Array(items)) = top.get_mut("CFItems") {
@@ -396,6 +400,10 @@ pub fn to_case_1_1(package: &mut Value) {
                 && let Some(level) = item.remove("educationalLevel")
             {
                 item.insert("educationLevel".into(), level);
+            }
+            zoned_date_time(item);
+            for key in ["educationLevel", "conceptKeywords", "subject"] {
+                listed(item, key);
             }
             into_extensions(item, ITEM_FIELDS);
         }
@@ -419,6 +427,7 @@ pub fn to_case_1_1(package: &mut Value) {
             {
                 put_extension(a, "sequenceNumber".into(), moved);
             }
+            zoned_date_time(a);
             into_extensions(a, ASSOCIATION_FIELDS);
         }
     }
@@ -427,6 +436,7 @@ pub fn to_case_1_1(package: &mut Value) {
             let Value::Array(list) = list else { continue };
             for entry in list.iter_mut().filter_map(Value::as_object_mut) {
                 entry.retain(|_, v| !v.is_null());
+                zoned_date_time(entry);
                 if key == "CFItemTypes" {
                     for field in ["description", "hierarchyCode"] {
                         entry.entry(field).or_insert_with(|| json!(""));
@@ -436,6 +446,41 @@ pub fn to_case_1_1(package: &mut Value) {
         }
     }
     into_extensions(top, PACKAGE_FIELDS);
+}
+
+/// A list CASE 1.0 tools sometimes wrote as one comma-separated string (`"06,07"`) becomes the
+/// array CASE 1.1 requires.
+fn listed(obj: &mut Map<String, Value>, key: &str) {
+    if let Some(Value::String(text)) = obj.get(key) {
+        let list: Vec<Value> =
+            text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| json!(s)).collect();
+        obj.insert(key.to_owned(), Value::Array(list));
+    }
+}
+
+/// CASE 1.1 requires `lastChangeDateTime` with a time zone (RFC 3339); CASE 1.0 tools often
+/// wrote `2017-05-25T18:05:29` or `2017-05-25 18:05:29`. Such a value is read as UTC.
+fn zoned_date_time(obj: &mut Map<String, Value>) {
+    let Some(Value::String(text)) = obj.get_mut("lastChangeDateTime") else { return };
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let local = b.len() >= 19
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && matches!(b[10], b'T' | b't' | b' ')
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19)
+        && (b.len() == 19 || (b[19] == b'.' && b.len() > 20 && digits(20..b.len())));
+    if local {
+        text.replace_range(10..11, "T");
+        text.push('Z');
+    }
 }
 
 /// Moves every property not in `allowed` into the object's `extensions`.

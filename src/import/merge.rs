@@ -349,16 +349,19 @@ pub fn merge_framework(doc: &mut Document, import: FrameworkImport) -> ChangeRep
     // Alignments to removed items: follow `replacedBy`, else drop.
     let new_by_identifier: HashMap<&str, &StandardItem> =
         new_items.iter().filter(|i| !i.identifier.is_empty()).map(|i| (i.identifier.as_str(), i)).collect();
+    // One pass over the associations (not one per removed item): the first `replacedBy` of an
+    // item whose destination is in the new version names its successor.
+    let mut replaced_by: HashMap<&str, &StandardItem> = HashMap::new();
+    for a in associations.iter().filter(|a| a.association_type == "replacedBy") {
+        if let Some(next) = new_by_identifier.get(a.destination.identifier.as_str()) {
+            replaced_by.entry(a.origin.identifier.as_str()).or_insert(next);
+        }
+    }
     let mut successor: HashMap<StandardItemId, &StandardItem> = HashMap::new();
     for r in &removed {
-        let next = associations.iter().find_map(|a| {
-            (a.association_type == "replacedBy"
-                && !r.identifier.is_empty()
-                && a.origin.identifier == r.identifier)
-                .then(|| new_by_identifier.get(a.destination.identifier.as_str()).copied())
-                .flatten()
-        });
-        if let Some(next) = next {
+        if let Some(next) =
+            (!r.identifier.is_empty()).then(|| replaced_by.get(r.identifier.as_str())).flatten()
+        {
             successor.insert(r.id, next);
         }
     }
