@@ -20,9 +20,16 @@
 //! from pages and quizzes (`$IMS-CC-FILEBASE$`, relative paths) become assets and the links
 //! `assets/NAME`. Resources outside any module are added to the course node.
 //!
+//! Packages written by Trellis's own exporter come back as written: the course's `…_overview`
+//! folder and a node's `…_page` are the node's own content, generated page parts (time,
+//! points, objective lists) are left out, and assignment groups named after a purpose give it
+//! back (see docs/import.md for what an import → export → import does not keep).
+//!
 //! Everything that is not carried over is reported as a [`Finding`]: unsupported resources and
 //! question types, text headers, missing files, internal LMS links, LMS settings without a model
-//! field. Hostile packages are refused by [`super::safety`] and [`super::xml`].
+//! field. A resource whose XML file is not well-formed is skipped with a finding naming the file,
+//! line and column; the rest of the course is imported. Hostile packages are refused by
+//! [`super::safety`] and [`super::xml`].
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

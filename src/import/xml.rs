@@ -309,4 +309,23 @@ mod tests {
         assert!(parse(deep.as_bytes(), "d.xml").unwrap_err().to_string().contains("nested"));
         assert!(parse(b"<a><b></b>", "u.xml").is_err());
     }
+
+    #[test]
+    fn element_lines_are_counted_in_one_pass_and_stay_right() {
+        let root = parse(b"<a>\n  <b/>\n\n  <c>\n    <d/></c>\n</a>", "l.xml").unwrap();
+        let lines: Vec<(String, usize)> = std::iter::once(&root)
+            .chain(root.descendants("b"))
+            .chain(root.descendants("c"))
+            .chain(root.descendants("d"))
+            .map(|e| (e.name.clone(), e.line))
+            .collect();
+        assert_eq!(
+            lines,
+            [("a".to_owned(), 1), ("b".to_owned(), 2), ("c".to_owned(), 4), ("d".to_owned(), 5)]
+        );
+        // Thousands of elements on thousands of lines: the count stays linear.
+        let big = format!("<r>{}</r>", "<i/>\n".repeat(20_000));
+        let root = parse(big.as_bytes(), "big.xml").unwrap();
+        assert_eq!(root.elements().last().map(|e| e.line), Some(20_000));
+    }
 }
