@@ -1181,10 +1181,10 @@ fn ink(png_path: &Path) -> f64 {
 
 #[test]
 fn the_packet_renders_in_headless_chromium_and_prints_to_pdf() {
-    if trellis::analysis::pdf::find_browser().is_none() {
-        eprintln!("skipped: no headless Chromium installed (scripts/setup installs it)");
-        return;
-    }
+    assert!(
+        trellis::analysis::pdf::find_browser().is_some(),
+        "this test needs a headless Chromium (`make test` installs Debian's chromium through scripts/setup)"
+    );
     let dir = tempfile::tempdir().unwrap();
     let html_path = dir.path().join("packet.html");
     let doc = example("intro-statistics.json");

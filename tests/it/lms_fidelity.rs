@@ -13,7 +13,7 @@ use trellis::export::{ExportFormat, LmsProfile, MemWriter, ident, ident_with};
 use trellis::import::csv;
 use trellis::model::*;
 
-use crate::export_cc::{examples, export, fixture_document, shared};
+use crate::export_cc::{examples, export, fixture_document};
 
 /// A parsed XML element (enough of QTI for these checks).
 #[derive(Debug, Default)]
@@ -429,7 +429,7 @@ fn qti_choice_items_score_and_give_feedback_as_the_model_says() {
 #[test]
 #[ignore = "needs ../shared"]
 fn reordered_qti_packages_of_the_examples_pass_the_package_validator() {
-    let Some(shared) = shared() else { return };
+    let shared = super::support::shared_dir();
     let dir = std::env::temp_dir().join(format!("trellis-lms-fidelity-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut packages = Vec::new();
@@ -608,7 +608,7 @@ fn a_flat_file_without_hierarchy_codes_stays_flat_and_quiet() {
 #[test]
 #[ignore = "needs ../shared"]
 fn opensalt_samples_report_implied_parents_that_the_file_lacks() {
-    let Some(shared) = shared() else { return };
+    let shared = super::support::shared_dir();
     let dir = shared.join("samples/csv");
     // 99 CCSS standards (`L.1.4`, `RI.3.7`, …) whose clusters are not rows of the file.
     let import = csv::parse_path(&dir.join("opensalt_test_items.csv"), None).unwrap();

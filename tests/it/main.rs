@@ -11,4 +11,5 @@ mod json;
 mod lms_fidelity;
 mod pedagogy;
 mod store;
+mod support;
 mod untrusted_store;

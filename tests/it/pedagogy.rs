@@ -261,16 +261,6 @@ fn knowledge_dimension_is_suggested_from_the_object() {
 
 // ── accuracy ──────────────────────────────────────────────────────────────────────────────────
 
-fn shared() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    if dir.join("samples").is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: ../shared/samples not present");
-        None
-    }
-}
-
 const LABELS: [&str; 7] = ["remember", "understand", "apply", "analyze", "evaluate", "create", "none"];
 
 struct Confusion {
@@ -345,8 +335,9 @@ fn suggested_levels_agree_with_the_labelled_set_for_at_least_85_percent() {
 }
 
 #[test]
+#[ignore = "needs ../shared"]
 fn openstax_objectives_are_classified_and_few_are_unmeasurable() {
-    let Some(shared) = shared() else { return };
+    let shared = super::support::shared_dir();
     let path = shared.join("samples/objectives/openstax_learning_objectives.tsv");
     let text = std::fs::read_to_string(path).unwrap();
     let mut reader = csv::ReaderBuilder::new().delimiter(b'\t').quoting(false).from_reader(text.as_bytes());

@@ -1,0 +1,28 @@
+//! What several test modules share: where the repository is, and the third-party samples and
+//! validators in `../shared` beside it.
+//!
+//! Tests that read `../shared` are `#[ignore = "needs ../shared"]`: `make test` runs them (with
+//! `--include-ignored`) whenever `../shared` exists, as in CI. Run without it, they fail with a
+//! message instead of passing without having checked anything.
+
+use std::path::{Path, PathBuf};
+
+/// The repository's root.
+pub(crate) fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared`, which every caller needs: panics with the reason when it is missing.
+pub(crate) fn shared_dir() -> PathBuf {
+    let dir = root().join("../shared");
+    assert!(
+        dir.join("samples").is_dir() && dir.join("standards").is_dir(),
+        "this test needs ../shared (third-party samples and validators) beside the repository"
+    );
+    dir
+}
+
+/// One folder of `../shared/samples` (`case`, `csv`, `cc`, …).
+pub(crate) fn samples_dir(kind: &str) -> PathBuf {
+    shared_dir().join("samples").join(kind)
+}
