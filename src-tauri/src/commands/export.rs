@@ -61,7 +61,8 @@ pub struct ExportRequest {
     pub profile: LmsProfile,
     /// Refuse when the pre-export check reports errors.
     pub strict: bool,
-    /// Where to write; `None` asks with the native save dialog.
+    /// Where to write; `None` asks with the native save dialog. A path is accepted only when the
+    /// window was granted it for exports (`src-tauri/src/grants.rs`).
     pub destination: Option<String>,
     /// Format options by key (the names of [`FormatChoice::options`]); checked by the preflight.
     #[serde(default)]

@@ -37,7 +37,8 @@ pub struct ReviewPacketRequest {
     /// Also print the packet to PDF beside the HTML file (needs an installed Chromium).
     #[serde(default)]
     pub pdf: bool,
-    /// Where to write the HTML file; `None` asks with the native save dialog.
+    /// Where to write the HTML file; `None` asks with the native save dialog. A path is accepted
+    /// only when the window was granted it for packets (`src-tauri/src/grants.rs`).
     #[serde(default)]
     pub destination: Option<String>,
 }

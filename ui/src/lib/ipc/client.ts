@@ -41,7 +41,7 @@ export interface Backend {
   createDocument(template: string, title: string): Promise<DocumentState>;
   /** Copies a bundled example into a new document and opens it. */
   openExample(id: string): Promise<DocumentState>;
-  /** Opens a `.trellis` file; with no path, asks with the native dialog (null when cancelled). */
+  /** Opens a `.trellis` file; with no path, asks with the native dialog (null when cancelled). A path must be one the app issued (the recent list); others are refused with `validation`. */
   openDocument(path: string | null): Promise<DocumentState | null>;
   /** Opens a document in a new window (asks with the native dialog when `path` is null); the new window's label, or null. */
   openInNewWindow(path: string | null): Promise<string | null>;
@@ -73,7 +73,7 @@ export interface Backend {
   exportDocument(request: ExportRequest, onProgress: (p: Progress) => void): Promise<ExportOutcome | null>;
   /** Cancels the running export. */
   cancelExport(): Promise<void>;
-  /** Shows a file in the system file manager. */
+  /** Opens the folder of a file this window wrote (an export, a review packet) in the system file manager; any other path is refused with `validation`. */
   showInFolder(path: string): Promise<void>;
   /** Writes the review packet (HTML, and a PDF beside it on request) off the UI thread; asks where with the native save dialog when `destination` is null (null when cancelled). Its stages arrive through `onProgress`. */
   writeReviewPacket(request: ReviewPacketRequest, onProgress?: (p: Progress) => void): Promise<ReviewPacketOutcome | null>;

@@ -19,7 +19,8 @@ profile: LmsProfile,
  */
 strict: boolean, 
 /**
- * Where to write; `None` asks with the native save dialog.
+ * Where to write; `None` asks with the native save dialog. A path is accepted only when the
+ * window was granted it for exports (`src-tauri/src/grants.rs`).
  */
 destination: string | null, 
 /**

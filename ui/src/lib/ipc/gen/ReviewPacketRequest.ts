@@ -14,6 +14,7 @@ since: string | null,
  */
 pdf: boolean, 
 /**
- * Where to write the HTML file; `None` asks with the native save dialog.
+ * Where to write the HTML file; `None` asks with the native save dialog. A path is accepted
+ * only when the window was granted it for packets (`src-tauri/src/grants.rs`).
  */
 destination: string | null, };
