@@ -87,7 +87,7 @@ pub fn read_limited(path: &std::path::Path, limit: u64) -> Result<Document> {
 
 /// A byte count as a short text: `128 MiB` for whole mebibytes, else bytes.
 fn size_text(bytes: u64) -> String {
-    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
     } else {
         format!("{bytes} byte")

@@ -787,10 +787,8 @@ fn assert_sound_and_one_of(path: &Path, states: &[Document], round: usize) -> us
         .unwrap_or_else(|| panic!("round {round}: the file is none of the committed states"));
     // The journal survived too: undoing (or redoing, when the newest step was undone) gives a
     // committed state, and the opposite step this one again.
-    let (there, back): (
-        fn(&mut Store) -> trellis::Result<String>,
-        fn(&mut Store) -> trellis::Result<String>,
-    ) = if store.history().unwrap().undo_depth > 0 {
+    type Replay = fn(&mut Store) -> trellis::Result<String>;
+    let (there, back): (Replay, Replay) = if store.history().unwrap().undo_depth > 0 {
         (Store::undo, Store::redo)
     } else {
         (Store::redo, Store::undo)
