@@ -15,6 +15,8 @@ mod window_state;
 
 #[cfg(test)]
 mod bindings;
+#[cfg(test)]
+mod mock_fixtures;
 
 use std::path::PathBuf;
 
