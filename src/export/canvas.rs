@@ -333,6 +333,8 @@ fn module_items(
                 LeafKind::Page => "WikiPage",
                 LeafKind::Topic => "DiscussionTopic",
                 LeafKind::WebLink(_) => "ExternalUrl",
+                LeafKind::Lti(_) => "ContextExternalTool",
+                LeafKind::File => "Attachment",
                 LeafKind::Quiz => "Quizzes::Quiz",
                 LeafKind::Assignment => "Assignment",
             };
@@ -341,9 +343,15 @@ fn module_items(
             w.text("workflow_state", workflow(cx, "active"));
             w.text("title", title);
             w.text("identifierref", resource);
-            if let LeafKind::WebLink(url) = kind {
-                w.text("url", url);
-                w.text("new_tab", "true");
+            match kind {
+                LeafKind::WebLink(url) => {
+                    w.text("url", url);
+                    w.text("new_tab", "true");
+                }
+                LeafKind::Lti(url) => {
+                    w.text("url", url);
+                }
+                _ => {}
             }
             w.text("position", &position.to_string());
             w.text("indent", &indent.min(5).to_string());

@@ -2,7 +2,8 @@
 //!
 //! The organization mirrors the outline (top-level units become modules, deeper nodes nested
 //! folders), lessons and activities become web content pages in `wiki_content/`, discussions
-//! discussion topics (imsdt), links web links (imswl), quizzes and exams QTI 1.2 assessments
+//! discussion topics (imsdt), links web links (imswl), LTI activities Basic LTI links
+//! (`imsbasiclti_xmlv1p0` in 1.1, `…v1p3` in 1.3), quizzes and exams QTI 1.2 assessments
 //! ([`super::qti`]), assignments and performance tasks the CC 1.3 assignment extension (pages in
 //! 1.1, which has none). Shared files (the stylesheet and the document's assets) live in
 //! `web_resources/` under one webcontent resource every page depends on. In 1.3, resources
@@ -16,11 +17,12 @@ use std::collections::BTreeSet;
 
 use super::canvas;
 use super::html::{self, Page};
-use super::lower::{ExportContext, ident_with, relink_assets};
+use super::lower::{ActivityView, ExportContext, ident_with, is_launch_url, relink_assets};
 use super::qti::{self, QtiFlavour};
 use super::xml::XmlWriter;
 use super::{ExportFormat, ExportReport, Exporter, LmsProfile, PackageWriter, Progress};
 use crate::Result;
+use crate::finding::{Finding, Severity, Target};
 use crate::model::{ActivityKind, AssessmentFormat};
 
 /// Which Common Cartridge version to write.
@@ -58,6 +60,7 @@ pub(super) struct Spec {
     pub t_weblink: &'static str,
     pub t_quiz: &'static str,
     pub t_app: &'static str,
+    pub t_lti: &'static str,
 }
 
 const CSMD_NS: &str = "http://www.imsglobal.org/xsd/imsccv1p3/imscsmd_v1p0";
@@ -66,6 +69,12 @@ const ASSIGNMENT_NS: &str = "http://www.imsglobal.org/xsd/imscc_extensions/assig
 const ASSIGNMENT_XSD: &str =
     "http://www.imsglobal.org/profile/cc/cc_extensions/cc_extresource_assignmentv1p0_v1p0.xsd";
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+// Basic LTI links use the namespaces of IMS LTI 1.0 in both versions (Canvas and the CC 1.3
+// binding read them; no CC 1.3 `imslticc_v1p3` schema is available to check against).
+const LTICC_NS: &str = "http://www.imsglobal.org/xsd/imslticc_v1p0";
+const BLTI_NS: &str = "http://www.imsglobal.org/xsd/imsbasiclti_v1p0";
+const LTICM_NS: &str = "http://www.imsglobal.org/xsd/imslticm_v1p0";
+const LTICP_NS: &str = "http://www.imsglobal.org/xsd/imslticp_v1p0";
 
 impl Spec {
     pub(super) fn of(version: CcVersion) -> Spec {
@@ -87,6 +96,7 @@ impl Spec {
                 t_weblink: "imswl_xmlv1p3",
                 t_quiz: "imsqti_xmlv1p2/imscc_xmlv1p3/assessment",
                 t_app: "associatedcontent/imscc_xmlv1p3/learning-application-resource",
+                t_lti: "imsbasiclti_xmlv1p3",
             },
             CcVersion::V1p1 => Spec {
                 version,
@@ -105,6 +115,7 @@ impl Spec {
                 t_weblink: "imswl_xmlv1p1",
                 t_quiz: "imsqti_xmlv1p2/imscc_xmlv1p1/assessment",
                 t_app: "associatedcontent/imscc_xmlv1p1/learning-application-resource",
+                t_lti: "imsbasiclti_xmlv1p0",
             },
         }
     }
@@ -127,6 +138,10 @@ pub(super) enum LeafKind {
     Page,
     Topic,
     WebLink(String),
+    /// An LTI link and its launch URL.
+    Lti(String),
+    /// A course file.
+    File,
     Quiz,
     Assignment,
 }
@@ -363,9 +378,59 @@ fn activity_items(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) -> 
     let cx = run.cx;
     let a = &cx.activities[i];
     let uuid = a.activity.id.0;
-    let is_link = a.activity.kind == ActivityKind::Link;
+    // A video that is one video-site address is a web link, as an import of one gives.
+    let video_link = a.activity.kind == ActivityKind::Video
+        && a.activity.resources.len() == 1
+        && a.resources.iter().all(|r| r.url.as_deref().is_some_and(is_video_site));
+    let is_link = a.activity.kind == ActivityKind::Link || video_link;
     let has_text = !a.instructions_html.trim().is_empty();
-    if a.activity.kind == ActivityKind::Discussion {
+    // An LTI link launches its first http(s) resource; without one it is a page.
+    let launch = (a.activity.kind == ActivityKind::Lti)
+        .then(|| a.resources.iter().position(|r| r.url.as_deref().is_some_and(is_launch_url)))
+        .flatten();
+    if a.activity.kind == ActivityKind::Lti && launch.is_none() {
+        run.report.findings.push(Finding {
+            code: "X14-lti-without-launch-url".into(),
+            severity: Severity::Warning,
+            message: format!(
+                "The LTI activity \"{}\" has no http(s) launch URL, so it is exported as a page.",
+                a.title
+            ),
+            target: Target {
+                kind: "activity".into(),
+                id: Some(a.activity.id.to_string()),
+                path: cx.nodes.get(a.node).map(|n| n.title.clone()).unwrap_or_default(),
+            },
+            hint: "Add the tool's launch address (https://…) as the activity's first link.".into(),
+        });
+    }
+    if let Some(launch) = launch
+        && let Some(url) = a.resources.get(launch).and_then(|r| r.url.clone())
+    {
+        lti_link(run, a, &url)?;
+        items.push(OrgNode::Leaf {
+            ident: ident_with(uuid, "item"),
+            title: a.title.clone(),
+            resource: a.ident.clone(),
+            kind: LeafKind::Lti(url),
+        });
+    } else if let Some(path) = file_only(cx, a) {
+        // A reading or video that is one file is the file itself, as LMSs list course files.
+        run.resources.push(Res {
+            ident: a.ident.clone(),
+            kind: "webcontent".into(),
+            href: Some(path.clone()),
+            files: vec![path],
+            deps: Vec::new(),
+            objectives: a.objectives.clone(),
+        });
+        items.push(OrgNode::Leaf {
+            ident: ident_with(uuid, "item"),
+            title: a.title.clone(),
+            resource: a.ident.clone(),
+            kind: LeafKind::File,
+        });
+    } else if a.activity.kind == ActivityKind::Discussion {
         let body = html::activity_body(cx, a);
         topic(run, &a.ident, &a.title, &body, a.objectives.clone())?;
         items.push(OrgNode::Leaf {
@@ -396,6 +461,9 @@ fn activity_items(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) -> 
     // Each web address becomes a web link right after its activity.
     for (n, r) in a.resources.iter().enumerate() {
         let Some(url) = &r.url else { continue };
+        if launch == Some(n) {
+            continue;
+        }
         let ident = ident_with(uuid, &format!("link{}", n + 1));
         let path = format!("{ident}/weblink.xml");
         let mut w = XmlWriter::new();
@@ -428,6 +496,92 @@ fn activity_items(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) -> 
         });
     }
     Ok(())
+}
+
+/// Whether a web address is on a video site (YouTube, Vimeo), which a cartridge import makes a
+/// video activity.
+fn is_video_site(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    ["youtube.com", "youtu.be", "vimeo.com"].iter().any(|h| lower.contains(h))
+}
+
+/// The package path of the one file a reading or video consists of: no instructions, one
+/// resource that is a stored file with the activity's title, and the kind an import gives such
+/// a file (video for video and audio, reading otherwise).
+fn file_only(cx: &ExportContext<'_>, a: &ActivityView<'_>) -> Option<String> {
+    let [resource] = a.activity.resources.as_slice() else { return None };
+    let [view] = a.resources.as_slice() else { return None };
+    let asset = cx.assets.get(view.asset?)?;
+    let media = asset.asset.media_type.split('/').next().unwrap_or_default();
+    let kind = if matches!(media, "video" | "audio") { ActivityKind::Video } else { ActivityKind::Reading };
+    (a.activity.kind == kind
+        && a.activity.instructions.trim().is_empty()
+        && resource.url.is_none()
+        && resource.title.trim() == a.title
+        && a.title == a.activity.title.trim())
+    .then(|| asset_path(&asset.path))
+}
+
+/// Writes an IMS Basic LTI link (`cartridge_basiclti_link`): the activity's title, its
+/// instructions as the plain-text description (paragraphs kept), the launch URL (also as the
+/// secure launch URL when it is https) and the unknown vendor Canvas writes too.
+fn lti_link(run: &mut Run<'_, '_>, a: &ActivityView<'_>, url: &str) -> Result<()> {
+    let path = format!("{}/basiclti.xml", a.ident);
+    let mut w = XmlWriter::new();
+    let location = [
+        (LTICC_NS, "http://www.imsglobal.org/xsd/lti/ltiv1p0/imslticc_v1p0.xsd"),
+        (BLTI_NS, "http://www.imsglobal.org/xsd/lti/ltiv1p0/imsbasiclti_v1p0p1.xsd"),
+        (LTICM_NS, "http://www.imsglobal.org/xsd/lti/ltiv1p0/imslticm_v1p0.xsd"),
+        (LTICP_NS, "http://www.imsglobal.org/xsd/lti/ltiv1p0/imslticp_v1p0.xsd"),
+    ]
+    .map(|(ns, xsd)| format!("{ns} {xsd}"))
+    .join(" ");
+    w.start(
+        "cartridge_basiclti_link",
+        &[
+            ("xmlns", LTICC_NS),
+            ("xmlns:blti", BLTI_NS),
+            ("xmlns:lticm", LTICM_NS),
+            ("xmlns:lticp", LTICP_NS),
+            ("xmlns:xsi", XSI),
+            ("xsi:schemaLocation", &location),
+        ],
+    );
+    w.text("blti:title", &a.title);
+    let description = plain_paragraphs(&a.activity.instructions);
+    if !description.is_empty() {
+        w.text("blti:description", &description);
+    }
+    w.text("blti:launch_url", url);
+    if url.trim().to_ascii_lowercase().starts_with("https://") {
+        w.text("blti:secure_launch_url", url);
+    }
+    w.start("blti:vendor", &[]);
+    w.text("lticp:code", "unknown");
+    w.text("lticp:name", "unknown");
+    w.end();
+    run.write(&path, w.finish().as_bytes())?;
+    run.resources.push(Res {
+        ident: a.ident.clone(),
+        kind: run.spec.t_lti.into(),
+        href: None,
+        files: vec![path],
+        deps: Vec::new(),
+        objectives: a.objectives.clone(),
+    });
+    Ok(())
+}
+
+/// Markdown as plain text, paragraph by paragraph (blank-line separated), for descriptions
+/// that are text only.
+fn plain_paragraphs(markdown: &str) -> String {
+    markdown
+        .split("\n\n")
+        .map(crate::markdown::to_plain_text)
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// Writes a discussion topic.

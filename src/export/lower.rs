@@ -463,6 +463,12 @@ pub fn is_safe_url(url: &str) -> bool {
         && !url.chars().any(|c| c.is_control() || c == '"' || c == '<' || c == '>')
 }
 
+/// Whether a URL may launch an external (LTI) tool: a URL [`is_safe_url`] allows that is
+/// `http` or `https` (not `mailto`).
+pub fn is_launch_url(url: &str) -> bool {
+    is_safe_url(url) && !url.trim().to_ascii_lowercase().starts_with("mailto:")
+}
+
 /// Safe, unique package paths for assets: `assets/` + the name with anything but ASCII letters,
 /// digits, `.`, `-`, `_` replaced by `-`, keeping the name's folders (`Uploaded Media/a.png` →
 /// `assets/Uploaded-Media/a.png`); clashes get a numeric prefix.

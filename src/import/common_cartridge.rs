@@ -1637,28 +1637,56 @@ impl<'p> Importer<'p> {
         Ok(())
     }
 
+    /// An IMS Basic LTI link → an [`ActivityKind::Lti`] activity: its title, its description
+    /// as the instructions, its launch URL (the secure one when given) as the one resource.
+    /// Vendor, custom parameters, extensions and icons have no place in the model; a finding
+    /// names those the link had.
     fn lti(&mut self, resource: &ManifestResource, parent: NodeId, title: &str) -> Result<()> {
         let Some(path) = self.main_xml(resource) else { return self.missing_main(resource, parent, title) };
         let file_place = format!("{} › {}", self.paths[&parent], title);
         let Some(root) = self.resource_xml(&path, &file_place, title)? else { return Ok(()) };
         let place = format!("{} › {}", self.paths[&parent], title);
-        let url = root.child_text("secure_launch_url").or_else(|| root.child_text("launch_url"));
-        let description =
-            root.child_text("description").map(|d| html_to_markdown::escape(&d)).unwrap_or_default();
         let tool_title = root.child_text("title").unwrap_or_default();
         let title = if title.is_empty() { tool_title } else { title.to_owned() };
+        let written = root.child_text("secure_launch_url").or_else(|| root.child_text("launch_url"));
+        let url = written.clone().filter(|u| crate::export::lower::is_launch_url(u));
+        if let Some(bad) = written.filter(|u| !crate::export::lower::is_launch_url(u)) {
+            self.note(
+                "import-cc-lti",
+                Severity::Warning,
+                format!("the LTI link \"{title}\" launches `{}`, which is not an http(s) address; it was left out", clip(&bad)),
+                "activity",
+                place.clone(),
+            );
+        }
+        let description = root.child_text("description").map(|d| lti_description(&d)).unwrap_or_default();
+        let mut lost: Vec<&str> = Vec::new();
+        if root.child("custom").is_some_and(|c| c.elements().next().is_some()) {
+            lost.push("custom parameters");
+        }
+        if root.children_named("extensions").any(|e| e.elements().next().is_some()) {
+            lost.push("LMS extensions");
+        }
+        if root.child("icon").is_some() || root.child("secure_icon").is_some() {
+            lost.push("icon");
+        }
+        if root.child("vendor").and_then(|v| v.child_text("code")).is_some_and(|c| c != "unknown") {
+            lost.push("vendor");
+        }
+        let lost =
+            if lost.is_empty() { String::new() } else { format!("; its {} were not kept", lost.join(", ")) };
         self.note(
             "import-cc-lti",
-            Severity::Warning,
+            Severity::Info,
             format!(
-                "\"{title}\" is an external (LTI) tool; only its launch URL{} was kept and the tool must be set up again in the LMS",
-                url.as_deref().map(|u| format!(" ({u})")).unwrap_or_default()
+                "\"{title}\" is an external (LTI) tool kept as an LTI link{}{lost}; the tool must be set up in the LMS",
+                url.as_deref().map(|u| format!(" launching {u}")).unwrap_or_default()
             ),
             "activity",
             place,
         );
         let resources = url.map(|u| vec![ActivityResource(title.clone(), Some(u), None)]).unwrap_or_default();
-        self.add_activity(parent, &title, ActivityKind::Other, description, resources);
+        self.add_activity(parent, &title, ActivityKind::Lti, description, resources);
         Ok(())
     }
 
@@ -1799,6 +1827,28 @@ impl<'p> Importer<'p> {
             );
         }
     }
+}
+
+/// An LTI description (plain text) as Markdown: paragraphs (split at blank lines) with their
+/// whitespace collapsed and Markdown characters escaped, so exporting it as plain text and
+/// importing that again gives the same text.
+fn lti_description(text: &str) -> String {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.extend(line.split_whitespace());
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current.join(" "));
+    }
+    paragraphs.iter().map(|p| html_to_markdown::escape(p)).collect::<Vec<_>>().join("\n\n")
 }
 
 /// Removes what Trellis's exporter adds to a page around the text itself (the estimated time and

@@ -57,11 +57,16 @@ pub enum ActivityKind {
     Fieldwork,
     Game,
     Link,
+    // An external tool launched with IMS Basic LTI 1.x: the first `http(s)` resource URL is the
+    // launch URL, the instructions the link's description. It comes from imported cartridges
+    // (the tool itself must be set up in the LMS), so it is not among `ALL`.
+    Lti,
     Other,
 }
 
 impl ActivityKind {
-    /// All kinds, in menu order.
+    /// The kinds offered in menus, in menu order (every kind but [`ActivityKind::Lti`], which
+    /// only an imported LTI link gives).
     pub const ALL: [ActivityKind; 15] = [
         ActivityKind::Reading,
         ActivityKind::Lecture,

@@ -3,4 +3,4 @@
 /**
  * The kind of a learning activity.
  */
-export type ActivityKind = "reading" | "lecture" | "video" | "discussion" | "practice" | "lab" | "simulation" | "project" | "reflection" | "caseStudy" | "presentation" | "fieldwork" | "game" | "link" | "other";
+export type ActivityKind = "reading" | "lecture" | "video" | "discussion" | "practice" | "lab" | "simulation" | "project" | "reflection" | "caseStudy" | "presentation" | "fieldwork" | "game" | "link" | "lti" | "other";
