@@ -11,6 +11,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group};
 use trellis::analysis::{self, diff, report, views};
 use trellis::generate::{Scale, large};
+use trellis::pedagogy::templates::Catalog;
 
 /// CPU time this thread has used, from /proc (Linux), so the figure does not depend on what
 /// else the machine is doing.
@@ -36,8 +37,8 @@ fn cpu_per_run(label: &str, runs: u32, mut f: impl FnMut()) {
 
 fn benches(c: &mut Criterion) {
     let doc = large(Scale::LARGE);
-    let findings = analysis::check(&doc);
-    let html = report::render(&doc, &report::ReportOptions::default());
+    let findings = analysis::check(&doc, Catalog::builtin());
+    let html = report::render(&doc, Catalog::builtin(), &report::ReportOptions::default());
     eprintln!(
         "large document: {} nodes, {} objectives, {} activities, {} assessments; {} findings; packet {:.1} MB",
         doc.nodes.len(),
@@ -53,18 +54,22 @@ fn benches(c: &mut Criterion) {
     }
     changed.activities.truncate(changed.activities.len() - 100);
 
-    cpu_per_run("check_large", 10, || drop(black_box(analysis::check(&doc))));
-    cpu_per_run("objective lint alone", 10, || drop(black_box(trellis::pedagogy::lint_document(&doc))));
+    cpu_per_run("check_large", 10, || drop(black_box(analysis::check(&doc, Catalog::builtin()))));
+    cpu_per_run("objective lint alone", 10, || {
+        drop(black_box(trellis::pedagogy::lint_document(&doc, Catalog::builtin().template_of(&doc))))
+    });
     cpu_per_run("report_large", 3, || {
-        drop(black_box(report::render(&doc, &report::ReportOptions::default())))
+        drop(black_box(report::render(&doc, Catalog::builtin(), &report::ReportOptions::default())))
     });
 
     let mut group = c.benchmark_group("analysis");
     group.sample_size(10).measurement_time(Duration::from_secs(15));
-    group.bench_function("check_large", |b| b.iter(|| black_box(analysis::check(black_box(&doc)))));
+    group.bench_function("check_large", |b| {
+        b.iter(|| black_box(analysis::check(black_box(&doc), Catalog::builtin())))
+    });
     group.bench_function("views_large", |b| b.iter(|| black_box(views::all_with(&doc, &findings))));
     group.bench_function("report_large", |b| {
-        b.iter(|| black_box(report::render(&doc, &report::ReportOptions::default())))
+        b.iter(|| black_box(report::render(&doc, Catalog::builtin(), &report::ReportOptions::default())))
     });
     group.bench_function("diff_large", |b| b.iter(|| black_box(diff::diff(&doc, &changed))));
     group.finish();

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::finding::{Finding, Severity};
 use crate::model::{AssessmentPurpose, Document};
+use crate::pedagogy::Template;
 
 use super::context::{is_graded, is_material};
 use super::{Ctx, Scope};
@@ -56,8 +57,10 @@ pub struct ChecklistItem {
     pub findings: usize,
 }
 
-/// Builds the checklist from a document and its findings (from [`super::check`]).
-pub fn checklist(doc: &Document, findings: &[Finding]) -> Vec<ChecklistItem> {
+/// Builds the checklist from a document and its findings (from [`super::check`]). `template`
+/// is the document's template as resolved for that check (built-in or the user's); when it
+/// declares checks, one more line says whether they pass.
+pub fn checklist(doc: &Document, findings: &[Finding], template: Option<&Template>) -> Vec<ChecklistItem> {
     let cx = Ctx::new(doc);
     let course_objs = cx.objectives_in_scope(Scope::Course).count();
     let unit_objs =
@@ -285,7 +288,7 @@ pub fn checklist(doc: &Document, findings: &[Finding]) -> Vec<ChecklistItem> {
             vec![format!("{items_total} framework item(s) in {} framework(s).", doc.frameworks.len())],
         ),
     ];
-    if let Some(t) = doc.curriculum.template.as_deref().and_then(crate::pedagogy::Template::by_id)
+    if let Some(t) = template
         && !t.checks.is_empty()
     {
         let codes: Vec<&str> = t.checks.iter().map(|c| c.code.as_str()).collect();

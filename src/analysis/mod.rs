@@ -11,15 +11,22 @@
 //! - [`workload`]: student hours per node and per week against the credit system;
 //! - [`coverage`]: standards coverage and the program-outcome curriculum map (I/R/M);
 //! - [`rubric`]: criteria aligned, descriptors for every level, ordered points;
+//! - [`template_checks`]: the `[[checks]]` the document's template declares for itself;
 //! - [`checklist`], [`views`], [`diff`], [`report`]: what committees read.
 //!
 //! Every finding code is documented in `docs/findings.md`. Objective wording (measurable
 //! verbs, ABCD parts) is the pedagogy engine's job ([`crate::pedagogy`]); [`check`] includes
-//! its findings so callers get one list. This module never touches the store or the clock,
-//! except [`pdf`], which drives an installed browser to print a packet.
+//! its findings so callers get one list.
+//!
+//! The document's template is an input: callers pass a [`Catalog`] (built-in plus the user's
+//! templates, `Catalog::load(templates::user_dir())` in the CLI and the desktop app) and the
+//! analysis, the objective lint and the checklist all use the template it resolves. This module
+//! never touches the store, the file system or the clock, except [`pdf`], which drives an
+//! installed browser to print a packet.
 
 use crate::finding::{Finding, Severity};
 use crate::model::Document;
+use crate::pedagogy::templates::Catalog;
 
 pub mod alignment;
 pub mod checklist;
@@ -32,6 +39,7 @@ pub mod report;
 pub mod rubric;
 pub mod sequencing;
 mod svg;
+pub mod template_checks;
 pub mod views;
 pub mod workload;
 
@@ -84,14 +92,16 @@ impl Scope {
 /// severe first, then in outline order, then by code.
 ///
 /// The list includes the objective-wording findings of [`crate::pedagogy::lint_document`]
-/// (codes `O…`) and the checks declared by the document's built-in template
-/// ([`crate::pedagogy::Template::check`]; codes such as `UBD…`, `BCM…`), so that callers get one
-/// list.
-pub fn check(doc: &Document) -> Vec<Finding> {
+/// (codes `O…`) and the checks declared by the document's template ([`template_checks`]; codes
+/// such as `UBD…`, `BCM…`, or a user template's own), so that callers get one list. The
+/// template is the one `templates` resolves for the document's id (`Curriculum::template`): a
+/// user template when the catalog was loaded with the user's folder.
+pub fn check(doc: &Document, templates: &Catalog) -> Vec<Finding> {
     let cx = Ctx::new(doc);
-    let mut out = crate::pedagogy::lint_document(doc);
-    if let Some(t) = doc.curriculum.template.as_deref().and_then(crate::pedagogy::Template::by_id) {
-        out.extend(t.check(doc));
+    let template = templates.template_of(doc);
+    let mut out = crate::pedagogy::lint_document(doc, template);
+    if let Some(t) = template {
+        out.extend(template_checks::run(t, doc));
     }
     out.extend(alignment::run(&cx));
     out.extend(sequencing::run(&cx));

@@ -14,6 +14,7 @@ use std::fmt::Write;
 
 use crate::finding::{Finding, Severity};
 use crate::model::{BloomLevel, Document, Emphasis, KnowledgeDimension, Node, NodeId, ReviewStatus};
+use crate::pedagogy::templates::Catalog;
 
 use super::checklist::{ChecklistItem, Status, checklist};
 use super::html::{esc, md_plain, num, pct};
@@ -32,11 +33,12 @@ pub struct ReportOptions<'a> {
     pub since: Option<(&'a str, &'a Document)>,
 }
 
-/// Renders the review packet of a document.
-pub fn render(doc: &Document, opts: &ReportOptions) -> String {
-    let findings = super::check(doc);
+/// Renders the review packet of a document. `templates` resolves the document's template (pass
+/// the user's catalog so a user template's checks are in the packet, as in `trellis check`).
+pub fn render(doc: &Document, templates: &Catalog, opts: &ReportOptions) -> String {
+    let findings = super::check(doc, templates);
     let views = views::all_with(doc, &findings);
-    let list = checklist(doc, &findings);
+    let list = checklist(doc, &findings, templates.template_of(doc));
     let cx = Ctx::new(doc);
     let mut r = Packet { out: String::with_capacity(64 * 1024), cx: &cx };
     let c = &doc.curriculum;

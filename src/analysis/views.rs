@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::finding::Finding;
 use crate::model::{BloomLevel, Document, Emphasis, KnowledgeDimension, NodeId, Objective, ObjectiveId};
+use crate::pedagogy::templates::Catalog;
 
 use super::context::{effective_item_objectives, is_graded};
 use super::{Ctx, Scope, alignment, coverage, workload};
@@ -37,9 +38,10 @@ pub struct Views {
     pub sequence_graph: SequenceGraph,
 }
 
-/// Computes every view (runs the checks once for the gap flags).
-pub fn all(doc: &Document) -> Views {
-    let findings = super::check(doc);
+/// Computes every view (runs the checks once for the gap flags; `templates` resolves the
+/// document's template as in [`super::check`]).
+pub fn all(doc: &Document, templates: &Catalog) -> Views {
+    let findings = super::check(doc, templates);
     all_with(doc, &findings)
 }
 
@@ -312,9 +314,10 @@ pub struct MatrixCell {
     pub mismatch: bool,
 }
 
-/// Computes the alignment matrix (runs the checks for the per-row finding codes).
-pub fn alignment_matrix(doc: &Document) -> AlignmentMatrix {
-    alignment_matrix_cx(&Ctx::new(doc), &super::check(doc))
+/// Computes the alignment matrix (runs the checks for the per-row finding codes; `templates`
+/// resolves the document's template as in [`super::check`]).
+pub fn alignment_matrix(doc: &Document, templates: &Catalog) -> AlignmentMatrix {
+    alignment_matrix_cx(&Ctx::new(doc), &super::check(doc, templates))
 }
 
 fn alignment_matrix_cx(cx: &Ctx, findings: &[Finding]) -> AlignmentMatrix {

@@ -1,7 +1,8 @@
 //! `trellis check FILE [--format text|json] [--fail-on error|warning|info]`: every finding of
 //! the curriculum analysis (`trellis::analysis::check`), grouped by severity, coloured on a
 //! terminal; the exit code says whether findings reach the threshold, so curriculum teams can
-//! use it in CI.
+//! use it in CI. The document's template is resolved among the built-in and the user's
+//! templates (`TRELLIS_TEMPLATES` or the config folder), so a user template's checks run.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -60,7 +61,8 @@ impl CheckArgs {
     pub fn run(self) -> anyhow::Result<u8> {
         let doc = trellis::store::load_path(&self.file)
             .with_context(|| format!("reading {}", self.file.display()))?;
-        let findings = trellis::analysis::check(&doc);
+        let templates = super::templates::catalog_for(&doc);
+        let findings = trellis::analysis::check(&doc, &templates);
         match self.format {
             Format::Json => {
                 println!("{}", serde_json::to_string_pretty(&findings).context("serialising findings")?)

@@ -1,5 +1,7 @@
 //! `trellis lint FILE [--format text|json] [--fail-on error|warning|info]`: the objective
-//! findings of a document (`trellis::pedagogy::lint_document`), grouped by objective.
+//! findings of a document (`trellis::pedagogy::lint_document`), grouped by objective. The
+//! document's template (built-in or the user's, as in `trellis check`) decides which objective
+//! kinds are exempt from the measurability findings.
 
 use std::path::PathBuf;
 
@@ -57,7 +59,8 @@ impl LintArgs {
     pub fn run(self) -> anyhow::Result<u8> {
         let doc = trellis::store::load_path(&self.file)
             .with_context(|| format!("reading {}", self.file.display()))?;
-        let findings = trellis::pedagogy::lint_document(&doc);
+        let templates = super::templates::catalog_for(&doc);
+        let findings = trellis::pedagogy::lint_document(&doc, templates.template_of(&doc));
         match self.format {
             Format::Json => {
                 println!("{}", serde_json::to_string_pretty(&findings).context("serialising findings")?)

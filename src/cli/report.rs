@@ -1,6 +1,7 @@
 //! `trellis report FILE -o packet.html [--since SNAPSHOT] [--pdf [PDF]]`: writes the committee
 //! review packet (`trellis::analysis::report::render`), one self-contained HTML file, and on
-//! request prints it to PDF with an installed headless Chromium.
+//! request prints it to PDF with an installed headless Chromium. The document's template is
+//! resolved among the built-in and the user's templates, as in `trellis check`.
 
 use std::path::PathBuf;
 
@@ -45,7 +46,8 @@ impl ReportArgs {
             generated_at: Some(generated_at),
             since: since.as_ref().map(|(name, d)| (name.as_str(), d)),
         };
-        let html = render(&doc, &opts);
+        let templates = super::templates::catalog_for(&doc);
+        let html = render(&doc, &templates, &opts);
         trellis::json::write_atomic(&self.output, html.as_bytes())
             .with_context(|| format!("writing {}", self.output.display()))?;
         eprintln!("wrote {}", self.output.display());

@@ -1,6 +1,8 @@
 //! `trellis templates`: the templates a user can start from (built-in ones and the `*.toml`
 //! files of the user folder, which add or override by id), with the problems of user files that
-//! could not be loaded. Also the template lookup behind `trellis new --template ID`.
+//! could not be loaded. Also the one catalog every command resolves templates through: the
+//! template of `trellis new --template ID` and a document's template in `trellis check`,
+//! `lint` and `report` ([`user_catalog`]).
 //!
 //! Loading, validating and instantiating templates is `trellis::pedagogy::templates`; this file
 //! only prints and looks up.
@@ -18,7 +20,7 @@ impl TemplatesArgs {
     /// Lists the templates.
     pub fn run(self) -> anyhow::Result<u8> {
         let dir = templates::user_dir();
-        let catalog = templates::catalog(dir.as_deref());
+        let catalog = Catalog::load(dir.as_deref());
         print!("{}", render(&catalog));
         match &dir {
             Some(d) => println!("\nuser templates: {} (TRELLIS_TEMPLATES overrides)", d.display()),
@@ -47,6 +49,27 @@ fn render(catalog: &Catalog) -> String {
     out
 }
 
+/// The built-in templates plus the user folder's ([`templates::user_dir`], `TRELLIS_TEMPLATES`
+/// overrides it): what every command resolves a template id through.
+pub fn user_catalog() -> Catalog {
+    Catalog::load(templates::user_dir().as_deref())
+}
+
+/// [`user_catalog`] for analysing `doc`: when the document's template is not in it, the user
+/// files that could not be loaded are reported on stderr (one of them may be that template).
+pub fn catalog_for(doc: &trellis::model::Document) -> Catalog {
+    let catalog = user_catalog();
+    if let Some(id) = doc.curriculum.template.as_deref()
+        && catalog.get(id).is_none()
+    {
+        eprintln!(
+            "note: template {id:?} is not among the built-in or user templates; its checks did not run"
+        );
+        print_errors(&catalog);
+    }
+    catalog
+}
+
 /// Problems with user template files, one line each on stderr.
 fn print_errors(catalog: &Catalog) {
     for e in &catalog.errors {
@@ -71,8 +94,8 @@ fn first_sentence(text: &str) -> &str {
 /// The template with `id` among the built-in and user templates, or a message listing the
 /// ids there are (and the user files that could not be loaded, which may explain a miss).
 pub fn find(id: &str) -> Result<Template, String> {
-    let catalog = templates::catalog(templates::user_dir().as_deref());
-    if let Some(t) = catalog.templates.iter().find(|t| t.id == id) {
+    let catalog = user_catalog();
+    if let Some(t) = catalog.get(id) {
         return Ok(t.clone());
     }
     let ids: Vec<&str> = catalog.templates.iter().map(|t| t.id.as_str()).collect();

@@ -483,11 +483,15 @@ impl PackageWriter for Recording<'_> {
 /// What to check before exporting: the export-specific problems of a document for one format
 /// and profile (item types the target cannot import, unsafe links, missing alt text, …; codes in
 /// `docs/export.md`), then, for every format but the canonical JSON, the warnings and errors of
-/// the curriculum analysis ([`crate::analysis::check`]).
+/// the curriculum analysis ([`crate::analysis::check`], with the built-in templates only: a
+/// user template's own checks show in `trellis check`, the findings panel and the packet).
 pub fn preflight(doc: &Document, format: ExportFormat, options: &ExportOptions) -> Vec<Finding> {
     let mut out = export_findings(doc, format, options);
     if format != ExportFormat::Json {
-        out.extend(crate::analysis::check(doc).into_iter().filter(|f| f.severity >= Severity::Warning));
+        let templates = crate::pedagogy::templates::Catalog::builtin();
+        out.extend(
+            crate::analysis::check(doc, templates).into_iter().filter(|f| f.severity >= Severity::Warning),
+        );
     }
     out
 }

@@ -19,12 +19,12 @@ const OUTCOME_KINDS: &[&str] = &["program", "programme", "course", "degree", "ce
 
 /// Objective findings for every objective of `doc`, in document order.
 ///
-/// When the document's template declares an objective kind whose wording is not meant to be
-/// measurable (UbD understandings "Students will understand that …"), the measurability
-/// findings of those objectives are left out.
-pub fn lint_document(doc: &Document) -> Vec<Finding> {
+/// `template` is the document's template as the caller resolved it (through a
+/// [`super::templates::Catalog`], so a user template counts). When it declares an objective
+/// kind whose wording is not meant to be measurable (UbD understandings "Students will
+/// understand that …"), the measurability findings of those objectives are left out.
+pub fn lint_document(doc: &Document, template: Option<&Template>) -> Vec<Finding> {
     let index = doc.index();
-    let template = doc.curriculum.template.as_deref().and_then(Template::by_id);
     let mut out = Vec::new();
     for objective in &doc.objectives {
         let analysis = analyze_objective(&objective.statement);
@@ -38,8 +38,7 @@ pub fn lint_document(doc: &Document) -> Vec<Finding> {
         path.push_str(&label);
         let target = Target { kind: "objective".to_owned(), id: Some(objective.id.to_string()), path };
         let outcome = node.is_some_and(|n| OUTCOME_KINDS.contains(&n.kind.to_ascii_lowercase().as_str()));
-        let exempt =
-            template.as_ref().and_then(|t| t.objective_kind(&objective.code)).is_some_and(|k| !k.measurable);
+        let exempt = template.and_then(|t| t.objective_kind(&objective.code)).is_some_and(|k| !k.measurable);
         for finding in objective_findings(doc, objective, &analysis, outcome) {
             if exempt && MEASURABILITY.contains(&finding.code.as_str()) {
                 continue;

@@ -5,20 +5,25 @@
 //!
 //! The built-in templates are embedded in the binary; a user folder (see [`user_dir`]) can add
 //! templates or override built-ins by id. A malformed user template yields an error naming the
-//! file and line and is skipped; it never stops the caller. This module evaluates the declared
-//! checks ([`Template::check`]); which checks run when is the caller's business.
+//! file and line and is skipped; it never stops the caller.
+//!
+//! This module owns parsing, validating and instantiating templates, and the one lookup of a
+//! template by id: the [`Catalog`] (built-in plus user templates). Every caller that needs a
+//! document's template (the analysis, the objective lint, the checklist, `trellis new`, the
+//! desktop gallery) resolves it through a catalog. Evaluating a template's `[[checks]]` on a
+//! document is the analysis's job (`crate::analysis::template_checks`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
 use super::fields::FieldSpec;
-use crate::finding::{Finding, Severity, Target};
+use crate::finding::Severity;
 use crate::model::{
     Activity, ActivityId, ActivityKind, Assessment, AssessmentFormat, AssessmentId, AssessmentPurpose,
-    Document, Grouping, Index, Node, NodeId, ReviewStatus,
+    Document, Grouping, Node, NodeId, ReviewStatus,
 };
 use crate::{Error, Result};
 
@@ -361,6 +366,38 @@ pub fn user_dir() -> Option<PathBuf> {
     base.map(|b| b.join("trellis").join("templates"))
 }
 
+impl Catalog {
+    /// Built-in templates plus the `*.toml` files of `user_dir` (see [`catalog`]).
+    pub fn load(user_dir: Option<&Path>) -> Catalog {
+        catalog(user_dir)
+    }
+
+    /// The built-in templates alone, built once. For callers that have no user folder (tests,
+    /// tools); the CLI and the desktop app use [`Catalog::load`] with [`user_dir`].
+    pub fn builtin() -> &'static Catalog {
+        static BUILT: OnceLock<Catalog> = OnceLock::new();
+        BUILT.get_or_init(|| catalog(None))
+    }
+
+    /// The template with this id (a user template when one overrides a built-in).
+    pub fn get(&self, id: &str) -> Option<&Template> {
+        self.templates.iter().find(|t| t.id == id)
+    }
+
+    /// The template a document names (`Curriculum::template`); `None` when it names none or
+    /// one this catalog does not have.
+    pub fn template_of(&self, doc: &Document) -> Option<&Template> {
+        doc.curriculum.template.as_deref().and_then(|id| self.get(id))
+    }
+}
+
+/// The template with `template_id` among the built-in templates and those of `user_dir`
+/// (user templates override built-ins with the same id); `None` when there is no such
+/// template. Loads the catalog afresh; to resolve several ids, load a [`Catalog`] once.
+pub fn resolve(template_id: &str, user_dir: Option<&Path>) -> Option<Template> {
+    catalog(user_dir).templates.into_iter().find(|t| t.id == template_id)
+}
+
 /// Built-in templates plus the `*.toml` files of `user_dir` (when given and present). Files
 /// that fail to load are reported in [`Catalog::errors`] and skipped.
 pub fn catalog(user_dir: Option<&Path>) -> Catalog {
@@ -451,11 +488,6 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
 }
 
 impl Template {
-    /// A built-in template by id.
-    pub fn by_id(id: &str) -> Option<Template> {
-        builtin().iter().find(|t| t.id == id).cloned()
-    }
-
     /// The outline level of a node kind.
     pub fn level(&self, kind: &str) -> Option<&OutlineLevel> {
         self.levels.iter().find(|l| l.kind == kind)
@@ -646,214 +678,6 @@ impl Template {
             self.add_node(doc, child, Some(id), title);
         }
     }
-
-    /// Runs the template's checks on a document.
-    pub fn check(&self, doc: &Document) -> Vec<Finding> {
-        let index = doc.index();
-        let mut out = Vec::new();
-        for check in &self.checks {
-            self.run_check(check, doc, &index, &mut out);
-        }
-        out
-    }
-
-    fn run_check(&self, check: &TemplateCheck, doc: &Document, index: &Index<'_>, out: &mut Vec<Finding>) {
-        fn nodes_of<'d>(doc: &'d Document, kind: &'d str) -> impl Iterator<Item = &'d Node> {
-            doc.nodes.iter().filter(move |n| n.kind == kind)
-        }
-        let emit = |out: &mut Vec<Finding>, target: Target, vars: &[(&str, String)]| {
-            let mut message = check.message.clone();
-            let mut hint = check.hint.clone();
-            for (k, v) in vars {
-                message = message.replace(&format!("{{{k}}}"), v);
-                hint = hint.replace(&format!("{{{k}}}"), v);
-            }
-            out.push(Finding { code: check.code.clone(), severity: check.severity, message, target, hint });
-        };
-        let node_target =
-            |n: &Node| Target { kind: "node".to_owned(), id: Some(n.id.to_string()), path: index.path(n.id) };
-        let assessed_by = assessed_objectives(doc);
-        match &check.rule {
-            CheckRule::RequiredField { node_kind, field } => {
-                for n in nodes_of(doc, node_kind) {
-                    if !FieldSpec::is_filled(n.fields.get(field)) {
-                        let label = self
-                            .fields_of(node_kind)
-                            .iter()
-                            .find(|f| f.name() == field)
-                            .map_or(field.clone(), |f| f.base().label.clone());
-                        emit(out, node_target(n), &[("node", n.title.clone()), ("field", label)]);
-                    }
-                }
-            }
-            CheckRule::MinObjectives { node_kind, min, code_prefix } => {
-                for n in nodes_of(doc, node_kind) {
-                    let count = index
-                        .objectives_of(n.id)
-                        .filter(|o| code_prefix.as_deref().is_none_or(|p| code_has_prefix(&o.code, p)))
-                        .count();
-                    if count < *min {
-                        emit(out, node_target(n), &[("node", n.title.clone()), ("count", count.to_string())]);
-                    }
-                }
-            }
-            CheckRule::MaxObjectives { node_kind, max } => {
-                for n in nodes_of(doc, node_kind) {
-                    let count = index.objectives_of(n.id).count();
-                    if count > *max {
-                        emit(out, node_target(n), &[("node", n.title.clone()), ("count", count.to_string())]);
-                    }
-                }
-            }
-            CheckRule::ObjectiveLevelSet { node_kind } => {
-                for o in &doc.objectives {
-                    let in_scope =
-                        node_kind.as_deref().is_none_or(|k| index.node(o.node).is_some_and(|n| n.kind == k));
-                    if in_scope && o.level.is_none() {
-                        emit(out, objective_target(index, o), &[("objective", objective_label(o))]);
-                    }
-                }
-            }
-            CheckRule::ObjectivesAssessed { code_prefix, node_kind, format } => {
-                for o in &doc.objectives {
-                    let in_scope = code_prefix.as_deref().is_none_or(|p| code_has_prefix(&o.code, p))
-                        && node_kind
-                            .as_deref()
-                            .is_none_or(|k| index.node(o.node).is_some_and(|n| n.kind == k));
-                    if !in_scope {
-                        continue;
-                    }
-                    let assessed = assessed_by
-                        .get(&o.id.to_string())
-                        .is_some_and(|formats| format.is_none_or(|f| formats.contains(&f)));
-                    if !assessed {
-                        emit(out, objective_target(index, o), &[("objective", objective_label(o))]);
-                    }
-                }
-            }
-            CheckRule::AllTagsUsed { node_kind, tag_set } => {
-                let Some(set) = self.tag_set(tag_set) else { return };
-                for n in nodes_of(doc, node_kind) {
-                    let used: HashSet<&str> =
-                        index.activities_of(n.id).filter_map(|a| a.event.as_deref()).collect();
-                    for tag in set.tags.iter().filter(|t| !used.contains(t.id.as_str())) {
-                        emit(out, node_target(n), &[("node", n.title.clone()), ("tag", tag.label.clone())]);
-                    }
-                }
-            }
-            CheckRule::TagsInOrder { node_kind, tag_set } => {
-                let Some(set) = self.tag_set(tag_set) else { return };
-                let rank: HashMap<&str, usize> =
-                    set.tags.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
-                for n in nodes_of(doc, node_kind) {
-                    let mut highest: Option<(usize, &str)> = None;
-                    for a in index.activities_of(n.id) {
-                        let Some(r) = a.event.as_deref().and_then(|e| rank.get(e).copied()) else { continue };
-                        if let Some((h, after)) = highest.filter(|&(h, _)| r < h) {
-                            let _ = h;
-                            let tag = &set.tags[r].label;
-                            emit(
-                                out,
-                                Target {
-                                    kind: "activity".to_owned(),
-                                    id: Some(a.id.to_string()),
-                                    path: format!("{} › {}", index.path(n.id), a.title),
-                                },
-                                &[
-                                    ("node", n.title.clone()),
-                                    ("activity", a.title.clone()),
-                                    ("tag", format!("{tag} after {after}")),
-                                ],
-                            );
-                        } else {
-                            highest = Some((r, &set.tags[r].label));
-                        }
-                    }
-                }
-            }
-            CheckRule::ActivitiesTagged { node_kind, tag_set } => {
-                let Some(set) = self.tag_set(tag_set) else { return };
-                for n in nodes_of(doc, node_kind) {
-                    for a in index.activities_of(n.id) {
-                        let ok = a.event.as_deref().is_some_and(|e| set.tags.iter().any(|t| t.id == e));
-                        if !ok {
-                            emit(
-                                out,
-                                Target {
-                                    kind: "activity".to_owned(),
-                                    id: Some(a.id.to_string()),
-                                    path: format!("{} › {}", index.path(n.id), a.title),
-                                },
-                                &[
-                                    ("node", n.title.clone()),
-                                    ("activity", a.title.clone()),
-                                    ("tag", set.label.clone()),
-                                ],
-                            );
-                        }
-                    }
-                }
-            }
-            CheckRule::MinAssessments { node_kind, min, format, purpose } => {
-                for n in nodes_of(doc, node_kind) {
-                    let count = index
-                        .subtree(n.id)
-                        .iter()
-                        .flat_map(|s| index.assessments_of(s.id))
-                        .filter(|a| {
-                            format.is_none_or(|f| a.format == f) && purpose.is_none_or(|p| a.purpose == p)
-                        })
-                        .count();
-                    if count < *min {
-                        emit(out, node_target(n), &[("node", n.title.clone()), ("count", count.to_string())]);
-                    }
-                }
-            }
-            CheckRule::AssessmentsHaveRubric { format } => {
-                for a in doc.assessments.iter().filter(|a| a.format == *format && a.rubric.is_none()) {
-                    emit(out, assessment_target(index, a), &[("assessment", a.title.clone())]);
-                }
-            }
-            CheckRule::GraspsComplete {} => {
-                for a in doc.assessments.iter().filter(|a| a.format == AssessmentFormat::PerformanceTask) {
-                    let missing: Vec<&str> = match &a.grasps {
-                        None => vec!["goal", "role", "audience", "situation", "product", "standards"],
-                        Some(g) => [
-                            ("goal", &g.goal),
-                            ("role", &g.role),
-                            ("audience", &g.audience),
-                            ("situation", &g.situation),
-                            ("product", &g.product),
-                            ("standards", &g.standards),
-                        ]
-                        .into_iter()
-                        .filter(|(_, v)| v.trim().is_empty())
-                        .map(|(k, _)| k)
-                        .collect(),
-                    };
-                    if !missing.is_empty() {
-                        emit(
-                            out,
-                            assessment_target(index, a),
-                            &[("assessment", a.title.clone()), ("field", missing.join(", "))],
-                        );
-                    }
-                }
-            }
-            CheckRule::MasteryThreshold { node_kind } => {
-                for a in &doc.assessments {
-                    let in_scope = node_kind.as_deref().is_none_or(|k| {
-                        std::iter::once(a.node)
-                            .chain(index.ancestors(a.node).iter().map(|n| n.id))
-                            .any(|id| index.node(id).is_some_and(|n| n.kind == k))
-                    });
-                    if in_scope && a.mastery_score.is_none() {
-                        emit(out, assessment_target(index, a), &[("assessment", a.title.clone())]);
-                    }
-                }
-            }
-        }
-    }
 }
 
 impl CheckRule {
@@ -875,62 +699,14 @@ impl CheckRule {
     }
 }
 
-/// The checks of the document's own template (`Curriculum::template`, built-in or from
-/// `user_dir`); empty when the document names no known template.
-pub fn check_document(doc: &Document, user_dir: Option<&Path>) -> Vec<Finding> {
-    let Some(id) = doc.curriculum.template.as_deref() else { return Vec::new() };
-    catalog(user_dir).templates.iter().find(|t| t.id == id).map(|t| t.check(doc)).unwrap_or_default()
-}
-
 /// Whether an objective code belongs to a prefix: `T2` and `T-2` are `T`, `TG1` is not.
-fn code_has_prefix(code: &str, prefix: &str) -> bool {
+pub(crate) fn code_has_prefix(code: &str, prefix: &str) -> bool {
     let code = code.trim();
     code.len() > prefix.len()
         && code[..prefix.len()].eq_ignore_ascii_case(prefix)
         && code[prefix.len()..]
             .starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '.' | ' ' | '_'))
         || code.eq_ignore_ascii_case(prefix)
-}
-
-/// Objective id → formats of the assessments that assess it (directly or through an item).
-fn assessed_objectives(doc: &Document) -> HashMap<String, Vec<AssessmentFormat>> {
-    let mut map: HashMap<String, Vec<AssessmentFormat>> = HashMap::new();
-    for a in &doc.assessments {
-        let ids = a.objectives.iter().chain(a.items.iter().flat_map(|i| i.objectives.iter()));
-        for id in ids {
-            map.entry(id.to_string()).or_default().push(a.format);
-        }
-    }
-    map
-}
-
-fn objective_label(o: &crate::model::Objective) -> String {
-    if o.code.is_empty() {
-        let mut s: String = o.statement.chars().take(60).collect();
-        if o.statement.chars().count() > 60 {
-            s.push('…');
-        }
-        s
-    } else {
-        format!("{} \"{}\"", o.code, o.statement.chars().take(60).collect::<String>())
-    }
-}
-
-fn objective_target(index: &Index<'_>, o: &crate::model::Objective) -> Target {
-    let label = if o.code.is_empty() { objective_label(o) } else { o.code.clone() };
-    Target {
-        kind: "objective".to_owned(),
-        id: Some(o.id.to_string()),
-        path: format!("{} › {label}", index.path(o.node)),
-    }
-}
-
-fn assessment_target(index: &Index<'_>, a: &Assessment) -> Target {
-    Target {
-        kind: "assessment".to_owned(),
-        id: Some(a.id.to_string()),
-        path: format!("{} › {}", index.path(a.node), a.title),
-    }
 }
 
 #[cfg(test)]

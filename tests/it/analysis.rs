@@ -9,6 +9,7 @@ use std::path::Path;
 use trellis::Severity;
 use trellis::analysis::{self, checklist, diff, report, views};
 use trellis::model::*;
+use trellis::pedagogy::templates::Catalog;
 
 // ---------------------------------------------------------------------------------------------
 // A small document builder. Documents are built directly (not through `validate`) so that
@@ -210,7 +211,7 @@ fn sound() -> Sound {
 /// Codes of the analysis module's own findings (objective-wording `O…` codes are the
 /// pedagogy engine's and are tested there).
 fn codes(doc: &Document) -> Vec<String> {
-    analysis::check(doc).into_iter().map(|f| f.code).filter(|c| !is_wording(c)).collect()
+    analysis::check(doc, Catalog::builtin()).into_iter().map(|f| f.code).filter(|c| !is_wording(c)).collect()
 }
 
 fn is_wording(code: &str) -> bool {
@@ -245,7 +246,7 @@ fn findings_are_sorted_by_severity_then_outline_order() {
     let o = s.b.obj(u2, "U2.1", Some(BloomLevel::Apply), &[]); // A1 error, A8 error, A4 warning
     s.b.act(s.unit, ActivityKind::Practice, &[]); // A3 warning, earlier in the outline
     let _ = o;
-    let all = analysis::check(&s.b.doc);
+    let all = analysis::check(&s.b.doc, Catalog::builtin());
     assert!(all.windows(2).all(|w| w[0].severity >= w[1].severity), "most severe first");
     let warnings: Vec<&str> = all
         .iter()
@@ -255,7 +256,7 @@ fn findings_are_sorted_by_severity_then_outline_order() {
     let a3 = warnings.iter().position(|c| *c == "A3-activity-unaligned").unwrap();
     let a4 = warnings.iter().position(|c| *c == "A4-objective-unpractised").unwrap();
     assert!(a3 < a4, "U1's activity comes before U2's objective in the outline: {warnings:?}");
-    assert_eq!(analysis::check(&s.b.doc), all, "the same document gives the same list");
+    assert_eq!(analysis::check(&s.b.doc, Catalog::builtin()), all, "the same document gives the same list");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,7 +267,7 @@ fn a1_fires_for_an_objective_nothing_measures_and_names_it() {
     let mut s = sound();
     let o = s.b.obj(s.unit, "U1.2", Some(BloomLevel::Apply), &[s.co]);
     s.b.act_mut(s.lab).objectives.push(o);
-    let all = analysis::check(&s.b.doc);
+    let all = analysis::check(&s.b.doc, Catalog::builtin());
     let f = finding(&all, "A1-objective-unassessed");
     assert_eq!(f.severity, Severity::Error);
     assert_eq!(f.target.id.as_deref(), Some(o.to_string().as_str()));
@@ -302,7 +303,7 @@ fn a10_fires_when_graded_weights_do_not_add_up_to_100() {
     let mut s = sound();
     assert!(!fires(&s.b.doc, "A10-weights-not-100"));
     s.b.asm_mut(s.quiz).weight = Some(90.0);
-    let all = analysis::check(&s.b.doc);
+    let all = analysis::check(&s.b.doc, Catalog::builtin());
     assert!(finding(&all, "A10-weights-not-100").message.contains("90 %"));
 }
 
@@ -310,14 +311,14 @@ fn a10_fires_when_graded_weights_do_not_add_up_to_100() {
 fn a2_fires_for_an_assessment_without_objectives_and_for_an_ambiguous_item() {
     let mut s = sound();
     let a = s.b.asm(s.unit, AssessmentPurpose::Summative, AssessmentFormat::Assignment, &[]);
-    let all = analysis::check(&s.b.doc);
+    let all = analysis::check(&s.b.doc, Catalog::builtin());
     assert_eq!(finding(&all, "A2-assessment-unaligned").target.id.as_deref(), Some(a.to_string().as_str()));
 
     let mut s = sound();
     let o2 = s.b.obj(s.unit, "U1.2", Some(BloomLevel::Apply), &[s.co]);
     s.b.asm_mut(s.quiz).objectives.push(o2);
     let item = s.b.item(s.quiz, Some(BloomLevel::Apply), &[]);
-    let all = analysis::check(&s.b.doc);
+    let all = analysis::check(&s.b.doc, Catalog::builtin());
     assert_eq!(finding(&all, "A2-item-unaligned").target.id.as_deref(), Some(item.to_string().as_str()));
     assert!(!fires(&s.b.doc, "A2-assessment-unaligned"));
 }
@@ -327,7 +328,7 @@ fn a3_and_a9_separate_busy_work_from_unlinked_materials() {
     let mut s = sound();
     s.b.act(s.unit, ActivityKind::Discussion, &[]);
     s.b.act(s.unit, ActivityKind::Reading, &[]);
-    let all = analysis::check(&s.b.doc);
+    let all = analysis::check(&s.b.doc, Catalog::builtin());
     assert_eq!(finding(&all, "A3-activity-unaligned").severity, Severity::Warning);
     assert_eq!(finding(&all, "A9-material-unaligned").severity, Severity::Info);
     assert_eq!(all.iter().filter(|f| f.code.starts_with("A3-") || f.code.starts_with("A9-")).count(), 2);
@@ -347,7 +348,7 @@ fn a4_fires_when_the_assessment_comes_before_the_practice() {
     let l2 = s.b.node(Some(s.unit), "lesson", "L2");
     s.b.asm_mut(s.quiz).node = l1;
     s.b.act_mut(s.lab).node = l2;
-    let all = analysis::check(&s.b.doc);
+    let all = analysis::check(&s.b.doc, Catalog::builtin());
     let f = finding(&all, "A4-assessed-before-practised");
     assert!(f.message.contains("U1.1"), "{}", f.message);
     // Swapping the lessons puts practice first: quiet again.
@@ -375,7 +376,7 @@ fn a4_uses_weeks_when_both_sides_are_scheduled() {
 fn a5_fires_when_items_under_measure_or_over_demand() {
     let mut s = sound();
     s.b.asm_mut(s.quiz).items[0].level = Some(BloomLevel::Remember);
-    let all = analysis::check(&s.b.doc);
+    let all = analysis::check(&s.b.doc, Catalog::builtin());
     let f = finding(&all, "A5-assessment-under-measures");
     assert!(f.message.contains("Apply") && f.message.contains("Remember"), "{}", f.message);
 
@@ -430,7 +431,7 @@ fn a7_fires_for_a_procedural_objective_measured_only_by_recall() {
 fn a8_fires_for_a_unit_objective_that_supports_nothing() {
     let mut s = sound();
     s.b.obj_mut(s.uo).supports.clear();
-    let all = analysis::check(&s.b.doc);
+    let all = analysis::check(&s.b.doc, Catalog::builtin());
     assert_eq!(finding(&all, "A8-objective-not-rolled-up").severity, Severity::Error);
     assert!(fires(&s.b.doc, "A8-outcome-unsupported"), "CO1 now has no supporting unit objective");
 }
@@ -451,7 +452,7 @@ fn a8_fires_for_a_support_link_that_does_not_go_upwards() {
 fn a8_fires_when_supporting_objectives_stay_below_the_outcome() {
     let mut s = sound();
     s.b.obj_mut(s.co).level = Some(BloomLevel::Evaluate);
-    let all = analysis::check(&s.b.doc);
+    let all = analysis::check(&s.b.doc, Catalog::builtin());
     assert!(finding(&all, "A8-outcome-level-not-reached").message.contains("Evaluate"));
 }
 
@@ -506,7 +507,7 @@ fn s1_reports_a_prerequisite_cycle_with_its_members() {
     assert!(!fires(&b.doc, "S1-prerequisite-cycle"));
     b.node_mut(u[2]).prerequisites.push(u[1]);
     b.node_mut(u[0]).prerequisites.push(u[2]);
-    let all = analysis::check(&b.doc);
+    let all = analysis::check(&b.doc, Catalog::builtin());
     let f = finding(&all, "S1-prerequisite-cycle");
     assert_eq!(f.severity, Severity::Error);
     for code in ["U1", "U2", "U3"] {
@@ -535,7 +536,7 @@ fn s2_fires_for_a_unit_placed_before_its_prerequisite() {
     b.node_mut(u[1]).prerequisites.push(u[0]);
     assert!(!fires(&b.doc, "S2-prerequisite-after-dependent"));
     b.node_mut(u[0]).prerequisites.push(u[2]);
-    let all = analysis::check(&b.doc);
+    let all = analysis::check(&b.doc, Catalog::builtin());
     let f = finding(&all, "S2-prerequisite-after-dependent");
     assert_eq!(f.target.id.as_deref(), Some(u[0].to_string().as_str()));
 }
@@ -555,7 +556,7 @@ fn s3_fires_for_abrupt_level_jumps_and_s4_for_inversions() {
     let low = b.obj(u[0], "U1.1", Some(BloomLevel::Remember), &[]);
     let high = b.obj(u[1], "U2.1", Some(BloomLevel::Evaluate), &[]);
     b.obj_mut(high).prerequisites.push(low);
-    let all = analysis::check(&b.doc);
+    let all = analysis::check(&b.doc, Catalog::builtin());
     let jumps: Vec<_> = all.iter().filter(|f| f.code == "S3-level-jump").collect();
     assert!(
         jumps
@@ -591,7 +592,7 @@ fn s5_reports_a_prerequisite_implied_by_the_others() {
     b.node_mut(u[2]).prerequisites.push(u[1]);
     assert!(!fires(&b.doc, "S5-redundant-prerequisite"));
     b.node_mut(u[2]).prerequisites.push(u[0]);
-    let all = analysis::check(&b.doc);
+    let all = analysis::check(&b.doc, Catalog::builtin());
     assert_eq!(
         finding(&all, "S5-redundant-prerequisite").target.id.as_deref(),
         Some(u[2].to_string().as_str())
@@ -623,7 +624,7 @@ fn w1_and_w2_compare_planned_hours_with_the_credits() {
     assert!(fires(&b.doc, "W1-workload-above-credit"));
     b.doc.curriculum.credit_system = CreditSystem::Ects;
     b.doc.curriculum.credits = Some(5.0); // 125–150 h
-    let all = analysis::check(&b.doc);
+    let all = analysis::check(&b.doc, Catalog::builtin());
     assert!(finding(&all, "W2-workload-below-credit").message.contains("125–150 h"));
 }
 
@@ -632,7 +633,7 @@ fn w3_fires_for_a_spiking_week() {
     let b = weekly(&[4, 4, 4, 4, 4]);
     assert!(!fires(&b.doc, "W3-week-spike"));
     let b = weekly(&[4, 4, 12, 4, 4]);
-    let all = analysis::check(&b.doc);
+    let all = analysis::check(&b.doc, Catalog::builtin());
     assert!(finding(&all, "W3-week-spike").message.starts_with("Week 3"));
 }
 
@@ -653,7 +654,7 @@ fn w5_reports_missing_durations() {
     let mut s = sound();
     assert!(!fires(&s.b.doc, "W5-durations-missing"));
     s.b.act_mut(s.lab).duration_minutes = None;
-    let all = analysis::check(&s.b.doc);
+    let all = analysis::check(&s.b.doc, Catalog::builtin());
     assert!(finding(&all, "W5-durations-missing").message.starts_with("1 of 2"));
 }
 
@@ -823,7 +824,7 @@ fn c1_and_c2_report_uncovered_standards_but_not_grouping_items() {
     assert!(fires(&s.b.doc, "C2-framework-unused"));
     assert!(!fires(&s.b.doc, "C1-standard-unaligned"), "an unused framework is reported once");
     s.b.obj_mut(s.uo).standards.push(a);
-    let all = analysis::check(&s.b.doc);
+    let all = analysis::check(&s.b.doc, Catalog::builtin());
     let uncovered: Vec<_> = all.iter().filter(|f| f.code == "C1-standard-unaligned").collect();
     assert_eq!(uncovered.len(), 1, "D1 is a grouping item; only D1.2 is uncovered");
     assert_eq!(uncovered[0].target.id.as_deref(), Some(c.to_string().as_str()));
@@ -887,7 +888,7 @@ fn r4_r5_r8_and_r10_judge_shape_use_and_presence_of_rubrics() {
 #[test]
 fn the_examples_show_exactly_their_documented_gaps() {
     let stats = example("intro-statistics.json");
-    let mine: Vec<(String, String)> = analysis::check(&stats)
+    let mine: Vec<(String, String)> = analysis::check(&stats, Catalog::builtin())
         .into_iter()
         .filter(|f| f.severity >= Severity::Warning && !is_wording(&f.code))
         .map(|f| (f.code, f.target.path.rsplit(" › ").next().unwrap_or("").to_owned()))
@@ -897,7 +898,7 @@ fn the_examples_show_exactly_their_documented_gaps() {
     assert!(mine.len() <= 4, "the well-designed example has few findings: {mine:?}");
 
     let nursing = example("nursing-pharmacology.json");
-    let mine: Vec<(String, String)> = analysis::check(&nursing)
+    let mine: Vec<(String, String)> = analysis::check(&nursing, Catalog::builtin())
         .into_iter()
         .filter(|f| f.severity >= Severity::Warning && !is_wording(&f.code))
         .map(|f| (f.code, f.target.path.rsplit(" › ").next().unwrap_or("").to_owned()))
@@ -933,8 +934,8 @@ fn broken_statistics() -> Document {
 
 #[test]
 fn a_deliberately_broken_copy_has_many_more_findings() {
-    let good = analysis::check(&example("intro-statistics.json"));
-    let bad = analysis::check(&broken_statistics());
+    let good = analysis::check(&example("intro-statistics.json"), Catalog::builtin());
+    let bad = analysis::check(&broken_statistics(), Catalog::builtin());
     let serious = |f: &[trellis::Finding]| f.iter().filter(|f| f.severity >= Severity::Warning).count();
     assert!(serious(&bad) >= serious(&good) + 10, "good {} vs broken {}", serious(&good), serious(&bad));
     let codes: Vec<&str> = bad.iter().map(|f| f.code.as_str()).collect();
@@ -954,8 +955,8 @@ fn a_deliberately_broken_copy_has_many_more_findings() {
 #[test]
 fn checklist_marks_standards_met_or_not_with_evidence() {
     let doc = example("intro-statistics.json");
-    let findings = analysis::check(&doc);
-    let list = checklist::checklist(&doc, &findings);
+    let findings = analysis::check(&doc, Catalog::builtin());
+    let list = checklist::checklist(&doc, &findings, Catalog::builtin().template_of(&doc));
     let get = |s: &str| list.iter().find(|i| i.standard == s).unwrap();
     assert_eq!(get("QM 3.1").status, checklist::Status::NotMet, "U5.4 is not assessed");
     assert!(get("QM 3.1").evidence.iter().any(|e| e.contains("A1-objective-unassessed")));
@@ -964,7 +965,11 @@ fn checklist_marks_standards_met_or_not_with_evidence() {
     assert!(list.iter().any(|i| i.status == checklist::Status::NotApplicable), "no program outcomes here");
 
     let p = program();
-    let list = checklist::checklist(&p.b.doc, &analysis::check(&p.b.doc));
+    let list = checklist::checklist(
+        &p.b.doc,
+        &analysis::check(&p.b.doc, Catalog::builtin()),
+        Catalog::builtin().template_of(&p.b.doc),
+    );
     let map = list.iter().find(|i| i.title.contains("program outcome")).unwrap();
     assert_eq!(map.status, checklist::Status::Met);
 }
@@ -995,7 +1000,7 @@ fn alignment_matrix_marks_level_mismatches_and_gaps() {
     let mut s = sound();
     s.b.asm_mut(s.quiz).items[0].level = Some(BloomLevel::Remember);
     let extra = s.b.obj(s.unit, "U1.2", Some(BloomLevel::Apply), &[s.co]);
-    let m = views::alignment_matrix(&s.b.doc);
+    let m = views::alignment_matrix(&s.b.doc, Catalog::builtin());
     let row = |id: ObjectiveId| m.rows.iter().position(|r| r.objective.id == id.to_string()).unwrap();
     let col = m.columns.iter().position(|c| c.id == s.quiz.to_string()).unwrap();
     let cell = m.cells.iter().find(|c| c.row == row(s.uo) && c.col == col).unwrap();
@@ -1027,7 +1032,7 @@ fn bloom_table_counts_objectives_and_shares_the_grade() {
 #[test]
 fn curriculum_map_and_standards_views_show_the_nursing_gaps() {
     let doc = example("nursing-pharmacology.json");
-    let v = views::all(&doc);
+    let v = views::all(&doc, Catalog::builtin());
     assert_eq!(v.curriculum_map.courses.len(), 2);
     let po2 = v.curriculum_map.rows.iter().find(|r| r.outcome.code == "PO2").unwrap();
     assert!(!po2.mastered);
@@ -1085,6 +1090,7 @@ fn the_packet_is_one_self_contained_parseable_html_file_with_every_section() {
         let doc = example(name);
         let html = report::render(
             &doc,
+            Catalog::builtin(),
             &report::ReportOptions { generated_at: Some("2026-11-28T12:00:00Z".into()), since: None },
         );
         assert_self_contained(&html);
@@ -1112,13 +1118,14 @@ fn the_packet_is_one_self_contained_parseable_html_file_with_every_section() {
             html.contains("@media print") && html.contains("break-before: page"),
             "print CSS with page breaks"
         );
-        for f in analysis::check(&doc) {
+        for f in analysis::check(&doc, Catalog::builtin()) {
             assert!(html.contains(&f.code), "{name}: finding {} is in the packet", f.code);
         }
         assert_eq!(
             html,
             report::render(
                 &doc,
+                Catalog::builtin(),
                 &report::ReportOptions { generated_at: Some("2026-11-28T12:00:00Z".into()), since: None }
             ),
             "deterministic"
@@ -1129,7 +1136,7 @@ fn the_packet_is_one_self_contained_parseable_html_file_with_every_section() {
 #[test]
 fn the_packet_shows_comments_status_and_the_audit_trail() {
     let doc = example("intro-statistics.json");
-    let html = report::render(&doc, &report::ReportOptions::default());
+    let html = report::render(&doc, Catalog::builtin(), &report::ReportOptions::default());
     assert!(!doc.comments.is_empty() && !doc.review_events.is_empty(), "the example has review data");
     for c in &doc.comments {
         assert!(html.contains(&c.author), "comment by {}", c.author);
@@ -1147,7 +1154,7 @@ fn document_text_cannot_inject_markup_into_the_packet() {
         "<script>alert(1)</script> [x](https://evil.example) ![i](http://evil.example/i.png)".into();
     s.b.obj_mut(s.uo).statement = "<img src=x onerror=alert(1)> Calculate & compare \"means\"".into();
     s.b.doc.nodes[0].title = "</section><script>".into();
-    let html = report::render(&s.b.doc, &report::ReportOptions::default());
+    let html = report::render(&s.b.doc, Catalog::builtin(), &report::ReportOptions::default());
     assert_self_contained(&html);
     parse_packet(&html);
     assert!(html.contains("&lt;img src=x"), "escaped, shown as text");
@@ -1158,8 +1165,11 @@ fn the_packet_can_include_the_changes_since_an_earlier_version() {
     let old = example("intro-statistics.json");
     let mut new = old.clone();
     new.objectives[0].statement.push_str(" Revised.");
-    let html =
-        report::render(&new, &report::ReportOptions { generated_at: None, since: Some(("Submitted", &old)) });
+    let html = report::render(
+        &new,
+        Catalog::builtin(),
+        &report::ReportOptions { generated_at: None, since: Some(("Submitted", &old)) },
+    );
     assert!(html.contains("<section id=\"changes\">"));
     assert!(html.contains("Changes since “Submitted”"));
     assert!(html.contains("Revised."));
@@ -1190,6 +1200,7 @@ fn the_packet_renders_in_headless_chromium_and_prints_to_pdf() {
     let doc = example("intro-statistics.json");
     let html = report::render(
         &doc,
+        Catalog::builtin(),
         &report::ReportOptions { generated_at: Some("2026-11-28T12:00:00Z".into()), since: None },
     );
     std::fs::write(&html_path, &html).unwrap();
@@ -1387,15 +1398,15 @@ fn cli_report_and_diff_write_their_outputs() {
 fn every_builtin_template_skeleton_can_be_checked_viewed_and_reported() {
     for t in trellis::pedagogy::templates::builtin() {
         let doc = t.instantiate("Skeleton");
-        let findings = analysis::check(&doc);
+        let findings = analysis::check(&doc, Catalog::builtin());
         assert!(findings.windows(2).all(|w| w[0].severity >= w[1].severity), "{}", t.id);
         let _ = views::all_with(&doc, &findings);
-        let html = report::render(&doc, &report::ReportOptions::default());
+        let html = report::render(&doc, Catalog::builtin(), &report::ReportOptions::default());
         assert_self_contained(&html);
         parse_packet(&html);
         if !t.checks.is_empty() {
             let codes: Vec<&str> = t.checks.iter().map(|c| c.code.as_str()).collect();
-            let list = checklist::checklist(&doc, &findings);
+            let list = checklist::checklist(&doc, &findings, Catalog::builtin().template_of(&doc));
             assert!(
                 list.iter().any(|i| i.standard == "Template"),
                 "{}: the template's checks are an item",
@@ -1411,9 +1422,9 @@ proptest::proptest! {
     #[test]
     fn random_documents_never_break_the_analysis(seed in proptest::prelude::any::<u64>()) {
         let doc = trellis::generate::random(seed);
-        let findings = analysis::check(&doc);
+        let findings = analysis::check(&doc, Catalog::builtin());
         proptest::prop_assert!(findings.iter().all(|f| !f.code.is_empty() && !f.message.is_empty()));
-        let html = report::render(&doc, &report::ReportOptions::default());
+        let html = report::render(&doc, Catalog::builtin(), &report::ReportOptions::default());
         assert_self_contained(&html);
         parse_packet(&html);
         proptest::prop_assert!(diff::diff(&doc, &doc.clone()).is_empty());

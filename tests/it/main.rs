@@ -13,3 +13,4 @@ mod pedagogy;
 mod store;
 mod support;
 mod untrusted_store;
+mod user_templates;

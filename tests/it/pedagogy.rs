@@ -10,8 +10,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use trellis::analysis::template_checks;
 use trellis::model::*;
-use trellis::pedagogy::templates::{self, Template};
+use trellis::pedagogy::templates::{self, Catalog, Template};
 use trellis::pedagogy::{Basis, Confidence, analyze_objective, codes, lint_document};
 
 use BloomLevel::*;
@@ -424,7 +425,7 @@ fn lint_targets_each_objective_by_id_and_outline_path() {
     ]);
     doc.objectives[1].level = Some(Create);
     doc.objectives[1].level_source = LevelSource::Designer;
-    let findings = lint_document(&doc);
+    let findings = lint_document(&doc, Catalog::builtin().template_of(&doc));
     let of = |i: usize| -> Vec<&str> {
         findings.iter().filter(|f| f.target.id == Some(ids[i].to_string())).map(|f| f.code.as_str()).collect()
     };
@@ -437,7 +438,11 @@ fn lint_targets_each_objective_by_id_and_outline_path() {
     // The curriculum names its audience, so objectives need not repeat it.
     assert!(findings.iter().any(|f| f.code == codes::NO_AUDIENCE));
     doc.curriculum.audience = "First-year biology students".into();
-    assert!(!lint_document(&doc).iter().any(|f| f.code == codes::NO_AUDIENCE));
+    assert!(
+        !lint_document(&doc, Catalog::builtin().template_of(&doc))
+            .iter()
+            .any(|f| f.code == codes::NO_AUDIENCE)
+    );
 }
 
 #[test]
@@ -447,7 +452,7 @@ fn ubd_understandings_are_not_flagged_for_understand() {
         ("T1", "Understand how cells work."),
     ]);
     doc.curriculum.template = Some("backward-design-unit".into());
-    let findings = lint_document(&doc);
+    let findings = lint_document(&doc, Catalog::builtin().template_of(&doc));
     let unmeasurable: Vec<&str> =
         findings.iter().filter(|f| f.code == codes::UNMEASURABLE).map(|f| f.target.path.as_str()).collect();
     assert_eq!(unmeasurable, ["Biology 101 › Cells › T1"], "U goals use 'understand that' by design");
@@ -532,7 +537,7 @@ fn lint_reads_the_shipped_examples() {
             continue;
         }
         let doc = trellis::store::load_path(&path).unwrap();
-        let findings = lint_document(&doc);
+        let findings = lint_document(&doc, Catalog::builtin().template_of(&doc));
         assert!(
             findings.iter().all(|f| f.target.id.is_some() && !f.target.path.is_empty()),
             "{name}: every finding points at an objective"
@@ -567,7 +572,7 @@ fn every_template_instantiates_validates_and_round_trips() {
 
 #[test]
 fn field_specs_serialise_for_the_form_renderer() {
-    let t = Template::by_id("backward-design-unit").unwrap();
+    let t = Catalog::builtin().get("backward-design-unit").unwrap();
     let json = serde_json::to_value(t.fields_of("unit")).unwrap();
     let first = &json[0];
     assert_eq!(first["type"], "list");
@@ -589,7 +594,7 @@ fn field_specs_serialise_for_the_form_renderer() {
 }
 
 fn check_codes(t: &Template, doc: &Document) -> Vec<String> {
-    let mut codes: Vec<String> = t.check(doc).into_iter().map(|f| f.code).collect();
+    let mut codes: Vec<String> = template_checks::run(t, doc).into_iter().map(|f| f.code).collect();
     codes.sort();
     codes.dedup();
     codes
@@ -617,7 +622,7 @@ fn add_objective(doc: &mut Document, node: NodeId, code: &str, statement: &str) 
 
 #[test]
 fn backward_design_checks_fire_on_a_broken_unit_and_clear_when_fixed() {
-    let t = Template::by_id("backward-design-unit").unwrap();
+    let t = Catalog::builtin().get("backward-design-unit").unwrap();
     let mut doc = t.instantiate("Statistics in the news");
     let unit = doc.nodes[0].id;
     let found = check_codes(&t, &doc);
@@ -664,7 +669,7 @@ fn gagne_and_5e_checks_fire_on_missing_and_misordered_events() {
         ("gagne-lesson", "GAG1-event-missing", "GAG2-events-out-of-order"),
         ("5e-lesson", "5E1-phase-missing", "5E2-phases-out-of-order"),
     ] {
-        let t = Template::by_id(id).unwrap();
+        let t = Catalog::builtin().get(id).unwrap();
         let mut doc = t.instantiate("Floating and sinking");
         let found = check_codes(&t, &doc);
         assert!(
@@ -687,7 +692,7 @@ fn gagne_and_5e_checks_fire_on_missing_and_misordered_events() {
 
 #[test]
 fn competency_checks_require_indicators_assessment_and_mastery() {
-    let t = Template::by_id("competency-module").unwrap();
+    let t = Catalog::builtin().get("competency-module").unwrap();
     let mut doc = t.instantiate("Medication safety");
     let competency = doc.nodes.iter().find(|n| n.kind == "competency").unwrap().id;
     let found = check_codes(&t, &doc);
@@ -711,7 +716,7 @@ fn competency_checks_require_indicators_assessment_and_mastery() {
 
 #[test]
 fn bloom_course_map_checks_fire_on_an_empty_map() {
-    let t = Template::by_id("bloom-course-map").unwrap();
+    let t = Catalog::builtin().get("bloom-course-map").unwrap();
     let doc = t.instantiate("Biology 101");
     let found = check_codes(&t, &doc);
     for code in
@@ -720,8 +725,11 @@ fn bloom_course_map_checks_fire_on_an_empty_map() {
         assert!(found.contains(&code.to_owned()), "{code} in {found:?}");
     }
     assert_eq!(
-        templates::check_document(&doc, None).len(),
-        t.check(&doc).len(),
+        trellis::analysis::check(&doc, Catalog::builtin())
+            .iter()
+            .filter(|f| f.code.starts_with("BCM"))
+            .count(),
+        template_checks::run(t, &doc).len(),
         "found by the document's id"
     );
 }
@@ -769,7 +777,7 @@ fn the_examples_name_built_in_templates_whose_specs_fit_them_and_whose_checks_st
     {
         let doc = example(name);
         assert_eq!(doc.curriculum.template.as_deref(), Some(id));
-        let t = Template::by_id(id).unwrap_or_else(|| panic!("{name}: template {id} is built in"));
+        let t = Catalog::builtin().get(id).unwrap_or_else(|| panic!("{name}: template {id} is built in"));
         for n in &doc.nodes {
             assert!(t.level(&n.kind).is_some(), "{name}: kind {} is a level of {id}", n.kind);
             for (key, value) in &n.fields {
@@ -795,8 +803,7 @@ fn the_examples_name_built_in_templates_whose_specs_fit_them_and_whose_checks_st
                 assert!(tags.contains(&e), "{name}: event {e} is one of {id}'s tags");
             }
         }
-        let serious: Vec<String> = t
-            .check(&doc)
+        let serious: Vec<String> = template_checks::run(t, &doc)
             .into_iter()
             .filter(|f| f.severity >= trellis::Severity::Warning)
             .map(|f| format!("{} {}", f.code, f.target.path))
@@ -807,7 +814,7 @@ fn the_examples_name_built_in_templates_whose_specs_fit_them_and_whose_checks_st
 
 #[test]
 fn backward_design_course_checks_fire_on_a_damaged_statistics_course() {
-    let t = Template::by_id("backward-design").unwrap();
+    let t = Catalog::builtin().get("backward-design").unwrap();
     let mut doc = example("intro-statistics.json");
     assert!(check_codes(&t, &doc).is_empty(), "{:?}", check_codes(&t, &doc));
     let unit = doc.nodes.iter().position(|n| n.kind == "unit").unwrap();
@@ -832,10 +839,12 @@ fn backward_design_course_checks_fire_on_a_damaged_statistics_course() {
             "BD9-no-pre-assessment",
         ]
     );
-    let grasps = t.check(&doc).into_iter().find(|f| f.code == "BD8-grasps-incomplete").unwrap();
+    let grasps =
+        template_checks::run(t, &doc).into_iter().find(|f| f.code == "BD8-grasps-incomplete").unwrap();
     assert!(grasps.message.ends_with("does not state: role."), "{}", grasps.message);
     // The analysis runs the document's template checks.
-    let all: Vec<String> = trellis::analysis::check(&doc).into_iter().map(|f| f.code).collect();
+    let all: Vec<String> =
+        trellis::analysis::check(&doc, Catalog::builtin()).into_iter().map(|f| f.code).collect();
     assert!(all.contains(&"BD3-unit-without-transfer-goal".to_owned()));
     // Without any performance task the course cannot show transfer.
     doc.assessments.retain(|a| a.format != AssessmentFormat::PerformanceTask);
@@ -844,7 +853,7 @@ fn backward_design_course_checks_fire_on_a_damaged_statistics_course() {
 
 #[test]
 fn backward_design_course_skeleton_asks_for_stage_1_but_has_its_evidence_slots() {
-    let t = Template::by_id("backward-design").unwrap();
+    let t = Catalog::builtin().get("backward-design").unwrap();
     let doc = t.instantiate("Statistics");
     let found = check_codes(&t, &doc);
     for code in [
@@ -868,7 +877,7 @@ fn backward_design_course_skeleton_asks_for_stage_1_but_has_its_evidence_slots()
 
 #[test]
 fn competency_based_checks_fire_on_a_damaged_nursing_program() {
-    let t = Template::by_id("competency-based").unwrap();
+    let t = Catalog::builtin().get("competency-based").unwrap();
     let mut doc = example("nursing-pharmacology.json");
     assert!(check_codes(&t, &doc).is_empty(), "{:?}", check_codes(&t, &doc));
     let course = doc.nodes.iter().position(|n| n.kind == "course").unwrap();
@@ -890,7 +899,7 @@ fn competency_based_checks_fire_on_a_damaged_nursing_program() {
             "CB4-course-without-performance-assessment",
         ]
     );
-    let cb4 = t.check(&doc).into_iter().find(|f| f.code.starts_with("CB4")).unwrap();
+    let cb4 = template_checks::run(t, &doc).into_iter().find(|f| f.code.starts_with("CB4")).unwrap();
     assert_eq!(cb4.target.id, Some(course_id.to_string()), "only the damaged course");
     doc.assessments.retain(|a| !in_course.contains(&a.node) || a.purpose != AssessmentPurpose::Summative);
     assert!(check_codes(&t, &doc).contains(&"CB3-course-without-summative-assessment".to_owned()));

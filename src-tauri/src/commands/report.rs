@@ -196,7 +196,7 @@ pub fn write_packet(
         generated_at: Some(generated_at),
         since: old.as_ref().map(|(name, d)| (name.as_str(), d)),
     };
-    let text = render(doc, &options);
+    let text = render(doc, &super::pedagogy::catalog(), &options);
     let file_name = html.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     stage(2, format!("Writing {file_name}"))?;
     let staged_html = staging_path(html, "writing", "html");
