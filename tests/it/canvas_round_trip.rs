@@ -368,15 +368,127 @@ fn canvas_rubrics_xml_holds_criterion_texts_as_plain_text() {
     assert!(rubrics.contains("<long_description>Vague</long_description>"), "{rubrics}");
 }
 
+/// A Canvas cartridge with two LTI links (one with a secure launch URL, custom parameters and
+/// a two-paragraph description; one launching a `javascript:` address).
+fn lti_cartridge() -> Vec<u8> {
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1">
+<metadata><schema>IMS Common Cartridge</schema><schemaversion>1.1.0</schemaversion></metadata>
+<organizations><organization identifier="o" structure="rooted-hierarchy"><item identifier="LearningModules">
+  <item identifier="m1"><title>Week 1</title>
+    <item identifier="m1a" identifierref="tool1"><title>Smart Quiz</title></item>
+    <item identifier="m1b" identifierref="tool2"><title>Sneaky tool</title></item>
+  </item>
+</item></organization></organizations>
+<resources>
+  <resource identifier="tool1" type="imsbasiclti_xmlv1p0"><file href="tool1.xml"/></resource>
+  <resource identifier="tool2" type="imsbasiclti_xmlv1p0"><file href="tool2.xml"/></resource>
+</resources></manifest>"#;
+    let tool = |description: &str, launch: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<cartridge_basiclti_link xmlns="http://www.imsglobal.org/xsd/imslticc_v1p0" xmlns:blti="http://www.imsglobal.org/xsd/imsbasiclti_v1p0" xmlns:lticm="http://www.imsglobal.org/xsd/imslticm_v1p0" xmlns:lticp="http://www.imsglobal.org/xsd/imslticp_v1p0">
+  <blti:title>Smart Quiz</blti:title>
+  <blti:description>{description}</blti:description>
+  <blti:custom><lticm:property name="course">c1</lticm:property></blti:custom>
+  {launch}
+  <blti:vendor><lticp:code>CLMS</lticp:code><lticp:name>Custom LMS</lticp:name></blti:vendor>
+</cartridge_basiclti_link>"#
+        )
+    };
+    let tool1 = tool(
+        "Practise *every* day\n  with the\ttool.\n\nScores go to the gradebook.",
+        "<blti:launch_url>http://lti.example.org/start</blti:launch_url>\n  <blti:secure_launch_url>https://lti.example.org/start?x=1&amp;y=2</blti:secure_launch_url>",
+    );
+    let tool2 = tool("", "<blti:launch_url>javascript:alert(1)</blti:launch_url>");
+    zip_with(&[
+        ("imsmanifest.xml", manifest.as_bytes()),
+        ("tool1.xml", tool1.as_bytes()),
+        ("tool2.xml", tool2.as_bytes()),
+        ("course_settings/canvas_export.txt", b"Canvas"),
+    ])
+}
+
+#[test]
+fn an_lti_link_comes_back_as_an_lti_link_after_import_export_import() {
+    let import = common_cartridge::parse_bytes(lti_cartridge(), "tools.imscc").unwrap();
+    let doc = &import.document;
+    let tool = doc.activities.iter().find(|a| a.title == "Smart Quiz").unwrap();
+    assert_eq!(tool.kind, ActivityKind::Lti);
+    let urls: Vec<Option<&str>> = tool.resources.iter().map(|r| r.url.as_deref()).collect();
+    assert_eq!(urls, [Some("https://lti.example.org/start?x=1&y=2")], "the secure launch URL is kept");
+    assert_eq!(tool.instructions, "Practise \\*every\\* day with the tool.\n\nScores go to the gradebook.");
+    // A launch URL that is not http(s) is left out, with a finding naming it.
+    let sneaky = doc.activities.iter().find(|a| a.title == "Sneaky tool").unwrap();
+    assert_eq!(sneaky.kind, ActivityKind::Lti);
+    assert!(sneaky.resources.is_empty(), "{:?}", sneaky.resources);
+    let messages: Vec<&str> =
+        import.findings.iter().filter(|f| f.code == "import-cc-lti").map(|f| f.message.as_str()).collect();
+    assert!(
+        messages.iter().any(|m| m.contains("javascript:alert(1)") && m.contains("left out")),
+        "{messages:?}"
+    );
+    assert!(messages.iter().any(|m| m.contains("custom parameters, vendor were not kept")), "{messages:?}");
+
+    // Only the link with a launch URL: the other is a page (with a finding) and comes back as
+    // one, which the round trip would not compare as an LTI link.
+    let mut doc = doc.clone();
+    doc.activities.retain(|a| a.title != "Sneaky tool");
+    assert_round_trip("tools.imscc", &doc);
+
+    for (format, kind) in
+        [(ExportFormat::Cc11, "imsbasiclti_xmlv1p0"), (ExportFormat::Cc13, "imsbasiclti_xmlv1p3")]
+    {
+        let exported = export(&doc, format);
+        let manifest = exported.text("imsmanifest.xml").unwrap();
+        assert_eq!(manifest.matches(&format!("type=\"{kind}\"")).count(), 1, "{manifest}");
+        assert!(!manifest.contains("imswl_xmlv"), "no web link beside the LTI link: {manifest}");
+        let link = exported.paths().iter().find(|p| p.ends_with("/basiclti.xml")).unwrap().to_owned();
+        let xml = exported.text(&link).unwrap();
+        for part in [
+            "<blti:title>Smart Quiz</blti:title>",
+            "<blti:launch_url>https://lti.example.org/start?x=1&amp;y=2</blti:launch_url>",
+            "<blti:secure_launch_url>https://lti.example.org/start?x=1&amp;y=2</blti:secure_launch_url>",
+            "<blti:description>Practise *every* day with the tool.\n\nScores go to the gradebook.</blti:description>",
+        ] {
+            assert!(xml.contains(part), "{part} missing in {xml}");
+        }
+        let module_meta = exported.text("course_settings/module_meta.xml").unwrap();
+        assert!(module_meta.contains("<content_type>ContextExternalTool</content_type>"), "{module_meta}");
+    }
+}
+
+#[test]
+fn an_lti_activity_without_an_http_launch_url_is_exported_as_a_page_with_a_finding() {
+    let import = common_cartridge::parse_bytes(lti_cartridge(), "tools.imscc").unwrap();
+    let mut doc = import.document;
+    for a in doc.activities.iter_mut() {
+        a.resources = vec![Resource {
+            title: "Write".into(),
+            url: Some("mailto:tool@example.org".into()),
+            asset: None,
+        }];
+    }
+    let options = ExportOptions::for_document(&doc).with_profile(LmsProfile::Canvas);
+    let mut mem = MemWriter::new();
+    let report = export_document(&doc, ExportFormat::Cc13, &options, &mut mem, &mut |_| {}).unwrap();
+    let codes: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes.iter().filter(|c| **c == "X14-lti-without-launch-url").count(), 2, "{codes:?}");
+    let manifest = mem.text("imsmanifest.xml").unwrap();
+    assert!(!manifest.contains("imsbasiclti"), "{manifest}");
+}
+
 /// Real Canvas exports: import → export → import gives the same document and the second
-/// export the same package.
+/// export the same package. (`cc2olx/main` does not yet: see docs/import.md.)
 #[test]
 #[ignore = "needs ../shared"]
 fn real_canvas_cartridges_survive_import_export_import() {
     let dir = shared().expect("../shared").join("samples/cc");
-    for name in ["canvas_cc_gem_course.imscc", "assignment-rubrics", "single-page", "multiple-pages"] {
-        let import = common_cartridge::parse_path(&dir.join(name)).unwrap();
-        assert_round_trip(name, &import.document);
+    for name in
+        ["canvas_cc_gem_course.imscc", "assignment-rubrics", "single-page", "multiple-pages", "course-1"]
+    {
+        let doc = common_cartridge::parse_path(&dir.join(name)).unwrap().document;
+        assert_round_trip(name, &doc);
     }
 }
 
