@@ -557,6 +557,7 @@ fn expected_schemas() -> Result<&'static [Vec<SchemaEntry>]> {
         (1..=SCHEMA_VERSION as usize)
             .map(|version| {
                 let mut conn = Connection::open_in_memory().map_err(|e| e.to_string())?;
+                harden(&conn).map_err(|e| e.to_string())?;
                 migrations().to_version(&mut conn, version).map_err(|e| e.to_string())?;
                 schema_entries(&conn).map_err(|e| e.to_string())
             })

@@ -567,6 +567,7 @@ fn replace_links<T: std::fmt::Display>(
 pub fn replace_document(conn: &Connection, doc: &Document) -> Result<()> {
     use super::journal::TABLE_DEFS;
     let mut scratch = Connection::open_in_memory()?;
+    super::harden(&scratch)?;
     super::migrations()
         .to_latest(&mut scratch)
         .map_err(|e| crate::Error::Internal(format!("in-memory schema: {e}")))?;
