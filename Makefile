@@ -42,9 +42,10 @@ lint:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 ## Tests that read the third-party samples and validators in ../shared are `#[ignore = "needs ../shared"]`;
-## they run here whenever ../shared is present (as in CI), so a pass always means they ran. The two
+## they run here whenever ../shared is present (as in CI), so a pass always means they ran. The
 ## tests skipped by name only run as children of other tests (they do nothing on their own).
-CHILD_ONLY_TESTS = --skip durability_child --skip print_catalog_for_the_parent_test
+CHILD_ONLY_TESTS = --skip durability_child --skip crash_child --skip create_child \
+  --skip print_catalog_for_the_parent_test --skip print_findings_for_the_parent_test
 rust-test:
 	@if [ -d ../shared ]; then \
 	  echo "../shared is present: running the tests that need it too"; \

@@ -180,7 +180,7 @@ export class DocumentStore {
         return true;
       } catch (err) {
         this.error = AppError.from(err);
-        this.saveStatus = this.error.code === 'validation' || this.error.code === 'notFound' ? 'saved' : 'error';
+        this.saveStatus = this.error.code === 'validation' || this.error.code === 'notFound' || this.error.code === 'historyEmpty' ? 'saved' : 'error';
         return false;
       }
     });
