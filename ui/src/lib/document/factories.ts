@@ -1,6 +1,7 @@
-// Factories for new entities (with fresh ids and the Rust side's defaults), and the sample
-// curriculum the mock backend serves: a statistics course with units, lessons, objectives at
+// Factories for new entities (with fresh ids and the Rust side's defaults), and a small sample
+// curriculum for the editing tests: a statistics course with units, lessons, objectives at
 // several Bloom levels, activities, a quiz, a performance task with a rubric, prerequisites.
+// The mock backend's analysis answers exist only for the bundled examples (mockFixtures.ts).
 import { newId, nowStamp } from '../util/ids';
 import type {
   Activity,
@@ -135,7 +136,7 @@ export function makeRubric(title: string): Rubric {
 
 const lvl = (level: BloomLevel): Partial<Objective> => ({ level, levelSource: 'inferred' });
 
-/** The mock's stand-in for examples/intro-statistics.json. */
+/** A small sample curriculum for the editing tests (outline, rubric, links); the mock has no analysis fixtures for it (those are for the bundled examples). */
 export function sampleDocument(): Document {
   const doc = emptyDocument('Introduction to Statistics', 'backward-design-unit');
   doc.curriculum.code = 'STAT 101';

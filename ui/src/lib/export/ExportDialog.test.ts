@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import ExportDialog from './ExportDialog.svelte';
-import { openSample } from '../test-support';
+import { openExample, openSample } from '../test-support';
 import { documentStore as ds } from '../document/documentStore.svelte';
 import type { MockBackend } from '../ipc/mock';
 import type { ExportRequest } from '../ipc/types';
@@ -13,7 +13,7 @@ function requests(mock: MockBackend, cmd: 'preflight_export' | 'export_document'
 }
 
 async function open(): Promise<MockBackend> {
-  const mock = await openSample();
+  const mock = await openExample();
   render(ExportDialog, { onClose: () => {} });
   await screen.findByLabelText('Format');
   return mock;
@@ -40,7 +40,7 @@ test('the chosen format draws its options from the specs and sends them with the
   expect(requests(mock, 'preflight_export').at(-1)?.format).toBe('scorm2004');
 
   await fireEvent.click(screen.getByRole('button', { name: 'Export…' }));
-  await screen.findByRole('status');
+  await screen.findByText('Exported');
   expect(requests(mock, 'export_document')).toHaveLength(1);
   expect(requests(mock, 'export_document')[0]).toMatchObject({ format: 'scorm2004', values: { scoLevel: 'unit', masteryScore: 0.9 }, framework: null });
 });
@@ -53,8 +53,15 @@ test('an out-of-range value is re-checked at once and blocks a strict export', a
   expect(await screen.findByText(/masteryScore .* is 1\.5, but it must be a number from 0 to 1/)).toBeTruthy();
   expect((screen.getByRole('button', { name: 'Export…' }) as HTMLButtonElement).disabled).toBe(true);
 
+  expect(screen.getByText(/^2 errors, \d+ warnings?\.$/)).toBeTruthy();
+
+  // A valid value removes the option's error; the library's own analysis error (an objective
+  // of the example that no assessment measures) still blocks a strict export.
   await fireEvent.change(screen.getByLabelText('Default mastery score'), { target: { value: '0.7' } });
   await waitFor(() => expect(screen.queryByText(/must be a number from 0 to 1/)).toBeNull());
+  expect(await screen.findByText(/^1 error, \d+ warnings?\.$/)).toBeTruthy();
+  expect((screen.getByRole('button', { name: 'Export…' }) as HTMLButtonElement).disabled).toBe(true);
+  await fireEvent.click(screen.getByLabelText(/Refuse to export when the check finds errors/));
   expect((screen.getByRole('button', { name: 'Export…' }) as HTMLButtonElement).disabled).toBe(false);
 });
 
@@ -71,7 +78,7 @@ test('options are kept per format, and a format without options shows none', asy
 });
 
 test('CASE offers the imported frameworks and sends the chosen one', async () => {
-  const mock = await openSample();
+  const mock = await openExample();
   await mock.importFramework(null);
   ds.load(await mock.currentDocument());
   const gaise = mock.doc!.frameworks[0];
@@ -93,7 +100,7 @@ test('CASE offers the imported frameworks and sends the chosen one', async () =>
 test('"show in folder" shows the package the export wrote; a refusal for another file is shown', async () => {
   const mock = await open();
   await fireEvent.click(screen.getByRole('button', { name: 'Export…' }));
-  await screen.findByRole('status');
+  await screen.findByText('Exported');
   await fireEvent.click(screen.getByRole('button', { name: 'Show in folder' }));
   await waitFor(() => expect(mock.calls.at(-1)?.cmd).toBe('show_in_folder'));
   expect(screen.queryByRole('alert')).toBeNull();
@@ -105,4 +112,35 @@ test('"show in folder" shows the package the export wrote; a refusal for another
   mock.showInFolder = (path: string) => mockShow(path === written ? '/etc/passwd' : path);
   await fireEvent.click(screen.getByRole('button', { name: 'Show in folder' }));
   expect((await screen.findByRole('alert')).textContent).toMatch(/\/etc\/passwd cannot be shown in its folder: it was not chosen in a file dialog/);
+});
+
+test('the preflight shows the library’s findings for the example, and says so when it cannot run', async () => {
+  await open();
+  // Common Cartridge 1.3, generic profile: the library's analysis warnings (real codes' messages).
+  expect(await screen.findByText(/\d+ errors?, \d+ warnings?\./)).toBeTruthy();
+  cleanup();
+  await openSample();
+  render(ExportDialog, { onClose: () => {} });
+  expect((await screen.findByRole('alert')).textContent).toMatch(/The pre-export check failed: .*not in the mock fixtures/);
+  expect(screen.queryByText('No problems for this format and LMS.')).toBeNull();
+});
+
+test('the export shows its stages in the shared progress bar; Escape cancels it with nothing written, then closes', async () => {
+  let closed = 0;
+  const mock = await openExample();
+  render(ExportDialog, { onClose: () => closed++ });
+  await screen.findByLabelText('Format');
+  await fireEvent.click(screen.getByRole('button', { name: 'Export…' }));
+  const bar = await screen.findByRole('progressbar', { name: 'Export progress' });
+  await waitFor(() => expect(bar.getAttribute('max')).toBe('5'));
+  await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Cancel export' })));
+  await fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Escape' });
+  expect(await screen.findByText('Cancelled — nothing was written.')).toBeTruthy();
+  expect(screen.queryByRole('progressbar')).toBeNull();
+  expect(screen.queryByRole('alert')).toBeNull();
+  expect(screen.queryByText('Exported')).toBeNull();
+  expect(mock.calls.map((c) => c.cmd).filter((c) => c === 'export_document' || c === 'cancel_export')).toEqual(['export_document', 'cancel_export']);
+  expect(closed).toBe(0);
+  await fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Escape' });
+  expect(closed).toBe(1);
 });

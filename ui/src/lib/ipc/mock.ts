@@ -1,12 +1,14 @@
 // An in-memory backend with the same contract as the Rust side, for unit tests and the
 // browser build used by Playwright. It applies edits to a plain Document and keeps undo/redo as
-// whole-document snapshots, which is enough to exercise every screen without a window.
+// whole-document snapshots, which is enough to exercise every screen without a window. It holds
+// no curriculum logic of its own: findings, views, diffs, preflights, objective analyses and
+// Markdown previews come from fixtures the library computed (mockFixtures.ts), looked up by the
+// example the document came from and the edits applied to it since.
 import { AppError } from './errors';
 import type { Backend } from './client';
-import { emptyDocument, makeActivity, makeNode, sampleDocument } from '../document/factories';
+import { emptyDocument, makeActivity, makeNode } from '../document/factories';
 import type {
   DocumentChange,
-  BloomLevel,
   Catalog,
   Document,
   DocumentState,
@@ -27,29 +29,29 @@ import type {
   Template,
 } from './types';
 import { newId, nowStamp } from '../util/ids';
-import { mockDiff, mockViews } from './mockViews';
+import {
+  exampleDocument,
+  fixtureAnalysis,
+  fixtureDiff,
+  fixtureExamples,
+  fixtureFindings,
+  fixturePreflight,
+  fixtureMarkdown,
+  fixtureViews,
+  type Origin,
+} from './mockFixtures';
 import { applyOp } from '../document/applyOp';
 import { patchBetween } from '../document/patch';
-import { optionProblem } from '../export/exportOptions';
 import builtinTemplates from './gen/builtin-templates.json';
 import exportChoicesFixture from './gen/export-choices.json';
-
-const VERBS: Record<string, BloomLevel> = {
-  list: 'remember', define: 'remember', recall: 'remember', identify: 'remember', name: 'remember',
-  explain: 'understand', describe: 'understand', summarize: 'understand', interpret: 'understand', classify: 'understand',
-  apply: 'apply', compute: 'apply', calculate: 'apply', construct: 'apply', use: 'apply', solve: 'apply',
-  analyze: 'analyze', compare: 'analyze', distinguish: 'analyze', differentiate: 'analyze',
-  evaluate: 'evaluate', judge: 'evaluate', critique: 'evaluate', justify: 'evaluate', assess: 'evaluate',
-  create: 'create', design: 'create', develop: 'create', compose: 'create', formulate: 'create',
-};
-const UNMEASURABLE = ['understand', 'know', 'learn', 'appreciate', 'realize', 'grasp', 'be aware'];
 
 // The library's built-in templates and export choices, written next to the bindings by the
 // desktop crate's tests (which fail when they drift), so the mock serves the real shapes.
 export const MOCK_TEMPLATES: Template[] = builtinTemplates as unknown as Template[];
 export const MOCK_EXPORT_CHOICES: ExportChoices = exportChoicesFixture as unknown as ExportChoices;
 
-type Snapshot = { doc: Document; label: string };
+/** An undo or redo step: the document before it and, for a document from an example, the edits that led there. */
+type Snapshot = { doc: Document; label: string; ops: unknown[] | null };
 
 export class MockBackend implements Backend {
   doc: Document | null = null;
@@ -57,6 +59,8 @@ export class MockBackend implements Backend {
   undoStack: Snapshot[] = [];
   redoStack: Snapshot[] = [];
   recent: RecentDocument[] = [];
+  /** The example the document came from and the edits since (null: not from an example, so no fixtures). */
+  origin: Origin = null;
   calls: { cmd: string; args: unknown }[] = [];
   private cancelled = false;
   private reportCancelled = false;
@@ -74,8 +78,13 @@ export class MockBackend implements Backend {
   /** Whether a Chromium is "installed" for the review packet's PDF. */
   hasBrowser = true;
 
-  constructor(opts: { document?: Document; path?: string } = {}) {
-    if (opts.document) {
+  /** `example` opens a bundled example (answered from the fixtures); `document` any other document (no fixtures). */
+  constructor(opts: { document?: Document; example?: string; path?: string } = {}) {
+    if (opts.example) {
+      this.doc = exampleDocument(opts.example);
+      this.origin = { example: opts.example, ops: [] };
+      this.path = opts.path ?? `/home/designer/Trellis/${this.doc.curriculum.title}.trellis`;
+    } else if (opts.document) {
       this.doc = structuredClone(opts.document);
       this.path = opts.path ?? '/home/designer/Trellis/Sample.trellis';
     }
@@ -107,9 +116,10 @@ export class MockBackend implements Backend {
     return this.doc;
   }
 
-  private open(doc: Document, path: string): DocumentState {
+  private open(doc: Document, path: string, example: string | null = null): DocumentState {
     this.doc = doc;
     this.path = path;
+    this.origin = example ? { example, ops: [] } : null;
     this.undoStack = [];
     this.redoStack = [];
     this.recent = [
@@ -138,7 +148,10 @@ export class MockBackend implements Backend {
   }
   async examples(): Promise<ExampleInfo[]> {
     this.log('list_examples');
-    return [{ id: 'intro-statistics', title: 'Introduction to Statistics', summary: 'A 3-credit undergraduate course planned with backward design.' }];
+    return fixtureExamples().map((id) => {
+      const doc = exampleDocument(id);
+      return { id, title: doc.curriculum.title, summary: doc.curriculum.description.split(/(?<=\.)\s/)[0].replace(/[*_`]/g, '') };
+    });
   }
   async currentDocument() { this.log('current_document'); return this.doc ? this.state() : null; }
   async createDocument(template: string, title: string) {
@@ -151,13 +164,14 @@ export class MockBackend implements Backend {
   }
   async openExample(id: string) {
     this.log('open_example', { id });
-    return this.open(sampleDocument(), '/home/designer/Trellis/Introduction to Statistics.trellis');
+    const doc = exampleDocument(id);
+    return this.open(doc, `/home/designer/Trellis/${doc.curriculum.title}.trellis`, id);
   }
   async openDocument(path: string | null) {
     this.log('open_document', { path });
     if (path === null) return null;
     if (!this.recent.some((r) => r.path === path)) throw new AppError('notFound', `${path}: No such file or directory`);
-    return this.open(sampleDocument(), path);
+    return this.open(exampleDocument('intro-statistics'), path, 'intro-statistics');
   }
   async openInNewWindow(path: string | null) { this.log('open_in_new_window', { path }); return null; }
   async closeDocument() { this.log('close_document'); this.doc = null; }
@@ -168,9 +182,10 @@ export class MockBackend implements Backend {
     const next = structuredClone(before);
     applyOp(next, op);
     next.curriculum.updatedAt = nowStamp();
-    this.undoStack.push({ doc: before, label: op.op });
+    this.undoStack.push({ doc: before, label: op.op, ops: this.origin?.ops ?? null });
     this.redoStack = [];
     this.doc = next;
+    if (this.origin) this.origin = { ...this.origin, ops: [...this.origin.ops, structuredClone(op)] };
     return this.change(before);
   }
   async applyEditLean(op: EditOp) {
@@ -189,17 +204,23 @@ export class MockBackend implements Backend {
     const step = this.undoStack.pop();
     if (!step) throw new AppError('validation', 'nothing to undo');
     const before = this.requireDoc();
-    this.redoStack.push({ doc: before, label: step.label });
+    this.redoStack.push({ doc: before, label: step.label, ops: this.origin?.ops ?? null });
     this.doc = step.doc;
+    this.restoreOps(step.ops);
     return this.change(before);
+  }
+  /** After undo or redo: the edits since the example, as they were at that step. */
+  private restoreOps(ops: unknown[] | null) {
+    if (this.origin) this.origin = ops ? { ...this.origin, ops } : null;
   }
   async redo() {
     this.log('redo');
     const step = this.redoStack.pop();
     if (!step) throw new AppError('validation', 'nothing to redo');
     const before = this.requireDoc();
-    this.undoStack.push({ doc: before, label: step.label });
+    this.undoStack.push({ doc: before, label: step.label, ops: this.origin?.ops ?? null });
     this.doc = step.doc;
+    this.restoreOps(step.ops);
     return this.change(before);
   }
   async importFramework(path: string | null): Promise<ImportOutcome | null> {
@@ -210,38 +231,37 @@ export class MockBackend implements Backend {
     const next = structuredClone(doc);
     next.frameworks.push(framework);
     next.standardItems.push(item('G1', 'Teach statistical thinking'), item('G2', 'Focus on conceptual understanding'), item('G3', 'Integrate real data with a context and a purpose'));
-    this.undoStack.push({ doc, label: 'Replace document' });
+    this.undoStack.push({ doc, label: 'Replace document', ops: this.origin?.ops ?? null });
     this.redoStack = [];
     this.doc = next;
+    // The framework's ids are made up here, so no fixture can hold this state.
+    this.origin = null;
     return { state: (await this.currentDocument())!, summary: 'Framework “GAISE College Report” created: 3 items.\n', findings: [] };
   }
   async renderMarkdown(markdown: string) {
     this.log('render_markdown', { markdown });
-    const esc = markdown.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    return esc
-      .split(/\n{2,}/)
-      .filter((p) => p.trim())
-      .map((p) => `<p>${p.replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>').replace(/\*(.+?)\*/g, '<em>$1</em>')}</p>`)
-      .join('\n');
+    return fixtureMarkdown(markdown);
   }
   async analyzeObjective(statement: string): Promise<ObjectiveAnalysis> {
     this.log('analyze_objective', { statement });
-    return analyze(statement);
+    return fixtureAnalysis(statement);
   }
   async checkDocument(): Promise<Finding[]> {
     this.log('check_document');
-    return check(this.requireDoc());
+    this.requireDoc();
+    return fixtureFindings(this.origin);
   }
   async insights(): Promise<Views> {
     this.log('insights');
-    return mockViews(this.requireDoc());
+    this.requireDoc();
+    return fixtureViews(this.origin);
   }
   async diffSnapshot(name: string): Promise<DocumentDiff> {
     this.log('diff_snapshot', { name });
     const doc = this.requireDoc();
     const snap = doc.snapshots.find((s) => s.name === name);
     if (!snap) throw new AppError('notFound', `there is no snapshot named “${name}”`);
-    return mockDiff(JSON.parse(snap.document) as Document, doc);
+    return fixtureDiff(this.origin, name);
   }
   async exportChoices(): Promise<ExportChoices> {
     this.log('export_choices');
@@ -249,24 +269,8 @@ export class MockBackend implements Backend {
   }
   async preflightExport(request: ExportRequest): Promise<Finding[]> {
     this.log('preflight_export', { request });
-    const doc = this.requireDoc();
-    const target = { kind: 'curriculum', id: doc.curriculum.id, path: '' };
-    const specs = MOCK_EXPORT_CHOICES.formats.find((f) => f.format === request.format)?.options ?? [];
-    const options: Finding[] = Object.entries(request.values).flatMap(([key, value]): Finding[] => {
-      const spec = specs.find((s) => s.name === key);
-      if (!spec) return [{ code: 'X13-unknown-option', severity: 'warning', message: `The export option "${key}" means nothing to this format; it is ignored.`, target, hint: '' }];
-      const problem = optionProblem(spec, value);
-      return problem ? [{ code: 'X12-invalid-option', severity: 'error', message: `The export option ${key} (${spec.label}) is ${JSON.stringify(value)}, but it ${problem}.`, target, hint: '' }] : [];
-    });
-    if (request.framework && !doc.frameworks.some((f) => f.id === request.framework || f.identifier === request.framework)) {
-      options.push({ code: 'X08-framework-not-found', severity: 'error', message: `The document has no framework "${request.framework}".`, target, hint: '' });
-    }
-    const essays = doc.assessments.flatMap((a) => a.items.filter((i) => i.body.type === 'essay').map((i) => ({ a, i })));
-    return options.concat(essays.map(({ a, i }) => ({
-      code: 'X3-item-degraded', severity: 'warning' as const,
-      message: `Essay item in “${a.title}” is exported as a manually graded question.`,
-      target: { kind: 'item', id: i.id, path: a.title }, hint: '',
-    })));
+    this.requireDoc();
+    return fixturePreflight(this.origin, request);
   }
   async exportDocument(request: ExportRequest, onProgress: (p: Progress) => void): Promise<ExportOutcome | null> {
     this.log('export_document', { request });
@@ -372,62 +376,4 @@ function cartridgeDocument(): Document {
   doc.nodes.push(course, week1, membranes, organelles, week2, mendel);
   doc.activities.push(makeActivity(membranes.id, 'Lab simulator (LTI)'), makeActivity(mendel.id, 'Discussion: dominant traits'));
   return doc;
-}
-
-export function analyze(statement: string): ObjectiveAnalysis {
-  const text = statement.trim();
-  const body = text.toLowerCase().replace(/^\s*(students|learners)\s+will\s+(be\s+able\s+to\s+)?/, '');
-  const words = body.match(/[a-z]+/g) ?? [];
-  const matches: ObjectiveAnalysis['matches'] = [];
-  const findings: Finding[] = [];
-  const target = { kind: 'objective', id: null, path: '' };
-  for (const w of words.slice(0, 3)) {
-    const base = w.replace(/(e?s)$/, '');
-    const start = text.toLowerCase().indexOf(w);
-    if (UNMEASURABLE.includes(w)) {
-      matches.push({ verb: w, text: w, level: 'understand', candidates: ['understand'], measurable: false, basis: 'unmeasurable', why: `“${w}” names an inner state, not an observable behaviour`, start, end: start + w.length });
-      findings.push({ code: 'O1-unmeasurable-verb', severity: 'warning', message: `“${w}” cannot be observed or measured.`, target, hint: 'Use an observable verb such as explain, compute or compare.' });
-      break;
-    }
-    const level = VERBS[w] ?? VERBS[base];
-    if (level) {
-      matches.push({ verb: VERBS[w] ? w : base, text: w, level, candidates: [level], measurable: true, basis: 'lexicon', why: `“${w}” is a ${level} verb`, start, end: start + w.length });
-      break;
-    }
-  }
-  const condition = /\b(given|using|with|from|after|without)\b/.test(body);
-  const degree = /\b(\d+ ?%|accuracy|correctly|within)\b/.test(body);
-  if (words.length > 0 && !condition) {
-    findings.push({ code: 'O3-missing-condition', severity: 'info', message: 'No condition says under which circumstances students perform.', target, hint: 'Add a condition such as “given a data set”.' });
-  }
-  const found = matches.find((m) => m.level && m.measurable) ?? matches[0];
-  return {
-    text,
-    level: found?.level ?? null,
-    candidates: found?.candidates ?? [],
-    verbs: matches.map((m) => m.verb),
-    measurable: matches.every((m) => m.measurable),
-    knowledge: null,
-    abcd: { audience: /^(students|learners)/i.test(text), behavior: matches.length > 0, condition, degree },
-    parts: { audience: '', behavior: '', condition: '', degree: '' },
-    matches,
-    decidingVerb: found?.verb ?? null,
-    rule: found ? `“${found.verb}” is a ${found.level} verb.` : 'No known verb was found.',
-    explanation: [],
-    confidence: found ? 'high' : 'none',
-    findings,
-  };
-}
-
-export function check(doc: Document): Finding[] {
-  const out: Finding[] = [];
-  const assessed = new Set(doc.assessments.flatMap((a) => [...a.objectives, ...a.items.flatMap((i) => i.objectives)]));
-  const practised = new Set(doc.activities.flatMap((a) => a.objectives));
-  for (const o of doc.objectives) {
-    const target = { kind: 'objective', id: o.id, path: `${o.code} ${o.statement}`.trim() };
-    if (!assessed.has(o.id)) out.push({ code: 'A1-objective-unassessed', severity: 'warning', message: `Objective ${o.code || o.statement} is not assessed.`, target, hint: 'Link it to an assessment or quiz item.' });
-    if (!practised.has(o.id)) out.push({ code: 'A2-objective-unpractised', severity: 'info', message: `Objective ${o.code || o.statement} has no activity that practises it.`, target, hint: 'Link an activity in the alignment matrix.' });
-    if (!o.level) out.push({ code: 'B1-level-missing', severity: 'warning', message: `Objective ${o.code || o.statement} has no Bloom level.`, target, hint: 'Pick a level or rephrase with a measurable verb.' });
-  }
-  return out;
 }
