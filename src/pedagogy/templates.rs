@@ -320,8 +320,10 @@ pub enum CheckRule {
     },
 }
 
-/// Templates available to a user, with the problems found while loading them.
-#[derive(Clone, Debug, Default, Serialize)]
+/// Templates available to a user, with the problems found while loading them: the one place a
+/// template is looked up by id. Built with [`Catalog::load`] or [`Catalog::builtin`] (there is no
+/// empty default, which would silently drop the built-in templates).
+#[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "camelCase")]
 pub struct Catalog {

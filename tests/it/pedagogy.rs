@@ -625,7 +625,7 @@ fn backward_design_checks_fire_on_a_broken_unit_and_clear_when_fixed() {
     let t = Catalog::builtin().get("backward-design-unit").unwrap();
     let mut doc = t.instantiate("Statistics in the news");
     let unit = doc.nodes[0].id;
-    let found = check_codes(&t, &doc);
+    let found = check_codes(t, &doc);
     for code in [
         "UBD1-no-transfer-goal",
         "UBD2-no-understanding",
@@ -636,7 +636,7 @@ fn backward_design_checks_fire_on_a_broken_unit_and_clear_when_fixed() {
     }
     let transfer = add_objective(&mut doc, unit, "T1", "Evaluate statistical claims in the news.");
     let understanding = add_objective(&mut doc, unit, "U1", "Students will understand that samples vary.");
-    let found = check_codes(&t, &doc);
+    let found = check_codes(t, &doc);
     assert!(found.contains(&"UBD4-transfer-goal-without-performance-task".to_owned()), "{found:?}");
     assert!(found.contains(&"UBD5-understanding-not-assessed".to_owned()), "{found:?}");
     // Fix: link both to the performance task, fill GRASPS and the essential questions.
@@ -655,7 +655,7 @@ fn backward_design_checks_fire_on_a_broken_unit_and_clear_when_fixed() {
         .insert("essentialQuestions".into(), serde_json::json!(["When can we trust a number?"]));
     doc.nodes[0].fields.insert("establishedGoals".into(), serde_json::json!(["GAISE 1"]));
     doc.nodes[0].fields.insert("evaluativeCriteria".into(), serde_json::json!(["Accuracy"]));
-    let found = check_codes(&t, &doc);
+    let found = check_codes(t, &doc);
     for code in ["UBD1", "UBD2", "UBD3", "UBD4", "UBD5", "UBD9", "UBD12"] {
         assert!(!found.iter().any(|c| c.starts_with(&format!("{code}-"))), "{code} cleared: {found:?}");
     }
@@ -671,7 +671,7 @@ fn gagne_and_5e_checks_fire_on_missing_and_misordered_events() {
     ] {
         let t = Catalog::builtin().get(id).unwrap();
         let mut doc = t.instantiate("Floating and sinking");
-        let found = check_codes(&t, &doc);
+        let found = check_codes(t, &doc);
         assert!(
             !found.contains(&missing.to_owned()) && !found.contains(&order.to_owned()),
             "{id}: {found:?}"
@@ -684,7 +684,7 @@ fn gagne_and_5e_checks_fire_on_missing_and_misordered_events() {
         acts.insert(0, last);
         doc.activities.retain(|a| a.node != lesson);
         doc.activities.extend(acts);
-        let found = check_codes(&t, &doc);
+        let found = check_codes(t, &doc);
         assert!(found.contains(&missing.to_owned()), "{id}: {found:?}");
         assert!(found.contains(&order.to_owned()), "{id}: {found:?}");
     }
@@ -695,13 +695,13 @@ fn competency_checks_require_indicators_assessment_and_mastery() {
     let t = Catalog::builtin().get("competency-module").unwrap();
     let mut doc = t.instantiate("Medication safety");
     let competency = doc.nodes.iter().find(|n| n.kind == "competency").unwrap().id;
-    let found = check_codes(&t, &doc);
+    let found = check_codes(t, &doc);
     for code in ["CBE1-too-few-indicators", "CBE3-no-mastery-threshold", "CBE5-no-competency-statement"] {
         assert!(found.contains(&code.to_owned()), "{code} in {found:?}");
     }
     let a = add_objective(&mut doc, competency, "PI1", "Calculate oral doses with 100 % accuracy.");
     let b = add_objective(&mut doc, competency, "PI2", "Verify the five rights before administration.");
-    let found = check_codes(&t, &doc);
+    let found = check_codes(t, &doc);
     assert!(found.contains(&"CBE2-indicator-not-assessed".to_owned()), "{found:?}");
     doc.assessments[0].objectives = vec![a, b];
     doc.assessments[0].mastery_score = Some(0.9);
@@ -711,14 +711,14 @@ fn competency_checks_require_indicators_assessment_and_mastery() {
         .unwrap()
         .fields
         .insert("statement".into(), serde_json::json!("Administers medicines safely."));
-    assert!(check_codes(&t, &doc).is_empty(), "{:?}", check_codes(&t, &doc));
+    assert!(check_codes(t, &doc).is_empty(), "{:?}", check_codes(t, &doc));
 }
 
 #[test]
 fn bloom_course_map_checks_fire_on_an_empty_map() {
     let t = Catalog::builtin().get("bloom-course-map").unwrap();
     let doc = t.instantiate("Biology 101");
-    let found = check_codes(&t, &doc);
+    let found = check_codes(t, &doc);
     for code in
         ["BCM1-course-without-outcomes", "BCM2-module-without-objectives", "BCM5-module-without-overview"]
     {
@@ -816,7 +816,7 @@ fn the_examples_name_built_in_templates_whose_specs_fit_them_and_whose_checks_st
 fn backward_design_course_checks_fire_on_a_damaged_statistics_course() {
     let t = Catalog::builtin().get("backward-design").unwrap();
     let mut doc = example("intro-statistics.json");
-    assert!(check_codes(&t, &doc).is_empty(), "{:?}", check_codes(&t, &doc));
+    assert!(check_codes(t, &doc).is_empty(), "{:?}", check_codes(t, &doc));
     let unit = doc.nodes.iter().position(|n| n.kind == "unit").unwrap();
     doc.nodes[unit].fields.remove("transferGoals");
     doc.nodes[unit].fields.insert("essentialQuestions".into(), serde_json::json!(["  "]));
@@ -826,7 +826,7 @@ fn backward_design_course_checks_fire_on_a_damaged_statistics_course() {
     task.grasps.as_mut().unwrap().role.clear();
     doc.assessments.retain(|a| a.purpose != AssessmentPurpose::Diagnostic);
     doc.activities[0].event = None;
-    let found = check_codes(&t, &doc);
+    let found = check_codes(t, &doc);
     assert_eq!(
         found,
         [
@@ -848,14 +848,14 @@ fn backward_design_course_checks_fire_on_a_damaged_statistics_course() {
     assert!(all.contains(&"BD3-unit-without-transfer-goal".to_owned()));
     // Without any performance task the course cannot show transfer.
     doc.assessments.retain(|a| a.format != AssessmentFormat::PerformanceTask);
-    assert!(check_codes(&t, &doc).contains(&"BD7-course-without-performance-task".to_owned()));
+    assert!(check_codes(t, &doc).contains(&"BD7-course-without-performance-task".to_owned()));
 }
 
 #[test]
 fn backward_design_course_skeleton_asks_for_stage_1_but_has_its_evidence_slots() {
     let t = Catalog::builtin().get("backward-design").unwrap();
     let doc = t.instantiate("Statistics");
-    let found = check_codes(&t, &doc);
+    let found = check_codes(t, &doc);
     for code in [
         "BD1-course-without-transfer-goals",
         "BD3-unit-without-transfer-goal",
@@ -879,7 +879,7 @@ fn backward_design_course_skeleton_asks_for_stage_1_but_has_its_evidence_slots()
 fn competency_based_checks_fire_on_a_damaged_nursing_program() {
     let t = Catalog::builtin().get("competency-based").unwrap();
     let mut doc = example("nursing-pharmacology.json");
-    assert!(check_codes(&t, &doc).is_empty(), "{:?}", check_codes(&t, &doc));
+    assert!(check_codes(t, &doc).is_empty(), "{:?}", check_codes(t, &doc));
     let course = doc.nodes.iter().position(|n| n.kind == "course").unwrap();
     let course_id = doc.nodes[course].id;
     doc.nodes[course].fields.remove("credits");
@@ -890,7 +890,7 @@ fn competency_based_checks_fire_on_a_damaged_nursing_program() {
     drop(index);
     doc.assessments
         .retain(|a| !(in_course.contains(&a.node) && a.format == AssessmentFormat::PerformanceTask));
-    let found = check_codes(&t, &doc);
+    let found = check_codes(t, &doc);
     assert_eq!(
         found,
         [
@@ -902,7 +902,7 @@ fn competency_based_checks_fire_on_a_damaged_nursing_program() {
     let cb4 = template_checks::run(t, &doc).into_iter().find(|f| f.code.starts_with("CB4")).unwrap();
     assert_eq!(cb4.target.id, Some(course_id.to_string()), "only the damaged course");
     doc.assessments.retain(|a| !in_course.contains(&a.node) || a.purpose != AssessmentPurpose::Summative);
-    assert!(check_codes(&t, &doc).contains(&"CB3-course-without-summative-assessment".to_owned()));
+    assert!(check_codes(t, &doc).contains(&"CB3-course-without-summative-assessment".to_owned()));
 }
 
 /// `trellis` with the user template folder pointed at `dir`.

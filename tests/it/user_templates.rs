@@ -4,6 +4,8 @@
 //! analysis resolves it through the catalog it is given. The desktop's findings command is
 //! tested in `src-tauri/src/commands/analysis.rs`.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
