@@ -18,7 +18,6 @@ use crate::model::{Document, Timestamp};
 use crate::pedagogy::{FieldBase, FieldSpec, SelectOption};
 use crate::{Error, Finding, Result, Severity, Target};
 
-mod canvas;
 mod case;
 mod cmi5;
 mod common_cartridge;

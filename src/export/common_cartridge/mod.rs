@@ -4,24 +4,25 @@
 //! folders), lessons and activities become web content pages in `wiki_content/`, discussions
 //! discussion topics (imsdt), links web links (imswl), LTI activities Basic LTI links
 //! (`imsbasiclti_xmlv1p0` in 1.1, `…v1p3` in 1.3), quizzes and exams QTI 1.2 assessments
-//! ([`super::qti`]), assignments and performance tasks the CC 1.3 assignment extension (pages in
+//! ([`crate::export::qti`]), assignments and performance tasks the CC 1.3 assignment extension (pages in
 //! 1.1, which has none). Shared files (the stylesheet and the document's assets) live in
 //! `web_resources/` under one webcontent resource every page depends on. In 1.3, resources
 //! aligned to objectives carry curriculum standards metadata (csmd): the objectives' CASE
 //! identifiers and those of the framework items they are aligned to.
 //!
-//! The Canvas profile adds Canvas's own files through [`super::canvas`]. This module writes
+//! The Canvas profile adds Canvas's own files through [`canvas`]. This module writes
 //! files in a fixed order and the manifest last, so the same context gives the same package.
+
+mod canvas;
 
 use std::collections::BTreeSet;
 
-use super::canvas;
-use super::html::{self, Page};
-use super::lower::{ActivityView, ExportContext, ident_with, is_launch_url, relink_assets};
-use super::qti::{self, QtiFlavour};
-use super::xml::XmlWriter;
-use super::{ExportFormat, ExportReport, Exporter, LmsProfile, PackageWriter, Progress};
 use crate::Result;
+use crate::export::html::{self, Page};
+use crate::export::lower::{ActivityView, ExportContext, ident_with, is_launch_url, relink_assets};
+use crate::export::qti::{self, QtiFlavour};
+use crate::export::xml::XmlWriter;
+use crate::export::{ExportFormat, ExportReport, Exporter, LmsProfile, PackageWriter, Progress};
 use crate::finding::{Finding, Severity, Target};
 use crate::model::{ActivityKind, AssessmentFormat};
 
@@ -750,7 +751,7 @@ fn assessment_item(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) ->
 /// An assignment's page for Canvas: Canvas shows the points and the rubric from its own files,
 /// so an assignment without a GRASPS task gets its instructions alone (with one, the whole
 /// body, which lays out the task).
-fn canvas_assignment_body(cx: &ExportContext<'_>, a: &super::lower::AssessmentView<'_>) -> String {
+fn canvas_assignment_body(cx: &ExportContext<'_>, a: &crate::export::lower::AssessmentView<'_>) -> String {
     if a.assessment.grasps.is_none() { a.instructions_html.clone() } else { html::assignment_body(cx, a) }
 }
 
@@ -892,7 +893,7 @@ fn standards_metadata(w: &mut XmlWriter, cx: &ExportContext<'_>, objectives: &[u
             entry.push((label, guid));
         }
     };
-    let own_provider = super::case::document_uri(cx);
+    let own_provider = crate::export::case::document_uri(cx);
     for &o in objectives {
         let view = &cx.objectives[o];
         add(own_provider.clone(), view.label.clone(), view.objective.id.to_string());

@@ -11,12 +11,12 @@
 //! assignment's HTML. The Canvas namespace has no published schema, so these files are only
 //! checked for being well-formed; everything the CC schemas cover stays valid.
 
-use super::common_cartridge::{FROM_SUBDIR, LeafKind, OrgNode, Res, Run};
-use super::html::Page;
-use super::lower::{AssessmentView, ExportContext, ident, ident_with, relink_assets};
-use super::qti::{self, QtiFlavour};
-use super::xml::{XmlWriter, number};
+use super::{FROM_SUBDIR, LeafKind, OrgNode, Res, Run};
 use crate::Result;
+use crate::export::html::Page;
+use crate::export::lower::{AssessmentView, ExportContext, ident, ident_with, relink_assets};
+use crate::export::qti::{self, QtiFlavour};
+use crate::export::xml::{XmlWriter, number};
 use crate::model::{AssessmentFormat, AssessmentPurpose, Rubric};
 
 const NS: &str = "http://canvas.instructure.com/xsd/cccv1p0";
@@ -47,8 +47,12 @@ fn start(w: &mut XmlWriter, root: &str, identifier: Option<&str>) {
 
 /// `published` when the export option `publish` is on, otherwise `unpublished`.
 pub(super) fn workflow(cx: &ExportContext<'_>, published: &'static str) -> &'static str {
-    let publish =
-        cx.options.values.get(super::option::PUBLISH).and_then(serde_json::Value::as_bool).unwrap_or(false);
+    let publish = cx
+        .options
+        .values
+        .get(crate::export::option::PUBLISH)
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
     if publish { published } else { "unpublished" }
 }
 
@@ -173,7 +177,7 @@ pub(super) fn assignment_files(run: &mut Run<'_, '_>, i: usize, body: &str) -> R
     let a = &cx.assessments[i];
     let settings_ident = ident_with(a.assessment.id.0, "settings");
     let settings_path = format!("{}/assignment_settings.xml", a.ident);
-    let html_path = format!("{}/{}.html", a.ident, super::html::slug(&a.title));
+    let html_path = format!("{}/{}.html", a.ident, crate::export::html::slug(&a.title));
 
     let mut w = XmlWriter::new();
     start(&mut w, "assignment", Some(&a.ident));
@@ -518,7 +522,7 @@ fn outcome(cx: &ExportContext<'_>, w: &mut XmlWriter, o: usize, index: &OutcomeI
     if title.chars().count() > 250 {
         title = title.chars().take(249).collect::<String>() + "…";
     }
-    let mut description = format!("<p>{}</p>", super::xml::escape(statement));
+    let mut description = format!("<p>{}</p>", crate::export::xml::escape(statement));
     if let Some(level) = obj.level {
         description.push_str(&format!("<p>Cognitive level: {}</p>", level.as_str()));
     }
