@@ -22,12 +22,37 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::lower::ExportContext;
-use super::{ExportFormat, ExportReport, Exporter, PackageWriter, Progress};
-use crate::model::StandardItem;
-use crate::{Error, Result};
+use super::{
+    ExportFormat, ExportOptions, ExportReport, Exporter, PackageWriter, Progress, finding, option,
+    option_base, option_choice,
+};
+use crate::model::{Document, StandardItem};
+use crate::pedagogy::{FieldBase, FieldSpec};
+use crate::{Error, Finding, Result, Severity, Target};
 
 /// Name of the package entry.
 pub const FILE_NAME: &str = "case.json";
+
+/// The `baseUri` option (CASE, and Common Cartridge 1.3's standards metadata).
+pub(crate) fn base_uri_spec() -> FieldSpec {
+    FieldSpec::Text {
+        base: option_base(
+            option::BASE_URI,
+            "CASE base URI",
+            "Base of the CASE URIs of the curriculum's objectives (<base>/CFItems/<uuid>); empty gives urn:uuid: URIs.",
+            None,
+        ),
+        placeholder: "https://case.example.edu/uri".into(),
+    }
+}
+
+/// Finds an imported framework by Trellis id or source identifier.
+pub fn find_framework<'d>(doc: &'d Document, wanted: &str) -> Option<&'d crate::model::Framework> {
+    let wanted = wanted.trim();
+    doc.frameworks
+        .iter()
+        .find(|f| f.id.to_string() == wanted || (!f.identifier.is_empty() && f.identifier == wanted))
+}
 
 /// The CASE exporter.
 pub struct Case;
@@ -35,6 +60,62 @@ pub struct Case;
 impl Exporter for Case {
     fn format(&self) -> ExportFormat {
         ExportFormat::Case
+    }
+
+    fn option_specs(&self) -> Vec<FieldSpec> {
+        vec![
+            base_uri_spec(),
+            FieldSpec::Text {
+                base: option_base(
+                    option::CREATOR,
+                    "Creator",
+                    "The CFDocument's creator; empty uses the curriculum's code or title.",
+                    None,
+                ),
+                placeholder: String::new(),
+            },
+            FieldSpec::Select {
+                base: FieldBase {
+                    required: true,
+                    ..option_base(
+                        option::STANDARDS_ASSOCIATION,
+                        "Standards association",
+                        "How an objective is linked to the framework items it is aligned to.",
+                        Some(option::RELATED.into()),
+                    )
+                },
+                options: vec![
+                    option_choice(option::RELATED, "Is related to (isRelatedTo)"),
+                    option_choice(option::EXACT_MATCH, "Exact match of (exactMatchOf)"),
+                ],
+            },
+        ]
+    }
+
+    /// A framework that is not in the document (`X08`), or no objectives to export (`X09`).
+    fn preflight(&self, doc: &Document, options: &ExportOptions) -> Vec<Finding> {
+        let curriculum = || Target {
+            kind: "curriculum".into(),
+            id: Some(doc.curriculum.id.to_string()),
+            path: String::new(),
+        };
+        match &options.framework {
+            Some(wanted) if find_framework(doc, wanted).is_none() => vec![finding(
+                "X08-framework-not-found",
+                Severity::Error,
+                format!("The document has no framework \"{wanted}\"."),
+                curriculum(),
+                "Give the Trellis id or the source identifier of an imported framework.",
+            )],
+            None if doc.objectives.is_empty() => vec![finding(
+                "X09-no-objectives",
+                Severity::Error,
+                "The curriculum has no objectives to export as a CASE framework.".into(),
+                curriculum(),
+                "Write objectives first, or export an imported framework with --framework.",
+            )],
+            _ => Vec::new(),
+        }
     }
 
     fn export(
@@ -46,7 +127,7 @@ impl Exporter for Case {
         progress(Progress { done: 0, total: 1, message: FILE_NAME.into() });
         let package = match &cx.options.framework {
             Some(wanted) => {
-                let fw = super::find_framework(cx.doc, wanted)
+                let fw = find_framework(cx.doc, wanted)
                     .ok_or_else(|| Error::Refused(format!("the document has no framework \"{wanted}\"")))?;
                 // The importer owns the mapping between CASE and the model, so it also owns
                 // the way back: one place decides where each source field is kept. The package

@@ -8,13 +8,14 @@
 //! cmi5 launch sequence and statements.
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 
-use super::lower::{ExportContext, escape_attr};
-use super::sco::{self, Entry, Plan, Standard};
-use super::scorm2004::{measure, objective_target};
-use super::{ExportFormat, ExportReport, Exporter, PackageWriter, Progress};
-use crate::{Error, Result, markdown};
+use super::lower::ExportContext;
+use super::sco::{self, Entry, Plan, Standard, objective_target};
+use super::xml::XmlWriter;
+use super::{ExportFormat, ExportOptions, ExportReport, Exporter, PackageWriter, Progress, package_findings};
+use crate::model::Document;
+use crate::pedagogy::FieldSpec;
+use crate::{Finding, Result, markdown};
 
 /// The cmi5 exporter.
 pub(crate) struct Cmi5Exporter;
@@ -24,38 +25,23 @@ impl Exporter for Cmi5Exporter {
         ExportFormat::Cmi5
     }
 
+    fn option_specs(&self) -> Vec<FieldSpec> {
+        sco::option_specs()
+    }
+
+    fn preflight(&self, doc: &Document, _options: &ExportOptions) -> Vec<Finding> {
+        package_findings(doc)
+    }
+
     fn export(
         &self,
         cx: &ExportContext<'_>,
         out: &mut dyn PackageWriter,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ExportReport> {
-        let plan = Plan::new(cx, sco::granularity(cx), sco::default_mastery(cx));
-        if plan.scos.is_empty() {
-            return Err(Error::Refused(
-                "cmi5 export needs at least one outline node to turn into an AU".into(),
-            ));
-        }
-        let shared = sco::shared_files(cx, Standard::Cmi5);
-        let total = (plan.scos.len() + shared.len() + 1) as u64;
-        let mut done = 0u64;
-        let mut report = ExportReport { files: Vec::new(), findings: sco::plan_findings(cx, &plan, "cmi5") };
-        out.add("cmi5.xml", course_structure(cx, &plan).as_bytes())?;
-        done += 1;
-        progress(Progress { done, total, message: "cmi5.xml".into() });
-        for (path, bytes) in &shared {
-            out.add(path, bytes)?;
-            done += 1;
-            progress(Progress { done, total, message: path.clone() });
-        }
-        for s in &plan.scos {
-            let page = sco::render_page(cx, s, Standard::Cmi5);
-            out.add(&s.href, page.html.as_bytes())?;
-            report.findings.extend(page.findings);
-            done += 1;
-            progress(Progress { done, total, message: s.href.clone() });
-        }
-        Ok(report)
+        let plan = sco::plan(cx, Standard::Cmi5)?;
+        let structure = course_structure(cx, &plan);
+        sco::write_package(cx, &plan, Standard::Cmi5, "cmi5.xml", structure, &[], out, progress)
     }
 }
 
@@ -69,56 +55,58 @@ pub(crate) fn au_id(cx: &ExportContext<'_>, s: &sco::Sco) -> String {
     }
 }
 
-fn langstring(cx: &ExportContext<'_>, text: &str, pad: &str) -> String {
-    format!("{pad}  <langstring lang=\"{}\">{}</langstring>\n", escape_attr(&cx.language), escape_attr(text))
-}
-
-fn text_element(cx: &ExportContext<'_>, name: &str, text: &str, pad: &str) -> String {
-    format!("{pad}<{name}>\n{}{pad}</{name}>\n", langstring(cx, text, pad))
+/// `<name><langstring lang="…">text</langstring></name>` (an empty text keeps its end tag).
+fn text_element(cx: &ExportContext<'_>, name: &str, text: &str, w: &mut XmlWriter) {
+    w.start(name, &[]);
+    let lang = [("lang", cx.language.as_str())];
+    if text.is_empty() {
+        w.start("langstring", &lang).end();
+    } else {
+        w.elem("langstring", &lang, text);
+    }
+    w.end();
 }
 
 /// The course structure.
 pub(crate) fn course_structure(cx: &ExportContext<'_>, plan: &Plan) -> String {
-    let mut x = String::new();
-    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    x.push_str("<courseStructure xmlns=\"https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd\">\n");
-    let _ = writeln!(x, "  <course id=\"urn:trellis:course:{}\">", cx.doc.curriculum.id);
-    x.push_str(&text_element(cx, "title", &cx.title, "    "));
-    x.push_str(&text_element(cx, "description", &or_title(&cx.description_text, &cx.title), "    "));
-    x.push_str("  </course>\n");
+    let mut w = XmlWriter::new();
+    w.start("courseStructure", &[("xmlns", "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd")]);
+    w.start("course", &[("id", &format!("urn:trellis:course:{}", cx.doc.curriculum.id))]);
+    text_element(cx, "title", &cx.title, &mut w);
+    text_element(cx, "description", &or_title(&cx.description_text, &cx.title), &mut w);
+    w.end();
 
     let used: BTreeSet<usize> = plan.scos.iter().flat_map(|s| s.objectives.iter().copied()).collect();
     if !used.is_empty() {
-        x.push_str("  <objectives>\n");
+        w.start("objectives", &[]);
         for &o in &used {
             let ov = &cx.objectives[o];
-            let _ = writeln!(x, "    <objective id=\"{}\">", objective_target(cx, o));
-            x.push_str(&text_element(cx, "title", &ov.label, "      "));
-            x.push_str(&text_element(cx, "description", ov.objective.statement.trim(), "      "));
-            x.push_str("    </objective>\n");
+            w.start("objective", &[("id", &objective_target(cx, o))]);
+            text_element(cx, "title", &ov.label, &mut w);
+            text_element(cx, "description", ov.objective.statement.trim(), &mut w);
+            w.end();
         }
-        x.push_str("  </objectives>\n");
+        w.end();
     }
     for e in &plan.entries {
-        entry(cx, plan, e, 1, &mut x);
+        entry(cx, plan, e, &mut w);
     }
-    x.push_str("</courseStructure>\n");
-    x
+    w.finish()
 }
 
 fn or_title(text: &str, title: &str) -> String {
     if text.trim().is_empty() { title.to_owned() } else { text.trim().to_owned() }
 }
 
-fn objectives_ref(cx: &ExportContext<'_>, objectives: &BTreeSet<usize>, pad: &str, x: &mut String) {
+fn objectives_ref(cx: &ExportContext<'_>, objectives: &BTreeSet<usize>, w: &mut XmlWriter) {
     if objectives.is_empty() {
         return;
     }
-    let _ = writeln!(x, "{pad}<objectives>");
+    w.start("objectives", &[]);
     for &o in objectives {
-        let _ = writeln!(x, "{pad}  <objective idref=\"{}\"/>", objective_target(cx, o));
+        w.empty("objective", &[("idref", &objective_target(cx, o))]);
     }
-    let _ = writeln!(x, "{pad}</objectives>");
+    w.end();
 }
 
 fn subtree_objectives(plan: &Plan, e: &Entry, out: &mut BTreeSet<usize>) {
@@ -132,43 +120,44 @@ fn subtree_objectives(plan: &Plan, e: &Entry, out: &mut BTreeSet<usize>) {
     }
 }
 
-fn entry(cx: &ExportContext<'_>, plan: &Plan, e: &Entry, depth: usize, x: &mut String) {
-    let pad = "  ".repeat(depth);
+fn entry(cx: &ExportContext<'_>, plan: &Plan, e: &Entry, w: &mut XmlWriter) {
     match e {
         Entry::Cluster { node, title, children, .. } => {
             let view = &cx.nodes[*node];
-            let _ = writeln!(x, "{pad}<block id=\"urn:trellis:block:{}\">", view.node.id);
-            x.push_str(&text_element(cx, "title", title, &format!("{pad}  ")));
+            w.start("block", &[("id", &format!("urn:trellis:block:{}", view.node.id))]);
+            text_element(cx, "title", title, w);
             let summary = markdown::to_plain_text(&view.node.summary);
-            x.push_str(&text_element(cx, "description", &or_title(&summary, title), &format!("{pad}  ")));
+            text_element(cx, "description", &or_title(&summary, title), w);
             let mut objectives: BTreeSet<usize> = view.objectives.iter().copied().collect();
             subtree_objectives(plan, e, &mut objectives);
-            objectives_ref(cx, &objectives, &format!("{pad}  "), x);
+            objectives_ref(cx, &objectives, w);
             for c in children {
-                entry(cx, plan, c, depth + 1, x);
+                entry(cx, plan, c, w);
             }
-            let _ = writeln!(x, "{pad}</block>");
+            w.end();
         }
         Entry::Sco(s) => {
             let sco = &plan.scos[*s];
             let view = &cx.nodes[sco.node];
-            let attrs = match sco.mastery {
-                Some(m) => format!(" moveOn=\"CompletedAndPassed\" masteryScore=\"{}\"", measure(m)),
-                None => " moveOn=\"Completed\"".to_owned(),
+            let id = au_id(cx, sco);
+            let mastery = sco.mastery.map(sco::measure);
+            let attrs: Vec<(&str, &str)> = match &mastery {
+                Some(m) => vec![
+                    ("id", &id),
+                    ("moveOn", "CompletedAndPassed"),
+                    ("masteryScore", m),
+                    ("launchMethod", "AnyWindow"),
+                ],
+                None => vec![("id", &id), ("moveOn", "Completed"), ("launchMethod", "AnyWindow")],
             };
-            let _ = writeln!(x, "{pad}<au id=\"{}\"{attrs} launchMethod=\"AnyWindow\">", au_id(cx, sco));
-            x.push_str(&text_element(cx, "title", &sco.title, &format!("{pad}  ")));
+            w.start("au", &attrs);
+            text_element(cx, "title", &sco.title, w);
             let summary = markdown::to_plain_text(&view.node.summary);
-            x.push_str(&text_element(
-                cx,
-                "description",
-                &or_title(&summary, &sco.title),
-                &format!("{pad}  "),
-            ));
+            text_element(cx, "description", &or_title(&summary, &sco.title), w);
             let objectives: BTreeSet<usize> = sco.objectives.iter().copied().collect();
-            objectives_ref(cx, &objectives, &format!("{pad}  "), x);
-            let _ = writeln!(x, "{pad}  <url>{}</url>", escape_attr(&sco.href));
-            let _ = writeln!(x, "{pad}</au>");
+            objectives_ref(cx, &objectives, w);
+            w.text("url", &sco.href);
+            w.end();
         }
     }
 }

@@ -30,6 +30,7 @@ mod scorm12;
 mod scorm2004;
 pub mod xml;
 
+pub use case::find_framework;
 pub use lower::{ExportContext, ident, ident_with};
 pub use package::{DirWriter, FileWriter, MemWriter, PackageWriter, ZipWriter};
 
@@ -104,96 +105,11 @@ impl ExportFormat {
     }
 
     /// The format-specific options this format reads from [`ExportOptions::values`], as field
-    /// specs: the desktop export dialog draws its form from them, the CLI takes the same keys as
-    /// `--option KEY=VALUE`, and [`preflight`] checks given values against them
-    /// (`X12-invalid-option`, `X13-unknown-option`). Keys are in [`option`].
+    /// specs ([`Exporter::option_specs`]): the desktop export dialog draws its form from them,
+    /// the CLI takes the same keys as `--option KEY=VALUE`, and [`preflight`] checks given values
+    /// against them (`X12-invalid-option`, `X13-unknown-option`). Keys are in [`option`].
     pub fn option_specs(self) -> Vec<FieldSpec> {
-        let base = |name: &str, label: &str, help: &str, default: Option<serde_json::Value>| FieldBase {
-            name: name.to_owned(),
-            label: label.to_owned(),
-            help: help.to_owned(),
-            required: false,
-            default,
-        };
-        let choice =
-            |value: &str, label: &str| SelectOption { value: value.to_owned(), label: label.to_owned() };
-        let publish = || FieldSpec::Toggle {
-            base: base(
-                option::PUBLISH,
-                "Publish in Canvas",
-                "Canvas profile only: modules, pages, assignments and quizzes arrive published instead of unpublished.",
-                Some(serde_json::Value::Bool(false)),
-            ),
-        };
-        let base_uri = || FieldSpec::Text {
-            base: base(
-                option::BASE_URI,
-                "CASE base URI",
-                "Base of the CASE URIs of the curriculum's objectives (<base>/CFItems/<uuid>); empty gives urn:uuid: URIs.",
-                None,
-            ),
-            placeholder: "https://case.example.edu/uri".into(),
-        };
-        match self {
-            ExportFormat::Cc13 => vec![publish(), base_uri()],
-            ExportFormat::Cc11 => vec![publish()],
-            ExportFormat::Case => vec![
-                base_uri(),
-                FieldSpec::Text {
-                    base: base(
-                        option::CREATOR,
-                        "Creator",
-                        "The CFDocument's creator; empty uses the curriculum's code or title.",
-                        None,
-                    ),
-                    placeholder: String::new(),
-                },
-                FieldSpec::Select {
-                    base: FieldBase {
-                        required: true,
-                        ..base(
-                            option::STANDARDS_ASSOCIATION,
-                            "Standards association",
-                            "How an objective is linked to the framework items it is aligned to.",
-                            Some(option::RELATED.into()),
-                        )
-                    },
-                    options: vec![
-                        choice(option::RELATED, "Is related to (isRelatedTo)"),
-                        choice(option::EXACT_MATCH, "Exact match of (exactMatchOf)"),
-                    ],
-                },
-            ],
-            ExportFormat::Json => Vec::new(),
-            ExportFormat::Scorm12 | ExportFormat::Scorm2004 | ExportFormat::Cmi5 => vec![
-                FieldSpec::Select {
-                    base: FieldBase {
-                        required: true,
-                        ..base(
-                            option::SCO_LEVEL,
-                            "Launchable lessons",
-                            "Lesson: every leaf node is its own SCO/AU. Unit: a node whose children are all leaves is one SCO/AU showing its lessons one after the other.",
-                            Some(option::LEVEL_LESSON.into()),
-                        )
-                    },
-                    options: vec![
-                        choice(option::LEVEL_LESSON, "One per lesson"),
-                        choice(option::LEVEL_UNIT, "One per unit"),
-                    ],
-                },
-                FieldSpec::Number {
-                    base: base(
-                        option::MASTERY_SCORE,
-                        "Default mastery score",
-                        "Share of the points (0–1) a learner needs to pass a scored quiz that states no mastery score of its own.",
-                        Some(serde_json::json!(sco::DEFAULT_MASTERY)),
-                    ),
-                    min: Some(0.0),
-                    max: Some(1.0),
-                    unit: String::new(),
-                },
-            ],
-        }
+        self.exporter().option_specs()
     }
 
     /// Whether the format can export an imported framework instead of the curriculum's
@@ -383,18 +299,9 @@ impl ExportOptions {
     }
 }
 
-/// Progress of a running export, reported through the callback.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(rename_all = "camelCase")]
-pub struct Progress {
-    /// Steps done.
-    pub done: u64,
-    /// Steps in total (known up front).
-    pub total: u64,
-    /// What is being written.
-    pub message: String,
-}
+/// Progress of a running export, reported through the callback (the one type of
+/// [`crate::task`]).
+pub use crate::task::Progress;
 
 /// What an export produced.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
@@ -411,6 +318,19 @@ pub struct ExportReport {
 pub trait Exporter: Sync {
     /// The format written.
     fn format(&self) -> ExportFormat;
+
+    /// The format-specific options it reads from [`ExportOptions::values`], as field specs
+    /// (keys in [`option`]; build them with [`option_base`] and [`option_choice`]). None by
+    /// default.
+    fn option_specs(&self) -> Vec<FieldSpec> {
+        Vec::new()
+    }
+
+    /// The format's own pre-export findings (what the format cannot carry, what it will
+    /// degrade). [`preflight`] adds the checks every format shares around them. None by default.
+    fn preflight(&self, _doc: &Document, _options: &ExportOptions) -> Vec<Finding> {
+        Vec::new()
+    }
 
     /// Serialises the prepared context into `out`, reporting progress. Returns findings about
     /// anything that had to be degraded; `files` is filled in by [`export_document`].
@@ -480,12 +400,16 @@ impl PackageWriter for Recording<'_> {
 }
 
 /// What to check before exporting: the export-specific problems of a document for one format
-/// and profile (item types the target cannot import, unsafe links, missing alt text, …; codes in
-/// `docs/export.md`), then, for every format but the canonical JSON, the warnings and errors of
-/// the curriculum analysis ([`crate::analysis::check`], with the built-in templates only: a
-/// user template's own checks show in `trellis check`, the findings panel and the packet).
+/// and profile (option values that do not fit the format's [`Exporter::option_specs`], then the
+/// format's own [`Exporter::preflight`]: item types the target cannot import, unsafe links,
+/// missing alt text, …; codes in `docs/export.md`), then, for every format but the canonical
+/// JSON, the warnings and errors of the curriculum analysis ([`crate::analysis::check`], with
+/// the built-in templates only: a user template's own checks show in `trellis check`, the
+/// findings panel and the packet).
 pub fn preflight(doc: &Document, format: ExportFormat, options: &ExportOptions) -> Vec<Finding> {
-    let mut out = export_findings(doc, format, options);
+    let exporter = format.exporter();
+    let mut out = option_findings(doc, exporter, options);
+    out.extend(exporter.preflight(doc, options));
     if format != ExportFormat::Json {
         let templates = crate::pedagogy::templates::Catalog::builtin();
         out.extend(
@@ -498,8 +422,9 @@ pub fn preflight(doc: &Document, format: ExportFormat, options: &ExportOptions) 
 /// Format options that this format does not read (`X13-unknown-option`, a warning: probably a
 /// typo) or whose value does not fit the option's spec (`X12-invalid-option`, an error: the
 /// export falls back to the default, which is not what was asked for).
-fn option_findings(doc: &Document, format: ExportFormat, options: &ExportOptions) -> Vec<Finding> {
-    let specs = format.option_specs();
+fn option_findings(doc: &Document, exporter: &dyn Exporter, options: &ExportOptions) -> Vec<Finding> {
+    let format = exporter.format();
+    let specs = exporter.option_specs();
     let target =
         || Target { kind: "curriculum".into(), id: Some(doc.curriculum.id.to_string()), path: String::new() };
     let mut out = Vec::new();
@@ -552,173 +477,83 @@ fn option_findings(doc: &Document, format: ExportFormat, options: &ExportOptions
     out
 }
 
-fn export_findings(doc: &Document, format: ExportFormat, options: &ExportOptions) -> Vec<Finding> {
-    let mut out = option_findings(doc, format, options);
+/// The checks every format that packages the outline shares (Common Cartridge, SCORM, cmi5; each
+/// calls it from its [`Exporter::preflight`]): an empty outline (`X01`), resource links that are
+/// not http(s) or mailto (`X02`) and images without alternative text (`X03`).
+pub(crate) fn package_findings(doc: &Document) -> Vec<Finding> {
+    let mut out = Vec::new();
     let index = doc.index();
-    let node_path = |id| index.path(id);
-    if format.is_common_cartridge()
-        || matches!(format, ExportFormat::Scorm12 | ExportFormat::Scorm2004 | ExportFormat::Cmi5)
-    {
-        if doc.nodes.is_empty() {
-            out.push(finding(
-                "X01-empty-outline",
-                Severity::Warning,
-                "The curriculum has no outline nodes, so the package will be empty.".into(),
-                Target {
-                    kind: "curriculum".into(),
-                    id: Some(doc.curriculum.id.to_string()),
-                    path: String::new(),
-                },
-                "Add at least one course, unit or lesson.",
-            ));
-        }
-        for a in &doc.activities {
-            for r in &a.resources {
-                if let Some(url) = &r.url
-                    && !lower::is_safe_url(url)
-                {
-                    out.push(finding(
-                        "X02-unsafe-link",
-                        Severity::Warning,
-                        format!("The link \"{}\" of activity \"{}\" is not an http(s) or mailto address and will be left out.", r.title, a.title),
-                        Target { kind: "activity".into(), id: Some(a.id.to_string()), path: node_path(a.node) },
-                        "Use a full https:// address.",
-                    ));
-                }
-            }
-        }
-        for asset in &doc.assets {
-            if asset.media_type.starts_with("image/") && asset.alt.trim().is_empty() {
-                out.push(finding(
-                    "X03-image-without-alt",
-                    Severity::Warning,
-                    format!("The image \"{}\" has no alternative text.", asset.name),
-                    Target { kind: "asset".into(), id: Some(asset.id.to_string()), path: String::new() },
-                    "Describe the image for screen-reader users, or mark it decorative in the Markdown with an empty alt.",
-                ));
-            }
-        }
+    if doc.nodes.is_empty() {
+        out.push(finding(
+            "X01-empty-outline",
+            Severity::Warning,
+            "The curriculum has no outline nodes, so the package will be empty.".into(),
+            Target {
+                kind: "curriculum".into(),
+                id: Some(doc.curriculum.id.to_string()),
+                path: String::new(),
+            },
+            "Add at least one course, unit or lesson.",
+        ));
     }
-    if format.is_common_cartridge() {
-        for a in &doc.assessments {
-            use crate::model::{AssessmentFormat as F, ItemBody};
-            let path = node_path(a.node);
-            if matches!(a.format, F::Quiz | F::Exam) {
-                if a.items.is_empty() {
-                    out.push(finding(
-                        "X04-empty-quiz",
-                        Severity::Warning,
-                        format!(
-                            "The {} \"{}\" has no items; it is exported as a page with its instructions.",
-                            fmt_format(a.format),
-                            a.title
-                        ),
-                        Target { kind: "assessment".into(), id: Some(a.id.to_string()), path: path.clone() },
-                        "Add items, or change the format to assignment.",
-                    ));
-                }
-                // Canvas reads its own QTI flavour, which keeps numeric and matching items.
-                let degrades = options.profile != LmsProfile::Canvas;
-                for item in a.items.iter().filter(|_| degrades) {
-                    if matches!(item.body, ItemBody::Numeric { .. } | ItemBody::Matching { .. }) {
-                        out.push(finding(
-                            "X05-item-type-degraded",
-                            Severity::Warning,
-                            format!(
-                                "Item \"{}\" of \"{}\" is a {} item, which the Common Cartridge QTI profile cannot carry; it is exported as {}.",
-                                crate::markdown::to_plain_text(&item.stem).chars().take(60).collect::<String>(),
-                                a.title,
-                                item.body.type_name(),
-                                if matches!(item.body, ItemBody::Numeric { .. }) { "a fill-in item accepting the exact answer" } else { "an essay item listing the pairs for manual grading" },
-                            ),
-                            Target { kind: "item".into(), id: Some(item.id.to_string()), path: path.clone() },
-                            "Use a supported item type (multiple choice, multiple response, true/false, short answer, essay) if it must be auto-graded.",
-                        ));
-                    }
-                }
-            }
-            if format == ExportFormat::Cc11
-                && matches!(a.format, F::Assignment | F::PerformanceTask | F::Project)
+    for a in &doc.activities {
+        for r in &a.resources {
+            if let Some(url) = &r.url
+                && !lower::is_safe_url(url)
             {
                 out.push(finding(
-                    "X06-assignment-as-page",
-                    Severity::Info,
-                    format!("Common Cartridge 1.1 has no assignments; \"{}\" is exported as a page with its instructions.", a.title),
-                    Target { kind: "assessment".into(), id: Some(a.id.to_string()), path },
-                    "Export Common Cartridge 1.3 to create a gradable assignment.",
+                    "X02-unsafe-link",
+                    Severity::Warning,
+                    format!("The link \"{}\" of activity \"{}\" is not an http(s) or mailto address and will be left out.", r.title, a.title),
+                    Target { kind: "activity".into(), id: Some(a.id.to_string()), path: index.path(a.node) },
+                    "Use a full https:// address.",
                 ));
             }
         }
-        let discussions = doc.activities.iter().any(|a| a.kind == crate::model::ActivityKind::Discussion)
-            || doc.assessments.iter().any(|a| a.format == crate::model::AssessmentFormat::Discussion);
-        if options.profile == LmsProfile::Canvas && format == ExportFormat::Cc13 && discussions {
-            out.push(finding(
-                "X11-canvas-discussions-cc13",
-                Severity::Warning,
-                "Canvas reads the discussion topics of a Canvas-profile cartridge only as Common Cartridge 1.1 resources, which a valid 1.3 package cannot contain; the discussions are in the package but Canvas will skip them.".into(),
-                Target { kind: "curriculum".into(), id: Some(doc.curriculum.id.to_string()), path: String::new() },
-                "Export cc11 with the canvas profile to bring discussions into Canvas (outcomes, rubrics and assignments are kept there too).",
-            ));
-        }
-        if options.profile != LmsProfile::Canvas && (!doc.rubrics.is_empty() || !doc.objectives.is_empty()) {
-            out.push(finding(
-                "X07-outcomes-as-metadata",
-                Severity::Info,
-                format!(
-                    "The {} profile has no portable way to create outcomes and rubrics; objectives and rubrics are exported as pages and standards metadata only.",
-                    options.profile
-                ),
-                Target { kind: "curriculum".into(), id: Some(doc.curriculum.id.to_string()), path: String::new() },
-                "Use the canvas profile to create Canvas outcomes and rubrics.",
-            ));
-        }
     }
-    if format == ExportFormat::Case {
-        match &options.framework {
-            Some(wanted) if find_framework(doc, wanted).is_none() => out.push(finding(
-                "X08-framework-not-found",
-                Severity::Error,
-                format!("The document has no framework \"{wanted}\"."),
-                Target {
-                    kind: "curriculum".into(),
-                    id: Some(doc.curriculum.id.to_string()),
-                    path: String::new(),
-                },
-                "Give the Trellis id or the source identifier of an imported framework.",
-            )),
-            None if doc.objectives.is_empty() => out.push(finding(
-                "X09-no-objectives",
-                Severity::Error,
-                "The curriculum has no objectives to export as a CASE framework.".into(),
-                Target {
-                    kind: "curriculum".into(),
-                    id: Some(doc.curriculum.id.to_string()),
-                    path: String::new(),
-                },
-                "Write objectives first, or export an imported framework with --framework.",
-            )),
-            _ => {}
+    for asset in &doc.assets {
+        if asset.media_type.starts_with("image/") && asset.alt.trim().is_empty() {
+            out.push(finding(
+                "X03-image-without-alt",
+                Severity::Warning,
+                format!("The image \"{}\" has no alternative text.", asset.name),
+                Target { kind: "asset".into(), id: Some(asset.id.to_string()), path: String::new() },
+                "Describe the image for screen-reader users, or mark it decorative in the Markdown with an empty alt.",
+            ));
         }
     }
     out
 }
 
-/// Finds an imported framework by Trellis id or source identifier.
-pub fn find_framework<'d>(doc: &'d Document, wanted: &str) -> Option<&'d crate::model::Framework> {
-    let wanted = wanted.trim();
-    doc.frameworks
-        .iter()
-        .find(|f| f.id.to_string() == wanted || (!f.identifier.is_empty() && f.identifier == wanted))
-}
-
-fn fmt_format(f: crate::model::AssessmentFormat) -> &'static str {
-    match f {
-        crate::model::AssessmentFormat::Exam => "exam",
-        _ => "quiz",
+/// The common part of an option's field spec (not required, with an optional default).
+pub(crate) fn option_base(
+    name: &str,
+    label: &str,
+    help: &str,
+    default: Option<serde_json::Value>,
+) -> FieldBase {
+    FieldBase {
+        name: name.to_owned(),
+        label: label.to_owned(),
+        help: help.to_owned(),
+        required: false,
+        default,
     }
 }
 
-fn finding(code: &str, severity: Severity, message: String, target: Target, hint: &str) -> Finding {
+/// One choice of a select option.
+pub(crate) fn option_choice(value: &str, label: &str) -> SelectOption {
+    SelectOption { value: value.to_owned(), label: label.to_owned() }
+}
+
+/// A pre-export finding.
+pub(crate) fn finding(
+    code: &str,
+    severity: Severity,
+    message: String,
+    target: Target,
+    hint: &str,
+) -> Finding {
     Finding { code: code.to_owned(), severity, message, target, hint: hint.to_owned() }
 }
 

@@ -8,7 +8,9 @@
 //! (`runtime/scorm.js` or `runtime/cmi5.js`) reports to the LMS. Everything a page needs is in
 //! the package: remote images are turned into links and external links open in a new window,
 //! so no request leaves the package and the lesson never navigates itself away.
-//! This module writes no manifest: each format file owns its own.
+//! It also writes what the packages share around their manifests: the package itself
+//! ([`write_package`]: manifest, schema files, runtime, assets, pages), the SCORM `<resources>`,
+//! objective targets and measures. Each format file owns only its manifest.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -16,9 +18,12 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::lower::{self, ExportContext, escape_attr, ident_with, relink};
+use super::xml::XmlWriter;
+use super::{ExportReport, PackageWriter, Progress, option, option_base, option_choice};
 use crate::markdown;
 use crate::model::{AssessmentPurpose, ItemBody};
-use crate::{Finding, Severity, Target};
+use crate::pedagogy::{FieldBase, FieldSpec};
+use crate::{Error, Finding, Result, Severity, Target};
 
 /// Directory of the bundled runtime inside packages.
 pub(crate) const RUNTIME_DIR: &str = "runtime";
@@ -53,6 +58,15 @@ impl Standard {
         match self {
             Standard::Scorm12 => "scorm12",
             Standard::Scorm2004 => "scorm2004",
+            Standard::Cmi5 => "cmi5",
+        }
+    }
+
+    /// The name findings and errors use (`SCORM 2004`).
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Standard::Scorm12 => "SCORM 1.2",
+            Standard::Scorm2004 => "SCORM 2004",
             Standard::Cmi5 => "cmi5",
         }
     }
@@ -299,10 +313,42 @@ fn is_scored(cx: &ExportContext<'_>, a: usize) -> bool {
         && view.items.iter().any(|i| !matches!(i.item.body, ItemBody::Essay { .. }))
 }
 
+/// The options of the SCORM family (`scoLevel`, `masteryScore`).
+pub(crate) fn option_specs() -> Vec<FieldSpec> {
+    vec![
+        FieldSpec::Select {
+            base: FieldBase {
+                required: true,
+                ..option_base(
+                    option::SCO_LEVEL,
+                    "Launchable lessons",
+                    "Lesson: every leaf node is its own SCO/AU. Unit: a node whose children are all leaves is one SCO/AU showing its lessons one after the other.",
+                    Some(option::LEVEL_LESSON.into()),
+                )
+            },
+            options: vec![
+                option_choice(option::LEVEL_LESSON, "One per lesson"),
+                option_choice(option::LEVEL_UNIT, "One per unit"),
+            ],
+        },
+        FieldSpec::Number {
+            base: option_base(
+                option::MASTERY_SCORE,
+                "Default mastery score",
+                "Share of the points (0–1) a learner needs to pass a scored quiz that states no mastery score of its own.",
+                Some(serde_json::json!(DEFAULT_MASTERY)),
+            ),
+            min: Some(0.0),
+            max: Some(1.0),
+            unit: String::new(),
+        },
+    ]
+}
+
 /// Granularity from the format options (`scoLevel`: `lesson` or `unit`).
 pub(crate) fn granularity(cx: &ExportContext<'_>) -> Granularity {
-    match cx.options.values.get(super::option::SCO_LEVEL).and_then(Value::as_str) {
-        Some(super::option::LEVEL_UNIT) => Granularity::Unit,
+    match cx.options.values.get(option::SCO_LEVEL).and_then(Value::as_str) {
+        Some(option::LEVEL_UNIT) => Granularity::Unit,
         _ => Granularity::Lesson,
     }
 }
@@ -311,7 +357,7 @@ pub(crate) fn granularity(cx: &ExportContext<'_>) -> Granularity {
 pub(crate) fn default_mastery(cx: &ExportContext<'_>) -> f64 {
     cx.options
         .values
-        .get(super::option::MASTERY_SCORE)
+        .get(option::MASTERY_SCORE)
         .and_then(Value::as_f64)
         .filter(|m| (0.0..=1.0).contains(m))
         .unwrap_or(DEFAULT_MASTERY)
@@ -390,6 +436,103 @@ pub(crate) fn shared_files<'c>(cx: &'c ExportContext<'_>, standard: Standard) ->
         files.push((asset.path.clone(), asset.asset.data.as_slice()));
     }
     files
+}
+
+/// Plans the package of `standard` from the format options; an outline without nodes gives
+/// nothing to launch, which is refused.
+pub(crate) fn plan(cx: &ExportContext<'_>, standard: Standard) -> Result<Plan> {
+    let plan = Plan::new(cx, granularity(cx), default_mastery(cx));
+    if plan.scos.is_empty() {
+        let what = match standard {
+            Standard::Cmi5 => "an AU",
+            Standard::Scorm12 | Standard::Scorm2004 => "a lesson",
+        };
+        return Err(Error::Refused(format!(
+            "{} export needs at least one outline node to turn into {what}",
+            standard.label()
+        )));
+    }
+    Ok(plan)
+}
+
+/// Writes a package of the SCORM family: the manifest (`manifest_name`), its schema files
+/// (`control`), the runtime, the assets and one page per SCO, in that order.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_package(
+    cx: &ExportContext<'_>,
+    plan: &Plan,
+    standard: Standard,
+    manifest_name: &str,
+    manifest: String,
+    control: &[(&str, &[u8])],
+    out: &mut dyn PackageWriter,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportReport> {
+    let shared = shared_files(cx, standard);
+    let total = (plan.scos.len() + shared.len() + control.len() + 1) as u64;
+    let mut done = 0u64;
+    let mut report = ExportReport { files: Vec::new(), findings: plan_findings(cx, plan, standard.label()) };
+    let step = |done: &mut u64, message: &str, progress: &mut dyn FnMut(Progress)| {
+        *done += 1;
+        progress(Progress { done: *done, total, message: message.to_owned() });
+    };
+    out.add(manifest_name, manifest.as_bytes())?;
+    step(&mut done, manifest_name, progress);
+    for (path, bytes) in control {
+        out.add(path, bytes)?;
+        step(&mut done, path, progress);
+    }
+    for (path, bytes) in &shared {
+        out.add(path, bytes)?;
+        step(&mut done, path, progress);
+    }
+    for s in &plan.scos {
+        let page = render_page(cx, s, standard);
+        out.add(&s.href, page.html.as_bytes())?;
+        report.findings.extend(page.findings);
+        step(&mut done, &s.href, progress);
+    }
+    Ok(report)
+}
+
+/// The `<resources>` of a SCORM manifest (1.2 and 2004 differ only in how they spell the
+/// `scormType` attribute): one resource per SCO, each depending on the shared resource that
+/// holds the runtime and the assets.
+pub(crate) fn manifest_resources(cx: &ExportContext<'_>, plan: &Plan, standard: Standard, w: &mut XmlWriter) {
+    let scorm_type = match standard {
+        Standard::Scorm12 => "adlcp:scormtype",
+        Standard::Scorm2004 | Standard::Cmi5 => "adlcp:scormType",
+    };
+    let shared = format!("{}_shared", cx.ident);
+    w.start("resources", &[]);
+    for s in &plan.scos {
+        w.start(
+            "resource",
+            &[("identifier", &s.resource), ("type", "webcontent"), (scorm_type, "sco"), ("href", &s.href)],
+        );
+        w.empty("file", &[("href", &s.href)]);
+        w.empty("dependency", &[("identifierref", &shared)]);
+        w.end();
+    }
+    w.start("resource", &[("identifier", &shared), ("type", "webcontent"), (scorm_type, "asset")]);
+    for (path, _) in shared_files(cx, standard) {
+        w.empty("file", &[("href", &path)]);
+    }
+    w.end();
+    w.end();
+}
+
+/// Global objective of a curriculum objective (SCORM 2004 global objectives, cmi5 objectives).
+pub(crate) fn objective_target(cx: &ExportContext<'_>, objective: usize) -> String {
+    format!("urn:trellis:objective:{}", cx.objectives[objective].objective.id)
+}
+
+/// A measure (−1…1) with at most four decimals, as the SCORM 2004 `measureType` and the cmi5
+/// `masteryScore` want.
+pub(crate) fn measure(m: f64) -> String {
+    let s = format!("{:.4}", m.clamp(-1.0, 1.0));
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() || s == "-" { "0".to_owned() } else { s.to_owned() }
 }
 
 /// The stable id an LMS sees for a curriculum objective (`cmi.objectives.n.id`).
@@ -955,6 +1098,16 @@ mod tests {
         assert_eq!(fmt_num(3.0), "3");
         assert_eq!(fmt_num(2.5), "2.5");
         assert_eq!(fmt_num(1.0 / 3.0), "0.33");
+    }
+
+    #[test]
+    fn measures_fit_the_schema_decimal_with_at_most_four_places() {
+        assert_eq!(measure(0.8), "0.8");
+        assert_eq!(measure(0.75), "0.75");
+        assert_eq!(measure(1.0), "1");
+        assert_eq!(measure(0.0), "0");
+        assert_eq!(measure(2.0 / 3.0), "0.6667");
+        assert_eq!(measure(1.5), "1", "clamped to the measure range");
     }
 
     #[test]

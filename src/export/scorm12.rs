@@ -4,15 +4,16 @@
 //!
 //! SCORM 1.2 has no sequencing: outline prerequisites become `adlcp:prerequisites` (AICC script,
 //! `A&B`) and the mastery score of a scored lesson becomes `adlcp:masteryscore` (percent), which
-//! the runtime reads back from `cmi.student_data.mastery_score`. Page rendering is in `sco.rs`.
+//! the runtime reads back from `cmi.student_data.mastery_score`. The plan, the pages
+//! and the package writing are in `sco.rs`; this file writes the manifest.
 
-use std::fmt::Write as _;
-
-use super::lower::{ExportContext, escape_attr};
+use super::lower::ExportContext;
 use super::sco::{self, Entry, EntryRef, Plan, Standard};
-use super::scorm2004::{shared_resource, write_package};
-use super::{ExportFormat, ExportReport, Exporter, PackageWriter, Progress};
-use crate::{Error, Result};
+use super::xml::XmlWriter;
+use super::{ExportFormat, ExportOptions, ExportReport, Exporter, PackageWriter, Progress, package_findings};
+use crate::model::Document;
+use crate::pedagogy::FieldSpec;
+use crate::{Finding, Result};
 
 /// The schema files a SCORM 1.2 package carries at its root (those its `xsi:schemaLocation`
 /// names and what they include; ADL's SCORM 1.2 copies, unchanged).
@@ -31,98 +32,94 @@ impl Exporter for Scorm12Exporter {
         ExportFormat::Scorm12
     }
 
+    fn option_specs(&self) -> Vec<FieldSpec> {
+        sco::option_specs()
+    }
+
+    fn preflight(&self, doc: &Document, _options: &ExportOptions) -> Vec<Finding> {
+        package_findings(doc)
+    }
+
     fn export(
         &self,
         cx: &ExportContext<'_>,
         out: &mut dyn PackageWriter,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ExportReport> {
-        let plan = Plan::new(cx, sco::granularity(cx), sco::default_mastery(cx));
-        if plan.scos.is_empty() {
-            return Err(Error::Refused(
-                "SCORM 1.2 export needs at least one outline node to turn into a lesson".into(),
-            ));
-        }
-        write_package(cx, &plan, Standard::Scorm12, manifest(cx, &plan), CONTROL_FILES, out, progress)
+        let plan = sco::plan(cx, Standard::Scorm12)?;
+        let manifest = manifest(cx, &plan);
+        sco::write_package(
+            cx,
+            &plan,
+            Standard::Scorm12,
+            "imsmanifest.xml",
+            manifest,
+            CONTROL_FILES,
+            out,
+            progress,
+        )
     }
 }
 
 /// The SCORM 1.2 manifest.
 pub(crate) fn manifest(cx: &ExportContext<'_>, plan: &Plan) -> String {
     let org = format!("{}_org", cx.ident);
-    let mut x = String::new();
-    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        x,
-        "<manifest identifier=\"{}\" version=\"1.0\" xmlns=\"http://www.imsproject.org/xsd/imscp_rootv1p1p2\" \
-xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_rootv1p2\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
-xsi:schemaLocation=\"http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd \
+    let mut w = XmlWriter::new();
+    w.start(
+        "manifest",
+        &[
+            ("identifier", &cx.ident),
+            ("version", "1.0"),
+            ("xmlns", "http://www.imsproject.org/xsd/imscp_rootv1p1p2"),
+            ("xmlns:adlcp", "http://www.adlnet.org/xsd/adlcp_rootv1p2"),
+            ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+            (
+                "xsi:schemaLocation",
+                "http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd \
 http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd \
-http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd\">",
-        cx.ident
+http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd",
+            ),
+        ],
     );
-    x.push_str("  <metadata>\n    <schema>ADL SCORM</schema>\n    <schemaversion>1.2</schemaversion>\n  </metadata>\n");
-    let _ = writeln!(x, "  <organizations default=\"{org}\">\n    <organization identifier=\"{org}\">");
-    let _ = writeln!(x, "      <title>{}</title>", escape_attr(&cx.title));
+    w.start("metadata", &[]);
+    w.text("schema", "ADL SCORM");
+    w.text("schemaversion", "1.2");
+    w.end();
+    w.start("organizations", &[("default", &org)]);
+    w.start("organization", &[("identifier", &org)]);
+    w.text("title", &cx.title);
     for e in &plan.entries {
-        item(cx, plan, e, 3, &mut x);
+        item(cx, plan, e, &mut w);
     }
-    x.push_str("    </organization>\n  </organizations>\n  <resources>\n");
-    let shared = shared_resource(cx);
-    for s in &plan.scos {
-        let _ = writeln!(
-            x,
-            "    <resource identifier=\"{}\" type=\"webcontent\" adlcp:scormtype=\"sco\" href=\"{}\">\n      <file href=\"{}\"/>\n      <dependency identifierref=\"{shared}\"/>\n    </resource>",
-            s.resource,
-            escape_attr(&s.href),
-            escape_attr(&s.href)
-        );
-    }
-    let _ =
-        writeln!(x, "    <resource identifier=\"{shared}\" type=\"webcontent\" adlcp:scormtype=\"asset\">");
-    for (path, _) in sco::shared_files(cx, Standard::Scorm12) {
-        let _ = writeln!(x, "      <file href=\"{}\"/>", escape_attr(&path));
-    }
-    x.push_str("    </resource>\n  </resources>\n</manifest>\n");
-    x
+    w.end();
+    w.end();
+    sco::manifest_resources(cx, plan, Standard::Scorm12, &mut w);
+    w.finish()
 }
 
-fn item(cx: &ExportContext<'_>, plan: &Plan, entry: &Entry, depth: usize, x: &mut String) {
-    let pad = "  ".repeat(depth);
+fn item(cx: &ExportContext<'_>, plan: &Plan, entry: &Entry, w: &mut XmlWriter) {
     match entry {
         Entry::Cluster { node, ident, title, children } => {
-            let _ = writeln!(
-                x,
-                "{pad}<item identifier=\"{ident}\">\n{pad}  <title>{}</title>",
-                escape_attr(title)
-            );
+            w.start("item", &[("identifier", ident)]);
+            w.text("title", title);
             for c in children {
-                item(cx, plan, c, depth + 1, x);
+                item(cx, plan, c, w);
             }
-            prerequisites(cx, plan, EntryRef::Cluster(*node), &[*node], &pad, x);
-            let _ = writeln!(x, "{pad}</item>");
+            prerequisites(cx, plan, EntryRef::Cluster(*node), &[*node], w);
+            w.end();
         }
         Entry::Sco(s) => {
             let sco = &plan.scos[*s];
-            let _ = writeln!(
-                x,
-                "{pad}<item identifier=\"{}\" identifierref=\"{}\">\n{pad}  <title>{}</title>",
-                sco.ident,
-                sco.resource,
-                escape_attr(&sco.title)
-            );
+            w.start("item", &[("identifier", &sco.ident), ("identifierref", &sco.resource)]);
+            w.text("title", &sco.title);
             if matches!(sco.part, sco::Part::Whole | sco::Part::Subtree) {
-                prerequisites(cx, plan, EntryRef::Sco(*s), &sco.nodes, &pad, x);
+                prerequisites(cx, plan, EntryRef::Sco(*s), &sco.nodes, w);
             }
             if let Some(m) = sco.mastery {
                 // adlcp:masteryscore is a percentage (0–100).
-                let _ = writeln!(
-                    x,
-                    "{pad}  <adlcp:masteryscore>{}</adlcp:masteryscore>",
-                    sco::fmt_num(m * 100.0)
-                );
+                w.text("adlcp:masteryscore", &sco::fmt_num(m * 100.0));
             }
-            let _ = writeln!(x, "{pad}</item>");
+            w.end();
         }
     }
 }
@@ -134,14 +131,7 @@ fn entry_ident(plan: &Plan, cx: &ExportContext<'_>, e: EntryRef) -> String {
     }
 }
 
-fn prerequisites(
-    cx: &ExportContext<'_>,
-    plan: &Plan,
-    me: EntryRef,
-    nodes: &[usize],
-    pad: &str,
-    x: &mut String,
-) {
+fn prerequisites(cx: &ExportContext<'_>, plan: &Plan, me: EntryRef, nodes: &[usize], w: &mut XmlWriter) {
     let mut refs: Vec<String> = Vec::new();
     for &n in nodes {
         for p in &cx.nodes[n].node.prerequisites {
@@ -156,10 +146,6 @@ fn prerequisites(
         }
     }
     if !refs.is_empty() {
-        let _ = writeln!(
-            x,
-            "{pad}  <adlcp:prerequisites type=\"aicc_script\">{}</adlcp:prerequisites>",
-            escape_attr(&refs.join("&"))
-        );
+        w.elem("adlcp:prerequisites", &[("type", "aicc_script")], &refs.join("&"));
     }
 }

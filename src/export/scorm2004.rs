@@ -8,14 +8,16 @@
 //! is shared with every other SCO aligned to it. Outline prerequisites become precondition rules:
 //! the dependent item is disabled until the prerequisite's primary objective — written to the
 //! global `urn:trellis:node:<uuid>` — is satisfied. Clusters allow choice and flow and roll up
-//! satisfaction, completion and measure. Page rendering and the runtime live in `sco.rs`.
+//! satisfaction, completion and measure. The plan, the
+//! pages, the runtime and the package writing live in `sco.rs`; this file writes the manifest.
 
-use std::fmt::Write as _;
-
-use super::lower::{ExportContext, escape_attr};
+use super::lower::ExportContext;
 use super::sco::{self, Entry, EntryRef, Plan, Standard};
-use super::{ExportFormat, ExportReport, Exporter, PackageWriter, Progress};
-use crate::{Error, Result};
+use super::xml::XmlWriter;
+use super::{ExportFormat, ExportOptions, ExportReport, Exporter, PackageWriter, Progress, package_findings};
+use crate::model::Document;
+use crate::pedagogy::FieldSpec;
+use crate::{Finding, Result};
 
 /// The schema files (control documents) a SCORM 2004 package carries at its root, as ADL's
 /// conformance test suite expects: those the manifest's `xsi:schemaLocation` names and what they
@@ -46,67 +48,33 @@ impl Exporter for Scorm2004Exporter {
         ExportFormat::Scorm2004
     }
 
+    fn option_specs(&self) -> Vec<FieldSpec> {
+        sco::option_specs()
+    }
+
+    fn preflight(&self, doc: &Document, _options: &ExportOptions) -> Vec<Finding> {
+        package_findings(doc)
+    }
+
     fn export(
         &self,
         cx: &ExportContext<'_>,
         out: &mut dyn PackageWriter,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ExportReport> {
-        let plan = Plan::new(cx, sco::granularity(cx), sco::default_mastery(cx));
-        if plan.scos.is_empty() {
-            return Err(Error::Refused(
-                "SCORM 2004 export needs at least one outline node to turn into a lesson".into(),
-            ));
-        }
-        write_package(cx, &plan, Standard::Scorm2004, manifest(cx, &plan), CONTROL_FILES, out, progress)
+        let plan = sco::plan(cx, Standard::Scorm2004)?;
+        let manifest = manifest(cx, &plan);
+        sco::write_package(
+            cx,
+            &plan,
+            Standard::Scorm2004,
+            "imsmanifest.xml",
+            manifest,
+            CONTROL_FILES,
+            out,
+            progress,
+        )
     }
-}
-
-/// Writes the manifest, its schema files, the runtime, the assets and one page per SCO (shared
-/// with SCORM 1.2).
-pub(crate) fn write_package(
-    cx: &ExportContext<'_>,
-    plan: &Plan,
-    standard: Standard,
-    manifest: String,
-    control: &[(&str, &[u8])],
-    out: &mut dyn PackageWriter,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<ExportReport> {
-    let shared = sco::shared_files(cx, standard);
-    let total = (plan.scos.len() + shared.len() + control.len() + 1) as u64;
-    let mut done = 0u64;
-    let label = match standard {
-        Standard::Scorm12 => "SCORM 1.2",
-        _ => "SCORM 2004",
-    };
-    let mut report = ExportReport { files: Vec::new(), findings: sco::plan_findings(cx, plan, label) };
-    let step = |done: &mut u64, message: &str, progress: &mut dyn FnMut(Progress)| {
-        *done += 1;
-        progress(Progress { done: *done, total, message: message.to_owned() });
-    };
-    out.add("imsmanifest.xml", manifest.as_bytes())?;
-    step(&mut done, "imsmanifest.xml", progress);
-    for (path, bytes) in control {
-        out.add(path, bytes)?;
-        step(&mut done, path, progress);
-    }
-    for (path, bytes) in &shared {
-        out.add(path, bytes)?;
-        step(&mut done, path, progress);
-    }
-    for s in &plan.scos {
-        let page = sco::render_page(cx, s, standard);
-        out.add(&s.href, page.html.as_bytes())?;
-        report.findings.extend(page.findings);
-        step(&mut done, &s.href, progress);
-    }
-    Ok(report)
-}
-
-/// Identifier of the resource holding the runtime and the assets.
-pub(crate) fn shared_resource(cx: &ExportContext<'_>) -> String {
-    format!("{}_shared", cx.ident)
 }
 
 /// Global objective of an outline node's satisfaction (prerequisites read it).
@@ -114,64 +82,53 @@ fn node_target(cx: &ExportContext<'_>, node: usize) -> String {
     format!("urn:trellis:node:{}", cx.nodes[node].node.id)
 }
 
-/// Global objective of a curriculum objective.
-pub(crate) fn objective_target(cx: &ExportContext<'_>, objective: usize) -> String {
-    format!("urn:trellis:objective:{}", cx.objectives[objective].objective.id)
-}
-
 /// The SCORM 2004 manifest.
 pub(crate) fn manifest(cx: &ExportContext<'_>, plan: &Plan) -> String {
     let org = format!("{}_org", cx.ident);
-    let mut x = String::new();
-    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        x,
-        "<manifest identifier=\"{}\" version=\"1\" xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\" \
-xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_v1p3\" xmlns:adlseq=\"http://www.adlnet.org/xsd/adlseq_v1p3\" \
-xmlns:adlnav=\"http://www.adlnet.org/xsd/adlnav_v1p3\" xmlns:imsss=\"http://www.imsglobal.org/xsd/imsss\" \
-xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
-xsi:schemaLocation=\"http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd \
+    let mut w = XmlWriter::new();
+    w.start(
+        "manifest",
+        &[
+            ("identifier", &cx.ident),
+            ("version", "1"),
+            ("xmlns", "http://www.imsglobal.org/xsd/imscp_v1p1"),
+            ("xmlns:adlcp", "http://www.adlnet.org/xsd/adlcp_v1p3"),
+            ("xmlns:adlseq", "http://www.adlnet.org/xsd/adlseq_v1p3"),
+            ("xmlns:adlnav", "http://www.adlnet.org/xsd/adlnav_v1p3"),
+            ("xmlns:imsss", "http://www.imsglobal.org/xsd/imsss"),
+            ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+            (
+                "xsi:schemaLocation",
+                "http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd \
 http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd \
 http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd \
 http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd \
-http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd\">",
-        cx.ident
+http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd",
+            ),
+        ],
     );
-    x.push_str(
-        "  <metadata>\n    <schema>ADL SCORM</schema>\n    <schemaversion>2004 4th Edition</schemaversion>\n  </metadata>\n",
-    );
-    let _ = writeln!(x, "  <organizations default=\"{org}\">");
+    w.start("metadata", &[]);
+    w.text("schema", "ADL SCORM");
+    w.text("schemaversion", "2004 4th Edition");
+    w.end();
+    w.start("organizations", &[("default", &org)]);
     // Global objectives belong to this course only, so two courses never share mastery by accident.
-    let _ = writeln!(
-        x,
-        "    <organization identifier=\"{org}\" structure=\"hierarchical\" adlseq:objectivesGlobalToSystem=\"false\">"
+    w.start(
+        "organization",
+        &[("identifier", &org), ("structure", "hierarchical"), ("adlseq:objectivesGlobalToSystem", "false")],
     );
-    let _ = writeln!(x, "      <title>{}</title>", escape_attr(&cx.title));
+    w.text("title", &cx.title);
     let targets = prerequisite_targets(cx, plan);
     for e in &plan.entries {
-        item(cx, plan, e, &targets, 3, &mut x);
+        item(cx, plan, e, &targets, &mut w);
     }
-    x.push_str(
-        "      <imsss:sequencing>\n        <imsss:controlMode choice=\"true\" flow=\"true\"/>\n      </imsss:sequencing>\n",
-    );
-    x.push_str("    </organization>\n  </organizations>\n  <resources>\n");
-    let shared = shared_resource(cx);
-    for s in &plan.scos {
-        let _ = writeln!(
-            x,
-            "    <resource identifier=\"{}\" type=\"webcontent\" adlcp:scormType=\"sco\" href=\"{}\">\n      <file href=\"{}\"/>\n      <dependency identifierref=\"{shared}\"/>\n    </resource>",
-            s.resource,
-            escape_attr(&s.href),
-            escape_attr(&s.href)
-        );
-    }
-    let _ =
-        writeln!(x, "    <resource identifier=\"{shared}\" type=\"webcontent\" adlcp:scormType=\"asset\">");
-    for (path, _) in sco::shared_files(cx, Standard::Scorm2004) {
-        let _ = writeln!(x, "      <file href=\"{}\"/>", escape_attr(&path));
-    }
-    x.push_str("    </resource>\n  </resources>\n</manifest>\n");
-    x
+    w.start("imsss:sequencing", &[]);
+    w.empty("imsss:controlMode", &[("choice", "true"), ("flow", "true")]);
+    w.end();
+    w.end();
+    w.end();
+    sco::manifest_resources(cx, plan, Standard::Scorm2004, &mut w);
+    w.finish()
 }
 
 /// Nodes that some other node names as a prerequisite: their entries write their satisfaction
@@ -233,36 +190,22 @@ fn prereq_objective_id(cx: &ExportContext<'_>, plan: &Plan, e: EntryRef) -> Stri
     format!("prerequisite-{}", cx.nodes[entry_node(plan, e)].ident)
 }
 
-fn item(
-    cx: &ExportContext<'_>,
-    plan: &Plan,
-    entry: &Entry,
-    targets: &[EntryRef],
-    depth: usize,
-    x: &mut String,
-) {
-    let pad = "  ".repeat(depth);
-    let (me, ident, identifierref, title) = match entry {
+fn item(cx: &ExportContext<'_>, plan: &Plan, entry: &Entry, targets: &[EntryRef], w: &mut XmlWriter) {
+    let (me, ident, title) = match entry {
         Entry::Cluster { node, ident, title, .. } => {
-            (EntryRef::Cluster(*node), ident.clone(), None, title.clone())
+            w.start("item", &[("identifier", ident)]);
+            (EntryRef::Cluster(*node), ident.clone(), title.clone())
         }
         Entry::Sco(s) => {
             let sco = &plan.scos[*s];
-            (EntryRef::Sco(*s), sco.ident.clone(), Some(sco.resource.clone()), sco.title.clone())
+            w.start("item", &[("identifier", &sco.ident), ("identifierref", &sco.resource)]);
+            (EntryRef::Sco(*s), sco.ident.clone(), sco.title.clone())
         }
     };
-    match &identifierref {
-        Some(r) => {
-            let _ = writeln!(x, "{pad}<item identifier=\"{ident}\" identifierref=\"{r}\">");
-        }
-        None => {
-            let _ = writeln!(x, "{pad}<item identifier=\"{ident}\">");
-        }
-    }
-    let _ = writeln!(x, "{pad}  <title>{}</title>", escape_attr(&title));
+    w.text("title", &title);
     if let Entry::Cluster { children, .. } = entry {
         for c in children {
-            item(cx, plan, c, targets, depth + 1, x);
+            item(cx, plan, c, targets, w);
         }
     }
 
@@ -277,113 +220,106 @@ fn item(
         Entry::Cluster { .. } => subtree_has_measure(plan, entry),
     };
 
-    let _ = writeln!(x, "{pad}  <imsss:sequencing>");
+    w.start("imsss:sequencing", &[]);
     if matches!(entry, Entry::Cluster { .. }) {
-        let _ = writeln!(x, "{pad}    <imsss:controlMode choice=\"true\" flow=\"true\"/>");
+        w.empty("imsss:controlMode", &[("choice", "true"), ("flow", "true")]);
     }
     if !prereqs.is_empty() {
         // Disabled while any prerequisite is not satisfied or not yet known.
-        let _ = writeln!(
-            x,
-            "{pad}    <imsss:sequencingRules>\n{pad}      <imsss:preConditionRule>\n{pad}        <imsss:ruleConditions conditionCombination=\"any\">"
-        );
+        w.start("imsss:sequencingRules", &[]);
+        w.start("imsss:preConditionRule", &[]);
+        w.start("imsss:ruleConditions", &[("conditionCombination", "any")]);
         for p in &prereqs {
             let obj = prereq_objective_id(cx, plan, *p);
-            let _ = writeln!(
-                x,
-                "{pad}          <imsss:ruleCondition referencedObjective=\"{obj}\" operator=\"not\" condition=\"satisfied\"/>\n{pad}          <imsss:ruleCondition referencedObjective=\"{obj}\" operator=\"not\" condition=\"objectiveStatusKnown\"/>"
-            );
+            for condition in ["satisfied", "objectiveStatusKnown"] {
+                w.empty(
+                    "imsss:ruleCondition",
+                    &[("referencedObjective", &obj), ("operator", "not"), ("condition", condition)],
+                );
+            }
         }
-        let _ = writeln!(
-            x,
-            "{pad}        </imsss:ruleConditions>\n{pad}        <imsss:ruleAction action=\"disabled\"/>\n{pad}      </imsss:preConditionRule>\n{pad}    </imsss:sequencingRules>"
-        );
+        w.end();
+        w.empty("imsss:ruleAction", &[("action", "disabled")]);
+        w.end();
+        w.end();
     }
     // Lessons without a scored quiz do not dilute the rolled-up score.
-    let _ = writeln!(
-        x,
-        "{pad}    <imsss:rollupRules rollupObjectiveSatisfied=\"true\" rollupProgressCompletion=\"true\" objectiveMeasureWeight=\"{}\"/>",
-        if has_measure { "1" } else { "0" }
+    w.empty(
+        "imsss:rollupRules",
+        &[
+            ("rollupObjectiveSatisfied", "true"),
+            ("rollupProgressCompletion", "true"),
+            ("objectiveMeasureWeight", if has_measure { "1" } else { "0" }),
+        ],
     );
-    let _ = writeln!(x, "{pad}    <imsss:objectives>");
+    w.start("imsss:objectives", &[]);
     let primary = format!("{ident}-primary");
     match scored_mastery {
         Some(m) => {
-            let _ = writeln!(
-                x,
-                "{pad}      <imsss:primaryObjective objectiveID=\"{primary}\" satisfiedByMeasure=\"true\">\n{pad}        <imsss:minNormalizedMeasure>{}</imsss:minNormalizedMeasure>",
-                measure(m)
-            );
+            w.start("imsss:primaryObjective", &[("objectiveID", &primary), ("satisfiedByMeasure", "true")]);
+            w.text("imsss:minNormalizedMeasure", &sco::measure(m));
         }
         None => {
-            let _ = writeln!(
-                x,
-                "{pad}      <imsss:primaryObjective objectiveID=\"{primary}\" satisfiedByMeasure=\"false\">"
-            );
+            w.start("imsss:primaryObjective", &[("objectiveID", &primary), ("satisfiedByMeasure", "false")]);
+            w.open_line();
         }
     }
     if writes_node {
-        let _ = writeln!(
-            x,
-            "{pad}        <imsss:mapInfo targetObjectiveID=\"{}\" readSatisfiedStatus=\"false\" readNormalizedMeasure=\"false\" writeSatisfiedStatus=\"true\" writeNormalizedMeasure=\"{}\"/>",
-            node_target(cx, entry_node(plan, me)),
-            has_measure
+        w.empty(
+            "imsss:mapInfo",
+            &[
+                ("targetObjectiveID", &node_target(cx, entry_node(plan, me))),
+                ("readSatisfiedStatus", "false"),
+                ("readNormalizedMeasure", "false"),
+                ("writeSatisfiedStatus", "true"),
+                ("writeNormalizedMeasure", if has_measure { "true" } else { "false" }),
+            ],
         );
     }
-    let _ = writeln!(x, "{pad}      </imsss:primaryObjective>");
+    w.end();
     for o in aligned {
-        let _ = writeln!(
-            x,
-            "{pad}      <imsss:objective objectiveID=\"{}\">\n{pad}        <imsss:mapInfo targetObjectiveID=\"{}\" readSatisfiedStatus=\"true\" readNormalizedMeasure=\"true\" writeSatisfiedStatus=\"true\" writeNormalizedMeasure=\"true\"/>\n{pad}      </imsss:objective>",
-            escape_attr(&sco::objective_id(cx, o)),
-            objective_target(cx, o)
+        w.start("imsss:objective", &[("objectiveID", &sco::objective_id(cx, o))]);
+        w.empty(
+            "imsss:mapInfo",
+            &[
+                ("targetObjectiveID", &sco::objective_target(cx, o)),
+                ("readSatisfiedStatus", "true"),
+                ("readNormalizedMeasure", "true"),
+                ("writeSatisfiedStatus", "true"),
+                ("writeNormalizedMeasure", "true"),
+            ],
         );
+        w.end();
     }
     for p in &prereqs {
-        let _ = writeln!(
-            x,
-            "{pad}      <imsss:objective objectiveID=\"{}\">\n{pad}        <imsss:mapInfo targetObjectiveID=\"{}\" readSatisfiedStatus=\"true\" readNormalizedMeasure=\"false\" writeSatisfiedStatus=\"false\" writeNormalizedMeasure=\"false\"/>\n{pad}      </imsss:objective>",
-            prereq_objective_id(cx, plan, *p),
-            node_target(cx, entry_node(plan, *p))
+        w.start("imsss:objective", &[("objectiveID", &prereq_objective_id(cx, plan, *p))]);
+        w.empty(
+            "imsss:mapInfo",
+            &[
+                ("targetObjectiveID", &node_target(cx, entry_node(plan, *p))),
+                ("readSatisfiedStatus", "true"),
+                ("readNormalizedMeasure", "false"),
+                ("writeSatisfiedStatus", "false"),
+                ("writeNormalizedMeasure", "false"),
+            ],
         );
+        w.end();
     }
-    let _ = writeln!(x, "{pad}    </imsss:objectives>");
+    w.end();
     if matches!(entry, Entry::Sco(_)) {
         // The page reports completion and success itself; the LMS must not assume them.
-        let _ = writeln!(
-            x,
-            "{pad}    <imsss:deliveryControls completionSetByContent=\"true\" objectiveSetByContent=\"true\"/>"
+        w.empty(
+            "imsss:deliveryControls",
+            &[("completionSetByContent", "true"), ("objectiveSetByContent", "true")],
         );
     }
-    let _ = writeln!(x, "{pad}  </imsss:sequencing>");
-    let _ = writeln!(x, "{pad}</item>");
+    w.end();
+    w.end();
 }
 
 fn subtree_has_measure(plan: &Plan, entry: &Entry) -> bool {
     match entry {
         Entry::Sco(s) => plan.scos[*s].mastery.is_some(),
         Entry::Cluster { children, .. } => children.iter().any(|c| subtree_has_measure(plan, c)),
-    }
-}
-
-/// A measure (−1…1) with at most four decimals, as the schema's `measureType` wants.
-pub(crate) fn measure(m: f64) -> String {
-    let s = format!("{:.4}", m.clamp(-1.0, 1.0));
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s.is_empty() || s == "-" { "0".to_owned() } else { s.to_owned() }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::measure;
-
-    #[test]
-    fn measures_fit_the_schema_decimal_with_at_most_four_places() {
-        assert_eq!(measure(0.8), "0.8");
-        assert_eq!(measure(0.75), "0.75");
-        assert_eq!(measure(1.0), "1");
-        assert_eq!(measure(0.0), "0");
-        assert_eq!(measure(2.0 / 3.0), "0.6667");
-        assert_eq!(measure(1.5), "1", "clamped to the measure range");
     }
 }

@@ -119,6 +119,16 @@ impl XmlWriter {
         self
     }
 
+    /// Ends the line after the innermost open element's start tag, so that its end tag goes on a
+    /// line of its own even when nothing is written inside it.
+    pub fn open_line(&mut self) -> &mut Self {
+        if !self.open_has_children {
+            self.out.push('\n');
+            self.open_has_children = true;
+        }
+        self
+    }
+
     /// Writes `<name attrs>text</name>` (or `<name attrs/>` when the text is empty).
     pub fn elem(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) -> &mut Self {
         if !self.open_has_children {
@@ -168,10 +178,11 @@ mod tests {
         w.text("b", "Tom & Jerry <3");
         w.empty("c", &[("href", "x.html")]);
         w.start("d", &[]).end();
+        w.start("e", &[]).open_line().end();
         let xml = w.finish();
         assert_eq!(
             xml,
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a x=\"1 &lt; 2 &amp; &quot;q&quot;\">\n  <b>Tom &amp; Jerry &lt;3</b>\n  <c href=\"x.html\"/>\n  <d></d>\n</a>\n"
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a x=\"1 &lt; 2 &amp; &quot;q&quot;\">\n  <b>Tom &amp; Jerry &lt;3</b>\n  <c href=\"x.html\"/>\n  <d></d>\n  <e>\n  </e>\n</a>\n"
         );
     }
 

@@ -17,7 +17,9 @@ use crate::export::html::Page;
 use crate::export::lower::{AssessmentView, ExportContext, ident, ident_with, relink_assets};
 use crate::export::qti::{self, QtiFlavour};
 use crate::export::xml::{XmlWriter, number};
+use crate::export::{option, option_base};
 use crate::model::{AssessmentFormat, AssessmentPurpose, Rubric};
+use crate::pedagogy::FieldSpec;
 
 const NS: &str = "http://canvas.instructure.com/xsd/cccv1p0";
 const XSD: &str = "https://canvas.instructure.com/xsd/cccv1p0.xsd";
@@ -45,14 +47,22 @@ fn start(w: &mut XmlWriter, root: &str, identifier: Option<&str>) {
     w.start(root, &attrs);
 }
 
+/// The `publish` option (Canvas profile only).
+pub(super) fn publish_spec() -> FieldSpec {
+    FieldSpec::Toggle {
+        base: option_base(
+            option::PUBLISH,
+            "Publish in Canvas",
+            "Canvas profile only: modules, pages, assignments and quizzes arrive published instead of unpublished.",
+            Some(serde_json::Value::Bool(false)),
+        ),
+    }
+}
+
 /// `published` when the export option `publish` is on, otherwise `unpublished`.
 pub(super) fn workflow(cx: &ExportContext<'_>, published: &'static str) -> &'static str {
-    let publish = cx
-        .options
-        .values
-        .get(crate::export::option::PUBLISH)
-        .and_then(serde_json::Value::as_bool)
-        .unwrap_or(false);
+    let publish =
+        cx.options.values.get(option::PUBLISH).and_then(serde_json::Value::as_bool).unwrap_or(false);
     if publish { published } else { "unpublished" }
 }
 

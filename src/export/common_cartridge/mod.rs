@@ -22,9 +22,95 @@ use crate::export::html::{self, Page};
 use crate::export::lower::{ActivityView, ExportContext, ident_with, is_launch_url, relink_assets};
 use crate::export::qti::{self, QtiFlavour};
 use crate::export::xml::XmlWriter;
-use crate::export::{ExportFormat, ExportReport, Exporter, LmsProfile, PackageWriter, Progress};
+use crate::export::{
+    ExportFormat, ExportOptions, ExportReport, Exporter, LmsProfile, PackageWriter, Progress, finding,
+    package_findings,
+};
 use crate::finding::{Finding, Severity, Target};
+use crate::model::Document;
 use crate::model::{ActivityKind, AssessmentFormat};
+use crate::pedagogy::FieldSpec;
+
+/// What a cartridge of this version and profile cannot carry: empty quizzes (`X04`), item types
+/// the CC QTI profile degrades (`X05`), assignments in 1.1 (`X06`), Canvas discussions in 1.3
+/// (`X11`), outcomes and rubrics outside Canvas (`X07`).
+fn cartridge_findings(doc: &Document, version: CcVersion, profile: LmsProfile) -> Vec<Finding> {
+    use crate::model::ItemBody;
+    use AssessmentFormat as F;
+    let mut out = Vec::new();
+    let index = doc.index();
+    let curriculum =
+        || Target { kind: "curriculum".into(), id: Some(doc.curriculum.id.to_string()), path: String::new() };
+    for a in &doc.assessments {
+        let path = index.path(a.node);
+        if matches!(a.format, F::Quiz | F::Exam) {
+            if a.items.is_empty() {
+                out.push(finding(
+                    "X04-empty-quiz",
+                    Severity::Warning,
+                    format!(
+                        "The {} \"{}\" has no items; it is exported as a page with its instructions.",
+                        if a.format == F::Exam { "exam" } else { "quiz" },
+                        a.title
+                    ),
+                    Target { kind: "assessment".into(), id: Some(a.id.to_string()), path: path.clone() },
+                    "Add items, or change the format to assignment.",
+                ));
+            }
+            // Canvas reads its own QTI flavour, which keeps numeric and matching items.
+            let degrades = profile != LmsProfile::Canvas;
+            for item in a.items.iter().filter(|_| degrades) {
+                if matches!(item.body, ItemBody::Numeric { .. } | ItemBody::Matching { .. }) {
+                    out.push(finding(
+                        "X05-item-type-degraded",
+                        Severity::Warning,
+                        format!(
+                            "Item \"{}\" of \"{}\" is a {} item, which the Common Cartridge QTI profile cannot carry; it is exported as {}.",
+                            crate::markdown::to_plain_text(&item.stem).chars().take(60).collect::<String>(),
+                            a.title,
+                            item.body.type_name(),
+                            if matches!(item.body, ItemBody::Numeric { .. }) { "a fill-in item accepting the exact answer" } else { "an essay item listing the pairs for manual grading" },
+                        ),
+                        Target { kind: "item".into(), id: Some(item.id.to_string()), path: path.clone() },
+                        "Use a supported item type (multiple choice, multiple response, true/false, short answer, essay) if it must be auto-graded.",
+                    ));
+                }
+            }
+        }
+        if version == CcVersion::V1p1 && matches!(a.format, F::Assignment | F::PerformanceTask | F::Project) {
+            out.push(finding(
+                "X06-assignment-as-page",
+                Severity::Info,
+                format!("Common Cartridge 1.1 has no assignments; \"{}\" is exported as a page with its instructions.", a.title),
+                Target { kind: "assessment".into(), id: Some(a.id.to_string()), path },
+                "Export Common Cartridge 1.3 to create a gradable assignment.",
+            ));
+        }
+    }
+    let discussions = doc.activities.iter().any(|a| a.kind == ActivityKind::Discussion)
+        || doc.assessments.iter().any(|a| a.format == F::Discussion);
+    if profile == LmsProfile::Canvas && version == CcVersion::V1p3 && discussions {
+        out.push(finding(
+            "X11-canvas-discussions-cc13",
+            Severity::Warning,
+            "Canvas reads the discussion topics of a Canvas-profile cartridge only as Common Cartridge 1.1 resources, which a valid 1.3 package cannot contain; the discussions are in the package but Canvas will skip them.".into(),
+            curriculum(),
+            "Export cc11 with the canvas profile to bring discussions into Canvas (outcomes, rubrics and assignments are kept there too).",
+        ));
+    }
+    if profile != LmsProfile::Canvas && (!doc.rubrics.is_empty() || !doc.objectives.is_empty()) {
+        out.push(finding(
+            "X07-outcomes-as-metadata",
+            Severity::Info,
+            format!(
+                "The {profile} profile has no portable way to create outcomes and rubrics; objectives and rubrics are exported as pages and standards metadata only."
+            ),
+            curriculum(),
+            "Use the canvas profile to create Canvas outcomes and rubrics.",
+        ));
+    }
+    out
+}
 
 /// Which Common Cartridge version to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -216,6 +302,20 @@ impl Exporter for CommonCartridge {
             CcVersion::V1p1 => ExportFormat::Cc11,
             CcVersion::V1p3 => ExportFormat::Cc13,
         }
+    }
+
+    fn option_specs(&self) -> Vec<FieldSpec> {
+        match self.0 {
+            // Only 1.3 carries curriculum standards metadata, which names CASE URIs.
+            CcVersion::V1p3 => vec![canvas::publish_spec(), crate::export::case::base_uri_spec()],
+            CcVersion::V1p1 => vec![canvas::publish_spec()],
+        }
+    }
+
+    fn preflight(&self, doc: &Document, options: &ExportOptions) -> Vec<Finding> {
+        let mut out = package_findings(doc);
+        out.extend(cartridge_findings(doc, self.0, options.profile));
+        out
     }
 
     fn export(
