@@ -31,14 +31,26 @@ test('dragging a unit above another reorders the outline; dropping in the middle
   await expect.poll(units).toEqual(['U3 Inference', 'U1 Describing data', 'U2 Probability']);
 });
 
-test('an export can be cancelled while it runs', async ({ page }) => {
-  await page.goto('/?doc=sample');
+test('an export shows its progress and can be cancelled with the button or Escape, writing nothing', async ({ page }) => {
+  await page.goto('/?example=intro-statistics');
   await page.getByRole('button', { name: 'Export…' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'Export' });
   await dialog.getByRole('button', { name: 'Export…' }).click();
+  await expect(dialog.getByRole('progressbar', { name: 'Export progress' })).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Cancel export' })).toBeFocused();
   await dialog.getByRole('button', { name: 'Cancel export' }).click();
-  await expect(dialog.getByRole('alert')).toContainText('cancelled');
+  await expect(dialog.getByText('Cancelled — nothing was written.')).toBeVisible();
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
   await expect(dialog.getByRole('button', { name: 'Export…' })).toBeEnabled();
+
+  // Escape cancels while it runs, and closes the dialog only after.
+  await dialog.getByRole('button', { name: 'Export…' }).click();
+  await expect(dialog.getByRole('progressbar', { name: 'Export progress' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog.getByText('Cancelled — nothing was written.')).toBeVisible();
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
 });
 
 test('deleting a node offers undo in a toast', async ({ page }) => {
