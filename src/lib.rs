@@ -14,6 +14,7 @@ pub mod analysis;
 pub mod error;
 pub mod export;
 pub mod finding;
+pub mod folder;
 pub mod generate;
 pub mod import;
 pub mod json;

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use trellis::Severity;
-use trellis::export::{self, ExportFormat, ExportOptions, LmsProfile, package};
+use trellis::export::{self, ExportOptions, LmsProfile, package};
 use trellis::model::Timestamp;
 
 use super::exit;
@@ -18,9 +18,10 @@ use super::exit;
 pub struct ExportArgs {
     /// The document (`.trellis`, or canonical `.json`).
     pub file: PathBuf,
-    /// Format: cc13, cc11, case, json, scorm12, scorm2004, cmi5.
-    #[arg(long, value_parser = parse_format)]
-    pub format: ExportFormat,
+    /// Format: cc13, cc11, case, json, scorm12, scorm2004, cmi5, or folder (text files, see
+    /// docs/folder-format.md).
+    #[arg(long, value_parser = super::folder::parse_format)]
+    pub format: super::folder::Format,
     /// Target LMS: canvas, moodle, blackboard, brightspace, generic.
     #[arg(long, default_value = "generic", value_parser = parse_profile)]
     pub profile: LmsProfile,
@@ -43,10 +44,6 @@ pub struct ExportArgs {
     pub generated_at: Option<String>,
 }
 
-fn parse_format(s: &str) -> Result<ExportFormat, String> {
-    s.parse().map_err(|e: trellis::Error| e.to_string())
-}
-
 fn parse_profile(s: &str) -> Result<LmsProfile, String> {
     s.parse().map_err(|e: trellis::Error| e.to_string())
 }
@@ -54,6 +51,10 @@ fn parse_profile(s: &str) -> Result<LmsProfile, String> {
 impl ExportArgs {
     /// Runs the export.
     pub fn run(self) -> anyhow::Result<u8> {
+        let format = match self.format {
+            super::folder::Format::Folder => return super::folder::export(&self.file, &self.output),
+            super::folder::Format::Package(format) => format,
+        };
         let doc = trellis::store::load_path(&self.file)
             .with_context(|| format!("reading {}", self.file.display()))?;
         let mut options = ExportOptions::for_document(&doc).with_profile(self.profile);
@@ -70,7 +71,7 @@ impl ExportArgs {
             options.values.insert(key.trim().to_owned(), value);
         }
 
-        let findings = export::preflight(&doc, self.format, &options);
+        let findings = export::preflight(&doc, format, &options);
         for f in &findings {
             let place =
                 if f.target.path.is_empty() { String::new() } else { format!(" [{}]", f.target.path) };
@@ -98,8 +99,8 @@ impl ExportArgs {
                 bar.set_message(p.message);
             }
         };
-        let report = export::export_document(&doc, self.format, &options, out.as_mut(), &mut progress)
-            .with_context(|| format!("exporting {} as {}", self.file.display(), self.format))?;
+        let report = export::export_document(&doc, format, &options, out.as_mut(), &mut progress)
+            .with_context(|| format!("exporting {} as {}", self.file.display(), format))?;
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
@@ -111,7 +112,7 @@ impl ExportArgs {
         println!(
             "exported {} ({}, {} profile, {} files) to {}",
             self.file.display(),
-            self.format.label(),
+            format.label(),
             self.profile,
             report.files.len(),
             self.output.display()

@@ -20,6 +20,8 @@ pub enum Source {
     Csv,
     /// IMS Common Cartridge 1.1–1.3 (.imscc/.zip, or an unpacked folder): a course.
     Cc,
+    /// A Trellis folder of text files (a whole document, see docs/folder-format.md).
+    Folder,
 }
 
 /// Spreadsheet formats for `--from csv`.
@@ -72,9 +74,12 @@ impl ImportArgs {
     /// Runs the import.
     pub fn run(self) -> anyhow::Result<u8> {
         match self.from {
-            Source::Json => {
-                let doc = trellis::json::read_import(&self.source)
-                    .with_context(|| format!("reading {}", self.source.display()))?;
+            Source::Json | Source::Folder => {
+                let doc = match self.from {
+                    Source::Folder => super::folder::read(&self.source)?,
+                    _ => trellis::json::read_import(&self.source)
+                        .with_context(|| format!("reading {}", self.source.display()))?,
+                };
                 if self.file.exists() {
                     if !self.replace {
                         return Err(anyhow::Error::new(trellis::Error::Exists { path: self.file.clone() })

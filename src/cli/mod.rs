@@ -10,6 +10,7 @@ mod check;
 mod diff;
 mod document;
 mod export;
+mod folder;
 mod import;
 mod lint;
 mod objectives;
