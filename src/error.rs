@@ -22,6 +22,9 @@ pub enum ErrorCode {
     Internal,
     /// There is no edit to undo (or redo): not a failure, the history is simply empty.
     HistoryEmpty,
+    /// Long work (an export, a review packet, an import) stopped because the user asked it to;
+    /// it wrote nothing. Not a failure to show as one.
+    Cancelled,
 }
 
 /// Everything that can go wrong in the library.
@@ -109,6 +112,12 @@ pub enum Error {
     /// Nothing to undo or redo.
     #[error("nothing to {0}")]
     NothingTo(&'static str),
+    /// Long work was stopped on request ([`crate::task::Task`]); it wrote nothing.
+    #[error("{what} was cancelled; nothing was written")]
+    Cancelled {
+        /// The work, as the start of a sentence ("the export", "the review packet").
+        what: &'static str,
+    },
     /// SQLite failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -138,10 +147,20 @@ impl Error {
             | Error::Invalid { .. } => ErrorCode::Validation,
             Error::Refused(_) => ErrorCode::Validation,
             Error::NothingTo(_) => ErrorCode::HistoryEmpty,
+            Error::Cancelled { .. } => ErrorCode::Cancelled,
             Error::TooNew { .. } | Error::Locked { .. } | Error::Exists { .. } | Error::Conflict(_) => {
                 ErrorCode::Conflict
             }
             Error::Sqlite(_) | Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The `Error::Invalid` of a document whose [`crate::model::Document::validate`] found
+    /// `problems`, naming the input it came from.
+    pub fn invalid(source_name: impl Into<String>, problems: &[impl std::fmt::Display]) -> Self {
+        Error::Invalid {
+            source_name: source_name.into(),
+            problems: problems.iter().map(ToString::to_string).collect(),
         }
     }
 

@@ -39,10 +39,7 @@ pub fn from_str(text: &str, source_name: &str) -> Result<Document> {
         message: format!("line {}, column {}: {}", e.line(), e.column(), strip_position(&e.to_string())),
     })?;
     doc.normalize();
-    doc.validate().map_err(|problems| Error::Invalid {
-        source_name: source_name.to_owned(),
-        problems: problems.iter().map(ToString::to_string).collect(),
-    })?;
+    doc.validate_as(source_name)?;
     Ok(doc)
 }
 
@@ -100,23 +97,8 @@ pub fn write(doc: &Document, path: &std::path::Path) -> Result<()> {
     write_atomic(path, to_string(doc).as_bytes())
 }
 
-/// Writes bytes to `path` through a temporary sibling and a rename.
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
-}
+/// Writes bytes to `path` through a temporary sibling and a rename ([`crate::fsutil`]).
+pub use crate::fsutil::write_atomic;
 
 /// The JSON Schema of the canonical format, generated from the Rust types.
 pub fn schema() -> String {

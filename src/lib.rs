@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod finding;
 pub mod folder;
+pub mod fsutil;
 pub mod generate;
 pub mod import;
 pub mod json;
@@ -22,6 +23,8 @@ pub mod markdown;
 pub mod model;
 pub mod pedagogy;
 pub mod store;
+pub mod task;
+pub mod workflow;
 
 pub use error::{Error, ErrorCode, Result};
 pub use finding::{Finding, Severity, Target};

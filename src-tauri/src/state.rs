@@ -348,34 +348,6 @@ where
         .map_err(CommandError::from)
 }
 
-/// A file-name stem for a document titled `title`: path separators and other awkward characters
-/// become `-`, at most 80 characters, never empty or hidden.
-pub fn fresh_stem(title: &str) -> String {
-    let stem: String = title
-        .chars()
-        .map(|c| if c.is_alphanumeric() || " -_.,()".contains(c) { c } else { '-' })
-        .collect::<String>()
-        .trim()
-        .trim_start_matches('.')
-        .chars()
-        .take(80)
-        .collect();
-    if stem.is_empty() { "Untitled curriculum".to_owned() } else { stem }
-}
-
-/// A file name in `dir` for a new document titled `title` that does not exist yet:
-/// `Title.trellis`, then `Title 2.trellis`, …
-pub fn fresh_path(dir: &Path, title: &str) -> PathBuf {
-    let stem = fresh_stem(title);
-    let mut path = dir.join(format!("{stem}.trellis"));
-    let mut n = 2;
-    while path.exists() {
-        path = dir.join(format!("{stem} {n}.trellis"));
-        n += 1;
-    }
-    path
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,17 +507,5 @@ mod tests {
         let state = AppState::new(Path::new("/nonexistent"), PathBuf::from("/nonexistent"));
         let err = tauri::async_runtime::block_on(state.document_state("doc-2")).err();
         assert_eq!(err.map(|e| e.code), Some(trellis::ErrorCode::NotFound));
-    }
-
-    #[test]
-    fn fresh_paths_never_overwrite_and_drop_path_separators() -> std::io::Result<()> {
-        let dir = tempfile::tempdir()?;
-        let first = fresh_path(dir.path(), "Stats / Probability");
-        assert_eq!(first.file_name().and_then(|n| n.to_str()), Some("Stats - Probability.trellis"));
-        std::fs::write(&first, b"x")?;
-        let second = fresh_path(dir.path(), "Stats / Probability");
-        assert_eq!(second.file_name().and_then(|n| n.to_str()), Some("Stats - Probability 2.trellis"));
-        assert_eq!(fresh_path(dir.path(), "../..").parent(), Some(dir.path()));
-        Ok(())
     }
 }

@@ -57,8 +57,8 @@ fn file_url(path: &Path) -> Result<String> {
 /// How often a running browser is checked on (finished? cancelled?).
 const POLL: Duration = Duration::from_millis(50);
 
-/// The message of the error a cancelled print returns.
-pub const CANCELLED: &str = "printing the PDF was cancelled; no PDF was written";
+/// What a cancelled print's [`Error::Cancelled`] names.
+const PRINTING: &str = "printing the PDF";
 
 fn run(args: &[String], html: &Path, out: &Path, what: &str, cancel: &AtomicBool) -> Result<()> {
     let exe = browser()?;
@@ -96,7 +96,7 @@ fn run_in(
     cancel: &AtomicBool,
 ) -> Result<()> {
     if cancel.load(Ordering::SeqCst) {
-        return Err(Error::Refused(CANCELLED.into()));
+        return Err(Error::Cancelled { what: PRINTING });
     }
     // The browser's messages go to a file, not a pipe: a pipe nobody reads while polling
     // could fill up and stall the browser.
@@ -125,7 +125,7 @@ fn run_in(
     let status = loop {
         if cancel.load(Ordering::SeqCst) {
             kill(&mut child);
-            return Err(Error::Refused(CANCELLED.into()));
+            return Err(Error::Cancelled { what: PRINTING });
         }
         match child.try_wait() {
             Ok(Some(status)) => break status,
@@ -188,16 +188,10 @@ pub fn print_pdf(html: &Path, pdf: &Path) -> Result<()> {
 }
 
 /// [`print_pdf`] that stops when `cancel` is set: the browser is killed within about 50 ms,
-/// no PDF is left at `pdf` (not even a partial one) and the error is `Error::Refused` with
-/// [`CANCELLED`] as its message.
+/// no PDF is left at `pdf` (not even a partial one) and the error is [`Error::Cancelled`].
 pub fn print_pdf_cancellable(html: &Path, pdf: &Path, cancel: &AtomicBool) -> Result<()> {
     let _ = std::fs::remove_file(pdf);
     run(&print_args(pdf), html, pdf, "print", cancel)
-}
-
-/// Whether `err` is the error of a cancelled print ([`print_pdf_cancellable`]).
-pub fn is_cancelled(err: &Error) -> bool {
-    matches!(err, Error::Refused(m) if m == CANCELLED)
 }
 
 /// Takes a PNG screenshot of an HTML file at the given window size.
@@ -260,8 +254,8 @@ sleep 30"#;
         let err = print_with(&exe, &html, &pdf, &cancel).unwrap_err();
         let took = started.elapsed();
         setter.join().unwrap();
-        assert!(is_cancelled(&err), "{err}");
-        assert_eq!(err.code(), crate::ErrorCode::Validation);
+        assert!(crate::task::is_cancelled(&err), "{err}");
+        assert_eq!(err.code(), crate::ErrorCode::Cancelled);
         assert!(took < Duration::from_secs(5), "returned after {took:?}, not at once");
         assert!(!pdf.exists(), "the partial PDF is removed");
         assert!(!tempdir_for(&pdf).unwrap().join("trellis-browser.log").exists(), "the profile is removed");
@@ -277,7 +271,7 @@ sleep 30"#;
         std::fs::write(&html, "<p>packet</p>").unwrap();
         let pdf = dir.path().join("never-packet.pdf");
         let err = print_with(&exe, &html, &pdf, &AtomicBool::new(true)).unwrap_err();
-        assert!(is_cancelled(&err), "{err}");
+        assert!(crate::task::is_cancelled(&err), "{err}");
         assert!(!marker.exists());
         assert!(!pdf.exists());
     }

@@ -1,5 +1,6 @@
 //! `trellis import FILE --from FORMAT SRC`: brings outside data into a document. Every import
 //! validates the complete result before anything is written, and writes in one transaction.
+//! Frameworks and cartridges are read by `trellis::workflow::import`, as in the app.
 
 use std::path::PathBuf;
 
@@ -118,10 +119,7 @@ impl ImportArgs {
 
     /// Validates the whole result, then writes it in one transaction (one undo step).
     fn save(&self, doc: trellis::model::Document, store: Option<Store>) -> anyhow::Result<()> {
-        doc.validate().map_err(|problems| trellis::Error::Invalid {
-            source_name: self.source.display().to_string(),
-            problems: problems.iter().map(ToString::to_string).collect(),
-        })?;
+        doc.validate_as(self.source.display().to_string())?;
         if self.dry_run {
             println!("dry run: {} was not changed", self.file.display());
             return Ok(());
@@ -139,12 +137,13 @@ impl ImportArgs {
     }
 
     fn framework(&self) -> anyhow::Result<u8> {
-        use trellis::import::{case, csv};
-        let import = match self.from {
-            Source::Csv => csv::parse_path(&self.source, self.csv_format.map(Into::into)),
-            _ => case::parse_path(&self.source),
-        }
-        .with_context(|| format!("importing {}", self.source.display()))?;
+        use trellis::workflow::import::{FrameworkFormat, read_framework};
+        let format = match self.from {
+            Source::Csv => FrameworkFormat::Csv(self.csv_format.map(Into::into)),
+            _ => FrameworkFormat::Case,
+        };
+        let import = read_framework(&self.source, format)
+            .with_context(|| format!("importing {}", self.source.display()))?;
         print_findings(&import.findings);
         self.refuse_if_strict(&import.findings)?;
         let (mut doc, store) = self.target(&import.framework.title.clone())?;
@@ -159,7 +158,8 @@ impl ImportArgs {
     }
 
     fn course(&self) -> anyhow::Result<u8> {
-        let import = trellis::import::common_cartridge::parse_path(&self.source)
+        let task = trellis::task::Task::quiet("the import");
+        let import = trellis::workflow::import::read_cartridge(&self.source, &task)
             .with_context(|| format!("importing {}", self.source.display()))?;
         print_findings(&import.findings);
         println!("{}", import.summary());

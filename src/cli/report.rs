@@ -1,14 +1,16 @@
 //! `trellis report FILE -o packet.html [--since SNAPSHOT] [--pdf [PDF]]`: writes the committee
-//! review packet (`trellis::analysis::report::render`), one self-contained HTML file, and on
-//! request prints it to PDF with an installed headless Chromium. The document's template is
+//! review packet, one self-contained HTML file, and on request prints it to PDF with an
+//! installed headless Chromium, through `trellis::workflow::packet::write_packet` (what the
+//! app's review packet uses: neither file is ever half-written). The document's template is
 //! resolved among the built-in and the user's templates, as in `trellis check`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use trellis::analysis::report::{ReportOptions, render};
 use trellis::model::Timestamp;
+use trellis::task::Task;
+use trellis::workflow::packet::{PacketRequest, Since, write_packet};
 
 use super::exit;
 
@@ -37,26 +39,43 @@ impl ReportArgs {
     pub fn run(self) -> anyhow::Result<u8> {
         let doc = trellis::store::load_path(&self.file)
             .with_context(|| format!("reading {}", self.file.display()))?;
-        let since = match &self.since {
+        let since = match self.since {
             None => None,
-            Some(s) => Some((s.clone(), super::diff::resolve(s, Some(&doc))?)),
+            Some(spec) if names_a_file(&spec) => {
+                let document = Box::new(super::diff::resolve(&spec, None)?);
+                Some(Since::Version { name: spec, document })
+            }
+            Some(spec) => match super::git::since_revision(&spec, &self.file, &doc) {
+                Some(document) => Some(Since::Version { name: spec, document: Box::new(document?) }),
+                None => Some(Since::Snapshot(spec)),
+            },
         };
-        let generated_at = self.generated_at.clone().unwrap_or_else(|| Timestamp::now().to_string());
-        let opts = ReportOptions {
-            generated_at: Some(generated_at),
-            since: since.as_ref().map(|(name, d)| (name.as_str(), d)),
+        let pdf = self.pdf.map(|pdf| {
+            let path = pdf.unwrap_or_else(|| self.output.with_extension("pdf"));
+            (path, trellis::analysis::pdf::print_pdf_cancellable as trellis::workflow::packet::PrintPdf)
+        });
+        let request = PacketRequest {
+            since,
+            generated_at: self.generated_at.unwrap_or_else(|| Timestamp::now().to_string()),
+            pdf,
         };
         let templates = super::templates::catalog_for(&doc);
-        let html = render(&doc, &templates, &opts);
-        trellis::json::write_atomic(&self.output, html.as_bytes())
-            .with_context(|| format!("writing {}", self.output.display()))?;
-        eprintln!("wrote {}", self.output.display());
-        if let Some(pdf) = self.pdf {
-            let pdf = pdf.unwrap_or_else(|| self.output.with_extension("pdf"));
-            trellis::analysis::pdf::print_pdf(&self.output, &pdf)
-                .with_context(|| format!("printing {} to PDF", self.output.display()))?;
+        let outcome =
+            write_packet(&doc, &templates, &self.output, request, &Task::quiet("the review packet"))
+                .with_context(|| format!("writing {}", self.output.display()))?;
+        eprintln!("wrote {}", outcome.html.display());
+        if let Some(e) = outcome.pdf_error {
+            return Err(anyhow::Error::new(e).context(format!("printing {} to PDF", outcome.html.display())));
+        }
+        if let Some(pdf) = outcome.pdf {
             eprintln!("wrote {}", pdf.display());
         }
         Ok(exit::OK)
     }
+}
+
+/// Whether `--since` names another document (a file, or `FILE@SNAPSHOT`) rather than a snapshot
+/// of this one.
+fn names_a_file(spec: &str) -> bool {
+    Path::new(spec).exists() || spec.rsplit_once('@').is_some_and(|(file, _)| Path::new(file).exists())
 }

@@ -440,12 +440,7 @@ impl<'p> Importer<'p> {
         let Importer { mut doc, assets, mut findings, .. } = self;
         doc.assets = assets.assets;
         doc.normalize();
-        if let Err(problems) = doc.validate() {
-            return Err(Error::Invalid {
-                source_name: "imported course".into(),
-                problems: problems.iter().map(ToString::to_string).collect(),
-            });
-        }
+        doc.validate_as("imported course")?;
         findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
         Ok(CourseImport { document: doc, findings })
     }

@@ -160,6 +160,13 @@ impl Document {
         if violations.is_empty() { Ok(()) } else { Err(violations) }
     }
 
+    /// [`Document::validate`] as the library's error: `Error::Invalid` naming `source_name` (the
+    /// file or input the document came from) with every problem. The one place a caller turns
+    /// violations into an error.
+    pub fn validate_as(&self, source_name: impl Into<String>) -> crate::Result<()> {
+        self.validate().map_err(|problems| crate::Error::invalid(source_name, &problems))
+    }
+
     /// Whether the collections are in canonical order.
     pub fn is_normalized(&self) -> bool {
         let mut copy = self.clone();

@@ -490,10 +490,7 @@ pub fn apply(conn: &Connection, op: &EditOp) -> Result<()> {
         EditOp::ReplaceDocument { document } => {
             let mut doc = (**document).clone();
             doc.normalize();
-            doc.validate().map_err(|problems| Error::Invalid {
-                source_name: "document".into(),
-                problems: problems.iter().map(ToString::to_string).collect(),
-            })?;
+            doc.validate_as("document")?;
             write::replace_document(conn, &doc)?;
         }
     }

@@ -125,10 +125,7 @@ impl Store {
         }
         let mut doc = doc.clone();
         doc.normalize();
-        doc.validate().map_err(|problems| Error::Invalid {
-            source_name: path.display().to_string(),
-            problems: problems.iter().map(ToString::to_string).collect(),
-        })?;
+        doc.validate_as(path.display().to_string())?;
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         remove_stale_temporaries(dir);

@@ -14,3 +14,4 @@ mod store;
 mod support;
 mod untrusted_store;
 mod user_templates;
+mod workflow;

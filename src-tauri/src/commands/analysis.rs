@@ -57,9 +57,10 @@ pub async fn diff_snapshot(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use std::process::Command;
-    use std::sync::atomic::AtomicBool;
 
     use trellis::pedagogy::templates::Catalog;
+    use trellis::task::Task;
+    use trellis::workflow::packet::{PacketRequest, write_packet};
 
     use super::*;
 
@@ -106,8 +107,9 @@ rule = { kind = "requiredField", nodeKind = "session", field = "readings" }
             println!("\nFINDING {}", f.code);
         }
         let html = dir.with_file_name("packet.html");
-        let never = AtomicBool::new(false);
-        super::super::report::write_packet(&doc, None, &html, "now".into(), None, &|_| {}, &never).unwrap();
+        let request = PacketRequest { since: None, generated_at: "now".into(), pdf: None };
+        let task = Task::quiet("the review packet");
+        write_packet(&doc, &super::super::pedagogy::catalog(), &html, request, &task).unwrap();
     }
 
     /// The findings panel and the desktop's review packet run the checks of a template that

@@ -8,7 +8,7 @@ use trellis::store::Store;
 use crate::dto::{DocumentState, ExampleInfo, RecentDocument};
 use crate::error::CommandError;
 use crate::grants::Purpose;
-use crate::state::{AppState, blocking, fresh_path};
+use crate::state::{AppState, blocking};
 
 /// Recently opened documents, newest first.
 #[tauri::command]
@@ -54,11 +54,9 @@ pub async fn create_document(
     template: String,
     title: String,
 ) -> Result<DocumentState, CommandError> {
-    let path = fresh_path(&state.documents_dir, &title);
+    let dir = state.documents_dir.clone();
     let store = blocking(move || {
-        let template = super::pedagogy::find_template(&template)?;
-        std::fs::create_dir_all(path.parent().unwrap_or(&path)).map_err(|e| trellis::Error::io(&path, e))?;
-        Store::create(&path, &template.instantiate(&title))
+        trellis::workflow::document::from_template(&dir, &super::pedagogy::catalog(), &template, &title)
     })
     .await?;
     attach_and_read(&window, &state, store).await
@@ -74,9 +72,7 @@ pub async fn open_example(
     let dir = state.documents_dir.clone();
     let store = blocking(move || {
         let doc = crate::examples::document(&id)?;
-        let path = fresh_path(&dir, &doc.curriculum.title);
-        std::fs::create_dir_all(&dir).map_err(|e| trellis::Error::io(&dir, e))?;
-        Store::create(&path, &doc)
+        trellis::workflow::document::create_in(&dir, &doc, &format!("example {id}"))
     })
     .await?;
     attach_and_read(&window, &state, store).await

@@ -1,26 +1,26 @@
 //! The export dialog: the formats and LMS profiles on offer, the pre-export check, the export
 //! itself (off the UI thread, with progress events and cancellation) and "show in folder".
-//! Lowering and serialising are `trellis::export`'s; this file only picks the destination and
-//! relays progress.
+//! Exporting is `trellis::workflow::export::export_to_path` (lowering, the staged package
+//! writer, cancellation before every entry); this file only picks and checks the destination,
+//! relays progress and the cancel flag, and converts the request.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State, Window};
 use tauri_plugin_dialog::DialogExt;
 use trellis::Finding;
-use trellis::export::{ExportFormat, ExportOptions, ExportReport, LmsProfile, PackageWriter, Progress};
+use trellis::export::{ExportFormat, ExportOptions, ExportReport, LmsProfile};
 use trellis::model::Document;
 use trellis::pedagogy::FieldSpec;
+use trellis::task::{Progress, Task};
 
 use crate::error::CommandError;
 use crate::grants::Purpose;
-use crate::state::{AppState, fresh_stem};
+use crate::state::AppState;
 
-/// Event carrying `trellis::export::Progress` to the window that started the export.
+/// Event carrying `trellis::task::Progress` to the window that started the export.
 pub const PROGRESS_EVENT: &str = "export-progress";
 
 /// One format of the dialog.
@@ -144,14 +144,14 @@ pub async fn export_document(
         Some(d) => PathBuf::from(d),
         None => {
             let title = state.with_document(window.label(), |doc| Ok(doc.curriculum.title.clone())).await?;
-            let ext = request.format.extension();
+            let proposal = trellis::workflow::save::export_package(&title, request.format);
             let picked = app
                 .dialog()
                 .file()
-                .set_title("Export")
+                .set_title(proposal.title)
                 .set_directory(&state.documents_dir)
-                .set_file_name(format!("{}.{ext}", fresh_stem(&title)))
-                .add_filter(request.format.label(), &[ext])
+                .set_file_name(proposal.file_name)
+                .add_filter(proposal.filter_name, &proposal.extensions)
                 .set_parent(&window)
                 .blocking_save_file();
             match picked.and_then(|p| p.into_path().ok()) {
@@ -178,7 +178,7 @@ pub async fn export_to(
     window: &str,
     request: ExportRequest,
     dest: PathBuf,
-    mut progress: impl FnMut(Progress) + Send + 'static,
+    progress: impl Fn(Progress) + Send + 'static,
 ) -> Result<ExportOutcome, CommandError> {
     let dest = state.check_path(window, Purpose::Export, &dest)?;
     let cancel = state.cancel_export.start(window);
@@ -186,9 +186,14 @@ pub async fn export_to(
     let written = dest.clone();
     let report = state
         .with_document(window, move |doc| {
-            let options = request.options(doc);
-            let mut out = Cancellable { inner: trellis::export::package::writer_for_path(&dest)?, cancel };
-            trellis::export::export_document(doc, request.format, &options, &mut out, &mut progress)
+            let task = Task::new("the export", &progress, &cancel);
+            trellis::workflow::export::export_to_path(
+                doc,
+                request.format,
+                &request.options(doc),
+                &dest,
+                &task,
+            )
         })
         .await?;
     state.grants.grant(window, Purpose::Reveal, &written);
@@ -232,29 +237,6 @@ pub fn folder_to_reveal(state: &AppState, window: &str, path: &Path) -> Result<P
         return Err(refused());
     }
     Ok(dir)
-}
-
-/// A package writer that fails at the next file once cancellation was asked for; the real
-/// writer then removes its staging files, so a cancelled export leaves nothing behind.
-struct Cancellable {
-    inner: Box<dyn PackageWriter>,
-    cancel: Arc<AtomicBool>,
-}
-
-impl PackageWriter for Cancellable {
-    fn add(&mut self, path: &str, bytes: &[u8]) -> trellis::Result<()> {
-        if self.cancel.load(Ordering::SeqCst) {
-            return Err(trellis::Error::Refused("the export was cancelled; nothing was written".into()));
-        }
-        self.inner.add(path, bytes)
-    }
-
-    fn finish(&mut self) -> trellis::Result<()> {
-        if self.cancel.load(Ordering::SeqCst) {
-            return Err(trellis::Error::Refused("the export was cancelled; nothing was written".into()));
-        }
-        self.inner.finish()
-    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 //! user's folder (`trellis::pedagogy::templates::user_dir`, `TRELLIS_TEMPLATES` overrides it),
 //! read afresh on each call so a template dropped into the folder shows up without a restart.
 
+use trellis::pedagogy::ObjectiveAnalysis;
 use trellis::pedagogy::templates::{self, Catalog};
-use trellis::pedagogy::{ObjectiveAnalysis, Template};
 
 /// Every template (built-in and the user's own, which override built-ins with the same id),
 /// sorted by name, with one sentence per user template file that could not be loaded.
@@ -18,15 +18,6 @@ pub fn list_templates() -> Catalog {
 /// The catalog of the gallery: built-ins plus the user's template folder.
 pub fn catalog() -> Catalog {
     templates::catalog(templates::user_dir().as_deref())
-}
-
-/// A template of the gallery's catalog by id (what "new from template" instantiates).
-pub fn find_template(id: &str) -> trellis::Result<Template> {
-    catalog()
-        .templates
-        .into_iter()
-        .find(|t| t.id == id)
-        .ok_or_else(|| trellis::Error::NotFound { kind: "template", id: id.to_owned() })
 }
 
 /// Verb, Bloom level with the reason, measurability and ABCD parts of one statement. Pure and
@@ -67,7 +58,7 @@ mod tests {
     fn print_catalog_for_the_parent_test() {
         // A line of its own: libtest has already printed "test … ... " on the current one.
         println!("\n{MARK}{}", serde_json::to_string(&list_templates()).unwrap());
-        if let Ok(t) = find_template("our-5e") {
+        if let Ok(t) = trellis::workflow::document::find_template(&catalog(), "our-5e") {
             println!("\nFOUND {}", t.id);
         }
     }
@@ -112,12 +103,5 @@ mod tests {
             std::fs::write(&path, fresh).unwrap();
             panic!("{} was out of date and has been regenerated; review and commit it", path.display());
         }
-    }
-
-    #[test]
-    fn find_template_names_an_unknown_id() {
-        let err = find_template("no-such-template").unwrap_err();
-        assert!(err.to_string().contains("no-such-template"), "{err}");
-        assert!(find_template("backward-design-unit").is_ok());
     }
 }

@@ -3,4 +3,4 @@
 /**
  * Coarse error class for callers that branch (UI, CLI exit codes).
  */
-export type ErrorCode = "notFound" | "validation" | "conflict" | "io" | "internal" | "historyEmpty";
+export type ErrorCode = "notFound" | "validation" | "conflict" | "io" | "internal" | "historyEmpty" | "cancelled";
