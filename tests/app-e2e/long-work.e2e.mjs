@@ -70,7 +70,7 @@ test('a review packet cancelled while Chromium prints its PDF writes nothing and
   );
   assert.ok(r.events.every((e) => e.total === 4));
   assert.equal(r.value, undefined, 'the packet was not written');
-  assert.equal(r.refusal?.code, 'validation', JSON.stringify(r.refusal));
+  assert.equal(r.refusal?.code, 'cancelled', JSON.stringify(r.refusal));
   assert.match(r.refusal.message, /cancelled; nothing was written/);
   assert.ok(r.afterCancel < 3000, `the answer came ${r.afterCancel} ms after the cancel`);
   assert.deepEqual(readdirSync(dir), ['packet.html'], 'no PDF and no temporary file');
@@ -87,8 +87,8 @@ test('a cartridge import cancelled while it converts creates nothing', async () 
   assert.equal(r.failure, undefined, r.failure);
   assert.equal(r.events[0].message, 'Reading long-work.imscc');
   assert.equal(r.value, undefined, `the import was not finished (events: ${r.events.map((e) => e.message).join(', ')})`);
-  assert.equal(r.refusal?.code, 'validation', JSON.stringify(r.refusal));
-  assert.match(r.refusal.message, /cancelled; nothing was created/);
+  assert.equal(r.refusal?.code, 'cancelled', JSON.stringify(r.refusal));
+  assert.match(r.refusal.message, /cancelled; nothing was written/);
   assert.ok(!r.events.some((e) => e.message === 'Writing the new document'));
   assert.deepEqual(entries(), before, 'nothing was created in the documents folder');
   // The window still has its document.

@@ -1,7 +1,8 @@
 // Long backend work with progress and Cancel (the review packet, the cartridge import): what a
 // dialog shows while it runs — the latest `Progress`, whether a cancel was asked — and whether
-// the last run ended because it was cancelled. The backend answers a cancelled run with a
-// `validation` error and writes nothing; that error is then not shown as a failure.
+// the last run ended because it was cancelled. The backend answers a cancelled run with an
+// error whose code is `cancelled` (the library's `Error::Cancelled`) and writes nothing; that
+// error is recognised by its code, never its wording, and is not shown as a failure.
 import { AppError } from '../ipc/errors';
 import type { Progress } from '../ipc/types';
 
@@ -30,7 +31,7 @@ export class LongTask {
       });
     } catch (err) {
       const e = AppError.from(err);
-      if (this.cancelling && e.code === 'validation') {
+      if (e.code === 'cancelled') {
         this.cancelled = true;
         return undefined;
       }

@@ -42,7 +42,7 @@ test('a cancelled run resolves to undefined and is remembered until dismissed or
   await task.cancel();
   expect(asked).toBe(1);
   expect(task.cancelling).toBe(true);
-  w.fail({ code: 'validation', message: 'the review packet was cancelled; nothing was written' });
+  w.fail({ code: 'cancelled', message: 'the review packet was cancelled; nothing was written' });
   expect(await running).toBeUndefined();
   expect([task.running, task.cancelling, task.cancelled]).toEqual([false, false, true]);
   task.dismiss();
@@ -72,6 +72,15 @@ test('failures are errors unless a cancel was asked; cancel does nothing when id
   await task.cancel();
   io.fail({ code: 'io', message: '/tmp/x: permission denied' });
   await expect(failing).rejects.toHaveProperty('code', 'io');
+  expect(task.cancelled).toBe(false);
+
+  // Cancellation is recognised by its code only: a refusal that arrives while cancelling, even
+  // worded like a cancel, is a failure.
+  const refused = work([]);
+  const refusing = task.run(refused.run);
+  await task.cancel();
+  refused.fail({ code: 'validation', message: 'the import was cancelled; nothing was written' });
+  await expect(refusing).rejects.toHaveProperty('code', 'validation');
   expect(task.cancelled).toBe(false);
 
   // A cancel that fails itself leaves the run to finish on its own.

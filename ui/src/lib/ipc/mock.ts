@@ -277,7 +277,7 @@ export class MockBackend implements Backend {
     this.cancelled = false;
     const steps = ['Checking', 'Lowering', 'Writing pages', 'Writing quizzes', 'Packaging'];
     for (let i = 0; i < steps.length; i++) {
-      if (this.cancelled) throw new AppError('validation', 'the export was cancelled; nothing was written');
+      if (this.cancelled) throw new AppError('cancelled', 'the export was cancelled; nothing was written');
       onProgress({ message: steps[i], done: i, total: steps.length });
       await new Promise((r) => setTimeout(r, 60));
     }
@@ -298,10 +298,10 @@ export class MockBackend implements Backend {
   private async work(ms: number, cancelled: () => boolean, message: string): Promise<void> {
     const end = Date.now() + ms;
     do {
-      if (cancelled()) throw new AppError('validation', message);
+      if (cancelled()) throw new AppError('cancelled', message);
       await new Promise((r) => setTimeout(r, Math.max(0, Math.min(20, end - Date.now()))));
     } while (Date.now() < end);
-    if (cancelled()) throw new AppError('validation', message);
+    if (cancelled()) throw new AppError('cancelled', message);
   }
   async writeReviewPacket(request: ReviewPacketRequest, onProgress: (p: Progress) => void = () => {}): Promise<ReviewPacketOutcome | null> {
     this.log('write_review_packet', { request });
@@ -337,7 +337,7 @@ export class MockBackend implements Backend {
     this.importCancelled = false;
     const source = path ?? this.cartridgePick;
     if (source === null) return null;
-    const stop = 'the import was cancelled; nothing was created';
+    const stop = 'the import was cancelled; nothing was written';
     const cancelled = () => this.importCancelled;
     onProgress({ done: 0, total: 2, message: `Reading ${source.split('/').pop()}` });
     await this.work(40, cancelled, stop);
