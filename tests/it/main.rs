@@ -5,6 +5,7 @@ mod export_case;
 mod export_cc;
 mod export_options;
 mod export_scorm;
+mod folder;
 mod hostile_input;
 mod import;
 mod json;
