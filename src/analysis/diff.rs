@@ -922,7 +922,7 @@ pub fn render_html(d: &DocumentDiff) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/><title>Changes: {}</title><style>{}</style></head><body><h1>Changes from “{}” to “{}”</h1>{}</body></html>\n",
         esc(&d.new_title),
-        super::report::CSS,
+        super::html::CSS,
         esc(&d.old_title),
         esc(&d.new_title),
         render_html_fragment(d)

@@ -1,25 +1,17 @@
-//! Tiny HTML helpers for the review packet and the HTML diff: escaping and a few elements.
-//! Every piece of document text goes through [`esc`]; Markdown is reduced to plain text with
+//! Tiny HTML helpers for the review packet and the HTML diff: the escaper and a few elements,
+//! and the packet's stylesheet ([`CSS`], also used by the stand-alone HTML diff). Every piece of
+//! document text goes through [`esc`]; Markdown is reduced to plain text with
 //! [`crate::markdown::to_plain_text`] so that no link, image or script from the document can
 //! reach the packet.
 
-/// Escapes text for element content and attribute values.
-pub(crate) fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters other than whitespace are not allowed in HTML or XML text.
-            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// The crate's one HTML/XML escaper ([`crate::export::xml::escape`]), under the short name the
+/// packet's templates use.
+pub(crate) use crate::export::xml::escape as esc;
+
+/// The stylesheet of the review packet and of the stand-alone HTML diff, screen and print
+/// (inlined in a `<style>` element: the packet is one self-contained file). It contains no `<`,
+/// so the packet stays parseable as XML too.
+pub(crate) const CSS: &str = include_str!("review.css");
 
 /// Markdown as escaped plain text, paragraphs kept as `<p>`.
 pub(crate) fn md_plain(markdown: &str) -> String {
@@ -43,7 +35,7 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_quotes() {
-        assert_eq!(esc("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(esc("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::model::{BloomLevel, Document, Emphasis, KnowledgeDimension, Node, Nod
 use crate::pedagogy::templates::Catalog;
 
 use super::checklist::{ChecklistItem, Status, checklist};
-use super::html::{esc, md_plain, num, pct};
+use super::html::{CSS, esc, md_plain, num, pct};
 use super::views::{self, ColumnKind, MapGap, Views};
 use super::{Ctx, Scope, SeverityCounts, alignment, diff, svg};
 
@@ -907,84 +907,3 @@ fn target_names(doc: &Document) -> HashMap<String, String> {
     }
     out
 }
-
-/// The packet's style sheet (screen and print). Contains no `<` so the packet stays parseable
-/// as XML too.
-pub const CSS: &str = r#"
-:root { --ink: #1d2430; --muted: #5b6472; --line: #d5d9e0; --bg: #ffffff; --soft: #f4f6f9;
-  --err: #b42318; --warn: #b54708; --info: #175cd3; --ok: #067647; }
-* { box-sizing: border-box; }
-body { font: 14px/1.45 "Liberation Sans", "DejaVu Sans", Helvetica, Arial, sans-serif; color: var(--ink);
-  background: var(--bg); margin: 0 auto; max-width: 1180px; padding: 24px 32px; }
-h1 { font-size: 28px; margin: 4px 0 8px; } h2 { font-size: 21px; border-bottom: 2px solid var(--ink);
-  padding-bottom: 4px; margin-top: 36px; } h3 { font-size: 16px; margin: 20px 0 8px; }
-.eyebrow { text-transform: uppercase; letter-spacing: .08em; color: var(--muted); margin: 0; font-size: 12px; }
-.muted { color: var(--muted); } .cover { border-bottom: 4px solid var(--ink); padding-bottom: 12px; }
-.toc ol { columns: 2; margin: 0; } .toc a { color: var(--info); text-decoration: none; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 13px; }
-th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
-thead th { background: var(--soft); } .rowhead { font-weight: normal; background: #fbfcfd; }
-.grid { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; margin: 0; }
-dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
-.cards { display: flex; gap: 12px; margin-top: 16px; flex-wrap: wrap; }
-.card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; min-width: 140px; background: var(--soft); }
-.card b { font-size: 22px; display: block; }
-.sev-error { color: var(--err); } .sev-warning { color: var(--warn); } .sev-info { color: var(--info); }
-.card.sev-error { border-color: var(--err); } .card.sev-warning { border-color: var(--warn); }
-td.code, .codes { font-family: "DejaVu Sans Mono", monospace; font-size: 11px; color: var(--muted); }
-.verdict { padding: 1px 8px; border-radius: 10px; font-size: 12px; white-space: nowrap; }
-.verdict.met { background: #dcfae6; color: var(--ok); } .verdict.not-met { background: #fee4e2; color: var(--err); }
-.verdict.na { background: var(--soft); color: var(--muted); }
-.lvl { display: inline-block; min-width: 74px; text-align: center; border-radius: 4px; padding: 0 4px;
-  font-size: 11px; border: 1px solid #9fb3c8; }
-.lvl-remember { background: #deebf7; } .lvl-understand { background: #b9d6ee; } .lvl-apply { background: #84b9df; }
-.lvl-analyze { background: #4a93c8; color: #fff; } .lvl-evaluate { background: #2166ac; color: #fff; }
-.lvl-create { background: #0b3d74; color: #fff; } .lvl-none { background: #eee; color: var(--muted); }
-.lvl-domain { background: #f4ebff; color: #53389e; border-color: #d9c8f5; }
-table.matrix th.rowhead { min-width: 280px; }
-.status { font-size: 11px; border-radius: 10px; padding: 0 6px; border: 1px solid var(--line); white-space: nowrap; }
-.status-approved { background: #dcfae6; } .status-changesRequested { background: #fee4e2; }
-.status-inReview { background: #fef0c7; } .status-draft { background: var(--soft); }
-ul.outline, ul.outline ul { list-style: none; padding-left: 18px; margin: 2px 0; }
-ul.outline { padding-left: 0; } .node { padding: 2px 0; } .kind { font-size: 11px; text-transform: uppercase;
-  color: var(--muted); letter-spacing: .05em; } ul.objectives li { margin: 2px 0; font-size: 13px; }
-.assess { font-size: 12px; margin-left: 18px; }
-table.matrix th.vert { height: 150px; white-space: nowrap; vertical-align: bottom; padding: 4px 2px; }
-table.matrix th.vert span { writing-mode: vertical-rl; transform: rotate(180deg); font-weight: normal; font-size: 11px; }
-table.matrix th.act { background: #eef4fb; } table.matrix th.asm { background: #fff3e6; }
-table.matrix td.cell { text-align: center; font-size: 12px; white-space: nowrap; }
-table.matrix td { min-width: 18px; } .mismatch { background: #fdead7 !important; color: var(--warn); }
-tr.gap > th.rowhead, tr.gap > td:first-child { box-shadow: inset 4px 0 0 var(--err); background: #fff5f4; }
-table.map td.irm { text-align: center; font-weight: bold; } .irm-i { color: #175cd3; } .irm-r { color: #6941c6; }
-.irm-m { color: #067647; } td.gap-declared { outline: 2px dashed var(--err); outline-offset: -3px; }
-td.gap-evidence { color: var(--warn); } td small { display: block; font-weight: normal; color: var(--muted); font-size: 10px; }
-table.bloom td { text-align: center; } table.bloom td.dark { color: #fff; } table.bloom td.dark small { color: #e8eef5; }
-tr.total td { font-weight: bold; background: var(--soft); } tr.group th { font-weight: bold; }
-table.heat td { text-align: center; }
-svg.chart { display: block; margin: 8px 0; max-width: 100%; height: auto; font-size: 11px; }
-svg .tick { font-size: 10px; fill: #444; } svg .axis { font-size: 11px; fill: #222; } svg .node { font-size: 12px; font-weight: bold; }
-svg .sub { font-size: 10px; }
-.scroll { overflow-x: auto; } .legend { font-size: 12px; color: var(--muted); }
-.key { display: inline-block; width: 12px; height: 12px; vertical-align: middle; margin-left: 8px; }
-.key.spike { border: 2px solid #d62728; }
-.thread { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; margin: 8px 0; }
-.thread.resolved { opacity: .75; } .thread .on { font-size: 12px; color: var(--muted); margin-bottom: 4px; }
-.comment p { margin: 2px 0 6px; } .who { font-weight: bold; font-size: 13px; }
-.warn { color: var(--warn); } footer { margin-top: 40px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12px; }
-.diff tr.added td:first-child { color: var(--ok); } .diff tr.removed td:first-child { color: var(--err); }
-.diff del { color: var(--err); } .diff ins { color: var(--ok); text-decoration: none; }
-.diff li.added { color: var(--ok); } .diff li.removed { color: var(--err); } .field { font-family: monospace; }
-@page { size: A4; margin: 14mm 12mm; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 11px; }
-  nav.toc { break-after: page; }
-  section { break-before: page; }
-  h2, h3 { break-after: avoid; }
-  tr, .thread, svg.chart { break-inside: avoid; }
-  thead { display: table-header-group; }
-  .scroll { overflow: visible; }
-  a { color: inherit; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-"#;

@@ -697,7 +697,7 @@ fn fill_alt_text(html: &str, assets: &[AssetView<'_>]) -> String {
         let alt = attr(tag, "alt").unwrap_or_default();
         let asset_alt = assets.iter().find(|a| a.path == src).map(|a| a.asset.alt.trim()).unwrap_or("");
         if alt.is_empty() && !asset_alt.is_empty() {
-            let escaped = escape_attr(asset_alt);
+            let escaped = super::xml::escape(asset_alt);
             let fixed = if tag.contains(" alt=\"\"") {
                 tag.replacen(" alt=\"\"", &format!(" alt=\"{escaped}\""), 1)
             } else {
@@ -719,22 +719,6 @@ pub(crate) fn attr<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
     let start = tag.find(&key)? + key.len();
     let len = tag[start..].find('"')?;
     Some(&tag[start..start + len])
-}
-
-/// Escapes text for an XML/HTML attribute or text node.
-pub fn escape_attr(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Rewrites `src="assets/…"` and `href="assets/…"` in context HTML for a page that lives

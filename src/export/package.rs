@@ -56,12 +56,6 @@ pub fn writer_for_path(path: &Path) -> Result<Box<dyn PackageWriter>> {
     })
 }
 
-fn sibling_tmp(path: &Path, what: &str) -> PathBuf {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    dir.join(format!(".{name}.{what}-{}", std::process::id()))
-}
-
 /// Writes the package into a directory. Files go to a staging directory next to the target
 /// that is renamed into place by [`PackageWriter::finish`]. The target must not exist or be an
 /// empty directory.
@@ -81,7 +75,7 @@ impl DirWriter {
                 return Err(Error::Exists { path: target.to_owned() });
             }
         }
-        let staging = sibling_tmp(target, "staging");
+        let staging = crate::fsutil::temp_beside(target, None);
         if staging.exists() {
             std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
         }
@@ -130,12 +124,11 @@ impl Drop for DirWriter {
 /// Entry paths and duplicates are checked at once in [`PackageWriter::add`]; an I/O error of the
 /// compressing thread is reported by the next `add` or by `finish`.
 pub struct ZipWriter {
-    target: PathBuf,
-    staging: PathBuf,
+    staging: Option<crate::fsutil::Staged>,
+    staging_path: PathBuf,
     seen: BTreeSet<String>,
     queue: Option<std::sync::mpsc::SyncSender<(String, Vec<u8>)>>,
     worker: Option<std::thread::JoinHandle<std::result::Result<BufWriter<File>, ZipError>>>,
-    finished: bool,
 }
 
 /// Entries waiting for the compressing thread (bounds the memory held by the queue).
@@ -144,8 +137,7 @@ const ZIP_QUEUE: usize = 64;
 impl ZipWriter {
     /// Starts a zip whose final name is `target`.
     pub fn create(target: &Path) -> Result<Self> {
-        let staging = sibling_tmp(target, "tmp");
-        let file = File::create(&staging).map_err(|e| Error::io(&staging, e))?;
+        let (staging, file) = crate::fsutil::Staged::create(target, None)?;
         let (queue, entries) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(ZIP_QUEUE);
         let worker = std::thread::Builder::new()
             .name("zip".into())
@@ -158,12 +150,11 @@ impl ZipWriter {
             })
             .map_err(|e| Error::Internal(format!("the zip thread could not start: {e}")))?;
         Ok(ZipWriter {
-            target: target.to_owned(),
-            staging,
+            staging_path: staging.temp().to_owned(),
+            staging: Some(staging),
             seen: BTreeSet::new(),
             queue: Some(queue),
             worker: Some(worker),
-            finished: false,
         })
     }
 
@@ -173,7 +164,7 @@ impl ZipWriter {
         let worker = self.worker.take().ok_or_else(|| Error::Internal("zip already finished".into()))?;
         match worker.join() {
             Ok(Ok(out)) => Ok(out),
-            Ok(Err(ZipError::Io(e))) => Err(Error::io(&self.staging, e)),
+            Ok(Err(ZipError::Io(e))) => Err(Error::io(&self.staging_path, e)),
             Ok(Err(ZipError::Other(m))) => Err(Error::Internal(m)),
             Err(_) => Err(Error::Internal("the zip thread stopped unexpectedly".into())),
         }
@@ -199,13 +190,12 @@ impl PackageWriter for ZipWriter {
 
     fn finish(&mut self) -> Result<()> {
         let mut buffered = self.join()?;
-        buffered.flush().map_err(|e| Error::io(&self.staging, e))?;
-        let file = buffered.into_inner().map_err(|e| Error::io(&self.staging, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io(&self.staging, e))?;
+        buffered.flush().map_err(|e| Error::io(&self.staging_path, e))?;
+        let file = buffered.into_inner().map_err(|e| Error::io(&self.staging_path, e.into_error()))?;
         drop(file);
-        std::fs::rename(&self.staging, &self.target).map_err(|e| Error::io(&self.target, e))?;
-        self.finished = true;
-        Ok(())
+        let staged = self.staging.take().ok_or_else(|| Error::Internal("zip already finished".into()))?;
+        // Flushed to disk and renamed over the target; removed on failure.
+        staged.place()
     }
 }
 
@@ -214,9 +204,8 @@ impl Drop for ZipWriter {
         if self.worker.is_some() {
             let _ = self.join();
         }
-        if !self.finished {
-            let _ = std::fs::remove_file(&self.staging);
-        }
+        // An unfinished zip's staged file is removed with it.
+        drop(self.staging.take());
     }
 }
 

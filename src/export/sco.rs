@@ -17,8 +17,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::lower::{self, ExportContext, escape_attr, ident_with, relink};
-use super::xml::XmlWriter;
+use super::lower::{self, ExportContext, ident_with, relink};
+use super::xml::{XmlWriter, escape};
 use super::{ExportReport, PackageWriter, Progress, option, option_base, option_choice};
 use crate::markdown;
 use crate::model::{AssessmentPurpose, ItemBody};
@@ -565,9 +565,9 @@ pub(crate) fn render_page(cx: &ExportContext<'_>, sco: &Sco, standard: Standard)
         up
     };
     if !crumbs.is_empty() {
-        let _ = writeln!(body, "<p class=\"trellis-breadcrumb\">{}</p>", escape_attr(&crumbs.join(" › ")));
+        let _ = writeln!(body, "<p class=\"trellis-breadcrumb\">{}</p>", escape(&crumbs.join(" › ")));
     }
-    let _ = writeln!(body, "<h1>{}</h1>", escape_attr(&sco.title));
+    let _ = writeln!(body, "<h1>{}</h1>", escape(&sco.title));
     body.push_str("<p id=\"trellis-notice\" class=\"trellis-notice\" role=\"status\" hidden></p>\n");
     if let Some(minutes) = view.node.duration_minutes.filter(|_| sco.part != Part::Assessments) {
         let _ = writeln!(body, "<p class=\"trellis-meta\">About {minutes} minutes</p>");
@@ -578,12 +578,7 @@ pub(crate) fn render_page(cx: &ExportContext<'_>, sco: &Sco, standard: Standard)
         let nv = &cx.nodes[n];
         let nested = sco.part == Part::Subtree && k > 0;
         if nested {
-            let _ = writeln!(
-                body,
-                "<section data-section=\"{}\">\n<h2>{}</h2>",
-                nv.ident,
-                escape_attr(&nv.title)
-            );
+            let _ = writeln!(body, "<section data-section=\"{}\">\n<h2>{}</h2>", nv.ident, escape(&nv.title));
         }
         if sco.part != Part::Assessments {
             if !nv.summary_html.trim().is_empty() {
@@ -610,9 +605,9 @@ pub(crate) fn render_page(cx: &ExportContext<'_>, sco: &Sco, standard: Standard)
                         if code.is_empty() {
                             String::new()
                         } else {
-                            format!("<span class=\"trellis-code\">{}</span>", escape_attr(code))
+                            format!("<span class=\"trellis-code\">{}</span>", escape(code))
                         },
-                        escape_attr(ov.objective.statement.trim())
+                        escape(ov.objective.statement.trim())
                     );
                 }
                 let _ = writeln!(body, "</ul>\n</section>");
@@ -668,8 +663,8 @@ pub(crate) fn render_page(cx: &ExportContext<'_>, sco: &Sco, standard: Standard)
     };
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; {csp}; object-src 'none'; base-uri 'none'; form-action 'none'\">\n<title>{title}</title>\n<link rel=\"stylesheet\" href=\"../{RUNTIME_DIR}/trellis.css\">\n</head>\n<body>\n<main>\n{body}</main>\n<script type=\"application/json\" id=\"trellis-data\">{config}</script>\n<script src=\"../{RUNTIME_DIR}/lesson.js\"></script>\n<script src=\"../{RUNTIME_DIR}/{adapter}\"></script>\n</body>\n</html>\n",
-        lang = escape_attr(&cx.language),
-        title = escape_attr(&sco.title),
+        lang = escape(&cx.language),
+        title = escape(&sco.title),
         adapter = standard.adapter(),
     );
     Page { html, findings: r.findings }
@@ -827,8 +822,8 @@ impl Renderer<'_, '_> {
         let _ = writeln!(
             body,
             "<article class=\"trellis-activity\">\n<p class=\"trellis-kind\">{}</p>\n<{heading}>{}</{heading}>",
-            escape_attr(&meta.join(" · ")),
-            escape_attr(&av.title)
+            escape(&meta.join(" · ")),
+            escape(&av.title)
         );
         body.push_str(&self.html(&av.instructions_html));
         if !av.resources.is_empty() {
@@ -844,13 +839,13 @@ impl Renderer<'_, '_> {
                         let _ = writeln!(
                             body,
                             "<li><a href=\"{}\"{}>{}</a></li>",
-                            escape_attr(&href),
+                            escape(&href),
                             if external { " target=\"_blank\" rel=\"noopener noreferrer\"" } else { "" },
-                            escape_attr(&res.title)
+                            escape(&res.title)
                         );
                     }
                     None => {
-                        let _ = writeln!(body, "<li>{}</li>", escape_attr(&res.title));
+                        let _ = writeln!(body, "<li>{}</li>", escape(&res.title));
                     }
                 }
             }
@@ -874,8 +869,8 @@ impl Renderer<'_, '_> {
             body,
             "<section data-section=\"{}\" class=\"trellis-assessment\">\n<p class=\"trellis-kind\">{}</p>\n<h2>{}</h2>",
             av.ident,
-            escape_attr(&meta.join(" · ")),
-            escape_attr(&av.title)
+            escape(&meta.join(" · ")),
+            escape(&av.title)
         );
         body.push_str(&self.html(&av.instructions_html));
         if let Some(g) = &asmt.grasps {
@@ -911,32 +906,29 @@ impl Renderer<'_, '_> {
         let _ = writeln!(
             body,
             "<h3>Rubric: {}</h3>\n{}<table class=\"trellis-rubric\">\n<thead><tr><th scope=\"col\">Criterion</th>",
-            escape_attr(&rubric.title),
+            escape(&rubric.title),
             self.html(&rv.description_html)
         );
         for level in &rubric.levels {
             let _ = write!(
                 body,
                 "<th scope=\"col\">{} <span class=\"trellis-points\">({} pts)</span></th>",
-                escape_attr(&level.label),
+                escape(&level.label),
                 fmt_num(level.points)
             );
         }
         body.push_str("</tr></thead>\n<tbody>\n");
         for c in &rubric.criteria {
-            let _ = write!(body, "<tr><th scope=\"row\">{}", escape_attr(&c.title));
+            let _ = write!(body, "<tr><th scope=\"row\">{}", escape(&c.title));
             if !c.description.trim().is_empty() {
-                let _ = write!(
-                    body,
-                    "<br><span class=\"trellis-meta\">{}</span>",
-                    escape_attr(c.description.trim())
-                );
+                let _ =
+                    write!(body, "<br><span class=\"trellis-meta\">{}</span>", escape(c.description.trim()));
             }
             body.push_str("</th>");
             for level in &rubric.levels {
                 let text =
                     c.descriptors.iter().find(|d| d.level == level.id).map(|d| d.text.as_str()).unwrap_or("");
-                let _ = write!(body, "<td>{}</td>", escape_attr(text));
+                let _ = write!(body, "<td>{}</td>", escape(text));
             }
             body.push_str("</tr>\n");
         }
@@ -1028,8 +1020,7 @@ impl Renderer<'_, '_> {
                             self.html(&markdown::render_inline(&p.prompt))
                         );
                         for (text, value) in &answers {
-                            let _ =
-                                writeln!(body, "<option value=\"{value}\">{}</option>", escape_attr(text));
+                            let _ = writeln!(body, "<option value=\"{value}\">{}</option>", escape(text));
                         }
                         body.push_str("</select>\n");
                     }

@@ -1,10 +1,17 @@
-//! A small, deterministic XML writer for package files: elements, attributes and text written
-//! in the order given, two-space indentation, escaping done here and only here. It builds a
-//! `String` (package files are small; the zip streams them out one at a time). It deliberately
-//! has no namespace handling beyond writing the attributes it is given.
+//! The one HTML/XML escaper of the crate ([`escape`]) and a small, deterministic XML writer for
+//! package files: elements, attributes and text written in the order given, two-space
+//! indentation. It builds a `String` (package files are small; the zip streams them out one at a
+//! time). It deliberately has no namespace handling beyond writing the attributes it is given.
+//!
+//! Every place that writes text or an attribute value into HTML or XML (package files, lesson
+//! and cartridge pages, the review packet, the HTML diff, HTML kept inside imported Markdown)
+//! escapes it with [`escape`]: one rule set, valid in XML 1.0 and in HTML5.
 
-/// Escapes text for XML content and attribute values; characters XML 1.0 forbids (most C0
-/// controls) are dropped, because no parser would accept them.
+/// Escapes text for element content and double- or single-quoted attribute values, in XML and
+/// in HTML: `&`, `<`, `>`, `"` and `'` become `&amp;`, `&lt;`, `&gt;`, `&quot;` and `&apos;`.
+/// Characters neither XML 1.0 nor HTML accept in text are dropped: the C0 controls other than
+/// tab, line feed and carriage return, DEL and the C1 controls (U+007F–U+009F), U+FFFE and
+/// U+FFFF.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     escape_into(&mut out, text);
@@ -13,9 +20,9 @@ pub fn escape(text: &str) -> String {
 
 /// [`escape`] appended to `out`; text with nothing to escape (most of it) is copied as is.
 pub fn escape_into(out: &mut String, text: &str) {
-    // U+FFFE and U+FFFF are EF BF BE / EF BF BF in UTF-8.
+    // U+FFFE and U+FFFF are EF BF BE / EF BF BF in UTF-8, the C1 controls C2 80–C2 9F.
     let plain = text.bytes().all(|b| match b {
-        b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF => false,
+        b'&' | b'<' | b'>' | b'"' | b'\'' | 0x7F | 0xC2 | 0xEF => false,
         b'\t' | b'\n' | b'\r' => true,
         b => b >= 0x20,
     });
@@ -31,7 +38,7 @@ pub fn escape_into(out: &mut String, text: &str) {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             c => out.push(c),
         }
     }
@@ -191,6 +198,7 @@ mod tests {
         assert_eq!(escape("a\u{1}b\u{b}c\td"), "abc\td");
         assert_eq!(escape("plain text, nothing to do"), "plain text, nothing to do");
         assert_eq!(escape("é \u{FFFE}\u{FFFF}\u{FFFD}"), "é \u{FFFD}");
+        assert_eq!(escape("a\u{7f}b\u{85}c\u{9f}d\u{a0}e"), "abcd\u{a0}e", "DEL and C1 controls go");
         assert_eq!(
             escape("Tom & \"Jerry\" <b>'s</b>"),
             "Tom &amp; &quot;Jerry&quot; &lt;b&gt;&apos;s&lt;/b&gt;"

@@ -25,6 +25,7 @@ use html5ever::tokenizer::{
     BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
+use crate::export::xml::escape as escape_html;
 use crate::model::MAX_HTML_DEPTH;
 use crate::model::limits::html_too_deep;
 
@@ -895,10 +896,6 @@ fn escape_bare_pipes(text: &str) -> String {
         out.push(c);
     }
     out
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// A link destination, in angle brackets when it holds spaces or parentheses.
