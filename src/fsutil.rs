@@ -2,7 +2,7 @@
 //! finished file uses (canonical JSON, the CLI's outputs, zip packages, the review packet and
 //! its PDF, the app's settings files).
 //!
-//! A [`Staged`] file lives under a hidden temporary name in the target's own folder
+//! A [`Staged`] file lives under a hidden temporary name ([`temp_beside`]) in the target's own folder
 //! (`.NAME.staging-PID-N[.ext]`, so the final rename never crosses file systems); it is
 //! flushed to disk (`fsync`) and renamed over the target by [`Staged::place`], and removed when
 //! it is dropped unplaced — on an error, a cancel or a panic. [`write_atomic`] is the whole
@@ -36,12 +36,7 @@ impl Staged {
     /// goes by it (a browser reads `.html` files as HTML). Whatever is at that name when the
     /// value is dropped unplaced is removed.
     pub fn beside(target: &Path, extension: Option<&str>) -> Staged {
-        let dir = folder_of(target);
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let n = STAGED.fetch_add(1, Ordering::Relaxed);
-        let ext = extension.map(|e| format!(".{e}")).unwrap_or_default();
-        let temp = dir.join(format!(".{name}.staging-{}-{n}{ext}", std::process::id()));
-        Staged { temp, target: target.to_owned(), placed: false }
+        Staged { temp: temp_beside(target, extension), target: target.to_owned(), placed: false }
     }
 
     /// Creates the temporary file for `target` (never over an existing file) and returns it
@@ -94,6 +89,16 @@ impl Drop for Staged {
             let _ = std::fs::remove_file(&self.temp);
         }
     }
+}
+
+/// A hidden temporary name beside `target`, unique in this process and across processes:
+/// `.NAME.staging-PID-N`, ending in `.extension` when given. Nothing is created; [`Staged`]
+/// uses it for files, and a folder export stages its folder under it.
+pub fn temp_beside(target: &Path, extension: Option<&str>) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let n = STAGED.fetch_add(1, Ordering::Relaxed);
+    let ext = extension.map(|e| format!(".{e}")).unwrap_or_default();
+    folder_of(target).join(format!(".{name}.staging-{}-{n}{ext}", std::process::id()))
 }
 
 /// Writes `bytes` to `path` so that it is either the whole new content or untouched: through a
