@@ -20,6 +20,7 @@ pub mod generate;
 pub mod import;
 pub mod json;
 pub mod markdown;
+pub mod merge;
 pub mod model;
 pub mod pedagogy;
 pub mod store;

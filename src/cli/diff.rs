@@ -1,7 +1,8 @@
 //! `trellis diff OLD NEW [--format text|json|html] [-o OUT] [--exit-code]`: the semantic diff
 //! between two versions of a curriculum (`trellis::analysis::diff::diff`). Each side is a
 //! document file, `FILE@SNAPSHOT` (a snapshot stored in FILE), or the name of a snapshot stored
-//! in the other side's document.
+//! in the other side's document. With a third argument, `trellis diff REV1 REV2 PATH` compares
+//! the document at PATH (file or folder) in two git revisions.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,8 @@ pub struct DiffArgs {
     pub old: String,
     /// The new version: a file, FILE@SNAPSHOT, or a snapshot name stored in OLD.
     pub new: String,
+    /// With a path, OLD and NEW are git revisions and this file or folder is compared between them.
+    pub path: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -63,7 +66,13 @@ pub fn resolve(spec: &str, other: Option<&Document>) -> anyhow::Result<Document>
 impl DiffArgs {
     /// Runs the diff.
     pub fn run(self) -> anyhow::Result<u8> {
-        let (old, new) = if Path::new(&self.old).exists() || self.old.contains('@') {
+        let (old, new) = if let Some(path) = &self.path {
+            let at = |rev: &str| {
+                trellis::merge::git::document_at(rev, path)
+                    .with_context(|| format!("reading {} at revision {rev}", path.display()))
+            };
+            (at(&self.old)?, at(&self.new)?)
+        } else if Path::new(&self.old).exists() || self.old.contains('@') {
             let old = resolve(&self.old, None)?;
             let new = resolve(&self.new, Some(&old))?;
             (old, new)

@@ -11,8 +11,10 @@ mod diff;
 mod document;
 mod export;
 mod folder;
+mod git;
 mod import;
 mod lint;
+mod merge;
 mod objectives;
 mod report;
 mod templates;
@@ -70,6 +72,10 @@ enum Command {
     Diff(diff::DiffArgs),
     /// List the templates `trellis new --template` can start from (built-in and user).
     Templates(templates::TemplatesArgs),
+    /// Merge two versions of a curriculum field by field (three-way); exit 1 on conflicts.
+    Merge(merge::MergeArgs),
+    /// Set up a git repository to merge and diff curricula with Trellis.
+    Git(git::GitArgs),
 }
 
 /// Parses the command line, runs the command, maps errors to exit codes.
@@ -105,6 +111,8 @@ fn run(command: Command) -> anyhow::Result<u8> {
         Command::Report(args) => args.run(),
         Command::Diff(args) => args.run(),
         Command::Templates(args) => args.run(),
+        Command::Merge(args) => args.run(),
+        Command::Git(args) => args.run(),
     }
 }
 

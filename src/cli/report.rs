@@ -23,7 +23,7 @@ pub struct ReportArgs {
     #[arg(short = 'o', long = "output")]
     pub output: PathBuf,
     /// Add a "changes since" section comparing with this snapshot of the document (name or id)
-    /// or with another document file.
+    /// or with another document file, or with the document as it was in a git revision (`HEAD~3`).
     #[arg(long, value_name = "SNAPSHOT|FILE")]
     pub since: Option<String>,
     /// Also print the packet to PDF with headless Chromium (default: the output path with `.pdf`).

@@ -10,6 +10,7 @@ mod hostile_input;
 mod import;
 mod json;
 mod lms_fidelity;
+mod merge;
 mod pedagogy;
 mod store;
 mod support;
