@@ -12,6 +12,7 @@
 
 pub mod analysis;
 pub mod error;
+pub mod evidence;
 pub mod export;
 pub mod finding;
 pub mod folder;

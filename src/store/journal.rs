@@ -69,6 +69,18 @@ pub const TABLE_DEFS: &[Table] = &[
     Table { name: "snapshots", columns: &["id", "position", "name", "created_at", "document"], key: &["id"] },
 ];
 
+/// The evidence tables (`migrations/0003_evidence.sql`, owned by `crate::evidence`): journaled like
+/// the design tables, so an import is one undo step, but not part of the design, so replacing the
+/// document ([`TABLE_DEFS`]) never touches them.
+#[rustfmt::skip]
+pub const EVIDENCE_TABLE_DEFS: &[Table] = &[
+    Table { name: "evidence_settings", columns: &["id", "salt", "points_possible", "mastery_points", "method", "calculation_int", "min_results"], key: &["id"] },
+    Table { name: "evidence_policies", columns: &["objective_id", "points_possible", "mastery_points", "method", "calculation_int", "min_results"], key: &["objective_id"] },
+    Table { name: "evidence_cohorts", columns: &["name", "term", "source", "imported_at"], key: &["name"] },
+    Table { name: "evidence_learners", columns: &["cohort", "pseudonym", "name", "section"], key: &["cohort", "pseudonym"] },
+    Table { name: "evidence_results", columns: &["cohort", "source", "row_hash", "learner", "target_kind", "target_id", "score", "points_possible", "at", "attempt", "source_row"], key: &["cohort", "source", "row_hash"] },
+];
+
 /// Names of the tables whose changes are journaled (every document table, as in [`TABLE_DEFS`]).
 pub const TABLES: &[&str] = &[
     "curriculum",
@@ -102,9 +114,9 @@ pub const TABLES: &[&str] = &[
 /// Number of steps kept; older ones are dropped when a new step is recorded.
 pub const MAX_STEPS: i64 = 500;
 
-/// The compiled-in definition of a document table, if `name` is one.
+/// The compiled-in definition of a journaled table (design or evidence), if `name` is one.
 pub fn table(name: &str) -> Option<&'static Table> {
-    TABLE_DEFS.iter().find(|t| t.name == name)
+    TABLE_DEFS.iter().chain(EVIDENCE_TABLE_DEFS).find(|t| t.name == name)
 }
 
 /// The step currently being recorded (0 = not recording), shared with the SQL function the
@@ -142,7 +154,7 @@ pub fn install(conn: &Connection, recorder: &Recorder) -> Result<()> {
         Ok(serde_json::Value::Object(row).to_string())
     })?;
     let mut sql = String::new();
-    for table in TABLE_DEFS {
+    for table in TABLE_DEFS.iter().chain(EVIDENCE_TABLE_DEFS) {
         let name = table.name;
         let old_values = table.columns.iter().map(|c| format!("old.\"{c}\"")).collect::<Vec<_>>().join(", ");
         sql.push_str(&format!(

@@ -49,6 +49,7 @@ pub const APPLICATION_ID: i32 = 0x5452_4C53;
 pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
     M::up(include_str!("migrations/0002_structured_journal.sql")),
+    M::up(include_str!("migrations/0003_evidence.sql")),
 ];
 
 /// Highest schema version this build reads and writes.
@@ -338,6 +339,29 @@ impl Store {
         tx.commit().map_err(|e| commit_error(e, label))?;
         self.last_step = Some(step);
         Ok(())
+    }
+
+    /// Runs `f` in one immediate transaction recorded as one undo step labelled `label`, for
+    /// changes outside the design's `EditOp`s (the evidence tables, `crate::evidence`). When `f`
+    /// fails, or changes nothing, the transaction is rolled back and no step is recorded.
+    pub fn apply_with<T>(
+        &mut self,
+        label: &str,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.writable()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let step = journal::begin_step(&tx, &self.recorder, label)?;
+        let result = f(&tx);
+        journal::end_step(&self.recorder);
+        let value = result?;
+        let changed: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM journal WHERE step = ?1)", [step], |r| r.get(0))?;
+        if changed {
+            tx.commit().map_err(|e| commit_error(e, label))?;
+            self.last_step = Some(step);
+        }
+        Ok(value)
     }
 
     /// Reverts the newest edit; returns its label.

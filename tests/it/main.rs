@@ -1,5 +1,6 @@
 mod analysis;
 mod canvas_round_trip;
+mod evidence;
 mod examples;
 mod export_case;
 mod export_cc;

@@ -856,7 +856,7 @@ fn the_compiled_in_table_list_matches_the_schema() {
     let names: Vec<&str> = TABLE_DEFS.iter().map(|t| t.name).collect();
     assert_eq!(names, TABLES);
     let mut in_file: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'journal%' AND name NOT LIKE 'sqlite_%'")
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'journal%' AND name NOT LIKE 'evidence%' AND name NOT LIKE 'sqlite_%'")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()

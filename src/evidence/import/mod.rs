@@ -1,0 +1,471 @@
+//! Evidence importers: one file per source, all streamed (CSV with the `csv` crate, xAPI
+//! statement by statement) into one transaction and one undo step, each ending with an
+//! [`ImportReport`] (results added, already there, rows not matched and why, with the first
+//! examples and their line numbers). On any error nothing is written. Results are keyed by
+//! (cohort, source, hash of the source row), so importing the same file again changes nothing.
+//!
+//! Objectives are matched by id (also as `urn:trellis:objective:<id>`), then by code, then by
+//! the title Trellis writes for a Canvas outcome (`code statement`, or the statement), then by
+//! the statement; assessments by title. Sizes are checked at the door ([`Limits`]).
+
+mod canvas_gradebook;
+mod canvas_outcomes;
+mod plain_csv;
+mod xapi;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::store::{NewResult, Writer};
+use crate::model::Document;
+use crate::store::Store;
+use crate::{Error, Result};
+
+/// Where evidence comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// Canvas's Outcome Results report (CSV).
+    CanvasOutcomes,
+    /// A Canvas gradebook export (CSV).
+    CanvasGradebook,
+    /// xAPI statements (JSON array or JSON Lines).
+    Xapi,
+    /// The plain CSV: `learner, objective, score, points_possible, date`.
+    Csv,
+}
+
+impl Source {
+    /// Every source.
+    pub const ALL: [Source; 4] = [Source::CanvasOutcomes, Source::CanvasGradebook, Source::Xapi, Source::Csv];
+
+    /// The name used on the command line and in the document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::CanvasOutcomes => "canvas-outcomes",
+            Source::CanvasGradebook => "canvas-gradebook",
+            Source::Xapi => "xapi",
+            Source::Csv => "csv",
+        }
+    }
+
+    /// The source a name means.
+    pub fn parse(text: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// Limits checked before and while reading a source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest source file in bytes.
+    pub max_bytes: u64,
+    /// Most rows (or statements) in one source.
+    pub max_rows: u64,
+    /// Largest single field (or JSON statement) in bytes.
+    pub max_field_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_bytes: 1 << 30, max_rows: 10_000_000, max_field_bytes: 64 << 10 }
+    }
+}
+
+/// How to import.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The cohort to import into (default: the source file's name without extension).
+    pub cohort: Option<String>,
+    /// Term or section of a new cohort.
+    pub term: String,
+    /// Keep learners' names (otherwise only pseudonyms are stored).
+    pub keep_names: bool,
+    /// Size limits.
+    pub limits: Limits,
+}
+
+/// Rows not matched for one reason.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Unmatched {
+    /// Why.
+    pub reason: String,
+    /// How many rows.
+    pub count: u64,
+    /// The first few, as (line, what the row named).
+    pub examples: Vec<(u64, String)>,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    /// The source.
+    pub source: String,
+    /// The cohort imported into.
+    pub cohort: String,
+    /// Data rows (or statements) read.
+    pub rows: u64,
+    /// Results written.
+    pub added: u64,
+    /// Results already in the document (an earlier import of the same rows).
+    pub already: u64,
+    /// Learners seen in matched rows.
+    pub learners: u64,
+    /// Rows without a result (an empty score cell), not counted as unmatched.
+    pub empty: u64,
+    /// Columns of the source that were not read.
+    pub ignored_columns: Vec<String>,
+    /// Rows that could not be matched, by reason.
+    pub unmatched: Vec<Unmatched>,
+}
+
+/// Examples kept per reason.
+const EXAMPLES: usize = 5;
+
+impl ImportReport {
+    /// Records a row not matched.
+    pub fn unmatched(&mut self, reason: &str, line: u64, what: &str) {
+        let entry = match self.unmatched.iter_mut().position(|u| u.reason == reason) {
+            Some(i) => &mut self.unmatched[i],
+            None => {
+                self.unmatched.push(Unmatched { reason: reason.to_owned(), ..Unmatched::default() });
+                let last = self.unmatched.len() - 1;
+                &mut self.unmatched[last]
+            }
+        };
+        entry.count += 1;
+        if entry.examples.len() < EXAMPLES {
+            let short: String = what.chars().take(80).collect();
+            entry.examples.push((line, short));
+        }
+    }
+
+    /// Rows not matched, over all reasons.
+    pub fn unmatched_rows(&self) -> u64 {
+        self.unmatched.iter().map(|u| u.count).sum()
+    }
+
+    /// The report as text lines, for the CLI.
+    pub fn to_text(&self) -> String {
+        let mut out = format!(
+            "Imported {} into cohort \"{}\": {} rows read, {} results added, {} already there, {} learners",
+            self.source, self.cohort, self.rows, self.added, self.already, self.learners
+        );
+        if self.empty > 0 {
+            out.push_str(&format!(", {} empty cells skipped", self.empty));
+        }
+        out.push('\n');
+        if !self.ignored_columns.is_empty() {
+            out.push_str(&format!("  columns not read: {}\n", self.ignored_columns.join(", ")));
+        }
+        for u in &self.unmatched {
+            out.push_str(&format!("  {} rows not matched: {}\n", u.count, u.reason));
+            for (line, what) in &u.examples {
+                out.push_str(&format!("    line {line}: {what}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// Looks objectives and assessments of the design up by the names sources use.
+pub(crate) struct Matcher {
+    by_id: HashMap<Uuid, Uuid>,
+    by_name: HashMap<String, Uuid>,
+    assessments: HashMap<String, (Uuid, Option<f64>)>,
+    assessment_ids: HashMap<Uuid, Option<f64>>,
+    items: HashMap<Uuid, f64>,
+}
+
+fn key(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+impl Matcher {
+    pub(crate) fn new(doc: &Document) -> Matcher {
+        let mut by_name = HashMap::new();
+        // Later keys do not replace earlier ones: codes win over titles, titles over statements.
+        let mut add = |k: String, id: Uuid| {
+            if !k.is_empty() {
+                by_name.entry(k).or_insert(id);
+            }
+        };
+        for o in &doc.objectives {
+            add(key(&o.code), o.id.0);
+        }
+        for o in &doc.objectives {
+            add(key(&canvas_title(&o.code, &o.statement)), o.id.0);
+        }
+        for o in &doc.objectives {
+            add(key(&o.statement), o.id.0);
+        }
+        let by_id = doc.objectives.iter().map(|o| (o.id.0, o.id.0)).collect();
+        let mut assessments = HashMap::new();
+        for a in &doc.assessments {
+            assessments.entry(key(&a.title)).or_insert((a.id.0, a.points));
+        }
+        let assessment_ids = doc.assessments.iter().map(|a| (a.id.0, a.points)).collect();
+        let items = doc.assessments.iter().flat_map(|a| &a.items).map(|i| (i.id.0, i.points)).collect();
+        Matcher { by_id, by_name, assessments, assessment_ids, items }
+    }
+
+    /// The objective an id names (a UUID, or `urn:trellis:objective:<uuid>`).
+    pub(crate) fn objective_by_id(&self, text: &str) -> Option<Uuid> {
+        let text = text.trim();
+        let id = text.strip_prefix("urn:trellis:objective:").unwrap_or(text);
+        Uuid::parse_str(id).ok().and_then(|id| self.by_id.get(&id).copied())
+    }
+
+    /// The objective an id, code, exported Canvas title or statement names.
+    pub(crate) fn objective(&self, text: &str) -> Option<Uuid> {
+        self.objective_by_id(text).or_else(|| self.by_name.get(&key(text)).copied())
+    }
+
+    /// The assessment a title names, with its points.
+    pub(crate) fn assessment(&self, title: &str) -> Option<(Uuid, Option<f64>)> {
+        self.assessments.get(&key(title)).copied()
+    }
+
+    /// An assessment by id, with its points.
+    pub(crate) fn assessment_by_id(&self, id: Uuid) -> Option<Option<f64>> {
+        self.assessment_ids.get(&id).copied()
+    }
+
+    /// A quiz item by id, with its points.
+    pub(crate) fn item(&self, id: Uuid) -> Option<f64> {
+        self.items.get(&id).copied()
+    }
+}
+
+/// The title Trellis's Canvas export gives an objective's outcome (see
+/// `src/export/common_cartridge/canvas.rs`): `code statement`, or the statement alone, cut to 250
+/// characters.
+pub fn canvas_title(code: &str, statement: &str) -> String {
+    let statement = statement.trim();
+    let title =
+        if code.trim().is_empty() { statement.to_owned() } else { format!("{} {statement}", code.trim()) };
+    if title.chars().count() > 250 { title.chars().take(249).collect::<String>() + "…" } else { title }
+}
+
+/// Imports `path` (read as `source`) into the document open in `store`, whose design is `doc`,
+/// as one undo step. Nothing is written when it fails or matches nothing new.
+pub fn import(
+    store: &mut Store,
+    doc: &Document,
+    source: Source,
+    path: &Path,
+    options: &Options,
+) -> Result<ImportReport> {
+    let len = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    if len > options.limits.max_bytes {
+        return Err(Error::Refused(format!(
+            "{}: the file is {} MB, more than the {} MB an evidence import reads",
+            path.display(),
+            len >> 20,
+            options.limits.max_bytes >> 20
+        )));
+    }
+    let cohort = match &options.cohort {
+        Some(c) if !c.trim().is_empty() => c.trim().to_owned(),
+        Some(_) => return Err(Error::Refused("the cohort name is empty".into())),
+        None => path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "cohort".into()),
+    };
+    let matcher = Matcher::new(doc);
+    let doc_path = store.path().to_owned();
+    let label = format!("Import {} evidence into cohort {cohort}", source.as_str());
+    store.apply_with(&label, |tx| {
+        let mut writer = Writer::new(tx, &doc_path, &cohort, &options.term, source, options.keep_names)?;
+        let mut report = ImportReport {
+            source: source.as_str().into(),
+            cohort: cohort.clone(),
+            ..ImportReport::default()
+        };
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let reader = std::io::BufReader::with_capacity(1 << 16, file);
+        let mut sink = Sink { writer: &mut writer, report: &mut report, learners: HashMap::new() };
+        let name = path.display().to_string();
+        match source {
+            Source::CanvasOutcomes => {
+                canvas_outcomes::read(reader, &name, &matcher, &options.limits, &mut sink)?
+            }
+            Source::CanvasGradebook => {
+                canvas_gradebook::read(reader, &name, &matcher, &options.limits, &mut sink)?
+            }
+            Source::Xapi => xapi::read(reader, &name, &matcher, &options.limits, &mut sink)?,
+            Source::Csv => plain_csv::read(reader, &name, &matcher, &options.limits, &mut sink)?,
+        }
+        report.learners = sink.learners.len() as u64;
+        report.added = writer.added;
+        report.already = writer.already;
+        Ok(report)
+    })
+}
+
+/// What the readers hand their results to.
+pub(crate) struct Sink<'a, 'c> {
+    writer: &'a mut Writer<'c>,
+    report: &'a mut ImportReport,
+    learners: HashMap<String, String>,
+}
+
+impl Sink<'_, '_> {
+    /// Writes one matched result of the learner with `lms_id`.
+    pub(crate) fn result(
+        &mut self,
+        lms_id: &str,
+        name: &str,
+        section: &str,
+        row_key: &[&str],
+        result: &NewResult,
+    ) -> Result<()> {
+        let pseudonym = match self.learners.get(lms_id) {
+            Some(p) => p.clone(),
+            None => {
+                let p = self.writer.learner(lms_id, name, section)?;
+                self.learners.insert(lms_id.to_owned(), p.clone());
+                p
+            }
+        };
+        self.writer.result(&pseudonym, row_key, result)
+    }
+
+    pub(crate) fn report(&mut self) -> &mut ImportReport {
+        self.report
+    }
+}
+
+/// A CSV reader over `input` with the limits applied by the callers (flexible rows: exports
+/// often have fewer cells than headers).
+pub(crate) fn csv_reader<R: std::io::Read>(input: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new().flexible(true).has_headers(false).trim(csv::Trim::All).from_reader(input)
+}
+
+/// Reads the next CSV record, turning a CSV error into one that names the file and line and
+/// checking the row count and field sizes.
+pub(crate) fn next_record<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    record: &mut csv::StringRecord,
+    name: &str,
+    limits: &Limits,
+    rows: u64,
+) -> Result<bool> {
+    let more = reader.read_record(record).map_err(|e| {
+        let line = e.position().map_or(0, |p| p.line());
+        let what = match e.kind() {
+            csv::ErrorKind::Utf8 { .. } => "is not UTF-8 text".to_owned(),
+            _ => format!("cannot be read as CSV ({e})"),
+        };
+        Error::Parse { source_name: format!("{name}:{line}"), message: format!("the row {what}") }
+    })?;
+    if more {
+        if rows >= limits.max_rows {
+            return Err(Error::Refused(format!(
+                "{name}: more than {} rows; an evidence import reads at most that many",
+                limits.max_rows
+            )));
+        }
+        if let Some(big) = record.iter().find(|f| f.len() > limits.max_field_bytes) {
+            let line = record.position().map_or(0, |p| p.line());
+            return Err(Error::Parse {
+                source_name: format!("{name}:{line}"),
+                message: format!(
+                    "a cell holds {} bytes, more than the {} an evidence import reads",
+                    big.len(),
+                    limits.max_field_bytes
+                ),
+            });
+        }
+    }
+    Ok(more)
+}
+
+/// Normalises a header for matching: lowercase, `_` and runs of spaces as one space.
+pub(crate) fn header_key(h: &str) -> String {
+    h.trim()
+        .trim_start_matches('\u{feff}')
+        .replace('_', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// A number from a cell (`,` as decimal separator accepted when it is the only separator).
+pub(crate) fn number(cell: &str) -> Option<f64> {
+    let cell = cell.trim();
+    let parsed = cell.parse::<f64>().ok().or_else(|| {
+        (cell.matches(',').count() == 1 && !cell.contains('.'))
+            .then(|| cell.replace(',', ".").parse().ok())
+            .flatten()
+    })?;
+    parsed.is_finite().then_some(parsed)
+}
+
+/// Seconds since the Unix epoch of a date or date-time: `YYYY-MM-DD`, optionally followed by `T`
+/// or a space and `HH:MM[:SS[.fff]]`, optionally followed by `Z`, `UTC` or an offset `±HH:MM` /
+/// `±HHMM` (no offset: UTC).
+pub fn parse_time(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let b = t.as_bytes();
+    let digits = |s: &[u8]| -> Option<i64> {
+        if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(s).ok()?.parse().ok()
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let mut secs = days_from_civil(y, m, d) * 86_400;
+    let mut rest = t[10..].trim_start_matches(['T', ' ']);
+    if rest.len() >= 5 && rest.as_bytes()[2] == b':' {
+        let rb = rest.as_bytes();
+        let (hh, mm) = (digits(&rb[0..2])?, digits(&rb[3..5])?);
+        let mut ss = 0;
+        rest = &rest[5..];
+        if rest.starts_with(':') && rest.len() >= 3 {
+            ss = digits(&rest.as_bytes()[1..3])?;
+            rest = &rest[3..];
+            if let Some(frac) = rest.strip_prefix('.') {
+                rest = frac.trim_start_matches(|c: char| c.is_ascii_digit());
+            }
+        }
+        if hh > 23 || mm > 59 || ss > 60 {
+            return None;
+        }
+        secs += hh * 3600 + mm * 60 + ss;
+    }
+    let rest = rest.trim();
+    if rest.is_empty() || rest == "Z" || rest.eq_ignore_ascii_case("utc") {
+        return Some(secs);
+    }
+    let sign = match rest.as_bytes()[0] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let off = rest[1..].replace(':', "");
+    if off.len() != 4 {
+        return None;
+    }
+    let (oh, om) = (digits(&off.as_bytes()[0..2])?, digits(&off.as_bytes()[2..4])?);
+    Some(secs - sign * (oh * 3600 + om * 60))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}

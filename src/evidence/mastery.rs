@@ -1,0 +1,486 @@
+//! Mastery of each objective per learner, with the calculation methods LMSs use, exactly as they
+//! define them, and the roll-up of supporting objectives.
+//!
+//! Each result reaches objectives through the design's alignments (an objective result directly;
+//! an assessment the objectives it measures, or those of its items when it names none; a quiz
+//! item its objectives; a rubric criterion its objective) and is scaled to the objective's point
+//! scale: `score / points_possible × policy.points_possible` (a result without points possible is
+//! taken to be on that scale already). A learner's results on one objective are put in time order
+//! (time, then attempt, then score, so rows arriving in any order give the same answer) and
+//! reduced by the objective's [`Method`]; scores are rounded to two decimals, as Canvas does.
+//! An objective without results of its own for a learner takes the mean of its supporting
+//! objectives' scores (each as a share of its own scale) on its own scale. Formulas and examples:
+//! `docs/evidence.md`.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{Evidence, TargetKind};
+use crate::model::Document;
+use crate::{Error, Result};
+
+/// A calculation method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Canvas `highest`: the highest score.
+    Highest,
+    /// Canvas `latest`: the most recent score.
+    Latest,
+    /// Canvas `average`: the mean of all scores.
+    Average,
+    /// Canvas `n_mastery`: at least n (calculation_int, 1–10) scores at or above the mastery
+    /// points; the score is the mean of those scores, none when there are fewer.
+    NMastery,
+    /// Canvas `decaying_average` (Canvas's "weighted average"): latest·w + mean(earlier)·(1−w),
+    /// w = calculation_int / 100 (default 65).
+    DecayingAverage,
+    /// Canvas `standard_decaying_average`: a₁ = s₁, aₖ = aₖ₋₁·(1−d) + sₖ·d, d = calculation_int / 100
+    /// (default 65).
+    StandardDecayingAverage,
+    /// Brightspace "most common level": the score given most often; a tie goes to the highest.
+    MostCommon,
+}
+
+impl Method {
+    /// Every method, in documentation order.
+    pub const ALL: [Method; 7] = [
+        Method::Highest,
+        Method::Latest,
+        Method::Average,
+        Method::NMastery,
+        Method::DecayingAverage,
+        Method::StandardDecayingAverage,
+        Method::MostCommon,
+    ];
+
+    /// The method's name (Canvas's name for Canvas's methods).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Highest => "highest",
+            Method::Latest => "latest",
+            Method::Average => "average",
+            Method::NMastery => "n_mastery",
+            Method::DecayingAverage => "decaying_average",
+            Method::StandardDecayingAverage => "standard_decaying_average",
+            Method::MostCommon => "most_common",
+        }
+    }
+
+    /// The method a name means.
+    pub fn parse(text: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.as_str() == text)
+    }
+
+    /// The range of calculation_int the method takes, and its default (None: it takes none).
+    pub fn parameter(self) -> Option<(std::ops::RangeInclusive<i64>, i64)> {
+        match self {
+            Method::NMastery => Some((1..=10, 1)),
+            Method::DecayingAverage | Method::StandardDecayingAverage => Some((1..=99, 65)),
+            _ => None,
+        }
+    }
+}
+
+/// How mastery of an objective is judged.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Policy {
+    /// The top of the objective's point scale.
+    pub points_possible: f64,
+    /// The score at or above which the objective is mastered.
+    pub mastery_points: f64,
+    /// The calculation method.
+    pub method: Method,
+    /// The method's parameter (None for methods that take none).
+    pub calculation_int: Option<i64>,
+    /// Fewest results before a judgement is made.
+    pub min_results: u32,
+}
+
+impl Default for Policy {
+    /// Canvas's defaults, as Trellis exports outcomes: a 4-point scale, mastery at 3, decaying
+    /// average with 65, judged from the first result.
+    fn default() -> Self {
+        Policy {
+            points_possible: 4.0,
+            mastery_points: 3.0,
+            method: Method::DecayingAverage,
+            calculation_int: Some(65),
+            min_results: 1,
+        }
+    }
+}
+
+impl Policy {
+    /// Checks the policy; `place` names where it came from in the error.
+    pub fn validate(&self, place: &str) -> Result<()> {
+        let bad = |m: String| Err(Error::Refused(format!("{place}: {m}")));
+        if !(self.points_possible.is_finite() && self.points_possible > 0.0) {
+            return bad(format!("points possible must be above 0 (found {})", self.points_possible));
+        }
+        if !(self.mastery_points.is_finite()
+            && self.mastery_points > 0.0
+            && self.mastery_points <= self.points_possible)
+        {
+            return bad(format!(
+                "mastery points must be above 0 and at most the points possible {} (found {})",
+                self.points_possible, self.mastery_points
+            ));
+        }
+        match (self.method.parameter(), self.calculation_int) {
+            (None, None) => {}
+            (None, Some(n)) => {
+                return bad(format!("{} takes no calculation_int (found {n})", self.method.as_str()));
+            }
+            (Some((range, _)), Some(n)) if range.contains(&n) => {}
+            (Some((range, _)), n) => {
+                return bad(format!(
+                    "{} needs a calculation_int from {} to {} (found {})",
+                    self.method.as_str(),
+                    range.start(),
+                    range.end(),
+                    n.map_or("none".to_owned(), |n| n.to_string())
+                ));
+            }
+        }
+        if self.min_results == 0 || self.min_results > 1000 {
+            return bad(format!("the minimum number of results must be 1–1000 (found {})", self.min_results));
+        }
+        Ok(())
+    }
+
+    /// A policy with `method`, filling calculation_int with the method's default when not given.
+    pub fn with_method(mut self, method: Method, calculation_int: Option<i64>) -> Policy {
+        self.method = method;
+        self.calculation_int = calculation_int.or(method.parameter().map(|(_, d)| d));
+        if method.parameter().is_none() {
+            self.calculation_int = calculation_int;
+        }
+        self
+    }
+}
+
+/// Rounds to two decimals, as Canvas does (`round(2)`).
+pub fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// One result on an objective's scale, with what orders it in time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scored {
+    /// Seconds since the epoch (None sorts first).
+    pub at: Option<i64>,
+    /// Attempt number (None sorts first).
+    pub attempt: Option<i64>,
+    /// Score on the objective's scale.
+    pub score: f64,
+}
+
+/// Puts results in time order; ties in time and attempt are broken by the score, so the order
+/// the rows arrived in never matters.
+pub fn sort_in_time(results: &mut [Scored]) {
+    results.sort_by(|a, b| a.at.cmp(&b.at).then(a.attempt.cmp(&b.attempt)).then(a.score.total_cmp(&b.score)));
+}
+
+/// The score `policy` gives to `scores` (in time order, on the objective's scale), rounded to two
+/// decimals; None when the method gives none (no scores, or fewer than n mastery scores).
+pub fn calculate(policy: &Policy, scores: &[f64]) -> Option<f64> {
+    let (&latest, earlier) = scores.split_last()?;
+    let int = policy.calculation_int.or(policy.method.parameter().map(|(_, d)| d)).unwrap_or(65);
+    let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
+    let score = match policy.method {
+        Method::Highest => scores.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        Method::Latest => latest,
+        Method::Average => mean(scores),
+        Method::NMastery => {
+            let n = usize::try_from(int).unwrap_or(1);
+            if scores.len() < n {
+                return None;
+            }
+            let kept: Vec<f64> = scores.iter().copied().filter(|s| *s >= policy.mastery_points).collect();
+            if kept.len() < n {
+                return None;
+            }
+            mean(&kept)
+        }
+        Method::DecayingAverage => {
+            if earlier.is_empty() {
+                latest
+            } else {
+                let w = int as f64;
+                latest * (0.01 * w) + mean(earlier) * (0.01 * (100.0 - w))
+            }
+        }
+        Method::StandardDecayingAverage => {
+            let d = int as f64;
+            let mut avg = scores[0];
+            for s in &scores[1..] {
+                avg = avg * (0.01 * (100.0 - d)) + s * (0.01 * d);
+            }
+            avg
+        }
+        Method::MostCommon => {
+            let mut counts: HashMap<i64, usize> = HashMap::new();
+            for s in scores {
+                *counts.entry((s * 100.0).round() as i64).or_default() += 1;
+            }
+            let (level, _) = counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)))?;
+            level as f64 / 100.0
+        }
+    };
+    Some(round2(score))
+}
+
+/// The mastery of one objective for one learner.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LearnerMastery {
+    /// The learner's pseudonym.
+    pub learner: String,
+    /// The objective's id.
+    pub objective: Uuid,
+    /// The score on the objective's point scale (None: no judgement yet).
+    pub score: Option<f64>,
+    /// Whether the objective is mastered.
+    pub mastered: bool,
+    /// Results counted (for a rolled-up objective, those of its supporting objectives).
+    pub results: u32,
+}
+
+/// The mastery of one objective over the learners.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ObjectiveMastery {
+    /// The objective's id.
+    pub id: Uuid,
+    /// Its code.
+    pub code: String,
+    /// The calculation method (Canvas's name).
+    pub method: Method,
+    /// The method's parameter, or None.
+    pub calculation_int: Option<i64>,
+    /// Mastery points.
+    pub mastery_points: f64,
+    /// Points possible.
+    pub points_possible: f64,
+    /// Learners with a judgement (a score from at least the minimum number of results).
+    pub assessed: u32,
+    /// Learners who mastered it.
+    pub mastered: u32,
+    /// Mean score of the assessed learners (None when nobody was assessed).
+    pub mean: Option<f64>,
+}
+
+/// Mastery per objective and per learner (the `trellis mastery` JSON contract).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MasteryReport {
+    /// One entry per objective of the design, in document order.
+    pub objectives: Vec<ObjectiveMastery>,
+    /// One entry per learner and objective with a score or results, by objective then learner.
+    pub learners: Vec<LearnerMastery>,
+    /// Results whose target is no longer in the design (not counted).
+    #[serde(skip)]
+    pub orphaned: u64,
+}
+
+/// Where each kind of target leads, from the design.
+struct Alignments {
+    objective: HashMap<Uuid, usize>,
+    assessment: HashMap<Uuid, Vec<usize>>,
+    item: HashMap<Uuid, Vec<usize>>,
+    criterion: HashMap<Uuid, usize>,
+}
+
+impl Alignments {
+    fn new(doc: &Document) -> Alignments {
+        let objective: HashMap<Uuid, usize> =
+            doc.objectives.iter().enumerate().map(|(i, o)| (o.id.0, i)).collect();
+        let index = |ids: &mut dyn Iterator<Item = Uuid>| -> Vec<usize> {
+            let mut out: Vec<usize> = ids.filter_map(|id| objective.get(&id).copied()).collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        };
+        let mut assessment = HashMap::new();
+        let mut item = HashMap::new();
+        for a in &doc.assessments {
+            let mut direct = a.objectives.iter().map(|o| o.0);
+            let mut objectives = index(&mut direct);
+            if objectives.is_empty() {
+                let mut through = a.items.iter().flat_map(|i| i.objectives.iter().map(|o| o.0));
+                objectives = index(&mut through);
+            }
+            assessment.insert(a.id.0, objectives);
+            for i in &a.items {
+                item.insert(i.id.0, index(&mut i.objectives.iter().map(|o| o.0)));
+            }
+        }
+        let criterion = doc
+            .rubrics
+            .iter()
+            .flat_map(|r| &r.criteria)
+            .filter_map(|c| Some((c.id.0, *objective.get(&c.objective?.0)?)))
+            .collect();
+        Alignments { objective, assessment, item, criterion }
+    }
+
+    fn objectives(&self, kind: TargetKind, id: Uuid) -> Option<&[usize]> {
+        match kind {
+            TargetKind::Objective => self.objective.get_key_value(&id).map(|(_, i)| std::slice::from_ref(i)),
+            TargetKind::Assessment => self.assessment.get(&id).map(Vec::as_slice),
+            TargetKind::Item => self.item.get(&id).map(Vec::as_slice),
+            TargetKind::Criterion => self.criterion.get_key_value(&id).map(|(_, i)| std::slice::from_ref(i)),
+        }
+    }
+}
+
+/// Computes the mastery of every objective of `doc` from `evidence`.
+pub fn compute(doc: &Document, evidence: &Evidence) -> MasteryReport {
+    let align = Alignments::new(doc);
+    let policies: Vec<&Policy> = doc.objectives.iter().map(|o| evidence.policy_for(o.id.0)).collect();
+    // Learners by pseudonym (the same person in two cohorts is one learner: the salt is per
+    // document).
+    let mut learner_index: HashMap<&str, u32> = HashMap::new();
+    let mut learner_names: Vec<&str> = Vec::new();
+    let learner_of: Vec<u32> = evidence
+        .learners
+        .iter()
+        .map(|l| {
+            *learner_index.entry(l.pseudonym.as_str()).or_insert_with(|| {
+                learner_names.push(l.pseudonym.as_str());
+                (learner_names.len() - 1) as u32
+            })
+        })
+        .collect();
+    let mut cells: HashMap<(usize, u32), Vec<Scored>> = HashMap::new();
+    let mut orphaned = 0u64;
+    for r in &evidence.results {
+        let Some(&learner) = learner_of.get(r.learner as usize) else {
+            orphaned += 1;
+            continue;
+        };
+        let Some(targets) = align.objectives(r.target_kind, r.target_id).filter(|t| !t.is_empty()) else {
+            orphaned += 1;
+            continue;
+        };
+        for &o in targets {
+            let scale = policies[o].points_possible;
+            let score = match r.points_possible {
+                Some(pp) if pp > 0.0 => r.score / pp * scale,
+                _ => r.score,
+            };
+            cells.entry((o, learner)).or_default().push(Scored { at: r.at, attempt: r.attempt, score });
+        }
+    }
+    // Direct judgements.
+    let mut judged: HashMap<(usize, u32), (Option<f64>, u32)> = HashMap::with_capacity(cells.len());
+    let mut scratch = Vec::new();
+    for ((o, learner), mut list) in cells {
+        sort_in_time(&mut list);
+        let policy = policies[o];
+        let n = list.len() as u32;
+        scratch.clear();
+        scratch.extend(list.iter().map(|s| s.score));
+        let score = if n >= policy.min_results { calculate(policy, &scratch) } else { None };
+        judged.insert((o, learner), (score, n));
+    }
+    // Roll-up along `supports`: supporters of each objective, then objectives in an order where
+    // supporters come first (the supports graph is acyclic in a valid document).
+    let mut supporters: Vec<Vec<usize>> = vec![Vec::new(); doc.objectives.len()];
+    for (i, o) in doc.objectives.iter().enumerate() {
+        for s in &o.supports {
+            if let Some(&target) = align.objective.get(&s.0) {
+                supporters[target].push(i);
+            }
+        }
+    }
+    for o in supports_order(&supporters) {
+        if supporters[o].is_empty() {
+            continue;
+        }
+        for learner in 0..learner_names.len() as u32 {
+            if judged.get(&(o, learner)).is_some_and(|(score, _)| score.is_some()) {
+                continue;
+            }
+            let mut shares = Vec::new();
+            let mut count = 0;
+            for &s in &supporters[o] {
+                if let Some((Some(score), n)) = judged.get(&(s, learner)) {
+                    shares.push(score / policies[s].points_possible);
+                    count += n;
+                }
+            }
+            if shares.is_empty() {
+                continue;
+            }
+            let mean = shares.iter().sum::<f64>() / shares.len() as f64;
+            let own = judged.get(&(o, learner)).map_or(0, |(_, n)| *n);
+            judged.insert((o, learner), (Some(round2(mean * policies[o].points_possible)), count + own));
+        }
+    }
+    let mut report = MasteryReport { orphaned, ..MasteryReport::default() };
+    let mut keys: Vec<(usize, u32)> = judged.keys().copied().collect();
+    keys.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then(learner_names[a.1 as usize].cmp(learner_names[b.1 as usize]))
+    });
+    let mut per_objective: Vec<(u32, u32, f64)> = vec![(0, 0, 0.0); doc.objectives.len()];
+    for (o, learner) in keys {
+        let (score, results) = judged[&(o, learner)];
+        let mastered = score.is_some_and(|s| s >= policies[o].mastery_points);
+        if let Some(s) = score {
+            let entry = &mut per_objective[o];
+            entry.0 += 1;
+            entry.1 += u32::from(mastered);
+            entry.2 += s;
+        }
+        report.learners.push(LearnerMastery {
+            learner: learner_names[learner as usize].to_owned(),
+            objective: doc.objectives[o].id.0,
+            score,
+            mastered,
+            results,
+        });
+    }
+    for (o, obj) in doc.objectives.iter().enumerate() {
+        let policy = policies[o];
+        let (assessed, mastered, sum) = per_objective[o];
+        report.objectives.push(ObjectiveMastery {
+            id: obj.id.0,
+            code: obj.code.clone(),
+            method: policy.method,
+            calculation_int: policy.calculation_int,
+            mastery_points: policy.mastery_points,
+            points_possible: policy.points_possible,
+            assessed,
+            mastered,
+            mean: (assessed > 0).then(|| round2(sum / f64::from(assessed))),
+        });
+    }
+    report
+}
+
+/// Objectives ordered so that each comes after all its supporters (those on a cycle, which a
+/// valid document has not, are left out).
+fn supports_order(supporters: &[Vec<usize>]) -> Vec<usize> {
+    let n = supporters.len();
+    let mut waiting: Vec<usize> = supporters.iter().map(Vec::len).collect();
+    let mut supported: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (o, list) in supporters.iter().enumerate() {
+        for &s in list {
+            supported[s].push(o);
+        }
+    }
+    let mut ready: Vec<usize> = (0..n).filter(|&o| waiting[o] == 0).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(o) = ready.pop() {
+        order.push(o);
+        for &t in &supported[o] {
+            waiting[t] -= 1;
+            if waiting[t] == 0 {
+                ready.push(t);
+            }
+        }
+    }
+    order
+}

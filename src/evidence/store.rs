@@ -1,0 +1,389 @@
+//! The SQL of the evidence tables (`evidence_*`, `src/store/migrations/0003_evidence.sql`):
+//! reading them into an [`Evidence`], writing an import through a [`Writer`], removing a cohort
+//! and setting mastery policies. Callers run the changes inside `Store::apply_with`, so each is
+//! one transaction and one undo step. Everything read is checked (the file is untrusted): an
+//! unknown method or target kind, an unreadable id or a non-finite score is refused with an error
+//! naming the file and the row.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::import::Source;
+use super::{Cohort, Evidence, Learner, Method, Policy, ResultRow, TargetKind, pseudonym};
+use crate::model::Timestamp;
+use crate::{Error, Result};
+
+fn damaged(path: &Path, reason: String) -> Error {
+    Error::Damaged { path: path.to_owned(), reason: format!("its evidence {reason}") }
+}
+
+fn read_policy(row: &rusqlite::Row<'_>, first: usize, path: &Path, place: &str) -> Result<Policy> {
+    let method: String = row.get(first + 2)?;
+    let method = Method::parse(&method)
+        .ok_or_else(|| damaged(path, format!("{place} names the unknown method {method:?}")))?;
+    let min: i64 = row.get(first + 4)?;
+    let policy = Policy {
+        points_possible: row.get(first)?,
+        mastery_points: row.get(first + 1)?,
+        method,
+        calculation_int: row.get(first + 3)?,
+        min_results: u32::try_from(min).unwrap_or(0),
+    };
+    policy.validate(place).map_err(|e| damaged(path, format!("has an invalid policy ({e})")))?;
+    Ok(policy)
+}
+
+/// The salt and the default policy, if an import created them.
+pub fn settings(conn: &Connection, path: &Path) -> Result<Option<(Vec<u8>, Policy)>> {
+    let mut stmt = conn.prepare(
+        "SELECT salt, points_possible, mastery_points, method, calculation_int, min_results FROM evidence_settings WHERE id = 1",
+    )?;
+    let mut rows = stmt.query([])?;
+    let Some(row) = rows.next()? else { return Ok(None) };
+    let salt: Vec<u8> = match row.get_ref(0)? {
+        ValueRef::Blob(b) if b.len() >= 16 => b.to_vec(),
+        _ => return Err(damaged(path, "settings hold no usable salt".into())),
+    };
+    Ok(Some((salt, read_policy(row, 1, path, "default policy")?)))
+}
+
+/// Reads the evidence (every cohort, or only `cohort`).
+pub fn load(conn: &Connection, path: &Path, cohort: Option<&str>) -> Result<Evidence> {
+    let tx = conn.unchecked_transaction()?;
+    let mut evidence =
+        Evidence { policy: settings(&tx, path)?.map(|(_, p)| p).unwrap_or_default(), ..Evidence::default() };
+    {
+        let mut stmt = tx.prepare(
+            "SELECT objective_id, points_possible, mastery_points, method, calculation_int, min_results FROM evidence_policies ORDER BY objective_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(0)?;
+            let id = Uuid::parse_str(&id)
+                .map_err(|_| damaged(path, format!("policy names the unreadable objective id {id:?}")))?;
+            let policy = read_policy(row, 1, path, &format!("policy of objective {id}"))?;
+            evidence.overrides.push((id, policy));
+        }
+    }
+    let filter = cohort.unwrap_or("");
+    let all = cohort.is_none();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT name, term, source, imported_at FROM evidence_cohorts WHERE ?1 OR name = ?2 ORDER BY name",
+        )?;
+        evidence.cohorts = stmt
+            .query_map(params![all, filter], |r| {
+                Ok(Cohort { name: r.get(0)?, term: r.get(1)?, source: r.get(2)?, imported_at: r.get(3)? })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    if let Some(name) = cohort
+        && evidence.cohorts.is_empty()
+    {
+        return Err(Error::NotFound { kind: "cohort", id: format!("{name:?} in {}", path.display()) });
+    }
+    // Learners by cohort, then pseudonym; results refer to them by index.
+    let mut index: HashMap<String, HashMap<String, u32>> = HashMap::new();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT cohort, pseudonym, name, section FROM evidence_learners WHERE ?1 OR cohort = ?2 ORDER BY cohort, pseudonym",
+        )?;
+        let mut rows = stmt.query(params![all, filter])?;
+        while let Some(row) = rows.next()? {
+            let learner = Learner {
+                cohort: row.get(0)?,
+                pseudonym: row.get(1)?,
+                name: row.get(2)?,
+                section: row.get(3)?,
+            };
+            let i = evidence.learners.len() as u32;
+            index.entry(learner.cohort.clone()).or_default().insert(learner.pseudonym.clone(), i);
+            evidence.learners.push(learner);
+        }
+    }
+    let mut stmt = tx.prepare(
+        "SELECT cohort, source, learner, target_kind, target_id, score, points_possible, at, attempt, source_row
+         FROM evidence_results WHERE ?1 OR cohort = ?2 ORDER BY rowid",
+    )?;
+    let mut rows = stmt.query(params![all, filter])?;
+    while let Some(row) = rows.next()? {
+        let text = |i: usize| -> Result<&str> {
+            match row.get_ref(i)? {
+                ValueRef::Text(t) => {
+                    std::str::from_utf8(t).map_err(|_| damaged(path, "holds text that is not UTF-8".into()))
+                }
+                _ => Err(damaged(path, "holds a result whose text columns are not text".into())),
+            }
+        };
+        let source_row: i64 = row.get(9)?;
+        let bad = |what: String| damaged(path, format!("result from line {source_row} {what}"));
+        let pseudonym = text(2)?;
+        let learner = index
+            .get(text(0)?)
+            .and_then(|m| m.get(pseudonym))
+            .copied()
+            .ok_or_else(|| bad("names a learner that is not in its cohort".into()))?;
+        let source = Source::parse(text(1)?).ok_or_else(|| bad("names an unknown source".into()))?;
+        let target_kind =
+            TargetKind::parse(text(3)?).ok_or_else(|| bad("measures an unknown kind of thing".into()))?;
+        let target_id = Uuid::parse_str(text(4)?).map_err(|_| bad("has an unreadable target id".into()))?;
+        let score: f64 = row.get(5)?;
+        let points_possible: Option<f64> = row.get(6)?;
+        if !score.is_finite() || points_possible.is_some_and(|p| !p.is_finite() || p <= 0.0) {
+            return Err(bad("has a score or points possible that is not a finite number".into()));
+        }
+        evidence.results.push(ResultRow {
+            learner,
+            source,
+            target_kind,
+            target_id,
+            score,
+            points_possible,
+            at: row.get(7)?,
+            attempt: row.get(8)?,
+            source_row,
+        });
+    }
+    drop(rows);
+    drop(stmt);
+    tx.commit()?;
+    Ok(evidence)
+}
+
+/// A cohort with its counts, for `trellis evidence list`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CohortSummary {
+    /// The cohort.
+    #[serde(flatten)]
+    pub cohort: Cohort,
+    /// Its learners.
+    pub learners: i64,
+    /// Its results.
+    pub results: i64,
+    /// Learners whose names were kept.
+    pub named: i64,
+}
+
+/// Every cohort with its counts.
+pub fn cohorts(conn: &Connection) -> Result<Vec<CohortSummary>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.name, c.term, c.source, c.imported_at,
+                (SELECT count(*) FROM evidence_learners l WHERE l.cohort = c.name),
+                (SELECT count(*) FROM evidence_results r WHERE r.cohort = c.name),
+                (SELECT count(*) FROM evidence_learners l WHERE l.cohort = c.name AND l.name IS NOT NULL)
+         FROM evidence_cohorts c ORDER BY c.name",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(CohortSummary {
+            cohort: Cohort { name: r.get(0)?, term: r.get(1)?, source: r.get(2)?, imported_at: r.get(3)? },
+            learners: r.get(4)?,
+            results: r.get(5)?,
+            named: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Removes a cohort with its learners and results; false if there is none of that name.
+pub fn remove_cohort(conn: &Connection, name: &str) -> Result<bool> {
+    conn.execute("DELETE FROM evidence_results WHERE cohort = ?1", [name])?;
+    conn.execute("DELETE FROM evidence_learners WHERE cohort = ?1", [name])?;
+    Ok(conn.execute("DELETE FROM evidence_cohorts WHERE name = ?1", [name])? > 0)
+}
+
+/// The salt, creating the settings row (with the default policy) on first use.
+pub fn ensure_salt(conn: &Connection, path: &Path) -> Result<Vec<u8>> {
+    if let Some((salt, _)) = settings(conn, path)? {
+        return Ok(salt);
+    }
+    let salt = super::new_salt();
+    write_settings(conn, &salt, &Policy::default())?;
+    Ok(salt)
+}
+
+fn write_settings(conn: &Connection, salt: &[u8], p: &Policy) -> Result<()> {
+    conn.execute(
+        "INSERT INTO evidence_settings (id, salt, points_possible, mastery_points, method, calculation_int, min_results)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (id) DO UPDATE SET points_possible = ?2, mastery_points = ?3, method = ?4, calculation_int = ?5, min_results = ?6",
+        params![salt, p.points_possible, p.mastery_points, p.method.as_str(), p.calculation_int, p.min_results],
+    )?;
+    Ok(())
+}
+
+/// Sets the curriculum's default policy (`objective` None) or one objective's override; `None`
+/// as the policy removes an override.
+pub fn set_policy(
+    conn: &Connection,
+    path: &Path,
+    objective: Option<Uuid>,
+    policy: Option<&Policy>,
+) -> Result<()> {
+    match (objective, policy) {
+        (None, Some(p)) => {
+            let salt = ensure_salt(conn, path)?;
+            write_settings(conn, &salt, p)
+        }
+        (None, None) => Err(Error::Refused("the default policy cannot be removed, only changed".into())),
+        (Some(id), None) => {
+            conn.execute("DELETE FROM evidence_policies WHERE objective_id = ?1", [id.to_string()])?;
+            Ok(())
+        }
+        (Some(id), Some(p)) => {
+            conn.execute(
+                "INSERT OR REPLACE INTO evidence_policies (objective_id, points_possible, mastery_points, method, calculation_int, min_results)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id.to_string(), p.points_possible, p.mastery_points, p.method.as_str(), p.calculation_int, p.min_results],
+            )?;
+            Ok(())
+        }
+    }
+}
+
+/// One result read by an importer, before it is written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewResult {
+    /// What was measured.
+    pub target_kind: TargetKind,
+    /// Its id.
+    pub target_id: Uuid,
+    /// The score.
+    pub score: f64,
+    /// Points possible, if known.
+    pub points_possible: Option<f64>,
+    /// When (seconds since the Unix epoch, UTC).
+    pub at: Option<i64>,
+    /// The attempt.
+    pub attempt: Option<i64>,
+    /// The line of the source.
+    pub source_row: i64,
+}
+
+/// Writes one import into the open transaction: the cohort (created if new), its learners and
+/// its results. A result already stored for the same cohort, source and source row (by the hash
+/// of the row's content) is skipped, so importing a file again changes nothing.
+pub struct Writer<'c> {
+    conn: &'c Connection,
+    cohort: String,
+    term: String,
+    cohort_written: bool,
+    /// The salt is new: the settings row is written with the first learner.
+    new_salt: bool,
+    source: Source,
+    salt: Vec<u8>,
+    keep_names: bool,
+    learners: HashMap<String, String>,
+    /// Results written.
+    pub added: u64,
+    /// Results that were already stored.
+    pub already: u64,
+}
+
+impl<'c> Writer<'c> {
+    /// Starts an import into `cohort` (created with `term`, when it does not exist, as the first
+    /// learner is written).
+    pub fn new(
+        conn: &'c Connection,
+        path: &Path,
+        cohort: &str,
+        term: &str,
+        source: Source,
+        keep_names: bool,
+    ) -> Result<Writer<'c>> {
+        let (salt, new_salt) = match settings(conn, path)? {
+            Some((salt, _)) => (salt, false),
+            None => (super::new_salt(), true),
+        };
+        Ok(Writer {
+            new_salt,
+            conn,
+            cohort: cohort.to_owned(),
+            term: term.to_owned(),
+            cohort_written: false,
+            source,
+            salt,
+            keep_names,
+            learners: HashMap::new(),
+            added: 0,
+            already: 0,
+        })
+    }
+
+    /// The pseudonym of a learner (stored on first sight); the name is kept only when asked.
+    pub fn learner(&mut self, lms_id: &str, name: &str, section: &str) -> Result<String> {
+        if let Some(p) = self.learners.get(lms_id) {
+            return Ok(p.clone());
+        }
+        if !self.cohort_written {
+            // Created with its first learner: an import that matched nothing leaves no cohort.
+            self.conn.execute(
+                "INSERT OR IGNORE INTO evidence_cohorts (name, term, source, imported_at) VALUES (?1, ?2, ?3, ?4)",
+                params![self.cohort, self.term, self.source.as_str(), Timestamp::now().0],
+            )?;
+            self.cohort_written = true;
+            if self.new_salt {
+                write_settings(self.conn, &self.salt, &Policy::default())?;
+            }
+        }
+        let p = pseudonym(&self.salt, lms_id);
+        let name = (self.keep_names && !name.trim().is_empty()).then(|| name.trim());
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO evidence_learners (cohort, pseudonym, name, section) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (cohort, pseudonym) DO UPDATE SET name = coalesce(name, excluded.name)
+             WHERE excluded.name IS NOT NULL AND name IS NULL",
+        )?;
+        stmt.execute(params![self.cohort, p, name, section.trim()])?;
+        self.learners.insert(lms_id.to_owned(), p.clone());
+        Ok(p)
+    }
+
+    /// Writes one result of `learner` (a pseudonym from [`Writer::learner`]); `row_key` is the
+    /// source row's content (and, for a row holding several results, which one).
+    pub fn result(&mut self, learner: &str, row_key: &[&str], r: &NewResult) -> Result<()> {
+        let mut hash = Sha256::new();
+        for part in row_key {
+            hash.update((part.len() as u64).to_le_bytes());
+            hash.update(part.as_bytes());
+        }
+        let digest = hash.finalize();
+        let key = &digest[..16];
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT OR IGNORE INTO evidence_results
+               (cohort, source, row_hash, learner, target_kind, target_id, score, points_possible, at, attempt, source_row)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        let n = stmt.execute(params![
+            self.cohort,
+            self.source.as_str(),
+            key,
+            learner,
+            r.target_kind.as_str(),
+            r.target_id.hyphenated().to_string(),
+            r.score,
+            r.points_possible,
+            r.at,
+            r.attempt,
+            r.source_row
+        ])?;
+        if n == 0 {
+            self.already += 1;
+        } else {
+            self.added += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Whether a cohort of this name exists.
+pub fn has_cohort(conn: &Connection, name: &str) -> Result<bool> {
+    Ok(conn
+        .query_row("SELECT 1 FROM evidence_cohorts WHERE name = ?1", [name], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
