@@ -1,6 +1,9 @@
 //! Learner-facing HTML pages shared by the package formats: the page shell (language attribute,
 //! title as the one `<h1>`, the shared stylesheet) and the bodies for nodes, activities and
-//! assignments (objectives, resources, GRASPS, the rubric as an accessible table).
+//! assignments (objectives, resources, GRASPS, the rubric as an accessible table). The GRASPS
+//! list and the rubric table are the one renderer of those parts: cartridge pages and the
+//! SCORM/cmi5 lesson pages (`sco.rs`) both write them through [`grasps_list`] and
+//! [`rubric_table`].
 //!
 //! Every piece of user text is either sanitised HTML from the [`ExportContext`] or escaped here;
 //! nothing else reaches a page. Where a page lives in the package (and so how it reaches the
@@ -8,7 +11,7 @@
 
 use super::lower::{ActivityView, AssessmentView, ExportContext, NodeView, RubricView};
 use super::xml::{escape, number};
-use crate::model::{AssessmentFormat, Grouping};
+use crate::model::{AssessmentFormat, Grasps, Grouping};
 
 /// The shared stylesheet.
 pub const STYLESHEET: &str = include_str!("assets/trellis.css");
@@ -144,47 +147,58 @@ pub fn assignment_body(cx: &ExportContext<'_>, a: &AssessmentView<'_>) -> String
     }
     out.push_str(&a.instructions_html);
     if let Some(g) = &a.assessment.grasps {
-        let parts = [
-            ("Goal", &g.goal),
-            ("Role", &g.role),
-            ("Audience", &g.audience),
-            ("Situation", &g.situation),
-            ("Product or performance", &g.product),
-            ("Standards for success", &g.standards),
-        ];
-        if parts.iter().any(|(_, v)| !v.trim().is_empty()) {
-            out.push_str("<h2>The task</h2>\n<dl>\n");
-            for (label, value) in parts {
-                if !value.trim().is_empty() {
-                    out.push_str(&format!(
-                        "<dt>{label}</dt>\n<dd>{}</dd>\n",
-                        crate::markdown::render_inline(value)
-                    ));
-                }
-            }
-            out.push_str("</dl>\n");
-        }
+        out.push_str(&grasps_list(g, 2, &mut str::to_owned));
     }
     if a.assessment.format == AssessmentFormat::Discussion && a.instructions_html.is_empty() {
         out.push_str("<p>Post your contribution to the discussion.</p>\n");
     }
     out.push_str(&objectives_section(cx, "This assessment measures", &a.objectives));
     if let Some(r) = a.rubric {
-        out.push_str(&rubric_table(&cx.rubrics[r]));
+        out.push_str(&rubric_table(&cx.rubrics[r], 2, &mut str::to_owned));
     }
     out
 }
 
-/// The rubric as a table with a caption and header cells, readable by screen readers.
-pub fn rubric_table(r: &RubricView<'_>) -> String {
+/// The GRASPS parts of a performance task that are filled in, as a definition list under the
+/// heading "The task" (`<h{level}>`); empty when none is. Each part is rendered as inline
+/// Markdown and passed through `fit`, which makes sanitised HTML fit the page it goes into
+/// (identity for cartridge pages; lesson pages relink assets and turn remote images into links).
+pub fn grasps_list(g: &Grasps, level: u8, fit: &mut dyn FnMut(&str) -> String) -> String {
+    let parts = [
+        ("Goal", &g.goal),
+        ("Role", &g.role),
+        ("Audience", &g.audience),
+        ("Situation", &g.situation),
+        ("Product or performance", &g.product),
+        ("Standards for success", &g.standards),
+    ];
+    if parts.iter().all(|(_, v)| v.trim().is_empty()) {
+        return String::new();
+    }
+    let mut out = format!("<h{level}>The task</h{level}>\n<dl>\n");
+    for (label, value) in parts {
+        if !value.trim().is_empty() {
+            out.push_str(&format!(
+                "<dt>{label}</dt>\n<dd>{}</dd>\n",
+                fit(&crate::markdown::render_inline(value))
+            ));
+        }
+    }
+    out.push_str("</dl>\n");
+    out
+}
+
+/// The rubric as a table with a caption and header cells, readable by screen readers, under
+/// the heading "Rubric: …" (`<h{level}>`), levels highest first as graders read rubrics. The
+/// description (sanitised HTML) goes through `fit` (see [`grasps_list`]).
+pub fn rubric_table(r: &RubricView<'_>, level: u8, fit: &mut dyn FnMut(&str) -> String) -> String {
     let rubric = r.rubric;
-    let mut out = format!("<h2>Rubric: {}</h2>\n", escape(&rubric.title));
-    out.push_str(&r.description_html);
+    let mut out = format!("<h{level}>Rubric: {}</h{level}>\n", escape(&rubric.title));
+    out.push_str(&fit(&r.description_html));
     out.push_str(&format!(
         "<table>\n<caption>{}</caption>\n<thead>\n<tr><th scope=\"col\">Criterion</th>",
         escape(&rubric.title)
     ));
-    // Highest level first, as graders read rubrics.
     for level in rubric.levels.iter().rev() {
         out.push_str(&format!(
             "<th scope=\"col\">{} ({} pts)</th>",

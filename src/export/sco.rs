@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
+use super::html;
 use super::lower::{self, ExportContext, ident_with, relink};
 use super::xml::{XmlWriter, escape};
 use super::{ExportReport, PackageWriter, Progress, option, option_base, option_choice};
@@ -874,22 +875,7 @@ impl Renderer<'_, '_> {
         );
         body.push_str(&self.html(&av.instructions_html));
         if let Some(g) = &asmt.grasps {
-            let fields = [
-                ("Goal", &g.goal),
-                ("Role", &g.role),
-                ("Audience", &g.audience),
-                ("Situation", &g.situation),
-                ("Product or performance", &g.product),
-                ("Standards for success", &g.standards),
-            ];
-            if fields.iter().any(|(_, v)| !v.trim().is_empty()) {
-                body.push_str("<dl class=\"trellis-grasps\">\n");
-                for (label, value) in fields.iter().filter(|(_, v)| !v.trim().is_empty()) {
-                    let _ =
-                        writeln!(body, "<dt>{label}</dt><dd>{}</dd>", self.html(&markdown::render(value)));
-                }
-                body.push_str("</dl>\n");
-            }
+            body.push_str(&html::grasps_list(g, 3, &mut |h| self.html(h)));
         }
         if let Some(r) = av.rubric {
             self.rubric(body, r);
@@ -902,37 +888,7 @@ impl Renderer<'_, '_> {
 
     fn rubric(&mut self, body: &mut String, r: usize) {
         let rv = &self.cx.rubrics[r];
-        let rubric = rv.rubric;
-        let _ = writeln!(
-            body,
-            "<h3>Rubric: {}</h3>\n{}<table class=\"trellis-rubric\">\n<thead><tr><th scope=\"col\">Criterion</th>",
-            escape(&rubric.title),
-            self.html(&rv.description_html)
-        );
-        for level in &rubric.levels {
-            let _ = write!(
-                body,
-                "<th scope=\"col\">{} <span class=\"trellis-points\">({} pts)</span></th>",
-                escape(&level.label),
-                fmt_num(level.points)
-            );
-        }
-        body.push_str("</tr></thead>\n<tbody>\n");
-        for c in &rubric.criteria {
-            let _ = write!(body, "<tr><th scope=\"row\">{}", escape(&c.title));
-            if !c.description.trim().is_empty() {
-                let _ =
-                    write!(body, "<br><span class=\"trellis-meta\">{}</span>", escape(c.description.trim()));
-            }
-            body.push_str("</th>");
-            for level in &rubric.levels {
-                let text =
-                    c.descriptors.iter().find(|d| d.level == level.id).map(|d| d.text.as_str()).unwrap_or("");
-                let _ = write!(body, "<td>{}</td>", escape(text));
-            }
-            body.push_str("</tr>\n");
-        }
-        body.push_str("</tbody>\n</table>\n");
+        body.push_str(&html::rubric_table(rv, 3, &mut |h| self.html(h)));
     }
 
     fn quiz(&mut self, body: &mut String, a: usize, counter: &mut usize, scored: bool) {

@@ -6,6 +6,7 @@ mod export_case;
 mod export_cc;
 mod export_options;
 mod export_scorm;
+mod export_shared;
 mod folder;
 mod hostile_input;
 mod import;
