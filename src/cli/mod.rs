@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod check;
 mod diff;
 mod document;
+mod evidence;
 mod export;
 mod folder;
 mod git;
@@ -76,6 +77,10 @@ enum Command {
     Merge(merge::MergeArgs),
     /// Set up a git repository to merge and diff curricula with Trellis.
     Git(git::GitArgs),
+    /// Evidence of learning: import results into cohorts, list and remove cohorts, set mastery policies.
+    Evidence(evidence::EvidenceArgs),
+    /// Mastery per objective and learner from the document's evidence (text, JSON or CSV).
+    Mastery(evidence::MasteryArgs),
 }
 
 /// Parses the command line, runs the command, maps errors to exit codes.
@@ -113,6 +118,8 @@ fn run(command: Command) -> anyhow::Result<u8> {
         Command::Templates(args) => args.run(),
         Command::Merge(args) => args.run(),
         Command::Git(args) => args.run(),
+        Command::Evidence(args) => args.run(),
+        Command::Mastery(args) => args.run(),
     }
 }
 

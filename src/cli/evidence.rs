@@ -1,0 +1,297 @@
+//! `trellis evidence import|list|remove|policy` (evidence of learning in a document) and
+//! `trellis mastery` (mastery per objective and learner as text, JSON or CSV). Each calls one
+//! function of `trellis::evidence`; formats and rules: docs/evidence.md.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use trellis::evidence::import::{self, Options, Source};
+use trellis::evidence::mastery::{self, MasteryReport, Method};
+use trellis::evidence::{Evidence, store as evidence_store};
+use trellis::store::Store;
+
+use super::exit;
+
+/// Arguments of `trellis evidence`.
+#[derive(Args)]
+pub struct EvidenceArgs {
+    #[command(subcommand)]
+    command: EvidenceCommand,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum From {
+    /// Canvas Outcome Results report (CSV).
+    CanvasOutcomes,
+    /// Canvas gradebook export (CSV).
+    CanvasGradebook,
+    /// xAPI statements (JSON array or JSON Lines).
+    Xapi,
+    /// Plain CSV: learner, objective, score, points_possible, date.
+    Csv,
+}
+
+#[derive(Subcommand)]
+enum EvidenceCommand {
+    /// Import results into a cohort (one undo step; importing the same file again changes nothing).
+    Import {
+        /// The document (.trellis).
+        doc: PathBuf,
+        /// What the source is.
+        #[arg(long, value_enum)]
+        from: From,
+        /// The source file.
+        src: PathBuf,
+        /// The cohort to import into (default: the source's file name).
+        #[arg(long)]
+        cohort: Option<String>,
+        /// Term or section of a new cohort.
+        #[arg(long, default_value = "")]
+        term: String,
+        /// Keep learners' names (by default only salted pseudonyms are stored).
+        #[arg(long)]
+        keep_names: bool,
+        /// Print the import report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the cohorts with their learners and results.
+    List {
+        /// The document (.trellis).
+        doc: PathBuf,
+    },
+    /// Remove a cohort with its learners and results (one undo step).
+    Remove {
+        /// The document (.trellis).
+        doc: PathBuf,
+        /// The cohort.
+        #[arg(long)]
+        cohort: String,
+    },
+    /// Set the mastery policy of the curriculum, or of one objective (`--objective`).
+    Policy {
+        /// The document (.trellis).
+        doc: PathBuf,
+        /// An objective's id or code (default: the curriculum's default policy).
+        #[arg(long)]
+        objective: Option<String>,
+        /// Calculation method: highest, latest, average, n_mastery, decaying_average,
+        /// standard_decaying_average, most_common.
+        #[arg(long)]
+        method: String,
+        /// The method's parameter (n for n_mastery, the weight for the decaying averages).
+        #[arg(long)]
+        calculation_int: Option<i64>,
+        /// Top of the point scale.
+        #[arg(long, default_value_t = 4.0)]
+        points_possible: f64,
+        /// Score from which the objective is mastered.
+        #[arg(long, default_value_t = 3.0)]
+        mastery_points: f64,
+        /// Fewest results before a judgement.
+        #[arg(long, default_value_t = 1)]
+        min_results: u32,
+    },
+}
+
+impl EvidenceArgs {
+    pub fn run(self) -> anyhow::Result<u8> {
+        match self.command {
+            EvidenceCommand::Import { doc, from, src, cohort, term, keep_names, json } => {
+                let mut store = Store::open(&doc).with_context(|| format!("opening {}", doc.display()))?;
+                let design = store.load()?;
+                let source = match from {
+                    From::CanvasOutcomes => Source::CanvasOutcomes,
+                    From::CanvasGradebook => Source::CanvasGradebook,
+                    From::Xapi => Source::Xapi,
+                    From::Csv => Source::Csv,
+                };
+                let options = Options { cohort, term, keep_names, ..Options::default() };
+                let report = import::import(&mut store, &design, source, &src, &options)?;
+                let mut out = std::io::stdout().lock();
+                if json {
+                    serde_json::to_writer_pretty(&mut out, &report)?;
+                    writeln!(out)?;
+                } else {
+                    write!(out, "{}", report.to_text())?;
+                }
+                Ok(exit::OK)
+            }
+            EvidenceCommand::List { doc } => {
+                let store =
+                    Store::open_read_only(&doc).with_context(|| format!("opening {}", doc.display()))?;
+                let cohorts = evidence_store::cohorts(store.connection())?;
+                let mut out = std::io::stdout().lock();
+                if cohorts.is_empty() {
+                    writeln!(out, "{} holds no evidence", doc.display())?;
+                }
+                for c in cohorts {
+                    let term = if c.cohort.term.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", c.cohort.term)
+                    };
+                    let named = if c.named > 0 { format!(", {} with names", c.named) } else { String::new() };
+                    writeln!(
+                        out,
+                        "{}{term}: {} learners{named}, {} results from {}, imported {}",
+                        c.cohort.name, c.learners, c.results, c.cohort.source, c.cohort.imported_at
+                    )?;
+                }
+                Ok(exit::OK)
+            }
+            EvidenceCommand::Remove { doc, cohort } => {
+                let mut store = Store::open(&doc).with_context(|| format!("opening {}", doc.display()))?;
+                let label = format!("Remove cohort {cohort}");
+                let removed = store.apply_with(&label, |tx| evidence_store::remove_cohort(tx, &cohort))?;
+                if !removed {
+                    bail!(trellis::Error::NotFound {
+                        kind: "cohort",
+                        id: format!("{cohort:?} in {}", doc.display())
+                    });
+                }
+                println!("Removed cohort {cohort} (trellis undo brings it back)");
+                Ok(exit::OK)
+            }
+            EvidenceCommand::Policy {
+                doc,
+                objective,
+                method,
+                calculation_int,
+                points_possible,
+                mastery_points,
+                min_results,
+            } => {
+                let mut store = Store::open(&doc).with_context(|| format!("opening {}", doc.display()))?;
+                let Some(method) = Method::parse(&method) else {
+                    let names: Vec<&str> = Method::ALL.iter().map(|m| m.as_str()).collect();
+                    bail!(trellis::Error::Refused(format!(
+                        "unknown method {method:?}; expected one of {}",
+                        names.join(", ")
+                    )));
+                };
+                let policy = trellis::evidence::Policy {
+                    points_possible,
+                    mastery_points,
+                    method,
+                    calculation_int: calculation_int.or(method.parameter().map(|(_, d)| d)),
+                    min_results,
+                };
+                let target = match &objective {
+                    None => None,
+                    Some(text) => {
+                        let design = store.load()?;
+                        let found = design.objectives.iter().find(|o| {
+                            o.id.0.to_string() == text.trim()
+                                || o.code.trim().eq_ignore_ascii_case(text.trim())
+                        });
+                        match found {
+                            Some(o) => Some(o.id.0),
+                            None => bail!(trellis::Error::NotFound { kind: "objective", id: text.clone() }),
+                        }
+                    }
+                };
+                policy.validate(objective.as_deref().unwrap_or("the default policy"))?;
+                let path = doc.clone();
+                store.apply_with("Set mastery policy", |tx| {
+                    evidence_store::set_policy(tx, &path, target, Some(&policy))
+                })?;
+                Ok(exit::OK)
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Csv,
+}
+
+/// Arguments of `trellis mastery`.
+#[derive(Args)]
+pub struct MasteryArgs {
+    /// The document (.trellis).
+    doc: PathBuf,
+    /// Only this cohort.
+    #[arg(long)]
+    cohort: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+impl MasteryArgs {
+    pub fn run(self) -> anyhow::Result<u8> {
+        let store =
+            Store::open_read_only(&self.doc).with_context(|| format!("opening {}", self.doc.display()))?;
+        let design = store.load()?;
+        let evidence = Evidence::load(&store, self.cohort.as_deref())?;
+        let report = mastery::compute(&design, &evidence);
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        match self.format {
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut out, &report)?;
+                writeln!(out)?;
+            }
+            Format::Csv => write_csv(&mut out, &report)?,
+            Format::Text => write_text(&mut out, &report)?,
+        }
+        out.flush()?;
+        Ok(exit::OK)
+    }
+}
+
+fn number(x: Option<f64>) -> String {
+    x.map_or(String::new(), |x| x.to_string())
+}
+
+fn write_csv(out: &mut impl Write, report: &MasteryReport) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["learner", "objective", "code", "score", "mastered", "results"])?;
+    let codes: std::collections::HashMap<uuid::Uuid, &str> =
+        report.objectives.iter().map(|o| (o.id, o.code.as_str())).collect();
+    for l in &report.learners {
+        w.write_record([
+            l.learner.clone(),
+            l.objective.to_string(),
+            codes.get(&l.objective).copied().unwrap_or("").to_owned(),
+            number(l.score),
+            l.mastered.to_string(),
+            l.results.to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn write_text(out: &mut impl Write, report: &MasteryReport) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "{:<12} {:<26} {:>8} {:>8} {:>6} {:>7}",
+        "objective", "method", "assessed", "mastered", "mean", "mastery"
+    )?;
+    for o in &report.objectives {
+        let method = match o.calculation_int {
+            Some(n) => format!("{} {n}", o.method.as_str()),
+            None => o.method.as_str().to_owned(),
+        };
+        let code = if o.code.is_empty() { o.id.to_string()[..8].to_owned() } else { o.code.clone() };
+        writeln!(
+            out,
+            "{code:<12} {method:<26} {:>8} {:>8} {:>6} {:>3}/{}",
+            o.assessed,
+            o.mastered,
+            o.mean.map_or("-".to_owned(), |m| format!("{m:.2}")),
+            o.mastery_points,
+            o.points_possible
+        )?;
+    }
+    if report.orphaned > 0 {
+        writeln!(out, "{} results name nothing of the current design and were not counted", report.orphaned)?;
+    }
+    Ok(())
+}
