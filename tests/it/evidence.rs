@@ -255,3 +255,144 @@ mod order {
         }
     }
 }
+
+#[test]
+fn canvas_outcome_results_join_by_vendor_guid_or_exported_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store, doc) = fresh(&dir);
+    let (o1, o2) = (&doc.objectives[0], &doc.objectives[1]);
+    let title = format!("{} {}", o1.code, o1.statement);
+    let text = format!(
+        "student name,student id,assessment title,learning outcome id,learning outcome name,learning outcome vendor guid,outcome score,learning outcome points possible,submission date,attempt,section name,course name\n\
+         \"Lee, Ann\",101,Quiz 1,55,\"{title}\",,3,4,2024-02-01 10:00:00 -0700,1,S1,Stats\n\
+         \"Lee, Ann\",101,Quiz 2,66,Renamed in Canvas,{},5,5,2024-02-08T10:00:00Z,1,S1,Stats\n\
+         \"Chen, Bo\",102,Quiz 1,77,Not ours,,2,4,2024-02-01,1,S1,Stats\n",
+        o2.id
+    );
+    let src = write(&dir, "outcomes.csv", &text);
+    let report = import::import(&mut store, &doc, Source::CanvasOutcomes, &src, &opts("F")).unwrap();
+    assert_eq!((report.added, report.unmatched_rows()), (2, 1));
+    assert_eq!(report.unmatched[0].examples, vec![(4, "Not ours".to_owned())]);
+    assert_eq!(report.ignored_columns, vec!["learning outcome id".to_owned(), "course name".to_owned()]);
+    let evidence = Evidence::load(&store, None).unwrap();
+    let targets: Vec<_> = evidence.results.iter().map(|r| r.target_id).collect();
+    assert_eq!(targets, vec![o1.id.0, o2.id.0]);
+    // 2024-02-01 10:00 at UTC-7 is 17:00 UTC.
+    assert_eq!(evidence.results[0].at, Some(1_706_806_800));
+
+    let missing = write(&dir, "other.csv", "name,score\nx,1\n");
+    let err = import::import(&mut store, &doc, Source::CanvasOutcomes, &missing, &opts("F"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("other.csv:1") && err.contains("student id") && err.contains("learning outcome name"),
+        "{err}"
+    );
+}
+
+#[test]
+fn gradebook_scores_reach_objectives_through_assessment_alignments() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store, doc) = fresh(&dir);
+    let quiz = doc.assessments.iter().find(|a| a.title.starts_with("Quiz 1")).unwrap();
+    let text = format!(
+        "Student,ID,SIS User ID,SIS Login ID,Section,{} (1234),Homework 9 (99),Current Score,Final Score (read only)\n\
+         Points Possible,,,,,16,10,,\n\
+         \"Lee, Ann\",101,,ann,S1,12,5,80,80\n\
+         \"Chen, Bo\",102,,bo,S1,-,7,,\n",
+        quiz.title
+    );
+    let src = write(&dir, "grades.csv", &text);
+    let report = import::import(&mut store, &doc, Source::CanvasGradebook, &src, &opts("G")).unwrap();
+    assert_eq!((report.rows, report.added, report.empty), (2, 1, 1));
+    assert_eq!(report.unmatched[0].examples, vec![(1, "Homework 9 (99)".to_owned())]);
+    let evidence = Evidence::load(&store, None).unwrap();
+    let m = mastery::compute(&doc, &evidence);
+    // 12/16 on a 4-point scale is 3: every objective the quiz measures gets one result.
+    let aligned: Vec<_> =
+        m.learners.iter().filter(|l| quiz.objectives.iter().any(|o| o.0 == l.objective)).collect();
+    assert_eq!(aligned.len(), quiz.objectives.len());
+    assert!(aligned.iter().all(|l| l.score == Some(3.0) && l.mastered));
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn real_canvas_gradebooks_are_read_and_their_unknown_columns_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store, doc) = fresh(&dir);
+    for name in
+        ["canvas_gradebook_basic_course_with_sis_login_id.csv", "canvas_gradebook_last_first_names.csv"]
+    {
+        let src = super::support::samples_dir("gradebook").join(name);
+        let report = import::import(&mut store, &doc, Source::CanvasGradebook, &src, &opts(name)).unwrap();
+        // Seven students, no scores; "Assignment 1" is not an assessment of the design.
+        assert_eq!((report.rows, report.added), (7, 0), "{name}");
+        assert_eq!(report.unmatched[0].examples[0].1, "Assignment 1", "{name}");
+        assert!(report.ignored_columns.iter().any(|c| c.contains("read only")), "{name}");
+    }
+    assert_eq!(store.history().unwrap().undo_depth, 0);
+}
+
+#[test]
+fn xapi_statements_join_by_the_objective_ids_trellis_packages_send() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store, doc) = fresh(&dir);
+    let o1 = doc.objectives[0].id.0;
+    let item = &doc.assessments[0].items[0];
+    let lines = [
+        // What the cmi5 runtime sends for an answered question: the objective in context.
+        format!(
+            r#"{{"id":"6f1c0a52-0000-4000-8000-000000000001","timestamp":"2024-03-01T09:00:00Z","actor":{{"account":{{"homePage":"https://lms.example","name":"u1"}}}},"verb":{{"id":"http://adlnet.gov/expapi/verbs/answered"}},"object":{{"id":"urn:x/item/q1"}},"result":{{"score":{{"scaled":0.5}}}},"context":{{"contextActivities":{{"other":[{{"id":"urn:trellis:objective:{o1}"}}]}}}}}}"#
+        ),
+        format!(
+            r#"{{"id":"6f1c0a52-0000-4000-8000-000000000002","timestamp":"2024-03-02T09:00:00Z","actor":{{"mbox":"mailto:u1@example.org"}},"verb":{{"id":"http://adlnet.gov/expapi/verbs/passed"}},"object":{{"id":"urn:trellis:objective:{o1}"}},"result":{{"score":{{"raw":8,"min":0,"max":10}}}}}}"#
+        ),
+        format!(
+            r#"{{"id":"6f1c0a52-0000-4000-8000-000000000003","actor":{{"mbox":"mailto:u2@example.org"}},"verb":{{"id":"http://adlnet.gov/expapi/verbs/answered"}},"object":{{"id":"https://x/au/item/{}"}},"result":{{"score":{{"scaled":1}}}}}}"#,
+            item.id
+        ),
+        r#"{"id":"6f1c0a52-0000-4000-8000-000000000004","actor":{"mbox":"mailto:u2@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/experienced"},"object":{"id":"https://example.com/page"}}"#.to_owned(),
+        r#"{"id":"6f1c0a52-0000-4000-8000-000000000005","actor":{"mbox":"mailto:u2@example.org"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"6f1c0a52-0000-4000-8000-000000000001"}}"#.to_owned(),
+    ];
+    let jsonl = write(&dir, "statements.jsonl", &(lines.join("\n") + "\n"));
+    let report = import::import(&mut store, &doc, Source::Xapi, &jsonl, &opts("X")).unwrap();
+    assert_eq!((report.rows, report.added, report.unmatched_rows()), (5, 3, 2));
+    // The same statements as a JSON array add nothing (keyed by statement id).
+    let array = write(&dir, "statements.json", &format!("[{}]", lines.join(",")));
+    let again = import::import(&mut store, &doc, Source::Xapi, &array, &opts("X")).unwrap();
+    assert_eq!((again.added, again.already), (0, 3));
+    let evidence = Evidence::load(&store, None).unwrap();
+    let kinds: Vec<_> =
+        evidence.results.iter().map(|r| (r.target_kind, r.score, r.points_possible)).collect();
+    use trellis::evidence::TargetKind::*;
+    assert_eq!(
+        kinds,
+        vec![(Objective, 0.5, Some(1.0)), (Objective, 8.0, Some(10.0)), (Item, 1.0, Some(1.0))]
+    );
+
+    let broken = write(&dir, "broken.jsonl", "{\"id\": 1}\n{not json\n");
+    let err = import::import(&mut store, &doc, Source::Xapi, &broken, &opts("X")).unwrap_err().to_string();
+    assert!(err.contains("broken.jsonl:2"), "{err}");
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn the_xapi_specification_examples_are_read_without_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store, doc) = fresh(&dir);
+    let folder = super::support::samples_dir("xapi").join("lrs_conformance_templates/statements");
+    let mut read = 0;
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let Ok(serde_json::Value::Object(_)) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        let one = write(&dir, "one.json", &format!("[{text}]"));
+        let report = import::import(&mut store, &doc, Source::Xapi, &one, &opts("S")).unwrap();
+        // None of them names an objective of this document: each is reported, none written.
+        assert_eq!((report.rows, report.added, report.unmatched_rows()), (1, 0, 1), "{}", path.display());
+        read += 1;
+    }
+    assert!(read > 10);
+}
