@@ -131,13 +131,12 @@ fn sync_folder(dir: &Path) {
 mod tests {
     use super::*;
 
+    /// The sorted entries of `dir`.
     fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
+        let entries = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name());
+        let sorted: std::collections::BTreeSet<String> =
+            entries.map(|n| n.to_string_lossy().into()).collect();
+        sorted.into_iter().collect()
     }
 
     #[test]

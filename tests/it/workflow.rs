@@ -4,6 +4,8 @@
 //! export cancelled with nothing left; documents created under fresh names. The CLI and the
 //! desktop app call these same functions.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -162,24 +164,24 @@ fn an_unwritable_destination_is_named_in_the_error() {
     assert!(names(dir.path()).is_empty());
 }
 
+/// Without a browser, or with one that fails halfway, the HTML is in place, no PDF (not even a
+/// partial one) is left, and the outcome says what went wrong.
 #[test]
-fn without_a_browser_the_html_is_kept_and_the_outcome_says_what_is_missing() {
-    let dir = tempfile::tempdir().unwrap();
-    let html = dir.path().join("packet.html");
-    let outcome = quietly(&example(), None, &html, Some(no_browser)).unwrap();
-    let err = outcome.pdf_error.unwrap();
-    assert!(err.to_string().contains("no headless browser found"), "{err}");
-    assert_eq!(outcome.pdf, None);
-    assert_eq!(names(dir.path()), ["packet.html"]);
-}
-
-#[test]
-fn a_failed_print_leaves_no_partial_pdf() {
-    let dir = tempfile::tempdir().unwrap();
-    let html = dir.path().join("packet.html");
-    let outcome = quietly(&example(), None, &html, Some(half_then_fail)).unwrap();
-    assert_eq!(outcome.pdf_error.map(|e| e.code()), Some(ErrorCode::Internal));
-    assert_eq!(names(dir.path()), ["packet.html"]);
+fn a_failed_print_keeps_the_html_leaves_no_partial_pdf_and_says_why() {
+    let printers: [(PrintPdf, ErrorCode, &str); 2] = [
+        (no_browser, ErrorCode::Validation, "no headless browser found"),
+        (half_then_fail, ErrorCode::Internal, "could not print"),
+    ];
+    for (print, code, says) in printers {
+        let dir = tempfile::tempdir().unwrap();
+        let html = dir.path().join("packet.html");
+        let outcome = quietly(&example(), None, &html, Some(print)).unwrap();
+        let err = outcome.pdf_error.unwrap();
+        assert_eq!(err.code(), code, "{err}");
+        assert!(err.to_string().contains(says), "{err}");
+        assert_eq!(outcome.pdf, None);
+        assert_eq!(names(dir.path()), ["packet.html"]);
+    }
 }
 
 #[test]

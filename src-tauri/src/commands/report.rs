@@ -174,11 +174,21 @@ mod tests {
         Err(trellis::Error::Refused("no headless browser found to print the PDF".into()))
     }
 
-    fn state_with_example(dir: &Path) -> AppState {
+    /// The example open in window `main`, and an empty `out` folder for packets.
+    fn state_with_example(dir: &Path) -> (AppState, PathBuf) {
         let state = AppState::new(dir, dir.join("documents"));
         let doc = crate::examples::document("intro-statistics").unwrap();
         state.attach("main", Store::create(&dir.join("c.trellis"), &doc).unwrap()).unwrap();
-        state
+        let out = dir.join("out");
+        std::fs::create_dir(&out).unwrap();
+        (state, out)
+    }
+
+    /// `out/packet.html`, granted to `main` for packets as the save dialog does.
+    fn granted_packet(state: &AppState, out: &Path) -> PathBuf {
+        let html = out.join("packet.html");
+        state.grants.grant("main", Purpose::Packet, &html);
+        html
     }
 
     /// A forged packet destination (not chosen in the save dialog) is refused before anything
@@ -186,9 +196,7 @@ mod tests {
     #[test]
     fn a_forged_packet_destination_is_refused_and_the_file_is_untouched() {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        std::fs::create_dir(&out).unwrap();
-        let state = state_with_example(dir.path());
+        let (state, out) = state_with_example(dir.path());
         let html = out.join("notes.html");
         std::fs::write(&html, "my own notes").unwrap();
         tauri::async_runtime::block_on(async {
@@ -216,9 +224,8 @@ mod tests {
     #[test]
     fn a_failed_pdf_names_the_written_packet_which_can_be_shown() {
         let dir = tempfile::tempdir().unwrap();
-        let state = state_with_example(dir.path());
-        let html = dir.path().join("packet.html");
-        state.grants.grant("main", Purpose::Packet, &html);
+        let (state, out) = state_with_example(dir.path());
+        let html = granted_packet(&state, &out);
         tauri::async_runtime::block_on(async {
             let err =
                 packet_to(&state, "main", None, html.clone(), Some(no_browser), |_| {}).await.unwrap_err();
@@ -234,11 +241,8 @@ mod tests {
     #[test]
     fn a_cancelled_packet_answers_with_the_cancelled_code() {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        std::fs::create_dir(&out).unwrap();
-        let state = state_with_example(dir.path());
-        let html = out.join("packet.html");
-        state.grants.grant("main", Purpose::Packet, &html);
+        let (state, out) = state_with_example(dir.path());
+        let html = granted_packet(&state, &out);
         // Cancel as soon as the first stage is reported.
         let flag = state.cancel_report.start("main");
         let progress = move |_: Progress| flag.store(true, std::sync::atomic::Ordering::SeqCst);

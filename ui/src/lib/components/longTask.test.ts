@@ -66,22 +66,19 @@ test('failures are errors unless a cancel was asked; cancel does nothing when id
   await expect(running).rejects.toEqual(new AppError('validation', 'not a cartridge'));
   expect(task.cancelled).toBe(false);
 
-  // Asked to cancel, but the work failed for another reason: that failure is shown.
-  const io = work([]);
-  const failing = task.run(io.run);
-  await task.cancel();
-  io.fail({ code: 'io', message: '/tmp/x: permission denied' });
-  await expect(failing).rejects.toHaveProperty('code', 'io');
-  expect(task.cancelled).toBe(false);
-
-  // Cancellation is recognised by its code only: a refusal that arrives while cancelling, even
-  // worded like a cancel, is a failure.
-  const refused = work([]);
-  const refusing = task.run(refused.run);
-  await task.cancel();
-  refused.fail({ code: 'validation', message: 'the import was cancelled; nothing was written' });
-  await expect(refusing).rejects.toHaveProperty('code', 'validation');
-  expect(task.cancelled).toBe(false);
+  // Asked to cancel, but the work failed for another reason: that failure is shown. Cancellation
+  // is recognised by its code only: a refusal worded like a cancel is a failure too.
+  for (failure of [
+    { code: 'io', message: '/tmp/x: permission denied' },
+    { code: 'validation', message: 'the import was cancelled; nothing was written' },
+  ] as const) {
+    const w2 = work([]);
+    const failing = task.run(w2.run);
+    await task.cancel();
+    w2.fail(failure);
+    await expect(failing).rejects.toHaveProperty('code', failure.code);
+    expect(task.cancelled).toBe(false);
+  }
 
   // A cancel that fails itself leaves the run to finish on its own.
   const stubborn = new LongTask(async () => { throw new Error('no such command'); });
