@@ -565,8 +565,11 @@ pub fn write(doc: &Document, dir: &Path) -> Result<WriteReport> {
         "# A Trellis curriculum as a folder of text files (the layout is described in Trellis's docs/folder-format.md).\nformat = {FORMAT}\n"
     );
     put(dir, MARKER, marker.as_bytes(), &mut report)?;
-    for kind in KINDS {
-        std::fs::create_dir_all(dir.join(kind.dir)).map_err(|e| Error::io(dir.join(kind.dir), e))?;
+    // Only the sub-folders that get files (git keeps no empty folders anyway).
+    let subs: BTreeSet<&str> =
+        files.keys().filter_map(|name| name.split_once('/').map(|(sub, _)| sub)).collect();
+    for sub in subs {
+        std::fs::create_dir_all(dir.join(sub)).map_err(|e| Error::io(dir.join(sub), e))?;
     }
     for (name, bytes) in &files {
         put(dir, name, bytes, &mut report)?;
