@@ -68,7 +68,7 @@ test('failures are errors unless a cancel was asked; cancel does nothing when id
 
   // Asked to cancel, but the work failed for another reason: that failure is shown. Cancellation
   // is recognised by its code only: a refusal worded like a cancel is a failure too.
-  for (failure of [
+  for (const failure of [
     { code: 'io', message: '/tmp/x: permission denied' },
     { code: 'validation', message: 'the import was cancelled; nothing was written' },
   ] as const) {
