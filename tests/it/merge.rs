@@ -22,7 +22,7 @@ fn trellis(args: &[&str], dir: &Path) -> Output {
 }
 
 fn git(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new("git")
+    Command::new("git")
         .args(args)
         .current_dir(dir)
         .env("GIT_AUTHOR_NAME", "Tester")
@@ -32,8 +32,7 @@ fn git(dir: &Path, args: &[&str]) -> Output {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", dir)
         .output()
-        .unwrap();
-    out
+        .unwrap()
 }
 
 fn git_ok(dir: &Path, args: &[&str]) -> String {
@@ -561,4 +560,49 @@ proptest! {
         prop_assert!(out.findings.iter().all(|f| f.code == "M4-merge-duplicate-code"), "{:?}", out.findings);
         prop_assert_eq!(trellis::json::to_string(&out.document), trellis::json::to_string(&both));
     }
+}
+
+#[test]
+fn merge_cli_merges_three_folders_into_ours() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = example();
+    let (mut ours, mut theirs) = (base.clone(), base.clone());
+    ours.objectives[0].statement = "Ours: folder statement".into();
+    theirs.objectives[0].code = "CO1-folder".into();
+    theirs.objectives[4].statement = "theirs".into();
+    ours.objectives[4].statement = "ours".into();
+    for (name, doc) in [("base", &base), ("ours", &ours), ("theirs", &theirs)] {
+        trellis::folder::write(doc, &dir.path().join(name)).unwrap();
+    }
+    let out = trellis(&["merge", "base", "ours", "theirs", "-o", "ours"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let merged = trellis::folder::read(&dir.path().join("ours")).unwrap();
+    assert_eq!(merged.objectives[0].statement, "Ours: folder statement");
+    assert_eq!(merged.objectives[0].code, "CO1-folder");
+    assert_eq!(merged.objectives[4].statement, "ours");
+    let text = std::fs::read_to_string(dir.path().join("ours/conflicts/merge.json")).unwrap();
+    let file: ConflictsFile = serde_json::from_str(&text).unwrap();
+    assert_eq!(file.conflicts.len(), 1);
+}
+
+#[test]
+fn diff_between_revisions_reads_a_folder_at_each_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git_ok(repo, &["init", "-q", "-b", "main"]);
+    let base = example();
+    trellis::folder::write(&base, &repo.join("course")).unwrap();
+    git_ok(repo, &["add", "course"]);
+    git_ok(repo, &["commit", "-q", "-m", "course"]);
+    let mut next = base.clone();
+    next.objectives[2].statement = "Folder revision statement.".into();
+    trellis::folder::write(&next, &repo.join("course")).unwrap();
+    git_ok(repo, &["commit", "-q", "-am", "revise"]);
+    let out = trellis(&["diff", "HEAD~1", "HEAD", "course"], repo);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Folder revision statement."), "{text}");
+    let bad = trellis(&["diff", "HEAD~1", "no-such-rev", "course"], repo);
+    assert_eq!(bad.status.code(), Some(3), "{}", String::from_utf8_lossy(&bad.stderr));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no-such-rev"));
 }
