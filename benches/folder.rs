@@ -21,6 +21,14 @@ fn benches(c: &mut Criterion) {
     let bytes: u64 = walk(&dir);
     eprintln!("large document as a folder: {} files, {:.1} MB", report.written.len(), bytes as f64 / 1e6);
 
+    // One-shot split of the work (for the figures in BENCHMARKS.md).
+    let t = std::time::Instant::now();
+    let files = folder::render(&doc, &Default::default());
+    eprintln!("render only (no IO): {:?} for {} files", t.elapsed(), files.len());
+    let t = std::time::Instant::now();
+    doc.validate().unwrap();
+    eprintln!("validate only: {:?}", t.elapsed());
+
     let mut group = c.benchmark_group("folder");
     group.sample_size(10).measurement_time(Duration::from_secs(30));
     let mut n = 0;

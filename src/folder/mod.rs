@@ -20,6 +20,7 @@ mod text;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -164,7 +165,7 @@ const CURRICULUM: Kind =
 /// Reads a Trellis folder into a validated document. Errors name the file and, for a broken
 /// file, the line; nothing is returned unless the whole folder reads and validates.
 pub fn read(dir: &Path) -> Result<Document> {
-    let mut reader = Reader::open(dir)?;
+    let reader = Reader::open(dir)?;
     let (curriculum, _) =
         reader.entity::<crate::model::Curriculum>(&CURRICULUM, Path::new(CURRICULUM_FILE), None)?;
     let mut doc = Document::new("");
@@ -210,8 +211,8 @@ pub fn is_folder(dir: &Path) -> bool {
 
 struct Reader {
     dir: PathBuf,
-    files: usize,
-    total: u64,
+    files: AtomicUsize,
+    total: AtomicU64,
 }
 
 impl Reader {
@@ -220,7 +221,7 @@ impl Reader {
         if !meta.is_dir() {
             return Err(Error::NotTrellis { path: dir.to_owned(), reason: "it is not a folder".to_owned() });
         }
-        let mut reader = Reader { dir: dir.to_owned(), files: 0, total: 0 };
+        let reader = Reader { dir: dir.to_owned(), files: AtomicUsize::new(0), total: AtomicU64::new(0) };
         if !dir.join(MARKER).is_file() {
             return Err(Error::NotTrellis {
                 path: dir.to_owned(),
@@ -239,7 +240,7 @@ impl Reader {
     }
 
     /// Reads one file within the limits (no symbolic links, size checked before and during).
-    fn bytes(&mut self, name: &Path, limit: u64) -> Result<Vec<u8>> {
+    fn bytes(&self, name: &Path, limit: u64) -> Result<Vec<u8>> {
         let path = self.dir.join(name);
         let place = path.display().to_string();
         let meta = std::fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
@@ -249,8 +250,7 @@ impl Reader {
         if !meta.is_file() {
             return Err(parse_error(&place, "is not a regular file"));
         }
-        self.files += 1;
-        if self.files > MAX_FILES {
+        if self.files.fetch_add(1, Ordering::Relaxed) + 1 > MAX_FILES {
             return Err(parse_error(
                 &self.dir.display().to_string(),
                 format!("the folder holds more than {MAX_FILES} files; Trellis reads at most {MAX_FILES}"),
@@ -267,8 +267,8 @@ impl Reader {
         if bytes.len() as u64 > limit {
             return Err(too_large(bytes.len() as u64));
         }
-        self.total += bytes.len() as u64;
-        if self.total > MAX_TOTAL_BYTES {
+        let total = self.total.fetch_add(bytes.len() as u64, Ordering::Relaxed) + bytes.len() as u64;
+        if total > MAX_TOTAL_BYTES {
             return Err(parse_error(
                 &self.dir.display().to_string(),
                 format!("the folder's files add up to more than {MAX_TOTAL_BYTES} bytes; that is the limit"),
@@ -282,19 +282,19 @@ impl Reader {
         entity_ids(&self.dir, kind)
     }
 
-    fn list<T: DeserializeOwned>(&mut self, kind: &Kind) -> Result<Vec<T>> {
+    fn list<T: DeserializeOwned + Send>(&self, kind: &Kind) -> Result<Vec<T>> {
         Ok(self.list_with_ids(kind)?.into_iter().map(|(_, t)| t).collect())
     }
 
     /// Every entity of one kind, ordered by rank (then id).
-    fn list_with_ids<T: DeserializeOwned>(&mut self, kind: &Kind) -> Result<Vec<(Uuid, T)>> {
+    fn list_with_ids<T: DeserializeOwned + Send>(&self, kind: &Kind) -> Result<Vec<(Uuid, T)>> {
         let ids = self.ids(kind)?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
+        let read = parallel(&ids, |&id| {
             let name = Path::new(kind.dir).join(format!("{id}.{}", kind.ext()));
-            let (entity, rank) = self.entity::<T>(kind, &name, Some(id))?;
-            out.push((rank.unwrap_or_default(), id, entity));
-        }
+            self.entity::<T>(kind, &name, Some(id))
+                .map(|(entity, rank)| (rank.unwrap_or_default(), id, entity))
+        });
+        let mut out = read.into_iter().collect::<Result<Vec<_>>>()?;
         out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
         Ok(out.into_iter().map(|(_, id, t)| (id, t)).collect())
     }
@@ -302,7 +302,7 @@ impl Reader {
     /// Reads and decodes one entity file; `id` comes from the file name (the curriculum file
     /// holds its own).
     fn entity<T: DeserializeOwned>(
-        &mut self,
+        &self,
         kind: &Kind,
         name: &Path,
         id: Option<Uuid>,
@@ -564,15 +564,17 @@ pub fn write(doc: &Document, dir: &Path) -> Result<WriteReport> {
     let marker = format!(
         "# A Trellis curriculum as a folder of text files (the layout is described in Trellis's docs/folder-format.md).\nformat = {FORMAT}\n"
     );
-    put(dir, MARKER, marker.as_bytes(), &mut report)?;
+    record(&mut report, MARKER, put(dir, MARKER, marker.as_bytes(), existing)?);
     // Only the sub-folders that get files (git keeps no empty folders anyway).
     let subs: BTreeSet<&str> =
         files.keys().filter_map(|name| name.split_once('/').map(|(sub, _)| sub)).collect();
     for sub in subs {
         std::fs::create_dir_all(dir.join(sub)).map_err(|e| Error::io(dir.join(sub), e))?;
     }
-    for (name, bytes) in &files {
-        put(dir, name, bytes, &mut report)?;
+    let entries: Vec<(&String, &Vec<u8>)> = files.iter().collect();
+    let outcomes = parallel(&entries, |(name, bytes)| put(dir, name, bytes, existing));
+    for ((name, _), outcome) in entries.iter().zip(outcomes) {
+        record(&mut report, name, outcome?);
     }
     if existing {
         for name in managed_files(dir)? {
@@ -615,13 +617,13 @@ pub fn render(doc: &Document, previous: &Previous) -> BTreeMap<String, Vec<u8>> 
 /// Ranks found in an existing folder: `(sub-folder, id)` → `(group value, rank)`.
 pub type Previous = HashMap<(&'static str, Uuid), (String, String)>;
 
-fn render_list<T: Serialize>(
+fn render_list<T: Serialize + Sync>(
     kind: &Kind,
     items: &[T],
     previous: &Previous,
     files: &mut BTreeMap<String, Vec<u8>>,
 ) {
-    let trees: Vec<Tree> = items.iter().map(Tree::of).collect();
+    let trees: Vec<Tree> = parallel(items, Tree::of);
     let ids: Vec<Uuid> = trees
         .iter()
         .map(|t| tree_str(t, "id").and_then(|s| Uuid::parse_str(&s).ok()).unwrap_or_default())
@@ -647,8 +649,8 @@ fn render_list<T: Serialize>(
             ranks[i] = r;
         }
     }
-    for (tree, rank) in trees.iter().zip(&ranks) {
-        let (id, text) = file_text(kind, tree, Some(rank), false);
+    let pairs: Vec<(&Tree, &String)> = trees.iter().zip(&ranks).collect();
+    for (id, text) in parallel(&pairs, |(tree, rank)| file_text(kind, tree, Some(rank), false)) {
         files.insert(format!("{}/{id}.{}", kind.dir, kind.ext()), text.into_bytes());
     }
 }
@@ -750,30 +752,42 @@ fn prepare(dir: &Path) -> Result<bool> {
     Ok(false)
 }
 
-/// The ranks (and their groups) of the entity files already in a Trellis folder. A file that
-/// does not parse contributes nothing (it is rewritten or removed).
+/// The ranks (and their groups) of the entity files already in a Trellis folder, found by
+/// scanning the top-level `rank = "…"` and group lines of each file's TOML (a full parse is not
+/// needed: a file whose rank is not found simply gets a new one).
 fn previous_ranks(dir: &Path) -> Result<Previous> {
-    let mut out = Previous::new();
+    let mut files = Vec::new();
     for kind in KINDS {
-        for id in entity_ids(dir, kind)? {
-            let path = dir.join(kind.dir).join(format!("{id}.{}", kind.ext()));
-            let Ok(content) = std::fs::read_to_string(&path) else { continue };
-            let toml_text = if kind.body.is_some() {
-                match split_front_matter(&content, "") {
-                    Ok((toml_text, _)) => toml_text,
-                    Err(_) => continue,
-                }
-            } else {
-                &content
-            };
-            let Ok(table) = toml::from_str::<toml::Table>(toml_text) else { continue };
-            let Some(rank) = table.get("rank").and_then(toml::Value::as_str) else { continue };
-            let group =
-                kind.group.and_then(|g| table.get(g)).and_then(toml::Value::as_str).unwrap_or_default();
-            out.insert((kind.dir, id), (group.to_owned(), rank.to_owned()));
+        files.extend(entity_ids(dir, kind)?.into_iter().map(|id| (kind, id)));
+    }
+    let found = parallel(&files, |&(kind, id)| {
+        let path = dir.join(kind.dir).join(format!("{id}.{}", kind.ext()));
+        let content = std::fs::read_to_string(&path).ok()?;
+        let (rank, group) = scan_rank(&content, kind.group);
+        Some(((kind.dir, id), (group.unwrap_or_default(), rank?)))
+    });
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// The `rank` and the group field of a file's first table (before any `[table]` header).
+fn scan_rank(content: &str, group: Option<&str>) -> (Option<String>, Option<String>) {
+    let quoted = |line: &str, key: &str| -> Option<String> {
+        let rest = line.strip_prefix(key)?.trim_start().strip_prefix('=')?.trim();
+        let value = rest.strip_prefix('"')?.strip_suffix('"')?;
+        (!value.contains(['"', '\\'])).then(|| value.to_owned())
+    };
+    let (mut rank, mut group_value) = (None, None);
+    for (i, line) in content.lines().enumerate() {
+        if line.starts_with('[') || (i > 0 && line == "+++") {
+            break;
+        }
+        if let Some(value) = quoted(line, "rank") {
+            rank = Some(value);
+        } else if let Some(value) = group.and_then(|g| quoted(line, g)) {
+            group_value = Some(value);
         }
     }
-    Ok(out)
+    (rank, group_value)
 }
 
 /// Files of the format already in a folder (names starting with a canonical UUID and a dot in
@@ -797,17 +811,34 @@ fn managed_files(dir: &Path) -> Result<BTreeSet<String>> {
     Ok(out)
 }
 
-/// Writes one file unless it already holds these bytes (through a temporary file and a rename,
-/// so a reader never sees half a file).
-fn put(dir: &Path, name: &str, bytes: &[u8], report: &mut WriteReport) -> Result<()> {
+/// What [`put`] did.
+enum Put {
+    Written,
+    Unchanged,
+}
+
+fn record(report: &mut WriteReport, name: &str, outcome: Put) {
+    match outcome {
+        Put::Written => report.written.push(name.to_owned()),
+        Put::Unchanged => report.unchanged += 1,
+    }
+}
+
+/// Writes one file. In a folder that already held a Trellis folder, a file that already holds
+/// these bytes is left alone and a changed one is written through a temporary file and a rename,
+/// so a reader never sees half a file; in a new folder files are written directly.
+fn put(dir: &Path, name: &str, bytes: &[u8], existing: bool) -> Result<Put> {
     let path = dir.join(name);
+    if !existing {
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        return Ok(Put::Written);
+    }
     if let Ok(meta) = std::fs::symlink_metadata(&path)
         && meta.is_file()
         && meta.len() == bytes.len() as u64
         && std::fs::read(&path).is_ok_and(|old| old == bytes)
     {
-        report.unchanged += 1;
-        return Ok(());
+        return Ok(Put::Unchanged);
     }
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = path.with_file_name(format!(".{file_name}.tmp-{}", std::process::id()));
@@ -815,6 +846,28 @@ fn put(dir: &Path, name: &str, bytes: &[u8], report: &mut WriteReport) -> Result
         let _ = std::fs::remove_file(&tmp);
         Error::io(&path, e)
     })?;
-    report.written.push(name.to_owned());
-    Ok(())
+    Ok(Put::Written)
+}
+
+/// Runs `f` on every item on a few threads (file work waits on the disk as much as on the CPU)
+/// and returns the results in the items' order. A panic in `f` is passed on.
+fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    const THREADS: usize = 4;
+    if items.len() < 256 {
+        return items.iter().map(&f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(items.len().div_ceil(THREADS))
+            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(results) => results,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }
