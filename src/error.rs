@@ -87,6 +87,20 @@ pub enum Error {
         /// Its id.
         id: String,
     },
+    /// No template of the catalog (built-in or the user's folder) has this id.
+    #[error(
+        "unknown template {id:?}; available: {}{}",
+        .available.join(", "),
+        .skipped.iter().map(|e| format!("\n  (skipped user template: {e})")).collect::<String>()
+    )]
+    UnknownTemplate {
+        /// The id asked for.
+        id: String,
+        /// The ids the catalog has.
+        available: Vec<String>,
+        /// User template files that failed to load (one line each).
+        skipped: Vec<String>,
+    },
     /// Input failed to parse.
     #[error("{source_name}: {message}")]
     Parse {
@@ -140,7 +154,7 @@ impl Error {
         match self {
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => ErrorCode::NotFound,
             Error::Io { .. } => ErrorCode::Io,
-            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::NotFound { .. } | Error::UnknownTemplate { .. } => ErrorCode::NotFound,
             Error::NotTrellis { .. }
             | Error::Damaged { .. }
             | Error::Parse { .. }

@@ -52,7 +52,10 @@ impl DocumentCommand {
     pub fn run(self) -> anyhow::Result<u8> {
         match self {
             DocumentCommand::New { file, title, template } => {
-                let doc = match template.as_deref().map(super::templates::find) {
+                let catalog = super::templates::user_catalog();
+                let found =
+                    template.as_deref().map(|id| trellis::workflow::document::find_template(&catalog, id));
+                let doc = match found {
                     None => Document::new(title),
                     Some(Ok(t)) => t.instantiate(&title),
                     Some(Err(message)) => {

@@ -8,8 +8,10 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use trellis::Severity;
-use trellis::export::{self, ExportOptions, LmsProfile, package};
+use trellis::export::{self, ExportOptions, LmsProfile};
 use trellis::model::Timestamp;
+use trellis::task::Task;
+use trellis::workflow::export::export_to_path;
 
 use super::exit;
 
@@ -83,8 +85,6 @@ impl ExportArgs {
             return Ok(exit::FINDINGS);
         }
 
-        let mut out = package::writer_for_path(&self.output)
-            .with_context(|| format!("preparing {}", self.output.display()))?;
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = indicatif::ProgressBar::new(0);
             if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}") {
@@ -92,15 +92,18 @@ impl ExportArgs {
             }
             bar
         });
-        let mut progress = |p: export::Progress| {
+        let progress = |p: export::Progress| {
             if let Some(bar) = &bar {
                 bar.set_length(p.total);
                 bar.set_position(p.done);
                 bar.set_message(p.message);
             }
         };
-        let report = export::export_document(&doc, format, &options, out.as_mut(), &mut progress)
-            .with_context(|| format!("exporting {} as {}", self.file.display(), format))?;
+        let never = std::sync::atomic::AtomicBool::new(false);
+        let task = Task::new("the export", &progress, &never);
+        let report = export_to_path(&doc, format, &options, &self.output, &task).with_context(|| {
+            format!("exporting {} as {} to {}", self.file.display(), format, self.output.display())
+        })?;
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }

@@ -8,7 +8,7 @@
 //! only prints and looks up.
 
 use clap::Args;
-use trellis::pedagogy::templates::{self, Catalog, Template};
+use trellis::pedagogy::templates::{self, Catalog};
 
 use super::exit;
 
@@ -89,21 +89,6 @@ fn first_sentence(text: &str) -> &str {
         }
     }
     text
-}
-
-/// The template with `id` among the built-in and user templates, or a message listing the
-/// ids there are (and the user files that could not be loaded, which may explain a miss).
-pub fn find(id: &str) -> Result<Template, String> {
-    let catalog = user_catalog();
-    if let Some(t) = catalog.get(id) {
-        return Ok(t.clone());
-    }
-    let ids: Vec<&str> = catalog.templates.iter().map(|t| t.id.as_str()).collect();
-    let mut message = format!("unknown template {id:?}; available: {}", ids.join(", "));
-    for e in &catalog.errors {
-        message.push_str(&format!("\n  (skipped user template: {e})"));
-    }
-    Err(message)
 }
 
 #[cfg(test)]

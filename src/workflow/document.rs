@@ -68,7 +68,11 @@ pub fn create_in(dir: &Path, doc: &Document, source_name: &str) -> Result<Store>
 /// The template with id `id` in `catalog` (what "new from template" instantiates); an unknown
 /// id is `Error::NotFound` naming it.
 pub fn find_template(catalog: &Catalog, id: &str) -> Result<Template> {
-    catalog.get(id).cloned().ok_or_else(|| Error::NotFound { kind: "template", id: id.to_owned() })
+    catalog.get(id).cloned().ok_or_else(|| Error::UnknownTemplate {
+        id: id.to_owned(),
+        available: catalog.templates.iter().map(|t| t.id.clone()).collect(),
+        skipped: catalog.errors.clone(),
+    })
 }
 
 /// A new document in `dir` from the template `template_id` of `catalog` (its starting outline),
