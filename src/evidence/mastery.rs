@@ -353,7 +353,9 @@ pub fn compute(doc: &Document, evidence: &Evidence) -> MasteryReport {
             })
         })
         .collect();
-    let mut cells: HashMap<(usize, u32), Vec<Scored>> = HashMap::new();
+    // Every (objective, learner, result), sorted so each cell's results are together and in
+    // time order.
+    let mut cells: Vec<(u32, u32, Scored)> = Vec::with_capacity(evidence.results.len());
     let mut orphaned = 0u64;
     for r in &evidence.results {
         let Some(&learner) = learner_of.get(r.learner as usize) else {
@@ -370,21 +372,29 @@ pub fn compute(doc: &Document, evidence: &Evidence) -> MasteryReport {
                 Some(pp) if pp > 0.0 => r.score / pp * scale,
                 _ => r.score,
             };
-            cells.entry((o, learner)).or_default().push(Scored { at: r.at, attempt: r.attempt, score });
+            cells.push((o as u32, learner, Scored { at: r.at, attempt: r.attempt, score }));
         }
     }
+    cells.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.cmp(&b.1))
+            .then(a.2.at.cmp(&b.2.at))
+            .then(a.2.attempt.cmp(&b.2.attempt))
+            .then(a.2.score.total_cmp(&b.2.score))
+    });
     // Direct judgements.
-    let mut judged: HashMap<(usize, u32), (Option<f64>, u32)> = HashMap::with_capacity(cells.len());
+    let mut judged: HashMap<(usize, u32), (Option<f64>, u32)> = HashMap::new();
     let mut scratch = Vec::new();
-    for ((o, learner), mut list) in cells {
-        sort_in_time(&mut list);
+    for cell in cells.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
+        let (o, learner) = (cell[0].0 as usize, cell[0].1);
         let policy = policies[o];
-        let n = list.len() as u32;
+        let n = cell.len() as u32;
         scratch.clear();
-        scratch.extend(list.iter().map(|s| s.score));
+        scratch.extend(cell.iter().map(|c| c.2.score));
         let score = if n >= policy.min_results { calculate(policy, &scratch) } else { None };
         judged.insert((o, learner), (score, n));
     }
+    drop(cells);
     // Roll-up along `supports`: supporters of each objective, then objectives in an order where
     // supporters come first (the supports graph is acyclic in a valid document).
     let mut supporters: Vec<Vec<usize>> = vec![Vec::new(); doc.objectives.len()];

@@ -1,6 +1,8 @@
 //! Evidence of learning: the store (pseudonyms, one undo step per import, re-import changes
 //! nothing, cohort removal), the importers and their reports, and the mastery methods.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use trellis::evidence::import::{self, Options, Source};

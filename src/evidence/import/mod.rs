@@ -278,31 +278,44 @@ pub fn import(
     let doc_path = store.path().to_owned();
     let label = format!("Import {} evidence into cohort {cohort}", source.as_str());
     store.apply_with(&label, |tx| {
-        let mut writer = Writer::new(tx, &doc_path, &cohort, &options.term, source, options.keep_names)?;
-        let mut report = ImportReport {
-            source: source.as_str().into(),
-            cohort: cohort.clone(),
-            ..ImportReport::default()
-        };
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let reader = std::io::BufReader::with_capacity(1 << 16, file);
-        let mut sink = Sink { writer: &mut writer, report: &mut report, learners: HashMap::new() };
-        let name = path.display().to_string();
-        match source {
-            Source::CanvasOutcomes => {
-                canvas_outcomes::read(reader, &name, &matcher, &options.limits, &mut sink)?
-            }
-            Source::CanvasGradebook => {
-                canvas_gradebook::read(reader, &name, &matcher, &options.limits, &mut sink)?
-            }
-            Source::Xapi => xapi::read(reader, &name, &matcher, &options.limits, &mut sink)?,
-            Source::Csv => plain_csv::read(reader, &name, &matcher, &options.limits, &mut sink)?,
-        }
-        report.learners = sink.learners.len() as u64;
-        report.added = writer.added;
-        report.already = writer.already;
-        Ok(report)
+        // A larger page cache while the import runs: results are keyed by a hash, so their
+        // index is written in random order (restored afterwards).
+        let cache: i64 = tx.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        tx.pragma_update(None, "cache_size", -98_304)?;
+        let result = import_into(tx, &doc_path, &cohort, source, path, &matcher, options);
+        tx.pragma_update(None, "cache_size", cache)?;
+        result
     })
+}
+
+/// Reads `path` into the open transaction.
+fn import_into(
+    tx: &rusqlite::Transaction<'_>,
+    doc_path: &Path,
+    cohort: &str,
+    source: Source,
+    path: &Path,
+    matcher: &Matcher,
+    options: &Options,
+) -> Result<ImportReport> {
+    let mut writer = Writer::new(tx, doc_path, cohort, &options.term, source, options.keep_names)?;
+    let mut report =
+        ImportReport { source: source.as_str().into(), cohort: cohort.to_owned(), ..ImportReport::default() };
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let reader = std::io::BufReader::with_capacity(1 << 16, file);
+    let mut sink = Sink { writer: &mut writer, report: &mut report, learners: HashMap::new() };
+    let name = path.display().to_string();
+    let limits = &options.limits;
+    match source {
+        Source::CanvasOutcomes => canvas_outcomes::read(reader, &name, matcher, limits, &mut sink)?,
+        Source::CanvasGradebook => canvas_gradebook::read(reader, &name, matcher, limits, &mut sink)?,
+        Source::Xapi => xapi::read(reader, &name, matcher, limits, &mut sink)?,
+        Source::Csv => plain_csv::read(reader, &name, matcher, limits, &mut sink)?,
+    }
+    report.learners = sink.learners.len() as u64;
+    report.added = writer.added;
+    report.already = writer.already;
+    Ok(report)
 }
 
 /// What the readers hand their results to.
