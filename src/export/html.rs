@@ -1,20 +1,56 @@
-//! Learner-facing HTML pages shared by the package formats: the page shell (language attribute,
-//! title as the one `<h1>`, the shared stylesheet) and the bodies for nodes, activities and
-//! assignments (objectives, resources, GRASPS, the rubric as an accessible table). The GRASPS
-//! list and the rubric table are the one renderer of those parts: cartridge pages and the
-//! SCORM/cmi5 lesson pages (`sco.rs`) both write them through [`grasps_list`] and
-//! [`rubric_table`].
+//! Learner-facing HTML pages of the package formats, and the one renderer of what cartridge
+//! pages and SCORM/cmi5 lesson pages (`sco.rs`) both draw: the page shell ([`Page`]: language
+//! attribute, title as the one `<h1>`, the stylesheet; a lesson page adds its [`Shell`]), a
+//! node's content ([`node_part`]), activities ([`activity_part`]), assessment headers and
+//! instructions ([`assessment_part`]), objective lists ([`objectives_section`]), the GRASPS list
+//! ([`grasps_list`]) and the rubric table ([`rubric_table`]). A [`Frame`] says where a part is
+//! drawn: on a cartridge page of its own, or as one part of a lesson page, with the kind line,
+//! heading and `data-section` hooks `runtime/lesson.js` reads. The lesson page's layout, quiz
+//! forms and runtime data stay in `sco.rs`.
+//!
+//! It also owns the one stylesheet (`assets/trellis.css`): cartridges ship its shared part
+//! ([`STYLESHEET`]), lesson packages all of it ([`LESSON_STYLESHEET`]).
 //!
 //! Every piece of user text is either sanitised HTML from the [`ExportContext`] or escaped here;
 //! nothing else reaches a page. Where a page lives in the package (and so how it reaches the
-//! assets) is the caller's business: bodies point at assets as `assets/…` and callers relink them.
+//! assets) is the caller's business: bodies point at assets as `assets/…` and callers relink them
+//! (lesson pages through the frame's `fit`).
 
 use super::lower::{ActivityView, AssessmentView, ExportContext, NodeView, RubricView};
 use super::xml::{escape, number};
 use crate::model::{AssessmentFormat, Grasps, Grouping};
 
-/// The shared stylesheet.
-pub const STYLESHEET: &str = include_str!("assets/trellis.css");
+/// The one stylesheet of Trellis pages (`assets/trellis.css`): the rules every page uses, then,
+/// after [`LESSON_RULES_MARKER`], the rules only lesson pages need (quiz interaction, progress,
+/// notices, the end-of-page footer). Lesson packages ship all of it as `runtime/trellis.css`.
+pub const LESSON_STYLESHEET: &str = include_str!("assets/trellis.css");
+
+/// The comment line that opens the lesson-only part of the stylesheet.
+pub const LESSON_RULES_MARKER: &str = "/* == Lesson pages only";
+
+/// The part of the stylesheet every page uses, which cartridges ship as
+/// `web_resources/trellis.css`.
+pub const STYLESHEET: &str = before(LESSON_STYLESHEET, LESSON_RULES_MARKER);
+
+/// `text` up to the first `marker` (checked when the crate is compiled).
+const fn before(text: &'static str, marker: &str) -> &'static str {
+    let (bytes, m) = (text.as_bytes(), marker.as_bytes());
+    let mut at = 0;
+    while at + m.len() <= bytes.len() {
+        let mut k = 0;
+        while k < m.len() && bytes[at + k] == m[k] {
+            k += 1;
+        }
+        if k == m.len() {
+            match std::str::from_utf8(bytes.split_at(at).0) {
+                Ok(head) => return head,
+                Err(_) => panic!("the stylesheet marker splits a character"),
+            }
+        }
+        at += 1;
+    }
+    panic!("assets/trellis.css lacks the lesson rules marker")
+}
 
 /// A complete HTML page.
 pub struct Page<'a> {
@@ -30,11 +66,29 @@ pub struct Page<'a> {
     pub body: String,
 }
 
+/// What a lesson page adds around a [`Page`]: head elements (its content security policy), a
+/// line above the title (the breadcrumb) and elements after `<main>` (the runtime's data and
+/// scripts). Cartridge pages add nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Shell<'a> {
+    /// Complete head elements, each ending with a newline, written before the stylesheet link.
+    pub head: &'a str,
+    /// Body HTML written in `<main>` before the `<h1>`.
+    pub before_title: &'a str,
+    /// Body HTML written after `</main>`.
+    pub after_main: &'a str,
+}
+
 impl Page<'_> {
     /// The page as an HTML5 document.
     pub fn render(&self) -> String {
+        self.render_in(&Shell::default())
+    }
+
+    /// The page as an HTML5 document inside `shell`.
+    pub fn render_in(&self, shell: &Shell<'_>) -> String {
         let title = escape(self.title);
-        let mut out = String::with_capacity(self.body.len() + 512);
+        let mut out = String::with_capacity(self.body.len() + shell.after_main.len() + 512);
         out.push_str("<!DOCTYPE html>\n");
         out.push_str(&format!("<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n", escape(self.lang)));
         out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -42,26 +96,82 @@ impl Page<'_> {
         for (name, content) in &self.meta {
             out.push_str(&format!("<meta name=\"{}\" content=\"{}\">\n", escape(name), escape(content)));
         }
+        out.push_str(shell.head);
         if !self.stylesheet.is_empty() {
             out.push_str(&format!("<link rel=\"stylesheet\" href=\"{}\">\n", escape(self.stylesheet)));
         }
         out.push_str("</head>\n<body>\n<main>\n");
+        out.push_str(shell.before_title);
         out.push_str(&format!("<h1>{title}</h1>\n"));
         out.push_str(&self.body);
         if !self.body.ends_with('\n') {
             out.push('\n');
         }
-        out.push_str("</main>\n</body>\n</html>\n");
+        out.push_str("</main>\n");
+        out.push_str(shell.after_main);
+        out.push_str("</body>\n</html>\n");
         out
     }
 }
 
-/// A list of objectives with their codes, or nothing when there are none.
-pub fn objectives_section(cx: &ExportContext<'_>, heading: &str, objectives: &[usize]) -> String {
+/// Which kind of page a part is drawn on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageKind {
+    /// A Common Cartridge page: one node, activity or assessment per page, whose title is the
+    /// page's `<h1>`.
+    Cartridge,
+    /// A SCORM/cmi5 lesson page: several parts on one page, each under its own heading after a
+    /// kind line (`trellis-kind`), inside the `data-section` elements by which `runtime/lesson.js`
+    /// tracks where the learner is.
+    Lesson,
+}
+
+/// How a part is drawn: on which kind of page, at which heading level, and how sanitised HTML is
+/// made to fit the page.
+pub struct Frame<F: FnMut(&str) -> String> {
+    /// The kind of page.
+    pub kind: PageKind,
+    /// Level of the part's own heading (1 on cartridge pages, where it is the page title drawn
+    /// by [`Page`]); the part's sub-headings are one level below.
+    pub level: u8,
+    /// Makes sanitised HTML fit the page (identity for cartridge pages; lesson pages relink
+    /// assets one directory up, open external links in a new window and turn remote images
+    /// into links).
+    pub fit: F,
+}
+
+impl<F: FnMut(&str) -> String> Frame<F> {
+    fn sub(&self) -> u8 {
+        self.level.saturating_add(1).min(6)
+    }
+
+    fn lesson(&self) -> bool {
+        self.kind == PageKind::Lesson
+    }
+}
+
+/// Draws `part` in the frame of a cartridge page (identity fit, title as the page's `<h1>`).
+fn on_cartridge_page(part: impl FnOnce(&mut Frame<fn(&str) -> String>) -> String) -> String {
+    part(&mut Frame { kind: PageKind::Cartridge, level: 1, fit: str::to_owned })
+}
+
+/// A list of objectives with their codes under `<h{level}>heading`, or nothing when there are
+/// none. `section` is the `data-section` id lesson pages give it.
+pub fn objectives_section(
+    cx: &ExportContext<'_>,
+    heading: &str,
+    level: u8,
+    section: Option<&str>,
+    objectives: &[usize],
+) -> String {
     if objectives.is_empty() {
         return String::new();
     }
-    let mut out = format!("<section class=\"trellis-objectives\">\n<h2>{}</h2>\n<ul>\n", escape(heading));
+    let hook = section.map(|s| format!(" data-section=\"{}\"", escape(s))).unwrap_or_default();
+    let mut out = format!(
+        "<section class=\"trellis-objectives\"{hook}>\n<h{level}>{}</h{level}>\n<ul>\n",
+        escape(heading)
+    );
     for &i in objectives {
         let o = &cx.objectives[i];
         let code = o.objective.code.trim();
@@ -79,20 +189,70 @@ pub fn objectives_section(cx: &ExportContext<'_>, heading: &str, objectives: &[u
     out
 }
 
-/// Body of a node's overview page: summary and objectives.
-pub fn node_body(cx: &ExportContext<'_>, node: &NodeView<'_>) -> String {
+/// The line of facts under a part's heading (`Estimated time: 1 h · Work in pairs`), or
+/// nothing.
+fn meta_line(meta: &[String]) -> String {
+    if meta.is_empty() {
+        String::new()
+    } else {
+        format!("<p class=\"trellis-meta\">{}</p>\n", escape(&meta.join(" · ")))
+    }
+}
+
+/// The opening of a part on a lesson page: its kind line and its heading.
+fn lesson_heading(kind: &str, title: &str, level: u8) -> String {
+    format!("<p class=\"trellis-kind\">{}</p>\n<h{level}>{}</h{level}>\n", escape(kind), escape(title))
+}
+
+/// A node's own content: estimated time, summary and objectives ("Learning objectives"). On
+/// lesson pages the summary and the objectives are the sections `<ident>-intro` and
+/// `<ident>-objectives`.
+pub fn node_part(
+    cx: &ExportContext<'_>,
+    node: &NodeView<'_>,
+    frame: &mut Frame<impl FnMut(&str) -> String>,
+) -> String {
     let mut out = String::new();
     if let Some(minutes) = node.node.duration_minutes {
-        out.push_str(&format!("<p class=\"trellis-meta\">Estimated time: {}</p>\n", duration(minutes)));
+        out.push_str(&meta_line(&[format!("Estimated time: {}", duration(minutes))]));
     }
-    out.push_str(&node.summary_html);
-    out.push_str(&objectives_section(cx, "Learning objectives", &node.objectives));
+    if !frame.lesson() {
+        out.push_str(&node.summary_html);
+    } else if !node.summary_html.trim().is_empty() {
+        out.push_str(&format!(
+            "<section class=\"trellis-intro\" data-section=\"{}-intro\">\n{}</section>\n",
+            escape(&node.ident),
+            (frame.fit)(&node.summary_html)
+        ));
+    }
+    let section = frame.lesson().then(|| format!("{}-objectives", node.ident));
+    out.push_str(&objectives_section(
+        cx,
+        "Learning objectives",
+        frame.sub(),
+        section.as_deref(),
+        &node.objectives,
+    ));
     out
 }
 
-/// Body of an activity's page: instructions, time and grouping, resources, objectives.
-pub fn activity_body(cx: &ExportContext<'_>, a: &ActivityView<'_>) -> String {
+/// Body of a node's overview page: summary and objectives.
+pub fn node_body(cx: &ExportContext<'_>, node: &NodeView<'_>) -> String {
+    on_cartridge_page(|frame| node_part(cx, node, frame))
+}
+
+/// An activity: time and grouping, instructions, resources, the objectives it works towards.
+/// On lesson pages it is an `<article class="trellis-activity">` with its kind and title.
+pub fn activity_part(
+    cx: &ExportContext<'_>,
+    a: &ActivityView<'_>,
+    frame: &mut Frame<impl FnMut(&str) -> String>,
+) -> String {
     let mut out = String::new();
+    if frame.lesson() {
+        out.push_str("<article class=\"trellis-activity\">\n");
+        out.push_str(&lesson_heading(&kind_label(&format!("{:?}", a.activity.kind)), &a.title, frame.level));
+    }
     let mut meta = Vec::new();
     if let Some(minutes) = a.activity.duration_minutes {
         meta.push(format!("Estimated time: {}", duration(minutes)));
@@ -106,55 +266,105 @@ pub fn activity_body(cx: &ExportContext<'_>, a: &ActivityView<'_>) -> String {
     if !grouping.is_empty() {
         meta.push(grouping.to_owned());
     }
-    if !meta.is_empty() {
-        out.push_str(&format!("<p class=\"trellis-meta\">{}</p>\n", escape(&meta.join(" · "))));
-    }
-    out.push_str(&a.instructions_html);
-    let resources: Vec<String> = a
-        .resources
-        .iter()
-        .filter_map(|r| {
+    out.push_str(&meta_line(&meta));
+    out.push_str(&(frame.fit)(&a.instructions_html));
+    if !a.resources.is_empty() {
+        let level = frame.sub();
+        let mut list = format!("<h{level}>Resources</h{level}>\n<ul>\n");
+        for r in &a.resources {
             let href = match (&r.url, r.asset) {
-                (Some(url), _) => url.clone(),
-                (None, Some(i)) => cx.assets[i].path.clone(),
-                (None, None) => return None,
+                (Some(url), _) => url.as_str(),
+                (None, Some(i)) => cx.assets[i].path.as_str(),
+                (None, None) => {
+                    list.push_str(&format!("<li>{}</li>\n", escape(&r.title)));
+                    continue;
+                }
             };
             let rel = if r.url.is_some() { " rel=\"noopener noreferrer\"" } else { "" };
-            Some(format!("<li><a href=\"{}\"{rel}>{}</a></li>\n", escape(&href), escape(&r.title)))
-        })
-        .collect();
-    if !resources.is_empty() {
-        out.push_str("<h2>Resources</h2>\n<ul>\n");
-        out.extend(resources);
-        out.push_str("</ul>\n");
+            list.push_str(&format!("<li><a href=\"{}\"{rel}>{}</a></li>\n", escape(href), escape(&r.title)));
+        }
+        list.push_str("</ul>\n");
+        out.push_str(&(frame.fit)(&list));
     }
-    out.push_str(&objectives_section(cx, "This activity works towards", &a.objectives));
+    out.push_str(&objectives_section(cx, "This activity works towards", frame.sub(), None, &a.objectives));
+    if frame.lesson() {
+        out.push_str("</article>\n");
+    }
+    out
+}
+
+/// Body of an activity's page: instructions, time and grouping, resources, objectives.
+pub fn activity_body(cx: &ExportContext<'_>, a: &ActivityView<'_>) -> String {
+    on_cartridge_page(|frame| activity_part(cx, a, frame))
+}
+
+/// An assessment's header and instructions: points and time, instructions, GRASPS, the
+/// objectives it measures, the rubric. On lesson pages it is the section `<ident>` (class
+/// `trellis-assessment`) with its purpose and format as kind line and its title, and
+/// `interaction` (the quiz form) at its end; cartridge pages invite a contribution to a
+/// discussion without instructions, since the cartridge makes it a discussion topic.
+pub fn assessment_part(
+    cx: &ExportContext<'_>,
+    a: &AssessmentView<'_>,
+    frame: &mut Frame<impl FnMut(&str) -> String>,
+    interaction: &str,
+) -> String {
+    let asmt = a.assessment;
+    let mut out = String::new();
+    if frame.lesson() {
+        out.push_str(&format!(
+            "<section class=\"trellis-assessment\" data-section=\"{}\">\n",
+            escape(&a.ident)
+        ));
+        let kind = format!(
+            "{} · {}",
+            kind_label(&format!("{:?}", asmt.purpose)),
+            kind_label(&format!("{:?}", asmt.format))
+        );
+        out.push_str(&lesson_heading(&kind, &a.title, frame.level));
+    }
+    let mut meta = Vec::new();
+    if let Some(points) = a.points {
+        meta.push(format!("Points: {}", number(points)));
+    }
+    if let Some(minutes) = asmt.duration_minutes {
+        meta.push(format!("Estimated time: {}", duration(minutes)));
+    }
+    out.push_str(&meta_line(&meta));
+    out.push_str(&(frame.fit)(&a.instructions_html));
+    let sub = frame.sub();
+    if let Some(g) = &asmt.grasps {
+        out.push_str(&grasps_list(g, sub, &mut frame.fit));
+    }
+    if !frame.lesson() && asmt.format == AssessmentFormat::Discussion && a.instructions_html.is_empty() {
+        out.push_str("<p>Post your contribution to the discussion.</p>\n");
+    }
+    out.push_str(&objectives_section(cx, "This assessment measures", sub, None, &a.objectives));
+    if let Some(r) = a.rubric {
+        out.push_str(&rubric_table(&cx.rubrics[r], sub, &mut frame.fit));
+    }
+    out.push_str(interaction);
+    if frame.lesson() {
+        out.push_str("</section>\n");
+    }
     out
 }
 
 /// Body of an assignment (instructions, GRASPS, points, objectives, rubric).
 pub fn assignment_body(cx: &ExportContext<'_>, a: &AssessmentView<'_>) -> String {
+    on_cartridge_page(|frame| assessment_part(cx, a, frame, ""))
+}
+
+/// `CaseStudy` → `Case study` (model enum names as labels).
+pub fn kind_label(debug: &str) -> String {
     let mut out = String::new();
-    let mut meta = Vec::new();
-    if let Some(points) = a.points {
-        meta.push(format!("Points: {}", number(points)));
-    }
-    if let Some(minutes) = a.assessment.duration_minutes {
-        meta.push(format!("Estimated time: {}", duration(minutes)));
-    }
-    if !meta.is_empty() {
-        out.push_str(&format!("<p class=\"trellis-meta\">{}</p>\n", escape(&meta.join(" · "))));
-    }
-    out.push_str(&a.instructions_html);
-    if let Some(g) = &a.assessment.grasps {
-        out.push_str(&grasps_list(g, 2, &mut str::to_owned));
-    }
-    if a.assessment.format == AssessmentFormat::Discussion && a.instructions_html.is_empty() {
-        out.push_str("<p>Post your contribution to the discussion.</p>\n");
-    }
-    out.push_str(&objectives_section(cx, "This assessment measures", &a.objectives));
-    if let Some(r) = a.rubric {
-        out.push_str(&rubric_table(&cx.rubrics[r], 2, &mut str::to_owned));
+    for (i, c) in debug.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
     }
     out
 }
@@ -270,6 +480,24 @@ mod tests {
         assert!(page.contains("<html lang=\"de\">"), "{page}");
         assert!(page.contains("<h1>Sampling &lt;basics&gt;</h1>"), "{page}");
         assert_eq!(page.matches("<h1>").count(), 1);
+    }
+
+    #[test]
+    fn kinds_read_as_people_write_them() {
+        assert_eq!(kind_label("CaseStudy"), "Case study");
+        assert_eq!(kind_label("SmallGroups"), "Small groups");
+    }
+
+    #[test]
+    fn cartridges_ship_the_shared_rules_and_lessons_add_their_own() {
+        assert!(LESSON_STYLESHEET.starts_with(STYLESHEET));
+        assert!(STYLESHEET.contains("caption {"), "rubric captions are styled on every page");
+        assert!(!STYLESHEET.contains(".trellis-quiz"), "cartridges carry no quiz rules");
+        let lesson = &LESSON_STYLESHEET[STYLESHEET.len()..];
+        assert!(lesson.starts_with(LESSON_RULES_MARKER));
+        for rule in [".trellis-quiz", ".trellis-feedback", ".trellis-notice", ".trellis-end", ".is-correct"] {
+            assert!(lesson.contains(rule), "lesson rules style {rule}");
+        }
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! What the SCORM 1.2, SCORM 2004 and cmi5 exporters share: the *plan* (which outline nodes
 //! become launchable lessons — SCOs or AUs — and how the rest of the outline groups them), the
-//! lesson page each one gets, and the small runtime (`runtime/*.js`, `runtime/trellis.css`)
-//! that is bundled into every package.
+//! lesson page each one gets, and the small runtime (`runtime/*.js`, and as
+//! `runtime/trellis.css` the one stylesheet with its lesson rules, see `html.rs`) that is
+//! bundled into every package.
 //!
-//! A lesson page shows the node's rendered content, objectives, activities and assessments;
-//! quizzes become forms graded in the page by `runtime/lesson.js`, whose adapter
+//! A lesson page shows the node's rendered content, objectives, activities and assessments,
+//! drawn by the renderer cartridge pages use (`html.rs`) in its lesson frame; this module lays
+//! them out and adds what only lessons have: quizzes become forms graded in the page by
+//! `runtime/lesson.js`, whose adapter
 //! (`runtime/scorm.js` or `runtime/cmi5.js`) reports to the LMS. Everything a page needs is in
 //! the package: remote images are turned into links and external links open in a new window,
 //! so no request leaves the package and the lesson never navigates itself away.
@@ -37,8 +40,9 @@ pub(crate) const LESSON_JS: &str = include_str!("runtime/lesson.js");
 pub(crate) const SCORM_JS: &str = include_str!("runtime/scorm.js");
 /// The cmi5 adapter.
 pub(crate) const CMI5_JS: &str = include_str!("runtime/cmi5.js");
-/// The lesson stylesheet.
-pub(crate) const CSS: &str = include_str!("runtime/trellis.css");
+/// The lesson pages' stylesheet: the one Trellis stylesheet with its lesson-only rules
+/// ([`html::LESSON_STYLESHEET`]).
+pub(crate) const CSS: &str = html::LESSON_STYLESHEET;
 
 /// Mastery score used when a scored quiz has none in the design (share of points, 0–1).
 pub(crate) const DEFAULT_MASTERY: f64 = 0.8;
@@ -549,7 +553,10 @@ pub(crate) struct Page {
     pub findings: Vec<Finding>,
 }
 
-/// Renders the page of one SCO.
+/// Renders the page of one SCO: the breadcrumb, the title, the notice the runtime fills, then
+/// per node its content and activities and the assessments, each drawn by the shared renderer
+/// ([`html::node_part`], [`html::activity_part`], [`html::assessment_part`]) in the lesson frame,
+/// then the end-of-page footer and the runtime.
 pub(crate) fn render_page(cx: &ExportContext<'_>, sco: &Sco, standard: Standard) -> Page {
     let mut r = Renderer { cx, findings: Vec::new(), node: sco.node };
     let view = &cx.nodes[sco.node];
@@ -565,76 +572,46 @@ pub(crate) fn render_page(cx: &ExportContext<'_>, sco: &Sco, standard: Standard)
         up.reverse();
         up
     };
-    if !crumbs.is_empty() {
-        let _ = writeln!(body, "<p class=\"trellis-breadcrumb\">{}</p>", escape(&crumbs.join(" › ")));
-    }
-    let _ = writeln!(body, "<h1>{}</h1>", escape(&sco.title));
+    let breadcrumb = if crumbs.is_empty() {
+        String::new()
+    } else {
+        format!("<p class=\"trellis-breadcrumb\">{}</p>\n", escape(&crumbs.join(" › ")))
+    };
     body.push_str("<p id=\"trellis-notice\" class=\"trellis-notice\" role=\"status\" hidden></p>\n");
-    if let Some(minutes) = view.node.duration_minutes.filter(|_| sco.part != Part::Assessments) {
-        let _ = writeln!(body, "<p class=\"trellis-meta\">About {minutes} minutes</p>");
-    }
 
     let mut counter = 0usize;
     for (k, &n) in sco.nodes.iter().enumerate() {
         let nv = &cx.nodes[n];
         let nested = sco.part == Part::Subtree && k > 0;
+        // A lesson inside a unit SCO is a section under an <h2>; its parts sit one level lower.
+        let level = if nested { 3 } else { 2 };
         if nested {
-            let _ = writeln!(body, "<section data-section=\"{}\">\n<h2>{}</h2>", nv.ident, escape(&nv.title));
+            let _ = writeln!(
+                body,
+                "<section data-section=\"{}\">\n<h2>{}</h2>",
+                escape(&nv.ident),
+                escape(&nv.title)
+            );
         }
         if sco.part != Part::Assessments {
-            if !nv.summary_html.trim().is_empty() {
-                let _ = writeln!(
-                    body,
-                    "<section data-section=\"{}-intro\" class=\"trellis-intro\">\n{}</section>",
-                    nv.ident,
-                    r.html(&nv.summary_html)
-                );
-            }
-            if !nv.objectives.is_empty() {
-                let heading = if nested { "h3" } else { "h2" };
-                let _ = writeln!(
-                    body,
-                    "<section data-section=\"{}-objectives\" class=\"trellis-objectives\">\n<{heading}>What you will learn</{heading}>\n<ul>",
-                    nv.ident
-                );
-                for &o in &nv.objectives {
-                    let ov = &cx.objectives[o];
-                    let code = ov.objective.code.trim();
-                    let _ = writeln!(
-                        body,
-                        "<li>{}{}</li>",
-                        if code.is_empty() {
-                            String::new()
-                        } else {
-                            format!("<span class=\"trellis-code\">{}</span>", escape(code))
-                        },
-                        escape(ov.objective.statement.trim())
-                    );
-                }
-                let _ = writeln!(body, "</ul>\n</section>");
-            }
+            body.push_str(&html::node_part(cx, nv, &mut r.frame(level - 1)));
             if !nv.activities.is_empty() {
-                let heading = if nested { "h3" } else { "h2" };
                 let _ = writeln!(
                     body,
-                    "<section data-section=\"{}-activities\">\n<{heading}>Activities</{heading}>",
-                    nv.ident
+                    "<section data-section=\"{}-activities\">\n<h{level}>Activities</h{level}>",
+                    escape(&nv.ident)
                 );
                 for &a in &nv.activities {
-                    r.activity(&mut body, a, nested);
+                    body.push_str(&html::activity_part(cx, &cx.activities[a], &mut r.frame(level + 1)));
                 }
                 body.push_str("</section>\n");
             }
         }
-        if sco.part == Part::Subtree {
-            // A unit SCO shows each lesson's assessments inside the lesson's section.
-            if nested {
-                for &a in &nv.assessments {
-                    r.assessment(&mut body, a, &mut counter, sco.scored.contains(&a));
-                }
-            }
-        }
+        // A unit SCO shows each lesson's assessments inside the lesson's section.
         if nested {
+            for &a in &nv.assessments {
+                body.push_str(&r.assessment(a, &mut counter, sco.scored.contains(&a), level));
+            }
             body.push_str("</section>\n");
         }
     }
@@ -643,7 +620,7 @@ pub(crate) fn render_page(cx: &ExportContext<'_>, sco: &Sco, standard: Standard)
         _ => sco.assessments.clone(),
     };
     for a in own {
-        r.assessment(&mut body, a, &mut counter, sco.scored.contains(&a));
+        body.push_str(&r.assessment(a, &mut counter, sco.scored.contains(&a), 2));
     }
 
     let finish_label = match sco.part {
@@ -662,12 +639,17 @@ pub(crate) fn render_page(cx: &ExportContext<'_>, sco: &Sco, standard: Standard)
         // cmi5 content sends xAPI statements to the LMS's endpoint, which is known only at launch.
         Standard::Cmi5 => "connect-src *",
     };
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; {csp}; object-src 'none'; base-uri 'none'; form-action 'none'\">\n<title>{title}</title>\n<link rel=\"stylesheet\" href=\"../{RUNTIME_DIR}/trellis.css\">\n</head>\n<body>\n<main>\n{body}</main>\n<script type=\"application/json\" id=\"trellis-data\">{config}</script>\n<script src=\"../{RUNTIME_DIR}/lesson.js\"></script>\n<script src=\"../{RUNTIME_DIR}/{adapter}\"></script>\n</body>\n</html>\n",
-        lang = escape(&cx.language),
-        title = escape(&sco.title),
+    let head = format!(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; {csp}; object-src 'none'; base-uri 'none'; form-action 'none'\">\n"
+    );
+    let scripts = format!(
+        "<script type=\"application/json\" id=\"trellis-data\">{config}</script>\n<script src=\"../{RUNTIME_DIR}/lesson.js\"></script>\n<script src=\"../{RUNTIME_DIR}/{adapter}\"></script>\n",
         adapter = standard.adapter(),
     );
+    let stylesheet = format!("../{RUNTIME_DIR}/trellis.css");
+    let html =
+        html::Page { title: &sco.title, lang: &cx.language, stylesheet: &stylesheet, meta: Vec::new(), body }
+            .render_in(&html::Shell { head: &head, before_title: &breadcrumb, after_main: &scripts });
     Page { html, findings: r.findings }
 }
 
@@ -811,84 +793,21 @@ impl Renderer<'_, '_> {
         out
     }
 
-    fn activity(&mut self, body: &mut String, a: usize, nested: bool) {
-        let av = &self.cx.activities[a];
-        let act = av.activity;
-        let mut meta = vec![kind_label(&format!("{:?}", act.kind))];
-        if let Some(m) = act.duration_minutes {
-            meta.push(format!("{m} min"));
-        }
-        meta.push(kind_label(&format!("{:?}", act.grouping)));
-        let heading = if nested { "h4" } else { "h3" };
-        let _ = writeln!(
-            body,
-            "<article class=\"trellis-activity\">\n<p class=\"trellis-kind\">{}</p>\n<{heading}>{}</{heading}>",
-            escape(&meta.join(" · ")),
-            escape(&av.title)
-        );
-        body.push_str(&self.html(&av.instructions_html));
-        if !av.resources.is_empty() {
-            body.push_str("<ul class=\"trellis-resources\">\n");
-            for res in &av.resources {
-                let href = match (res.asset, &res.url) {
-                    (Some(i), _) => Some((format!("../{}", self.cx.assets[i].path), false)),
-                    (None, Some(url)) => Some((url.clone(), true)),
-                    _ => None,
-                };
-                match href {
-                    Some((href, external)) => {
-                        let _ = writeln!(
-                            body,
-                            "<li><a href=\"{}\"{}>{}</a></li>",
-                            escape(&href),
-                            if external { " target=\"_blank\" rel=\"noopener noreferrer\"" } else { "" },
-                            escape(&res.title)
-                        );
-                    }
-                    None => {
-                        let _ = writeln!(body, "<li>{}</li>", escape(&res.title));
-                    }
-                }
-            }
-            body.push_str("</ul>\n");
-        }
-        body.push_str("</article>\n");
+    /// The lesson frame at heading `level`, fitting HTML through [`Renderer::html`].
+    fn frame(&mut self, level: u8) -> html::Frame<impl FnMut(&str) -> String + '_> {
+        html::Frame { kind: html::PageKind::Lesson, level, fit: |h: &str| self.html(h) }
     }
 
-    fn assessment(&mut self, body: &mut String, a: usize, counter: &mut usize, scored: bool) {
-        let av = &self.cx.assessments[a];
-        let asmt = av.assessment;
-        let mut meta =
-            vec![kind_label(&format!("{:?}", asmt.purpose)), kind_label(&format!("{:?}", asmt.format))];
-        if let Some(p) = av.points {
-            meta.push(format!("{} points", fmt_num(p)));
-        }
-        if let Some(m) = asmt.duration_minutes {
-            meta.push(format!("{m} min"));
-        }
-        let _ = writeln!(
-            body,
-            "<section data-section=\"{}\" class=\"trellis-assessment\">\n<p class=\"trellis-kind\">{}</p>\n<h2>{}</h2>",
-            av.ident,
-            escape(&meta.join(" · ")),
-            escape(&av.title)
-        );
-        body.push_str(&self.html(&av.instructions_html));
-        if let Some(g) = &asmt.grasps {
-            body.push_str(&html::grasps_list(g, 3, &mut |h| self.html(h)));
-        }
-        if let Some(r) = av.rubric {
-            self.rubric(body, r);
-        }
+    /// An assessment's section: the shared header and instructions with the quiz form (when it
+    /// has items) at its end.
+    fn assessment(&mut self, a: usize, counter: &mut usize, scored: bool, level: u8) -> String {
+        let cx = self.cx;
+        let av = &cx.assessments[a];
+        let mut quiz = String::new();
         if !av.items.is_empty() {
-            self.quiz(body, a, counter, scored);
+            self.quiz(&mut quiz, a, counter, scored);
         }
-        body.push_str("</section>\n");
-    }
-
-    fn rubric(&mut self, body: &mut String, r: usize) {
-        let rv = &self.cx.rubrics[r];
-        body.push_str(&html::rubric_table(rv, 3, &mut |h| self.html(h)));
+        html::assessment_part(cx, av, &mut self.frame(level), &quiz)
     }
 
     fn quiz(&mut self, body: &mut String, a: usize, counter: &mut usize, scored: bool) {
@@ -1011,20 +930,6 @@ fn is_remote(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//")
 }
 
-/// `CaseStudy` → `Case study`.
-fn kind_label(debug: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in debug.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push(' ');
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Numbers as people write them: `3`, `2.5`.
 pub(crate) fn fmt_num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
@@ -1039,9 +944,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn labels_and_numbers_read_as_people_write_them() {
-        assert_eq!(kind_label("CaseStudy"), "Case study");
-        assert_eq!(kind_label("SmallGroups"), "Small groups");
+    fn numbers_read_as_people_write_them() {
         assert_eq!(fmt_num(3.0), "3");
         assert_eq!(fmt_num(2.5), "2.5");
         assert_eq!(fmt_num(1.0 / 3.0), "0.33");
