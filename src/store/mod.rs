@@ -674,9 +674,16 @@ fn new_temporary(dir: &Path, name: &str) -> std::io::Result<(PathBuf, File)> {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         };
-        file.try_lock().map_err(|e| std::io::Error::other(format!("cannot lock {}: {e}", tmp.display())))?;
-        // A concurrent clean-up may have taken the new file for a stale one between its creation
-        // and the lock; then start again with another name.
+        // A concurrent clean-up (another thread or process creating a document in this folder)
+        // may take the new file for a stale one between its creation and our lock: it then holds
+        // the lock while it removes the file. Either way, start again with another name.
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => continue,
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(std::io::Error::other(format!("cannot lock {}: {e}", tmp.display())));
+            }
+        }
         if same_file(&file, &tmp) {
             return Ok((tmp, file));
         }
