@@ -43,7 +43,7 @@ pub mod template_checks;
 pub mod views;
 pub mod workload;
 
-pub(crate) use context::Ctx;
+pub(crate) use context::{Ctx, effective_item_objectives};
 
 /// The scope of an outline node, derived from its (template-defined) kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -109,6 +109,36 @@ pub fn check(doc: &Document, templates: &Catalog) -> Vec<Finding> {
     out.extend(coverage::run(&cx));
     out.extend(rubric::run(&cx));
     sort_with(&cx, &mut out);
+    out
+}
+
+/// The evidence findings (codes `E…`, [`crate::evidence::analysis::findings`]) of a document
+/// whose evidence is `evidence`, with the default analysis options; empty when there are no
+/// results.
+pub fn evidence_findings(doc: &Document, evidence: &crate::evidence::Evidence) -> Vec<Finding> {
+    if evidence.results.is_empty() {
+        return Vec::new();
+    }
+    let report = crate::evidence::mastery::compute(doc, evidence);
+    let analysis = crate::evidence::analysis::analyse(
+        doc,
+        evidence,
+        &report,
+        crate::evidence::analysis::Options::default(),
+    );
+    crate::evidence::analysis::findings(doc, &analysis)
+}
+
+/// [`check`] plus the evidence findings of `evidence` ([`evidence_findings`]), sorted together:
+/// what `trellis check` reports for a document that holds evidence of learning.
+pub fn check_with_evidence(
+    doc: &Document,
+    templates: &Catalog,
+    evidence: &crate::evidence::Evidence,
+) -> Vec<Finding> {
+    let mut out = check(doc, templates);
+    out.extend(evidence_findings(doc, evidence));
+    sort_findings(doc, &mut out);
     out
 }
 

@@ -2,7 +2,8 @@
 //! no external references) with the summary, the Quality-Matters-style checklist, every
 //! finding grouped by severity, the outline, every view (curriculum map, alignment matrix,
 //! Bloom table, standards heatmap, workload chart, sequence graph), comments, review status
-//! and audit trail, and optionally the changes since a snapshot. Print CSS gives clean pages;
+//! and audit trail, the evidence of learning when the document holds results (aggregates only),
+//! and optionally the changes since a snapshot. Print CSS gives clean pages;
 //! [`super::pdf`] prints it with a headless browser.
 //!
 //! Rendering is deterministic: the time of generation is passed in, never read here. Document
@@ -15,6 +16,10 @@ use std::fmt::Write;
 use crate::finding::{Finding, Severity};
 use crate::model::{BloomLevel, Document, Emphasis, KnowledgeDimension, Node, NodeId, ReviewStatus};
 use crate::pedagogy::templates::Catalog;
+
+use crate::evidence::Evidence;
+use crate::evidence::analysis::{self as evidence_analysis, Analysis, Cell};
+use crate::evidence::mastery::{self, MasteryReport};
 
 use super::checklist::{ChecklistItem, Status, checklist};
 use super::html::{CSS, esc, md_plain, num, pct};
@@ -36,7 +41,28 @@ pub struct ReportOptions<'a> {
 /// Renders the review packet of a document. `templates` resolves the document's template (pass
 /// the user's catalog so a user template's checks are in the packet, as in `trellis check`).
 pub fn render(doc: &Document, templates: &Catalog, opts: &ReportOptions) -> String {
-    let findings = super::check(doc, templates);
+    render_with_evidence(doc, templates, opts, None)
+}
+
+/// [`render`], with an "Evidence of learning" section (and the evidence findings `E…` among the
+/// findings) when `evidence` holds results. The section shows aggregates only: no learner's
+/// pseudonym or name reaches the packet.
+pub fn render_with_evidence(
+    doc: &Document,
+    templates: &Catalog,
+    opts: &ReportOptions,
+    evidence: Option<&Evidence>,
+) -> String {
+    let evidence = evidence.filter(|e| !e.results.is_empty()).map(|e| {
+        let report = mastery::compute(doc, e);
+        let analysis = evidence_analysis::analyse(doc, e, &report, evidence_analysis::Options::default());
+        (e, report, analysis)
+    });
+    let mut findings = super::check(doc, templates);
+    if let Some((_, _, analysis)) = &evidence {
+        findings.extend(evidence_analysis::findings(doc, analysis));
+        super::sort_findings(doc, &mut findings);
+    }
     let views = views::all_with(doc, &findings);
     let list = checklist(doc, &findings, templates.template_of(doc));
     let cx = Ctx::new(doc);
@@ -57,7 +83,7 @@ pub fn render(doc: &Document, templates: &Catalog, opts: &ReportOptions) -> Stri
         md_plain(&c.description),
         esc(&opts.generated_at.as_ref().map(|g| format!("Generated {g}")).unwrap_or_default())
     );
-    r.contents(opts.since.is_some());
+    r.contents(opts.since.is_some(), evidence.is_some());
     r.summary(&findings, &list, &views);
     r.checklist(&list);
     r.findings(&findings);
@@ -69,6 +95,9 @@ pub fn render(doc: &Document, templates: &Catalog, opts: &ReportOptions) -> Stri
     r.workload(&views);
     r.sequence(&views);
     r.review();
+    if let Some((e, report, analysis)) = &evidence {
+        r.evidence(e, report, analysis, opts.since.map(|(name, _)| name));
+    }
     if let Some((name, old)) = opts.since {
         let d = diff::diff(old, doc);
         let _ = write!(
@@ -144,7 +173,7 @@ impl Packet<'_, '_> {
         }
     }
 
-    fn contents(&mut self, changes: bool) {
+    fn contents(&mut self, changes: bool, evidence: bool) {
         let mut items = vec![
             ("summary", "Summary"),
             ("checklist", "Quality checklist"),
@@ -158,6 +187,9 @@ impl Packet<'_, '_> {
             ("sequence", "Sequence graph"),
             ("review", "Review"),
         ];
+        if evidence {
+            items.push(("evidence", "Evidence of learning"));
+        }
         if changes {
             items.push(("changes", "Changes"));
         }
@@ -862,6 +894,194 @@ impl Packet<'_, '_> {
 }
 
 /// A cell listing direct links, or a note when the links come only through supporting objectives.
+/// How a cell of the evidence analysis reads in the packet.
+fn cell_text(cell: &Cell) -> String {
+    match cell {
+        Cell::NoEvidence => "no evidence".to_owned(),
+        Cell::NotEnoughData { .. } => "not enough data".to_owned(),
+        Cell::Measured { n, share, .. } => format!("{} of {n}", pct(*share)),
+    }
+}
+
+/// A small inline SVG line of shares (0–1) in order; gaps (None) are skipped.
+fn sparkline(points: &[Option<f64>], threshold: f64) -> String {
+    let (w, h) = (120.0, 28.0);
+    let n = points.len();
+    if n == 0 || points.iter().all(Option::is_none) {
+        return String::new();
+    }
+    let x = |i: usize| if n == 1 { w / 2.0 } else { 4.0 + (w - 8.0) * i as f64 / (n - 1) as f64 };
+    let y = |v: f64| 2.0 + (h - 4.0) * (1.0 - v.clamp(0.0, 1.0));
+    let coords: Vec<String> = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.map(|v| format!("{:.1},{:.1}", x(i), y(v))))
+        .collect();
+    let dots: String = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            p.map(|v| format!("<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2\" fill=\"#175cd3\"/>", x(i), y(v)))
+        })
+        .collect();
+    format!(
+        "<svg class=\"spark\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"share mastered per cohort\"><line x1=\"0\" x2=\"{w}\" y1=\"{ty:.1}\" y2=\"{ty:.1}\" stroke=\"#d0d5dd\" stroke-dasharray=\"3 2\"/><polyline fill=\"none\" stroke=\"#175cd3\" stroke-width=\"1.5\" points=\"{}\"/>{dots}</svg>",
+        coords.join(" "),
+        ty = y(threshold)
+    )
+}
+
+impl Packet<'_, '_> {
+    /// "Evidence of learning": per outcome (the objectives of the highest scope present) the
+    /// target, the share of learners who reached it, the trend over cohorts and the gaps; then
+    /// the skill gaps, the reliability of assessments and a pointer to the design changes.
+    /// Aggregates only.
+    fn evidence(&mut self, e: &Evidence, report: &MasteryReport, a: &Analysis, since: Option<&str>) {
+        let cx = self.cx;
+        let doc = cx.doc;
+        let learners: std::collections::BTreeSet<&str> =
+            e.learners.iter().map(|l| l.pseudonym.as_str()).collect();
+        let cohorts: Vec<&str> = a
+            .heatmap
+            .columns
+            .iter()
+            .filter(|c| c.kind == evidence_analysis::GroupKind::Cohort)
+            .map(|c| c.cohort.as_str())
+            .collect();
+        let threshold = a.options.gap_threshold;
+        let _ = write!(
+            self.out,
+            "<section id=\"evidence\"><h2>Evidence of learning</h2><p>{} learner(s) in {} cohort(s) ({}), {} result(s). Aggregates only: no learner is named or identified here. An outcome is a gap when fewer than {} of the learners judged reached its mastery points.</p>",
+            learners.len(),
+            cohorts.len(),
+            esc(&cohorts.join(", ")),
+            e.results.len(),
+            pct(threshold)
+        );
+        let top = doc.objectives.iter().map(|o| cx.objective_scope(o)).min();
+        let outcomes: Vec<usize> = doc
+            .objectives
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| Some(cx.objective_scope(o)) == top)
+            .map(|(i, _)| i)
+            .collect();
+        let scope = top.map_or("course", Scope::as_str);
+        let _ = write!(
+            self.out,
+            "<h3>{} outcomes</h3><table class=\"evidence\"><thead><tr><th>Outcome</th><th>Target</th><th>Reached</th><th>Mean</th><th>Trend over cohorts</th><th>Status</th></tr></thead><tbody>",
+            esc(&format!("{}{}", scope[..1].to_uppercase(), &scope[1..]))
+        );
+        for &i in &outcomes {
+            let o = &doc.objectives[i];
+            let m = report.objectives.iter().find(|m| m.id == o.id.0);
+            let target = m.map_or(String::new(), |m| {
+                format!(
+                    "{} of {} points ({})",
+                    num(m.mastery_points),
+                    num(m.points_possible),
+                    m.method.as_str()
+                )
+            });
+            let cell = &a.heatmap.overall[i];
+            let trend = &a.trends[i];
+            let shares: Vec<Option<f64>> = trend.cohorts.iter().map(|p| p.cell.share()).collect();
+            let steps: Vec<String> = trend
+                .cohorts
+                .iter()
+                .map(|p| format!("{}: {}", esc(&p.cohort), esc(&cell_text(&p.cell))))
+                .collect();
+            let status = match cell {
+                Cell::Measured { share, .. } if *share < threshold => {
+                    "<span class=\"verdict not-met\">gap</span>"
+                }
+                Cell::Measured { .. } => "<span class=\"verdict met\">reached</span>",
+                _ => "<span class=\"verdict na\">not judged</span>",
+            };
+            let _ = write!(
+                self.out,
+                "<tr><th class=\"rowhead\"><b>{}</b> {}</th><td>{}</td><td>{}</td><td>{}</td><td>{}<div class=\"legend\">{}</div></td><td>{status}</td></tr>",
+                esc(&o.code),
+                esc(&o.statement),
+                esc(&target),
+                esc(&cell_text(cell)),
+                cell.mean().map(num).unwrap_or_default(),
+                sparkline(&shares, threshold),
+                steps.join(" → ")
+            );
+        }
+        self.out.push_str("</tbody></table>");
+        self.out.push_str("<h3>Skill gaps</h3>");
+        if a.gaps.is_empty() {
+            self.out.push_str("<p>No objective is below the threshold.</p>");
+        } else {
+            self.out.push_str("<table class=\"evidence\"><thead><tr><th>Objective</th><th>Reached</th><th>Prerequisites</th><th>Where to intervene</th></tr></thead><tbody>");
+            for g in &a.gaps {
+                let statement = doc
+                    .objectives
+                    .iter()
+                    .find(|o| o.id.0 == g.objective.id)
+                    .map_or("", |o| o.statement.as_str());
+                let pre: Vec<String> = g
+                    .prerequisites
+                    .iter()
+                    .map(|p| format!("{} ({})", esc(&p.objective.code), esc(&cell_text(&p.cell))))
+                    .collect();
+                let places: Vec<String> =
+                    g.assessments.iter().chain(&g.activities).map(|x| esc(&x.title)).collect();
+                let _ = write!(
+                    self.out,
+                    "<tr><th class=\"rowhead\"><b>{}</b> {}</th><td>{} of {}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&g.objective.code),
+                    esc(statement),
+                    pct(g.share),
+                    g.n,
+                    if pre.is_empty() { "none".to_owned() } else { pre.join(", ") },
+                    if places.is_empty() { "nothing aligned".to_owned() } else { places.join("; ") }
+                );
+            }
+            self.out.push_str("</tbody></table>");
+        }
+        if !a.items.assessments.is_empty() {
+            self.out.push_str("<h3>Assessments</h3><p class=\"muted\">Difficulty p: mean share of points per item. Discrimination: corrected point-biserial (item with the rest of the assessment). Reliability: Cronbach’s α (KR-20 for right/wrong items). Responses are not stored, so distractors are not analysed.</p><table class=\"evidence\"><thead><tr><th>Assessment</th><th>Items</th><th>Learners</th><th>Mean p</th><th>α</th><th>KR-20</th><th>Items with negative discrimination</th></tr></thead><tbody>");
+            for s in &a.items.assessments {
+                let fmt = |x: Option<f64>| x.map_or("–".to_owned(), |v| format!("{v:.2}"));
+                let negative: Vec<String> = s
+                    .items
+                    .iter()
+                    .filter(|i| i.discrimination.is_some_and(|r| r < 0.0))
+                    .map(|i| i.number.to_string())
+                    .collect();
+                let _ = write!(
+                    self.out,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&s.title),
+                    s.items.len(),
+                    s.complete,
+                    fmt(s.mean_difficulty),
+                    fmt(s.alpha),
+                    fmt(s.kr20),
+                    if negative.is_empty() { "none".to_owned() } else { negative.join(", ") }
+                );
+            }
+            self.out.push_str("</tbody></table>");
+        }
+        match since {
+            Some(name) => {
+                let _ = write!(
+                    self.out,
+                    "<p>What the design changed since “{}”: see <a href=\"#changes\">Changes</a>.</p>",
+                    esc(name)
+                );
+            }
+            None => self.out.push_str(
+                "<p class=\"muted\">No earlier version was given, so design changes are not listed (trellis report --since SNAPSHOT).</p>",
+            ),
+        }
+        self.out.push_str("</section>");
+    }
+}
+
 fn or_through(direct: String, covered: bool) -> String {
     if direct.is_empty() && covered {
         "<span class=\"muted\">through supporting objectives</span>".to_owned()

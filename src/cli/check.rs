@@ -2,7 +2,9 @@
 //! the curriculum analysis (`trellis::analysis::check`), grouped by severity, coloured on a
 //! terminal; the exit code says whether findings reach the threshold, so curriculum teams can
 //! use it in CI. The document's template is resolved among the built-in and the user's
-//! templates (`TRELLIS_TEMPLATES` or the config folder), so a user template's checks run.
+//! templates (`TRELLIS_TEMPLATES` or the config folder), so a user template's checks run. A
+//! `.trellis` document holding evidence of learning also gets the evidence findings (`E…`,
+//! `trellis::analysis::check_with_evidence`).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -62,7 +64,10 @@ impl CheckArgs {
         let doc = trellis::store::load_path(&self.file)
             .with_context(|| format!("reading {}", self.file.display()))?;
         let templates = super::templates::catalog_for(&doc);
-        let findings = trellis::analysis::check(&doc, &templates);
+        let findings = match load_evidence(&self.file)? {
+            Some(evidence) => trellis::analysis::check_with_evidence(&doc, &templates, &evidence),
+            None => trellis::analysis::check(&doc, &templates),
+        };
         match self.format {
             Format::Json => {
                 println!("{}", serde_json::to_string_pretty(&findings).context("serialising findings")?)
@@ -75,6 +80,19 @@ impl CheckArgs {
         let threshold = self.fail_on.severity();
         Ok(if findings.iter().any(|f| f.severity >= threshold) { exit::FINDINGS } else { exit::OK })
     }
+}
+
+/// The evidence of learning of a `.trellis` document, when it has results (a canonical `.json`
+/// holds the design only).
+pub fn load_evidence(file: &std::path::Path) -> anyhow::Result<Option<trellis::evidence::Evidence>> {
+    if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        return Ok(None);
+    }
+    let store =
+        trellis::store::Store::open_read_only(file).with_context(|| format!("opening {}", file.display()))?;
+    let evidence = trellis::evidence::Evidence::load(&store, None)
+        .with_context(|| format!("reading the evidence of {}", file.display()))?;
+    Ok((!evidence.results.is_empty()).then_some(evidence))
 }
 
 /// Findings grouped by severity, optionally with ANSI colours.

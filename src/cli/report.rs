@@ -2,7 +2,8 @@
 //! review packet, one self-contained HTML file, and on request prints it to PDF with an
 //! installed headless Chromium, through `trellis::workflow::packet::write_packet` (what the
 //! app's review packet uses: neither file is ever half-written). The document's template is
-//! resolved among the built-in and the user's templates, as in `trellis check`.
+//! resolved among the built-in and the user's templates, as in `trellis check`. A `.trellis`
+//! document holding evidence of learning gets the packet's "Evidence of learning" section.
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +11,7 @@ use anyhow::Context;
 use clap::Args;
 use trellis::model::Timestamp;
 use trellis::task::Task;
-use trellis::workflow::packet::{PacketRequest, Since, write_packet};
+use trellis::workflow::packet::{PacketRequest, Since, write_packet_with_evidence};
 
 use super::exit;
 
@@ -60,9 +61,16 @@ impl ReportArgs {
             pdf,
         };
         let templates = super::templates::catalog_for(&doc);
-        let outcome =
-            write_packet(&doc, &templates, &self.output, request, &Task::quiet("the review packet"))
-                .with_context(|| format!("writing {}", self.output.display()))?;
+        let evidence = super::check::load_evidence(&self.file)?;
+        let outcome = write_packet_with_evidence(
+            &doc,
+            &templates,
+            &self.output,
+            request,
+            evidence.as_ref(),
+            &Task::quiet("the review packet"),
+        )
+        .with_context(|| format!("writing {}", self.output.display()))?;
         eprintln!("wrote {}", outcome.html.display());
         if let Some(e) = outcome.pdf_error {
             return Err(anyhow::Error::new(e).context(format!("printing {} to PDF", outcome.html.display())));

@@ -10,12 +10,15 @@
 //! - [`store`]: the SQL (load, write an import, remove a cohort, settings and policies);
 //! - [`import`]: the importers (Canvas Outcome Results, Canvas gradebook, xAPI, plain CSV), each
 //!   streamed and ending with an [`import::ImportReport`];
-//! - [`mastery`]: the calculation methods (Canvas's and Brightspace's) and the roll-up.
+//! - [`mastery`]: the calculation methods (Canvas's and Brightspace's) and the roll-up;
+//! - [`analysis`]: heatmaps, distributions, skill gaps, item analysis, cohort trends and the
+//!   evidence findings (`E…`), computed from the design, the evidence and the mastery.
 //!
 //! Learners are pseudonymous: a learner is stored as a salted hash of the LMS id
 //! ([`pseudonym`]); the salt is random, per document, and stored in the document. Names are kept
 //! only when the import is asked to (`keep_names`). Formats and rules: `docs/evidence.md`.
 
+pub mod analysis;
 pub mod import;
 pub mod mastery;
 pub mod store;

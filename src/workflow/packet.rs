@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use crate::analysis::report::{ReportOptions, render};
+use crate::analysis::report::{ReportOptions, render_with_evidence};
 use crate::fsutil::Staged;
 use crate::model::Document;
 use crate::pedagogy::templates::Catalog;
@@ -92,6 +92,19 @@ pub fn write_packet(
     request: PacketRequest,
     task: &Task<'_>,
 ) -> Result<PacketOutcome> {
+    write_packet_with_evidence(doc, templates, html, request, None, task)
+}
+
+/// [`write_packet`] with the document's evidence of learning, for the packet's "Evidence of
+/// learning" section (`analysis::report::render_with_evidence`).
+pub fn write_packet_with_evidence(
+    doc: &Document,
+    templates: &Catalog,
+    html: &Path,
+    request: PacketRequest,
+    evidence: Option<&crate::evidence::Evidence>,
+    task: &Task<'_>,
+) -> Result<PacketOutcome> {
     let total = if request.pdf.is_some() { 4 } else { 3 };
     task.stage(0, total, "Checking the curriculum")?;
     let since = request.since.map(|s| s.resolve(doc)).transpose()?;
@@ -100,7 +113,7 @@ pub fn write_packet(
         generated_at: Some(request.generated_at),
         since: since.as_ref().map(|(name, d)| (name.as_str(), d)),
     };
-    let text = render(doc, templates, &options);
+    let text = render_with_evidence(doc, templates, &options, evidence);
     let file_name = html.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     task.stage(2, total, format!("Writing {file_name}"))?;
     let (staged_html, mut file) = Staged::create(html, Some("html"))?;
