@@ -199,9 +199,28 @@ fn meta_line(meta: &[String]) -> String {
     }
 }
 
-/// The opening of a part on a lesson page: its kind line and its heading.
-fn lesson_heading(kind: &str, title: &str, level: u8) -> String {
-    format!("<p class=\"trellis-kind\">{}</p>\n<h{level}>{}</h{level}>\n", escape(kind), escape(title))
+/// The opening of a part on a lesson page: the element `open`, the part's kind line and its
+/// heading. Nothing on cartridge pages, where the part's title is the page's.
+fn lesson_opening<F: FnMut(&str) -> String>(
+    frame: &Frame<F>,
+    open: &str,
+    kind: impl FnOnce() -> String,
+    title: &str,
+) -> String {
+    if !frame.lesson() {
+        return String::new();
+    }
+    let level = frame.level;
+    format!(
+        "{open}\n<p class=\"trellis-kind\">{}</p>\n<h{level}>{}</h{level}>\n",
+        escape(&kind()),
+        escape(title)
+    )
+}
+
+/// `Estimated time: 1 h 30 min`.
+fn estimated(minutes: u32) -> String {
+    format!("Estimated time: {}", duration(minutes))
 }
 
 /// A node's own content: estimated time, summary and objectives ("Learning objectives"). On
@@ -214,7 +233,7 @@ pub fn node_part(
 ) -> String {
     let mut out = String::new();
     if let Some(minutes) = node.node.duration_minutes {
-        out.push_str(&meta_line(&[format!("Estimated time: {}", duration(minutes))]));
+        out.push_str(&meta_line(&[estimated(minutes)]));
     }
     if !frame.lesson() {
         out.push_str(&node.summary_html);
@@ -248,15 +267,9 @@ pub fn activity_part(
     a: &ActivityView<'_>,
     frame: &mut Frame<impl FnMut(&str) -> String>,
 ) -> String {
-    let mut out = String::new();
-    if frame.lesson() {
-        out.push_str("<article class=\"trellis-activity\">\n");
-        out.push_str(&lesson_heading(&kind_label(&format!("{:?}", a.activity.kind)), &a.title, frame.level));
-    }
-    let mut meta = Vec::new();
-    if let Some(minutes) = a.activity.duration_minutes {
-        meta.push(format!("Estimated time: {}", duration(minutes)));
-    }
+    let kind = || kind_label(&format!("{:?}", a.activity.kind));
+    let mut out = lesson_opening(frame, "<article class=\"trellis-activity\">", kind, &a.title);
+    let mut meta: Vec<String> = a.activity.duration_minutes.map(estimated).into_iter().collect();
     let grouping = match a.activity.grouping {
         Grouping::Individual => "",
         Grouping::Pairs => "Work in pairs",
@@ -310,26 +323,17 @@ pub fn assessment_part(
     interaction: &str,
 ) -> String {
     let asmt = a.assessment;
-    let mut out = String::new();
-    if frame.lesson() {
-        out.push_str(&format!(
-            "<section class=\"trellis-assessment\" data-section=\"{}\">\n",
-            escape(&a.ident)
-        ));
-        let kind = format!(
+    let open = format!("<section class=\"trellis-assessment\" data-section=\"{}\">", escape(&a.ident));
+    let kind = || {
+        format!(
             "{} · {}",
             kind_label(&format!("{:?}", asmt.purpose)),
             kind_label(&format!("{:?}", asmt.format))
-        );
-        out.push_str(&lesson_heading(&kind, &a.title, frame.level));
-    }
-    let mut meta = Vec::new();
-    if let Some(points) = a.points {
-        meta.push(format!("Points: {}", number(points)));
-    }
-    if let Some(minutes) = asmt.duration_minutes {
-        meta.push(format!("Estimated time: {}", duration(minutes)));
-    }
+        )
+    };
+    let mut out = lesson_opening(frame, &open, kind, &a.title);
+    let mut meta: Vec<String> = a.points.map(|p| format!("Points: {}", number(p))).into_iter().collect();
+    meta.extend(asmt.duration_minutes.map(estimated));
     out.push_str(&meta_line(&meta));
     out.push_str(&(frame.fit)(&a.instructions_html));
     let sub = frame.sub();
