@@ -1,6 +1,7 @@
 mod analysis;
 mod canvas_round_trip;
 mod evidence;
+mod evidence_analysis;
 mod examples;
 mod export_case;
 mod export_cc;
