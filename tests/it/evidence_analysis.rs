@@ -2,6 +2,7 @@
 //! skill gaps, item analysis against values worked out from the formulas, cohort trends, the
 //! evidence findings in `trellis check`, and the packet's "Evidence of learning" section
 //! (aggregates only).
+#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 
@@ -389,7 +390,7 @@ fn the_packet_shows_aggregates_of_the_evidence_and_no_learner() {
     let catalog = trellis::pedagogy::templates::Catalog::builtin();
     let opts =
         trellis::analysis::report::ReportOptions { generated_at: None, since: Some(("Approved", &doc)) };
-    let html = trellis::analysis::report::render_with_evidence(&doc, &catalog, &opts, Some(&e));
+    let html = trellis::analysis::report::render_with_evidence(&doc, catalog, &opts, Some(&e));
     let section = &html[html.find("<section id=\"evidence\">").unwrap()..];
     let section = &section[..section.find("</section>").unwrap()];
     // Course outcomes (the highest scope): CO1 … with their target and share.
@@ -423,6 +424,6 @@ fn the_packet_shows_aggregates_of_the_evidence_and_no_learner() {
     for l in &e.learners {
         assert!(!written.contains(&l.pseudonym));
     }
-    let plain = trellis::analysis::report::render(&doc, &catalog, &opts);
+    let plain = trellis::analysis::report::render(&doc, catalog, &opts);
     assert!(!plain.contains("id=\"evidence\""));
 }
