@@ -1,4 +1,4 @@
-//! `trellis evidence import|list|remove|policy` (evidence of learning in a document) and
+//! `trellis evidence import|list|remove|policy|analyse` (evidence of learning in a document) and
 //! `trellis mastery` (mastery per objective and learner as text, JSON or CSV). Each calls one
 //! function of `trellis::evidence`; formats and rules: docs/evidence.md.
 
@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
+use trellis::evidence::analysis::{self, Analysis, Cell};
 use trellis::evidence::import::{self, Options, Source};
 use trellis::evidence::mastery::{self, MasteryReport, Method};
 use trellis::evidence::{Evidence, store as evidence_store};
@@ -93,6 +94,21 @@ enum EvidenceCommand {
         /// Fewest results before a judgement.
         #[arg(long, default_value_t = 1)]
         min_results: u32,
+    },
+    /// Heatmaps, distributions, skill gaps, item analysis and cohort trends (text summary, or the
+    /// whole analysis as JSON, which includes learner pseudonyms).
+    Analyse {
+        /// The document (.trellis).
+        doc: PathBuf,
+        /// Only this cohort.
+        #[arg(long)]
+        cohort: Option<String>,
+        /// Share of mastered learners below which an objective is a skill gap.
+        #[arg(long, default_value_t = trellis::evidence::analysis::DEFAULT_GAP_THRESHOLD)]
+        gap_threshold: f64,
+        /// Print the whole analysis as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -200,6 +216,29 @@ impl EvidenceArgs {
                 })?;
                 Ok(exit::OK)
             }
+            EvidenceCommand::Analyse { doc, cohort, gap_threshold, json } => {
+                if !(0.0..=1.0).contains(&gap_threshold) {
+                    bail!(trellis::Error::Refused(format!(
+                        "--gap-threshold must be a share from 0 to 1 (found {gap_threshold})"
+                    )));
+                }
+                let store =
+                    Store::open_read_only(&doc).with_context(|| format!("opening {}", doc.display()))?;
+                let design = store.load()?;
+                let evidence = Evidence::load(&store, cohort.as_deref())?;
+                let report = mastery::compute(&design, &evidence);
+                let options = analysis::Options { gap_threshold };
+                let result = analysis::analyse(&design, &evidence, &report, options);
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                if json {
+                    serde_json::to_writer_pretty(&mut out, &result)?;
+                    writeln!(out)?;
+                } else {
+                    write_analysis(&mut out, &result)?;
+                }
+                out.flush()?;
+                Ok(exit::OK)
+            }
         }
     }
 }
@@ -292,6 +331,72 @@ fn write_text(out: &mut impl Write, report: &MasteryReport) -> anyhow::Result<()
     }
     if report.orphaned > 0 {
         writeln!(out, "{} results name nothing of the current design and were not counted", report.orphaned)?;
+    }
+    Ok(())
+}
+
+fn cell_text(cell: &Cell) -> String {
+    match cell {
+        Cell::NoEvidence => "no evidence".to_owned(),
+        Cell::NotEnoughData { learners } => format!("not enough data ({learners} with results)"),
+        Cell::Measured { n, mastered, share, .. } => format!("{mastered}/{n} ({:.0} %)", share * 100.0),
+    }
+}
+
+/// The analysis for people: mastery per objective and cohort, the gaps, the item statistics.
+fn write_analysis(out: &mut impl Write, a: &Analysis) -> anyhow::Result<()> {
+    writeln!(out, "Mastery per objective (all cohorts, then each cohort in import order)")?;
+    for (o, row) in a.heatmap.objectives.iter().enumerate() {
+        let per_cohort: Vec<String> =
+            a.trends[o].cohorts.iter().map(|p| format!("{}: {}", p.cohort, cell_text(&p.cell))).collect();
+        writeln!(
+            out,
+            "  {:<12} {:<28} {}",
+            row.code,
+            cell_text(&a.heatmap.overall[o]),
+            per_cohort.join("; ")
+        )?;
+    }
+    writeln!(out, "\nSkill gaps (below {:.0} %)", a.options.gap_threshold * 100.0)?;
+    if a.gaps.is_empty() {
+        writeln!(out, "  none")?;
+    }
+    for g in &a.gaps {
+        writeln!(out, "  {:<12} {}/{} ({:.0} %)", g.objective.code, g.mastered, g.n, g.share * 100.0)?;
+        for p in &g.prerequisites {
+            writeln!(out, "      prerequisite {} ({}): {}", p.objective.code, p.via, cell_text(&p.cell))?;
+        }
+        for x in &g.assessments {
+            writeln!(out, "      assessed by {}", x.title)?;
+        }
+        for x in &g.activities {
+            writeln!(out, "      practised in {}", x.title)?;
+        }
+    }
+    if !a.items.assessments.is_empty() {
+        writeln!(out, "\nItems (responses are not stored: no distractor analysis)")?;
+    }
+    let fmt = |x: Option<f64>| x.map_or("-".to_owned(), |v| format!("{v:.2}"));
+    for s in &a.items.assessments {
+        writeln!(
+            out,
+            "  {}: {} complete learner(s), mean p {}, alpha {}, KR-20 {}",
+            s.title,
+            s.complete,
+            fmt(s.mean_difficulty),
+            fmt(s.alpha),
+            fmt(s.kr20)
+        )?;
+        for i in &s.items {
+            writeln!(
+                out,
+                "      item {:<3} n {:<5} p {:<6} point-biserial {}",
+                i.number,
+                i.n,
+                fmt(i.difficulty),
+                fmt(i.discrimination)
+            )?;
+        }
     }
     Ok(())
 }

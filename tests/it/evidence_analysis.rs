@@ -427,3 +427,40 @@ fn the_packet_shows_aggregates_of_the_evidence_and_no_learner() {
     let plain = trellis::analysis::report::render(&doc, catalog, &opts);
     assert!(!plain.contains("id=\"evidence\""));
 }
+
+#[test]
+fn trellis_evidence_analyse_prints_gaps_and_the_whole_analysis_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = design();
+    let (path, store) = with_csv(dir.path(), &doc, &two_cohorts(&doc)[..1]);
+    drop(store);
+    let text = trellis_cli(&["evidence".as_ref(), "analyse".as_ref(), path.as_os_str()]);
+    assert!(text.status.success(), "{}", String::from_utf8_lossy(&text.stderr));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Skill gaps (below 70 %)"), "{text}");
+    assert!(text.contains("U1.1         1/2 (50 %)"), "{text}");
+    let json = trellis_cli(&[
+        "evidence".as_ref(),
+        "analyse".as_ref(),
+        path.as_os_str(),
+        "--json".as_ref(),
+        "--gap-threshold".as_ref(),
+        "0.4".as_ref(),
+    ]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["options"]["gapThreshold"], 0.4);
+    // At 40 %, U1.1 (50 %) is no gap; U1.2 (0 of 1) still is.
+    let gaps: Vec<&str> =
+        value["gaps"].as_array().unwrap().iter().filter_map(|g| g["objective"]["code"].as_str()).collect();
+    assert_eq!(gaps, vec!["U1.2"]);
+    assert_eq!(value["items"]["responsesKnown"], false);
+    let bad = trellis_cli(&[
+        "evidence".as_ref(),
+        "analyse".as_ref(),
+        path.as_os_str(),
+        "--gap-threshold".as_ref(),
+        "70".as_ref(),
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--gap-threshold must be a share from 0 to 1"));
+}
