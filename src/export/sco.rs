@@ -7,10 +7,10 @@
 //! A lesson page shows the node's rendered content, objectives, activities and assessments,
 //! drawn by the renderer cartridge pages use (`html.rs`) in its lesson frame; this module lays
 //! them out and adds what only lessons have: quizzes become forms graded in the page by
-//! `runtime/lesson.js`, whose adapter
-//! (`runtime/scorm.js` or `runtime/cmi5.js`) reports to the LMS. Everything a page needs is in
-//! the package: remote images are turned into links and external links open in a new window,
-//! so no request leaves the package and the lesson never navigates itself away.
+//! `runtime/lesson.js`, whose adapter (`runtime/scorm.js` or `runtime/cmi5.js`) reports to the
+//! LMS. Everything a page needs is in the package: remote images are turned into links and
+//! external links open in a new window, so no request leaves the package and the lesson never
+//! navigates itself away.
 //! It also writes what the packages share around their manifests: the package itself
 //! ([`write_package`]: manifest, schema files, runtime, assets, pages), the SCORM `<resources>`,
 //! objective targets and measures. Each format file owns only its manifest.
