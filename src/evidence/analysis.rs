@@ -397,22 +397,21 @@ fn cells_of(doc: &Document, report: &MasteryReport) -> Vec<Cell> {
     for l in &report.learners {
         *with_results.entry(l.objective).or_default() += 1;
     }
+    let by_id: HashMap<Uuid, &mastery::ObjectiveMastery> =
+        report.objectives.iter().map(|m| (m.id, m)).collect();
     doc.objectives
         .iter()
-        .map(|o| {
-            let m = report.objectives.iter().find(|m| m.id == o.id.0);
-            match m {
-                Some(m) if m.assessed > 0 => Cell::Measured {
-                    n: m.assessed,
-                    mastered: m.mastered,
-                    share: f64::from(m.mastered) / f64::from(m.assessed),
-                    mean: m.mean.unwrap_or(0.0),
-                },
-                _ => match with_results.get(&o.id.0) {
-                    Some(&learners) if learners > 0 => Cell::NotEnoughData { learners },
-                    _ => Cell::NoEvidence,
-                },
-            }
+        .map(|o| match by_id.get(&o.id.0) {
+            Some(m) if m.assessed > 0 => Cell::Measured {
+                n: m.assessed,
+                mastered: m.mastered,
+                share: f64::from(m.mastered) / f64::from(m.assessed),
+                mean: m.mean.unwrap_or(0.0),
+            },
+            _ => match with_results.get(&o.id.0) {
+                Some(&learners) if learners > 0 => Cell::NotEnoughData { learners },
+                _ => Cell::NoEvidence,
+            },
         })
         .collect()
 }
@@ -514,11 +513,13 @@ fn distributions(doc: &Document, report: &MasteryReport, objectives: &[Objective
             None => entry.1 += 1,
         }
     }
+    let by_id: HashMap<Uuid, &mastery::ObjectiveMastery> =
+        report.objectives.iter().map(|m| (m.id, m)).collect();
     doc.objectives
         .iter()
         .zip(objectives)
         .map(|(o, r)| {
-            let m = report.objectives.iter().find(|m| m.id == o.id.0);
+            let m = by_id.get(&o.id.0);
             let scale = m.map_or(4.0, |m| m.points_possible);
             let mastery_points = m.map_or(3.0, |m| m.mastery_points);
             let bounds: Vec<f64> = if scale.fract() == 0.0 && (1.0..=10.0).contains(&scale) {
@@ -769,7 +770,7 @@ pub fn findings(doc: &Document, analysis: &Analysis) -> Vec<Finding> {
                     share_text(*share),
                     share_text(threshold)
                 ),
-                "Look at its prerequisites and at the activities and assessments aligned to it (skill gaps in `trellis evidence gaps`).",
+                "Look at its prerequisites and at the activities and assessments aligned to it (`trellis evidence analyse` lists them).",
             )),
             Cell::NoEvidence if any_evidence => out.push(Ctx::finding(
                 "E2-objective-no-evidence",
