@@ -5,7 +5,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::io::Write;
 
 use trellis::export::{ExportFormat, ExportOptions, LmsProfile, MemWriter, export_document};
 use trellis::import::common_cartridge;
@@ -13,20 +12,7 @@ use trellis::model::*;
 
 use crate::export_cc::{check_links, check_manifest, shared, xsd_validate};
 
-fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut buffer = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut buffer);
-        let options =
-            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-        for (name, data) in entries {
-            zip.start_file(*name, options).unwrap();
-            zip.write_all(data).unwrap();
-        }
-        zip.finish().unwrap();
-    }
-    buffer.into_inner()
-}
+use super::support::zip_with;
 
 /// The canonical JSON with every UUID replaced by its order of first appearance and the
 /// curriculum's timestamps left out: what must survive a round trip.

@@ -22,20 +22,7 @@ use super::export_cc::root;
 /// inputs took before they were limited.
 const QUICK: Duration = Duration::from_secs(20);
 
-fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut buffer = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut buffer);
-        let options =
-            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-        for (name, data) in entries {
-            zip.start_file(*name, options).unwrap();
-            zip.write_all(data).unwrap();
-        }
-        zip.finish().unwrap();
-    }
-    buffer.into_inner()
-}
+use super::support::zip_with;
 
 const MANIFEST: &str = r#"<manifest identifier="m"><organizations><organization><item identifier="root">
 <item identifier="m1"><title>Week 1</title><item identifier="i" identifierref="p"><title>Deep page</title></item></item></item></organization></organizations>

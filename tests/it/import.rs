@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -629,20 +628,7 @@ fn cli_imports_frameworks_and_courses_and_updates_a_framework_in_place() {
     assert_eq!(doc.assessments.len(), 4);
 }
 
-fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut buffer = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut buffer);
-        let options =
-            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-        for (name, data) in entries {
-            zip.start_file(*name, options).unwrap();
-            zip.write_all(data).unwrap();
-        }
-        zip.finish().unwrap();
-    }
-    buffer.into_inner()
-}
+use super::support::zip_with;
 
 const MANIFEST: &str = r#"<?xml version="1.0"?><manifest identifier="m"><metadata><schema>IMS Common Cartridge</schema></metadata>
 <organizations/><resources/></manifest>"#;

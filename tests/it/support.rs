@@ -5,6 +5,8 @@
 //! `--include-ignored`) whenever `../shared` exists, as in CI. Run without it, they fail with a
 //! message instead of passing without having checked anything.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 /// The repository's root.
@@ -25,4 +27,21 @@ pub(crate) fn shared_dir() -> PathBuf {
 /// One folder of `../shared/samples` (`case`, `csv`, `cc`, …).
 pub(crate) fn samples_dir(kind: &str) -> PathBuf {
     shared_dir().join("samples").join(kind)
+}
+
+/// A deflated zip archive holding `entries` (name, bytes) in order.
+pub(crate) fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buffer);
+        let options =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (name, data) in entries {
+            zip.start_file(*name, options).unwrap();
+            zip.write_all(data).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    buffer.into_inner()
 }

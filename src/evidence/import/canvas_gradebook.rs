@@ -11,7 +11,7 @@ use std::io::Read;
 
 use uuid::Uuid;
 
-use super::{Limits, Matcher, Sink, csv_reader, header_key, next_record, number};
+use super::{Limits, Matcher, Sink, csv_reader, header_key, header_row, next_record, number};
 use crate::evidence::TargetKind;
 use crate::evidence::store::NewResult;
 use crate::{Error, Result};
@@ -60,13 +60,7 @@ pub(super) fn read<R: Read>(
     sink: &mut Sink<'_, '_>,
 ) -> Result<()> {
     let mut reader = csv_reader(input);
-    let mut record = csv::StringRecord::new();
-    if !next_record(&mut reader, &mut record, name, limits, 0)? {
-        return Err(Error::Parse {
-            source_name: name.into(),
-            message: "the file is empty (expected a header row)".into(),
-        });
-    }
+    let mut record = header_row(&mut reader, name, limits)?;
     let headers = record.clone();
     let pos = |k: &str| headers.iter().position(|h| header_key(h) == k);
     let (student, last, first) = (pos("student"), pos("lastname"), pos("firstname"));

@@ -8,7 +8,7 @@
 
 use std::io::Read;
 
-use super::{Limits, Matcher, Sink, csv_reader, header_key, next_record, number, parse_time};
+use super::{Limits, Matcher, Sink, csv_reader, header_key, header_row, next_record, number, parse_time};
 use crate::evidence::TargetKind;
 use crate::evidence::store::NewResult;
 use crate::{Error, Result};
@@ -38,13 +38,7 @@ pub(super) fn read<R: Read>(
     sink: &mut Sink<'_, '_>,
 ) -> Result<()> {
     let mut reader = csv_reader(input);
-    let mut record = csv::StringRecord::new();
-    if !next_record(&mut reader, &mut record, name, limits, 0)? {
-        return Err(Error::Parse {
-            source_name: name.into(),
-            message: "the file is empty (expected a header row)".into(),
-        });
-    }
+    let mut record = header_row(&mut reader, name, limits)?;
     let mut at: Vec<Option<usize>> = vec![None; COLUMNS.len()];
     for (i, h) in record.iter().enumerate() {
         let k = header_key(h);

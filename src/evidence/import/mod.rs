@@ -396,6 +396,23 @@ pub(crate) fn next_record<R: std::io::Read>(
     Ok(more)
 }
 
+/// The header row of a CSV source (the first record), or an error naming the file when it is
+/// empty.
+pub(crate) fn header_row<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    name: &str,
+    limits: &Limits,
+) -> Result<csv::StringRecord> {
+    let mut record = csv::StringRecord::new();
+    if !next_record(reader, &mut record, name, limits, 0)? {
+        return Err(Error::Parse {
+            source_name: name.into(),
+            message: "the file is empty (expected a header row)".into(),
+        });
+    }
+    Ok(record)
+}
+
 /// Normalises a header for matching: lowercase, `_` and runs of spaces as one space.
 pub(crate) fn header_key(h: &str) -> String {
     h.trim()
