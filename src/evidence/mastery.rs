@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{Evidence, TargetKind};
+use super::{Evidence, ResultRow, TargetKind};
 use crate::model::Document;
 use crate::{Error, Result};
 
@@ -188,6 +188,12 @@ pub fn sort_in_time(results: &mut [Scored]) {
 /// The score `policy` gives to `scores` (in time order, on the objective's scale), rounded to two
 /// decimals; None when the method gives none (no scores, or fewer than n mastery scores).
 pub fn calculate(policy: &Policy, scores: &[f64]) -> Option<f64> {
+    calculate_with(policy, scores, &mut Vec::new())
+}
+
+/// [`calculate`] with a buffer for the most common level, so that a caller reducing many cells
+/// allocates it once.
+fn calculate_with(policy: &Policy, scores: &[f64], levels: &mut Vec<i64>) -> Option<f64> {
     let (&latest, earlier) = scores.split_last()?;
     let int = policy.calculation_int.or(policy.method.parameter().map(|(_, d)| d)).unwrap_or(65);
     let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
@@ -200,11 +206,12 @@ pub fn calculate(policy: &Policy, scores: &[f64]) -> Option<f64> {
             if scores.len() < n {
                 return None;
             }
-            let kept: Vec<f64> = scores.iter().copied().filter(|s| *s >= policy.mastery_points).collect();
-            if kept.len() < n {
+            let kept = || scores.iter().copied().filter(|s| *s >= policy.mastery_points);
+            let count = kept().count();
+            if count < n {
                 return None;
             }
-            mean(&kept)
+            kept().sum::<f64>() / count as f64
         }
         Method::DecayingAverage => {
             if earlier.is_empty() {
@@ -223,11 +230,14 @@ pub fn calculate(policy: &Policy, scores: &[f64]) -> Option<f64> {
             avg
         }
         Method::MostCommon => {
-            let mut counts: HashMap<i64, usize> = HashMap::new();
-            for s in scores {
-                *counts.entry((s * 100.0).round() as i64).or_default() += 1;
-            }
-            let (level, _) = counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)))?;
+            // The level given most often; among those, the highest.
+            levels.clear();
+            levels.extend(scores.iter().map(|s| (s * 100.0).round() as i64));
+            levels.sort_unstable();
+            let (level, _) = levels
+                .chunk_by(|a, b| a == b)
+                .map(|run| (run[0], run.len()))
+                .max_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)))?;
             level as f64 / 100.0
         }
     };
@@ -335,65 +345,150 @@ impl Alignments {
     }
 }
 
+/// One result on one objective: the learner's rank (its place in pseudonym order), the score on
+/// the objective's scale and the row it came from (whose time and attempt order the learner's
+/// results). 16 bytes; the cells of one objective are contiguous.
+#[derive(Clone, Copy, Default)]
+struct Cell {
+    learner: u32,
+    row: u32,
+    score: f64,
+}
+
+/// A learner's judgement on one objective: the learner's rank, the score and the results counted.
+#[derive(Clone, Copy)]
+struct Judged {
+    learner: u32,
+    score: Option<f64>,
+    results: u32,
+}
+
+/// Below this many cells the calculation runs on one thread.
+const PARALLEL_FROM: usize = 200_000;
+
 /// Computes the mastery of every objective of `doc` from `evidence`.
+///
+/// A first pass resolves each result's target once per distinct target (through the alignment
+/// maps, built once) and counts the results each objective receives; a second writes every
+/// (objective, learner, result) as a 16-byte cell into one flat vector, grouped by objective
+/// (a counting sort). Each objective's cells are then sorted by learner rank and time and reduced
+/// run by run, on two threads when there are many; the judgements come out per objective in
+/// learner order, which is the report's order. No map entry or string is made per result.
 pub fn compute(doc: &Document, evidence: &Evidence) -> MasteryReport {
     let align = Alignments::new(doc);
     let policies: Vec<&Policy> = doc.objectives.iter().map(|o| evidence.policy_for(o.id.0)).collect();
-    // Learners by pseudonym (the same person in two cohorts is one learner: the salt is per
-    // document).
-    let mut learner_index: HashMap<&str, u32> = HashMap::new();
-    let mut learner_names: Vec<&str> = Vec::new();
-    let learner_of: Vec<u32> = evidence
-        .learners
-        .iter()
-        .map(|l| {
-            *learner_index.entry(l.pseudonym.as_str()).or_insert_with(|| {
-                learner_names.push(l.pseudonym.as_str());
-                (learner_names.len() - 1) as u32
-            })
-        })
-        .collect();
-    // Every (objective, learner, result), sorted so each cell's results are together and in
-    // time order.
-    let mut cells: Vec<(u32, u32, Scored)> = Vec::with_capacity(evidence.results.len());
+    // Learners ranked by pseudonym (the same person in two cohorts is one learner: the salt is
+    // per document), so that sorting by rank sorts by pseudonym.
+    let mut by_name: Vec<u32> = (0..evidence.learners.len() as u32).collect();
+    by_name.sort_unstable_by(|&a, &b| {
+        evidence.learners[a as usize].pseudonym.cmp(&evidence.learners[b as usize].pseudonym)
+    });
+    let mut names: Vec<&str> = Vec::new();
+    let mut rank_of = vec![0u32; evidence.learners.len()];
+    for &i in &by_name {
+        let name = evidence.learners[i as usize].pseudonym.as_str();
+        if names.last() != Some(&name) {
+            names.push(name);
+        }
+        rank_of[i as usize] = (names.len() - 1) as u32;
+    }
+    drop(by_name);
+    // Pass 1: the objectives each result reaches (an index into `reached`; NONE: orphaned), and
+    // how many cells each objective receives.
+    const NONE: u32 = u32::MAX;
+    let results = &evidence.results;
+    let mut reached: Vec<&[usize]> = Vec::new();
+    let mut seen: HashMap<(TargetKind, Uuid), u32> = HashMap::new();
+    let mut reach_of: Vec<u32> = Vec::with_capacity(results.len());
+    let mut starts = vec![0usize; doc.objectives.len() + 1];
     let mut orphaned = 0u64;
-    for r in &evidence.results {
-        let Some(&learner) = learner_of.get(r.learner as usize) else {
-            orphaned += 1;
-            continue;
+    let mut last: Option<(TargetKind, Uuid, u32)> = None;
+    for r in results {
+        let reach = match last {
+            _ if rank_of.get(r.learner as usize).is_none() => NONE,
+            Some((kind, id, reach)) if kind == r.target_kind && id == r.target_id => reach,
+            _ => {
+                let reach = *seen.entry((r.target_kind, r.target_id)).or_insert_with(|| {
+                    match align.objectives(r.target_kind, r.target_id).filter(|t| !t.is_empty()) {
+                        Some(targets) => {
+                            reached.push(targets);
+                            (reached.len() - 1) as u32
+                        }
+                        None => NONE,
+                    }
+                });
+                last = Some((r.target_kind, r.target_id, reach));
+                reach
+            }
         };
-        let Some(targets) = align.objectives(r.target_kind, r.target_id).filter(|t| !t.is_empty()) else {
+        if reach == NONE {
             orphaned += 1;
+        } else {
+            for &o in reached[reach as usize] {
+                starts[o + 1] += 1;
+            }
+        }
+        reach_of.push(reach);
+    }
+    drop(seen);
+    for o in 0..doc.objectives.len() {
+        starts[o + 1] += starts[o];
+    }
+    // Pass 2: the cells, grouped by objective.
+    let mut cells = vec![Cell::default(); starts[doc.objectives.len()]];
+    let mut next = starts.clone();
+    for (row, (r, &reach)) in results.iter().zip(&reach_of).enumerate() {
+        if reach == NONE {
             continue;
-        };
-        for &o in targets {
+        }
+        let learner = rank_of[r.learner as usize];
+        for &o in reached[reach as usize] {
             let scale = policies[o].points_possible;
             let score = match r.points_possible {
                 Some(pp) if pp > 0.0 => r.score / pp * scale,
                 _ => r.score,
             };
-            cells.push((o as u32, learner, Scored { at: r.at, attempt: r.attempt, score }));
+            cells[next[o]] = Cell { learner, row: row as u32, score };
+            next[o] += 1;
         }
     }
-    cells.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then(a.1.cmp(&b.1))
-            .then(a.2.at.cmp(&b.2.at))
-            .then(a.2.attempt.cmp(&b.2.attempt))
-            .then(a.2.score.total_cmp(&b.2.score))
-    });
-    // Direct judgements.
-    let mut judged: HashMap<(usize, u32), (Option<f64>, u32)> = HashMap::new();
-    let mut scratch = Vec::new();
-    for cell in cells.chunk_by(|a, b| a.0 == b.0 && a.1 == b.1) {
-        let (o, learner) = (cell[0].0 as usize, cell[0].1);
-        let policy = policies[o];
-        let n = cell.len() as u32;
-        scratch.clear();
-        scratch.extend(cell.iter().map(|c| c.2.score));
-        let score = if n >= policy.min_results { calculate(policy, &scratch) } else { None };
-        judged.insert((o, learner), (score, n));
-    }
+    drop((reach_of, next, reached));
+    // Direct judgements, per objective in learner order: on two threads (each taking whole
+    // objectives, about half the cells each) when there are many cells and two cores.
+    let judge = |cells: &mut [Cell], objectives: std::ops::Range<usize>| -> Vec<Vec<Judged>> {
+        let base = starts[objectives.start];
+        let mut scratch = Vec::new();
+        let mut levels = Vec::new();
+        objectives
+            .map(|o| {
+                judge_objective(
+                    &mut cells[starts[o] - base..starts[o + 1] - base],
+                    policies[o],
+                    results,
+                    &mut scratch,
+                    &mut levels,
+                )
+            })
+            .collect()
+    };
+    let n = doc.objectives.len();
+    let two =
+        cells.len() >= PARALLEL_FROM && std::thread::available_parallelism().is_ok_and(|p| p.get() >= 2);
+    let mut judged: Vec<Vec<Judged>> = if two {
+        let half = cells.len() / 2;
+        let split = starts.partition_point(|&s| s < half).min(n);
+        let (first, second) = cells.split_at_mut(starts[split]);
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| judge(first, 0..split));
+            let mut rest = judge(second, split..n);
+            // A panic on the other thread is a bug of this function: resume it here.
+            let mut all = other.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            all.append(&mut rest);
+            all
+        })
+    } else {
+        judge(&mut cells, 0..n)
+    };
     drop(cells);
     // Roll-up along `supports`: supporters of each objective, then objectives in an order where
     // supporters come first (the supports graph is acyclic in a valid document).
@@ -405,56 +500,66 @@ pub fn compute(doc: &Document, evidence: &Evidence) -> MasteryReport {
             }
         }
     }
+    let find = |list: &[Judged], learner: u32| -> Option<Judged> {
+        list.binary_search_by_key(&learner, |j| j.learner).ok().map(|i| list[i])
+    };
     for o in supports_order(&supporters) {
         if supporters[o].is_empty() {
             continue;
         }
-        for learner in 0..learner_names.len() as u32 {
-            if judged.get(&(o, learner)).is_some_and(|(score, _)| score.is_some()) {
+        let own = std::mem::take(&mut judged[o]);
+        let mut next = Vec::with_capacity(own.len());
+        let mut own_iter = own.iter().copied().peekable();
+        let mut shares = Vec::new();
+        for learner in 0..names.len() as u32 {
+            let mine = own_iter.next_if(|j| j.learner == learner);
+            if mine.is_some_and(|j| j.score.is_some()) {
+                next.extend(mine);
                 continue;
             }
-            let mut shares = Vec::new();
+            shares.clear();
             let mut count = 0;
             for &s in &supporters[o] {
-                if let Some((Some(score), n)) = judged.get(&(s, learner)) {
+                if let Some(Judged { score: Some(score), results, .. }) = find(&judged[s], learner) {
                     shares.push(score / policies[s].points_possible);
-                    count += n;
+                    count += results;
                 }
             }
             if shares.is_empty() {
+                next.extend(mine);
                 continue;
             }
             let mean = shares.iter().sum::<f64>() / shares.len() as f64;
-            let own = judged.get(&(o, learner)).map_or(0, |(_, n)| *n);
-            judged.insert((o, learner), (Some(round2(mean * policies[o].points_possible)), count + own));
+            let own_results = mine.map_or(0, |j| j.results);
+            next.push(Judged {
+                learner,
+                score: Some(round2(mean * policies[o].points_possible)),
+                results: count + own_results,
+            });
         }
+        judged[o] = next;
     }
-    let mut report = MasteryReport { orphaned, ..MasteryReport::default() };
-    let mut keys: Vec<(usize, u32)> = judged.keys().copied().collect();
-    keys.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0).then(learner_names[a.1 as usize].cmp(learner_names[b.1 as usize]))
-    });
-    let mut per_objective: Vec<(u32, u32, f64)> = vec![(0, 0, 0.0); doc.objectives.len()];
-    for (o, learner) in keys {
-        let (score, results) = judged[&(o, learner)];
-        let mastered = score.is_some_and(|s| s >= policies[o].mastery_points);
-        if let Some(s) = score {
-            let entry = &mut per_objective[o];
-            entry.0 += 1;
-            entry.1 += u32::from(mastered);
-            entry.2 += s;
-        }
-        report.learners.push(LearnerMastery {
-            learner: learner_names[learner as usize].to_owned(),
-            objective: doc.objectives[o].id.0,
-            score,
-            mastered,
-            results,
-        });
-    }
+    let total = judged.iter().map(Vec::len).sum();
+    let mut report =
+        MasteryReport { orphaned, learners: Vec::with_capacity(total), ..MasteryReport::default() };
     for (o, obj) in doc.objectives.iter().enumerate() {
         let policy = policies[o];
-        let (assessed, mastered, sum) = per_objective[o];
+        let (mut assessed, mut mastered_count, mut sum) = (0u32, 0u32, 0.0);
+        for j in std::mem::take(&mut judged[o]) {
+            let mastered = j.score.is_some_and(|s| s >= policy.mastery_points);
+            if let Some(s) = j.score {
+                assessed += 1;
+                mastered_count += u32::from(mastered);
+                sum += s;
+            }
+            report.learners.push(LearnerMastery {
+                learner: names[j.learner as usize].to_owned(),
+                objective: obj.id.0,
+                score: j.score,
+                mastered,
+                results: j.results,
+            });
+        }
         report.objectives.push(ObjectiveMastery {
             id: obj.id.0,
             code: obj.code.clone(),
@@ -463,11 +568,37 @@ pub fn compute(doc: &Document, evidence: &Evidence) -> MasteryReport {
             mastery_points: policy.mastery_points,
             points_possible: policy.points_possible,
             assessed,
-            mastered,
+            mastered: mastered_count,
             mean: (assessed > 0).then(|| round2(sum / f64::from(assessed))),
         });
     }
     report
+}
+
+/// Sorts one objective's cells by learner, then in time order (time, attempt, score), and reduces
+/// each learner's run to a judgement.
+fn judge_objective(
+    cells: &mut [Cell],
+    policy: &Policy,
+    results: &[ResultRow],
+    scratch: &mut Vec<f64>,
+    levels: &mut Vec<i64>,
+) -> Vec<Judged> {
+    cells.sort_unstable_by(|a, b| {
+        a.learner.cmp(&b.learner).then_with(|| {
+            let (x, y) = (&results[a.row as usize], &results[b.row as usize]);
+            x.at.cmp(&y.at).then(x.attempt.cmp(&y.attempt)).then(a.score.total_cmp(&b.score))
+        })
+    });
+    let mut judged = Vec::with_capacity(cells.len());
+    for run in cells.chunk_by(|a, b| a.learner == b.learner) {
+        let n = run.len() as u32;
+        scratch.clear();
+        scratch.extend(run.iter().map(|c| c.score));
+        let score = if n >= policy.min_results { calculate_with(policy, scratch, levels) } else { None };
+        judged.push(Judged { learner: run[0].learner, score, results: n });
+    }
+    judged
 }
 
 /// Objectives ordered so that each comes after all its supporters (those on a cycle, which a

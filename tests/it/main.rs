@@ -2,6 +2,7 @@ mod analysis;
 mod canvas_round_trip;
 mod evidence;
 mod evidence_analysis;
+mod evidence_scale;
 mod examples;
 mod export_case;
 mod export_cc;
