@@ -118,7 +118,33 @@ fn benches(c: &mut Criterion) {
             black_box(store.refresh(&mut copy).unwrap())
         })
     });
+    // Structural edits: a lesson moved to another unit and back (positions of both sibling
+    // lists change, and the lesson's objectives, activities and assessments move in canonical
+    // order), and a unit deleted with its cascade (lessons, objectives, activities, assessments,
+    // quiz items and their links) and restored by undo.
+    let units: Vec<_> = doc.nodes.iter().filter(|n| n.kind == "unit").map(|n| n.id).collect();
+    let lesson = doc.nodes.iter().find(|n| n.kind == "lesson" && n.parent == Some(units[0])).unwrap();
+    let (lesson, home) = (lesson.id, units[0]);
+    let mut moved = false;
+    group.bench_function("move_node_commit_refresh_and_patch", |b| {
+        b.iter(|| {
+            moved = !moved;
+            let parent = Some(if moved { units[1] } else { home });
+            store.apply(EditOp::MoveNode { id: lesson, parent, position: 0 }).unwrap();
+            black_box(store.refresh(&mut copy).unwrap())
+        })
+    });
+    let unit = units[2];
+    group.bench_function("delete_unit_commit_refresh_and_patch_then_undo_refresh", |b| {
+        b.iter(|| {
+            store.apply(EditOp::DeleteNode { id: unit }).unwrap();
+            black_box(store.refresh(&mut copy).unwrap());
+            store.undo().unwrap();
+            black_box(store.refresh(&mut copy).unwrap())
+        })
+    });
     group.finish();
+    assert_eq!(copy, store.load().unwrap(), "the refreshed copy drifted from the committed document");
 }
 
 criterion_group!(store_benches, benches);

@@ -38,6 +38,7 @@ use rusqlite_migration::{M, Migrations};
 pub use edit::{EditOp, Link};
 pub use journal::History;
 pub use read::Parts;
+pub use refresh::MAX_ROW_CHANGES;
 
 use crate::model::{Document, Timestamp};
 use crate::{Error, Result};

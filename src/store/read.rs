@@ -1,5 +1,7 @@
-//! Loading the whole document from the tables into a [`Document`] in canonical order. One
-//! `SELECT` per table; links are gathered into maps and attached to their owners.
+//! Loading the document from the tables into a [`Document`] in canonical order. One `SELECT`
+//! per table; links are gathered into maps and attached to their owners. Each list's reader can
+//! also read only some of its entities by id ([`Only::Ids`]), which is how a loaded copy is
+//! brought up to date row by row (`super::refresh`).
 
 use std::collections::HashMap;
 
@@ -10,6 +12,45 @@ use crate::model::*;
 use crate::{Error, Result};
 
 type LinkMap<T> = HashMap<uuid::Uuid, Vec<T>>;
+
+/// Which entities a list's reader returns: all of them, or those whose id is in a JSON array of
+/// ids (their link rows and children included).
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Only<'a> {
+    /// Every entity.
+    All,
+    /// The entities with these ids, as a JSON array of id strings.
+    Ids(&'a str),
+}
+
+impl Only<'_> {
+    /// The `WHERE` clause restricting `column` to the ids (empty for [`Only::All`]).
+    fn filter(self, column: &str) -> String {
+        match self {
+            Only::All => String::new(),
+            Only::Ids(_) => format!(" WHERE {column} IN (SELECT value FROM json_each(?1))"),
+        }
+    }
+
+    /// The `WHERE` clause restricting `column` to the rows of `table` whose `owner` is one of
+    /// the ids (children of children: a criterion's descriptors, a quiz item's objectives).
+    fn filter_via(self, column: &str, table: &str, owner: &str) -> String {
+        match self {
+            Only::All => String::new(),
+            Only::Ids(_) => format!(
+                " WHERE {column} IN (SELECT id FROM {table} WHERE {owner} IN (SELECT value FROM json_each(?1)))"
+            ),
+        }
+    }
+
+    /// Runs `stmt` with the ids bound when there are any.
+    fn query<'s>(self, stmt: &'s mut rusqlite::Statement<'_>) -> rusqlite::Result<rusqlite::Rows<'s>> {
+        match self {
+            Only::All => stmt.query([]),
+            Only::Ids(ids) => stmt.query([ids]),
+        }
+    }
+}
 
 /// Parses the id in column `i` without copying the text out of SQLite.
 fn id_at<T: std::str::FromStr>(r: &rusqlite::Row<'_>, i: usize, column: &str) -> Result<T> {
@@ -24,9 +65,11 @@ fn links<T: std::str::FromStr>(
     table: &str,
     owner: &str,
     target: &str,
+    only: Only<'_>,
 ) -> Result<LinkMap<T>> {
-    let mut stmt = conn.prepare(&format!("SELECT {owner}, position, {target} FROM {table}"))?;
-    let mut rows = stmt.query([])?;
+    let mut stmt =
+        conn.prepare(&format!("SELECT {owner}, position, {target} FROM {table}{}", only.filter(owner)))?;
+    let mut rows = only.query(&mut stmt)?;
     let mut map: HashMap<uuid::Uuid, Vec<(i64, T)>> = HashMap::new();
     while let Some(row) = rows.next()? {
         let key: uuid::Uuid = id_at(row, 0, table)?;
@@ -177,46 +220,46 @@ pub fn reload(conn: &Connection, doc: &mut Document, parts: Parts) -> Result<()>
         (doc.format, doc.curriculum) = read_curriculum(conn)?;
     }
     if parts.nodes {
-        doc.nodes = read_nodes(conn)?;
+        doc.nodes = read_nodes(conn, Only::All)?;
     }
     if parts.objectives {
-        doc.objectives = read_objectives(conn)?;
+        doc.objectives = read_objectives(conn, Only::All)?;
     }
     if parts.frameworks {
-        doc.frameworks = read_frameworks(conn)?;
+        doc.frameworks = read_frameworks(conn, Only::All)?;
     }
     if parts.standard_items {
-        doc.standard_items = read_standard_items(conn)?;
+        doc.standard_items = read_standard_items(conn, Only::All)?;
     }
     if parts.associations {
-        doc.associations = read_associations(conn)?;
+        doc.associations = read_associations(conn, Only::All)?;
     }
     if parts.activities {
-        doc.activities = read_activities(conn)?;
+        doc.activities = read_activities(conn, Only::All)?;
     }
     if parts.rubrics {
-        doc.rubrics = read_rubrics(conn)?;
+        doc.rubrics = read_rubrics(conn, Only::All)?;
     }
     if parts.assessments {
-        doc.assessments = read_assessments(conn)?;
+        doc.assessments = read_assessments(conn, Only::All)?;
     }
     if parts.comments {
-        doc.comments = read_comments(conn)?;
+        doc.comments = read_comments(conn, Only::All)?;
     }
     if parts.review_events {
-        doc.review_events = read_review_events(conn)?;
+        doc.review_events = read_review_events(conn, Only::All)?;
     }
     if parts.snapshots {
-        doc.snapshots = read_snapshots(conn)?;
+        doc.snapshots = read_snapshots(conn, Only::All)?;
     }
     if parts.assets {
-        doc.assets = read_assets(conn)?;
+        doc.assets = read_assets(conn, Only::All)?;
     }
     doc.normalize();
     Ok(())
 }
 
-fn read_curriculum(conn: &Connection) -> Result<(u32, Curriculum)> {
+pub(super) fn read_curriculum(conn: &Connection) -> Result<(u32, Curriculum)> {
     conn.query_row(
         "SELECT id, format, title, code, description, audience, level, language, credit_system,
                 credits, weeks, template, created_at, updated_at FROM curriculum",
@@ -270,15 +313,17 @@ fn read_curriculum(conn: &Connection) -> Result<(u32, Curriculum)> {
     })?
 }
 
-fn read_nodes(conn: &Connection) -> Result<Vec<Node>> {
-    let mut node_prereqs: LinkMap<NodeId> = links(conn, "node_prerequisites", "node_id", "prerequisite_id")?;
+pub(super) fn read_nodes(conn: &Connection, only: Only<'_>) -> Result<Vec<Node>> {
+    let mut node_prereqs: LinkMap<NodeId> =
+        links(conn, "node_prerequisites", "node_id", "prerequisite_id", only)?;
     let mut nodes: Vec<(Option<String>, i64, Node)> = Vec::new();
     {
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare(&format!(
             "SELECT id, parent_id, position, kind, code, title, summary, duration_minutes, week, fields, status
-             FROM nodes",
-        )?;
-        let mut rows = stmt.query([])?;
+             FROM nodes{}",
+            only.filter("id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             let id: NodeId = id_at(r, 0, "nodes.id")?;
             let parent: Option<String> = r.get(1)?;
@@ -298,26 +343,26 @@ fn read_nodes(conn: &Connection) -> Result<Vec<Node>> {
             nodes.push((parent, r.get(2)?, node));
         }
     }
-    // Siblings by position, then pre-order.
-    nodes.sort_by_key(|n| n.1);
     // Siblings by position, then pre-order (by `normalize`).
     nodes.sort_by_key(|n| n.1);
     Ok(nodes.into_iter().map(|(_, _, n)| n).collect())
 }
 
-fn read_objectives(conn: &Connection) -> Result<Vec<Objective>> {
+pub(super) fn read_objectives(conn: &Connection, only: Only<'_>) -> Result<Vec<Objective>> {
     let mut objectives = Vec::new();
     let mut supports: LinkMap<ObjectiveId> =
-        links(conn, "objective_supports", "objective_id", "supported_id")?;
+        links(conn, "objective_supports", "objective_id", "supported_id", only)?;
     let mut oprereqs: LinkMap<ObjectiveId> =
-        links(conn, "objective_prerequisites", "objective_id", "prerequisite_id")?;
+        links(conn, "objective_prerequisites", "objective_id", "prerequisite_id", only)?;
     let mut ostandards: LinkMap<StandardItemId> =
-        links(conn, "objective_standards", "objective_id", "item_id")?;
+        links(conn, "objective_standards", "objective_id", "item_id", only)?;
     let mut emphasis: HashMap<uuid::Uuid, Vec<CourseEmphasis>> = HashMap::new();
     {
-        let mut stmt = conn
-            .prepare("SELECT objective_id, course_id, emphasis FROM objective_emphasis ORDER BY objective_id, position")?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT objective_id, course_id, emphasis FROM objective_emphasis{} ORDER BY objective_id, position",
+            only.filter("objective_id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             emphasis.entry(id_at(r, 0, "objective_emphasis.objective_id")?).or_default().push(
                 CourseEmphasis {
@@ -328,11 +373,12 @@ fn read_objectives(conn: &Connection) -> Result<Vec<Objective>> {
         }
     }
     {
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare(&format!(
             "SELECT id, node_id, code, statement, audience, behavior, condition, degree, level, level_source,
-                knowledge, domain FROM objectives ORDER BY position",
-        )?;
-        let mut rows = stmt.query([])?;
+                knowledge, domain FROM objectives{} ORDER BY position",
+            only.filter("id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             let id: ObjectiveId = id_at(r, 0, "objectives.id")?;
             objectives.push(Objective {
@@ -367,14 +413,15 @@ fn read_objectives(conn: &Connection) -> Result<Vec<Objective>> {
     Ok(objectives)
 }
 
-fn read_frameworks(conn: &Connection) -> Result<Vec<Framework>> {
+pub(super) fn read_frameworks(conn: &Connection, only: Only<'_>) -> Result<Vec<Framework>> {
     let mut frameworks = Vec::new();
     {
-        let mut stmt = conn.prepare(
-            "SELECT id, identifier, uri, title, creator, version, language, source, extra FROM frameworks
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, identifier, uri, title, creator, version, language, source, extra FROM frameworks{}
              ORDER BY position",
-        )?;
-        let mut rows = stmt.query([])?;
+            only.filter("id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             frameworks.push(Framework {
                 id: id_at(r, 0, "frameworks.id")?,
@@ -392,14 +439,15 @@ fn read_frameworks(conn: &Connection) -> Result<Vec<Framework>> {
     Ok(frameworks)
 }
 
-fn read_standard_items(conn: &Connection) -> Result<Vec<StandardItem>> {
+pub(super) fn read_standard_items(conn: &Connection, only: Only<'_>) -> Result<Vec<StandardItem>> {
     let mut items = Vec::new();
     {
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare(&format!(
             "SELECT id, framework_id, parent_id, identifier, uri, code, statement, abbreviated, item_type, extra
-             FROM standard_items ORDER BY position",
-        )?;
-        let mut rows = stmt.query([])?;
+             FROM standard_items{} ORDER BY position",
+            only.filter("id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             items.push(StandardItem {
                 id: id_at(r, 0, "standard_items.id")?,
@@ -421,15 +469,16 @@ fn read_standard_items(conn: &Connection) -> Result<Vec<StandardItem>> {
     Ok(items)
 }
 
-fn read_associations(conn: &Connection) -> Result<Vec<StandardAssociation>> {
+pub(super) fn read_associations(conn: &Connection, only: Only<'_>) -> Result<Vec<StandardAssociation>> {
     let mut associations = Vec::new();
     {
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare(&format!(
             "SELECT id, framework_id, identifier, association_type, origin_identifier, origin_uri, origin_title,
-                destination_identifier, destination_uri, destination_title, extra FROM associations
+                destination_identifier, destination_uri, destination_title, extra FROM associations{}
              ORDER BY position",
-        )?;
-        let mut rows = stmt.query([])?;
+            only.filter("id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             associations.push(StandardAssociation {
                 id: id_at(r, 0, "associations.id")?,
@@ -446,16 +495,17 @@ fn read_associations(conn: &Connection) -> Result<Vec<StandardAssociation>> {
     Ok(associations)
 }
 
-fn read_activities(conn: &Connection) -> Result<Vec<Activity>> {
+pub(super) fn read_activities(conn: &Connection, only: Only<'_>) -> Result<Vec<Activity>> {
     let out;
     let mut act_objectives: LinkMap<ObjectiveId> =
-        links(conn, "activity_objectives", "activity_id", "objective_id")?;
+        links(conn, "activity_objectives", "activity_id", "objective_id", only)?;
     let mut resources: HashMap<uuid::Uuid, Vec<Resource>> = HashMap::new();
     {
-        let mut stmt = conn.prepare(
-            "SELECT activity_id, title, url, asset_id FROM activity_resources ORDER BY activity_id, position",
-        )?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT activity_id, title, url, asset_id FROM activity_resources{} ORDER BY activity_id, position",
+            only.filter("activity_id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             resources.entry(id_at(r, 0, "activity_resources.activity_id")?).or_default().push(Resource {
                 title: r.get(1)?,
@@ -468,11 +518,12 @@ fn read_activities(conn: &Connection) -> Result<Vec<Activity>> {
         }
     }
     {
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare(&format!(
             "SELECT id, node_id, title, kind, instructions, duration_minutes, grouping, event, position
-             FROM activities",
-        )?;
-        let mut rows = stmt.query([])?;
+             FROM activities{}",
+            only.filter("id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         let mut activities = Vec::new();
         while let Some(r) = rows.next()? {
             let id: ActivityId = id_at(r, 0, "activities.id")?;
@@ -498,13 +549,15 @@ fn read_activities(conn: &Connection) -> Result<Vec<Activity>> {
     Ok(out)
 }
 
-fn read_rubrics(conn: &Connection) -> Result<Vec<Rubric>> {
+pub(super) fn read_rubrics(conn: &Connection, only: Only<'_>) -> Result<Vec<Rubric>> {
     let mut rubrics = Vec::new();
     let mut levels: HashMap<String, Vec<RubricLevel>> = HashMap::new();
     {
-        let mut stmt = conn
-            .prepare("SELECT id, rubric_id, label, points FROM rubric_levels ORDER BY rubric_id, position")?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, rubric_id, label, points FROM rubric_levels{} ORDER BY rubric_id, position",
+            only.filter("rubric_id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             levels.entry(r.get(1)?).or_default().push(RubricLevel {
                 id: id_at(r, 0, "rubric_levels.id")?,
@@ -515,10 +568,11 @@ fn read_rubrics(conn: &Connection) -> Result<Vec<Rubric>> {
     }
     let mut descriptors: HashMap<String, Vec<Descriptor>> = HashMap::new();
     {
-        let mut stmt = conn.prepare(
-            "SELECT criterion_id, level_id, text FROM descriptors ORDER BY criterion_id, position",
-        )?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT criterion_id, level_id, text FROM descriptors{} ORDER BY criterion_id, position",
+            only.filter_via("criterion_id", "criteria", "rubric_id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             descriptors
                 .entry(r.get(0)?)
@@ -528,11 +582,12 @@ fn read_rubrics(conn: &Connection) -> Result<Vec<Rubric>> {
     }
     let mut criteria: HashMap<String, Vec<Criterion>> = HashMap::new();
     {
-        let mut stmt = conn.prepare(
-            "SELECT id, rubric_id, title, description, weight, objective_id FROM criteria
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, rubric_id, title, description, weight, objective_id FROM criteria{}
              ORDER BY rubric_id, position",
-        )?;
-        let mut rows = stmt.query([])?;
+            only.filter("rubric_id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
             criteria.entry(r.get(1)?).or_default().push(Criterion {
@@ -549,8 +604,11 @@ fn read_rubrics(conn: &Connection) -> Result<Vec<Rubric>> {
         }
     }
     {
-        let mut stmt = conn.prepare("SELECT id, title, kind, description FROM rubrics ORDER BY position")?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, title, kind, description FROM rubrics{} ORDER BY position",
+            only.filter("id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
             rubrics.push(Rubric {
@@ -567,17 +625,17 @@ fn read_rubrics(conn: &Connection) -> Result<Vec<Rubric>> {
     Ok(rubrics)
 }
 
-fn read_assessments(conn: &Connection) -> Result<Vec<Assessment>> {
+pub(super) fn read_assessments(conn: &Connection, only: Only<'_>) -> Result<Vec<Assessment>> {
     let mut assessments = Vec::new();
-    let mut item_objectives: LinkMap<ObjectiveId> =
-        links(conn, "item_objectives", "item_id", "objective_id")?;
+    let mut item_objectives: LinkMap<ObjectiveId> = item_objectives(conn, only)?;
     let mut items: HashMap<uuid::Uuid, Vec<(i64, QuizItem)>> = HashMap::new();
     {
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare(&format!(
             "SELECT id, assessment_id, stem, body, points, feedback_correct, feedback_incorrect, level, position
-             FROM items",
-        )?;
-        let mut rows = stmt.query([])?;
+             FROM items{}",
+            only.filter("assessment_id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             let id: ItemId = id_at(r, 0, "items.id")?;
             let owner: uuid::Uuid = id_at(r, 1, "items.assessment_id")?;
@@ -600,13 +658,14 @@ fn read_assessments(conn: &Connection) -> Result<Vec<Assessment>> {
         }
     }
     let mut assess_objectives: LinkMap<ObjectiveId> =
-        links(conn, "assessment_objectives", "assessment_id", "objective_id")?;
+        links(conn, "assessment_objectives", "assessment_id", "objective_id", only)?;
     {
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare(&format!(
             "SELECT id, node_id, title, purpose, format, instructions, points, weight, duration_minutes,
-                mastery_score, grasps, rubric_id FROM assessments ORDER BY position",
-        )?;
-        let mut rows = stmt.query([])?;
+                mastery_score, grasps, rubric_id FROM assessments{} ORDER BY position",
+            only.filter("id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             let id: AssessmentId = id_at(r, 0, "assessments.id")?;
             let mut own_items = items.remove(&id.0).unwrap_or_default();
@@ -639,13 +698,14 @@ fn read_assessments(conn: &Connection) -> Result<Vec<Assessment>> {
     Ok(assessments)
 }
 
-fn read_comments(conn: &Connection) -> Result<Vec<Comment>> {
+pub(super) fn read_comments(conn: &Connection, only: Only<'_>) -> Result<Vec<Comment>> {
     let mut comments = Vec::new();
     {
-        let mut stmt = conn.prepare(
-            "SELECT id, target, parent_id, author, body, created_at, resolved FROM comments ORDER BY position",
-        )?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, target, parent_id, author, body, created_at, resolved FROM comments{} ORDER BY position",
+            only.filter("id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             comments.push(Comment {
                 id: id_at(r, 0, "comments.id")?,
@@ -664,13 +724,14 @@ fn read_comments(conn: &Connection) -> Result<Vec<Comment>> {
     Ok(comments)
 }
 
-fn read_review_events(conn: &Connection) -> Result<Vec<ReviewEvent>> {
+pub(super) fn read_review_events(conn: &Connection, only: Only<'_>) -> Result<Vec<ReviewEvent>> {
     let mut events = Vec::new();
     {
-        let mut stmt = conn.prepare(
-            "SELECT id, node_id, from_status, to_status, author, at, note FROM review_events ORDER BY position",
-        )?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, node_id, from_status, to_status, author, at, note FROM review_events{} ORDER BY position",
+            only.filter("id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             events.push(ReviewEvent {
                 id: id_at(r, 0, "review_events.id")?,
@@ -686,12 +747,14 @@ fn read_review_events(conn: &Connection) -> Result<Vec<ReviewEvent>> {
     Ok(events)
 }
 
-fn read_snapshots(conn: &Connection) -> Result<Vec<Snapshot>> {
+pub(super) fn read_snapshots(conn: &Connection, only: Only<'_>) -> Result<Vec<Snapshot>> {
     let mut snapshots = Vec::new();
     {
-        let mut stmt =
-            conn.prepare("SELECT id, name, created_at, document FROM snapshots ORDER BY position")?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, name, created_at, document FROM snapshots{} ORDER BY position",
+            only.filter("id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             snapshots.push(Snapshot {
                 id: id_at(r, 0, "snapshots.id")?,
@@ -704,12 +767,14 @@ fn read_snapshots(conn: &Connection) -> Result<Vec<Snapshot>> {
     Ok(snapshots)
 }
 
-fn read_assets(conn: &Connection) -> Result<Vec<Asset>> {
+pub(super) fn read_assets(conn: &Connection, only: Only<'_>) -> Result<Vec<Asset>> {
     let mut assets = Vec::new();
     {
-        let mut stmt =
-            conn.prepare("SELECT id, name, media_type, alt, sha256, data FROM assets ORDER BY position")?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, name, media_type, alt, sha256, data FROM assets{} ORDER BY position",
+            only.filter("id")
+        ))?;
+        let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             assets.push(Asset {
                 id: id_at(r, 0, "assets.id")?,
@@ -722,4 +787,31 @@ fn read_assets(conn: &Connection) -> Result<Vec<Asset>> {
         }
     }
     Ok(assets)
+}
+
+/// The objectives of quiz items, by item: all of them, or those of the items of the assessments
+/// in `only`.
+fn item_objectives(conn: &Connection, only: Only<'_>) -> Result<LinkMap<ObjectiveId>> {
+    match only {
+        Only::All => links(conn, "item_objectives", "item_id", "objective_id", only),
+        Only::Ids(_) => {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT item_id, position, objective_id FROM item_objectives{}",
+                only.filter_via("item_id", "items", "assessment_id")
+            ))?;
+            let mut rows = only.query(&mut stmt)?;
+            let mut map: HashMap<uuid::Uuid, Vec<(i64, ObjectiveId)>> = HashMap::new();
+            while let Some(row) = rows.next()? {
+                let key: uuid::Uuid = id_at(row, 0, "item_objectives")?;
+                map.entry(key).or_default().push((row.get(1)?, id_at(row, 2, "item_objectives")?));
+            }
+            Ok(map
+                .into_iter()
+                .map(|(k, mut v)| {
+                    v.sort_by_key(|(p, _)| *p);
+                    (k, v.into_iter().map(|(_, t)| t).collect())
+                })
+                .collect())
+        }
+    }
 }

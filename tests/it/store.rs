@@ -883,3 +883,191 @@ fn the_compiled_in_table_list_matches_the_schema() {
         assert_eq!(key, table.key, "{}", table.name);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Row-level refresh (see docs in `src/store/refresh.rs`): after any mix of structural edits
+    /// (moves of nodes, objectives, activities and assessments, deletes with their cascades,
+    /// link edits, rubric and comment changes) interleaved with undo and redo, the refreshed copy
+    /// equals a full load and the patch equals the one a whole-document diff gives.
+    #[test]
+    fn refreshing_only_the_touched_rows_equals_a_full_load(seed in any::<u64>(), steps in 1usize..24) {
+        let doc = trellis::generate::random(seed);
+        let dir = tempfile::tempdir().unwrap();
+        let (_, mut store) = fresh(&dir, &doc);
+        let mut rng = trellis::generate::Rng::new(seed ^ 0x5A5A);
+        let mut copy = store.load().unwrap();
+        for step in 0..steps {
+            let changed = match rng.below(6) {
+                0 => store.undo().is_ok(),
+                1 => store.redo().is_ok(),
+                _ => {
+                    let op = structural_op(&mut rng, &copy);
+                    store.apply(op).is_ok()
+                }
+            };
+            if changed {
+                let old = copy.clone();
+                let patch = store.refresh(&mut copy).unwrap();
+                prop_assert_eq!(&copy, &store.load().unwrap(), "step {}", step);
+                prop_assert_eq!(&patch, &DocumentPatch::between(&old, &copy), "step {}", step);
+                let mut rebuilt = old;
+                patch.apply(&mut rebuilt).unwrap();
+                prop_assert_eq!(&rebuilt, &copy);
+            }
+        }
+    }
+}
+
+/// One structural edit of `doc` (it may be refused): moves, deletes with cascades, creations at
+/// positions, links made and removed, rubric, comment and snapshot changes.
+fn structural_op(rng: &mut trellis::generate::Rng, doc: &Document) -> EditOp {
+    if doc.nodes.is_empty() {
+        let node = Node { parent: None, kind: "course".into(), ..lesson(NodeId::new(), "New course") };
+        return EditOp::CreateNode { node, position: None };
+    }
+    let node = |rng: &mut trellis::generate::Rng| doc.nodes[rng.below(doc.nodes.len())].id;
+    let position = |rng: &mut trellis::generate::Rng| rng.below(5) as u32;
+    let objective = |rng: &mut trellis::generate::Rng| {
+        (!doc.objectives.is_empty()).then(|| doc.objectives[rng.below(doc.objectives.len())].id)
+    };
+    match rng.below(20) {
+        0 => {
+            let parent = if rng.chance(0.2) { None } else { Some(node(rng)) };
+            EditOp::MoveNode { id: node(rng), parent, position: position(rng) }
+        }
+        1 => EditOp::DeleteNode { id: node(rng) },
+        2 => EditOp::CreateNode { node: lesson(node(rng), "Inserted lesson"), position: Some(position(rng)) },
+        3 if !doc.objectives.is_empty() => {
+            EditOp::MoveObjective { id: objective(rng).unwrap(), node: node(rng), position: position(rng) }
+        }
+        4 if !doc.objectives.is_empty() => EditOp::DeleteObjective { id: objective(rng).unwrap() },
+        5 if !doc.objectives.is_empty() => {
+            let mut o = doc.objectives[rng.below(doc.objectives.len())].clone();
+            o.id = ObjectiveId::new();
+            o.node = node(rng);
+            o.supports.clear();
+            o.prerequisites.clear();
+            EditOp::CreateObjective { objective: o, position: Some(position(rng)) }
+        }
+        6 if !doc.activities.is_empty() => {
+            let id = doc.activities[rng.below(doc.activities.len())].id;
+            EditOp::MoveActivity { id, node: node(rng), position: position(rng) }
+        }
+        7 if !doc.activities.is_empty() => {
+            EditOp::DeleteActivity { id: doc.activities[rng.below(doc.activities.len())].id }
+        }
+        8 if !doc.assessments.is_empty() => {
+            let id = doc.assessments[rng.below(doc.assessments.len())].id;
+            EditOp::MoveAssessment { id, node: node(rng), position: position(rng) }
+        }
+        9 if !doc.assessments.is_empty() => {
+            EditOp::DeleteAssessment { id: doc.assessments[rng.below(doc.assessments.len())].id }
+        }
+        10 if !doc.assessments.is_empty() => {
+            let mut a = doc.assessments[rng.below(doc.assessments.len())].clone();
+            a.items.reverse();
+            a.items.pop();
+            a.objectives.reverse();
+            EditOp::UpdateAssessment { assessment: a }
+        }
+        11 if !doc.rubrics.is_empty() => {
+            // Assessments that use it lose the reference (ON DELETE SET NULL).
+            EditOp::DeleteRubric { id: doc.rubrics[rng.below(doc.rubrics.len())].id }
+        }
+        12 if !doc.rubrics.is_empty() => {
+            let mut r = doc.rubrics[rng.below(doc.rubrics.len())].clone();
+            r.criteria.reverse();
+            r.levels.pop();
+            for c in &mut r.criteria {
+                c.descriptors.retain(|d| r.levels.iter().any(|l| l.id == d.level));
+            }
+            EditOp::UpdateRubric { rubric: r }
+        }
+        13 if doc.objectives.len() > 1 => {
+            let (a, b) = (objective(rng).unwrap(), objective(rng).unwrap());
+            let link = match rng.below(3) {
+                0 => Link::ObjectiveSupports { objective: a, supports: b },
+                1 => Link::ObjectivePrerequisite { objective: a, prerequisite: b },
+                _ => Link::NodePrerequisite { node: node(rng), prerequisite: node(rng) },
+            };
+            if rng.chance(0.5) { EditOp::Link { link } } else { EditOp::Unlink { link } }
+        }
+        14 if !doc.activities.is_empty() && !doc.objectives.is_empty() => {
+            let activity = &doc.activities[rng.below(doc.activities.len())];
+            match activity.objectives.first() {
+                Some(&objective) if rng.chance(0.5) => {
+                    EditOp::Unlink { link: Link::ActivityObjective { activity: activity.id, objective } }
+                }
+                _ => EditOp::Link {
+                    link: Link::ActivityObjective {
+                        activity: activity.id,
+                        objective: objective(rng).unwrap(),
+                    },
+                },
+            }
+        }
+        15 if !doc.assessments.is_empty() && !doc.objectives.is_empty() => {
+            let a = &doc.assessments[rng.below(doc.assessments.len())];
+            match a.items.first() {
+                Some(item) => EditOp::Link {
+                    link: Link::ItemObjective { item: item.id, objective: objective(rng).unwrap() },
+                },
+                None => EditOp::Link {
+                    link: Link::AssessmentObjective { assessment: a.id, objective: objective(rng).unwrap() },
+                },
+            }
+        }
+        16 => EditOp::AddComment {
+            comment: Comment {
+                id: CommentId::new(),
+                target: node(rng).uuid(),
+                parent: None,
+                author: "Reviewer".into(),
+                body: "Check the pacing.".into(),
+                created_at: Timestamp("2026-01-01T00:00:00Z".into()),
+                resolved: false,
+            },
+        },
+        17 if !doc.comments.is_empty() => {
+            EditOp::DeleteComment { id: doc.comments[rng.below(doc.comments.len())].id }
+        }
+        18 => EditOp::SetReviewStatus {
+            node: node(rng),
+            status: ReviewStatus::InReview,
+            author: "Chair".into(),
+            note: String::new(),
+        },
+        _ => {
+            let mut n = doc.nodes[rng.below(doc.nodes.len())].clone();
+            n.title = format!("Renamed {}", rng.below(100));
+            EditOp::UpdateNode { node: n }
+        }
+    }
+}
+
+#[test]
+fn a_step_too_large_for_row_by_row_refresh_still_refreshes_exactly() {
+    let small = trellis::generate::random(11);
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut store) = fresh(&dir, &small);
+    let mut copy = store.load().unwrap();
+    // Replacing the document with a larger one journals more rows than the row-level refresh
+    // takes on (trellis::store::MAX_ROW_CHANGES): the touched tables are read whole.
+    let large = trellis::generate::large(trellis::generate::Scale { courses: 2, units: 4, lessons: 4 });
+    store.apply(EditOp::ReplaceDocument { document: Box::new(large) }).unwrap();
+    let rows: i64 = store.connection().query_row("SELECT count(*) FROM journal", [], |r| r.get(0)).unwrap();
+    assert!(rows > trellis::store::MAX_ROW_CHANGES, "{rows} journal rows");
+    for undo in [None, Some(true), Some(false)] {
+        match undo {
+            Some(true) => drop(store.undo().unwrap()),
+            Some(false) => drop(store.redo().unwrap()),
+            None => {}
+        }
+        let old = copy.clone();
+        let patch = store.refresh(&mut copy).unwrap();
+        assert_eq!(copy, store.load().unwrap());
+        assert_eq!(patch, DocumentPatch::between(&old, &copy));
+    }
+}
