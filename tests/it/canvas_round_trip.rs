@@ -5,7 +5,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-
 use trellis::export::{ExportFormat, ExportOptions, LmsProfile, MemWriter, export_document};
 use trellis::import::common_cartridge;
 use trellis::model::*;
