@@ -399,7 +399,9 @@ fn arrange_groups<T: Keyed + Clone>(
     conn: &Connection,
     list: &mut [T],
     groups: &HashSet<Option<Uuid>>,
-    (table, column, of): (&str, &str, fn(&T) -> Option<Uuid>),
+    table: &str,
+    column: &str,
+    of: fn(&T) -> Option<Uuid>,
 ) -> Result<bool> {
     let mut slots: HashMap<Option<Uuid>, Vec<usize>> = groups.iter().map(|g| (*g, Vec::new())).collect();
     for (i, entity) in list.iter().enumerate() {
@@ -489,7 +491,7 @@ fn refresh_list<T: Keyed + PartialEq + Clone>(
     }
     let consistent = match arrange {
         Arrange::Groups { table, column, of } if !touch.groups.is_empty() => {
-            arrange_groups(conn, list, &touch.groups, (table, column, of))?
+            arrange_groups(conn, list, &touch.groups, table, column, of)?
         }
         Arrange::All { table } if touch.all_order => arrange_all(conn, list, table)?,
         _ => true,
