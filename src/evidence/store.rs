@@ -111,6 +111,10 @@ pub fn load(conn: &Connection, path: &Path, cohort: Option<&str>) -> Result<Evid
          FROM evidence_results WHERE ?1 OR cohort = ?2 ORDER BY rowid",
     )?;
     let mut rows = stmt.query(params![all, filter])?;
+    // Rows of one learner, and of one target, usually follow each other (an import writes them
+    // so): the last learner and target found are reused without hashing or parsing again.
+    let mut last_learner: Option<(String, String, u32)> = None;
+    let mut last_target: Option<(String, Uuid)> = None;
     while let Some(row) = rows.next()? {
         let text = |i: usize| -> Result<&str> {
             match row.get_ref(i)? {
@@ -122,16 +126,32 @@ pub fn load(conn: &Connection, path: &Path, cohort: Option<&str>) -> Result<Evid
         };
         let source_row: i64 = row.get(9)?;
         let bad = |what: String| damaged(path, format!("result from line {source_row} {what}"));
-        let pseudonym = text(2)?;
-        let learner = index
-            .get(text(0)?)
-            .and_then(|m| m.get(pseudonym))
-            .copied()
-            .ok_or_else(|| bad("names a learner that is not in its cohort".into()))?;
+        let (cohort, pseudonym) = (text(0)?, text(2)?);
+        let learner = match &last_learner {
+            Some((c, p, i)) if c == cohort && p == pseudonym => *i,
+            _ => {
+                let i = index
+                    .get(cohort)
+                    .and_then(|m| m.get(pseudonym))
+                    .copied()
+                    .ok_or_else(|| bad("names a learner that is not in its cohort".into()))?;
+                last_learner = Some((cohort.to_owned(), pseudonym.to_owned(), i));
+                i
+            }
+        };
         let source = Source::parse(text(1)?).ok_or_else(|| bad("names an unknown source".into()))?;
         let target_kind =
             TargetKind::parse(text(3)?).ok_or_else(|| bad("measures an unknown kind of thing".into()))?;
-        let target_id = Uuid::parse_str(text(4)?).map_err(|_| bad("has an unreadable target id".into()))?;
+        let target_text = text(4)?;
+        let target_id = match &last_target {
+            Some((t, id)) if t == target_text => *id,
+            _ => {
+                let id =
+                    Uuid::parse_str(target_text).map_err(|_| bad("has an unreadable target id".into()))?;
+                last_target = Some((target_text.to_owned(), id));
+                id
+            }
+        };
         let score: f64 = row.get(5)?;
         let points_possible: Option<f64> = row.get(6)?;
         if !score.is_finite() || points_possible.is_some_and(|p| !p.is_finite() || p <= 0.0) {

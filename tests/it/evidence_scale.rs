@@ -58,8 +58,7 @@ fn reached(doc: &Document, kind: TargetKind, id: Uuid) -> Option<Vec<usize>> {
             .assessments
             .iter()
             .flat_map(|a| &a.items)
-            .filter(|i| i.id.0 == id)
-            .last()
+            .rfind(|i| i.id.0 == id)
             .map(|i| index(&mut i.objectives.iter().map(|o| o.0))),
         TargetKind::Criterion => doc
             .rubrics
@@ -67,7 +66,7 @@ fn reached(doc: &Document, kind: TargetKind, id: Uuid) -> Option<Vec<usize>> {
             .flat_map(|r| &r.criteria)
             .filter(|c| c.id.0 == id)
             .filter_map(|c| doc.objectives.iter().position(|o| Some(o.id) == c.objective))
-            .last()
+            .next_back()
             .map(|i| vec![i]),
     }
 }
@@ -118,11 +117,9 @@ fn reference(doc: &Document, evidence: &Evidence) -> MasteryReport {
     let mut names: Vec<String> = evidence.learners.iter().map(|l| l.pseudonym.clone()).collect();
     names.sort();
     names.dedup();
-    loop {
-        let Some(o) = (0..doc.objectives.len()).find(|&o| !done[o] && supporters(o).iter().all(|&s| done[s]))
-        else {
-            break;
-        };
+    while let Some(o) =
+        (0..doc.objectives.len()).find(|&o| !done[o] && supporters(o).iter().all(|&s| done[s]))
+    {
         done[o] = true;
         let list = supporters(o);
         if list.is_empty() {
