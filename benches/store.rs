@@ -145,6 +145,30 @@ fn benches(c: &mut Criterion) {
     });
     group.finish();
     assert_eq!(copy, store.load().unwrap(), "the refreshed copy drifted from the committed document");
+
+    // The same changes without the refresh: the share of the commit (and undo) itself.
+    let mut group = c.benchmark_group("commit_only");
+    group.sample_size(30);
+    group.bench_function("move_node_commit", |b| {
+        b.iter(|| {
+            moved = !moved;
+            let parent = Some(if moved { units[1] } else { home });
+            store.apply(EditOp::MoveNode { id: lesson, parent, position: 0 }).unwrap();
+        })
+    });
+    group.bench_function("undo_and_redo_move_node", |b| {
+        b.iter(|| {
+            store.undo().unwrap();
+            store.redo().unwrap();
+        })
+    });
+    group.bench_function("delete_unit_commit_then_undo", |b| {
+        b.iter(|| {
+            store.apply(EditOp::DeleteNode { id: unit }).unwrap();
+            store.undo().unwrap();
+        })
+    });
+    group.finish();
 }
 
 criterion_group!(store_benches, benches);
