@@ -2,7 +2,9 @@
 import type { Template } from "./Template";
 
 /**
- * Templates available to a user, with the problems found while loading them.
+ * Templates available to a user, with the problems found while loading them: the one place a
+ * template is looked up by id. Built with [`Catalog::load`] or [`Catalog::builtin`] (there is no
+ * empty default, which would silently drop the built-in templates).
  */
 export type Catalog = { 
 /**
