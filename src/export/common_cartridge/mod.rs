@@ -264,6 +264,31 @@ impl Run<'_, '_> {
         (self.progress)(Progress { done: self.done, total: self.total, message: message.to_owned() });
     }
 
+    /// Writes `body` as a web page in `wiki_content/` and lists it as the webcontent resource
+    /// `ident` (depending on the shared files) carrying the standards metadata of `objectives`.
+    fn push_page(
+        &mut self,
+        title: &str,
+        ident: &str,
+        uuid: uuid::Uuid,
+        body: String,
+        objectives: Vec<usize>,
+    ) -> Result<()> {
+        let path = self.page_path("wiki_content/", title, uuid);
+        let page = self.page(title, ident, body);
+        self.write(&path, page.as_bytes())?;
+        let deps = vec![self.files_ident.clone()];
+        self.resources.push(Res {
+            ident: ident.to_owned(),
+            kind: "webcontent".into(),
+            href: Some(path.clone()),
+            files: vec![path],
+            deps,
+            objectives,
+        });
+        Ok(())
+    }
+
     /// A unique page path in `dir` from a title and an id (`wiki_content/sampling-3fa9c2d1.html`).
     fn page_path(&mut self, dir: &str, title: &str, uuid: uuid::Uuid) -> String {
         let hex = uuid.simple().to_string();
@@ -446,17 +471,7 @@ fn node_content(run: &mut Run<'_, '_>, node: usize, always_page: bool) -> Result
     let mut items = Vec::new();
     if always_page || !n.summary_html.trim().is_empty() || !n.objectives.is_empty() {
         let ident = ident_with(n.node.id.0, "page");
-        let path = run.page_path("wiki_content/", &n.title, n.node.id.0);
-        let page = run.page(&n.title, &ident, html::node_body(cx, n));
-        run.write(&path, page.as_bytes())?;
-        run.resources.push(Res {
-            ident: ident.clone(),
-            kind: "webcontent".into(),
-            href: Some(path.clone()),
-            files: vec![path],
-            deps: vec![run.files_ident.clone()],
-            objectives: n.objectives.clone(),
-        });
+        run.push_page(&n.title, &ident, n.node.id.0, html::node_body(cx, n), n.objectives.clone())?;
         items.push(OrgNode::Leaf {
             ident: ident_with(n.node.id.0, "page_item"),
             title: n.title.clone(),
@@ -541,17 +556,7 @@ fn activity_items(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) -> 
             kind: LeafKind::Topic,
         });
     } else if !is_link || has_text {
-        let path = run.page_path("wiki_content/", &a.title, uuid);
-        let page = run.page(&a.title, &a.ident, html::activity_body(cx, a));
-        run.write(&path, page.as_bytes())?;
-        run.resources.push(Res {
-            ident: a.ident.clone(),
-            kind: "webcontent".into(),
-            href: Some(path.clone()),
-            files: vec![path],
-            deps: vec![run.files_ident.clone()],
-            objectives: a.objectives.clone(),
-        });
+        run.push_page(&a.title, &a.ident, uuid, html::activity_body(cx, a), a.objectives.clone())?;
         items.push(OrgNode::Leaf {
             ident: ident_with(uuid, "item"),
             title: a.title.clone(),
@@ -722,17 +727,7 @@ fn assessment_item(run: &mut Run<'_, '_>, i: usize, items: &mut Vec<OrgNode>) ->
     let kind = match a.assessment.format {
         // QTI needs at least one item; a quiz without items is a page until it gets some.
         AssessmentFormat::Quiz | AssessmentFormat::Exam if empty_quiz => {
-            let path = run.page_path("wiki_content/", &a.title, uuid);
-            let page = run.page(&a.title, &a.ident, html::assignment_body(cx, a));
-            run.write(&path, page.as_bytes())?;
-            run.resources.push(Res {
-                ident: a.ident.clone(),
-                kind: "webcontent".into(),
-                href: Some(path.clone()),
-                files: vec![path],
-                deps: vec![run.files_ident.clone()],
-                objectives,
-            });
+            run.push_page(&a.title, &a.ident, uuid, html::assignment_body(cx, a), objectives)?;
             LeafKind::Page
         }
         AssessmentFormat::Quiz | AssessmentFormat::Exam => {
