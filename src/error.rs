@@ -91,7 +91,7 @@ pub enum Error {
     #[error(
         "unknown template {id:?}; available: {}{}",
         .available.join(", "),
-        .skipped.iter().map(|e| format!("\n  (skipped user template: {e})")).collect::<String>()
+        .skipped.iter().map(|e| format!("\n  (user template not loaded: {e})")).collect::<String>()
     )]
     UnknownTemplate {
         /// The id asked for.

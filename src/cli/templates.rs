@@ -73,7 +73,7 @@ pub fn catalog_for(doc: &trellis::model::Document) -> Catalog {
 /// Problems with user template files, one line each on stderr.
 fn print_errors(catalog: &Catalog) {
     for e in &catalog.errors {
-        eprintln!("skipped user template: {e}");
+        eprintln!("user template not loaded: {e}");
     }
 }
 
