@@ -39,6 +39,7 @@ pub const LOW_MASTERY: f64 = 0.5;
 /// Settings of the analysis.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "EvidenceAnalysisOptions"))]
 pub struct Options {
     /// Share of mastered learners below which an objective is a skill gap.
     pub gap_threshold: f64,
@@ -53,6 +54,7 @@ impl Default for Options {
 /// Everything the analysis computes.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "EvidenceAnalysis"))]
 pub struct Analysis {
     /// The settings used.
     pub options: Options,
@@ -73,6 +75,7 @@ pub struct Analysis {
 /// An objective as a row of the analysis.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "EvidenceObjective"))]
 pub struct ObjectiveRef {
     /// Its id.
     pub id: Uuid,
@@ -83,6 +86,7 @@ pub struct ObjectiveRef {
 /// One cell of the group heatmap: the mastery of one objective in one group of learners.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "MasteryCell"))]
 pub enum Cell {
     /// No learner of the group has a result reaching the objective.
     NoEvidence,
@@ -136,6 +140,7 @@ impl Cell {
 /// What a heatmap column groups.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "EvidenceGroupKind"))]
 pub enum GroupKind {
     /// A whole cohort.
     Cohort,
@@ -146,6 +151,7 @@ pub enum GroupKind {
 /// One column of the group heatmap.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "EvidenceColumn"))]
 pub struct Column {
     /// Cohort or section.
     pub kind: GroupKind,
@@ -163,6 +169,7 @@ pub struct Column {
 /// import order, each cohort's sections by name.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "MasteryHeatmap"))]
 pub struct Heatmap {
     /// Rows, in document order.
     pub objectives: Vec<ObjectiveRef>,
@@ -175,6 +182,7 @@ pub struct Heatmap {
 /// One cell of the learner heatmap.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "LearnerMasteryCell"))]
 pub enum LearnerCell {
     /// No result reaches the objective.
     NoEvidence,
@@ -199,6 +207,7 @@ pub enum LearnerCell {
 /// Objectives × learners over all cohorts (a learner in two cohorts is one column).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "LearnerMasteryHeatmap"))]
 pub struct LearnerHeatmap {
     /// Rows, in document order.
     pub objectives: Vec<ObjectiveRef>,
@@ -211,6 +220,7 @@ pub struct LearnerHeatmap {
 /// A band of the point scale and how many learners' scores fall in it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "ScoreBand"))]
 pub struct Band {
     /// Lower bound (included).
     pub from: f64,
@@ -223,6 +233,7 @@ pub struct Band {
 /// The distribution of learners' scores on one objective.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "ScoreDistribution"))]
 pub struct Distribution {
     /// The objective.
     pub objective: ObjectiveRef,
@@ -240,6 +251,7 @@ pub struct Distribution {
 /// An activity or assessment aligned to an objective (where to intervene).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "AlignedWork"))]
 pub struct Aligned {
     /// Its id.
     pub id: Uuid,
@@ -250,6 +262,7 @@ pub struct Aligned {
 /// A prerequisite of a gap objective and its mastery.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "GapPrerequisite"))]
 pub struct Prerequisite {
     /// The prerequisite objective.
     pub objective: ObjectiveRef,
@@ -263,6 +276,7 @@ pub struct Prerequisite {
 /// An objective whose share of mastered learners is below the threshold.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SkillGap {
     /// The objective.
     pub objective: ObjectiveRef,
@@ -287,6 +301,7 @@ pub struct SkillGap {
 /// Statistics of one quiz item.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ItemStats {
     /// The item's id.
     pub id: Uuid,
@@ -305,6 +320,7 @@ pub struct ItemStats {
 /// Item statistics of one assessment.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct AssessmentStats {
     /// The assessment's id.
     pub id: Uuid,
@@ -327,6 +343,7 @@ pub struct AssessmentStats {
 /// Item analysis of every assessment with item results.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ItemAnalysis {
     /// Whether the learners' responses (the option chosen) are known. The evidence store keeps
     /// scores only, so distractor counts cannot be given: always false.
@@ -338,6 +355,7 @@ pub struct ItemAnalysis {
 /// Mastery of one objective in one cohort.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "CohortTrendPoint"))]
 pub struct TrendPoint {
     /// The cohort.
     pub cohort: String,
@@ -350,6 +368,7 @@ pub struct TrendPoint {
 /// Mastery of one objective cohort by cohort, in import order.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct CohortTrend {
     /// The objective.
     pub objective: ObjectiveRef,

@@ -24,6 +24,7 @@ use crate::{Error, Result};
 /// A calculation method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "MasteryMethod"))]
 pub enum Method {
     /// Canvas `highest`: the highest score.
     Highest,
@@ -87,6 +88,7 @@ impl Method {
 /// How mastery of an objective is judged.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "MasteryPolicy"))]
 pub struct Policy {
     /// The top of the objective's point scale.
     pub points_possible: f64,
@@ -246,6 +248,7 @@ fn calculate_with(policy: &Policy, scores: &[f64], levels: &mut Vec<i64>) -> Opt
 
 /// The mastery of one objective for one learner.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct LearnerMastery {
     /// The learner's pseudonym.
     pub learner: String,
@@ -261,6 +264,7 @@ pub struct LearnerMastery {
 
 /// The mastery of one objective over the learners.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ObjectiveMastery {
     /// The objective's id.
     pub id: Uuid,
@@ -284,6 +288,7 @@ pub struct ObjectiveMastery {
 
 /// Mastery per objective and per learner (the `trellis mastery` JSON contract).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct MasteryReport {
     /// One entry per objective of the design, in document order.
     pub objectives: Vec<ObjectiveMastery>,

@@ -68,6 +68,7 @@ impl TargetKind {
 /// A group of learners whose results were imported together.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Cohort {
     /// Its name (unique in the document).
     pub name: String,

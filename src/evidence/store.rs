@@ -178,6 +178,7 @@ pub fn load(conn: &Connection, path: &Path, cohort: Option<&str>) -> Result<Evid
 /// A cohort with its counts, for `trellis evidence list`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct CohortSummary {
     /// The cohort.
     #[serde(flatten)]

@@ -90,6 +90,7 @@ pub struct Options {
 
 /// Rows not matched for one reason.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "UnmatchedRows"))]
 pub struct Unmatched {
     /// Why.
     pub reason: String,
@@ -102,6 +103,7 @@ pub struct Unmatched {
 /// What an import did.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "EvidenceImportReport"))]
 pub struct ImportReport {
     /// The source.
     pub source: String,
