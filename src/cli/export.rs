@@ -20,8 +20,8 @@ use super::exit;
 pub struct ExportArgs {
     /// The document (`.trellis`, or canonical `.json`).
     pub file: PathBuf,
-    /// Format: cc13, cc11, case, json, scorm12, scorm2004, cmi5, or folder (text files, see
-    /// docs/folder-format.md).
+    /// Format: cc13, cc11, case, json, scorm12, scorm2004, cmi5, qti3, qti21 (QTI item banks),
+    /// or folder (text files, see docs/folder-format.md).
     #[arg(long, value_parser = super::folder::parse_format)]
     pub format: super::folder::Format,
     /// Target LMS: canvas, moodle, blackboard, brightspace, generic.

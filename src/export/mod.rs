@@ -25,6 +25,7 @@ pub mod html;
 pub mod lower;
 pub mod package;
 mod qti;
+mod qti_bank;
 mod sco;
 mod scorm12;
 mod scorm2004;
@@ -55,11 +56,15 @@ pub enum ExportFormat {
     Scorm2004,
     /// cmi5 (`.zip`).
     Cmi5,
+    /// QTI 3.0 item bank: an IMS content package of items and tests (`.zip`).
+    Qti3,
+    /// QTI 2.1 item bank: an IMS content package of items and tests (`.zip`).
+    Qti21,
 }
 
 impl ExportFormat {
     /// All formats, in menu order.
-    pub const ALL: [ExportFormat; 7] = [
+    pub const ALL: [ExportFormat; 9] = [
         ExportFormat::Cc13,
         ExportFormat::Cc11,
         ExportFormat::Case,
@@ -67,6 +72,8 @@ impl ExportFormat {
         ExportFormat::Scorm12,
         ExportFormat::Scorm2004,
         ExportFormat::Cmi5,
+        ExportFormat::Qti3,
+        ExportFormat::Qti21,
     ];
 
     /// The CLI name (`cc13`).
@@ -79,6 +86,8 @@ impl ExportFormat {
             ExportFormat::Scorm12 => "scorm12",
             ExportFormat::Scorm2004 => "scorm2004",
             ExportFormat::Cmi5 => "cmi5",
+            ExportFormat::Qti3 => "qti3",
+            ExportFormat::Qti21 => "qti21",
         }
     }
 
@@ -92,6 +101,8 @@ impl ExportFormat {
             ExportFormat::Scorm12 => "SCORM 1.2",
             ExportFormat::Scorm2004 => "SCORM 2004 4th edition",
             ExportFormat::Cmi5 => "cmi5",
+            ExportFormat::Qti3 => "QTI 3.0 item bank",
+            ExportFormat::Qti21 => "QTI 2.1 item bank",
         }
     }
 
@@ -101,6 +112,7 @@ impl ExportFormat {
             ExportFormat::Cc13 | ExportFormat::Cc11 => "imscc",
             ExportFormat::Case | ExportFormat::Json => "json",
             ExportFormat::Scorm12 | ExportFormat::Scorm2004 | ExportFormat::Cmi5 => "zip",
+            ExportFormat::Qti3 | ExportFormat::Qti21 => "zip",
         }
     }
 
@@ -133,6 +145,8 @@ impl ExportFormat {
             ExportFormat::Scorm12 => &scorm12::Scorm12Exporter,
             ExportFormat::Scorm2004 => &scorm2004::Scorm2004Exporter,
             ExportFormat::Cmi5 => &cmi5::Cmi5Exporter,
+            ExportFormat::Qti3 => &qti_bank::QtiBank(qti_bank::QtiVersion::V3),
+            ExportFormat::Qti21 => &qti_bank::QtiBank(qti_bank::QtiVersion::V21),
         }
     }
 }
@@ -177,6 +191,8 @@ pub mod option {
     pub const LEVEL_UNIT: &str = "unit";
     /// SCORM and cmi5: mastery score (0–1) of scored quizzes that state none.
     pub const MASTERY_SCORE: &str = "masteryScore";
+    /// QTI item banks: let the player shuffle choices (bool).
+    pub const SHUFFLE: &str = "shuffle";
 }
 
 /// The LMS a package is tuned for. The profile changes what is added on top of the standard
