@@ -12,6 +12,8 @@
 //! - [`coverage`]: standards coverage and the program-outcome curriculum map (I/R/M);
 //! - [`rubric`]: criteria aligned, descriptors for every level, ordered points;
 //! - [`template_checks`]: the `[[checks]]` the document's template declares for itself;
+//! - [`accessibility`]: WCAG 2.2 AA checks of every learner-facing text (AX1–AX11, Quality
+//!   Matters 8);
 //! - [`checklist`], [`views`], [`diff`], [`report`]: what committees read.
 //!
 //! Every finding code is documented in `docs/findings.md`. Objective wording (measurable
@@ -28,6 +30,7 @@ use crate::finding::{Finding, Severity};
 use crate::model::Document;
 use crate::pedagogy::templates::Catalog;
 
+pub mod accessibility;
 pub mod alignment;
 pub mod checklist;
 mod context;
@@ -92,8 +95,9 @@ impl Scope {
 /// severe first, then in outline order, then by code.
 ///
 /// The list includes the objective-wording findings of [`crate::pedagogy::lint_document`]
-/// (codes `O…`) and the checks declared by the document's template ([`template_checks`]; codes
-/// such as `UBD…`, `BCM…`, or a user template's own), so that callers get one list. The
+/// (codes `O…`), the checks declared by the document's template ([`template_checks`]; codes
+/// such as `UBD…`, `BCM…`, or a user template's own) and the accessibility checks
+/// ([`accessibility`], codes `AX…`), so that callers get one list. The
 /// template is the one `templates` resolves for the document's id (`Curriculum::template`): a
 /// user template when the catalog was loaded with the user's folder.
 pub fn check(doc: &Document, templates: &Catalog) -> Vec<Finding> {
@@ -108,6 +112,7 @@ pub fn check(doc: &Document, templates: &Catalog) -> Vec<Finding> {
     out.extend(workload::run(&cx));
     out.extend(coverage::run(&cx));
     out.extend(rubric::run(&cx));
+    out.extend(accessibility::run(&cx));
     sort_with(&cx, &mut out);
     out
 }

@@ -1,6 +1,7 @@
 //! The committee review packet: ONE self-contained HTML file (inline CSS and SVG, no scripts,
-//! no external references) with the summary, the Quality-Matters-style checklist, every
-//! finding grouped by severity, the outline, every view (curriculum map, alignment matrix,
+//! no external references) with the summary, the Quality-Matters-style checklist, the
+//! accessibility findings counted by WCAG criterion (Quality Matters 8), every finding grouped
+//! by severity, the outline, every view (curriculum map, alignment matrix,
 //! Bloom table, standards heatmap, workload chart, sequence graph), comments, review status
 //! and audit trail, the evidence of learning when the document holds results (aggregates only),
 //! and optionally the changes since a snapshot. Print CSS gives clean pages;
@@ -24,7 +25,7 @@ use crate::evidence::mastery::{self, MasteryReport};
 use super::checklist::{ChecklistItem, Status, checklist};
 use super::html::{CSS, esc, md_plain, num, pct};
 use super::views::{self, ColumnKind, MapGap, Views};
-use super::{Ctx, Scope, SeverityCounts, alignment, diff, svg};
+use super::{Ctx, Scope, SeverityCounts, accessibility, alignment, diff, svg};
 
 /// Dense alignment matrices are drawn up to this many columns; wider ones become lists.
 pub const MAX_MATRIX_COLUMNS: usize = 40;
@@ -86,6 +87,7 @@ pub fn render_with_evidence(
     r.contents(opts.since.is_some(), evidence.is_some());
     r.summary(&findings, &list, &views);
     r.checklist(&list);
+    r.accessibility(&findings);
     r.findings(&findings);
     r.outline();
     r.curriculum_map(&views);
@@ -177,6 +179,7 @@ impl Packet<'_, '_> {
         let mut items = vec![
             ("summary", "Summary"),
             ("checklist", "Quality checklist"),
+            ("accessibility", "Accessibility (QM 8)"),
             ("findings", "Findings"),
             ("outline", "Outline"),
             ("curriculum-map", "Curriculum map"),
@@ -295,6 +298,56 @@ impl Packet<'_, '_> {
                 esc(&i.standard),
                 esc(&i.title),
                 i.status.label()
+            );
+        }
+        self.out.push_str("</tbody></table></section>");
+    }
+
+    /// Quality Matters 8: the accessibility findings (`AX…`) counted by WCAG success criterion,
+    /// then listed; one sentence when there are none.
+    fn accessibility(&mut self, findings: &[Finding]) {
+        let list: Vec<&Finding> =
+            findings.iter().filter(|f| accessibility::is_accessibility_code(&f.code)).collect();
+        self.out.push_str(
+            "<section id=\"accessibility\"><h2>Quality Matters 8 — Accessibility and usability</h2>",
+        );
+        if list.is_empty() {
+            self.out.push_str(
+                "<p>No accessibility findings: the learner-facing content passes the WCAG 2.2 AA checks Trellis \
+                 runs (AX1–AX11: text alternatives, headings, table headers, link text, captions, contrast, \
+                 language, sensory instructions, time limits).</p></section>",
+            );
+            return;
+        }
+        let _ = write!(
+            self.out,
+            "<p class=\"muted\">{} finding{} from the WCAG 2.2 AA checks of the learner-facing content (codes AX1–AX11, see docs/findings.md).</p><table class=\"findings\"><thead><tr><th>WCAG 2.2 success criterion</th><th>Check</th><th>Findings</th></tr></thead><tbody>",
+            list.len(),
+            if list.len() == 1 { "" } else { "s" }
+        );
+        for rule in &accessibility::RULES {
+            let n = list.iter().filter(|f| f.code == rule.code).count();
+            if n > 0 {
+                let _ = write!(
+                    self.out,
+                    "<tr><td>{}</td><td><span class=\"code\">{}</span> {}</td><td>{n}</td></tr>",
+                    esc(rule.criterion),
+                    esc(rule.code),
+                    esc(rule.title)
+                );
+            }
+        }
+        self.out.push_str(
+            "</tbody></table><table class=\"findings\"><thead><tr><th>Code</th><th>Where</th><th>Finding</th><th>How to fix</th></tr></thead><tbody>",
+        );
+        for f in list {
+            let _ = write!(
+                self.out,
+                "<tr><td class=\"code\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&f.code),
+                esc(&f.target.path),
+                esc(&f.message),
+                esc(&f.hint)
             );
         }
         self.out.push_str("</tbody></table></section>");

@@ -1,3 +1,4 @@
+mod accessibility;
 mod analysis;
 mod canvas_round_trip;
 mod evidence;
