@@ -32,19 +32,41 @@ enum From {
     Xapi,
     /// Plain CSV: learner, objective, score, points_possible, date.
     Csv,
+    /// Canvas Learning Mastery Gradebook export (CSV, one row per student).
+    CanvasMastery,
+    /// Moodle grade export (plain text file / CSV).
+    MoodleGrades,
 }
 
 #[derive(Subcommand)]
 enum EvidenceCommand {
-    /// Import results into a cohort (one undo step; importing the same file again changes nothing).
+    /// Import results into a cohort from a file (`--from SOURCE SRC`) or an LRS (`--lrs URL`)
+    /// (one undo step; importing the same results again changes nothing, a changed result
+    /// replaces the stored one).
     Import {
         /// The document (.trellis).
         doc: PathBuf,
-        /// What the source is.
-        #[arg(long, value_enum)]
-        from: From,
+        /// What the source file is.
+        #[arg(long, value_enum, required_unless_present = "lrs", conflicts_with = "lrs", requires = "src")]
+        from: Option<From>,
         /// The source file.
-        src: PathBuf,
+        src: Option<PathBuf>,
+        /// Read xAPI statements from this LRS endpoint (http://host/xapi/) instead of a file; the
+        /// password is read from the TRELLIS_LRS_PASSWORD environment variable.
+        #[arg(long, conflicts_with = "src")]
+        lrs: Option<String>,
+        /// Only statements stored since this time (YYYY-MM-DD or an ISO 8601 date-time).
+        #[arg(long, requires = "lrs")]
+        since: Option<String>,
+        /// Only statements stored until this time.
+        #[arg(long, requires = "lrs")]
+        until: Option<String>,
+        /// Only statements about this activity IRI (as object or in their context).
+        #[arg(long, requires = "lrs")]
+        activity: Option<String>,
+        /// The LRS user (HTTP Basic authentication; password from TRELLIS_LRS_PASSWORD).
+        #[arg(long, requires = "lrs")]
+        lrs_user: Option<String>,
         /// The cohort to import into (default: the source's file name).
         #[arg(long)]
         cohort: Option<String>,
@@ -115,17 +137,55 @@ enum EvidenceCommand {
 impl EvidenceArgs {
     pub fn run(self) -> anyhow::Result<u8> {
         match self.command {
-            EvidenceCommand::Import { doc, from, src, cohort, term, keep_names, json } => {
+            EvidenceCommand::Import {
+                doc,
+                from,
+                src,
+                lrs,
+                since,
+                until,
+                activity,
+                lrs_user,
+                cohort,
+                term,
+                keep_names,
+                json,
+            } => {
                 let mut store = Store::open(&doc).with_context(|| format!("opening {}", doc.display()))?;
                 let design = store.load()?;
-                let source = match from {
-                    From::CanvasOutcomes => Source::CanvasOutcomes,
-                    From::CanvasGradebook => Source::CanvasGradebook,
-                    From::Xapi => Source::Xapi,
-                    From::Csv => Source::Csv,
-                };
                 let options = Options { cohort, term, keep_names, ..Options::default() };
-                let report = import::import(&mut store, &design, source, &src, &options)?;
+                let report = match (lrs, from, src) {
+                    (Some(endpoint), _, _) => {
+                        let password = std::env::var("TRELLIS_LRS_PASSWORD").ok();
+                        let query = import::lrs::LrsQuery {
+                            endpoint,
+                            since,
+                            until,
+                            activity,
+                            user: lrs_user,
+                            password,
+                        };
+                        import::lrs::import(
+                            &mut store,
+                            &design,
+                            &query,
+                            &import::lrs::LrsLimits::default(),
+                            &options,
+                        )?
+                    }
+                    (None, Some(from), Some(src)) => {
+                        let source = match from {
+                            From::CanvasOutcomes => Source::CanvasOutcomes,
+                            From::CanvasGradebook => Source::CanvasGradebook,
+                            From::Xapi => Source::Xapi,
+                            From::Csv => Source::Csv,
+                            From::CanvasMastery => Source::CanvasMastery,
+                            From::MoodleGrades => Source::MoodleGrades,
+                        };
+                        import::import(&mut store, &design, source, &src, &options)?
+                    }
+                    _ => bail!("give a source: --from SOURCE FILE, or --lrs URL"),
+                };
                 let mut out = std::io::stdout().lock();
                 if json {
                     serde_json::to_writer_pretty(&mut out, &report)?;

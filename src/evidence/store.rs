@@ -287,8 +287,16 @@ pub struct NewResult {
 }
 
 /// Writes one import into the open transaction: the cohort (created if new), its learners and
-/// its results. A result already stored for the same cohort, source and source row (by the hash
-/// of the row's content) is skipped, so importing a file again changes nothing.
+/// its results.
+///
+/// A result is keyed by (cohort, source, SHA-256 of learner, target and *attempt key*, cut to 16
+/// bytes); the attempt key is what tells two results of one learner on one target apart in the
+/// source (a statement id, a submission's assessment and attempt, a gradebook column). A result
+/// whose key is stored already is left alone when its values are the same ("already") and
+/// replaced when its score, points possible, time or attempt changed ("updated"), so importing a
+/// file again changes nothing and importing a corrected export replaces the corrected results.
+/// When one import holds two results with the same key (a source that does not tell them apart),
+/// the later ones are keyed by their whole row instead and all are kept.
 pub struct Writer<'c> {
     conn: &'c Connection,
     cohort: String,
@@ -300,10 +308,25 @@ pub struct Writer<'c> {
     salt: Vec<u8>,
     keep_names: bool,
     learners: HashMap<String, String>,
+    /// Keys (their first 8 bytes) written or matched by this import: a second result with the
+    /// same key in one import is kept beside the first, not written over it.
+    seen: std::collections::HashSet<u64>,
     /// Results written.
     pub added: u64,
-    /// Results that were already stored.
+    /// Results that were already stored with the same values.
     pub already: u64,
+    /// Stored results replaced because the source changed their values.
+    pub updated: u64,
+}
+
+/// SHA-256 of length-prefixed parts.
+fn key_hash(parts: &[&[u8]]) -> [u8; 32] {
+    let mut hash = Sha256::new();
+    for part in parts {
+        hash.update((part.len() as u64).to_le_bytes());
+        hash.update(part);
+    }
+    hash.finalize().into()
 }
 
 impl<'c> Writer<'c> {
@@ -331,8 +354,10 @@ impl<'c> Writer<'c> {
             salt,
             keep_names,
             learners: HashMap::new(),
+            seen: std::collections::HashSet::new(),
             added: 0,
             already: 0,
+            updated: 0,
         })
     }
 
@@ -364,38 +389,81 @@ impl<'c> Writer<'c> {
         Ok(p)
     }
 
-    /// Writes one result of `learner` (a pseudonym from [`Writer::learner`]); `row_key` is the
-    /// source row's content (and, for a row holding several results, which one).
-    pub fn result(&mut self, learner: &str, row_key: &[&str], r: &NewResult) -> Result<()> {
-        let mut hash = Sha256::new();
-        for part in row_key {
-            hash.update((part.len() as u64).to_le_bytes());
-            hash.update(part.as_bytes());
-        }
-        let digest = hash.finalize();
-        let key = &digest[..16];
-        let mut stmt = self.conn.prepare_cached(
+    /// Writes one result of `learner` (a pseudonym from [`Writer::learner`]). `attempt_key`
+    /// tells this result apart from the learner's other results on the same target in the
+    /// source; `row` is the source row's content, the key of a second result with the same
+    /// attempt key in one import.
+    pub fn result(&mut self, learner: &str, attempt_key: &[&str], row: &[&str], r: &NewResult) -> Result<()> {
+        let target = r.target_id.hyphenated().to_string();
+        let mut parts: Vec<&[u8]> =
+            vec![learner.as_bytes(), r.target_kind.as_str().as_bytes(), target.as_bytes()];
+        parts.extend(attempt_key.iter().map(|p| p.as_bytes()));
+        let identity = key_hash(&parts);
+        let short = u64::from_le_bytes([
+            identity[0],
+            identity[1],
+            identity[2],
+            identity[3],
+            identity[4],
+            identity[5],
+            identity[6],
+            identity[7],
+        ]);
+        let first = self.seen.insert(short);
+        let key: [u8; 32] = if first {
+            identity
+        } else {
+            let mut with_row: Vec<&[u8]> = vec![&identity[..], b"row"];
+            with_row.extend(row.iter().map(|p| p.as_bytes()));
+            key_hash(&with_row)
+        };
+        let key = &key[..16];
+        let mut insert = self.conn.prepare_cached(
             "INSERT OR IGNORE INTO evidence_results
                (cohort, source, row_hash, learner, target_kind, target_id, score, points_possible, at, attempt, source_row)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
-        let n = stmt.execute(params![
+        let n = insert.execute(params![
             self.cohort,
             self.source.as_str(),
             key,
             learner,
             r.target_kind.as_str(),
-            r.target_id.hyphenated().to_string(),
+            target,
             r.score,
             r.points_possible,
             r.at,
             r.attempt,
             r.source_row
         ])?;
-        if n == 0 {
-            self.already += 1;
-        } else {
+        if n > 0 {
             self.added += 1;
+            return Ok(());
+        }
+        if !first {
+            // A repeated key of this import, stored by its row already.
+            self.already += 1;
+            return Ok(());
+        }
+        let mut update = self.conn.prepare_cached(
+            "UPDATE evidence_results SET score = ?4, points_possible = ?5, at = ?6, attempt = ?7, source_row = ?8
+             WHERE cohort = ?1 AND source = ?2 AND row_hash = ?3
+               AND (score IS NOT ?4 OR points_possible IS NOT ?5 OR at IS NOT ?6 OR attempt IS NOT ?7)",
+        )?;
+        let changed = update.execute(params![
+            self.cohort,
+            self.source.as_str(),
+            key,
+            r.score,
+            r.points_possible,
+            r.at,
+            r.attempt,
+            r.source_row
+        ])?;
+        if changed > 0 {
+            self.updated += 1;
+        } else {
+            self.already += 1;
         }
         Ok(())
     }

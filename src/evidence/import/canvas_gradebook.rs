@@ -11,7 +11,9 @@ use std::io::Read;
 
 use uuid::Uuid;
 
-use super::{Limits, Matcher, Sink, csv_reader, header_key, header_row, next_record, number};
+use super::{
+    Limits, Matcher, Sink, csv_reader_with, header_key, header_row, next_record, number, sniff_separator,
+};
 use crate::evidence::TargetKind;
 use crate::evidence::store::NewResult;
 use crate::{Error, Result};
@@ -59,7 +61,10 @@ pub(super) fn read<R: Read>(
     limits: &Limits,
     sink: &mut Sink<'_, '_>,
 ) -> Result<()> {
-    let mut reader = csv_reader(input);
+    // Canvas writes `;` instead of `,` when the user asked for semicolon separators.
+    let mut input = std::io::BufReader::with_capacity(1 << 16, input);
+    let separator = sniff_separator(&mut input, b",;\t", name)?;
+    let mut reader = csv_reader_with(input, separator);
     let mut record = header_row(&mut reader, name, limits)?;
     let headers = record.clone();
     let pos = |k: &str| headers.iter().position(|h| header_key(h) == k);
@@ -149,10 +154,17 @@ pub(super) fn read<R: Read>(
                 attempt: None,
                 source_row: line as i64,
             };
-            // One result per learner, column and score: changing one cell of a row adds only
-            // that cell's result when the file is imported again.
+            // One result per learner and column: a changed cell replaces that cell's result when
+            // the file is imported again.
             let header = headers.get(*i).unwrap_or("");
-            sink.result(&learner, &learner_name, &section_name, &[&learner, header, cell], &result)?;
+            sink.result(
+                &learner,
+                &learner_name,
+                &section_name,
+                &[header],
+                &[&learner, header, cell],
+                &result,
+            )?;
         }
     }
     Ok(())

@@ -40,11 +40,12 @@ pub(super) fn read<R: Read>(
     let mut reader = csv_reader(input);
     let mut record = header_row(&mut reader, name, limits)?;
     let mut at: Vec<Option<usize>> = vec![None; COLUMNS.len()];
+    let mut assessment_cols = Vec::new();
     for (i, h) in record.iter().enumerate() {
         let k = header_key(h);
         match COLUMNS.iter().position(|(_, names)| names.contains(&k.as_str())) {
-            // Part of the row (and of its identity), not needed to match it.
-            Some(c) if COLUMNS[c].0 == "assessment" => {}
+            // Part of the result's identity (which submission), not needed to match it.
+            Some(c) if COLUMNS[c].0 == "assessment" => assessment_cols.push(i),
             Some(c) if at[c].is_none() => at[c] = Some(i),
             _ => sink.report().ignored_columns.push(h.to_owned()),
         }
@@ -141,8 +142,14 @@ pub(super) fn read<R: Read>(
             attempt: number(&get(&record, attempt_c)).map(|a| a as i64),
             source_row: line as i64,
         };
-        let key: Vec<&str> = record.iter().collect();
-        sink.result(&student, &get(&record, name_c), &get(&record, section_c), &key, &result)?;
+        // One result per learner, outcome, assessment, attempt and submission: a regraded row
+        // replaces the result it regrades.
+        let mut attempt_key: Vec<&str> =
+            assessment_cols.iter().map(|&i| record.get(i).unwrap_or("")).collect();
+        attempt_key.push(record.get(attempt_c.unwrap_or(usize::MAX)).unwrap_or(""));
+        attempt_key.push(&date);
+        let row: Vec<&str> = record.iter().collect();
+        sink.result(&student, &get(&record, name_c), &get(&record, section_c), &attempt_key, &row, &result)?;
     }
     Ok(())
 }

@@ -1,15 +1,21 @@
 //! Evidence importers: one file per source, all streamed (CSV with the `csv` crate, xAPI
 //! statement by statement) into one transaction and one undo step, each ending with an
-//! [`ImportReport`] (results added, already there, rows not matched and why, with the first
-//! examples and their line numbers). On any error nothing is written. Results are keyed by
-//! (cohort, source, hash of the source row), so importing the same file again changes nothing.
+//! [`ImportReport`] (results added, updated, already there, rows not matched and why, with the
+//! first examples and their line numbers). On any error nothing is written. Results are keyed by
+//! (cohort, source, learner, target and the source's attempt key; see
+//! [`super::store::Writer`]), so importing the same file again changes nothing and a corrected
+//! row replaces the result it corrects. [`lrs`] reads xAPI statements from an LRS over HTTP
+//! through the same xAPI reader.
 //!
 //! Objectives are matched by id (also as `urn:trellis:objective:<id>`), then by code, then by
 //! the title Trellis writes for a Canvas outcome (`code statement`, or the statement), then by
 //! the statement; assessments by title. Sizes are checked at the door ([`Limits`]).
 
 mod canvas_gradebook;
+mod canvas_mastery;
 mod canvas_outcomes;
+pub mod lrs;
+mod moodle_grades;
 mod plain_csv;
 mod xapi;
 
@@ -36,11 +42,22 @@ pub enum Source {
     Xapi,
     /// The plain CSV: `learner, objective, score, points_possible, date`.
     Csv,
+    /// Canvas's Learning Mastery Gradebook export (CSV, one row per student).
+    CanvasMastery,
+    /// Moodle's grade export (plain text file, CSV).
+    MoodleGrades,
 }
 
 impl Source {
     /// Every source.
-    pub const ALL: [Source; 4] = [Source::CanvasOutcomes, Source::CanvasGradebook, Source::Xapi, Source::Csv];
+    pub const ALL: [Source; 6] = [
+        Source::CanvasOutcomes,
+        Source::CanvasGradebook,
+        Source::Xapi,
+        Source::Csv,
+        Source::CanvasMastery,
+        Source::MoodleGrades,
+    ];
 
     /// The name used on the command line and in the document.
     pub fn as_str(self) -> &'static str {
@@ -49,6 +66,8 @@ impl Source {
             Source::CanvasGradebook => "canvas-gradebook",
             Source::Xapi => "xapi",
             Source::Csv => "csv",
+            Source::CanvasMastery => "canvas-mastery",
+            Source::MoodleGrades => "moodle-grades",
         }
     }
 
@@ -115,6 +134,9 @@ pub struct ImportReport {
     pub added: u64,
     /// Results already in the document (an earlier import of the same rows).
     pub already: u64,
+    /// Stored results replaced by a changed row (same learner, target and attempt, another
+    /// score, points possible or time).
+    pub updated: u64,
     /// Learners seen in matched rows.
     pub learners: u64,
     /// Rows without a result (an empty score cell), not counted as unmatched.
@@ -123,6 +145,9 @@ pub struct ImportReport {
     pub ignored_columns: Vec<String>,
     /// Rows that could not be matched, by reason.
     pub unmatched: Vec<Unmatched>,
+    /// Assumptions the import made (points possible taken from the design, scores taken to be
+    /// on the objective's scale, …).
+    pub notes: Vec<String>,
 }
 
 /// Examples kept per reason.
@@ -154,8 +179,8 @@ impl ImportReport {
     /// The report as text lines, for the CLI.
     pub fn to_text(&self) -> String {
         let mut out = format!(
-            "Imported {} into cohort \"{}\": {} rows read, {} results added, {} already there, {} learners",
-            self.source, self.cohort, self.rows, self.added, self.already, self.learners
+            "Imported {} into cohort \"{}\": {} rows read, {} results added, {} updated, {} already there, {} learners",
+            self.source, self.cohort, self.rows, self.added, self.updated, self.already, self.learners
         );
         if self.empty > 0 {
             out.push_str(&format!(", {} empty cells skipped", self.empty));
@@ -169,6 +194,9 @@ impl ImportReport {
             for (line, what) in &u.examples {
                 out.push_str(&format!("    line {line}: {what}\n"));
             }
+        }
+        for note in &self.notes {
+            out.push_str(&format!("  note: {note}\n"));
         }
         out
     }
@@ -313,10 +341,10 @@ fn import_into(
         Source::CanvasGradebook => canvas_gradebook::read(reader, &name, matcher, limits, &mut sink)?,
         Source::Xapi => xapi::read(reader, &name, matcher, limits, &mut sink)?,
         Source::Csv => plain_csv::read(reader, &name, matcher, limits, &mut sink)?,
+        Source::CanvasMastery => canvas_mastery::read(reader, &name, matcher, limits, &mut sink)?,
+        Source::MoodleGrades => moodle_grades::read(reader, &name, matcher, limits, &mut sink)?,
     }
-    report.learners = sink.learners.len() as u64;
-    report.added = writer.added;
-    report.already = writer.already;
+    sink.finish();
     Ok(report)
 }
 
@@ -328,13 +356,24 @@ pub(crate) struct Sink<'a, 'c> {
 }
 
 impl Sink<'_, '_> {
-    /// Writes one matched result of the learner with `lms_id`.
+    /// Copies the writer's counts into the report.
+    pub(crate) fn finish(&mut self) {
+        self.report.learners = self.learners.len() as u64;
+        self.report.added = self.writer.added;
+        self.report.already = self.writer.already;
+        self.report.updated = self.writer.updated;
+    }
+
+    /// Writes one matched result of the learner with `lms_id`: `attempt_key` tells it apart
+    /// from the learner's other results on the same target in this source, `row` is the source
+    /// row (see [`Writer::result`]).
     pub(crate) fn result(
         &mut self,
         lms_id: &str,
         name: &str,
         section: &str,
-        row_key: &[&str],
+        attempt_key: &[&str],
+        row: &[&str],
         result: &NewResult,
     ) -> Result<()> {
         let pseudonym = match self.learners.get(lms_id) {
@@ -345,7 +384,7 @@ impl Sink<'_, '_> {
                 p
             }
         };
-        self.writer.result(&pseudonym, row_key, result)
+        self.writer.result(&pseudonym, attempt_key, row, result)
     }
 
     pub(crate) fn report(&mut self) -> &mut ImportReport {
@@ -355,8 +394,83 @@ impl Sink<'_, '_> {
 
 /// A CSV reader over `input` with the limits applied by the callers (flexible rows: exports
 /// often have fewer cells than headers).
-pub(crate) fn csv_reader<R: std::io::Read>(input: R) -> csv::Reader<R> {
-    csv::ReaderBuilder::new().flexible(true).has_headers(false).trim(csv::Trim::All).from_reader(input)
+pub(crate) fn csv_reader<R: std::io::Read>(input: R) -> csv::Reader<CrLf<R>> {
+    csv_reader_with(input, b',')
+}
+
+/// [`csv_reader`] with another field separator.
+pub(crate) fn csv_reader_with<R: std::io::Read>(input: R, delimiter: u8) -> csv::Reader<CrLf<R>> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .trim(csv::Trim::All)
+        .delimiter(delimiter)
+        .from_reader(CrLf { inner: input, last_cr: false })
+}
+
+/// Reads `\r\n` (and a lone `\r`) as `\n`: the CSV reader counts a record's line before it
+/// consumes the `\n` of a `\r\n`, so without this every line number of a Windows file would be
+/// one short.
+pub(crate) struct CrLf<R> {
+    inner: R,
+    /// The last byte read was `\r` (a `\n` right after it is dropped).
+    last_cr: bool,
+}
+
+impl<R: std::io::Read> std::io::Read for CrLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut out = 0;
+            for i in 0..n {
+                let b = buf[i];
+                if b == b'\n' && self.last_cr {
+                    self.last_cr = false;
+                    continue;
+                }
+                self.last_cr = b == b'\r';
+                buf[out] = if b == b'\r' { b'\n' } else { b };
+                out += 1;
+            }
+            if out > 0 {
+                return Ok(out);
+            }
+        }
+    }
+}
+
+/// The field separator of a CSV export whose first line is at the start of `input`: the one of
+/// `candidates` found most often outside quotes in that line (`,` when none is). Exports that
+/// follow the user's locale use `;` (Canvas with semicolon separators, Moodle's "semicolon"),
+/// a tab or `:` (Moodle's other choices). Reads ahead without consuming.
+pub(crate) fn sniff_separator<R: std::io::BufRead>(
+    input: &mut R,
+    candidates: &[u8],
+    name: &str,
+) -> Result<u8> {
+    let buf = input.fill_buf().map_err(|e| Error::io(name, e))?;
+    let mut counts = vec![0usize; candidates.len()];
+    let mut quoted = false;
+    for &b in buf {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            _ if !quoted => {
+                if let Some(i) = candidates.iter().position(|c| *c == b) {
+                    counts[i] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let best = counts.iter().enumerate().max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)));
+    Ok(match best {
+        Some((i, n)) if *n > 0 => candidates[i],
+        _ => b',',
+    })
 }
 
 /// Reads the next CSV record, turning a CSV error into one that names the file and line and

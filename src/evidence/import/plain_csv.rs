@@ -124,8 +124,10 @@ pub(super) fn read<R: Read>(
             attempt,
             source_row: line as i64,
         };
-        let key: Vec<&str> = record.iter().collect();
-        sink.result(&learner, &cell(&record, 6), &cell(&record, 7), &key, &result)?;
+        // A learner's results on one objective are told apart by their date and attempt.
+        let attempt_text = cell(&record, 5);
+        let row: Vec<&str> = record.iter().collect();
+        sink.result(&learner, &cell(&record, 6), &cell(&record, 7), &[&date, &attempt_text], &row, &result)?;
     }
     Ok(())
 }

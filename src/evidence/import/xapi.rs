@@ -127,7 +127,7 @@ fn actor_id(actor: &Value) -> Option<String> {
 }
 
 /// Reads one statement (`at`: its line, or its number in an array).
-fn statement(s: &Value, at: u64, matcher: &Matcher, sink: &mut Sink<'_, '_>) -> Result<()> {
+pub(super) fn statement(s: &Value, at: u64, matcher: &Matcher, sink: &mut Sink<'_, '_>) -> Result<()> {
     sink.report().rows += 1;
     let id = s.get("id").and_then(Value::as_str).unwrap_or("");
     let verb = s.pointer("/verb/id").and_then(Value::as_str).unwrap_or("");
@@ -217,7 +217,8 @@ fn statement(s: &Value, at: u64, matcher: &Matcher, sink: &mut Sink<'_, '_>) -> 
             source_row: at as i64,
         };
         let target_text = target.to_string();
-        sink.result(&learner, name, "", &[key, &target_text], &result)?;
+        // A statement is immutable and identified by its id: the id is its attempt key.
+        sink.result(&learner, name, "", &[key], &[key, &target_text], &result)?;
     }
     Ok(())
 }
