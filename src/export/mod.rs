@@ -20,15 +20,17 @@ use crate::{Error, Finding, Result, Severity, Target};
 
 mod case;
 mod cmi5;
-mod common_cartridge;
+pub(crate) mod common_cartridge;
 pub mod html;
 pub mod lower;
+mod outcomes_csv;
 pub mod package;
 mod qti;
 mod qti_bank;
 mod sco;
 mod scorm12;
 mod scorm2004;
+mod site;
 pub mod xml;
 
 pub use case::find_framework;
@@ -60,11 +62,19 @@ pub enum ExportFormat {
     Qti3,
     /// QTI 2.1 item bank: an IMS content package of items and tests (`.zip`).
     Qti21,
+    /// A static, accessible, offline website of the course (a directory, or `.zip`).
+    Site,
+    /// The objectives as a Canvas outcomes import CSV (`.csv`).
+    #[serde(rename = "canvas-outcomes-csv")]
+    CanvasOutcomesCsv,
+    /// The objectives as a Moodle competency framework CSV (`tool_lpimportcsv`, `.csv`).
+    #[serde(rename = "moodle-competency-csv")]
+    MoodleCompetencyCsv,
 }
 
 impl ExportFormat {
     /// All formats, in menu order.
-    pub const ALL: [ExportFormat; 9] = [
+    pub const ALL: [ExportFormat; 12] = [
         ExportFormat::Cc13,
         ExportFormat::Cc11,
         ExportFormat::Case,
@@ -74,6 +84,9 @@ impl ExportFormat {
         ExportFormat::Cmi5,
         ExportFormat::Qti3,
         ExportFormat::Qti21,
+        ExportFormat::Site,
+        ExportFormat::CanvasOutcomesCsv,
+        ExportFormat::MoodleCompetencyCsv,
     ];
 
     /// The CLI name (`cc13`).
@@ -88,6 +101,9 @@ impl ExportFormat {
             ExportFormat::Cmi5 => "cmi5",
             ExportFormat::Qti3 => "qti3",
             ExportFormat::Qti21 => "qti21",
+            ExportFormat::Site => "site",
+            ExportFormat::CanvasOutcomesCsv => "canvas-outcomes-csv",
+            ExportFormat::MoodleCompetencyCsv => "moodle-competency-csv",
         }
     }
 
@@ -103,6 +119,9 @@ impl ExportFormat {
             ExportFormat::Cmi5 => "cmi5",
             ExportFormat::Qti3 => "QTI 3.0 item bank",
             ExportFormat::Qti21 => "QTI 2.1 item bank",
+            ExportFormat::Site => "Offline course website",
+            ExportFormat::CanvasOutcomesCsv => "Canvas outcomes CSV",
+            ExportFormat::MoodleCompetencyCsv => "Moodle competency framework CSV",
         }
     }
 
@@ -113,6 +132,9 @@ impl ExportFormat {
             ExportFormat::Case | ExportFormat::Json => "json",
             ExportFormat::Scorm12 | ExportFormat::Scorm2004 | ExportFormat::Cmi5 => "zip",
             ExportFormat::Qti3 | ExportFormat::Qti21 => "zip",
+            // A directory on the command line; the save dialog proposes the zipped site.
+            ExportFormat::Site => "zip",
+            ExportFormat::CanvasOutcomesCsv | ExportFormat::MoodleCompetencyCsv => "csv",
         }
     }
 
@@ -147,6 +169,9 @@ impl ExportFormat {
             ExportFormat::Cmi5 => &cmi5::Cmi5Exporter,
             ExportFormat::Qti3 => &qti_bank::QtiBank(qti_bank::QtiVersion::V3),
             ExportFormat::Qti21 => &qti_bank::QtiBank(qti_bank::QtiVersion::V21),
+            ExportFormat::Site => &site::SiteExporter,
+            ExportFormat::CanvasOutcomesCsv => &outcomes_csv::OutcomesCsv(outcomes_csv::Flavour::Canvas),
+            ExportFormat::MoodleCompetencyCsv => &outcomes_csv::OutcomesCsv(outcomes_csv::Flavour::Moodle),
         }
     }
 }

@@ -51,7 +51,7 @@ pub fn writer_for_path(path: &Path) -> Result<Box<dyn PackageWriter>> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     Ok(match ext.as_str() {
         "imscc" | "zip" => Box::new(ZipWriter::create(path)?),
-        "json" => Box::new(FileWriter::new(path)),
+        "json" | "csv" => Box::new(FileWriter::new(path)),
         _ => Box::new(DirWriter::create(path)?),
     })
 }
@@ -330,7 +330,7 @@ impl PackageWriter for MemWriter {
     }
 }
 
-/// Writes a one-file package (canonical JSON, CASE JSON) to a file, atomically. Whatever the
+/// Writes a one-file package (canonical JSON, CASE JSON, outcome CSV) to a file, atomically. Whatever the
 /// entry is called inside the package, it lands at the target path.
 pub struct FileWriter {
     target: PathBuf,

@@ -403,7 +403,7 @@ fn assignment_groups(cx: &ExportContext<'_>) -> String {
 /// The scale an objective is judged on: the levels of `rubric`, the first rubric with a
 /// criterion that measures it ([`OutcomeIndex`]), best first as Canvas lists ratings, and the
 /// points that count as mastery; without one, Canvas's default scale.
-fn outcome_scale(cx: &ExportContext<'_>, rubric: Option<usize>) -> (Vec<(String, f64)>, f64) {
+pub(crate) fn outcome_scale(cx: &ExportContext<'_>, rubric: Option<usize>) -> (Vec<(String, f64)>, f64) {
     if let Some(r) = rubric.map(|r| &cx.rubrics[r]) {
         let ratings = r.rubric.levels.iter().rev().map(|l| (l.label.clone(), l.points)).collect();
         return (ratings, mastery_points(r.rubric, mastery_share(cx, r.rubric)));
@@ -452,16 +452,16 @@ fn learning_outcomes(cx: &ExportContext<'_>) -> String {
 
 /// What the outcome entries look up per objective, gathered in one pass over the assessments
 /// and rubrics (looking it up per objective made the file quadratic in the curriculum's size).
-struct OutcomeIndex {
+pub(crate) struct OutcomeIndex {
     /// Per objective: the assessments (in order) that measure it directly or through an item,
     /// discussions left out.
     aligned: Vec<Vec<usize>>,
     /// Per objective: the first rubric with levels one of whose criteria is aligned to it.
-    rubric: Vec<Option<usize>>,
+    pub(crate) rubric: Vec<Option<usize>>,
 }
 
 impl OutcomeIndex {
-    fn new(cx: &ExportContext<'_>) -> Self {
+    pub(crate) fn new(cx: &ExportContext<'_>) -> Self {
         let mut aligned = vec![Vec::new(); cx.objectives.len()];
         for (i, a) in cx.assessments.iter().enumerate() {
             if a.assessment.format == AssessmentFormat::Discussion {

@@ -13,7 +13,7 @@
 //! The Canvas profile adds Canvas's own files through [`canvas`]. This module writes
 //! files in a fixed order and the manifest last, so the same context gives the same package.
 
-mod canvas;
+pub(crate) mod canvas;
 
 use std::collections::BTreeSet;
 
