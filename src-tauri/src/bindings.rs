@@ -24,6 +24,15 @@ fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     trellis::analysis::diff::DocumentDiff::export_all(&cfg)?;
     crate::commands::export::ExportChoices::export_all(&cfg)?;
     crate::commands::import::ImportOutcome::export_all(&cfg)?;
+    crate::commands::evidence::EvidenceSourceInfo::export_all(&cfg)?;
+    crate::commands::evidence::EvidenceImportRequest::export_all(&cfg)?;
+    crate::commands::evidence::EvidenceImportOutcome::export_all(&cfg)?;
+    crate::commands::evidence::EvidenceAnalysisRequest::export_all(&cfg)?;
+    crate::commands::evidence::MasteryPolicies::export_all(&cfg)?;
+    crate::commands::evidence::PolicyInput::export_all(&cfg)?;
+    trellis::evidence::analysis::Analysis::export_all(&cfg)?;
+    trellis::evidence::mastery::MasteryReport::export_all(&cfg)?;
+    trellis::evidence::store::CohortSummary::export_all(&cfg)?;
     crate::commands::report::ReviewPacketRequest::export_all(&cfg)?;
     crate::commands::report::ReviewPacketOutcome::export_all(&cfg)?;
     crate::commands::export::ExportRequest::export_all(&cfg)?;

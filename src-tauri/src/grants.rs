@@ -35,6 +35,8 @@ pub enum Purpose {
     ImportFramework,
     /// Read as a Common Cartridge (`import_cartridge`).
     ImportCartridge,
+    /// Read as evidence of learning (`import_evidence`).
+    ImportEvidence,
     /// Write an export package to (`export_document`).
     Export,
     /// Write a review packet to (`write_review_packet`; its PDF goes beside it).
@@ -47,7 +49,7 @@ impl Purpose {
     fn describe(self) -> &'static str {
         match self {
             Purpose::Open => "opened",
-            Purpose::ImportFramework | Purpose::ImportCartridge => "imported",
+            Purpose::ImportFramework | Purpose::ImportCartridge | Purpose::ImportEvidence => "imported",
             Purpose::Export => "exported to",
             Purpose::Packet => "written as a review packet",
             Purpose::Reveal => "shown in its folder",

@@ -9,7 +9,12 @@
 //! * `objectives.json`: [`trellis::pedagogy::analyze_objective`] of every objective statement of
 //!   the examples and of the statements the UI tests type;
 //! * `markdown.json`: [`trellis::markdown::render`] of every Markdown text of the examples and of
-//!   the texts the UI tests preview.
+//!   the texts the UI tests preview;
+//! * `evidence.json`: the Evidence view's answers (cohorts, the analysis with the learner
+//!   heatmap, mastery policies, import outcomes) for the intro-statistics example after a list
+//!   of evidence steps — imports of two Canvas Outcome Results files made here, a per-objective
+//!   policy, a removed cohort — each computed by the functions of `commands::evidence` on a
+//!   store (with a fixed pseudonym salt and import times, so the file is the same every run).
 //!
 //! The mock answers only from these files (and says "not in the mock fixtures" otherwise), so
 //! the UI's tests see what the library really says. The test regenerates every file and
@@ -168,7 +173,166 @@ pub fn generate() -> Result<BTreeMap<String, String>, String> {
     let rendered: Vec<Value> =
         markdown.iter().map(|m| json!({ "markdown": m, "html": trellis::markdown::render(m) })).collect();
     files.insert("markdown.json".to_owned(), pretty(&rendered)?);
+    // One line: the analyses are large and regenerated whole, never edited.
+    let evidence = serde_json::to_string(&evidence_fixture(scratch.path())?).map_err(|e| e.to_string())?;
+    files.insert("evidence.json".to_owned(), format!("{evidence}\n"));
     Ok(files)
+}
+
+/// The evidence files the mock's import "reads": (file name, cohort term, score shift, learners).
+const EVIDENCE_FILES: &[(&str, i64, usize)] =
+    &[("Fall 2025 outcomes.csv", 0, 12), ("Spring 2026 outcomes.csv", 1, 10)];
+
+/// A Canvas Outcome Results report for the intro-statistics example: `learners` learners in two
+/// sections with a score (0–4, shifted up by `shift` on unit 2) on each objective of units 1 to
+/// 4, plus two rows naming an outcome the design does not have.
+pub fn canvas_outcomes_csv(doc: &Document, shift: i64, learners: usize) -> String {
+    let mut out = String::from(
+        "student name,student id,section name,learning outcome name,learning outcome vendor guid,outcome score,learning outcome points possible,submission date\n",
+    );
+    let objectives: Vec<_> = doc
+        .objectives
+        .iter()
+        .filter(|o| ["U1.", "U2.", "U3.", "U4."].iter().any(|p| o.code.starts_with(p)))
+        .collect();
+    for l in 0..learners {
+        let section = if l % 2 == 0 { "Section 01" } else { "Section 02" };
+        for (i, o) in objectives.iter().enumerate() {
+            let base = ((l * 7 + i * 3 + (l * i) % 4) % 5) as i64;
+            let score = if o.code.starts_with("U2.") { (base + shift).min(4) } else { base };
+            out.push_str(&format!(
+                "Learner {l},{},{section},{} {},{},{score},4,2026-02-{:02}\n",
+                2000 + l + learners * shift as usize,
+                o.code,
+                o.statement.replace(',', ""),
+                o.id,
+                1 + i % 27
+            ));
+        }
+    }
+    for l in 0..2 {
+        out.push_str(&format!(
+            "Learner {l},{},Section 01,Old outcome: regression,,3,4,2026-02-01\n",
+            2000 + l
+        ));
+    }
+    out
+}
+
+/// The evidence steps the UI tests take, in the mock's words: `import:<file>`, `policy:<code>`,
+/// `remove:<cohort>`.
+fn evidence_steps() -> Vec<Vec<&'static str>> {
+    let fall = "import:Fall 2025 outcomes.csv";
+    let spring = "import:Spring 2026 outcomes.csv";
+    vec![
+        vec![],
+        vec![fall],
+        vec![fall, spring],
+        vec![fall, spring, "policy:U2.3"],
+        vec![fall, spring, "remove:Spring 2026 outcomes"],
+    ]
+}
+
+/// The per-objective policy the UI test sets (`policy:<code>`): two results at mastery needed,
+/// which one result per learner never reaches ("not enough data").
+fn fixture_policy() -> crate::commands::evidence::PolicyInput {
+    crate::commands::evidence::PolicyInput {
+        method: "n_mastery".into(),
+        calculation_int: Some(2),
+        points_possible: 4.0,
+        mastery_points: 3.0,
+        min_results: 1,
+    }
+}
+
+fn evidence_fixture(scratch: &Path) -> Result<Value, String> {
+    use crate::commands::evidence::{self as ev, EvidenceAnalysisRequest, EvidenceImportRequest};
+    let e = |e: trellis::Error| e.to_string();
+    let c = |e: crate::CommandError| e.message;
+    let source = crate::examples::document("intro-statistics").map_err(e)?;
+    let served = stored(&source, &[], scratch)?;
+    let mut files = Vec::new();
+    for (name, shift, learners) in EVIDENCE_FILES {
+        let path = scratch.join(name);
+        std::fs::write(&path, canvas_outcomes_csv(&served, *shift, *learners)).map_err(|e| e.to_string())?;
+        files.push(path);
+    }
+    let mut states = Vec::new();
+    let mut imports = Vec::new();
+    for steps in evidence_steps() {
+        let path = scratch.join("evidence.trellis");
+        let _ = std::fs::remove_file(&path);
+        let mut store = Store::create(&path, &served).map_err(e)?;
+        // A fixed salt, so pseudonyms are the same every run (the app draws a random one).
+        store
+            .apply_with("fixture salt", |tx| {
+                tx.execute(
+                    "INSERT INTO evidence_settings (id, salt, points_possible, mastery_points, method, calculation_int, min_results) VALUES (1, ?1, 4, 3, 'decaying_average', 65, 1)",
+                    [vec![7u8; 32]],
+                )?;
+                Ok(())
+            })
+            .map_err(e)?;
+        let doc = store.load().map_err(e)?;
+        for (n, step) in steps.iter().enumerate() {
+            let (kind, arg) = step.split_once(':').unwrap_or((step, ""));
+            match kind {
+                "import" => {
+                    let file = files.iter().find(|f| f.ends_with(arg)).ok_or(format!("no file {arg}"))?;
+                    let request = EvidenceImportRequest::default();
+                    let mut outcome =
+                        ev::import_in(&mut store, &doc, file, &request, &trellis::task::Task::quiet("x"))
+                            .map_err(c)?;
+                    let stamp = format!("2026-0{}-15T09:00:00Z", 1 + n);
+                    store
+                        .apply_with("fixture time", |tx| {
+                            tx.execute(
+                                "UPDATE evidence_cohorts SET imported_at = ?1 WHERE name = ?2",
+                                [&stamp, &outcome.report.cohort],
+                            )?;
+                            Ok(())
+                        })
+                        .map_err(e)?;
+                    if n == steps.len() - 1 {
+                        outcome.file = (*arg).to_owned();
+                        let mut value = serde_json::to_value(&outcome).map_err(|e| e.to_string())?;
+                        if let Some(map) = value.as_object_mut() {
+                            map.remove("history");
+                        }
+                        imports.push(json!({ "before": &steps[..n], "file": arg, "outcome": value }));
+                    }
+                }
+                "policy" => {
+                    let id = doc.objectives.iter().find(|o| o.code == arg).map(|o| o.id.to_string());
+                    ev::set_policy_in(&mut store, &doc, id.as_deref(), Some(&fixture_policy())).map_err(c)?;
+                }
+                "remove" => trellis::workflow::evidence::remove_cohort(&mut store, arg).map_err(e)?,
+                other => return Err(format!("unknown evidence step {other}")),
+            }
+        }
+        let cohorts = trellis::evidence::store::cohorts(store.connection()).map_err(e)?;
+        let policies = ev::policies_in(&store).map_err(e)?;
+        // With the learner heatmap; the mock leaves it out when it is not asked for, as the
+        // command does.
+        let analysis = if cohorts.is_empty() {
+            Value::Null
+        } else {
+            let with = EvidenceAnalysisRequest { learners: true, ..EvidenceAnalysisRequest::default() };
+            serde_json::to_value(ev::analysis_in(&store, &doc, &with).map_err(e)?)
+                .map_err(|e| e.to_string())?
+        };
+        states
+            .push(json!({ "steps": steps, "cohorts": cohorts, "policies": policies, "analysis": analysis }));
+        drop(store);
+        let _ = std::fs::remove_file(&path);
+    }
+    Ok(json!({
+        "example": "intro-statistics",
+        "sources": ev::sources(),
+        "policy": { "code": "U2.3", "input": serde_json::to_value(fixture_policy()).map_err(|e| e.to_string())? },
+        "imports": imports,
+        "states": states,
+    }))
 }
 
 fn pretty(value: &impl serde::Serialize) -> Result<String, String> {

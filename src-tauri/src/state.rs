@@ -159,6 +159,8 @@ pub struct AppState {
     pub cancel_report: CancelFlags,
     /// Per window: set to ask its running cartridge import to stop.
     pub cancel_import: CancelFlags,
+    /// Per window: set to ask its running evidence import to stop.
+    pub cancel_evidence: CancelFlags,
     /// The paths each window may name (chosen in a dialog, created or written by the app).
     pub grants: Grants,
     next_window: std::sync::atomic::AtomicU32,
@@ -175,6 +177,7 @@ impl AppState {
             cancel_export: CancelFlags::default(),
             cancel_report: CancelFlags::default(),
             cancel_import: CancelFlags::default(),
+            cancel_evidence: CancelFlags::default(),
             grants: Grants::default(),
             next_window: std::sync::atomic::AtomicU32::new(2),
         }
@@ -263,6 +266,26 @@ impl AppState {
         blocking(move || {
             let doc = lock(&open)?.document()?;
             f(&doc)
+        })
+        .await
+    }
+
+    /// Runs `f` on the window's store and its committed design, holding the lock, on a blocking
+    /// thread: the evidence of learning, which lives beside the design in the same file. `f` may
+    /// change the evidence tables (never the design), so the loaded design stays as it is; only
+    /// the ready-made answer, which carries the undo history, is made again.
+    pub async fn with_evidence<T, F>(&self, window: &str, f: F) -> Result<T, CommandError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store, &Document) -> trellis::Result<T> + Send + 'static,
+    {
+        let open = self.open(window)?;
+        blocking(move || {
+            let mut guard = lock(&open)?;
+            let doc = guard.document()?;
+            let result = f(&mut guard.store, &doc);
+            guard.packed = None;
+            result
         })
         .await
     }

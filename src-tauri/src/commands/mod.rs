@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod documents;
 pub mod edit;
+pub mod evidence;
 pub mod export;
 pub mod import;
 pub mod markdown;

@@ -24,6 +24,15 @@ import type {
   DocumentDiff,
   ReviewPacketOutcome,
   ReviewPacketRequest,
+  CohortSummary,
+  EvidenceAnalysis,
+  EvidenceAnalysisRequest,
+  EvidenceImportOutcome,
+  EvidenceImportRequest,
+  EvidenceSourceInfo,
+  MasteryPolicies,
+  MasteryReport,
+  PolicyInput,
 } from './types';
 
 export interface Backend {
@@ -83,6 +92,24 @@ export interface Backend {
   importCartridge(path: string | null, onProgress?: (p: Progress) => void): Promise<ImportOutcome | null>;
   /** Cancels the running cartridge import (it then fails with a "cancelled" error and creates nothing). */
   cancelImport(): Promise<void>;
+  /** The evidence formats the library reads (for the import dialog's format list). */
+  evidenceSources(): Promise<EvidenceSourceInfo[]>;
+  /** Imports an LMS/LRS results file as one undo step; asks for the file when `path` is null (null when cancelled). A null `request.source` lets the library tell the format from the file. Its stages arrive through `onProgress`. */
+  importEvidence(path: string | null, request: EvidenceImportRequest, onProgress?: (p: Progress) => void): Promise<EvidenceImportOutcome | null>;
+  /** Cancels the running evidence import before it writes (it then fails with a "cancelled" error). */
+  cancelEvidenceImport(): Promise<void>;
+  /** The document's cohorts with their learners and results. */
+  evidenceCohorts(): Promise<CohortSummary[]>;
+  /** Removes a cohort (one undo step); answers with the history. */
+  removeCohort(name: string): Promise<History>;
+  /** Mastery per objective and learner (`trellis mastery`). */
+  masteryReport(cohort: string | null): Promise<MasteryReport>;
+  /** Heatmaps, distributions, skill gaps, item analysis and cohort trends (`trellis evidence analyse`). */
+  evidenceAnalysis(request: EvidenceAnalysisRequest): Promise<EvidenceAnalysis>;
+  /** The default mastery policy, the per-objective overrides and the methods. */
+  masteryPolicy(): Promise<MasteryPolicies>;
+  /** Sets the default policy (`objective` null) or an objective's (`policy` null removes it); one undo step. */
+  setMasteryPolicy(objective: string | null, policy: PolicyInput | null): Promise<History>;
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -164,6 +191,17 @@ export class TauriBackend implements Backend {
     return withProgress('import-progress', onProgress, () => call<ImportOutcome | null>('import_cartridge', { path }));
   }
   cancelImport() { return call<void>('cancel_import'); }
+  evidenceSources() { return call<EvidenceSourceInfo[]>('evidence_sources'); }
+  importEvidence(path: string | null, request: EvidenceImportRequest, onProgress: (p: Progress) => void = () => {}) {
+    return withProgress('evidence-progress', onProgress, () => call<EvidenceImportOutcome | null>('import_evidence', { path, request }));
+  }
+  cancelEvidenceImport() { return call<void>('cancel_evidence_import'); }
+  evidenceCohorts() { return call<CohortSummary[]>('evidence_cohorts'); }
+  removeCohort(name: string) { return call<History>('remove_cohort', { name }); }
+  masteryReport(cohort: string | null) { return call<MasteryReport>('mastery_report', { cohort }); }
+  evidenceAnalysis(request: EvidenceAnalysisRequest) { return call<EvidenceAnalysis>('evidence_analysis', { request }); }
+  masteryPolicy() { return call<MasteryPolicies>('mastery_policy'); }
+  setMasteryPolicy(objective: string | null, policy: PolicyInput | null) { return call<History>('set_mastery_policy', { objective, policy }); }
 }
 
 let current: Backend | null = null;

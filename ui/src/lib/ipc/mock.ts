@@ -27,6 +27,16 @@ import type {
   ReviewPacketOutcome,
   ReviewPacketRequest,
   Template,
+  CohortSummary,
+  EvidenceAnalysis,
+  EvidenceAnalysisRequest,
+  EvidenceImportOutcome,
+  EvidenceImportRequest,
+  EvidenceSourceInfo,
+  History,
+  MasteryPolicies,
+  MasteryReport,
+  PolicyInput,
 } from './types';
 import { newId, nowStamp } from '../util/ids';
 import {
@@ -38,6 +48,10 @@ import {
   fixturePreflight,
   fixtureMarkdown,
   fixtureViews,
+  fixtureEvidence,
+  fixtureEvidenceImport,
+  fixtureEvidenceSources,
+  fixturePolicyStep,
   type Origin,
 } from './mockFixtures';
 import { applyOp } from '../document/applyOp';
@@ -51,7 +65,7 @@ export const MOCK_TEMPLATES: Template[] = builtinTemplates as unknown as Templat
 export const MOCK_EXPORT_CHOICES: ExportChoices = exportChoicesFixture as unknown as ExportChoices;
 
 /** An undo or redo step: the document before it and, for a document from an example, the edits that led there. */
-type Snapshot = { doc: Document; label: string; ops: unknown[] | null };
+type Snapshot = { doc: Document; label: string; ops: unknown[] | null; evidence?: string[] };
 
 export class MockBackend implements Backend {
   doc: Document | null = null;
@@ -77,6 +91,13 @@ export class MockBackend implements Backend {
   cartridgePick: string | null = '/home/designer/Downloads/Cell Biology export.imscc';
   /** Whether a Chromium is "installed" for the review packet's PDF. */
   hasBrowser = true;
+  /** The evidence steps taken since the document opened (`import:<file>`, `policy:<code>`, `remove:<cohort>`). */
+  evidenceSteps: string[] = [];
+  /** The file the native dialog "picks" for an evidence import (null: the user cancels). */
+  evidencePick: string | null = '/home/designer/Downloads/Fall 2025 outcomes.csv';
+  /** How long the mock's evidence import "reads" (ms). */
+  evidenceMs = 300;
+  private evidenceCancelled = false;
 
   /** `example` opens a bundled example (answered from the fixtures); `document` any other document (no fixtures). */
   constructor(opts: { document?: Document; example?: string; path?: string } = {}) {
@@ -120,6 +141,7 @@ export class MockBackend implements Backend {
     this.doc = doc;
     this.path = path;
     this.origin = example ? { example, ops: [] } : null;
+    this.evidenceSteps = [];
     this.undoStack = [];
     this.redoStack = [];
     this.recent = [
@@ -182,7 +204,7 @@ export class MockBackend implements Backend {
     const next = structuredClone(before);
     applyOp(next, op);
     next.curriculum.updatedAt = nowStamp();
-    this.undoStack.push({ doc: before, label: op.op, ops: this.origin?.ops ?? null });
+    this.undoStack.push({ doc: before, label: op.op, ops: this.origin?.ops ?? null, evidence: [...this.evidenceSteps] });
     this.redoStack = [];
     this.doc = next;
     if (this.origin) this.origin = { ...this.origin, ops: [...this.origin.ops, structuredClone(op)] };
@@ -204,9 +226,10 @@ export class MockBackend implements Backend {
     const step = this.undoStack.pop();
     if (!step) throw new AppError('validation', 'nothing to undo');
     const before = this.requireDoc();
-    this.redoStack.push({ doc: before, label: step.label, ops: this.origin?.ops ?? null });
+    this.redoStack.push({ doc: before, label: step.label, ops: this.origin?.ops ?? null, evidence: [...this.evidenceSteps] });
     this.doc = step.doc;
     this.restoreOps(step.ops);
+    if (step.evidence) this.evidenceSteps = step.evidence;
     return this.change(before);
   }
   /** After undo or redo: the edits since the example, as they were at that step. */
@@ -218,9 +241,10 @@ export class MockBackend implements Backend {
     const step = this.redoStack.pop();
     if (!step) throw new AppError('validation', 'nothing to redo');
     const before = this.requireDoc();
-    this.undoStack.push({ doc: before, label: step.label, ops: this.origin?.ops ?? null });
+    this.undoStack.push({ doc: before, label: step.label, ops: this.origin?.ops ?? null, evidence: [...this.evidenceSteps] });
     this.doc = step.doc;
     this.restoreOps(step.ops);
+    if (step.evidence) this.evidenceSteps = step.evidence;
     return this.change(before);
   }
   async importFramework(path: string | null): Promise<ImportOutcome | null> {
@@ -355,6 +379,83 @@ export class MockBackend implements Backend {
     return { state, summary: `Course “${doc.curriculum.title}”: 2 modules, 3 lessons, 2 activities, 0 assessments (0 quiz items), 0 rubrics, 0 objectives, 0 files; 2 item(s) not imported as such.`, findings: CARTRIDGE_FINDINGS };
   }
   async cancelImport() { this.log('cancel_import'); this.importCancelled = true; }
+
+  // Evidence of learning: answered from gen/fixtures/evidence.json by the evidence steps taken.
+  private history(): History {
+    return this.state().history;
+  }
+  /** An evidence change: one undo step (the design is unchanged). */
+  private evidenceStep(step: string, label: string): History {
+    const doc = this.requireDoc();
+    this.undoStack.push({ doc: structuredClone(doc), label, ops: this.origin?.ops ?? null, evidence: [...this.evidenceSteps] });
+    this.redoStack = [];
+    this.evidenceSteps = [...this.evidenceSteps, step];
+    return this.history();
+  }
+  async evidenceSources(): Promise<EvidenceSourceInfo[]> {
+    this.log('evidence_sources');
+    return fixtureEvidenceSources();
+  }
+  async importEvidence(path: string | null, request: EvidenceImportRequest, onProgress: (p: Progress) => void = () => {}): Promise<EvidenceImportOutcome | null> {
+    this.log('import_evidence', { path, request });
+    this.evidenceCancelled = false;
+    this.requireDoc();
+    const file = path ?? this.evidencePick;
+    if (file === null) return null;
+    const name = file.split('/').pop() ?? file;
+    const stop = 'the evidence import was cancelled; nothing was written';
+    onProgress({ done: 0, total: 3, message: `Reading ${name}` });
+    await this.work(this.evidenceMs / 3, () => this.evidenceCancelled, stop);
+    const found = fixtureEvidenceImport(this.origin, this.evidenceSteps, name);
+    if (request.source && request.source !== found.report.source) {
+      throw new AppError('notFound', `Importing ${name} as ${request.source} is not in the mock fixtures`);
+    }
+    onProgress({ done: 1, total: 3, message: `Importing ${name} as ${found.report.source}` });
+    await this.work((this.evidenceMs * 2) / 3, () => this.evidenceCancelled, stop);
+    onProgress({ done: 3, total: 3, message: 'Done' });
+    const history = this.evidenceStep(`import:${name}`, `Import ${found.report.source} evidence into cohort ${found.report.cohort}`);
+    return { ...found, file, history };
+  }
+  async cancelEvidenceImport() { this.log('cancel_evidence_import'); this.evidenceCancelled = true; }
+  async evidenceCohorts(): Promise<CohortSummary[]> {
+    this.log('evidence_cohorts');
+    this.requireDoc();
+    return fixtureEvidence(this.origin, this.evidenceSteps).cohorts;
+  }
+  async removeCohort(name: string): Promise<History> {
+    this.log('remove_cohort', { name });
+    const now = fixtureEvidence(this.origin, this.evidenceSteps);
+    if (!now.cohorts.some((c) => c.name === name)) throw new AppError('notFound', `cohort "${name}" does not exist`);
+    // Answered only when the fixtures hold the state after it.
+    fixtureEvidence(this.origin, [...this.evidenceSteps, `remove:${name}`]);
+    return this.evidenceStep(`remove:${name}`, `Remove cohort ${name}`);
+  }
+  async masteryReport(cohort: string | null): Promise<MasteryReport> {
+    this.log('mastery_report', { cohort });
+    throw new AppError('notFound', 'The mastery report is not in the mock fixtures (the Evidence view draws the analysis)');
+  }
+  async evidenceAnalysis(request: EvidenceAnalysisRequest): Promise<EvidenceAnalysis> {
+    this.log('evidence_analysis', { request });
+    this.requireDoc();
+    const state = fixtureEvidence(this.origin, this.evidenceSteps);
+    const found = state.analysis;
+    if (!found || request.cohort || (request.gapThreshold !== null && request.gapThreshold !== undefined && request.gapThreshold !== 0.7)) {
+      throw new AppError('notFound', 'This evidence analysis is not in the mock fixtures');
+    }
+    if (!request.learners) found.learners = { objectives: [], learners: [], cells: [] };
+    return found;
+  }
+  async masteryPolicy(): Promise<MasteryPolicies> {
+    this.log('mastery_policy');
+    this.requireDoc();
+    return fixtureEvidence(this.origin, this.evidenceSteps).policies;
+  }
+  async setMasteryPolicy(objective: string | null, policy: PolicyInput | null): Promise<History> {
+    this.log('set_mastery_policy', { objective, policy });
+    const step = fixturePolicyStep(this.requireDoc(), objective, policy);
+    fixtureEvidence(this.origin, [...this.evidenceSteps, step]);
+    return this.evidenceStep(step, 'Set the mastery policy');
+  }
 }
 
 /** What the mock's cartridge import could not carry over (codes as the library's importer uses them). */

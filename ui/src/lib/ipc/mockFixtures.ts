@@ -10,6 +10,8 @@ import intro from './gen/fixtures/intro-statistics.json';
 import nursing from './gen/fixtures/nursing-pharmacology.json';
 import objectives from './gen/fixtures/objectives.json';
 import markdown from './gen/fixtures/markdown.json';
+import evidence from './gen/fixtures/evidence.json';
+import type { CohortSummary, EvidenceAnalysis, EvidenceImportOutcome, EvidenceSourceInfo, MasteryPolicies, PolicyInput } from './types';
 
 /** One state of an example: the edit operations that lead to it, and the library's answers. */
 type State = {
@@ -123,4 +125,58 @@ export function fixtureMarkdown(source: string): string {
   const found = RENDERED.get(source);
   if (found === undefined) throw new AppError('notFound', 'This Markdown text is not in the mock fixtures, so the mock has no preview for it');
   return found;
+}
+
+/** The evidence answers after a list of evidence steps (`import:<file>`, `policy:<code>`, `remove:<cohort>`). */
+type EvidenceState = {
+  steps: string[];
+  cohorts: CohortSummary[];
+  policies: MasteryPolicies;
+  /** With the learner heatmap (the mock leaves it out when not asked, as the command does). */
+  analysis: EvidenceAnalysis | null;
+};
+type EvidenceFixture = {
+  example: string;
+  sources: EvidenceSourceInfo[];
+  policy: { code: string; input: PolicyInput };
+  imports: { before: string[]; file: string; outcome: Omit<EvidenceImportOutcome, 'history'> }[];
+  states: EvidenceState[];
+};
+const EVIDENCE = evidence as unknown as EvidenceFixture;
+
+export function fixtureEvidenceSources(): EvidenceSourceInfo[] {
+  return structuredClone(EVIDENCE.sources);
+}
+
+/**
+ * The evidence of the open document after `steps`. Without steps a document has no evidence
+ * (whatever its design); with steps, only the unedited example the fixtures were made from has
+ * answers.
+ */
+export function fixtureEvidence(origin: Origin, steps: string[]): EvidenceState {
+  const key = canonical(steps);
+  const usable = steps.length === 0 || (origin?.example === EVIDENCE.example && origin.ops.length === 0);
+  const found = usable ? EVIDENCE.states.find((s) => canonical(s.steps) === key) : undefined;
+  if (!found) {
+    throw new AppError('notFound', `The evidence of ${describe(origin)} after ${steps.join(', ')} is not in the mock fixtures (src-tauri/src/mock_fixtures.rs lists what they hold)`);
+  }
+  return structuredClone(found);
+}
+
+/** The outcome of importing `file` (a file name) after `steps`. */
+export function fixtureEvidenceImport(origin: Origin, steps: string[], file: string): Omit<EvidenceImportOutcome, 'history'> {
+  const found = EVIDENCE.imports.find((i) => i.file === file && canonical(i.before) === canonical(steps));
+  if (!found || !(origin?.example === EVIDENCE.example && origin.ops.length === 0)) {
+    throw new AppError('notFound', `Importing ${file} into ${describe(origin)} is not in the mock fixtures`);
+  }
+  return structuredClone(found.outcome);
+}
+
+/** The step a policy change is, when the fixtures hold it (the one per-objective policy the tests set). */
+export function fixturePolicyStep(doc: Document, objective: string | null, policy: PolicyInput | null): string {
+  const code = doc.objectives.find((o) => o.id === objective)?.code;
+  if (code !== EVIDENCE.policy.code || !policy || canonical(policy) !== canonical(EVIDENCE.policy.input)) {
+    throw new AppError('notFound', `This mastery policy change is not in the mock fixtures (they hold ${canonical(EVIDENCE.policy.input)} on ${EVIDENCE.policy.code})`);
+  }
+  return `policy:${code}`;
 }

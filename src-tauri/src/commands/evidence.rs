@@ -1,0 +1,543 @@
+//! Evidence of learning in the app: importing an LMS or LRS results file into the window's
+//! document (the format chosen or told from the file by `trellis::workflow::evidence::detect`),
+//! listing and removing cohorts, the mastery report, the analysis (heatmaps, distributions,
+//! skill gaps, item analysis) and the mastery policy. Adapters over `trellis::evidence` and
+//! `trellis::workflow::evidence` (what `trellis evidence` and `trellis mastery` use).
+//!
+//! Every change (an import, a removed cohort, a policy) is one undo step of the document's
+//! journal, so the app's undo and redo cover it; each answers with the new history. The import
+//! reports its stages to the window as [`PROGRESS_EVENT`] and stops before it writes when
+//! [`cancel_evidence_import`] is called (error code `cancelled`, nothing written). The file it
+//! reads must be one the user picked in the dialog (or otherwise granted: `crate::grants`).
+//!
+//! The pure parts (`*_in` functions) take the store and the design, so the tests and the mock
+//! backend's fixtures (`crate::mock_fixtures`) compute exactly what the commands answer.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Emitter, State, Window};
+use trellis::ErrorCode;
+use trellis::evidence::analysis::{self, Analysis, LearnerHeatmap};
+use trellis::evidence::import::{ImportReport, Options, Source};
+use trellis::evidence::mastery::{self, MasteryReport, Method};
+use trellis::evidence::store::{self as evidence_store, CohortSummary};
+use trellis::evidence::{Evidence, Policy};
+use trellis::model::{Document, ObjectiveId};
+use trellis::store::{History, Store};
+use trellis::task::{Progress, Task};
+use trellis::workflow::evidence as flow;
+
+use crate::error::CommandError;
+use crate::grants::Purpose;
+use crate::state::AppState;
+
+/// Event carrying `trellis::task::Progress` to the window importing evidence.
+pub const PROGRESS_EVENT: &str = "evidence-progress";
+
+/// A source the import dialog offers.
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EvidenceSourceInfo {
+    /// Its name (`canvas-outcomes`, …; what `trellis evidence import --from` takes).
+    pub id: String,
+    /// What it is, for people.
+    pub label: String,
+}
+
+/// The import dialog's choices.
+#[derive(Clone, Debug, Default, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EvidenceImportRequest {
+    /// The source's name; `None` tells it from the file.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The cohort to import into; `None` names it after the file.
+    #[serde(default)]
+    pub cohort: Option<String>,
+    /// Term or section of a new cohort.
+    #[serde(default)]
+    pub term: String,
+}
+
+/// What an evidence import did.
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EvidenceImportOutcome {
+    /// The file read.
+    pub file: String,
+    /// Whether its format was told from the file (not chosen).
+    pub detected: bool,
+    /// Rows read, results added, rows not matched and why.
+    pub report: ImportReport,
+    /// What undo and redo would do now.
+    pub history: History,
+}
+
+/// What the analysis is asked for.
+#[derive(Clone, Debug, Default, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EvidenceAnalysisRequest {
+    /// Only this cohort (`None`: all).
+    #[serde(default)]
+    pub cohort: Option<String>,
+    /// Share below which an objective is a skill gap (`None`: 0.7).
+    #[serde(default)]
+    pub gap_threshold: Option<f64>,
+    /// Include the objectives × learners heatmap (pseudonyms; one cell per learner and
+    /// objective, so large): off unless the view shows learners.
+    #[serde(default)]
+    pub learners: bool,
+}
+
+/// A calculation method and the parameter it takes.
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MethodInfo {
+    /// Its name (Canvas's for Canvas's methods).
+    pub id: String,
+    /// The smallest calculation_int it takes (None: it takes none).
+    pub min: Option<i64>,
+    /// The largest.
+    pub max: Option<i64>,
+    /// The default.
+    pub default: Option<i64>,
+}
+
+/// One objective's own policy.
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyOverride {
+    /// The objective.
+    pub objective: ObjectiveId,
+    /// Its policy.
+    pub policy: Policy,
+}
+
+/// The mastery policies of the document and the methods to choose from.
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MasteryPolicies {
+    /// The curriculum's default.
+    pub default: Policy,
+    /// Per-objective overrides.
+    pub overrides: Vec<PolicyOverride>,
+    /// Every method.
+    pub methods: Vec<MethodInfo>,
+}
+
+/// A policy as the editor sends it.
+#[derive(Clone, Debug, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyInput {
+    /// The method's name.
+    pub method: String,
+    /// Its parameter (`None`: the method's default).
+    #[serde(default)]
+    pub calculation_int: Option<i64>,
+    /// Top of the point scale.
+    pub points_possible: f64,
+    /// Score from which the objective is mastered.
+    pub mastery_points: f64,
+    /// Fewest results before a judgement.
+    pub min_results: u32,
+}
+
+impl PolicyInput {
+    /// The library's policy; an unknown method is refused with the known ones.
+    pub fn policy(&self) -> Result<Policy, CommandError> {
+        let Some(method) = Method::parse(&self.method) else {
+            let names: Vec<&str> = Method::ALL.iter().map(|m| m.as_str()).collect();
+            return Err(CommandError::new(
+                ErrorCode::Validation,
+                format!("unknown method {:?}; expected one of {}", self.method, names.join(", ")),
+            ));
+        };
+        Ok(Policy {
+            points_possible: self.points_possible,
+            mastery_points: self.mastery_points,
+            method,
+            calculation_int: self.calculation_int.or(method.parameter().map(|(_, d)| d)),
+            min_results: self.min_results,
+        })
+    }
+}
+
+fn label(source: Source) -> String {
+    match source.as_str() {
+        "canvas-outcomes" => "Canvas Outcome Results (CSV)".to_owned(),
+        "canvas-gradebook" => "Canvas gradebook (CSV)".to_owned(),
+        "xapi" => "xAPI statements (JSON or JSON Lines)".to_owned(),
+        "csv" => "Plain CSV (learner, objective, score)".to_owned(),
+        "canvas-mastery" => "Canvas Learning Mastery Gradebook (CSV)".to_owned(),
+        "moodle-grades" => "Moodle grades export (CSV or text)".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// Every source the library reads, in its order.
+pub fn sources() -> Vec<EvidenceSourceInfo> {
+    Source::ALL.iter().map(|s| EvidenceSourceInfo { id: s.as_str().to_owned(), label: label(*s) }).collect()
+}
+
+fn source_named(name: Option<&str>) -> Result<Option<Source>, CommandError> {
+    match name.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(n) => Source::parse(n).map(Some).ok_or_else(|| {
+            let names: Vec<&str> = Source::ALL.iter().map(|s| s.as_str()).collect();
+            CommandError::new(
+                ErrorCode::Validation,
+                format!("unknown evidence format {n:?}; expected one of {}", names.join(", ")),
+            )
+        }),
+    }
+}
+
+/// Imports `file` into the document as the request says (one undo step).
+pub fn import_in(
+    store: &mut Store,
+    doc: &Document,
+    file: &Path,
+    request: &EvidenceImportRequest,
+    task: &Task<'_>,
+) -> Result<EvidenceImportOutcome, CommandError> {
+    let source = source_named(request.source.as_deref())?;
+    let options =
+        Options { cohort: request.cohort.clone(), term: request.term.clone(), ..Options::default() };
+    let report = flow::import_file(store, doc, file, source, &options, task)?;
+    Ok(EvidenceImportOutcome {
+        file: file.display().to_string(),
+        detected: source.is_none(),
+        report,
+        history: store.history()?,
+    })
+}
+
+/// The analysis the Evidence view draws.
+pub fn analysis_in(
+    store: &Store,
+    doc: &Document,
+    request: &EvidenceAnalysisRequest,
+) -> trellis::Result<Analysis> {
+    let gap_threshold = request.gap_threshold.unwrap_or(analysis::DEFAULT_GAP_THRESHOLD);
+    if !(0.0..=1.0).contains(&gap_threshold) {
+        return Err(trellis::Error::Refused(format!(
+            "the skill-gap threshold must be a share from 0 to 1 (found {gap_threshold})"
+        )));
+    }
+    let evidence = Evidence::load(store, request.cohort.as_deref())?;
+    let report = mastery::compute(doc, &evidence);
+    let mut result = analysis::analyse(doc, &evidence, &report, analysis::Options { gap_threshold });
+    if !request.learners {
+        result.learners = LearnerHeatmap { objectives: Vec::new(), learners: Vec::new(), cells: Vec::new() };
+    }
+    Ok(result)
+}
+
+/// The mastery report (`trellis mastery --format json`).
+pub fn mastery_in(store: &Store, doc: &Document, cohort: Option<&str>) -> trellis::Result<MasteryReport> {
+    Ok(mastery::compute(doc, &Evidence::load(store, cohort)?))
+}
+
+/// The policies and the methods.
+pub fn policies_in(store: &Store) -> trellis::Result<MasteryPolicies> {
+    let default =
+        evidence_store::settings(store.connection(), store.path())?.map(|(_, p)| p).unwrap_or_default();
+    // The overrides are read with the evidence of no cohort in particular: cohorts filter the
+    // learners and results only.
+    let overrides = Evidence::load(store, None)?
+        .overrides
+        .into_iter()
+        .map(|(objective, policy)| PolicyOverride { objective: ObjectiveId(objective), policy })
+        .collect();
+    let methods = Method::ALL
+        .iter()
+        .map(|m| {
+            let p = m.parameter();
+            MethodInfo {
+                id: m.as_str().to_owned(),
+                min: p.as_ref().map(|(r, _)| *r.start()),
+                max: p.as_ref().map(|(r, _)| *r.end()),
+                default: p.map(|(_, d)| d),
+            }
+        })
+        .collect();
+    Ok(MasteryPolicies { default, overrides, methods })
+}
+
+/// Sets (or, without `policy`, removes an objective's) mastery policy.
+pub fn set_policy_in(
+    store: &mut Store,
+    doc: &Document,
+    objective: Option<&str>,
+    policy: Option<&PolicyInput>,
+) -> Result<History, CommandError> {
+    let objective = match objective {
+        None => None,
+        Some(text) => Some(
+            text.trim()
+                .parse::<ObjectiveId>()
+                .map_err(|_| {
+                    CommandError::new(ErrorCode::Validation, format!("{text:?} is not an objective id"))
+                })?
+                .uuid(),
+        ),
+    };
+    let policy = policy.map(PolicyInput::policy).transpose()?;
+    flow::set_policy(store, doc, objective, policy.as_ref())?;
+    Ok(store.history()?)
+}
+
+/// The sources the import dialog offers (the library's, in its order).
+#[tauri::command]
+pub fn evidence_sources() -> Vec<EvidenceSourceInfo> {
+    sources()
+}
+
+/// Imports an LMS or LRS results file into the window's document as one undo step; without a
+/// path, asks with the native dialog (`None` when the user cancels). Progress goes to the
+/// window as [`PROGRESS_EVENT`]; [`cancel_evidence_import`] stops it before it writes.
+#[tauri::command]
+pub async fn import_evidence(
+    app: AppHandle,
+    window: Window,
+    state: State<'_, AppState>,
+    path: Option<String>,
+    request: EvidenceImportRequest,
+) -> Result<Option<EvidenceImportOutcome>, CommandError> {
+    source_named(request.source.as_deref())?;
+    let Some(file) = super::path_or_pick(
+        &app,
+        &window,
+        &state,
+        Purpose::ImportEvidence,
+        path,
+        "Import evidence of learning",
+        "LMS or LRS results (CSV, xAPI JSON)",
+        &["csv", "txt", "json", "jsonl"],
+    )?
+    else {
+        return Ok(None);
+    };
+    let cancel = state.cancel_evidence.start(window.label());
+    let progress_window = window.clone();
+    let outcome = state
+        .with_evidence(window.label(), move |store, doc| {
+            let progress = |p: Progress| {
+                let _ = progress_window.emit_to(progress_window.label(), PROGRESS_EVENT, p);
+            };
+            let task = Task::new("the evidence import", &progress, &cancel);
+            Ok(import_in(store, doc, &file, &request, &task))
+        })
+        .await??;
+    Ok(Some(outcome))
+}
+
+/// Asks the running evidence import to stop.
+#[tauri::command]
+pub fn cancel_evidence_import(window: Window, state: State<'_, AppState>) {
+    state.cancel_evidence.cancel(window.label());
+}
+
+/// The cohorts with their learners and results.
+#[tauri::command]
+pub async fn evidence_cohorts(
+    window: Window,
+    state: State<'_, AppState>,
+) -> Result<Vec<CohortSummary>, CommandError> {
+    state.with_evidence(window.label(), |store, _| evidence_store::cohorts(store.connection())).await
+}
+
+/// Removes a cohort (one undo step); answers with the history.
+#[tauri::command]
+pub async fn remove_cohort(
+    window: Window,
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<History, CommandError> {
+    state
+        .with_evidence(window.label(), move |store, _| {
+            flow::remove_cohort(store, &name)?;
+            store.history()
+        })
+        .await
+}
+
+/// Mastery per objective and learner.
+#[tauri::command]
+pub async fn mastery_report(
+    window: Window,
+    state: State<'_, AppState>,
+    cohort: Option<String>,
+) -> Result<MasteryReport, CommandError> {
+    state.with_evidence(window.label(), move |store, doc| mastery_in(store, doc, cohort.as_deref())).await
+}
+
+/// Heatmaps, distributions, skill gaps, item analysis and cohort trends.
+#[tauri::command]
+pub async fn evidence_analysis(
+    window: Window,
+    state: State<'_, AppState>,
+    request: EvidenceAnalysisRequest,
+) -> Result<Analysis, CommandError> {
+    state.with_evidence(window.label(), move |store, doc| analysis_in(store, doc, &request)).await
+}
+
+/// The mastery policies and the methods.
+#[tauri::command]
+pub async fn mastery_policy(
+    window: Window,
+    state: State<'_, AppState>,
+) -> Result<MasteryPolicies, CommandError> {
+    state.with_evidence(window.label(), |store, _| policies_in(store)).await
+}
+
+/// Sets the default policy (`objective` null) or an objective's (`policy` null removes the
+/// objective's own), one undo step; answers with the history.
+#[tauri::command]
+pub async fn set_mastery_policy(
+    window: Window,
+    state: State<'_, AppState>,
+    objective: Option<String>,
+    policy: Option<PolicyInput>,
+) -> Result<History, CommandError> {
+    state
+        .with_evidence(window.label(), move |store, doc| {
+            Ok(set_policy_in(store, doc, objective.as_deref(), policy.as_ref()))
+        })
+        .await?
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+
+    use super::*;
+
+    /// A Canvas Outcome Results report of three learners on the example's first two objectives,
+    /// plus one row naming an outcome the design does not have.
+    pub(crate) fn canvas_outcomes(doc: &Document) -> String {
+        let mut out = String::from(
+            "student name,student id,learning outcome name,learning outcome vendor guid,outcome score,learning outcome points possible,submission date\n",
+        );
+        let scores = [[4.0, 3.0], [2.0, 3.5], [1.0, 1.0]];
+        for (learner, row) in scores.iter().enumerate() {
+            for (o, score) in doc.objectives.iter().zip(row) {
+                out.push_str(&format!(
+                    "Learner {learner},{},{},{},{score},4,2026-03-0{}\n",
+                    1000 + learner,
+                    o.code,
+                    o.id.0,
+                    learner + 1
+                ));
+            }
+        }
+        out.push_str("Learner 0,1000,Unknown outcome,,3,4,2026-03-01\n");
+        out
+    }
+
+    fn open_example(dir: &Path) -> (Store, Document) {
+        let doc = crate::examples::document("intro-statistics").unwrap();
+        let store = Store::create(&dir.join("course.trellis"), &doc).unwrap();
+        let doc = store.load().unwrap();
+        (store, doc)
+    }
+
+    #[test]
+    fn an_import_detects_canvas_outcomes_reports_unmatched_rows_and_is_one_undo_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, doc) = open_example(dir.path());
+        let file = dir.path().join("Fall 2026.csv");
+        std::fs::write(&file, canvas_outcomes(&doc)).unwrap();
+        let outcome =
+            import_in(&mut store, &doc, &file, &EvidenceImportRequest::default(), &Task::quiet("the import"))
+                .unwrap();
+        assert!(outcome.detected);
+        assert_eq!(outcome.report.source, "canvas-outcomes");
+        assert_eq!(outcome.report.cohort, "Fall 2026");
+        assert_eq!(outcome.report.added, 6);
+        assert_eq!(outcome.report.unmatched_rows(), 1, "{:?}", outcome.report.unmatched);
+        assert_eq!(outcome.history.undo_depth, 1);
+
+        let analysis = analysis_in(&store, &doc, &EvidenceAnalysisRequest::default()).unwrap();
+        assert_eq!(analysis.heatmap.columns.len(), 1);
+        // On the first objective learner 0 scores 4 of 4 (mastery from 3), learners 1 and 2 score 2 and 1.
+        assert_eq!(analysis.heatmap.overall[0].share().map(|s| (s * 100.0).round()), Some(33.0));
+        assert!(analysis.learners.learners.is_empty(), "learners only when asked");
+        let with = EvidenceAnalysisRequest { learners: true, ..EvidenceAnalysisRequest::default() };
+        assert_eq!(analysis_in(&store, &doc, &with).unwrap().learners.learners.len(), 3);
+
+        store.undo().unwrap();
+        assert!(evidence_store::cohorts(store.connection()).unwrap().is_empty(), "undo removes the import");
+        store.redo().unwrap();
+        assert_eq!(evidence_store::cohorts(store.connection()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_cancelled_import_writes_nothing_and_an_unknown_format_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, doc) = open_example(dir.path());
+        let file = dir.path().join("results.csv");
+        std::fs::write(&file, canvas_outcomes(&doc)).unwrap();
+        let cancel = AtomicBool::new(true);
+        let task = Task::new("the evidence import", &|_| {}, &cancel);
+        let err = import_in(&mut store, &doc, &file, &EvidenceImportRequest::default(), &task).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Cancelled);
+        assert!(evidence_store::cohorts(store.connection()).unwrap().is_empty());
+        assert_eq!(store.history().unwrap().undo_depth, 0);
+
+        let request =
+            EvidenceImportRequest { source: Some("moodle-xml".into()), ..EvidenceImportRequest::default() };
+        let err = import_in(&mut store, &doc, &file, &request, &Task::quiet("x")).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Validation);
+        assert!(err.message.contains("canvas-outcomes"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_policy_is_set_per_objective_checked_and_undoable() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, doc) = open_example(dir.path());
+        let id = doc.objectives[0].id.0.to_string();
+        let input = PolicyInput {
+            method: "highest".into(),
+            calculation_int: None,
+            points_possible: 5.0,
+            mastery_points: 4.0,
+            min_results: 1,
+        };
+        let history = set_policy_in(&mut store, &doc, Some(&id), Some(&input)).unwrap();
+        assert_eq!(history.undo_depth, 1);
+        let policies = policies_in(&store).unwrap();
+        assert_eq!(policies.overrides.len(), 1);
+        assert_eq!(policies.overrides[0].policy.mastery_points, 4.0);
+        assert_eq!(policies.methods.len(), Method::ALL.len());
+
+        let bad = PolicyInput { mastery_points: 9.0, ..input.clone() };
+        let err = set_policy_in(&mut store, &doc, Some(&id), Some(&bad)).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Validation, "{}", err.message);
+        let unknown = PolicyInput { method: "median".into(), ..input };
+        assert!(
+            set_policy_in(&mut store, &doc, None, Some(&unknown)).unwrap_err().message.contains("n_mastery")
+        );
+        assert_eq!(store.history().unwrap().undo_depth, 1, "refused policies record nothing");
+
+        store.undo().unwrap();
+        assert!(policies_in(&store).unwrap().overrides.is_empty());
+    }
+
+    #[test]
+    fn removing_a_cohort_is_undoable_and_an_unknown_one_is_not_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, doc) = open_example(dir.path());
+        let file = dir.path().join("spring.csv");
+        std::fs::write(&file, canvas_outcomes(&doc)).unwrap();
+        import_in(&mut store, &doc, &file, &EvidenceImportRequest::default(), &Task::quiet("x")).unwrap();
+        flow::remove_cohort(&mut store, "spring").unwrap();
+        assert!(evidence_store::cohorts(store.connection()).unwrap().is_empty());
+        let err = CommandError::from(flow::remove_cohort(&mut store, "spring").unwrap_err());
+        assert_eq!(err.code, ErrorCode::NotFound);
+        store.undo().unwrap();
+        assert_eq!(evidence_store::cohorts(store.connection()).unwrap().len(), 1);
+    }
+}
