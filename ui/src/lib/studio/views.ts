@@ -1,4 +1,4 @@
-export type View = 'editor' | 'alignment' | 'sequence' | 'insights' | 'review';
+export type View = 'editor' | 'alignment' | 'sequence' | 'insights' | 'review' | 'evidence';
 
 export const VIEWS: { id: View; label: string }[] = [
   { id: 'editor', label: 'Design' },
@@ -6,4 +6,5 @@ export const VIEWS: { id: View; label: string }[] = [
   { id: 'sequence', label: 'Sequence' },
   { id: 'insights', label: 'Insights' },
   { id: 'review', label: 'Review' },
+  { id: 'evidence', label: 'Evidence' },
 ];
