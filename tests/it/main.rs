@@ -18,6 +18,7 @@ mod json;
 mod lms_fidelity;
 mod merge;
 mod pedagogy;
+mod qti_bank;
 mod store;
 mod support;
 mod untrusted_store;

@@ -113,6 +113,7 @@ fn convert(html: &str, inline: bool) -> String {
     let mut out = String::with_capacity(html.len() + 16);
     let mut open: Vec<&'static str> = Vec::new();
     let mut skip_until: Option<String> = None;
+    let mut open_links_without_href = 0usize;
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
         if skip_until.is_none() {
@@ -158,6 +159,15 @@ fn convert(html: &str, inline: bool) -> String {
         let Some(keep) = KEEP.iter().find(|k| **k == name) else {
             continue; // unwrapped: the content stays, the tag goes
         };
+        // QTI requires `href` on links: a link the sanitiser emptied is its text.
+        if *keep == "a" && !tag.closing && !tag.attrs.iter().any(|(k, v)| k == "href" && !v.is_empty()) {
+            open_links_without_href += 1;
+            continue;
+        }
+        if *keep == "a" && tag.closing && open_links_without_href > 0 && !open.contains(&"a") {
+            open_links_without_href -= 1;
+            continue;
+        }
         if tag.closing {
             if let Some(at) = open.iter().rposition(|o| o == keep) {
                 while open.len() > at {
@@ -180,15 +190,38 @@ fn convert(html: &str, inline: bool) -> String {
     while let Some(o) = open.pop() {
         close(&mut out, o);
     }
-    if inline { out.trim().to_owned() } else { out }
+    if inline { collapse_whitespace(&out) } else { out }
 }
 
-/// Copies escaped text, turning the one HTML-only entity the serialiser writes into XML.
+/// Runs of whitespace as one space, trimmed (inline content has no line structure).
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_ascii_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Copies escaped text, turning the one HTML-only entity the serialiser writes into XML and
+/// dropping the characters XML 1.0 cannot carry (as [`crate::export::xml::escape`] does).
 fn text(out: &mut String, text: &str) {
-    if text.contains("&nbsp;") {
-        out.push_str(&text.replace("&nbsp;", "&#160;"));
+    let text: std::borrow::Cow<'_, str> = if text.contains("&nbsp;") {
+        std::borrow::Cow::Owned(text.replace("&nbsp;", "&#160;"))
     } else {
-        out.push_str(text);
+        std::borrow::Cow::Borrowed(text)
+    };
+    if text
+        .chars()
+        .any(|c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}')
+    {
+        out.extend(text.chars().filter(|&c| {
+            !(c.is_control() && !matches!(c, '\t' | '\n' | '\r')) && c != '\u{FFFE}' && c != '\u{FFFF}'
+        }));
+    } else {
+        out.push_str(&text);
     }
 }
 
@@ -347,6 +380,7 @@ mod tests {
         assert_eq!(flow("<p>open <em>never closed"), "<p>open <em>never closed</em></p>");
         assert_eq!(flow("a < b <script>x</script> c"), "a &lt; b  c");
         assert_eq!(flow("<img src=\"x.png\">"), "<img src=\"x.png\" alt=\"\"/>");
+        assert_eq!(flow("<p><a rel=\"noopener\">x</a> y\u{1}</p>"), "<p>x y</p>");
         assert_eq!(
             flow("<a href=\"?a=1&amp;b=&quot;2&quot;\">x</a>"),
             "<a href=\"?a=1&amp;b=&quot;2&quot;\">x</a>"
