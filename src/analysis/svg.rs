@@ -16,7 +16,7 @@ pub(crate) fn level_colour(level: Option<BloomLevel>) -> (&'static str, bool) {
         Some(BloomLevel::Remember) => ("#deebf7", false),
         Some(BloomLevel::Understand) => ("#b9d6ee", false),
         Some(BloomLevel::Apply) => ("#84b9df", false),
-        Some(BloomLevel::Analyze) => ("#4a93c8", true),
+        Some(BloomLevel::Analyze) => ("#4a93c8", false),
         Some(BloomLevel::Evaluate) => ("#2166ac", true),
         Some(BloomLevel::Create) => ("#0b3d74", true),
         None => ("#eeeeee", false),
