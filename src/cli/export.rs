@@ -62,6 +62,7 @@ impl ExportArgs {
         let mut options = ExportOptions::for_document(&doc).with_profile(self.profile);
         options.strict = self.strict;
         options.framework = self.framework.clone();
+        options.mastery = trellis::evidence::store::policies_at(&self.file)?;
         if let Some(at) = &self.generated_at {
             options.generated_at = Timestamp(at.clone());
         }

@@ -52,6 +52,58 @@ pub fn settings(conn: &Connection, path: &Path) -> Result<Option<(Vec<u8>, Polic
     Ok(Some((salt, read_policy(row, 1, path, "default policy")?)))
 }
 
+/// A document's mastery policy: the curriculum's default and the per-objective overrides.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PolicySet {
+    /// The curriculum's default.
+    pub default: Policy,
+    /// Overrides, by objective id.
+    pub overrides: Vec<(Uuid, Policy)>,
+}
+
+impl PolicySet {
+    /// The policy that applies to an objective.
+    pub fn policy_for(&self, objective: Uuid) -> &Policy {
+        self.overrides.iter().find(|(id, _)| *id == objective).map_or(&self.default, |(_, p)| p)
+    }
+}
+
+/// The document's mastery policy, or None when it has none (no evidence imported and no policy
+/// set; also a document from before the evidence tables existed).
+pub fn policies(conn: &Connection, path: &Path) -> Result<Option<PolicySet>> {
+    let has_tables: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_settings')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_tables {
+        return Ok(None);
+    }
+    let Some((_, default)) = settings(conn, path)? else { return Ok(None) };
+    let mut stmt = conn.prepare(
+        "SELECT objective_id, points_possible, mastery_points, method, calculation_int, min_results FROM evidence_policies ORDER BY objective_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut overrides = Vec::new();
+    while let Some(row) = rows.next()? {
+        let id: String = row.get(0)?;
+        let id = Uuid::parse_str(&id)
+            .map_err(|_| damaged(path, format!("policy names the unreadable objective id {id:?}")))?;
+        overrides.push((id, read_policy(row, 1, path, &format!("policy of objective {id}"))?));
+    }
+    Ok(Some(PolicySet { default, overrides }))
+}
+
+/// The mastery policy of the document at `path`: None for a `.json` file or a document without
+/// one.
+pub fn policies_at(path: &Path) -> Result<Option<PolicySet>> {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        return Ok(None);
+    }
+    let store = crate::store::Store::open_read_only(path)?;
+    policies(store.connection(), path)
+}
+
 /// Reads the evidence (every cohort, or only `cohort`).
 pub fn load(conn: &Connection, path: &Path, cohort: Option<&str>) -> Result<Evidence> {
     let tx = conn.unchecked_transaction()?;

@@ -313,6 +313,13 @@ pub struct ExportOptions {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub values: BTreeMap<String, serde_json::Value>,
+    /// The document's mastery policy (from its evidence settings), written into the Canvas
+    /// outcome metadata; None keeps Canvas's defaults. Read from the document by the caller,
+    /// not part of the serialized options.
+    #[serde(skip)]
+    #[schemars(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub mastery: Option<crate::evidence::store::PolicySet>,
 }
 
 impl ExportOptions {
@@ -324,6 +331,7 @@ impl ExportOptions {
             generated_at,
             framework: None,
             values: BTreeMap::new(),
+            mastery: None,
         }
     }
 

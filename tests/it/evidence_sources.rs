@@ -545,3 +545,84 @@ fn an_lrs_that_is_not_there_is_named() {
         .to_string();
     assert!(err.contains(&format!("{endpoint}/statements")) && err.contains("could not be read"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The Canvas outcome metadata carries the mastery policy
+
+fn canvas_outcomes_xml(doc: &Document, mastery: Option<trellis::evidence::store::PolicySet>) -> String {
+    use trellis::export::{ExportFormat, ExportOptions, LmsProfile, MemWriter, export_document};
+    let mut options = ExportOptions::for_document(doc).with_profile(LmsProfile::Canvas);
+    options.mastery = mastery;
+    let mut mem = MemWriter::new();
+    export_document(doc, ExportFormat::Cc13, &options, &mut mem, &mut |_| {}).unwrap();
+    mem.text("course_settings/learning_outcomes.xml").unwrap().to_owned()
+}
+
+/// The `learningOutcome` element whose vendor GUID is `id`.
+fn outcome_element<'a>(xml: &'a str, id: &str) -> &'a str {
+    let at = xml.find(&format!("<vendor_guid>{id}</vendor_guid>")).unwrap();
+    let start = xml[..at].rfind("<learningOutcome ").unwrap();
+    let end = at + xml[at..].find("</learningOutcome>").unwrap();
+    &xml[start..end]
+}
+
+#[test]
+fn canvas_outcome_metadata_carries_the_documents_mastery_policy() {
+    use trellis::evidence::store::{policies, policies_at, set_policy};
+    use trellis::evidence::{Method, Policy};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, doc) = fresh(&dir);
+    let path = dir.path().join("doc.trellis");
+    // A document without a policy: nothing to pass, the package as before.
+    assert_eq!(policies(store.connection(), &path).unwrap(), None);
+
+    let default = Policy {
+        points_possible: 5.0,
+        mastery_points: 4.0,
+        method: Method::NMastery,
+        calculation_int: Some(2),
+        min_results: 1,
+    };
+    let first = doc.objectives[0].id.0;
+    let highest = Policy { method: Method::Highest, calculation_int: None, ..Policy::default() };
+    assert_eq!(policies_at(&dir.path().join("other.json")).unwrap(), None);
+    store
+        .apply_with("Set policies", |tx| {
+            set_policy(tx, &path, None, Some(&default))?;
+            set_policy(tx, &path, Some(first), Some(&highest))
+        })
+        .unwrap();
+    drop(store);
+    let set = policies_at(&path).unwrap().unwrap();
+    assert_eq!(set.policy_for(first), &highest);
+
+    let xml = canvas_outcomes_xml(&doc, Some(set));
+    let overridden = outcome_element(&xml, &first.to_string());
+    assert!(overridden.contains("<calculation_method>highest</calculation_method>"), "{overridden}");
+    assert!(!overridden.contains("calculation_int"), "{overridden}");
+    assert!(overridden.contains("<points_possible>4</points_possible>"), "{overridden}");
+    assert!(overridden.contains("<mastery_points>3</mastery_points>"), "{overridden}");
+    let second = outcome_element(&xml, &doc.objectives[1].id.0.to_string());
+    assert!(second.contains("<calculation_method>n_mastery</calculation_method>"), "{second}");
+    assert!(second.contains("<calculation_int>2</calculation_int>"), "{second}");
+    assert!(second.contains("<points_possible>5</points_possible>"), "{second}");
+    assert!(second.contains("<mastery_points>4</mastery_points>"), "{second}");
+    // The ratings follow the policy's scale: the rubric's 4-point levels stretched to 5.
+    assert!(second.contains("<points>5</points>") && second.contains("<points>3.75</points>"), "{second}");
+}
+
+#[test]
+fn without_a_policy_the_canvas_outcomes_are_written_as_before() {
+    let doc = example();
+    let xml = canvas_outcomes_xml(&doc, None);
+    assert_eq!(
+        xml.matches("<calculation_method>decaying_average</calculation_method>").count(),
+        doc.objectives.len()
+    );
+    assert_eq!(xml.matches("<calculation_int>65</calculation_int>").count(), doc.objectives.len());
+    // The default policy (every document gets it with its first import) is Canvas's default as
+    // Trellis exports it: the same file, rubric scales (U6.2's 10 points) kept.
+    let same = canvas_outcomes_xml(&doc, Some(trellis::evidence::store::PolicySet::default()));
+    assert_eq!(same, xml);
+    assert!(xml.contains("<points_possible>10</points_possible>"));
+}

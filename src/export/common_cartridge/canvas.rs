@@ -536,13 +536,27 @@ fn outcome(cx: &ExportContext<'_>, w: &mut XmlWriter, o: usize, index: &OutcomeI
     if let Some(level) = obj.level {
         description.push_str(&format!("<p>Cognitive level: {}</p>", level.as_str()));
     }
-    let (scale, mastery) = outcome_scale(cx, index.rubric[o]);
-    let best = scale.iter().map(|(_, p)| *p).fold(0.0_f64, f64::max);
+    let (mut scale, mut mastery) = outcome_scale(cx, index.rubric[o]);
+    let mut best = scale.iter().map(|(_, p)| *p).fold(0.0_f64, f64::max);
+    let policy =
+        cx.options.mastery.as_ref().map(|m| m.policy_for(obj.id.0)).filter(|p| !is_canvas_default(p));
+    let (method, calculation_int) = match policy {
+        // Without a policy of its own (none in the document, or the default one): Canvas's
+        // defaults and the scale of the rubric that measures it, as before.
+        None => ("decaying_average", Some(65)),
+        Some(policy) => {
+            policy_scale(policy, &mut scale, &mut best);
+            mastery = policy.mastery_points;
+            canvas_calculation(policy)
+        }
+    };
     w.start("learningOutcome", &[("identifier", &view.ident)]);
     w.text("title", &title);
     w.text("description", &description);
-    w.text("calculation_method", "decaying_average");
-    w.text("calculation_int", "65");
+    w.text("calculation_method", method);
+    if let Some(int) = calculation_int {
+        w.text("calculation_int", &int.to_string());
+    }
     w.text("vendor_guid", &obj.id.to_string());
     // Alignments: every assessment that measures the objective (directly or through an item).
     let aligned: Vec<&AssessmentView<'_>> = index.aligned[o].iter().map(|&a| &cx.assessments[a]).collect();
@@ -578,6 +592,40 @@ fn outcome(cx: &ExportContext<'_>, w: &mut XmlWriter, o: usize, index: &OutcomeI
     }
     w.end();
     w.end();
+}
+
+/// The policy's point scale: the ratings scaled to its points possible (two decimals) when the
+/// scale's top differs from it.
+fn policy_scale(policy: &crate::evidence::Policy, scale: &mut [(String, f64)], best: &mut f64) {
+    let top = policy.points_possible;
+    if *best > 0.0 && (top - *best).abs() > 1e-9 {
+        for (_, points) in scale.iter_mut() {
+            *points = (*points * top / *best * 100.0).round() / 100.0;
+        }
+    }
+    *best = top;
+}
+
+/// Whether a policy says no more than Canvas's defaults as Trellis exports them (4 points,
+/// mastery at 3, `decaying_average` 65): such an outcome keeps the scale of the rubric that
+/// measures it, so a document whose policy was never changed exports the same bytes.
+fn is_canvas_default(policy: &crate::evidence::Policy) -> bool {
+    let d = crate::evidence::Policy::default();
+    policy.points_possible == d.points_possible
+        && policy.mastery_points == d.mastery_points
+        && policy.method == d.method
+        && policy.calculation_int.unwrap_or(65) == d.calculation_int.unwrap_or(65)
+}
+
+/// Canvas's calculation method and parameter for a policy. `most_common` (Brightspace's) has no
+/// Canvas counterpart: such outcomes keep Canvas's default, `decaying_average` 65.
+fn canvas_calculation(policy: &crate::evidence::Policy) -> (&'static str, Option<i64>) {
+    use crate::evidence::Method;
+    match policy.method {
+        Method::MostCommon => ("decaying_average", Some(65)),
+        Method::Highest | Method::Latest | Method::Average => (policy.method.as_str(), None),
+        m => (m.as_str(), policy.calculation_int.or(m.parameter().map(|(_, d)| d))),
+    }
 }
 
 /// Markdown as plain text for Canvas fields shown as text: rendered and sanitised first, so
