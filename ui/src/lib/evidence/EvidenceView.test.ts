@@ -61,7 +61,7 @@ test('the heatmap is a keyboard grid: arrows move, Enter drills down into the ob
   await fireEvent.keyDown(first, { key: 'ArrowDown' });
   const below = grid.querySelector<HTMLElement>('[data-row="1"][data-col="0"]')!;
   expect(document.activeElement).toBe(below);
-  expect(below.getAttribute('aria-label')).toMatch(/^CO2, Fall 2025 outcomes: \d+ of 12 learners reached mastery \(\d+ %\), mean score/);
+  expect(below.querySelector('.visually-hidden')?.textContent).toMatch(/^CO2, Fall 2025 outcomes: \d+ of 12 learners reached mastery \(\d+ %\), mean score/);
   await fireEvent.keyDown(below, { key: 'Enter' });
   const drill = await screen.findByRole('heading', { name: /CO2/ });
   expect(drill.textContent).toContain(ds.document!.objectives[1].statement);
