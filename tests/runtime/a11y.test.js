@@ -1,11 +1,12 @@
 // Accessibility of what Trellis draws, checked with axe-core (WCAG 2.0/2.1/2.2 A and AA rules) in
-// Debian Chromium: every lesson page of both examples exported as SCORM 2004 (launched in the
-// scorm-again launcher, connected, before and after a wrong quiz submission) and as cmi5 (launched
+// Debian Chromium: every lesson page of both examples and of the every-item-type fixture exported
+// as SCORM 2004 (launched in the scorm-again launcher, connected, before and after a wrong quiz
+// submission; once per package also after a correct one and when finished) and as cmi5 (launched
 // against the local LRS, and opened without a launch, which shows the "not connected" notice), and
-// the review packet of both examples. Any violation fails with its rule, impact and elements.
+// their review packets. Any violation fails with its rule, impact and elements.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { execFileSync } from "node:child_process";
@@ -19,7 +20,11 @@ import { answer, lessonExpectations, loadDocument, scosFromManifest } from "./li
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-const EXAMPLES = ["intro-statistics.json", "nursing-pharmacology.json"].map((n) => join(REPO, "examples", n));
+// Both examples, and the runtime fixture that has every quiz item type.
+const DOCUMENTS = [
+  ...["intro-statistics.json", "nursing-pharmacology.json"].map((n) => join(REPO, "examples", n)),
+  join(REPO, "tests", "runtime", "fixtures", "scorm-sample.json"),
+];
 
 /**
  * Runs axe-core in a page or frame (injected through the debugging protocol, so the pages' own
@@ -56,7 +61,28 @@ function ausFromCourseStructure(xml) {
   return out;
 }
 
-for (const docPath of EXAMPLES) {
+test("the axe-core harness reports violations it must", async () => {
+  const server = await startServer();
+  const browser = await openBrowser();
+  try {
+    const dir = mkdtempSync(join(tmpdir(), "trellis-a11y-bad-"));
+    writeFileSync(
+      join(dir, "bad.html"),
+      '<!DOCTYPE html><html><head><title>Bad</title></head><body><main><img src="x.png"><p style="color:#aaa">faint</p></main></body></html>',
+    );
+    const base = server.addPackage("a11y-bad", dir);
+    const page = await browser.context.newPage();
+    await page.goto(`${base}bad.html`);
+    const ids = (await violations(page)).map((v) => v.split(" ")[0]);
+    for (const id of ["html-has-lang", "image-alt", "color-contrast"]) assert.ok(ids.includes(id), `${id} in ${ids}`);
+    await closePage(page);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+for (const docPath of DOCUMENTS) {
   const name = docPath.split("/").pop();
   const doc = loadDocument(docPath);
 
@@ -84,6 +110,7 @@ for (const docPath of EXAMPLES) {
       const scos = scosFromManifest(manifest);
       assert.ok(scos.length > 0, "the package has lesson pages");
       let run = 0;
+      let triedAgain = false;
       for (const sco of scos) {
         const page = await browser.context.newPage();
         const q = new URLSearchParams({ standard: "scorm2004", run: `a11y-${++run}`, sco: base + sco.href, start: "{}" });
@@ -104,6 +131,17 @@ for (const docPath of EXAMPLES) {
           for (const form of await frame.locator("form[data-quiz]").all()) await form.locator("button[type=submit]").click();
           await frame.locator("#trellis-end").scrollIntoViewIfNeeded();
           assertClean(await violations(frame), `scorm2004 ${sco.href} after a wrong submission`);
+          if (!triedAgain) {
+            // Once per package: try again, answer correctly, then finish the page.
+            triedAgain = true;
+            for (const retry of await frame.locator("button.trellis-retry").all()) await retry.click();
+            for (const item of expect.items) await answer(frame, item, true);
+            for (const form of await frame.locator("form[data-quiz]").all()) await form.locator("button[type=submit]").click();
+            assertClean(await violations(frame), `scorm2004 ${sco.href} after a correct submission`);
+            await frame.locator("#trellis-finish").click();
+            await frame.locator("#trellis-done").waitFor({ state: "visible" });
+            assertClean(await violations(frame), `scorm2004 ${sco.href} when finished`);
+          }
         }
         await closePage(page);
       }
