@@ -21,6 +21,7 @@ pub struct ExportArgs {
     /// The document (`.trellis`, or canonical `.json`).
     pub file: PathBuf,
     /// Format: cc13, cc11, case, json, scorm12, scorm2004, cmi5, qti3, qti21 (QTI item banks),
+    /// site (offline course website), canvas-outcomes-csv, moodle-competency-csv (outcome lists),
     /// or folder (text files, see docs/folder-format.md).
     #[arg(long, value_parser = super::folder::parse_format)]
     pub format: super::folder::Format,
@@ -30,7 +31,8 @@ pub struct ExportArgs {
     /// Refuse to export when the pre-export checks report errors.
     #[arg(long)]
     pub strict: bool,
-    /// Output: `.imscc`/`.zip` → zip file, `.json` → one file, anything else → a new directory.
+    /// Output: `.imscc`/`.zip` → zip file, `.json`/`.csv` → one file, anything else → a new
+    /// directory.
     #[arg(short = 'o', long = "output")]
     pub output: PathBuf,
     /// CASE: export this imported framework (id or source identifier) instead of the objectives.
