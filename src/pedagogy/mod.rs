@@ -5,6 +5,9 @@
 //!   into lookup tables with every inflection and British/US spelling;
 //! - [`objective`]: [`analyze_objective`], the explainable analysis of one statement (level,
 //!   candidates, verbs, measurability, knowledge dimension, ABCD, findings);
+//! - [`profile`] and [`calibrate`]: an institution's convention learnt from its labelled
+//!   objectives (verb adjustments and a small logistic regression), saved as a versionable JSON
+//!   profile and applied on top of the built-in analysis ([`analyze_objective_using`]);
 //! - [`lint_document`]: the same findings for every objective of a document, targeted at the
 //!   objective and its place in the outline;
 //! - [`templates`]: templates as data (`templates/*.toml`, embedded, plus a user folder) with
@@ -15,15 +18,20 @@
 //! checks over a whole curriculum belong to [`crate::analysis`], which calls in here.
 
 pub mod bloom;
+pub mod calibrate;
 mod fields;
 mod lint;
 pub mod objective;
+pub mod profile;
 pub mod templates;
 mod text;
+mod zeroshot;
 
 pub use fields::{FieldBase, FieldSpec, SelectOption};
 pub use lint::lint_document;
 pub use objective::{
-    AbcdPresence, Basis, Confidence, ObjectiveAnalysis, VerbMatch, analyze_objective, analyze_with, codes,
+    AbcdPresence, Basis, Confidence, ObjectiveAnalysis, VerbMatch, analyze_objective,
+    analyze_objective_using, analyze_with, codes,
 };
+pub use profile::Profile;
 pub use templates::Template;

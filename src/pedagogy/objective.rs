@@ -11,9 +11,11 @@
 use serde::Serialize;
 
 use super::bloom::{Form, Lexicon, PhraseSet, Sense, lexicon};
+use super::profile::Profile;
 use super::text::{Kind, Token, tokenize};
+use super::zeroshot;
 use crate::finding::{Finding, Severity, Target};
-use crate::model::{Abcd, BloomLevel, KnowledgeDimension};
+use crate::model::{Abcd, BloomLevel, Domain, KnowledgeDimension};
 
 /// Stable finding codes emitted by the objective analysis.
 pub mod codes {
@@ -78,6 +80,13 @@ pub struct ObjectiveAnalysis {
     pub confidence: Confidence,
     /// Problems found in the wording.
     pub findings: Vec<Finding>,
+    /// The learning domain the wording points at: affective ("value", "show respect for")
+    /// and psychomotor ("throw", "manipulate") statements still get the nearest cognitive
+    /// level, with low confidence.
+    pub domain: Domain,
+    /// Which convention made the suggestion: `"built-in"`, or the name of the calibration
+    /// profile that was applied (`trellis objectives calibrate`, `pedagogy::Profile`).
+    pub convention: String,
 }
 
 /// Which ABCD parts an objective states.
@@ -165,6 +174,17 @@ pub fn analyze_objective(statement: &str) -> ObjectiveAnalysis {
 /// Analyses one objective statement with a given lexicon.
 pub fn analyze_with(lex: &Lexicon, statement: &str) -> ObjectiveAnalysis {
     Analyzer::new(lex, statement.trim()).run()
+}
+
+/// Analyses one objective statement with the built-in lexicon, then applies a calibration
+/// profile when one is given (the suggestion may change; `convention` names the profile).
+/// Without a profile this is exactly [`analyze_objective`].
+pub fn analyze_objective_using(statement: &str, profile: Option<&Profile>) -> ObjectiveAnalysis {
+    let mut a = analyze_objective(statement);
+    if let Some(p) = profile {
+        p.apply(&mut a);
+    }
+    a
 }
 
 /// Tokens analysed at most.
@@ -351,6 +371,9 @@ struct Analyzer<'a> {
     conditions: Vec<(usize, usize)>,
     degrees: Vec<(usize, usize)>,
     instructor: Option<String>,
+    /// Why confidence is low when the verb was not merely found late (zero-shot rules,
+    /// affective or psychomotor wording).
+    low_reason: Option<String>,
 }
 
 impl<'a> Analyzer<'a> {
@@ -372,6 +395,7 @@ impl<'a> Analyzer<'a> {
             conditions: Vec::new(),
             degrees: Vec::new(),
             instructor: None,
+            low_reason: None,
         }
     }
 
@@ -1056,6 +1080,184 @@ impl<'a> Analyzer<'a> {
         (m, weak)
     }
 
+    // ── zero-shot rules ────────────────────────────────────────────────────────────────────
+
+    /// The rules of [`zeroshot`] for what the lexicon alone does not decide: state nouns
+    /// without a verb, verbs whose object decides, affective and psychomotor wording. Returns
+    /// the domain; lowers the confidence and says why when a rule fired.
+    fn zero_shot(
+        &mut self,
+        s: usize,
+        hits: &[Hit],
+        matches: &mut Vec<VerbMatch>,
+        weak: &mut Vec<Option<&'static str>>,
+        confidence: &mut Confidence,
+    ) -> Domain {
+        let n = self.tokens.len();
+        let words: Vec<&str> = self.tokens.iter().map(|t| t.text.as_str()).collect();
+        let mut domain = Domain::Cognitive;
+        // State nouns: "have a sound knowledge of", "an understanding of", "critical awareness of".
+        if self.instructor.is_none()
+            && s < n
+            && let Some(h) = zeroshot::state_noun(&words[s..])
+        {
+            let covers_first = hits.first().is_none_or(|f| f.start < s + h.len);
+            let first_level = matches.first().and_then(|m| m.level);
+            let replace = matches.is_empty()
+                || (covers_first
+                    && matches.len() == 1
+                    && matches!(matches[0].basis, Basis::Noun | Basis::Unmeasurable)
+                    && first_level != h.level);
+            if replace {
+                let phrase = self.slice(s, s + h.len).to_owned();
+                let why = match h.level {
+                    Some(l) => format!(
+                        "no behaviour verb: \"{phrase}\" names a state, not a behaviour ({}); it points at {}",
+                        h.why,
+                        l.as_str()
+                    ),
+                    None => format!(
+                        "no behaviour verb: \"{phrase}\" names a state ({}); no cognitive level",
+                        h.why
+                    ),
+                };
+                let m = VerbMatch {
+                    verb: h.noun.to_owned(),
+                    text: phrase,
+                    level: h.level,
+                    candidates: h.level.into_iter().collect(),
+                    measurable: false,
+                    basis: Basis::Unmeasurable,
+                    why,
+                    start: self.tokens[s].start,
+                    end: self.tokens[(s + h.len - 1).min(n - 1)].end,
+                };
+                self.explanation.push(format!("zero-shot: {}", m.why));
+                matches.clear();
+                weak.clear();
+                matches.push(m);
+                weak.push(None);
+                domain = h.domain;
+                *confidence = Confidence::Low;
+                self.low_reason = Some("a state noun, not a verb, names the behaviour".to_owned());
+                return domain;
+            }
+        }
+        for (k, hit) in hits.iter().enumerate() {
+            let Some(m) = matches.get_mut(k) else { break };
+            let lemma = self.lex.entry(hit.entry).lemma.clone();
+            let until = hits.get(k + 1).map_or(n, |h| h.outer).min(hit.end + 14).max(hit.end);
+            let object = &words[hit.end.min(n)..until.min(n)];
+            // Verbs whose object decides ("develop a plan", "present an argument").
+            if (m.basis == Basis::Lexicon || (m.basis == Basis::Noun && !hit.nominal))
+                && let Some((rule, cue)) = zeroshot::object_rule(&lemma, object)
+            {
+                m.level = Some(rule.level);
+                if !m.candidates.contains(&rule.level) {
+                    m.candidates.push(rule.level);
+                    m.candidates.sort();
+                }
+                m.basis = Basis::Context;
+                m.why = format!("\"{} … {cue}\": {}", m.verb, rule.why);
+                self.explanation.push(format!("object decides: {}", m.why));
+            }
+            // "develop skills in the critical appraisal of …": the behaviour noun after the skill
+            // names the process.
+            if m.basis == Basis::Context
+                && !m.measurable
+                && matches!(
+                    object.first(),
+                    Some(&("skill" | "skills" | "competence" | "proficiency" | "expertise"))
+                )
+                && matches!(object.get(1), Some(&("in" | "at" | "of")))
+            {
+                let rest = &object[2..];
+                let found = rest.iter().take(5).enumerate().find_map(|(j, w)| {
+                    self.lex.nominals.get(*w).map(|&e| (j, *w, self.lex.entry(e).level()))
+                });
+                if let Some((j, noun, Some(mut level))) = found {
+                    if rest[..j].iter().any(|w| matches!(*w, "critical" | "critically"))
+                        && level < BloomLevel::Evaluate
+                    {
+                        level = BloomLevel::Evaluate;
+                    }
+                    m.level = Some(level);
+                    if !m.candidates.contains(&level) {
+                        m.candidates.push(level);
+                        m.candidates.sort();
+                    }
+                    m.why = format!(
+                        "\"{} skills in … {noun}\": the skill is {} ({})",
+                        m.verb,
+                        noun,
+                        level.as_str()
+                    );
+                    self.explanation.push(format!("skill named by its behaviour: {}", m.why));
+                }
+            }
+            // A raising adverb right after the verb ("engage critically with", "reflect
+            // critically on") asks for a judgement, as it does before the verb.
+            if let Some(&raised) = object.first().and_then(|w| self.lex.raising.get(*w))
+                && m.measurable
+                && lemma != "analyze"
+                && m.level.is_some_and(|l| l < raised)
+            {
+                m.level = Some(raised);
+                if !m.candidates.contains(&raised) {
+                    m.candidates.push(raised);
+                    m.candidates.sort();
+                }
+                m.basis = Basis::Adverb;
+                m.why = format!("\"{} {}\" asks for a judgement ({})", m.verb, object[0], raised.as_str());
+                self.explanation.push(format!("adverb after the verb: {}", m.why));
+            }
+            // Affective wording ("value diversity", "show respect for", "work in a team").
+            if let Some((rule, cue)) = zeroshot::affective(&lemma, object) {
+                let nearest = match rule.level {
+                    Some(l) => format!("nearest cognitive level: {}", l.as_str()),
+                    None => "no cognitive level".to_owned(),
+                };
+                let shown = cue.map_or_else(|| m.verb.clone(), |c| format!("{} … {c}", m.verb));
+                m.level = rule.level;
+                m.candidates = rule.level.into_iter().collect();
+                m.why = format!("\"{shown}\" is affective ({}); {nearest}", rule.why);
+                self.explanation.push(format!("affective: {}", m.why));
+                domain = Domain::Affective;
+            } else if k == 0
+                && (zeroshot::PSYCHOMOTOR.contains(&lemma.as_str())
+                    || (matches!(
+                        lemma.as_str(),
+                        "perform" | "administer" | "carry out" | "do" | "practise" | "practice"
+                    ) && object.iter().any(|w| zeroshot::PSYCHOMOTOR_OBJECTS.contains(w))))
+            {
+                if m.level.is_none_or(|l| l < BloomLevel::Apply) {
+                    m.level = Some(BloomLevel::Apply);
+                }
+                m.why = format!(
+                    "\"{}\" is a bodily performance (psychomotor); nearest cognitive level: {}",
+                    m.text,
+                    level_name(m.level)
+                );
+                self.explanation.push(format!("psychomotor: {}", m.why));
+                domain = Domain::Psychomotor;
+            }
+        }
+        // The domain counts only when no cognitive verb outranks the affective one.
+        if domain == Domain::Affective
+            && matches.iter().any(|m| m.level.is_some() && !m.why.contains("affective"))
+        {
+            domain = Domain::Cognitive;
+        }
+        if domain != Domain::Cognitive {
+            *confidence = Confidence::Low;
+            self.low_reason = Some(format!(
+                "{} wording",
+                if domain == Domain::Affective { "affective" } else { "psychomotor" }
+            ));
+        }
+        domain
+    }
+
     // ── ABCD and knowledge ─────────────────────────────────────────────────────────────────
 
     /// Whether a degree (criterion) starts at token `k`: a degree phrase, a number with a unit
@@ -1176,6 +1378,9 @@ impl<'a> Analyzer<'a> {
             matches.push(m);
         }
 
+        let mut confidence = confidence;
+        let domain = self.zero_shot(s, &hits, &mut matches, &mut weak_codes, &mut confidence);
+
         // Compound rule: the highest level stated decides.
         let deciding = matches
             .iter()
@@ -1243,6 +1448,8 @@ impl<'a> Analyzer<'a> {
             explanation: self.explanation,
             confidence,
             findings,
+            domain,
+            convention: super::profile::BUILTIN.to_owned(),
         }
     }
 
@@ -1340,7 +1547,7 @@ impl<'a> Analyzer<'a> {
                 ),
             );
         }
-        if confidence == Confidence::Low {
+        if confidence == Confidence::Low && self.low_reason.is_none() {
             push(
                 codes::LOW_CONFIDENCE,
                 Severity::Info,
@@ -1403,6 +1610,8 @@ fn empty_analysis(text: String) -> ObjectiveAnalysis {
             target: objective_target(),
             hint: "Write what learners will be able to do.".to_owned(),
         }],
+        domain: Domain::Cognitive,
+        convention: super::profile::BUILTIN.to_owned(),
     }
 }
 
@@ -1422,6 +1631,9 @@ fn rule_text(matches: &[VerbMatch], deciding: Option<usize>, instructor: Option<
     }
     match (matches.len(), deciding) {
         (0, _) => "no behaviour verb found".to_owned(),
+        (_, None) if matches[0].basis == Basis::Unmeasurable || matches[0].why.contains("affective") => {
+            matches[0].why.clone()
+        }
         (_, None) => format!("\"{}\" has no cognitive level", matches[0].verb),
         (1, Some(i)) => matches[i].why.clone(),
         (n, Some(i)) => {

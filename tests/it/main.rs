@@ -17,6 +17,7 @@ mod import;
 mod json;
 mod lms_fidelity;
 mod merge;
+mod objective_calibration;
 mod pedagogy;
 mod qti_bank;
 mod store;

@@ -3,6 +3,7 @@ import type { Abcd } from "./Abcd";
 import type { AbcdPresence } from "./AbcdPresence";
 import type { BloomLevel } from "./BloomLevel";
 import type { Confidence } from "./Confidence";
+import type { Domain } from "./Domain";
 import type { Finding } from "./Finding";
 import type { KnowledgeDimension } from "./KnowledgeDimension";
 import type { VerbMatch } from "./VerbMatch";
@@ -66,4 +67,15 @@ confidence: Confidence,
 /**
  * Problems found in the wording.
  */
-findings: Array<Finding>, };
+findings: Array<Finding>, 
+/**
+ * The learning domain the wording points at: affective ("value", "show respect for")
+ * and psychomotor ("throw", "manipulate") statements still get the nearest cognitive
+ * level, with low confidence.
+ */
+domain: Domain, 
+/**
+ * Which convention made the suggestion: `"built-in"`, or the name of the calibration
+ * profile that was applied (`trellis objectives calibrate`, `pedagogy::Profile`).
+ */
+convention: string, };
