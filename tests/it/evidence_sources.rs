@@ -626,3 +626,100 @@ fn without_a_policy_the_canvas_outcomes_are_written_as_before() {
     assert_eq!(same, xml);
     assert!(xml.contains("<points_possible>10</points_possible>"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The command line
+
+#[test]
+fn the_cli_imports_from_an_lrs_with_the_password_from_the_environment_and_from_the_new_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, doc) = fresh(&dir);
+    drop(store);
+    let path = dir.path().join("doc.trellis");
+    let (endpoint, seen) = serve_lrs(five_statements(&doc), false);
+    let trellis = |args: &[&str], password: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_trellis"));
+        cmd.args(args).env_remove("TRELLIS_LRS_PASSWORD");
+        if let Some(p) = password {
+            cmd.env("TRELLIS_LRS_PASSWORD", p);
+        }
+        cmd.output().unwrap()
+    };
+    let doc_arg = path.to_str().unwrap();
+    let out = trellis(
+        &[
+            "evidence",
+            "import",
+            doc_arg,
+            "--lrs",
+            &endpoint,
+            "--lrs-user",
+            "teacher",
+            "--since",
+            "2024-01-02",
+            "--json",
+        ],
+        Some("s3cret"),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((report["source"].as_str(), report["added"].as_u64()), (Some("xapi"), Some(4)), "{report}");
+    assert_eq!(report["cohort"], "127.0.0.1");
+    assert!(seen.lock().unwrap()[0].target.contains("since=2024-01-02T00%3A00%3A00Z"));
+
+    // Without the password the LRS refuses, and the error names the URL and the status.
+    let out = trellis(&["evidence", "import", doc_arg, "--lrs", &endpoint, "--lrs-user", "teacher"], None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("HTTP 401") && err.contains(&endpoint), "{err}");
+
+    // --from and --lrs exclude each other; one of them is needed.
+    assert!(!trellis(&["evidence", "import", doc_arg], None).status.success());
+    let lmgb = write(&dir, "lmgb.csv", &mastery_export(&doc, ","));
+    let out =
+        trellis(&["evidence", "import", doc_arg, "--from", "canvas-mastery", lmgb.to_str().unwrap()], None);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("3 results added, 0 updated"), "{text}");
+    let moodle = write(&dir, "moodle.csv", &moodle_export(&doc, ","));
+    let out =
+        trellis(&["evidence", "import", doc_arg, "--from", "moodle-grades", moodle.to_str().unwrap()], None);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("note: Moodle's export does not carry"), "{text}");
+}
+
+#[test]
+fn trellis_export_of_a_document_with_a_policy_writes_it_into_the_canvas_outcomes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, doc) = fresh(&dir);
+    drop(store);
+    let path = dir.path().join("doc.trellis");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let outcomes = |name: &str| {
+        let package = dir.path().join(name);
+        run(&[
+            "export",
+            path.to_str().unwrap(),
+            "--format",
+            "cc13",
+            "--profile",
+            "canvas",
+            "-o",
+            package.to_str().unwrap(),
+        ]);
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&package).unwrap()).unwrap();
+        let mut xml = String::new();
+        archive.by_name("course_settings/learning_outcomes.xml").unwrap().read_to_string(&mut xml).unwrap();
+        xml
+    };
+    let before = outcomes("before.imscc");
+    assert!(!before.contains("n_mastery"));
+    run(&["evidence", "policy", path.to_str().unwrap(), "--method", "n_mastery", "--calculation-int", "3"]);
+    let after = outcomes("after.imscc");
+    assert_eq!(
+        after.matches("<calculation_method>n_mastery</calculation_method>").count(),
+        doc.objectives.len()
+    );
+    assert_eq!(after.matches("<calculation_int>3</calculation_int>").count(), doc.objectives.len());
+}

@@ -3,8 +3,11 @@
 //! `learning outcome points possible`, `submission date`, `attempt`, `section name`, … (header
 //! names are matched ignoring case, `_` and spaces). The outcome is matched by its vendor GUID
 //! (Trellis exports the objective id there) when a column holds one, else by its name as Trellis
-//! exports it (`code statement`), its code or its statement. Columns the importer does not read
-//! are listed in the report; a missing required column is refused, naming the expected ones.
+//! exports it (`code statement`), its code or its statement. The assessment or assignment
+//! columns (`assessment title`/`id`, `assignment title`/`id`), the attempt and the submission
+//! date tell one student's results on one outcome apart: a regraded row replaces the result it
+//! regrades. Columns the importer does not read are listed in the report; a missing required
+//! column is refused, naming the expected ones.
 
 use std::io::Read;
 
@@ -27,7 +30,10 @@ const COLUMNS: &[(&str, &[&str])] = &[
     ("submission date", &["submission date", "submitted at", "assessed at"]),
     ("attempt", &["attempt"]),
     ("section", &["section name", "section"]),
-    ("assessment", &["assessment title", "assessment id", "assessment question id"]),
+    (
+        "assessment",
+        &["assessment title", "assessment id", "assessment question id", "assignment title", "assignment id"],
+    ),
 ];
 
 pub(super) fn read<R: Read>(
