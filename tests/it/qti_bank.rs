@@ -266,6 +266,9 @@ const QTI3_ELEMENTS: &[&str] = &[
     "qti-base-value",
     "qti-multiple",
     "qti-or",
+    "qti-and",
+    "qti-gte",
+    "qti-lte",
     "qti-string-match",
     "qti-equal",
     "qti-modal-feedback",
@@ -464,7 +467,13 @@ fn scoring_uses_standard_templates_where_they_fit_and_explicit_rules_elsewhere()
     // Essays: no response processing at all; numeric: an explicit tolerance rule.
     assert!(!item_file(&mem, plain, "Explain why").contains("<responseProcessing"));
     let numeric = item_file(&mem, plain, "What is 3 + 4?");
-    assert!(numeric.contains("<equal toleranceMode=\"absolute\" tolerance=\"0.5\">"), "{numeric}");
+    let bounds = numeric.split("<gte>").nth(1).unwrap_or_default();
+    assert!(
+        bounds.contains(">6.5</baseValue>")
+            && bounds.contains("<lte>")
+            && bounds.contains(">7.5</baseValue>"),
+        "the tolerance as inclusive bounds: {numeric}"
+    );
     // Every short answer and matching item of the plain document maps its response.
     for a in &plain.assessments {
         for item in &a.items {

@@ -28,6 +28,14 @@ fn num(value: f64) -> String {
     format!("{value}")
 }
 
+/// A tolerance bound: the difference rounded to 12 decimals, so `2.5 - 0.05` is written `2.45`
+/// (not `2.4500000000000002`, which would refuse an answer of exactly 2.45).
+fn rounded(value: f64) -> String {
+    let text = format!("{value:.12}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".to_owned() } else { text.to_owned() }
+}
+
 /// A small XML writer that maps QTI names through the dialect.
 struct Out<'d> {
     s: String,
@@ -519,14 +527,20 @@ fn condition(w: &mut Out<'_>, item: &BankItem<'_>) {
             }
             w.end();
         }
-        Interaction::Numeric { answer, tolerance } => {
-            let t = num(*tolerance);
-            let attrs: &[(&'static str, &str)] = if *tolerance > 0.0 {
-                &[("toleranceMode", "absolute"), ("tolerance", &t)]
-            } else {
-                &[("toleranceMode", "exact")]
-            };
-            w.start("equal", attrs);
+        // Within an absolute tolerance as two inclusive bounds rather than `equal` with
+        // `toleranceMode`, which some engines (Citolab's QTI 3 player among them) do not support.
+        Interaction::Numeric { answer, tolerance } if *tolerance > 0.0 => {
+            w.start("and", &[]);
+            for (op, bound) in [("gte", answer - tolerance), ("lte", answer + tolerance)] {
+                w.start(op, &[]);
+                w.variable(RESPONSE);
+                w.base_value("float", &rounded(bound));
+                w.end();
+            }
+            w.end();
+        }
+        Interaction::Numeric { answer, .. } => {
+            w.start("equal", &[("toleranceMode", "exact")]);
             w.variable(RESPONSE);
             w.base_value("float", &num(*answer));
             w.end();
