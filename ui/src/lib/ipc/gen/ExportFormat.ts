@@ -3,4 +3,4 @@
 /**
  * Every export format Trellis writes.
  */
-export type ExportFormat = "cc13" | "cc11" | "case" | "json" | "scorm12" | "scorm2004" | "cmi5";
+export type ExportFormat = "cc13" | "cc11" | "case" | "json" | "scorm12" | "scorm2004" | "cmi5" | "qti3" | "qti21" | "site" | "canvas-outcomes-csv" | "moodle-competency-csv";
