@@ -270,11 +270,28 @@ impl AppState {
         .await
     }
 
-    /// Runs `f` on the window's store and its committed design, holding the lock, on a blocking
-    /// thread: the evidence of learning, which lives beside the design in the same file. `f` may
-    /// change the evidence tables (never the design), so the loaded design stays as it is; only
-    /// the ready-made answer, which carries the undo history, is made again.
-    pub async fn with_evidence<T, F>(&self, window: &str, f: F) -> Result<T, CommandError>
+    /// Reads the evidence of learning, which lives beside the design in the same file: runs `f`
+    /// on the window's store and its committed design, holding the lock, on a blocking thread.
+    /// `f` should only read what it needs from the store and hand the design (an `Arc`) back,
+    /// so that long computations run after the lock is released.
+    pub async fn read_evidence<T, F>(&self, window: &str, f: F) -> Result<T, CommandError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store, &Arc<Document>) -> trellis::Result<T> + Send + 'static,
+    {
+        let open = self.open(window)?;
+        blocking(move || {
+            let mut guard = lock(&open)?;
+            let doc = guard.document()?;
+            f(&guard.store, &doc)
+        })
+        .await
+    }
+
+    /// Changes the evidence of learning like [`AppState::read_evidence`] reads it. Evidence is
+    /// never part of the design, so the loaded design stays as it is; only the ready-made
+    /// answer, which carries the undo history, is made again.
+    pub async fn change_evidence<T, F>(&self, window: &str, f: F) -> Result<T, CommandError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Store, &Document) -> trellis::Result<T> + Send + 'static,

@@ -219,24 +219,28 @@ pub fn analysis_in(
     doc: &Document,
     request: &EvidenceAnalysisRequest,
 ) -> trellis::Result<Analysis> {
+    let evidence = Evidence::load(store, request.cohort.as_deref())?;
+    analysis_of(doc, &evidence, request)
+}
+
+/// The analysis of evidence already read (computed without holding the document's lock).
+pub fn analysis_of(
+    doc: &Document,
+    evidence: &Evidence,
+    request: &EvidenceAnalysisRequest,
+) -> trellis::Result<Analysis> {
     let gap_threshold = request.gap_threshold.unwrap_or(analysis::DEFAULT_GAP_THRESHOLD);
     if !(0.0..=1.0).contains(&gap_threshold) {
         return Err(trellis::Error::Refused(format!(
             "the skill-gap threshold must be a share from 0 to 1 (found {gap_threshold})"
         )));
     }
-    let evidence = Evidence::load(store, request.cohort.as_deref())?;
-    let report = mastery::compute(doc, &evidence);
-    let mut result = analysis::analyse(doc, &evidence, &report, analysis::Options { gap_threshold });
+    let report = mastery::compute(doc, evidence);
+    let mut result = analysis::analyse(doc, evidence, &report, analysis::Options { gap_threshold });
     if !request.learners {
         result.learners = LearnerHeatmap { objectives: Vec::new(), learners: Vec::new(), cells: Vec::new() };
     }
     Ok(result)
-}
-
-/// The mastery report (`trellis mastery --format json`).
-pub fn mastery_in(store: &Store, doc: &Document, cohort: Option<&str>) -> trellis::Result<MasteryReport> {
-    Ok(mastery::compute(doc, &Evidence::load(store, cohort)?))
 }
 
 /// The policies and the methods.
@@ -322,7 +326,7 @@ pub async fn import_evidence(
     let cancel = state.cancel_evidence.start(window.label());
     let progress_window = window.clone();
     let outcome = state
-        .with_evidence(window.label(), move |store, doc| {
+        .change_evidence(window.label(), move |store, doc| {
             let progress = |p: Progress| {
                 let _ = progress_window.emit_to(progress_window.label(), PROGRESS_EVENT, p);
             };
@@ -345,7 +349,7 @@ pub async fn evidence_cohorts(
     window: Window,
     state: State<'_, AppState>,
 ) -> Result<Vec<CohortSummary>, CommandError> {
-    state.with_evidence(window.label(), |store, _| evidence_store::cohorts(store.connection())).await
+    state.read_evidence(window.label(), |store, _| evidence_store::cohorts(store.connection())).await
 }
 
 /// Removes a cohort (one undo step); answers with the history.
@@ -356,31 +360,44 @@ pub async fn remove_cohort(
     name: String,
 ) -> Result<History, CommandError> {
     state
-        .with_evidence(window.label(), move |store, _| {
+        .change_evidence(window.label(), move |store, _| {
             flow::remove_cohort(store, &name)?;
             store.history()
         })
         .await
 }
 
-/// Mastery per objective and learner.
+/// Mastery per objective and learner (`trellis mastery --format json`), computed after the
+/// document's lock is released.
 #[tauri::command]
 pub async fn mastery_report(
     window: Window,
     state: State<'_, AppState>,
     cohort: Option<String>,
 ) -> Result<MasteryReport, CommandError> {
-    state.with_evidence(window.label(), move |store, doc| mastery_in(store, doc, cohort.as_deref())).await
+    let (evidence, doc) = state
+        .read_evidence(window.label(), move |store, doc| {
+            Ok((Evidence::load(store, cohort.as_deref())?, doc.clone()))
+        })
+        .await?;
+    crate::state::blocking(move || Ok(mastery::compute(&doc, &evidence))).await
 }
 
-/// Heatmaps, distributions, skill gaps, item analysis and cohort trends.
+/// Heatmaps, distributions, skill gaps, item analysis and cohort trends, computed after the
+/// document's lock is released (edits do not wait for them).
 #[tauri::command]
 pub async fn evidence_analysis(
     window: Window,
     state: State<'_, AppState>,
     request: EvidenceAnalysisRequest,
 ) -> Result<Analysis, CommandError> {
-    state.with_evidence(window.label(), move |store, doc| analysis_in(store, doc, &request)).await
+    let cohort = request.cohort.clone();
+    let (evidence, doc) = state
+        .read_evidence(window.label(), move |store, doc| {
+            Ok((Evidence::load(store, cohort.as_deref())?, doc.clone()))
+        })
+        .await?;
+    crate::state::blocking(move || analysis_of(&doc, &evidence, &request)).await
 }
 
 /// The mastery policies and the methods.
@@ -389,7 +406,7 @@ pub async fn mastery_policy(
     window: Window,
     state: State<'_, AppState>,
 ) -> Result<MasteryPolicies, CommandError> {
-    state.with_evidence(window.label(), |store, _| policies_in(store)).await
+    state.read_evidence(window.label(), |store, _| policies_in(store)).await
 }
 
 /// Sets the default policy (`objective` null) or an objective's (`policy` null removes the
@@ -402,7 +419,7 @@ pub async fn set_mastery_policy(
     policy: Option<PolicyInput>,
 ) -> Result<History, CommandError> {
     state
-        .with_evidence(window.label(), move |store, doc| {
+        .change_evidence(window.label(), move |store, doc| {
             Ok(set_policy_in(store, doc, objective.as_deref(), policy.as_ref()))
         })
         .await?
@@ -524,6 +541,40 @@ mod tests {
 
         store.undo().unwrap();
         assert!(policies_in(&store).unwrap().overrides.is_empty());
+    }
+
+    #[test]
+    fn an_evidence_change_keeps_the_loaded_design_and_the_windows_undo_takes_it_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = crate::examples::document("intro-statistics").unwrap();
+        let state = AppState::new(dir.path(), dir.path().join("documents"));
+        state.attach("main", Store::create(&dir.path().join("course.trellis"), &doc).unwrap()).unwrap();
+        let file = dir.path().join("fall.csv");
+        std::fs::write(&file, canvas_outcomes(&doc)).unwrap();
+        tauri::async_runtime::block_on(async {
+            let before = state.document_state("main").await.unwrap();
+            let request = EvidenceImportRequest::default();
+            let outcome = state
+                .change_evidence("main", move |store, doc| {
+                    Ok(import_in(store, doc, &file, &request, &Task::quiet("x")))
+                })
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(outcome.report.added, 6);
+            let after = state.document_state("main").await.unwrap();
+            assert!(std::sync::Arc::ptr_eq(&before.document, &after.document), "the design is not re-read");
+            assert_eq!(
+                after.history.undo.as_deref(),
+                Some("Import canvas-outcomes evidence into cohort fall")
+            );
+
+            let undone = state.change("main", |s| s.undo().map(|_| ())).await.unwrap();
+            assert_eq!(undone.history.redo_depth, 1);
+            let cohorts =
+                state.read_evidence("main", |s, _| evidence_store::cohorts(s.connection())).await.unwrap();
+            assert!(cohorts.is_empty(), "undo took the import back");
+        });
     }
 
     #[test]

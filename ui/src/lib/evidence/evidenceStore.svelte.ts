@@ -18,6 +18,8 @@ export class EvidenceStore {
   error = $state<string | null>(null);
   /** Whether the analysis carries the objectives × learners heatmap (asked only when shown). */
   learners = $state(false);
+  /** Whether the policies are read too (only while the Evidence view, which edits them, is shown). */
+  withPolicies = $state(false);
   /** The running import (progress, Cancel). */
   readonly importTask = new LongTask(() => backend().cancelEvidenceImport());
   private seq = 0;
@@ -68,12 +70,12 @@ export class EvidenceStore {
       }
       const [analysis, policies] = await Promise.all([
         backend().evidenceAnalysis({ cohort: null, gapThreshold: null, learners: this.learners }),
-        backend().masteryPolicy(),
+        this.withPolicies ? backend().masteryPolicy() : Promise.resolve(null),
       ]);
       if (mine !== this.seq) return;
       this.cohorts = cohorts;
       this.analysis = analysis;
-      this.policies = policies;
+      if (policies) this.policies = policies;
       this.error = null;
     } catch (err) {
       if (mine === this.seq) this.error = AppError.from(err).message;
