@@ -159,8 +159,7 @@ fn kebab_to_camel(name: &str) -> String {
 }
 
 /// A QTI 3.0 file brought back to QTI 2.1 names: `qti-` prefixes and kebab case undone, the
-/// `qti-content-body` wrappers and the rubric blocks' `use` dropped, namespaces and template
-/// URIs reduced to what they name.
+/// `qti-content-body` wrappers dropped, namespaces and template URIs reduced to what they name.
 fn qti3_as_qti21(events: Vec<Ev>) -> Vec<Ev> {
     events
         .into_iter()
@@ -170,7 +169,6 @@ fn qti3_as_qti21(events: Vec<Ev>) -> Vec<Ev> {
                 let name = name.strip_prefix("qti-").map(kebab_to_camel).unwrap_or(name);
                 let attrs = attrs
                     .into_iter()
-                    .filter(|(k, _)| !(name == "rubricBlock" && k == "use"))
                     .map(|(k, v)| if k.contains(':') { (k, v) } else { (kebab_to_camel(&k), v) })
                     .collect();
                 Ev::Start(name, normalise(attrs))

@@ -156,6 +156,21 @@ async function convertBank(dir) {
   return out;
 }
 
+
+/** XML text for comparison: no declaration or processing instructions, attributes sorted, no
+ * whitespace between tags, empty elements self-closed. */
+function normalise(xml) {
+  return xml
+    .replace(/<\?[^?]*\?>/g, "")
+    .replace(/<([\w:-]+)((?:\s+[\w:-]+="[^"]*")*)\s*(\/?)>/g, (_, name, attrs, close) => {
+      const list = (attrs.match(/[\w:-]+="[^"]*"/g) ?? []).sort();
+      return `<${name}${list.map((a) => ` ${a}`).join("")}${close}>`;
+    })
+    .replace(/>\s+</g, "><")
+    .replace(/<([\w:-]+)([^<>]*)><\/\1>/g, "<$1$2/>")
+    .trim();
+}
+
 for (const docPath of documents()) {
   const doc = loadDocument(docPath);
   const items = bankItems(doc);
@@ -224,6 +239,29 @@ for (const docPath of documents()) {
         assert.deepEqual(browser.outside, [], "no request left 127.0.0.1");
       });
     }
+
+    test("qti3: every item and test is what the official QTI 2.x → 3.0 conversion makes of the qti21 bank", async () => {
+      const v3 = exportPackage(docPath, "qti3");
+      const v21 = exportPackage(docPath, "qti21");
+      const differ = [];
+      let compared = 0;
+      for (const folder of ["items", "tests"]) {
+        for (const file of readdirSync(join(v21.dir, folder))) {
+          const converted = await convertQti2toQti3(readFileSync(join(v21.dir, folder, file), "utf8"));
+          const ours = readFileSync(join(v3.dir, folder, file), "utf8");
+          compared++;
+          if (normalise(converted) !== normalise(ours)) {
+            const a = normalise(converted);
+            const b = normalise(ours);
+            let i = 0;
+            while (i < a.length && a[i] === b[i]) i++;
+            differ.push(`${folder}/${file}: converted …${a.slice(Math.max(0, i - 80), i + 80)}… ours …${b.slice(Math.max(0, i - 80), i + 80)}…`);
+          }
+        }
+      }
+      assert.ok(compared > items.length, `${compared} files compared`);
+      assert.deepEqual(differ, []);
+    });
 
     test("qti3: chosen choices' inline feedback is selected by FEEDBACK", async () => {
       const withChoiceFeedback = items.filter(({ item }) => (item.body.choices ?? []).some((c) => c.feedback));

@@ -236,7 +236,7 @@ fn item<'c>(view: &'c ItemView<'c>, asset_ix: &HashMap<&str, usize>, shuffle: bo
         ItemBody::Essay { guidance } => {
             let html =
                 if guidance.trim().is_empty() { String::new() } else { crate::markdown::render(guidance) };
-            Interaction::Essay { guidance: xhtml::flow(&html) }
+            Interaction::Essay { guidance: xhtml::flow(&html).trim().to_owned() }
         }
         ItemBody::Matching { pairs } => {
             let mut answers: Vec<(String, &str)> =

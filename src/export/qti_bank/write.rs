@@ -338,12 +338,7 @@ fn item_xml(cx: &ExportContext<'_>, item: &BankItem<'_>, d: &dyn Dialect) -> Str
     if let Interaction::Essay { guidance } = &item.interaction
         && !guidance.is_empty()
     {
-        let attrs: &[(&'static str, &str)] = if d.wraps_content_body() {
-            &[("use", "scoring"), ("view", "scorer")]
-        } else {
-            &[("view", "scorer")]
-        };
-        w.start("rubricBlock", attrs);
+        w.start("rubricBlock", &[("view", "scorer")]);
         w.body(guidance);
         w.end();
     }
@@ -594,12 +589,7 @@ fn test_xml(bank: &Bank<'_>, test: &BankTest<'_>, d: &dyn Dialect) -> String {
     let section = format!("{}_section", test.ident);
     w.start("assessmentSection", &[("identifier", &section), ("title", &a.title), ("visible", "true")]);
     if !test.instructions.is_empty() {
-        let attrs: &[(&'static str, &str)] = if d.wraps_content_body() {
-            &[("use", "instructions"), ("view", "candidate")]
-        } else {
-            &[("view", "candidate")]
-        };
-        w.start("rubricBlock", attrs);
+        w.start("rubricBlock", &[("view", "candidate")]);
         w.body(&test.instructions);
         w.end();
     }
