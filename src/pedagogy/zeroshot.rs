@@ -649,7 +649,6 @@ pub(super) const AFFECTIVE: &[Affective] = &[
             "empathize",
             "believe",
             "internalize",
-            "advocate",
             "be willing",
         ],
         cues: &[],
