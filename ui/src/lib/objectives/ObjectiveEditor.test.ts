@@ -13,6 +13,7 @@ test('typing a statement suggests its Bloom level with the reason, and committin
   const box = screen.getByLabelText('Statement') as HTMLTextAreaElement;
   await fireEvent.input(box, { target: { value: 'Compare two confidence intervals given their margins' } });
   await waitFor(() => expect(screen.getByTestId('analysis-reason').textContent).toContain('analyze'));
+  expect(screen.getByTestId('analysis-convention').textContent).toContain('built-in rules');
   const suggested = screen.getByRole('radio', { name: /Analyze/ });
   expect(suggested.textContent).toContain('★');
   await fireEvent.blur(box);
