@@ -219,6 +219,34 @@ pub fn canvas_outcomes_csv(doc: &Document, shift: i64, learners: usize) -> Strin
     out
 }
 
+/// The xAPI file of quiz item results the mock's import "reads".
+const QUIZ_FILE: &str = "Quiz 1 statements.jsonl";
+
+/// xAPI statements (JSON Lines) of eight learners answering every item of the example's first
+/// quiz (each item right or wrong, scaled 1 or 0), so the item analysis has complete learners.
+pub fn quiz_statements(doc: &Document) -> String {
+    let Some(quiz) = doc.assessments.iter().find(|a| a.title.starts_with("Quiz 1")) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for l in 0..8usize {
+        for (k, item) in quiz.items.iter().enumerate() {
+            let right = (l * 3 + k * 5 + l * k) % 7 > 1;
+            let statement = json!({
+                "id": format!("00000000-0000-4000-8000-{:012}", l * 100 + k),
+                "actor": { "account": { "homePage": "https://lms.example.edu", "name": format!("{}", 2000 + l) } },
+                "verb": { "id": "http://adlnet.gov/expapi/verbs/answered" },
+                "object": { "id": format!("https://courses.example.edu/item/{}", item.id) },
+                "result": { "score": { "scaled": if right { 1.0 } else { 0.0 } } },
+                "timestamp": format!("2026-02-{:02}T10:00:00Z", 10 + k),
+            });
+            out.push_str(&statement.to_string());
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// The evidence steps the UI tests take, in the mock's words: `import:<file>`, `policy:<code>`,
 /// `remove:<cohort>`.
 fn evidence_steps() -> Vec<Vec<&'static str>> {
@@ -230,6 +258,7 @@ fn evidence_steps() -> Vec<Vec<&'static str>> {
         vec![fall, spring],
         vec![fall, spring, "policy:U2.3"],
         vec![fall, spring, "remove:Spring 2026 outcomes"],
+        vec![fall, spring, "import:Quiz 1 statements.jsonl"],
     ]
 }
 
@@ -257,6 +286,9 @@ fn evidence_fixture(scratch: &Path) -> Result<Value, String> {
         std::fs::write(&path, canvas_outcomes_csv(&served, *shift, *learners)).map_err(|e| e.to_string())?;
         files.push(path);
     }
+    let quiz = scratch.join(QUIZ_FILE);
+    std::fs::write(&quiz, quiz_statements(&served)).map_err(|e| e.to_string())?;
+    files.push(quiz);
     let mut states = Vec::new();
     let mut imports = Vec::new();
     for steps in evidence_steps() {

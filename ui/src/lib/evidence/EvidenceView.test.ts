@@ -81,3 +81,19 @@ test('undo takes the import back and the view returns to its empty state', async
   await waitFor(() => expect(screen.getByTestId('evidence-empty')).toBeTruthy());
   expect(ds.history.redo).toBe('Import canvas-outcomes evidence into cohort Fall 2025 outcomes');
 });
+
+test('the drill-down lists the item analysis rows of the quiz items aligned to the objective', async () => {
+  const mock = await openExample();
+  for (const file of ['Fall 2025 outcomes.csv', 'Spring 2026 outcomes.csv', 'Quiz 1 statements.jsonl']) {
+    mock.evidencePick = `/home/designer/Downloads/${file}`;
+    await evidenceStore.importFile(null, { source: null, cohort: null, term: '' });
+  }
+  render(EvidenceView, { onImport: noop, onOpenObjective: noop });
+  const grid = await screen.findByRole('grid', {}, { timeout: 3000 });
+  const row = Array.from(grid.querySelectorAll('tbody tr')).find((r) => r.querySelector('th')?.textContent?.trim() === 'U2.3')!;
+  await fireEvent.click(row.querySelector('[role="gridcell"]')!);
+  const table = (await screen.findByText(/^Quiz 1: Exploring and describing data: 8 complete learners/)).closest('table')!;
+  const rows = Array.from(table.querySelectorAll('tbody tr'), (r) => Array.from(r.querySelectorAll('td'), (d) => d.textContent));
+  expect(rows.map((r) => r[0])).toEqual(['3', '4']);
+  expect(rows.every((r) => r[1] === '8')).toBe(true);
+});
