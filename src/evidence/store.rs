@@ -363,6 +363,9 @@ pub struct Writer<'c> {
     /// Keys (their first 8 bytes) written or matched by this import: a second result with the
     /// same key in one import is kept beside the first, not written over it.
     seen: std::collections::HashSet<u64>,
+    /// The largest rowid of the results stored before this import (rows written by it are
+    /// above).
+    stored_before: i64,
     /// Results written.
     pub added: u64,
     /// Results that were already stored with the same values.
@@ -396,7 +399,10 @@ impl<'c> Writer<'c> {
             Some((salt, _)) => (salt, false),
             None => (super::new_salt(), true),
         };
+        let stored_before: i64 =
+            conn.query_row("SELECT coalesce(max(rowid), 0) FROM evidence_results", [], |r| r.get(0))?;
         Ok(Writer {
+            stored_before,
             new_salt,
             conn,
             cohort: cohort.to_owned(),
@@ -470,12 +476,28 @@ impl<'c> Writer<'c> {
             key_hash(&with_row)
         };
         let key = &key[..16];
-        let mut insert = self.conn.prepare_cached(
+        // A first key of this import is inserted, or replaces the stored result when a value
+        // changed; a repeated one (keyed by its row) is only inserted. RETURNING gives the row
+        // written: none when nothing changed, a rowid above those stored before this import for
+        // a new result, an older one for a replaced result.
+        let sql = if first {
+            "INSERT INTO evidence_results
+               (cohort, source, row_hash, learner, target_kind, target_id, score, points_possible, at, attempt, source_row)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             ON CONFLICT (cohort, source, row_hash) DO UPDATE SET score = excluded.score,
+               points_possible = excluded.points_possible, at = excluded.at, attempt = excluded.attempt,
+               source_row = excluded.source_row
+             WHERE score IS NOT excluded.score OR points_possible IS NOT excluded.points_possible
+               OR at IS NOT excluded.at OR attempt IS NOT excluded.attempt
+             RETURNING rowid"
+        } else {
             "INSERT OR IGNORE INTO evidence_results
                (cohort, source, row_hash, learner, target_kind, target_id, score, points_possible, at, attempt, source_row)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?;
-        let n = insert.execute(params![
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             RETURNING rowid"
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(params![
             self.cohort,
             self.source.as_str(),
             key,
@@ -488,34 +510,10 @@ impl<'c> Writer<'c> {
             r.attempt,
             r.source_row
         ])?;
-        if n > 0 {
-            self.added += 1;
-            return Ok(());
-        }
-        if !first {
-            // A repeated key of this import, stored by its row already.
-            self.already += 1;
-            return Ok(());
-        }
-        let mut update = self.conn.prepare_cached(
-            "UPDATE evidence_results SET score = ?4, points_possible = ?5, at = ?6, attempt = ?7, source_row = ?8
-             WHERE cohort = ?1 AND source = ?2 AND row_hash = ?3
-               AND (score IS NOT ?4 OR points_possible IS NOT ?5 OR at IS NOT ?6 OR attempt IS NOT ?7)",
-        )?;
-        let changed = update.execute(params![
-            self.cohort,
-            self.source.as_str(),
-            key,
-            r.score,
-            r.points_possible,
-            r.at,
-            r.attempt,
-            r.source_row
-        ])?;
-        if changed > 0 {
-            self.updated += 1;
-        } else {
-            self.already += 1;
+        match rows.next()? {
+            None => self.already += 1,
+            Some(row) if row.get::<_, i64>(0)? > self.stored_before => self.added += 1,
+            Some(_) => self.updated += 1,
         }
         Ok(())
     }
