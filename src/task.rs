@@ -90,6 +90,47 @@ impl<'a> Task<'a> {
     }
 }
 
+/// A reader that reports how much of a file long work has read (every `step` bytes, as
+/// `done`/`total` bytes with `message` and the megabytes so far) and fails with an I/O error
+/// once the task is cancelled, so a parser reading through it stops at its next read. The
+/// caller turns that failure into [`Error::Cancelled`] by asking [`Task::is_cancelled`].
+pub struct ProgressRead<'t, R> {
+    inner: R,
+    task: &'t Task<'t>,
+    total: u64,
+    done: u64,
+    reported: u64,
+    message: String,
+}
+
+impl<'t, R> ProgressRead<'t, R> {
+    /// Reports every mebibyte of the `total` bytes `inner` holds, as `message`.
+    pub fn new(inner: R, task: &'t Task<'t>, total: u64, message: impl Into<String>) -> Self {
+        ProgressRead { inner, task, total, done: 0, reported: 0, message: message.into() }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for ProgressRead<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.task.is_cancelled() {
+            return Err(std::io::Error::other(self.task.cancelled().to_string()));
+        }
+        let n = self.inner.read(buf)?;
+        self.done += n as u64;
+        if self.done >= self.reported + (1 << 20) || (n == 0 && self.done > self.reported) {
+            self.reported = self.done;
+            let message = format!(
+                "{} ({} of {} MB)",
+                self.message,
+                self.done >> 20,
+                self.total.max(1).div_ceil(1 << 20)
+            );
+            self.task.report(Progress { done: self.done, total: self.total.max(self.done), message });
+        }
+        Ok(n)
+    }
+}
+
 /// Whether `err` ends work that was cancelled.
 pub fn is_cancelled(err: &Error) -> bool {
     matches!(err, Error::Cancelled { .. })
@@ -114,5 +155,22 @@ mod tests {
         assert_eq!(err.to_string(), "the export was cancelled; nothing was written");
         assert_eq!(seen.into_inner().unwrap(), ["first"]);
         assert!(Task::quiet("x").check().is_ok());
+    }
+
+    #[test]
+    fn a_progress_reader_reports_what_it_read_and_stops_once_cancelled() {
+        use std::io::Read;
+        let seen = std::sync::Mutex::new(Vec::new());
+        let progress = |p: Progress| seen.lock().unwrap().push((p.done, p.total));
+        let cancel = AtomicBool::new(false);
+        let task = Task::new("the import", &progress, &cancel);
+        let data = vec![7u8; (3 << 20) + 10];
+        let mut reader = ProgressRead::new(data.as_slice(), &task, data.len() as u64, "Reading x");
+        let mut buf = vec![0u8; 1 << 20];
+        reader.read_exact(&mut buf).unwrap();
+        assert_eq!(seen.lock().unwrap().last(), Some(&(1 << 20, data.len() as u64)));
+        cancel.store(true, Ordering::SeqCst);
+        let err = reader.read(&mut buf).unwrap_err();
+        assert!(err.to_string().contains("the import was cancelled"), "{err}");
     }
 }

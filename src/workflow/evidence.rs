@@ -95,10 +95,10 @@ pub fn detect(path: &Path) -> Result<Source> {
 }
 
 /// Imports `path` into the document open in `store` (whose design is `doc`) as one undo step:
-/// read as `source`, or as what [`detect`] finds. Progress goes to `task` in three stages
-/// (telling the format, importing, done); a cancel asked before the import starts writing ends
-/// it with [`Error::Cancelled`] and nothing written. The import itself is one transaction: once
-/// it runs, it finishes (or fails, writing nothing).
+/// read as `source`, or as what [`detect`] finds. Progress goes to `task`: telling the format,
+/// then the bytes read (every mebibyte), then done; a cancel ends it with [`Error::Cancelled`]
+/// and nothing written, whenever it arrives before the import's transaction commits (the
+/// reader fails at its next read and the transaction is rolled back).
 pub fn import_file(
     store: &mut Store,
     doc: &Document,
@@ -114,7 +114,7 @@ pub fn import_file(
         None => detect(path)?,
     };
     task.stage(1, 3, format!("Importing {name} as {}", source.as_str()))?;
-    let report = import::import(store, doc, source, path, options)?;
+    let report = import::import_with_task(store, doc, source, path, options, task)?;
     task.report(crate::task::Progress { done: 3, total: 3, message: "Done".into() });
     Ok(report)
 }

@@ -512,6 +512,37 @@ mod tests {
     }
 
     #[test]
+    fn an_import_cancelled_while_it_reads_the_file_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, doc) = open_example(dir.path());
+        // Several MB: 2,000 learners × 24 objectives, so the file is read in several mebibytes.
+        let mut text = String::from("student id,learning outcome name,outcome score\n");
+        for l in 0..2000 {
+            for o in doc.objectives.iter().take(24) {
+                text.push_str(&format!("{l:06},{} {},{}\n", o.code, o.statement.replace(',', ""), l % 5));
+            }
+        }
+        let file = dir.path().join("large.csv");
+        std::fs::write(&file, &text).unwrap();
+        let cancel = AtomicBool::new(false);
+        let seen = std::sync::Mutex::new(Vec::new());
+        let progress = |p: Progress| {
+            if p.message.starts_with("Reading large.csv (") {
+                // The first mebibyte is read: cancel from here.
+                cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+            seen.lock().unwrap().push(p.message);
+        };
+        let task = Task::new("the evidence import", &progress, &cancel);
+        let err = import_in(&mut store, &doc, &file, &EvidenceImportRequest::default(), &task).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Cancelled, "{}", err.message);
+        let seen = seen.into_inner().unwrap();
+        assert!(seen.iter().any(|m| m.starts_with("Reading large.csv (1 of ")), "{seen:?}");
+        assert!(evidence_store::cohorts(store.connection()).unwrap().is_empty(), "nothing written");
+        assert_eq!(store.history().unwrap().undo_depth, 0);
+    }
+
+    #[test]
     fn a_policy_is_set_per_objective_checked_and_undoable() {
         let dir = tempfile::tempdir().unwrap();
         let (mut store, doc) = open_example(dir.path());

@@ -290,6 +290,19 @@ pub fn import(
     path: &Path,
     options: &Options,
 ) -> Result<ImportReport> {
+    import_with_task(store, doc, source, path, options, &crate::task::Task::quiet("the evidence import"))
+}
+
+/// Imports like [`import`], reporting the bytes read to `task` and stopping, with nothing
+/// written, once it is cancelled ([`Error::Cancelled`]).
+pub fn import_with_task(
+    store: &mut Store,
+    doc: &Document,
+    source: Source,
+    path: &Path,
+    options: &Options,
+    task: &crate::task::Task<'_>,
+) -> Result<ImportReport> {
     let len = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
     if len > options.limits.max_bytes {
         return Err(Error::Refused(format!(
@@ -312,13 +325,17 @@ pub fn import(
         // index is written in random order (restored afterwards).
         let cache: i64 = tx.pragma_query_value(None, "cache_size", |r| r.get(0))?;
         tx.pragma_update(None, "cache_size", -98_304)?;
-        let result = import_into(tx, &doc_path, &cohort, source, path, &matcher, options);
+        let result = import_into(tx, &doc_path, &cohort, source, path, &matcher, options, task, len);
         tx.pragma_update(None, "cache_size", cache)?;
-        result
+        match result {
+            Err(_) if task.is_cancelled() => Err(task.cancelled()),
+            other => other,
+        }
     })
 }
 
 /// Reads `path` into the open transaction.
+#[allow(clippy::too_many_arguments)]
 fn import_into(
     tx: &rusqlite::Transaction<'_>,
     doc_path: &Path,
@@ -327,11 +344,15 @@ fn import_into(
     path: &Path,
     matcher: &Matcher,
     options: &Options,
+    task: &crate::task::Task<'_>,
+    len: u64,
 ) -> Result<ImportReport> {
     let mut writer = Writer::new(tx, doc_path, cohort, &options.term, source, options.keep_names)?;
     let mut report =
         ImportReport { source: source.as_str().into(), cohort: cohort.to_owned(), ..ImportReport::default() };
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = crate::task::ProgressRead::new(file, task, len, format!("Reading {name}"));
     let reader = std::io::BufReader::with_capacity(1 << 16, file);
     let mut sink = Sink { writer: &mut writer, report: &mut report, learners: HashMap::new() };
     let name = path.display().to_string();
