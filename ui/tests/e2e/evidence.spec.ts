@@ -125,3 +125,22 @@ test('a cohort removed and put back by undo; a per-objective policy; badges on t
   await page.getByRole('tree').getByRole('treeitem', { name: /Describing distributions/ }).click();
   await expect(page.getByRole('button', { name: /Construct histograms.*Mastery: \d+ of 20 learners/ })).toBeVisible();
 });
+
+test('an evidence import shows its stages; Escape cancels it with nothing imported', async ({ page }) => {
+  await page.goto('/?example=intro-statistics');
+  await expect(page.getByRole('tree')).toBeVisible();
+  await page.evaluate(() => { (window as unknown as { __mock: { evidenceMs: number } }).__mock.evidenceMs = 3000; });
+  await page.keyboard.press('Control+6');
+  await page.getByTestId('evidence-empty').getByRole('button', { name: 'Import results…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Import evidence of learning' });
+  await dialog.getByRole('button', { name: 'Choose file and import…' }).click();
+  await expect(dialog.getByText('Reading Fall 2025 outcomes.csv')).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog.getByText('Cancelled — nothing was imported.')).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { __mock: Mock }).__mock.evidenceSteps)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'No evidence of learning yet' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Undo' })).toBeDisabled();
+});
