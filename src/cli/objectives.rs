@@ -60,6 +60,18 @@ enum ObjectivesCommand {
         #[arg(long, default_value_t = 5)]
         folds: usize,
     },
+    /// Store a calibration profile in a `.trellis` document (its objective analysis, `trellis
+    /// check` and `trellis lint` then follow that convention), or clear it with `--clear`.
+    SetProfile {
+        /// The document (`.trellis`).
+        document: PathBuf,
+        /// The profile file (from `trellis objectives calibrate`).
+        #[arg(required_unless_present = "clear", conflicts_with = "clear")]
+        profile: Option<PathBuf>,
+        /// Remove the document's profile (back to the built-in rules).
+        #[arg(long)]
+        clear: bool,
+    },
     /// Write the levels a designer confirmed in a document as labelled rows (`statement,levels`).
     ExportLabels {
         /// The document (`.trellis`, or canonical `.json`).
@@ -124,6 +136,9 @@ impl ObjectivesArgs {
                 calibrate_file(&labelled, &output, name, folds)
             }
             ObjectivesCommand::ExportLabels { document, output } => export_labels(&document, &output),
+            ObjectivesCommand::SetProfile { document, profile, clear: _ } => {
+                set_profile(&document, profile.as_deref())
+            }
         }
     }
 }
@@ -189,6 +204,31 @@ fn calibrate_file(labelled: &Path, output: &Path, name: Option<String>, folds: u
         None => {
             println!("too few rows for {folds}-fold cross-validation (at least {} needed)", 2 * folds.max(2))
         }
+    }
+    Ok(exit::OK)
+}
+
+fn set_profile(document: &Path, profile: Option<&Path>) -> anyhow::Result<u8> {
+    let text = match profile {
+        None => None,
+        Some(path) => {
+            // Validated before it is stored; stored as written (readable in the canonical JSON).
+            let Some(Some(p)) = load_profile(Some(path)) else { return Ok(exit::INPUT) };
+            Some((p.name.clone(), p.to_json()))
+        }
+    };
+    let mut store =
+        trellis::store::Store::open(document).with_context(|| format!("opening {}", document.display()))?;
+    let mut curriculum = store.load().with_context(|| format!("reading {}", document.display()))?.curriculum;
+    curriculum.objective_profile = text.as_ref().map(|(_, json)| json.clone());
+    store
+        .apply(trellis::store::EditOp::UpdateCurriculum { curriculum })
+        .with_context(|| format!("writing {}", document.display()))?;
+    match text {
+        Some((name, _)) => {
+            println!("{}: objective levels now follow the \"{name}\" convention", document.display())
+        }
+        None => println!("{}: objective levels follow the built-in rules", document.display()),
     }
     Ok(exit::OK)
 }

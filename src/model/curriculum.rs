@@ -40,6 +40,12 @@ pub struct Curriculum {
     /// Template the curriculum was started from (`templates/<id>.toml`).
     #[serde(default)]
     pub template: Option<String>,
+    /// The calibration profile (JSON text of `trellis::pedagogy::Profile`, from `trellis
+    /// objectives calibrate`) whose convention the objective analysis follows in this document;
+    /// absent: the built-in rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub objective_profile: Option<String>,
     /// When the document was created.
     pub created_at: Timestamp,
     /// When the document was last edited.

@@ -101,6 +101,7 @@ impl Document {
                 credits: None,
                 weeks: None,
                 template: None,
+                objective_profile: None,
                 created_at: now.clone(),
                 updated_at: now,
             },

@@ -29,6 +29,10 @@ use super::profile::{
 use crate::model::BloomLevel;
 use crate::{Error, Result};
 
+/// Rows the logistic regression is fitted on at most (an even stride through the rows); the
+/// verb adjustments always count every row.
+pub const MAX_REGRESSION_ROWS: usize = 2_000;
+
 /// One labelled statement.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LabelledRow {
@@ -259,10 +263,13 @@ fn fit(
         },
         kfold: None,
     };
-    // The regression, over the levels after the verb adjustments.
-    let mut xs = Vec::with_capacity(train.len());
-    let mut ys = Vec::with_capacity(train.len());
-    for &i in train {
+    // The regression, over the levels after the verb adjustments, fitted on at most
+    // `MAX_REGRESSION_ROWS` rows taken at an even stride (the features are few and binary, so
+    // more rows add time, not information).
+    let stride = train.len().div_ceil(MAX_REGRESSION_ROWS).max(1);
+    let mut xs = Vec::with_capacity(train.len() / stride + 1);
+    let mut ys = Vec::with_capacity(train.len() / stride + 1);
+    for &i in train.iter().step_by(stride) {
         let adjusted = profile.predict_verbs_only(&analyses[i]);
         let target = if rows[i].levels.contains(&adjusted) { adjusted } else { rows[i].levels[0] };
         xs.push(features(&analyses[i], adjusted).to_vec());

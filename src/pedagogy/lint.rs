@@ -1,12 +1,15 @@
 //! Document lint: the objective analysis applied to every objective of a document, with
 //! findings targeted at the objective (id and outline path) and adjusted to what the document
 //! already says (a curriculum-wide audience, ABCD parts stored on the objective, the stored
-//! level).
+//! level). When the document stores a calibration profile (`curriculum.objectiveProfile`), the
+//! suggestions follow its convention; a profile that does not parse is ignored and reported
+//! once (finding `O14-objective-profile-invalid`).
 
 use crate::finding::{Finding, Severity, Target};
 use crate::model::{Document, LevelSource, Objective};
 
-use super::objective::{ObjectiveAnalysis, analyze_objective, codes};
+use super::objective::{ObjectiveAnalysis, analyze_objective_using, codes};
+use super::profile::Profile;
 use super::templates::Template;
 
 /// Findings about measurable wording (not raised for objective kinds a template exempts).
@@ -26,8 +29,23 @@ const OUTCOME_KINDS: &[&str] = &["program", "programme", "course", "degree", "ce
 pub fn lint_document(doc: &Document, template: Option<&Template>) -> Vec<Finding> {
     let index = doc.index();
     let mut out = Vec::new();
+    let profile = match document_profile(doc) {
+        Ok(p) => p,
+        Err(message) => {
+            out.push(Finding {
+                code: codes::PROFILE_INVALID.to_owned(),
+                severity: Severity::Warning,
+                message,
+                target: Target { kind: "curriculum".to_owned(), id: Some(doc.curriculum.id.to_string()), path: String::new() },
+                hint: "Load the profile again (trellis objectives calibrate writes one), or clear it; until then the \
+                       built-in rules suggest the levels."
+                    .to_owned(),
+            });
+            None
+        }
+    };
     for objective in &doc.objectives {
-        let analysis = analyze_objective(&objective.statement);
+        let analysis = analyze_objective_using(&objective.statement, profile.as_ref());
         let node = index.node(objective.node);
         let mut path = index.path(objective.node);
         let label =
@@ -47,6 +65,17 @@ pub fn lint_document(doc: &Document, template: Option<&Template>) -> Vec<Finding
         }
     }
     out
+}
+
+/// The calibration profile the document stores, if any; `Err` says why it cannot be used.
+pub fn document_profile(doc: &Document) -> Result<Option<Profile>, String> {
+    match doc.curriculum.objective_profile.as_deref() {
+        None => Ok(None),
+        Some(text) if text.trim().is_empty() => Ok(None),
+        Some(text) => Profile::from_json(text, "the document's objective profile")
+            .map(Some)
+            .map_err(|e| format!("The document's objective-level profile cannot be used: {e}.")),
+    }
 }
 
 fn objective_findings(

@@ -28,7 +28,7 @@ mod text;
 mod zeroshot;
 
 pub use fields::{FieldBase, FieldSpec, SelectOption};
-pub use lint::lint_document;
+pub use lint::{document_profile, lint_document};
 pub use objective::{
     AbcdPresence, Basis, Confidence, ObjectiveAnalysis, VerbMatch, analyze_objective,
     analyze_objective_using, analyze_with, codes,

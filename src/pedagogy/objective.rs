@@ -45,6 +45,8 @@ pub mod codes {
     pub const LEVEL_DIFFERS: &str = "O12-objective-level-differs";
     /// The objective has no level stored; the analysis suggests one.
     pub const LEVEL_UNSET: &str = "O13-objective-level-unset";
+    /// The document stores a calibration profile that cannot be read; the built-in rules are used.
+    pub const PROFILE_INVALID: &str = "O14-objective-profile-invalid";
 }
 
 /// The full analysis of one objective statement.

@@ -232,15 +232,17 @@ impl Profile {
             );
         }
         let x = features(a, level);
-        let names: Vec<&str> = self.model.features.iter().map(String::as_str).collect();
+        // Where each stored feature is in this build's feature vector (looked up once per call).
+        let columns: Vec<Option<usize>> =
+            self.model.features.iter().map(|n| FEATURES.iter().position(|f| f == n)).collect();
         let mut best: Option<(usize, f64)> = None;
         let current = CLASSES[level.map_or(6, |l| l.rank() as usize - 1)];
         let mut current_score = None;
         for (c, (w, b)) in self.model.weights.iter().zip(&self.model.intercepts).enumerate() {
             let mut score = *b;
-            for (name, wf) in names.iter().zip(w) {
-                if let Some(k) = FEATURES.iter().position(|f| f == name) {
-                    score += wf * x[k];
+            for (column, wf) in columns.iter().zip(w) {
+                if let Some(k) = column {
+                    score += wf * x[*k];
                 }
             }
             if self.model.classes[c] == current {

@@ -41,7 +41,7 @@ pub struct Table {
 /// Every document table with its columns (the schema of `migrations/`; a test compares them).
 #[rustfmt::skip]
 pub const TABLE_DEFS: &[Table] = &[
-    Table { name: "curriculum", columns: &["id", "format", "title", "code", "description", "audience", "level", "language", "credit_system", "credits", "weeks", "template", "created_at", "updated_at"], key: &["id"] },
+    Table { name: "curriculum", columns: &["id", "format", "title", "code", "description", "audience", "level", "language", "credit_system", "credits", "weeks", "template", "created_at", "updated_at", "objective_profile"], key: &["id"] },
     Table { name: "nodes", columns: &["id", "parent_id", "position", "kind", "code", "title", "summary", "duration_minutes", "week", "fields", "status"], key: &["id"] },
     Table { name: "node_prerequisites", columns: &["node_id", "prerequisite_id", "position"], key: &["node_id", "prerequisite_id"] },
     Table { name: "frameworks", columns: &["id", "position", "identifier", "uri", "title", "creator", "version", "language", "source", "extra"], key: &["id"] },

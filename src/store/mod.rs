@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
     M::up(include_str!("migrations/0002_structured_journal.sql")),
     M::up(include_str!("migrations/0003_evidence.sql")),
+    M::up(include_str!("migrations/0004_objective_profile.sql")),
 ];
 
 /// Highest schema version this build reads and writes.

@@ -262,7 +262,7 @@ pub fn reload(conn: &Connection, doc: &mut Document, parts: Parts) -> Result<()>
 pub(super) fn read_curriculum(conn: &Connection) -> Result<(u32, Curriculum)> {
     conn.query_row(
         "SELECT id, format, title, code, description, audience, level, language, credit_system,
-                credits, weeks, template, created_at, updated_at FROM curriculum",
+                credits, weeks, template, created_at, updated_at, objective_profile FROM curriculum",
         [],
         |r| {
             Ok((
@@ -283,6 +283,7 @@ pub(super) fn read_curriculum(conn: &Connection) -> Result<(u32, Curriculum)> {
                     r.get::<_, Option<String>>(11)?,
                     r.get::<_, String>(12)?,
                     r.get::<_, String>(13)?,
+                    r.get::<_, Option<String>>(14)?,
                 ),
             ))
         },
@@ -304,6 +305,7 @@ pub(super) fn read_curriculum(conn: &Connection) -> Result<(u32, Curriculum)> {
                 template: b.2,
                 created_at: Timestamp(b.3),
                 updated_at: Timestamp(b.4),
+                objective_profile: b.5,
             },
         ))
     })

@@ -75,8 +75,8 @@ impl Positions {
 pub fn insert_curriculum(conn: &Connection, format: u32, c: &Curriculum) -> Result<()> {
     conn.execute(
         "INSERT INTO curriculum (id, format, title, code, description, audience, level, language,
-            credit_system, credits, weeks, template, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            credit_system, credits, weeks, template, created_at, updated_at, objective_profile)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             c.id.to_string(),
             format,
@@ -91,7 +91,8 @@ pub fn insert_curriculum(conn: &Connection, format: u32, c: &Curriculum) -> Resu
             c.weeks,
             c.template,
             c.created_at.0,
-            c.updated_at.0
+            c.updated_at.0,
+            c.objective_profile
         ],
     )?;
     Ok(())
@@ -100,7 +101,8 @@ pub fn insert_curriculum(conn: &Connection, format: u32, c: &Curriculum) -> Resu
 pub fn update_curriculum(conn: &Connection, c: &Curriculum) -> Result<()> {
     conn.execute(
         "UPDATE curriculum SET title = ?2, code = ?3, description = ?4, audience = ?5, level = ?6,
-            language = ?7, credit_system = ?8, credits = ?9, weeks = ?10, template = ?11
+            language = ?7, credit_system = ?8, credits = ?9, weeks = ?10, template = ?11,
+            objective_profile = ?12
          WHERE id = ?1",
         params![
             c.id.to_string(),
@@ -113,7 +115,8 @@ pub fn update_curriculum(conn: &Connection, c: &Curriculum) -> Result<()> {
             enum_str(&c.credit_system),
             c.credits,
             c.weeks,
-            c.template
+            c.template,
+            c.objective_profile
         ],
     )?;
     Ok(())

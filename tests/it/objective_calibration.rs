@@ -393,3 +393,108 @@ fn cli_calibrate_classify_with_a_profile_and_export_labels() {
         assert_eq!(row.levels, [o.level]);
     }
 }
+
+// ── a profile stored in the document ──────────────────────────────────────────────────────────
+
+fn interpret_document() -> (trellis::model::Document, trellis::model::ObjectiveId) {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/intro-statistics.json");
+    let mut doc = trellis::store::load_path(&example).unwrap();
+    let o = &mut doc.objectives[0];
+    o.statement = "Interpret the slope of a regression line.".to_owned();
+    o.level = None;
+    o.level_source = trellis::model::LevelSource::Unset;
+    (doc.clone(), doc.objectives[0].id)
+}
+
+fn unset_message(doc: &trellis::model::Document, id: trellis::model::ObjectiveId) -> String {
+    let findings = trellis::pedagogy::lint_document(doc, None);
+    findings
+        .iter()
+        .find(|f| f.code == trellis::pedagogy::codes::LEVEL_UNSET && f.target.id == Some(id.to_string()))
+        .map(|f| f.message.clone())
+        .unwrap()
+}
+
+#[test]
+fn a_profile_stored_in_the_document_steers_its_lint_and_survives_the_store() {
+    let (mut doc, id) = interpret_document();
+    assert!(unset_message(&doc, id).contains("suggests understand"));
+    let rows = read_labelled(&interpret_is_apply_rows(), "interpret.csv").unwrap();
+    let profile = calibrate::calibrate(&rows, &Options::named("stats-dept")).unwrap();
+    doc.curriculum.objective_profile = Some(profile.to_json());
+    assert!(unset_message(&doc, id).contains("suggests apply"), "{}", unset_message(&doc, id));
+    assert_eq!(trellis::pedagogy::document_profile(&doc).unwrap(), Some(profile.clone()));
+
+    // The store and the canonical JSON keep it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stats.trellis");
+    trellis::store::Store::create(&path, &doc).unwrap();
+    let back = trellis::store::load_path(&path).unwrap();
+    assert_eq!(back.curriculum.objective_profile, doc.curriculum.objective_profile);
+    let json = serde_json::to_string(&back).unwrap();
+    assert!(json.contains("\"objectiveProfile\""));
+    // Without a profile the key is absent, so older documents are unchanged.
+    let (plain, _) = interpret_document();
+    assert!(!serde_json::to_string(&plain).unwrap().contains("objectiveProfile"));
+
+    // A profile that cannot be read: the built-in rules, and one warning on the curriculum.
+    doc.curriculum.objective_profile = Some("{not json".to_owned());
+    assert!(unset_message(&doc, id).contains("suggests understand"));
+    let findings = trellis::pedagogy::lint_document(&doc, None);
+    let bad: Vec<_> =
+        findings.iter().filter(|f| f.code == trellis::pedagogy::codes::PROFILE_INVALID).collect();
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0].target.kind, "curriculum");
+}
+
+#[test]
+fn cli_set_profile_stores_and_clears_the_documents_convention() {
+    let dir = tempfile::tempdir().unwrap();
+    let (doc, id) = interpret_document();
+    let path = dir.path().join("stats.trellis");
+    trellis::store::Store::create(&path, &doc).unwrap();
+    let labelled = dir.path().join("labels.csv");
+    std::fs::write(&labelled, interpret_is_apply_rows()).unwrap();
+    let profile = dir.path().join("stats-dept.json");
+    let out = trellis()
+        .args([
+            "objectives",
+            "calibrate",
+            labelled.to_str().unwrap(),
+            "-o",
+            profile.to_str().unwrap(),
+            "--folds",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = trellis()
+        .args(["objectives", "set-profile", path.to_str().unwrap(), profile.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("stats-dept"));
+    let stored = trellis::store::load_path(&path).unwrap();
+    assert!(unset_message(&stored, id).contains("suggests apply"));
+    // `trellis lint` follows it too.
+    let out = trellis().args(["lint", path.to_str().unwrap(), "--format", "json"]).output().unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(findings.iter().any(|f| f["code"] == "O13-objective-level-unset"
+        && f["message"].as_str().unwrap().contains("suggests apply")));
+    // A broken profile file is refused and the document is left alone.
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "[]").unwrap();
+    let out = trellis()
+        .args(["objectives", "set-profile", path.to_str().unwrap(), broken.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(trellis::store::load_path(&path).unwrap().curriculum.objective_profile.is_some());
+    let out =
+        trellis().args(["objectives", "set-profile", path.to_str().unwrap(), "--clear"]).output().unwrap();
+    assert!(out.status.success());
+    let cleared = trellis::store::load_path(&path).unwrap();
+    assert_eq!(cleared.curriculum.objective_profile, None);
+    assert!(unset_message(&cleared, id).contains("suggests understand"));
+}

@@ -52,6 +52,12 @@ weeks: number | null,
  */
 template: string | null, 
 /**
+ * The calibration profile (JSON text of `trellis::pedagogy::Profile`, from `trellis
+ * objectives calibrate`) whose convention the objective analysis follows in this document;
+ * absent: the built-in rules.
+ */
+objectiveProfile?: string, 
+/**
  * When the document was created.
  */
 createdAt: Timestamp, 
