@@ -1,7 +1,8 @@
 //! Export benchmarks on the generated large curriculum (40 courses × 10 units × 5 lessons):
 //! the Common Cartridge 1.3 export with the Canvas profile streamed into a zip file (target
 //! < 3 s), and, in the same run, plain zipping of the very bytes that export produced (the
-//! export should stay within 3× of it). Also the CASE export. Run with
+//! export should stay within 3× of it). Also the CASE export, and the offline course website
+//! written into a directory (target < 5 s). Run with
 //! `cargo bench --bench export`; results go to BENCHMARKS.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -25,6 +26,10 @@ fn benches(c: &mut Criterion) {
         mem.paths().len(),
         bytes as f64 / 1e6
     );
+    let mut site = MemWriter::new();
+    export_document(&doc, ExportFormat::Site, &options, &mut site, &mut |_| {}).unwrap();
+    let site_bytes: usize = site.entries().map(|(_, b)| b.len()).sum();
+    eprintln!("large site: {} files, {:.1} MB", site.paths().len(), site_bytes as f64 / 1e6);
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("large.imscc");
 
@@ -43,6 +48,29 @@ fn benches(c: &mut Criterion) {
                 out.add(path, data).unwrap();
             }
             out.finish().unwrap();
+        })
+    });
+    group.bench_function("site_large_to_memory", |b| {
+        b.iter(|| {
+            let mut out = MemWriter::new();
+            black_box(export_document(&doc, ExportFormat::Site, &options, &mut out, &mut |_| {}).unwrap());
+        })
+    });
+    group.bench_function("site_large_to_dir", |b| {
+        // Each run writes a new directory, removed after its time is taken.
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let site = dir.path().join("site");
+                let start = std::time::Instant::now();
+                let mut out = trellis::export::DirWriter::create(&site).unwrap();
+                black_box(
+                    export_document(&doc, ExportFormat::Site, &options, &mut out, &mut |_| {}).unwrap(),
+                );
+                total += start.elapsed();
+                std::fs::remove_dir_all(&site).unwrap();
+            }
+            total
         })
     });
     group.bench_function("case_large", |b| {

@@ -181,6 +181,8 @@ test("the search box finds a page offline and a practice quiz is scored in the p
     await form.getByRole("button", { name: "Try again" }).click();
     await form.getByRole("button", { name: "Check answers" }).click();
     assert.match(await form.locator(".trellis-result").textContent(), new RegExp(`^Score: 0 of ${full} points \\(0 %\\)\\.$`));
+    const verdicts = await form.locator(".trellis-feedback > p:first-child").allTextContents();
+    assert.ok(verdicts.length === ids.length && verdicts.every((v) => /^(Not answered|Not scored)/.test(v)), verdicts.join(" | "));
     assert.deepEqual(browser.outside, [], "no request left the site");
     assert.deepEqual(browser.errors, [], "no script error");
     await closePage(page);

@@ -41,6 +41,13 @@ const SITE_DIR: &str = "site";
 const FULL_OUTLINE_MAX: usize = 150;
 /// Characters of text per search-index entry.
 const SEARCH_TEXT_MAX: usize = 1_000;
+/// Pages the second drawing thread may be ahead of the writer.
+const PAGES_IN_FLIGHT: usize = 64;
+
+/// The error when the thread drawing pages stopped without its pages.
+fn page_thread_failed() -> crate::Error {
+    crate::Error::Refused("site export: the thread drawing pages stopped unexpectedly".into())
+}
 
 /// Writes the offline course website.
 pub(crate) struct SiteExporter;
@@ -98,15 +105,43 @@ impl Exporter for SiteExporter {
         }
         out.add("index.html", site.index_page(&mut findings).as_bytes())?;
         step("index.html", progress);
-        for n in 0..cx.nodes.len() {
-            let page = site.node_page(n, &mut findings);
-            out.add(&site.pages[n], page.as_bytes())?;
-            step(&site.pages[n], progress);
-        }
+        // Pages are drawn on two threads (the second draws every other page and the search
+        // index) and written here in outline order, so the bytes do not depend on timing.
+        let (search_index, node_findings) = std::thread::scope(|scope| -> Result<(String, Vec<Finding>)> {
+            let (send, receive) = std::sync::mpsc::sync_channel::<(String, Vec<Finding>)>(PAGES_IN_FLIGHT);
+            let site = &site;
+            let helper = scope.spawn(move || {
+                for n in (1..site.cx.nodes.len()).step_by(2) {
+                    let mut found = Vec::new();
+                    let page = site.node_page(n, &mut found);
+                    if send.send((page, found)).is_err() {
+                        break;
+                    }
+                }
+                drop(send);
+                site.search_index()
+            });
+            let mut node_findings = Vec::new();
+            for n in 0..cx.nodes.len() {
+                let page = if n % 2 == 0 {
+                    site.node_page(n, &mut node_findings)
+                } else {
+                    let (page, found) = receive.recv().map_err(|_| page_thread_failed())?;
+                    node_findings.extend(found);
+                    page
+                };
+                out.add(&site.pages[n], page.as_bytes())?;
+                step(&site.pages[n], progress);
+            }
+            drop(receive);
+            let index = helper.join().map_err(|_| page_thread_failed())?;
+            Ok((index, node_findings))
+        })?;
+        findings.extend(node_findings);
         out.add("search.html", site.search_page().as_bytes())?;
         step("search.html", progress);
         let index_path = format!("{SITE_DIR}/search-index.js");
-        out.add(&index_path, site.search_index().as_bytes())?;
+        out.add(&index_path, search_index.as_bytes())?;
         step(&index_path, progress);
         for asset in &cx.assets {
             out.add(&asset.path, &asset.asset.data)?;

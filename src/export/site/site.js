@@ -107,13 +107,17 @@
         var boxes = el.querySelectorAll("input:checked");
         var values = [];
         for (i = 0; i < boxes.length; i++) values.push(boxes[i].value);
-        return values;
+        return values.length ? values : null;
       }
       case "matching": {
         var selects = el.querySelectorAll("select[data-pair]");
         var chosen = {};
-        for (i = 0; i < selects.length; i++) chosen[selects[i].getAttribute("data-pair")] = selects[i].value;
-        return chosen;
+        var any = false;
+        for (i = 0; i < selects.length; i++) {
+          chosen[selects[i].getAttribute("data-pair")] = selects[i].value;
+          if (selects[i].value) any = true;
+        }
+        return any ? chosen : null;
       }
       default: {
         var field = el.querySelector("input, textarea");
