@@ -117,6 +117,8 @@ export function fixtureAnalysis(statement: string): ObjectiveAnalysis {
     explanation: [],
     confidence: 'none',
     findings: [],
+    domain: 'cognitive',
+    convention: 'built-in',
   };
 }
 
