@@ -4,9 +4,14 @@
 //! The gallery and "new from template" both read one catalog: the built-in templates plus the
 //! user's folder (`trellis::pedagogy::templates::user_dir`, `TRELLIS_TEMPLATES` overrides it),
 //! read afresh on each call so a template dropped into the folder shows up without a restart.
+//! The analysis follows the calibration profile the window's document stores, if any.
 
+use tauri::{State, Window};
 use trellis::pedagogy::ObjectiveAnalysis;
 use trellis::pedagogy::templates::{self, Catalog};
+
+use crate::error::CommandError;
+use crate::state::AppState;
 
 /// Every template (built-in and the user's own, which override built-ins with the same id),
 /// sorted by name, with one sentence per user template file that could not be loaded.
@@ -20,11 +25,27 @@ pub fn catalog() -> Catalog {
     templates::catalog(templates::user_dir().as_deref())
 }
 
-/// Verb, Bloom level with the reason, measurability and ABCD parts of one statement. Pure and
-/// fast (no document involved), so it runs on the async runtime's thread pool as typed.
+/// Verb, Bloom level with the reason, measurability and ABCD parts of one statement, in the
+/// convention of the window's document (its stored calibration profile; the built-in rules when
+/// it has none, when no document is open, or when the profile cannot be read). Fast, so it runs
+/// on the async runtime's thread pool as typed; `convention` says which convention suggested.
 #[tauri::command]
-pub async fn analyze_objective(statement: String) -> ObjectiveAnalysis {
-    trellis::pedagogy::analyze_objective(&statement)
+pub async fn analyze_objective(
+    window: Window,
+    state: State<'_, AppState>,
+    statement: String,
+) -> Result<ObjectiveAnalysis, CommandError> {
+    let profile = if state.has_document(window.label()) {
+        state
+            .with_document(window.label(), |doc| Ok(trellis::pedagogy::document_profile(doc).ok().flatten()))
+            .await
+            .ok()
+            .flatten()
+    } else {
+        None
+    };
+    // Never fails: a document that cannot be read gives the built-in convention.
+    Ok(trellis::pedagogy::analyze_objective_using(&statement, profile.as_ref()))
 }
 
 #[cfg(test)]
