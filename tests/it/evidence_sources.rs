@@ -723,3 +723,24 @@ fn trellis_export_of_a_document_with_a_policy_writes_it_into_the_canvas_outcomes
     );
     assert_eq!(after.matches("<calculation_int>3</calculation_int>").count(), doc.objectives.len());
 }
+
+#[test]
+fn a_broken_row_in_a_mastery_gradebook_or_moodle_export_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, doc) = fresh(&dir);
+    for (source, text, name) in [
+        (Source::CanvasMastery, mastery_export(&doc, ","), "lmgb-broken.csv"),
+        (Source::MoodleGrades, moodle_export(&doc, ","), "moodle-broken.csv"),
+    ] {
+        // The third data row holds a byte that is not UTF-8.
+        let mut bytes = text.into_bytes();
+        let third = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(2).unwrap().0 + 1;
+        bytes.insert(third + 1, 0xff);
+        let src = dir.path().join(name);
+        std::fs::write(&src, bytes).unwrap();
+        let err = import::import(&mut store, &doc, source, &src, &opts("X")).unwrap_err().to_string();
+        assert!(err.contains(&format!("{name}:4")) && err.contains("not UTF-8"), "{err}");
+        assert!(results_of(&store).is_empty(), "{name}");
+        assert_eq!(store.history().unwrap().undo_depth, 0, "{name}");
+    }
+}
