@@ -277,8 +277,7 @@ fn scoring(item: &BankItem<'_>) -> Scoring {
         Interaction::Choice { .. } if item.points == 1.0 => Scoring::MatchCorrect,
         Interaction::Choice { max: 1 } => Scoring::MapResponse,
         Interaction::Choice { .. } => Scoring::Rules,
-        Interaction::Text { answers, .. } if answers.is_empty() => Scoring::Rules,
-        Interaction::Matching { pairs, .. } if pairs.is_empty() => Scoring::Rules,
+        Interaction::Text { answers: [], .. } | Interaction::Matching { pairs: [], .. } => Scoring::Rules,
         Interaction::Text { .. } | Interaction::Matching { .. } => Scoring::MapResponse,
     }
 }

@@ -7,6 +7,8 @@
 //! `qtiv3p0`) with resource types `imsqti_item_xmlv3p0` and `imsqti_test_xmlv3p0`.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use super::Dialect;
 
@@ -32,6 +34,19 @@ fn kebab(name: &str) -> String {
     out
 }
 
+/// Renamed names, computed once per name: the writer passes only string literals, so the set is
+/// small and fixed, and a bank of 30,000 items renames each name once instead of once per use.
+type Names = OnceLock<Mutex<HashMap<&'static str, &'static str>>>;
+
+fn cached(names: &'static Names, name: &'static str, rename: impl Fn(&str) -> String) -> Cow<'static, str> {
+    let map = names.get_or_init(Mutex::default);
+    let mut map = match map.lock() {
+        Ok(map) => map,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    Cow::Borrowed(map.entry(name).or_insert_with(|| Box::leak(rename(name).into_boxed_str())))
+}
+
 impl Dialect for V3 {
     fn namespace(&self) -> &'static str {
         NS
@@ -40,11 +55,13 @@ impl Dialect for V3 {
         format!("{NS} {XSD}")
     }
     fn elem(&self, name: &'static str) -> Cow<'static, str> {
-        Cow::Owned(format!("qti-{}", kebab(name)))
+        static ELEMENTS: Names = OnceLock::new();
+        cached(&ELEMENTS, name, |n| format!("qti-{}", kebab(n)))
     }
     fn attr(&self, name: &'static str) -> Cow<'static, str> {
+        static ATTRIBUTES: Names = OnceLock::new();
         if name.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(kebab(name))
+            cached(&ATTRIBUTES, name, kebab)
         } else {
             Cow::Borrowed(name)
         }

@@ -190,7 +190,7 @@ pub(super) fn package(
     let mut done = 0u64;
     let step = (total / 100).max(1);
     let report = |done: u64, message: &str, progress: &mut dyn FnMut(Progress)| {
-        if done % step == 0 || done + 1 >= total {
+        if done.is_multiple_of(step) || done + 1 >= total {
             progress(Progress { done, total, message: message.to_owned() });
         }
     };

@@ -213,16 +213,16 @@ fn text(out: &mut String, text: &str) {
     } else {
         std::borrow::Cow::Borrowed(text)
     };
-    if text
-        .chars()
-        .any(|c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}')
-    {
-        out.extend(text.chars().filter(|&c| {
-            !(c.is_control() && !matches!(c, '\t' | '\n' | '\r')) && c != '\u{FFFE}' && c != '\u{FFFF}'
-        }));
-    } else {
+    if text.chars().all(xml_char) {
         out.push_str(&text);
+    } else {
+        out.extend(text.chars().filter(|&c| xml_char(c)));
     }
+}
+
+/// Whether XML 1.0 (and HTML) text can carry the character.
+fn xml_char(c: char) -> bool {
+    (!c.is_control() || matches!(c, '\t' | '\n' | '\r')) && c != '\u{FFFE}' && c != '\u{FFFF}'
 }
 
 fn close(out: &mut String, name: &str) {
