@@ -21,13 +21,11 @@ pub fn render(markdown: &str) -> String {
     sanitize(&unsafe_html)
 }
 
-/// Renders Markdown to HTML exactly as written, NOT sanitised: only for analysis that must see
-/// what the author wrote (the accessibility check reads inline styles and media the sanitiser
-/// drops). Never show or export its output.
-pub(crate) fn render_unsanitised(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, Parser::new_ext(markdown, options()));
-    out
+/// The Markdown parser with the options [`render`] uses, for analysis that must see what the
+/// author wrote, raw HTML included (the accessibility check reads inline styles and media the
+/// sanitiser drops). Its events are NOT sanitised: never render them for display or export.
+pub(crate) fn parser(markdown: &str) -> Parser<'_> {
+    Parser::new_ext(markdown, options())
 }
 
 /// Renders Markdown meant to sit inside one line (choice texts, titles): no wrapping `<p>`.

@@ -6,16 +6,18 @@
 //! descriptors, and the alternative text of stored images — plus the curriculum's language and
 //! the assessments' time limits.
 //!
-//! Markdown fields are rendered to HTML *as written* (before the sanitiser drops styles,
-//! media and scripts, because those are what the author meant) and read with the html5ever
+//! Markdown fields are read *as written* (before the sanitiser drops styles, media and scripts,
+//! because those are what the author meant): the Markdown structure from pulldown-cmark's
+//! events (with the options `crate::markdown` renders with), raw HTML with the html5ever
 //! tokenizer; no regular expression looks at markup. A field without `<`, `[`, `#` or `|` has
-//! no markup to check and is not rendered. Rules and fixes are listed in `docs/findings.md`.
+//! no markup to check and is not parsed. Rules and fixes are listed in `docs/findings.md`.
 //!
 //! Not here: the pages Trellis itself draws around the content (their accessibility is tested
 //! in a browser with axe-core, `tests/runtime/a11y.test.js`), and anything needing a judgement
 //! a machine cannot make (whether an alternative text is *good*, whether a passage is in
 //! another language when nothing marks it).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
@@ -26,9 +28,8 @@ use html5ever::tokenizer::{
 };
 
 use crate::finding::{Finding, Severity, Target};
-use crate::model::{Assessment, AssessmentFormat, Asset, Document, ItemBody, QuizItem, Rubric};
+use crate::model::{Assessment, AssessmentFormat, Asset, Document, ItemBody, Node, NodeId, QuizItem, Rubric};
 
-use super::Ctx;
 use super::context::join;
 
 /// One accessibility rule: its stable code, the WCAG 2.2 success criterion it checks and a
@@ -122,15 +123,13 @@ const PAGE_TEXT: Rgb = Rgb(0x1a, 0x1a, 0x1a);
 /// Base font size in CSS pixels.
 const BASE_PX: f32 = 16.0;
 
-/// Runs the accessibility rules on a document.
+/// Runs the accessibility rules on a document (unsorted; [`super::check`] sorts them with the
+/// other findings). It needs no analysis context, so what it costs alone is what it adds to
+/// [`super::check`] (besides sorting).
 pub fn check(doc: &Document) -> Vec<Finding> {
-    run(&Ctx::new(doc))
-}
-
-pub(crate) fn run(cx: &Ctx) -> Vec<Finding> {
-    let doc = cx.doc;
     let assets: HashMap<&str, &Asset> = doc.assets.iter().map(|a| (a.name.as_str(), a)).collect();
-    let mut run = Run { cx, assets, out: Vec::new() };
+    let paths = Paths { doc, nodes: doc.nodes.iter().map(|n| (n.id, n)).collect() };
+    let mut run = Run { paths, assets, out: Vec::new() };
     run.language();
     let c = &doc.curriculum;
     run.markdown(&Place::Curriculum, Field::Description, &c.description);
@@ -168,21 +167,50 @@ enum Place<'d> {
     Asset(&'d Asset),
 }
 
-impl Place<'_> {
-    fn target(&self, cx: &Ctx) -> Target {
-        match self {
-            Place::Curriculum => cx.t_curriculum(),
-            Place::Node(n) => cx.t_node(n),
-            Place::Activity(a) => cx.t_activity(a),
-            Place::Assessment(a) => cx.t_assessment(a),
-            Place::Item(a, i) => cx.t_item(a, i),
-            Place::Rubric(r) => cx.t_rubric(r),
-            Place::Criterion(r, c) => cx.t_criterion(r, c),
-            Place::Asset(a) => Target {
-                kind: "asset".into(),
-                id: Some(a.id.to_string()),
-                path: join(&cx.doc.curriculum.title, &format!("File “{}”", a.name)),
-            },
+/// Outline paths, computed only for the entities a finding is about (the analysis context
+/// computes every node's path up front, which costs more than this whole check).
+struct Paths<'d> {
+    doc: &'d Document,
+    nodes: HashMap<NodeId, &'d Node>,
+}
+
+impl Paths<'_> {
+    /// `Course › Unit › Lesson`, as `Ctx::node_path` gives it.
+    fn node(&self, id: NodeId) -> String {
+        let mut titles = Vec::new();
+        let mut at = self.nodes.get(&id);
+        while let Some(n) = at {
+            if titles.len() > self.nodes.len() {
+                break; // a parent cycle (refused by validation); never loop
+            }
+            titles.push(n.title.as_str());
+            at = n.parent.and_then(|p| self.nodes.get(&p));
+        }
+        titles.reverse();
+        titles.join(" › ")
+    }
+
+    /// The target of a place, as the analysis context's `t_…` builders give it.
+    fn target(&self, place: &Place) -> Target {
+        let t = |kind: &str, id: String, path: String| Target { kind: kind.into(), id: Some(id), path };
+        let rubric = |r: &Rubric| format!("Rubric “{}”", r.title);
+        match place {
+            Place::Curriculum => {
+                t("curriculum", self.doc.curriculum.id.to_string(), self.doc.curriculum.title.clone())
+            }
+            Place::Node(n) => t("node", n.id.to_string(), self.node(n.id)),
+            Place::Activity(a) => t("activity", a.id.to_string(), join(&self.node(a.node), &a.title)),
+            Place::Assessment(a) => t("assessment", a.id.to_string(), join(&self.node(a.node), &a.title)),
+            Place::Item(a, item) => {
+                let n = a.items.iter().position(|i| i.id == item.id).map_or(0, |i| i + 1);
+                let path = join(&join(&self.node(a.node), &a.title), &format!("Item {n}"));
+                t("item", item.id.to_string(), path)
+            }
+            Place::Rubric(r) => t("rubric", r.id.to_string(), rubric(r)),
+            Place::Criterion(r, c) => t("criterion", c.id.to_string(), join(&rubric(r), &c.title)),
+            Place::Asset(a) => {
+                t("asset", a.id.to_string(), join(&self.doc.curriculum.title, &format!("File “{}”", a.name)))
+            }
         }
     }
 }
@@ -233,25 +261,25 @@ impl fmt::Display for Field<'_> {
     }
 }
 
-struct Run<'a, 'd> {
-    cx: &'a Ctx<'d>,
+struct Run<'d> {
+    paths: Paths<'d>,
     assets: HashMap<&'d str, &'d Asset>,
     out: Vec<Finding>,
 }
 
-impl<'d> Run<'_, 'd> {
+impl<'d> Run<'d> {
     fn push(&mut self, code: &str, place: &Place, field: Field, message: String, hint: &str) {
-        self.out.push(Ctx::finding(
-            code,
-            Severity::Warning,
-            place.target(self.cx),
-            format!("{field}: {message}"),
-            hint,
-        ));
+        self.out.push(Finding {
+            code: code.to_owned(),
+            severity: Severity::Warning,
+            message: format!("{field}: {message}"),
+            target: self.paths.target(place),
+            hint: hint.to_owned(),
+        });
     }
 
     fn language(&mut self) {
-        let lang = self.cx.doc.curriculum.language.trim();
+        let lang = self.paths.doc.curriculum.language.trim();
         if lang.is_empty() {
             self.push(
                 AX8,
@@ -389,14 +417,12 @@ impl<'d> Run<'_, 'd> {
         }
     }
 
-    /// Checks the HTML a Markdown field renders to.
+    /// Checks what a Markdown field renders to.
     fn markdown(&mut self, place: &Place, field: Field, text: &str) {
-        if !text.contains(['<', '[', '#', '|']) {
+        if !may_have_markup(text) {
             return;
         }
-        let html = crate::markdown::render_unsanitised(text);
-        let events = tokenize(&html);
-        let issues = scan(&events, &self.assets);
+        let issues = scan(&markdown_events(text), &self.assets);
         for issue in issues {
             let (code, message, hint) = issue.describe();
             self.push(code, place, field, message, hint);
@@ -405,6 +431,9 @@ impl<'d> Run<'_, 'd> {
 
     /// Quiz text that points at something by its colour or position only.
     fn sensory(&mut self, place: &Place, field: Field, text: &str) {
+        if !has_sensory_word(text) {
+            return;
+        }
         if let Some(phrase) = sensory_phrase(text) {
             self.push(
                 AX10,
@@ -423,32 +452,36 @@ impl<'d> Run<'_, 'd> {
 // ---------------------------------------------------------------------------------------------
 // HTML scanning
 
-enum Ev {
-    Start { name: String, attrs: Vec<(String, String)>, self_closing: bool },
-    End(String),
-    Text(String),
+/// A start tag, end tag or text of a field, borrowing from the field's text where it can.
+enum Ev<'a> {
+    Start { name: Cow<'a, str>, attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>, self_closing: bool },
+    End(Cow<'a, str>),
+    Text(Cow<'a, str>),
 }
 
-struct Sink(RefCell<Vec<Ev>>);
+struct Sink<'a>(RefCell<Vec<Ev<'a>>>);
 
-impl TokenSink for Sink {
+impl TokenSink for Sink<'_> {
     type Handle = ();
     fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
         let mut events = self.0.borrow_mut();
         match token {
             Token::TagToken(Tag { kind: TagKind::StartTag, name, attrs, self_closing, .. }) => {
                 events.push(Ev::Start {
-                    name: name.to_string(),
-                    attrs: attrs.iter().map(|a| (a.name.local.to_string(), a.value.to_string())).collect(),
+                    name: Cow::Owned(name.to_string()),
+                    attrs: attrs
+                        .iter()
+                        .map(|a| (Cow::Owned(a.name.local.to_string()), Cow::Owned(a.value.to_string())))
+                        .collect(),
                     self_closing,
                 })
             }
             Token::TagToken(Tag { kind: TagKind::EndTag, name, .. }) => {
-                events.push(Ev::End(name.to_string()))
+                events.push(Ev::End(Cow::Owned(name.to_string())))
             }
             Token::CharacterTokens(t) => match events.last_mut() {
-                Some(Ev::Text(s)) => s.push_str(&t),
-                _ => events.push(Ev::Text(t.to_string())),
+                Some(Ev::Text(s)) => s.to_mut().push_str(&t),
+                _ => events.push(Ev::Text(Cow::Owned(t.to_string()))),
             },
             _ => {}
         }
@@ -456,13 +489,101 @@ impl TokenSink for Sink {
     }
 }
 
-fn tokenize(html: &str) -> Vec<Ev> {
-    let tokenizer = Tokenizer::new(Sink(RefCell::new(Vec::new())), TokenizerOpts::default());
+/// Whether a Markdown text can hold anything the HTML rules look at: raw HTML or an autolink
+/// (`<`), a link or image (`](`, `][`, or `]:` for a reference definition), or an ATX heading
+/// (a line starting with `#`; setext headings are only levels 1 and 2, so cannot skip one).
+/// Markdown tables always have a header row. Texts without any of these are not parsed.
+fn may_have_markup(text: &str) -> bool {
+    text.contains('<')
+        || (text.contains(']') && (text.contains("](") || text.contains("][") || text.contains("]:")))
+        || (text.contains('#') && text.lines().any(|l| l.trim_start().starts_with('#')))
+}
+
+/// Tokenizes a piece of raw HTML with html5ever and appends its events to `out`.
+fn tokenize_into<'a>(html: &str, out: &mut Vec<Ev<'a>>) {
+    let tokenizer = Tokenizer::new(Sink(RefCell::new(std::mem::take(out))), TokenizerOpts::default());
     let queue = BufferQueue::default();
     queue.push_back(StrTendril::from(html));
     let _ = tokenizer.feed(&queue);
     tokenizer.end();
-    tokenizer.sink.0.into_inner()
+    *out = tokenizer.sink.0.into_inner();
+}
+
+fn start<'a>(name: &'static str, attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>) -> Ev<'a> {
+    Ev::Start { name: Cow::Borrowed(name), attrs, self_closing: false }
+}
+
+fn cow(s: pulldown_cmark::CowStr<'_>) -> Cow<'_, str> {
+    match s {
+        pulldown_cmark::CowStr::Borrowed(b) => Cow::Borrowed(b),
+        other => Cow::Owned(other.to_string()),
+    }
+}
+
+/// The events of a Markdown field as the HTML it renders to would give them: Markdown
+/// structure (headings, tables with their header cells, links, images with their alternative
+/// text) from pulldown-cmark's events, which is what its HTML writer renders, and raw HTML
+/// (runs of consecutive HTML events) tokenized with html5ever. Rendering the HTML only to
+/// tokenize it again cost five times as much on the large benchmark curriculum.
+fn markdown_events(text: &str) -> Vec<Ev<'_>> {
+    use pulldown_cmark::{Event, Tag, TagEnd};
+    const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
+    let mut out = Vec::new();
+    let mut html = String::new();
+    // Inside an image: its source, its alternative text so far, and the nesting of images.
+    let mut image: Option<(Cow<'_, str>, String, usize)> = None;
+    let mut in_head = false;
+    for ev in crate::markdown::parser(text) {
+        if !html.is_empty() && !matches!(ev, Event::Html(_) | Event::InlineHtml(_)) {
+            tokenize_into(&html, &mut out);
+            html.clear();
+        }
+        if let Some((src, alt, depth)) = image.as_mut() {
+            match ev {
+                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                Event::Start(Tag::Image { .. }) => *depth += 1,
+                Event::End(TagEnd::Image) if *depth > 1 => *depth -= 1,
+                Event::End(TagEnd::Image) => {
+                    let attrs = vec![
+                        (Cow::Borrowed("src"), std::mem::take(src)),
+                        (Cow::Borrowed("alt"), Cow::Owned(std::mem::take(alt))),
+                    ];
+                    out.push(Ev::Start { name: Cow::Borrowed("img"), attrs, self_closing: true });
+                    image = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match ev {
+            Event::Start(Tag::Heading { level, .. }) => {
+                out.push(start(HEADINGS[level as usize - 1], Vec::new()))
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                out.push(Ev::End(Cow::Borrowed(HEADINGS[level as usize - 1])))
+            }
+            Event::Start(Tag::Table(_)) => out.push(start("table", Vec::new())),
+            Event::End(TagEnd::Table) => out.push(Ev::End(Cow::Borrowed("table"))),
+            Event::Start(Tag::TableHead) => in_head = true,
+            Event::End(TagEnd::TableHead) => in_head = false,
+            Event::Start(Tag::TableCell) => out.push(start(if in_head { "th" } else { "td" }, Vec::new())),
+            Event::End(TagEnd::TableCell) => {
+                out.push(Ev::End(Cow::Borrowed(if in_head { "th" } else { "td" })))
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                out.push(start("a", vec![(Cow::Borrowed("href"), cow(dest_url))]));
+            }
+            Event::End(TagEnd::Link) => out.push(Ev::End(Cow::Borrowed("a"))),
+            Event::Start(Tag::Image { dest_url, .. }) => image = Some((cow(dest_url), String::new(), 1)),
+            Event::Text(t) | Event::Code(t) => out.push(Ev::Text(cow(t))),
+            Event::Html(h) | Event::InlineHtml(h) => html.push_str(&h),
+            _ => {}
+        }
+    }
+    if !html.is_empty() {
+        tokenize_into(&html, &mut out);
+    }
+    out
 }
 
 const VOID: [&str; 14] = [
@@ -540,8 +661,8 @@ impl Issue {
 
 /// Inherited presentation of an open element.
 #[derive(Clone)]
-struct Style {
-    name: String,
+struct Style<'e> {
+    name: &'e str,
     fg: Option<Rgb>,
     bg: Option<Rgb>,
     px: f32,
@@ -554,7 +675,7 @@ struct Link {
 }
 
 /// Scans a field's events for every HTML-level problem.
-fn scan(events: &[Ev], assets: &HashMap<&str, &Asset>) -> Vec<Issue> {
+fn scan(events: &[Ev<'_>], assets: &HashMap<&str, &Asset>) -> Vec<Issue> {
     let mut issues = Vec::new();
     let mut last_heading = 0u32;
     let mut tables: Vec<bool> = Vec::new();
@@ -562,7 +683,8 @@ fn scan(events: &[Ev], assets: &HashMap<&str, &Asset>) -> Vec<Issue> {
     let mut media: Vec<(String, bool)> = Vec::new();
     let mut uncaptioned: Vec<String> = Vec::new();
     let mut transcript = false;
-    let mut styles = vec![Style { name: String::new(), fg: None, bg: None, px: BASE_PX, bold: false }];
+    let root = Style { name: "", fg: None, bg: None, px: BASE_PX, bold: false };
+    let mut styles: Vec<Style> = Vec::new();
     let mut raw_text = 0usize;
     let mut contrast_seen: Vec<(Rgb, Rgb, bool)> = Vec::new();
     for ev in events {
@@ -574,7 +696,7 @@ fn scan(events: &[Ev], assets: &HashMap<&str, &Asset>) -> Vec<Issue> {
                 {
                     issues.push(Issue::BadLang { lang: lang.trim().to_owned() });
                 }
-                let name = name.as_str();
+                let name = name.as_ref();
                 match name {
                     "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                         let level = u32::from(name.as_bytes()[1] - b'0');
@@ -609,18 +731,13 @@ fn scan(events: &[Ev], assets: &HashMap<&str, &Asset>) -> Vec<Issue> {
                     _ => {}
                 }
                 if !VOID.contains(&name) && !self_closing {
-                    let parent = styles.last().cloned().unwrap_or(Style {
-                        name: String::new(),
-                        fg: None,
-                        bg: None,
-                        px: BASE_PX,
-                        bold: false,
-                    });
-                    styles.push(element_style(name, &parent, attrs));
+                    let parent = styles.last().unwrap_or(&root);
+                    let style = element_style(name, parent, attrs);
+                    styles.push(style);
                 }
             }
             Ev::End(name) => {
-                let name = name.as_str();
+                let name = name.as_ref();
                 match name {
                     "table" => {
                         if tables.pop() == Some(false) {
@@ -644,9 +761,7 @@ fn scan(events: &[Ev], assets: &HashMap<&str, &Asset>) -> Vec<Issue> {
                     "script" | "style" | "template" => raw_text = raw_text.saturating_sub(1),
                     _ => {}
                 }
-                if let Some(pos) = styles.iter().rposition(|s| s.name == name)
-                    && pos > 0
-                {
+                if let Some(pos) = styles.iter().rposition(|s| s.name == name) {
                     styles.truncate(pos);
                 }
             }
@@ -732,13 +847,13 @@ fn finish_link(link: Link, transcript: &mut bool, outer: &mut [Link], issues: &m
     }
 }
 
-fn attr_of<'e>(attrs: &'e [(String, String)], key: &str) -> Option<&'e str> {
-    attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+fn attr_of<'e>(attrs: &'e [(Cow<'_, str>, Cow<'_, str>)], key: &str) -> Option<&'e str> {
+    attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_ref())
 }
 
-fn element_style(name: &str, parent: &Style, attrs: &[(String, String)]) -> Style {
+fn element_style<'e>(name: &'e str, parent: &Style, attrs: &[(Cow<'_, str>, Cow<'_, str>)]) -> Style<'e> {
     let attr = |key: &str| attr_of(attrs, key);
-    let mut s = Style { name: name.to_owned(), ..parent.clone() };
+    let mut s = Style { name, ..parent.clone() };
     match name {
         "b" | "strong" | "th" => s.bold = true,
         "h1" => (s.px, s.bold) = (BASE_PX * 2.0, true),
@@ -1037,6 +1152,43 @@ const THINGS: [&str; 24] = [
     "row",
 ];
 
+/// Whether a text has any word the colour-or-position rule starts from (a cheap test before
+/// [`sensory_phrase`]).
+fn has_sensory_word(text: &str) -> bool {
+    text.as_bytes().split(|b| !(b.is_ascii_alphanumeric() || *b == b'-')).any(|w| {
+        if !(3..=11).contains(&w.len()) {
+            return false;
+        }
+        let mut lower = [0u8; 11];
+        for (l, b) in lower.iter_mut().zip(w) {
+            *l = b.to_ascii_lowercase();
+        }
+        matches!(
+            &lower[..w.len()],
+            b"red"
+                | b"green"
+                | b"blue"
+                | b"yellow"
+                | b"orange"
+                | b"purple"
+                | b"pink"
+                | b"grey"
+                | b"gray"
+                | b"brown"
+                | b"highlighted"
+                | b"coloured"
+                | b"colored"
+                | b"shaded"
+                | b"above"
+                | b"below"
+                | b"left"
+                | b"right"
+                | b"left-hand"
+                | b"right-hand"
+        )
+    })
+}
+
 /// The first phrase of a quiz text that identifies something by colour or position only.
 fn sensory_phrase(text: &str) -> Option<String> {
     let lower = text.to_lowercase();
@@ -1129,6 +1281,50 @@ mod tests {
             "Which values lie above the median?",
         ] {
             assert_eq!(sensory_phrase(quiet), None, "{quiet}");
+        }
+    }
+
+    #[test]
+    fn the_quick_word_test_knows_every_colour() {
+        for w in COLOURS {
+            assert!(has_sensory_word(&format!("The {} one", w.to_uppercase())), "{w}");
+        }
+        assert!(!has_sensory_word("Which value is the median?"));
+    }
+
+    #[test]
+    fn only_texts_with_markup_are_parsed() {
+        for md in ["![a](b.png)", "[x][r]\n\n[r]: http://e", "<b>x</b>", "# Title", "text\n  ## Sub"] {
+            assert!(may_have_markup(md), "{md}");
+        }
+        for md in ["plain", "| a | b |\n|---|---|\n| 1 | 2 |", "see [1]", "C# and F#"] {
+            assert!(!may_have_markup(md), "{md}");
+        }
+    }
+
+    #[test]
+    fn targets_are_those_of_the_analysis_context() {
+        let doc = crate::generate::large(crate::generate::Scale { courses: 2, units: 2, lessons: 2 });
+        let cx = super::super::Ctx::new(&doc);
+        let paths = Paths { doc: &doc, nodes: doc.nodes.iter().map(|n| (n.id, n)).collect() };
+        assert_eq!(paths.target(&Place::Curriculum), cx.t_curriculum());
+        for n in &doc.nodes {
+            assert_eq!(paths.target(&Place::Node(n)), cx.t_node(n));
+        }
+        for a in &doc.activities {
+            assert_eq!(paths.target(&Place::Activity(a)), cx.t_activity(a));
+        }
+        for a in &doc.assessments {
+            assert_eq!(paths.target(&Place::Assessment(a)), cx.t_assessment(a));
+            for i in &a.items {
+                assert_eq!(paths.target(&Place::Item(a, i)), cx.t_item(a, i));
+            }
+        }
+        for r in &doc.rubrics {
+            assert_eq!(paths.target(&Place::Rubric(r)), cx.t_rubric(r));
+            for c in &r.criteria {
+                assert_eq!(paths.target(&Place::Criterion(r, c)), cx.t_criterion(r, c));
+            }
         }
     }
 

@@ -112,7 +112,7 @@ pub fn check(doc: &Document, templates: &Catalog) -> Vec<Finding> {
     out.extend(workload::run(&cx));
     out.extend(coverage::run(&cx));
     out.extend(rubric::run(&cx));
-    out.extend(accessibility::run(&cx));
+    out.extend(accessibility::check(doc));
     sort_with(&cx, &mut out);
     out
 }
