@@ -1,12 +1,16 @@
-// The real app: a Canvas Outcome Results report imported into a copy of the example through the
+// The real app: a Canvas Outcome Results report imported into a copy of the example (made by the
+// `trellis` CLI in the scratch folder and opened from the command line, so the documents folder
+// the other tests count stays untouched) through the
 // real `import_evidence` command (format told from the file), then the Evidence view shows the
 // heatmap the library computed; Enter on a cell drills down; the window's Undo takes the import
 // back (empty state) and Redo restores it. A path the window was not granted is refused. The
 // native file dialog is bypassed by passing the path (granted to the test build by
 // TRELLIS_TEST_GRANTS, see src-tauri/src/grants.rs), as the other tests do.
-// Env (set by scripts/app-e2e.sh): APP_BINARY, E2E_WORK, SCREENSHOT_DIR, TAURI_DRIVER_PORT.
+// Env (set by scripts/app-e2e.sh): APP_BINARY, TRELLIS_CLI, E2E_WORK, SCREENSHOT_DIR,
+// TAURI_DRIVER_PORT.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, startApp } from './app.mjs';
@@ -20,7 +24,9 @@ const measured = example.objectives.filter((o) => /^U[12]\./.test(o.code));
 let browser;
 
 before(async () => {
-  browser = await startApp();
+  const file = join(work, 'Evidence course.trellis');
+  execFileSync(process.env.TRELLIS_CLI, ['import', file, '--from', 'json', join(root, 'examples/intro-statistics.json')]);
+  browser = await startApp([file]);
 });
 
 after(async () => {
@@ -60,9 +66,6 @@ function canvasOutcomes() {
 }
 
 test('a Canvas outcome results CSV imported into a copy of the example shows as a heatmap; undo takes it back', async () => {
-  const open = await browser.$('button*=Open example');
-  await open.waitForClickable({ timeout: 30_000 });
-  await open.click();
   await waitForTree();
   const views = await browser.$('nav[aria-label="Views"]');
   await (await views.$('button=Evidence')).click();
