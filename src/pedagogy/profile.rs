@@ -124,7 +124,7 @@ pub struct Model {
 }
 
 /// ln 2: the other level must be at least twice as likely as the current one.
-pub const DEFAULT_MARGIN: f64 = 0.693147;
+pub const DEFAULT_MARGIN: f64 = std::f64::consts::LN_2;
 
 fn default_margin() -> f64 {
     DEFAULT_MARGIN
