@@ -1,6 +1,7 @@
 //! Curriculum analysis benchmarks on the generated large curriculum (40 courses × 10 units ×
-//! 5 lessons): the full check (target < 200 ms), every view, the review packet (target < 2 s)
-//! and the semantic diff of the document with a changed copy. Run with
+//! 5 lessons): the full check (target < 200 ms), the accessibility check inside it (target
+//! < 50 ms), every view, the review packet (target < 2 s) and the semantic diff of the document
+//! with a changed copy. Run with
 //! `cargo bench --bench analysis`; results go to BENCHMARKS.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -9,7 +10,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group};
-use trellis::analysis::{self, diff, report, views};
+use trellis::analysis::{self, accessibility, diff, report, views};
 use trellis::generate::{Scale, large};
 use trellis::pedagogy::templates::Catalog;
 
@@ -55,6 +56,9 @@ fn benches(c: &mut Criterion) {
     changed.activities.truncate(changed.activities.len() - 100);
 
     cpu_per_run("check_large", 10, || drop(black_box(analysis::check(&doc, Catalog::builtin()))));
+    let ax = accessibility::check(&doc);
+    eprintln!("accessibility findings: {}", ax.len());
+    cpu_per_run("accessibility check alone", 10, || drop(black_box(accessibility::check(&doc))));
     cpu_per_run("objective lint alone", 10, || {
         drop(black_box(trellis::pedagogy::lint_document(&doc, Catalog::builtin().template_of(&doc))))
     });
@@ -66,6 +70,9 @@ fn benches(c: &mut Criterion) {
     group.sample_size(10).measurement_time(Duration::from_secs(15));
     group.bench_function("check_large", |b| {
         b.iter(|| black_box(analysis::check(black_box(&doc), Catalog::builtin())))
+    });
+    group.bench_function("accessibility_large", |b| {
+        b.iter(|| black_box(accessibility::check(black_box(&doc))))
     });
     group.bench_function("views_large", |b| b.iter(|| black_box(views::all_with(&doc, &findings))));
     group.bench_function("report_large", |b| {
