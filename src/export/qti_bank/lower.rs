@@ -191,8 +191,14 @@ fn content(html: &str, asset_ix: &HashMap<&str, usize>, used: &mut BTreeSet<usiz
             }
         }
     }
-    let html = relink(html, "../");
-    if inline { xhtml::inline(&html) } else { xhtml::flow(&html).trim().to_owned() }
+    let relinked;
+    let html = if html.contains(ASSET_DIR) {
+        relinked = relink(html, "../");
+        relinked.as_str()
+    } else {
+        html
+    };
+    if inline { xhtml::inline(html) } else { xhtml::flow(html).trim().to_owned() }
 }
 
 fn item<'c>(view: &'c ItemView<'c>, asset_ix: &HashMap<&str, usize>, shuffle: bool) -> BankItem<'c> {
