@@ -23,6 +23,8 @@ test('the start screen passes axe', async ({ page }) => {
 
 for (const theme of ['light', 'dark']) {
   test(`every main view passes axe (${theme} theme)`, async ({ page }) => {
+    // Nine full axe runs over large views: give it three times the default time on a busy machine.
+    test.slow();
     await page.addInitScript((t) => localStorage.setItem('trellis.theme', t), theme);
     // The bundled example: its findings and views are the library's (the mock's fixtures).
     await page.goto('/?example=intro-statistics');
