@@ -740,7 +740,8 @@ fn scan(events: &[Ev<'_>], assets: &HashMap<&str, &Asset>) -> Vec<Issue> {
                 let name = name.as_ref();
                 match name {
                     "table" => {
-                        if tables.pop() == Some(false) {
+                        let had_headers = tables.pop();
+                        if had_headers == Some(false) {
                             issues.push(Issue::TableWithoutHeaders);
                         }
                     }
