@@ -35,7 +35,8 @@ function ausFromCourseStructure(xml) {
 }
 
 const verbOf = (s) => s.verb.id.replace("http://adlnet.gov/expapi/verbs/", "");
-const defined = (list) => list.filter((s) => verbOf(s) !== "answered");
+// cmi5-defined statements: not the allowed ones (answered items, judged objectives).
+const defined = (list) => list.filter((s) => verbOf(s) !== "answered" && !s.object.id.startsWith("urn:trellis:objective:"));
 const INTERACTION = {
   trueFalse: "true-false",
   multipleChoice: "choice",

@@ -4,7 +4,9 @@
  * the launch URL; POST to `fetch` once for the authorization token; GET the `LMS.LaunchData`
  * state document (context template, launch mode, mastery score, return URL); then send the
  * cmi5-defined statements: initialized, completed, passed/failed (with score) and terminated,
- * each carrying the context template, the registration and the cmi5 category. Resume data lives
+ * each carrying the context template, the registration and the cmi5 category; with each quiz
+ * submission, one "answered" statement per question and one passed/failed statement per objective
+ * the lesson judged (cmi5 allowed statements, without the cmi5 category). Resume data lives
  * in the AU's own state document. The session ends exactly once (Finish button or `pagehide`);
  * the last statements go out with `keepalive` so they survive the page going away. */
 (function () {
@@ -278,6 +280,33 @@
     };
   }
 
+  /* "cmi5 allowed" statements, one per objective the lesson judged after a quiz submission: the
+     objective as an activity (`urn:trellis:objective:<id>`), its own score and success, verb
+     passed/failed. cmi5 §9.6.2.1 reserves the cmi5 category for cmi5-defined statements, so these
+     carry the context template, the registration and the AU as parent, but no cmi5 category. */
+  var OBJECTIVE_TYPE = "http://adlnet.gov/expapi/activities/objective";
+
+  function objectiveStatement(o) {
+    var context = clone((launchData && launchData.contextTemplate) || {}) || {};
+    context.registration = launch.registration;
+    context.contextActivities = context.contextActivities || {};
+    context.contextActivities.parent = [{ id: launch.activityId }];
+    var verb = o.passed ? "passed" : "failed";
+    return {
+      id: uuid(),
+      timestamp: new Date().toISOString(),
+      actor: launch.actor,
+      verb: { id: VERB + verb, display: { "en-US": verb } },
+      object: {
+        objectType: "Activity",
+        id: "urn:trellis:objective:" + o.id,
+        definition: { type: OBJECTIVE_TYPE },
+      },
+      result: { success: !!o.passed, score: scoreOf(o.score) },
+      context: context,
+    };
+  }
+
   function judge(snap) {
     if (!normalMode()) return;
     var secs = snap.sessionSeconds;
@@ -288,6 +317,11 @@
       var lang = document.documentElement.lang || "en";
       var list = snap.interactions(snap.lastQuiz);
       for (var i = 0; i < list.length; i++) send(answered(list[i], lang));
+      var objectives = snap.objectives || [];
+      for (var j = 0; j < objectives.length; j++) {
+        var o = objectives[j];
+        if (o.score && o.passed != null) send(objectiveStatement(o));
+      }
     }
     if (s && s.passed != null && !sent.passed && sent.judgedAttempt !== snap.attempt) {
       sent.judgedAttempt = snap.attempt;
