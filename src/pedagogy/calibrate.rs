@@ -260,6 +260,7 @@ fn fit(
             weights: Vec::new(),
             intercepts: Vec::new(),
             margin: super::profile::DEFAULT_MARGIN,
+            columns: Vec::new(),
         },
         kfold: None,
     };
@@ -280,6 +281,7 @@ fn fit(
     seen.dedup();
     if seen.len() < 2 {
         // One class only: nothing to learn beyond the verb adjustments.
+        profile.model.index_features();
         return Ok(profile);
     }
     let x = DenseMatrix::from_2d_vec(&xs).map_err(|e| Error::Internal(format!("calibration matrix: {e}")))?;
@@ -303,6 +305,7 @@ fn fit(
     profile.model.classes = classes.iter().map(|&c| CLASSES[c as usize].to_owned()).collect();
     profile.model.weights = weights;
     profile.model.intercepts = intercepts;
+    profile.model.index_features();
     Ok(profile)
 }
 

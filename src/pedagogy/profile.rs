@@ -121,6 +121,17 @@ pub struct Model {
     /// the model overrides it: the model changes a suggestion only when it is clearly better.
     #[serde(default = "default_margin")]
     pub margin: f64,
+    /// Where each of `features` is in this build's feature vector (filled when the profile is
+    /// loaded or learnt; not stored).
+    #[serde(skip)]
+    pub(crate) columns: Vec<Option<usize>>,
+}
+
+impl Model {
+    /// Fills [`Model::columns`] from the feature names.
+    pub(crate) fn index_features(&mut self) {
+        self.columns = self.features.iter().map(|n| FEATURES.iter().position(|f| f == n)).collect();
+    }
 }
 
 /// ln 2: the other level must be at least twice as likely as the current one.
@@ -157,7 +168,7 @@ impl Profile {
     /// Parses and validates a profile; `source_name` names it in errors.
     pub fn from_json(text: &str, source_name: &str) -> Result<Profile> {
         let parse = |message: String| Error::Parse { source_name: source_name.to_owned(), message };
-        let profile: Profile = serde_json::from_str(text)
+        let mut profile: Profile = serde_json::from_str(text)
             .map_err(|e| parse(format!("line {}, column {}: {e}", e.line(), e.column())))?;
         if profile.format != FORMAT {
             return Err(parse(format!("\"format\" is \"{}\", expected \"{FORMAT}\"", profile.format)));
@@ -201,6 +212,7 @@ impl Profile {
         {
             return Err(parse("the model holds a weight that is not a finite number".to_owned()));
         }
+        profile.model.index_features();
         Ok(profile)
     }
 
@@ -232,9 +244,14 @@ impl Profile {
             );
         }
         let x = features(a, level);
-        // Where each stored feature is in this build's feature vector (looked up once per call).
-        let columns: Vec<Option<usize>> =
-            self.model.features.iter().map(|n| FEATURES.iter().position(|f| f == n)).collect();
+        let computed;
+        let columns = if self.model.columns.len() == self.model.features.len() {
+            &self.model.columns
+        } else {
+            computed =
+                self.model.features.iter().map(|n| FEATURES.iter().position(|f| f == n)).collect::<Vec<_>>();
+            &computed
+        };
         let mut best: Option<(usize, f64)> = None;
         let current = CLASSES[level.map_or(6, |l| l.rank() as usize - 1)];
         let mut current_score = None;
