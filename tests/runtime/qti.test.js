@@ -6,7 +6,9 @@
 // Every item of the QTI 3.0 bank is answered correctly and wrongly (and left unanswered); the
 // SCORE, MAXSCORE and FEEDBACK outcomes the player computes are compared with what the model
 // says: the item's points for a correct answer, 0 for a wrong one, the matched share of a matching
-// item, 0 for an essay (scored by a person), and the correct/incorrect feedback.
+// item, 0 for an essay (scored by a person), and the correct/incorrect feedback. Responses are
+// set through the item's API; multiple choice and true/false items are also answered by clicking
+// the rendered choices.
 //
 // QTI 2.1: the QTI 2.1 bank is converted item by item with @citolab/qti-convert (offline: the
 // 1EdTech/ETS QTI 2.x → 3.0 XSLT run by saxon-js inside Node) and the converted items are played
@@ -139,6 +141,27 @@ async function play(page, url, response) {
   );
 }
 
+/** Mounts one item in the page and waits until the player has rendered it. */
+async function mount(page, url) {
+  await page.evaluate(async (url) => {
+    const stage = document.getElementById("stage");
+    stage.replaceChildren();
+    const api = await window.qti.qtiTransformItem().load(url);
+    stage.appendChild(api.htmlDoc());
+    await customElements.whenDefined("qti-assessment-item");
+    await stage.querySelector("qti-assessment-item").updateComplete;
+  }, url);
+}
+
+/** Runs response processing on the mounted item and returns its SCORE. */
+async function score(page) {
+  return page.evaluate(() => {
+    const item = document.querySelector("qti-assessment-item");
+    item.processResponse();
+    return item.getOutcome("SCORE").value;
+  });
+}
+
 /** The model's items with their file in the bank, in bank order. */
 function bankItems(doc) {
   return doc.assessments.flatMap((a) => (a.items ?? []).map((item) => ({ item, file: `items/${ident(item.id)}.xml` })));
@@ -261,6 +284,24 @@ for (const docPath of documents()) {
       }
       assert.ok(compared > items.length, `${compared} files compared`);
       assert.deepEqual(differ, []);
+    });
+
+    test("qti3: choosing with the mouse in the rendered item scores like the model", async () => {
+      const choiceItems = items.filter(({ item }) => ["multipleChoice", "trueFalse"].includes(item.body.type));
+      assert.ok(choiceItems.length > 0);
+      for (const { item, file } of choiceItems) {
+        const id = ident(item.id);
+        const right = item.body.type === "trueFalse" ? `${id}_${item.body.answer}` : ident(item.body.choices.find((c) => c.correct).id);
+        const wrong = item.body.type === "trueFalse" ? `${id}_${!item.body.answer}` : ident(item.body.choices.find((c) => !c.correct).id);
+        for (const [choice, expected] of [
+          [right, item.points ?? 1],
+          [wrong, 0],
+        ]) {
+          await mount(page, `${bases.qti3}${file}`);
+          await page.locator(`qti-simple-choice[identifier="${choice}"]`).click();
+          assert.equal(Number(await score(page)), expected, `${item.stem}: clicking ${choice}`);
+        }
+      }
     });
 
     test("qti3: chosen choices' inline feedback is selected by FEEDBACK", async () => {
