@@ -657,3 +657,26 @@ fn qti_banks_of_the_examples_match_the_golden_files() {
         }
     }
 }
+
+#[test]
+fn media_used_by_items_are_packaged_listed_and_linked_from_the_item_folder() {
+    let mut doc = fixture_document();
+    let unused = Asset::new("unused.png", "image/png", b"\x89PNG\r\n\x1a\nunused".to_vec());
+    doc.assets.push(unused);
+    let item = doc.assessments.iter_mut().flat_map(|a| &mut a.items).next().unwrap();
+    item.stem = format!("{}\n\n![The chart](asset:chart.png)", item.stem);
+    let id = item.id;
+    for format in [ExportFormat::Qti3, ExportFormat::Qti21] {
+        let mem = bank(&doc, format);
+        let text = mem.text(&format!("items/i{}.xml", id.0.simple())).unwrap();
+        assert!(text.contains("<img src=\"../assets/chart.png\" alt=\"The chart\"/>"), "{format}: {text}");
+        assert!(mem.get("assets/chart.png").is_some(), "{format}: the image is packaged");
+        assert!(mem.get("assets/unused.png").is_none(), "{format}: assets no item or test uses stay out");
+        let resources = manifest_resources(&mem);
+        let resource = resources.iter().find(|r| r.0 == format!("i{}", id.0.simple())).unwrap();
+        assert!(resource.2.contains(&"assets/chart.png".to_owned()), "{format}: {resource:?}");
+        if format == ExportFormat::Qti21 {
+            validate_qti21("item with an image", &mem);
+        }
+    }
+}
