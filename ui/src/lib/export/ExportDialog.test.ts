@@ -144,3 +144,21 @@ test('the export shows its stages in the shared progress bar; Escape cancels it 
   await fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Escape' });
   expect(closed).toBe(1);
 });
+
+test('the offline site and the outcome lists are offered from the library with their pre-export check', async () => {
+  const mock = await open();
+  const select = screen.getByLabelText('Format') as HTMLSelectElement;
+  const labels = Array.from(select.options).map((o) => o.textContent);
+  expect(labels).toEqual(expect.arrayContaining(['Offline course website (.zip)', 'Canvas outcomes CSV (.csv)', 'Moodle competency framework CSV (.csv)']));
+
+  await fireEvent.change(select, { target: { value: 'site' } });
+  // What the site leaves out: the summative quizzes' questions.
+  expect((await screen.findAllByText(/The site shows the summative assessment .* without its \d+ question/)).length).toBeGreaterThan(0);
+  expect(screen.queryByRole('group', { name: /Offline course website options/ })).toBeNull();
+
+  await fireEvent.change(select, { target: { value: 'moodle-competency-csv' } });
+  expect(await screen.findByText(/Moodle competency frameworks carry each objective/)).toBeTruthy();
+  await fireEvent.click(screen.getByRole('button', { name: 'Export…' }));
+  await screen.findByText('Exported');
+  expect(requests(mock, 'export_document').at(-1)).toMatchObject({ format: 'moodle-competency-csv', values: {} });
+});
