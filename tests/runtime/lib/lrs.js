@@ -1,7 +1,10 @@
 // A minimal cmi5 LMS/LRS for the tests, on its own origin (like a real LMS next to a content
 // server): the single-use fetch URL that hands out the auth token, the xAPI State API (the LMS
 // writes LMS.LaunchData; the AU may keep its own documents) and the Statements API. Every request
-// is checked for the token and the xAPI version header and recorded.
+// is checked for the token and the xAPI version header and recorded. Reporting tools read the
+// statements back with `GET /xapi/statements` (HTTP Basic authentication with an LRS account,
+// the version header, the `since`/`until`/`activity` filters, pages of at most `pageSize`
+// statements linked by `more`).
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { readBody } from "./server.js";
@@ -13,13 +16,43 @@ const CORS = {
   "access-control-expose-headers": "X-Experience-API-Version",
 };
 
-export async function startLrs() {
+export async function startLrs({ readers = {}, pageSize = 100 } = {}) {
   const sessions = new Map(); // fetch id -> { token, used, launchData, registration }
   const tokens = new Map(); // token -> session
   const state = new Map(); // key -> JSON text
   const statements = [];
   const problems = [];
   const requests = [];
+  const pages = new Map(); // more token -> { rest of a query's statements, page size }
+  let storedClock = 0;
+
+  /** A reporting account (user:password of `readers`), for reading statements. */
+  function reader(req) {
+    const auth = req.headers.authorization || "";
+    if (!auth.startsWith("Basic ")) return null;
+    const [user, ...rest] = Buffer.from(auth.slice(6), "base64").toString("utf8").split(":");
+    return Object.prototype.hasOwnProperty.call(readers, user) && readers[user] === rest.join(":") ? user : null;
+  }
+
+  /** Activity ids a statement names: its object and, with related_activities, its context. */
+  function names(s, id, related) {
+    if (s.object && s.object.id === id) return true;
+    if (!related) return false;
+    const groups = (s.context && s.context.contextActivities) || {};
+    return Object.values(groups).some((list) => [].concat(list).some((a) => a && a.id === id));
+  }
+
+  /** One StatementResult of at most `size` statements; the rest waits behind a `more` link. */
+  function page(list, size) {
+    const head = list.slice(0, size);
+    let more = "";
+    if (list.length > size) {
+      const token = randomUUID();
+      pages.set(token, { rest: list.slice(size), size });
+      more = `/xapi/statements?more=${token}`;
+    }
+    return { statements: head, more };
+  }
 
   function reply(res, status, body, type = "application/json") {
     res.writeHead(status, { ...CORS, "content-type": type, "x-experience-api-version": "1.0.3" });
@@ -75,8 +108,48 @@ export async function startLrs() {
         if (!session) return reply(res, 401, { error: "unauthorised" });
         const body = JSON.parse(await readBody(req));
         const list = Array.isArray(body) ? body : [body];
-        for (const s of list) statements.push({ session: session.id, statement: s });
+        for (const s of list) {
+          // `stored` strictly increases, so `since` filters are exact even within one millisecond.
+          const stored = new Date(Math.max(Date.now(), storedClock + 1));
+          storedClock = stored.getTime();
+          statements.push({ session: session.id, statement: { ...s, stored: stored.toISOString() } });
+        }
         return reply(res, 200, list.map((s) => s.id));
+      }
+      if (url.pathname === "/xapi/statements" && req.method === "GET") {
+        if (!reader(req)) {
+          problems.push(`GET ${req.url}: not an LRS account`);
+          return reply(res, 401, { error: "unauthorised" });
+        }
+        if (req.headers["x-experience-api-version"] !== "1.0.3") {
+          return reply(res, 400, { error: `X-Experience-API-Version is ${req.headers["x-experience-api-version"]}` });
+        }
+        const more = url.searchParams.get("more");
+        if (more) {
+          const next = pages.get(more);
+          if (!next) return reply(res, 404, { error: "unknown more token" });
+          pages.delete(more);
+          return reply(res, 200, page(next.rest, next.size));
+        }
+        const time = (name) => {
+          const v = url.searchParams.get(name);
+          if (v == null) return null;
+          const t = Date.parse(v);
+          if (Number.isNaN(t)) throw new Error(`${name} is not a timestamp: ${v}`);
+          return t;
+        };
+        const since = time("since");
+        const until = time("until");
+        const activity = url.searchParams.get("activity");
+        const related = url.searchParams.get("related_activities") === "true";
+        // `limit` is the most statements per response (0: the LRS's own maximum).
+        const limit = Number(url.searchParams.get("limit") || 0);
+        const list = statements
+          .map((x) => x.statement)
+          .filter((s) => since == null || Date.parse(s.stored) > since)
+          .filter((s) => until == null || Date.parse(s.stored) <= until)
+          .filter((s) => activity == null || names(s, activity, related));
+        return reply(res, 200, page(list, limit > 0 ? Math.min(limit, pageSize) : pageSize));
       }
       if (url.pathname === "/return") return reply(res, 200, "<!DOCTYPE html><title>LMS</title><p>Back in the LMS.</p>", "text/html");
       reply(res, 404, "");
