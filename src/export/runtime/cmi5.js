@@ -311,17 +311,14 @@
     if (!normalMode()) return;
     var secs = snap.sessionSeconds;
     var s = snap.score;
+    var judgeObjectives = false;
     // One judgement per quiz submission; nothing after a pass (passIsFinal).
     if (snap.attempt > 0 && sent.answeredAttempt !== snap.attempt) {
       sent.answeredAttempt = snap.attempt;
       var lang = document.documentElement.lang || "en";
       var list = snap.interactions(snap.lastQuiz);
       for (var i = 0; i < list.length; i++) send(answered(list[i], lang));
-      var objectives = snap.objectives || [];
-      for (var j = 0; j < objectives.length; j++) {
-        var o = objectives[j];
-        if (o.score && o.passed != null) send(objectiveStatement(o));
-      }
+      judgeObjectives = true;
     }
     if (s && s.passed != null && !sent.passed && sent.judgedAttempt !== snap.attempt) {
       sent.judgedAttempt = snap.attempt;
@@ -332,6 +329,14 @@
     if (snap.completed && !sent.completed) {
       sent.completed = true;
       send(statement("completed", { completion: true, duration: duration(secs) }, true));
+    }
+    // The objectives of this submission follow the lesson's own judgement.
+    if (judgeObjectives) {
+      var objectives = snap.objectives || [];
+      for (var j = 0; j < objectives.length; j++) {
+        var o = objectives[j];
+        if (o.score && o.passed != null) send(objectiveStatement(o));
+      }
     }
   }
 
