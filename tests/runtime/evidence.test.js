@@ -49,11 +49,11 @@ function objectiveScores(expect, plan) {
   return out;
 }
 
-/** A lesson whose questions all belong to scored quizzes (every answer is a graded result). */
+/** The lesson with the most questions among those whose quizzes are all scored (every answer is a graded result). */
 function playable(lessons) {
-  const found = lessons.find((l) => l.expect.hasQuiz && l.expect.items.every((i) => i.scored || !AUTO.has(i.body.type)));
-  assert.ok(found, "the example has a lesson with scored quizzes only");
-  return found;
+  const candidates = lessons.filter((l) => l.expect.hasQuiz && l.expect.items.every((i) => i.scored || !AUTO.has(i.body.type)));
+  assert.ok(candidates.length > 0, "the example has a lesson with scored quizzes only");
+  return candidates.reduce((best, l) => (l.expect.items.length > best.expect.items.length ? l : best));
 }
 
 /** Runs the CLI without blocking this process (the test LRS answers it from here). */
