@@ -225,7 +225,14 @@ impl<'a> Ctx<'a> {
             }
         }
 
-        let levels = doc.objectives.iter().filter_map(|o| effective_level(o).map(|l| (o.id, l))).collect();
+        // The document's calibration profile, when it has a readable one, decides inferred
+        // levels here as it does in the objective lint (an unreadable one is the lint's O14).
+        let profile = crate::pedagogy::document_profile(doc).ok().flatten();
+        let levels = doc
+            .objectives
+            .iter()
+            .filter_map(|o| effective_level(o, profile.as_ref()).map(|l| (o.id, l)))
+            .collect();
 
         Ctx { doc, nodes, roots, objectives, rubrics, supporters, evidence, practice, rubric_users, levels }
     }
@@ -496,12 +503,15 @@ pub(crate) fn is_material(kind: ActivityKind) -> bool {
 
 /// The level of an objective as the analysis uses it. The stored level (set by the designer or
 /// inferred earlier) wins; otherwise a cognitive objective's level is inferred from its
-/// statement by the pedagogy engine. Affective and psychomotor objectives have no cognitive
+/// statement by the pedagogy engine (with the document's calibration profile). Affective and psychomotor objectives have no cognitive
 /// level unless one is stored.
-pub(crate) fn effective_level(o: &Objective) -> Option<BloomLevel> {
+pub(crate) fn effective_level(
+    o: &Objective,
+    profile: Option<&crate::pedagogy::Profile>,
+) -> Option<BloomLevel> {
     o.level.or_else(|| {
         (o.domain == Domain::Cognitive)
-            .then(|| crate::pedagogy::analyze_objective(&o.statement).level)
+            .then(|| crate::pedagogy::analyze_objective_using(&o.statement, profile).level)
             .flatten()
     })
 }

@@ -498,3 +498,23 @@ fn cli_set_profile_stores_and_clears_the_documents_convention() {
     assert_eq!(cleared.curriculum.objective_profile, None);
     assert!(unset_message(&cleared, id).contains("suggests understand"));
 }
+
+#[test]
+fn the_documents_profile_decides_inferred_levels_in_the_analysis_views() {
+    let count_at = |doc: &trellis::model::Document, level: BloomLevel| {
+        let table = trellis::analysis::views::bloom_table(doc);
+        table.totals.iter().find(|c| c.level == Some(level)).map(|c| c.count).unwrap()
+    };
+    let (mut doc, _) = interpret_document();
+    let (apply_before, understand_before) =
+        (count_at(&doc, BloomLevel::Apply), count_at(&doc, BloomLevel::Understand));
+    let rows = read_labelled(&interpret_is_apply_rows(), "interpret.csv").unwrap();
+    let profile = calibrate::calibrate(&rows, &Options::named("stats-dept")).unwrap();
+    doc.curriculum.objective_profile = Some(profile.to_json());
+    // The unset "Interpret …" objective moves from understand to apply, as the lint says.
+    assert_eq!(count_at(&doc, BloomLevel::Apply), apply_before + 1);
+    assert_eq!(count_at(&doc, BloomLevel::Understand), understand_before - 1);
+    // An unreadable profile leaves the built-in reading.
+    doc.curriculum.objective_profile = Some("{not json".to_owned());
+    assert_eq!(count_at(&doc, BloomLevel::Apply), apply_before);
+}
