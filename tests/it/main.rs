@@ -21,6 +21,7 @@ mod merge;
 mod objective_calibration;
 mod pedagogy;
 mod qti_bank;
+mod site_export;
 mod store;
 mod support;
 mod untrusted_store;
