@@ -184,16 +184,19 @@ pub async fn export_to(
     let cancel = state.cancel_export.start(window);
     let path = dest.display().to_string();
     let written = dest.clone();
+    // The document's mastery policy (evidence of learning) goes into the Canvas outcomes, as
+    // `trellis export` writes it.
+    let mastery = state
+        .read_evidence(window, |store, _| {
+            trellis::evidence::store::policies(store.connection(), store.path())
+        })
+        .await?;
     let report = state
         .with_document(window, move |doc| {
             let task = Task::new("the export", &progress, &cancel);
-            trellis::workflow::export::export_to_path(
-                doc,
-                request.format,
-                &request.options(doc),
-                &dest,
-                &task,
-            )
+            let mut options = request.options(doc);
+            options.mastery = mastery;
+            trellis::workflow::export::export_to_path(doc, request.format, &options, &dest, &task)
         })
         .await?;
     state.grants.grant(window, Purpose::Reveal, &written);
@@ -360,5 +363,36 @@ mod tests {
             assert_eq!(folder_to_reveal(&state, "main", &fresh).unwrap(), out.canonicalize().unwrap());
             assert!(folder_to_reveal(&state, "doc-2", &fresh).is_err(), "another window did not write it");
         });
+    }
+    /// The app's export writes the document's mastery policy into the Canvas outcomes, as
+    /// `trellis export` does.
+    #[test]
+    fn a_canvas_export_from_the_app_carries_the_documents_mastery_policy() {
+        use std::io::Read as _;
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(dir.path(), dir.path().join("documents"));
+        let doc = crate::examples::document("intro-statistics").unwrap();
+        let mut store = trellis::store::Store::create(&dir.path().join("c.trellis"), &doc).unwrap();
+        let policy = trellis::evidence::mastery::Policy {
+            method: trellis::evidence::mastery::Method::NMastery,
+            calculation_int: Some(3),
+            ..Default::default()
+        };
+        trellis::workflow::evidence::set_policy(&mut store, &doc, None, Some(&policy)).unwrap();
+        state.attach("main", store).unwrap();
+        let dest = dir.path().join("course.imscc");
+        state.grants.grant("main", Purpose::Export, &dest);
+        let request: ExportRequest = serde_json::from_value(serde_json::json!({
+            "format": "cc13", "profile": "canvas", "strict": false,
+            "destination": dest.display().to_string(),
+        }))
+        .unwrap();
+        tauri::async_runtime::block_on(export_to(&state, "main", request, dest.clone(), |_| {})).unwrap();
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&dest).unwrap()).unwrap();
+        let mut xml = String::new();
+        archive.by_name("course_settings/learning_outcomes.xml").unwrap().read_to_string(&mut xml).unwrap();
+        let n = doc.objectives.len();
+        assert_eq!(xml.matches("<calculation_method>n_mastery</calculation_method>").count(), n, "{xml}");
+        assert_eq!(xml.matches("<calculation_int>3</calculation_int>").count(), n);
     }
 }
