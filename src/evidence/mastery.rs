@@ -5,7 +5,10 @@
 //! an assessment the objectives it measures, or those of its items when it names none; a quiz
 //! item its objectives; a rubric criterion its objective) and is scaled to the objective's point
 //! scale: `score / points_possible × policy.points_possible` (a result without points possible is
-//! taken to be on that scale already). A learner's results on one objective are put in time order
+//! taken to be on that scale already). When a learner has results on the objective itself (LMS
+//! outcome results, objective statements), those alone are the judgement; results that reach it
+//! only through alignments (grades, quiz items) count for learners who have none of its own, so
+//! one submission reported both per question and per objective is not counted twice. A learner's results on one objective are put in time order
 //! (time, then attempt, then score, so rows arriving in any order give the same answer) and
 //! reduced by the objective's [`Method`]; scores are rounded to two decimals, as Canvas does.
 //! An objective without results of its own for a learner takes the mean of its supporting
@@ -597,9 +600,13 @@ fn judge_objective(
     });
     let mut judged = Vec::with_capacity(cells.len());
     for run in cells.chunk_by(|a, b| a.learner == b.learner) {
-        let n = run.len() as u32;
+        // The objective's own results (outcome results, objective statements) are the judgement
+        // when the learner has any; results that reach it through alignments count otherwise.
+        let own = |c: &Cell| results[c.row as usize].target_kind == TargetKind::Objective;
+        let direct = run.iter().any(own);
         scratch.clear();
-        scratch.extend(run.iter().map(|c| c.score));
+        scratch.extend(run.iter().filter(|c| !direct || own(c)).map(|c| c.score));
+        let n = scratch.len() as u32;
         let score = if n >= policy.min_results { calculate_with(policy, scratch, levels) } else { None };
         judged.push(Judged { learner: run[0].learner, score, results: n });
     }

@@ -74,7 +74,7 @@ fn reached(doc: &Document, kind: TargetKind, id: Uuid) -> Option<Vec<usize>> {
 /// Mastery computed the plain way: a map from (objective, learner pseudonym) to its results.
 fn reference(doc: &Document, evidence: &Evidence) -> MasteryReport {
     let policies: Vec<&Policy> = doc.objectives.iter().map(|o| evidence.policy_for(o.id.0)).collect();
-    let mut cells: HashMap<(usize, String), Vec<Scored>> = HashMap::new();
+    let mut cells: HashMap<(usize, String), Vec<(Scored, bool)>> = HashMap::new();
     let mut orphaned = 0;
     for r in &evidence.results {
         let Some(learner) = evidence.learners.get(r.learner as usize) else {
@@ -90,15 +90,18 @@ fn reference(doc: &Document, evidence: &Evidence) -> MasteryReport {
                 Some(pp) if pp > 0.0 => r.score / pp * policies[o].points_possible,
                 _ => r.score,
             };
-            cells.entry((o, learner.pseudonym.clone())).or_default().push(Scored {
-                at: r.at,
-                attempt: r.attempt,
-                score,
-            });
+            cells.entry((o, learner.pseudonym.clone())).or_default().push((
+                Scored { at: r.at, attempt: r.attempt, score },
+                r.target_kind == TargetKind::Objective,
+            ));
         }
     }
     let mut judged: HashMap<(usize, String), (Option<f64>, u32)> = HashMap::new();
-    for ((o, learner), mut results) in cells {
+    for ((o, learner), results) in cells {
+        // The objective's own results win over those reaching it through alignments.
+        let own = results.iter().any(|(_, own)| *own);
+        let mut results: Vec<Scored> =
+            results.into_iter().filter(|(_, o)| !own || *o).map(|(s, _)| s).collect();
         sort_in_time(&mut results);
         let scores: Vec<f64> = results.iter().map(|s| s.score).collect();
         let n = scores.len() as u32;

@@ -1,8 +1,10 @@
 //! xAPI statements: a JSON array of statements, or JSON Lines (one statement per line). A
-//! statement becomes results on the objectives it names by id (`urn:trellis:objective:<id>`, as
-//! Trellis's cmi5 and SCORM packages send them) in `object.id` or in any
-//! `context.contextActivities.*[].id`; failing that, on the quiz item or assessment its object id
-//! ends with (`…/item/<id>`). Its score is `result.score.scaled` (points possible 1), else
+//! statement whose object is one of the design's quiz items (`…/item/<id>`, or the `i<hex>`
+//! identifier Trellis packages give it) is a result on that item, which reaches its objectives
+//! through the design's alignments. Otherwise it becomes results on the objectives it names by id
+//! (`urn:trellis:objective:<id>`, as Trellis's cmi5 packages send them, per answered question and
+//! once per objective judged) in `object.id` or in any `context.contextActivities.*[].id`;
+//! failing that, on the assessment its object id ends with. Its score is `result.score.scaled` (points possible 1), else
 //! `result.score.raw` of `max` (minus `min`). The learner is the actor's account (`homePage`
 //! and `name`), `mbox`, `mbox_sha1sum` or `openid`; the time is `timestamp`. Voided and voiding
 //! statements, statements without a score and statements naming nothing of the design are
@@ -141,12 +143,20 @@ pub(super) fn statement(s: &Value, at: u64, matcher: &Matcher, sink: &mut Sink<'
         sink.report().unmatched("no identified actor (account, mbox, mbox_sha1sum or openid)", at, what);
         return Ok(());
     };
-    // Targets: objective ids in the object or the context activities.
+    // Targets: a quiz item of the design named by the object (its objectives are reached
+    // through the design's alignments, so the context's objective ids are not counted again);
+    // else objective ids in the object or the context activities.
     let mut targets: Vec<(TargetKind, Uuid)> = Vec::new();
-    if let Some(o) = matcher.objective_by_id(object_id) {
+    let mut design_points = None;
+    if let Some((uuid, points)) = design_uuid(object_id).and_then(|u| matcher.item(u).map(|p| (u, p))) {
+        targets.push((TargetKind::Item, uuid));
+        design_points = Some(points);
+    } else if let Some(o) = matcher.objective_by_id(object_id) {
         targets.push((TargetKind::Objective, o));
     }
-    if let Some(Value::Object(groups)) = s.pointer("/context/contextActivities") {
+    if targets.first().is_none_or(|(kind, _)| *kind == TargetKind::Objective)
+        && let Some(Value::Object(groups)) = s.pointer("/context/contextActivities")
+    {
         for list in groups.values() {
             let list: Vec<&Value> = match list {
                 Value::Array(a) => a.iter().collect(),
@@ -161,18 +171,13 @@ pub(super) fn statement(s: &Value, at: u64, matcher: &Matcher, sink: &mut Sink<'
             }
         }
     }
-    let mut design_points = None;
     if targets.is_empty() {
-        // `…/item/<id>`, or an id ending in an assessment's id.
-        let tail = object_id.rsplit(['/', ':']).next().unwrap_or("");
-        if let Ok(uuid) = Uuid::parse_str(tail) {
-            if let Some(points) = matcher.item(uuid) {
-                targets.push((TargetKind::Item, uuid));
-                design_points = Some(points);
-            } else if let Some(points) = matcher.assessment_by_id(uuid) {
-                targets.push((TargetKind::Assessment, uuid));
-                design_points = points;
-            }
+        // An id ending in an assessment's id.
+        if let Some(uuid) = design_uuid(object_id)
+            && let Some(points) = matcher.assessment_by_id(uuid)
+        {
+            targets.push((TargetKind::Assessment, uuid));
+            design_points = points;
         }
     }
     if targets.is_empty() {
@@ -221,4 +226,15 @@ pub(super) fn statement(s: &Value, at: u64, matcher: &Matcher, sink: &mut Sink<'
         sink.result(&learner, name, "", &[key], &[key, &target_text], &result)?;
     }
     Ok(())
+}
+
+/// The design id an activity id ends with: `…/item/<uuid>`, or the `i<32 hex>` identifier
+/// Trellis packages give items and assessments (`…/item/i0190…`).
+fn design_uuid(activity_id: &str) -> Option<Uuid> {
+    let tail = activity_id.rsplit(['/', ':']).next().unwrap_or("");
+    let hex = match tail.strip_prefix('i') {
+        Some(rest) if rest.len() == 32 => rest,
+        _ => tail,
+    };
+    Uuid::parse_str(hex).ok()
 }
