@@ -578,6 +578,12 @@ pub(super) const AFFECTIVE: &[Affective] = &[
         why: "appreciating why something matters is valuing (affective); nearest cognitive process: explaining",
     },
     Affective {
+        verbs: &["appreciate"],
+        cues: &[],
+        level: Some(Understand),
+        why: "appreciating something is receiving and valuing it (affective); nearest cognitive process: interpreting",
+    },
+    Affective {
         verbs: &["show", "display", "demonstrate", "exhibit", "have", "develop", "maintain"],
         cues: &[
             "respect",

@@ -201,8 +201,11 @@ fn unmeasurable_wording_is_flagged_with_alternatives_at_the_intended_level() {
     assert_eq!((a.level, a.measurable), (Some(Remember), false));
     let f = a.findings.iter().find(|f| f.code == codes::UNMEASURABLE).unwrap();
     assert!(f.hint.contains("define"), "{}", f.hint);
+    // Affective wording is named as such and still gets the nearest cognitive level, with low
+    // confidence; it stays unmeasurable.
     let a = analyze_objective("Appreciate the richness of Romantic poetry.");
-    assert_eq!((a.level, a.measurable), (None, false), "affective wording has no cognitive level");
+    assert_eq!((a.level, a.measurable), (Some(Understand), false));
+    assert_eq!(a.confidence, trellis::pedagogy::Confidence::Low);
     assert_eq!(level("Learn to use a microscope correctly."), Some(Apply), "learn to X takes X's level");
     assert_eq!(level("Students will learn about the history of jazz."), Some(Understand));
 }
