@@ -65,6 +65,7 @@ impl ExportArgs {
         options.strict = self.strict;
         options.framework = self.framework.clone();
         options.mastery = trellis::evidence::store::policies_at(&self.file)?;
+        options.templates = trellis::pedagogy::templates::user_dir();
         if let Some(at) = &self.generated_at {
             options.generated_at = Timestamp(at.clone());
         }

@@ -320,6 +320,13 @@ pub struct ExportOptions {
     #[schemars(skip)]
     #[cfg_attr(feature = "ts", ts(skip))]
     pub mastery: Option<crate::evidence::store::PolicySet>,
+    /// The user's template folder: [`preflight`] resolves the document's template through the
+    /// built-in templates and this folder, so a user template's own checks are part of it. None:
+    /// built-in templates only. Set by the caller, not part of the serialized options.
+    #[serde(skip)]
+    #[schemars(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub templates: Option<std::path::PathBuf>,
 }
 
 impl ExportOptions {
@@ -332,6 +339,7 @@ impl ExportOptions {
             framework: None,
             values: BTreeMap::new(),
             mastery: None,
+            templates: None,
         }
     }
 
@@ -453,14 +461,22 @@ impl PackageWriter for Recording<'_> {
 /// format's own [`Exporter::preflight`]: item types the target cannot import, unsafe links,
 /// missing alt text, …; codes in `docs/export.md`), then, for every format but the canonical
 /// JSON, the warnings and errors of the curriculum analysis ([`crate::analysis::check`], with
-/// the built-in templates only: a user template's own checks show in `trellis check`, the
-/// findings panel and the packet).
+/// the built-in templates and those of [`ExportOptions::templates`], so a user template's own
+/// checks are part of it as they are of `trellis check`, the findings panel and the packet).
 pub fn preflight(doc: &Document, format: ExportFormat, options: &ExportOptions) -> Vec<Finding> {
+    use crate::pedagogy::templates::Catalog;
     let exporter = format.exporter();
     let mut out = option_findings(doc, exporter, options);
     out.extend(exporter.preflight(doc, options));
     if format != ExportFormat::Json {
-        let templates = crate::pedagogy::templates::Catalog::builtin();
+        let users;
+        let templates = match &options.templates {
+            Some(dir) => {
+                users = Catalog::load(Some(dir));
+                &users
+            }
+            None => Catalog::builtin(),
+        };
         out.extend(
             crate::analysis::check(doc, templates).into_iter().filter(|f| f.severity >= Severity::Warning),
         );

@@ -194,3 +194,32 @@ fn trellis_lint_follows_a_user_templates_objective_kinds() {
     let with = lint(&f.templates);
     assert!(!with.contains(&codes::UNMEASURABLE.to_owned()), "values are exempt: {with:?}");
 }
+
+#[test]
+fn the_export_preflight_runs_a_user_templates_checks_from_the_users_folder() {
+    let f = fixture();
+    let codes = |options: &trellis::export::ExportOptions| -> Vec<String> {
+        trellis::export::preflight(&f.doc, trellis::export::ExportFormat::Cc13, options)
+            .into_iter()
+            .map(|x| x.code)
+            .collect()
+    };
+    let mut options = trellis::export::ExportOptions::for_document(&f.doc);
+    assert!(!codes(&options).contains(&CODE.to_owned()), "built-in templates only");
+    options.templates = Some(f.templates.clone());
+    assert!(codes(&options).contains(&CODE.to_owned()), "{:?}", codes(&options));
+
+    // `trellis export` reads the user's folder, lists the finding before exporting, and refuses
+    // with --strict because the template's check is an error.
+    let out_dir = tempfile::tempdir().unwrap();
+    let package = out_dir.path().join("seminar.imscc");
+    let file = f.file.to_str().unwrap();
+    let out = trellis(
+        &f.templates,
+        &["export", file, "--format", "cc13", "--strict", "-o", package.to_str().unwrap()],
+    );
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(all.contains(CODE), "{all}");
+    assert!(!out.status.success(), "{all}");
+    assert!(!package.exists(), "nothing written when refused");
+}

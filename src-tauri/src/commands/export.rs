@@ -82,6 +82,7 @@ impl ExportRequest {
         options.framework = self.framework.clone().filter(|f| !f.trim().is_empty());
         options.values =
             self.values.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
+        options.templates = trellis::pedagogy::templates::user_dir();
         options
     }
 }
