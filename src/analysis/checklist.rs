@@ -238,6 +238,18 @@ pub fn checklist(doc: &Document, findings: &[Finding], template: Option<&Templat
         ),
         item(
             Rule {
+                standard: "QM 8",
+                title: "Learner-facing content is accessible (WCAG 2.2 AA)",
+                applicable: !doc.nodes.is_empty(),
+                codes: &["AX"],
+                threshold: Severity::Warning,
+            },
+            findings,
+            &any,
+            vec!["Text alternatives, headings, tables, link text, captions, contrast, language and time limits checked (AX1–AX11).".to_owned()],
+        ),
+        item(
+            Rule {
                 standard: "Trellis",
                 title: "Prerequisites form a sequence the outline follows",
                 applicable: prereqs > 0 || doc.objectives.iter().any(|o| !o.prerequisites.is_empty()),

@@ -339,3 +339,21 @@ fn hostile_markup_is_read_without_panicking() {
     let found = accessibility::check(&f.doc);
     assert!(found.iter().any(|x| x.code == accessibility::AX7), "{found:#?}");
 }
+
+#[test]
+fn the_review_checklist_has_a_quality_matters_8_line_decided_by_the_accessibility_findings() {
+    let line = |doc: &Document| {
+        let findings = analysis::check(doc, Catalog::builtin());
+        analysis::checklist::checklist(doc, &findings, None)
+            .into_iter()
+            .find(|i| i.standard == "QM 8")
+            .unwrap()
+    };
+    let bad = line(&fixture(&BAD).doc);
+    assert_eq!(bad.status, analysis::checklist::Status::NotMet);
+    assert_eq!(bad.findings, accessibility::RULES.len(), "{bad:#?}");
+    assert!(bad.evidence.iter().any(|e| e.starts_with("Findings: AX")), "{:?}", bad.evidence);
+    assert_eq!(line(&fixture(&GOOD).doc).status, analysis::checklist::Status::Met);
+    // The examples' timed exams (AX11) leave the line not met.
+    assert_eq!(line(&example("intro-statistics.json")).findings, 1);
+}
