@@ -5,8 +5,9 @@
 //! instructions ([`assessment_part`]), objective lists ([`objectives_section`]), the GRASPS list
 //! ([`grasps_list`]) and the rubric table ([`rubric_table`]). A [`Frame`] says where a part is
 //! drawn: on a cartridge page of its own, or as one part of a lesson page, with the kind line,
-//! heading and `data-section` hooks `runtime/lesson.js` reads. The lesson page's layout, quiz
-//! forms and runtime data stay in `sco.rs`.
+//! heading and `data-section` hooks `runtime/lesson.js` reads. It also draws the quiz form
+//! ([`quiz_form`]) that lesson pages and the offline site play; the lesson page's layout and
+//! runtime data stay in `sco.rs`.
 //!
 //! It also owns the one stylesheet (`assets/trellis.css`): cartridges ship its shared part
 //! ([`STYLESHEET`]), lesson packages all of it ([`LESSON_STYLESHEET`]).
@@ -16,9 +17,11 @@
 //! assets) is the caller's business: bodies point at assets as `assets/…` and callers relink them
 //! (lesson pages through the frame's `fit`).
 
+use std::fmt::Write as _;
+
 use super::lower::{ActivityView, AssessmentView, ExportContext, NodeView, RubricView};
 use super::xml::{escape, number};
-use crate::model::{AssessmentFormat, Grasps, Grouping};
+use crate::model::{AssessmentFormat, Grasps, Grouping, ItemBody};
 
 /// The one stylesheet of Trellis pages (`assets/trellis.css`): the rules every page uses, then,
 /// after [`LESSON_RULES_MARKER`], the rules only lesson pages need (quiz interaction, progress,
@@ -465,6 +468,130 @@ pub fn slug(title: &str) -> String {
     }
     let out = out.trim_end_matches('-').to_owned();
     if out.is_empty() { "page".to_owned() } else { out }
+}
+
+/// What differs between the pages that play a quiz form: lesson pages (`runtime/lesson.js`) and
+/// the offline site (`site/site.js`).
+pub struct QuizForm<'a> {
+    /// The form's classes.
+    pub class: &'a str,
+    /// `data-scored` (lesson pages: whether the quiz counts towards the lesson's score).
+    pub scored: Option<bool>,
+    /// The label of an essay's text box.
+    pub essay_label: &'a str,
+    /// Whether a numeric answer's box also turns spell checking off.
+    pub numeric_spellcheck_off: bool,
+}
+
+/// The form of a quiz: one fieldset per item (stem, answer controls, feedback templates, a live
+/// feedback region), then the actions. Questions are numbered on from `counter`, which ends at
+/// the last number used; `fit` relinks and fits sanitised HTML to where the page lives.
+pub fn quiz_form(
+    body: &mut String,
+    av: &AssessmentView<'_>,
+    form: &QuizForm<'_>,
+    counter: &mut usize,
+    fit: &mut dyn FnMut(&str) -> String,
+) {
+    let _ = write!(body, "<form class=\"{}\" data-quiz=\"{}\"", form.class, av.ident);
+    if let Some(scored) = form.scored {
+        let _ = write!(body, " data-scored=\"{scored}\"");
+    }
+    body.push_str(" novalidate>\n");
+    for iv in &av.items {
+        *counter += 1;
+        let item = iv.item;
+        let id = &iv.ident;
+        let unit = if (item.points - 1.0).abs() < f64::EPSILON { "point" } else { "points" };
+        let _ = writeln!(
+            body,
+            "<fieldset class=\"trellis-item\" data-item=\"{id}\">\n<legend>Question {} <span class=\"trellis-points\">({} {unit})</span></legend>\n<div class=\"trellis-stem\">{}</div>",
+            counter,
+            number(item.points),
+            fit(&iv.stem_html)
+        );
+        match &item.body {
+            ItemBody::MultipleChoice { .. } | ItemBody::MultipleResponse { .. } => {
+                let kind =
+                    if matches!(item.body, ItemBody::MultipleChoice { .. }) { "radio" } else { "checkbox" };
+                for c in &iv.choices {
+                    let _ = writeln!(
+                        body,
+                        "<label><input type=\"{kind}\" name=\"{id}\" value=\"{}\"> <span>{}</span></label>",
+                        c.ident,
+                        fit(&c.html)
+                    );
+                }
+                for c in iv.choices.iter().filter(|c| !c.feedback_html.is_empty()) {
+                    let _ = writeln!(
+                        body,
+                        "<template class=\"fb-choice\" data-choice=\"{}\">{}</template>",
+                        c.ident,
+                        fit(&c.feedback_html)
+                    );
+                }
+            }
+            ItemBody::TrueFalse { .. } => {
+                for (value, label) in [("true", "True"), ("false", "False")] {
+                    let _ = writeln!(
+                        body,
+                        "<label><input type=\"radio\" name=\"{id}\" value=\"{value}\"> <span>{label}</span></label>"
+                    );
+                }
+            }
+            ItemBody::ShortAnswer { .. } => {
+                let _ = writeln!(
+                    body,
+                    "<label>Your answer <input type=\"text\" name=\"{id}\" autocomplete=\"off\" spellcheck=\"false\"></label>"
+                );
+            }
+            ItemBody::Numeric { .. } => {
+                let spellcheck = if form.numeric_spellcheck_off { " spellcheck=\"false\"" } else { "" };
+                let _ = writeln!(
+                    body,
+                    "<label>Your answer <input type=\"text\" inputmode=\"decimal\" name=\"{id}\" autocomplete=\"off\"{spellcheck}></label>"
+                );
+            }
+            ItemBody::Essay { .. } => {
+                let _ = writeln!(
+                    body,
+                    "<label for=\"{id}-text\">{}</label>\n<textarea id=\"{id}-text\" name=\"{id}\" rows=\"6\"></textarea>",
+                    form.essay_label
+                );
+            }
+            ItemBody::Matching { pairs } => {
+                // Answers in alphabetical order: stable across exports, unrelated to the key.
+                let mut answers: Vec<(String, String)> = pairs
+                    .iter()
+                    .map(|p| (crate::markdown::to_plain_text(&p.answer), super::lower::ident(p.id.0)))
+                    .collect();
+                answers.sort();
+                body.push_str("<div class=\"trellis-match\">\n");
+                for (k, p) in pairs.iter().enumerate() {
+                    let pid = super::lower::ident(p.id.0);
+                    let _ = write!(
+                        body,
+                        "<label for=\"{id}-{k}\">{}</label>\n<select id=\"{id}-{k}\" data-pair=\"{pid}\">\n<option value=\"\">Choose…</option>\n",
+                        fit(&crate::markdown::render_inline(&p.prompt))
+                    );
+                    for (text, value) in &answers {
+                        let _ = writeln!(body, "<option value=\"{value}\">{}</option>", escape(text));
+                    }
+                    body.push_str("</select>\n");
+                }
+                body.push_str("</div>\n");
+            }
+        }
+        for (class, html) in
+            [("fb-correct", &iv.feedback_correct_html), ("fb-incorrect", &iv.feedback_incorrect_html)]
+        {
+            if !html.is_empty() {
+                let _ = writeln!(body, "<template class=\"{class}\">{}</template>", fit(html));
+            }
+        }
+        body.push_str("<div class=\"trellis-feedback\" aria-live=\"polite\"></div>\n</fieldset>\n");
+    }
+    body.push_str("<div class=\"trellis-actions\">\n<button type=\"submit\">Check answers</button>\n<button type=\"button\" class=\"secondary trellis-retry\">Try again</button>\n<span class=\"trellis-result\" role=\"status\"></span>\n</div>\n</form>\n");
 }
 
 #[cfg(test)]

@@ -24,7 +24,6 @@ use super::html;
 use super::lower::{self, ExportContext, ident_with, relink};
 use super::xml::{XmlWriter, escape};
 use super::{ExportReport, PackageWriter, Progress, option, option_base, option_choice};
-use crate::markdown;
 use crate::model::{AssessmentPurpose, ItemBody};
 use crate::pedagogy::{FieldBase, FieldSpec};
 use crate::{Error, Finding, Result, Severity, Target};
@@ -812,116 +811,13 @@ impl Renderer<'_, '_> {
 
     fn quiz(&mut self, body: &mut String, a: usize, counter: &mut usize, scored: bool) {
         let av = &self.cx.assessments[a];
-        let _ = writeln!(
-            body,
-            "<form class=\"trellis-quiz\" data-quiz=\"{}\" data-scored=\"{}\" novalidate>",
-            av.ident, scored
-        );
-        for iv in &av.items {
-            *counter += 1;
-            let item = iv.item;
-            let id = &iv.ident;
-            let _ = writeln!(
-                body,
-                "<fieldset class=\"trellis-item\" data-item=\"{id}\">\n<legend>Question {} <span class=\"trellis-points\">({} {})</span></legend>\n<div class=\"trellis-stem\">{}</div>",
-                counter,
-                fmt_num(item.points),
-                if (item.points - 1.0).abs() < f64::EPSILON { "point" } else { "points" },
-                self.html(&iv.stem_html)
-            );
-            match &item.body {
-                ItemBody::MultipleChoice { .. } | ItemBody::MultipleResponse { .. } => {
-                    let kind = if matches!(item.body, ItemBody::MultipleChoice { .. }) {
-                        "radio"
-                    } else {
-                        "checkbox"
-                    };
-                    for c in &iv.choices {
-                        let _ = writeln!(
-                            body,
-                            "<label><input type=\"{kind}\" name=\"{id}\" value=\"{}\"> <span>{}</span></label>",
-                            c.ident,
-                            self.html(&c.html)
-                        );
-                    }
-                    for c in iv.choices.iter().filter(|c| !c.feedback_html.is_empty()) {
-                        let _ = writeln!(
-                            body,
-                            "<template class=\"fb-choice\" data-choice=\"{}\">{}</template>",
-                            c.ident,
-                            self.html(&c.feedback_html)
-                        );
-                    }
-                }
-                ItemBody::TrueFalse { .. } => {
-                    for (value, label) in [("true", "True"), ("false", "False")] {
-                        let _ = writeln!(
-                            body,
-                            "<label><input type=\"radio\" name=\"{id}\" value=\"{value}\"> <span>{label}</span></label>"
-                        );
-                    }
-                }
-                ItemBody::ShortAnswer { .. } => {
-                    let _ = writeln!(
-                        body,
-                        "<label>Your answer <input type=\"text\" name=\"{id}\" autocomplete=\"off\" spellcheck=\"false\"></label>"
-                    );
-                }
-                ItemBody::Numeric { .. } => {
-                    let _ = writeln!(
-                        body,
-                        "<label>Your answer <input type=\"text\" inputmode=\"decimal\" name=\"{id}\" autocomplete=\"off\"></label>"
-                    );
-                }
-                ItemBody::Essay { .. } => {
-                    let _ = writeln!(
-                        body,
-                        "<label for=\"{id}-text\">Your answer</label>\n<textarea id=\"{id}-text\" name=\"{id}\" rows=\"6\"></textarea>"
-                    );
-                }
-                ItemBody::Matching { pairs } => {
-                    // Answers in alphabetical order: stable across exports, unrelated to the key.
-                    let mut answers: Vec<(String, String)> = pairs
-                        .iter()
-                        .map(|p| (markdown::to_plain_text(&p.answer), lower::ident(p.id.0)))
-                        .collect();
-                    answers.sort();
-                    body.push_str("<div class=\"trellis-match\">\n");
-                    for (k, p) in pairs.iter().enumerate() {
-                        let pid = lower::ident(p.id.0);
-                        let _ = write!(
-                            body,
-                            "<label for=\"{id}-{k}\">{}</label>\n<select id=\"{id}-{k}\" data-pair=\"{pid}\">\n<option value=\"\">Choose…</option>\n",
-                            self.html(&markdown::render_inline(&p.prompt))
-                        );
-                        for (text, value) in &answers {
-                            let _ = writeln!(body, "<option value=\"{value}\">{}</option>", escape(text));
-                        }
-                        body.push_str("</select>\n");
-                    }
-                    body.push_str("</div>\n");
-                }
-            }
-            if !iv.feedback_correct_html.is_empty() {
-                let _ = writeln!(
-                    body,
-                    "<template class=\"fb-correct\">{}</template>",
-                    self.html(&iv.feedback_correct_html)
-                );
-            }
-            if !iv.feedback_incorrect_html.is_empty() {
-                let _ = writeln!(
-                    body,
-                    "<template class=\"fb-incorrect\">{}</template>",
-                    self.html(&iv.feedback_incorrect_html)
-                );
-            }
-            body.push_str("<div class=\"trellis-feedback\" aria-live=\"polite\"></div>\n</fieldset>\n");
-        }
-        let _ = writeln!(
-            body,
-            "<div class=\"trellis-actions\">\n<button type=\"submit\">Check answers</button>\n<button type=\"button\" class=\"secondary trellis-retry\">Try again</button>\n<span class=\"trellis-result\" role=\"status\"></span>\n</div>\n</form>"
-        );
+        let form = html::QuizForm {
+            class: "trellis-quiz",
+            scored: Some(scored),
+            essay_label: "Your answer",
+            numeric_spellcheck_off: false,
+        };
+        html::quiz_form(body, av, &form, counter, &mut |h| self.html(h));
     }
 }
 

@@ -532,94 +532,13 @@ fn quiz_form(cx: &ExportContext<'_>, a: usize, fit: &mut Fitter<'_, '_, '_>) -> 
         return "<p class=\"site-note\">The questions of this assessment are not published on this site.</p>\n".into();
     }
     let mut body = String::new();
-    let _ = writeln!(body, "<form class=\"trellis-quiz site-quiz\" data-quiz=\"{}\" novalidate>", av.ident);
-    for (k, iv) in av.items.iter().enumerate() {
-        let item = iv.item;
-        let id = &iv.ident;
-        let points = crate::export::xml::number(item.points);
-        let unit = if (item.points - 1.0).abs() < f64::EPSILON { "point" } else { "points" };
-        let _ = writeln!(
-            body,
-            "<fieldset class=\"trellis-item\" data-item=\"{id}\">\n<legend>Question {} <span class=\"trellis-points\">({points} {unit})</span></legend>\n<div class=\"trellis-stem\">{}</div>",
-            k + 1,
-            fit.fit(&iv.stem_html)
-        );
-        match &item.body {
-            ItemBody::MultipleChoice { .. } | ItemBody::MultipleResponse { .. } => {
-                let kind =
-                    if matches!(item.body, ItemBody::MultipleChoice { .. }) { "radio" } else { "checkbox" };
-                for c in &iv.choices {
-                    let _ = writeln!(
-                        body,
-                        "<label><input type=\"{kind}\" name=\"{id}\" value=\"{}\"> <span>{}</span></label>",
-                        c.ident,
-                        fit.fit(&c.html)
-                    );
-                }
-                for c in iv.choices.iter().filter(|c| !c.feedback_html.is_empty()) {
-                    let _ = writeln!(
-                        body,
-                        "<template class=\"fb-choice\" data-choice=\"{}\">{}</template>",
-                        c.ident,
-                        fit.fit(&c.feedback_html)
-                    );
-                }
-            }
-            ItemBody::TrueFalse { .. } => {
-                for (value, label) in [("true", "True"), ("false", "False")] {
-                    let _ = writeln!(
-                        body,
-                        "<label><input type=\"radio\" name=\"{id}\" value=\"{value}\"> <span>{label}</span></label>"
-                    );
-                }
-            }
-            ItemBody::ShortAnswer { .. } | ItemBody::Numeric { .. } => {
-                let mode =
-                    if matches!(item.body, ItemBody::Numeric { .. }) { " inputmode=\"decimal\"" } else { "" };
-                let _ = writeln!(
-                    body,
-                    "<label>Your answer <input type=\"text\"{mode} name=\"{id}\" autocomplete=\"off\" spellcheck=\"false\"></label>"
-                );
-            }
-            ItemBody::Essay { .. } => {
-                let _ = writeln!(
-                    body,
-                    "<label for=\"{id}-text\">Your answer (not scored)</label>\n<textarea id=\"{id}-text\" name=\"{id}\" rows=\"6\"></textarea>"
-                );
-            }
-            ItemBody::Matching { pairs } => {
-                // Answers in alphabetical order: stable across exports, unrelated to the key.
-                let mut answers: Vec<(String, String)> = pairs
-                    .iter()
-                    .map(|p| (crate::markdown::to_plain_text(&p.answer), lower::ident(p.id.0)))
-                    .collect();
-                answers.sort();
-                body.push_str("<div class=\"trellis-match\">\n");
-                for (k, p) in pairs.iter().enumerate() {
-                    let pid = lower::ident(p.id.0);
-                    let _ = write!(
-                        body,
-                        "<label for=\"{id}-{k}\">{}</label>\n<select id=\"{id}-{k}\" data-pair=\"{pid}\">\n<option value=\"\">Choose…</option>\n",
-                        fit.fit(&crate::markdown::render_inline(&p.prompt))
-                    );
-                    for (text, value) in &answers {
-                        let _ = writeln!(body, "<option value=\"{value}\">{}</option>", escape(text));
-                    }
-                    body.push_str("</select>\n");
-                }
-                body.push_str("</div>\n");
-            }
-        }
-        for (class, html) in
-            [("fb-correct", &iv.feedback_correct_html), ("fb-incorrect", &iv.feedback_incorrect_html)]
-        {
-            if !html.is_empty() {
-                let _ = writeln!(body, "<template class=\"{class}\">{}</template>", fit.fit(html));
-            }
-        }
-        body.push_str("<div class=\"trellis-feedback\" aria-live=\"polite\"></div>\n</fieldset>\n");
-    }
-    body.push_str("<div class=\"trellis-actions\">\n<button type=\"submit\">Check answers</button>\n<button type=\"button\" class=\"secondary trellis-retry\">Try again</button>\n<span class=\"trellis-result\" role=\"status\"></span>\n</div>\n</form>\n");
+    let form = html::QuizForm {
+        class: "trellis-quiz site-quiz",
+        scored: None,
+        essay_label: "Your answer (not scored)",
+        numeric_spellcheck_off: true,
+    };
+    html::quiz_form(&mut body, av, &form, &mut 0, &mut |h| fit.fit(h));
     body
 }
 
