@@ -94,6 +94,10 @@ impl Drop for Store {
     }
 }
 
+/// How many times a busy document lock is tried again, 20 ms apart, before the document
+/// counts as open elsewhere.
+const LOCK_RETRIES: u32 = 10;
+
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// Sets SQLite's limits for untrusted files on a connection, before it reads the schema: no
@@ -188,9 +192,21 @@ impl Store {
             });
         }
         if !fresh {
-            let locked = if read_only { lock.try_lock_shared() } else { lock.try_lock() };
-            if locked.is_err() {
-                return Err(Error::Locked { path: path.to_owned() });
+            // A process being started elsewhere in this program holds a copy of every open file
+            // between its fork and its exec, and with it the lock of a document just closed; so a
+            // lock that is busy is tried again for a moment before the document counts as open
+            // in another program.
+            let mut tries = 0;
+            loop {
+                let locked = if read_only { lock.try_lock_shared() } else { lock.try_lock() };
+                match locked {
+                    Ok(()) => break,
+                    Err(_) if tries < LOCK_RETRIES => {
+                        tries += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                    Err(_) => return Err(Error::Locked { path: path.to_owned() }),
+                }
             }
         }
         // We hold the lock: no other Trellis process uses the file, so `-wal`/`-shm` files that
