@@ -11,9 +11,7 @@ use std::io::Read;
 
 use uuid::Uuid;
 
-use super::{
-    Limits, Matcher, Sink, csv_reader_with, header_key, header_row, next_record, number, sniff_separator,
-};
+use super::{Limits, Matcher, Sink, header_key, next_record, number, open_sniffed};
 use crate::evidence::TargetKind;
 use crate::evidence::store::NewResult;
 use crate::{Error, Result};
@@ -62,11 +60,8 @@ pub(super) fn read<R: Read>(
     sink: &mut Sink<'_, '_>,
 ) -> Result<()> {
     // Canvas writes `;` instead of `,` when the user asked for semicolon separators.
-    let mut input = std::io::BufReader::with_capacity(1 << 16, input);
-    let separator = sniff_separator(&mut input, b",;\t", name)?;
-    let mut reader = csv_reader_with(input, separator);
-    let mut record = header_row(&mut reader, name, limits)?;
-    let headers = record.clone();
+    let (mut reader, headers) = open_sniffed(input, b",;\t", name, limits)?;
+    let mut record = headers.clone();
     let pos = |k: &str| headers.iter().position(|h| header_key(h) == k);
     let (student, last, first) = (pos("student"), pos("lastname"), pos("firstname"));
     let id_col = pos("id").or(pos("sis user id")).or(pos("sis login id")).or(pos("integration id"));

@@ -12,13 +12,11 @@
 //! scale (the export has no points possible). `mastery points` columns are not read: the
 //! document's policy decides mastery.
 
-use std::io::{BufReader, Read};
+use std::io::Read;
 
 use uuid::Uuid;
 
-use super::{
-    Limits, Matcher, Sink, csv_reader_with, header_key, header_row, next_record, number, sniff_separator,
-};
+use super::{Limits, Matcher, Sink, header_key, next_record, number, open_sniffed};
 use crate::evidence::TargetKind;
 use crate::evidence::store::NewResult;
 use crate::{Error, Result};
@@ -44,11 +42,8 @@ pub(super) fn read<R: Read>(
     limits: &Limits,
     sink: &mut Sink<'_, '_>,
 ) -> Result<()> {
-    let mut input = BufReader::with_capacity(1 << 16, input);
-    let separator = sniff_separator(&mut input, b",;\t", name)?;
-    let mut reader = csv_reader_with(input, separator);
-    let mut record = header_row(&mut reader, name, limits)?;
-    let headers = record.clone();
+    let (mut reader, headers) = open_sniffed(input, b",;\t", name, limits)?;
+    let mut record = headers.clone();
     let pos = |keys: &[&str]| headers.iter().position(|h| keys.contains(&header_key(h).as_str()));
     let id_col = pos(&["student id", "user id", "id"]);
     let sis_col = pos(&["student sis id", "sis user id", "sis id"]);

@@ -463,6 +463,21 @@ impl<R: std::io::Read> std::io::Read for CrLf<R> {
     }
 }
 
+/// Opens a spreadsheet export whose separator is one of `candidates` (told from its header
+/// line, see [`sniff_separator`]): the reader, positioned after the header row, and that row.
+pub(crate) fn open_sniffed<R: std::io::Read>(
+    input: R,
+    candidates: &[u8],
+    name: &str,
+    limits: &Limits,
+) -> Result<(csv::Reader<CrLf<std::io::BufReader<R>>>, csv::StringRecord)> {
+    let mut input = std::io::BufReader::with_capacity(1 << 16, input);
+    let separator = sniff_separator(&mut input, candidates, name)?;
+    let mut reader = csv_reader_with(input, separator);
+    let headers = header_row(&mut reader, name, limits)?;
+    Ok((reader, headers))
+}
+
 /// The field separator of a CSV export whose first line is at the start of `input`: the one of
 /// `candidates` found most often outside quotes in that line (`,` when none is). Exports that
 /// follow the user's locale use `;` (Canvas with semicolon separators, Moodle's "semicolon"),
