@@ -251,6 +251,7 @@ fn activity(rng: &mut Rng, node: NodeId, n: usize, objectives: &[ObjectiveId]) -
         event: None,
         objectives: vec![objectives[n % objectives.len()]],
         resources: Vec::new(),
+        content: None,
     }
 }
 

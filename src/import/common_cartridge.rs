@@ -1159,6 +1159,7 @@ impl<'p> Importer<'p> {
                 .into_iter()
                 .map(|r| crate::model::Resource { title: r.0, url: r.1, asset: r.2 })
                 .collect(),
+            content: None,
         });
     }
 

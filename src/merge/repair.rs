@@ -270,6 +270,10 @@ fn dangling(doc: &mut Document, out: &mut Vec<Finding>) {
                 report("activity", a.id.0, format!("the file {asset} of resource \"{}\"", r.title));
             }
         }
+        if let Some(asset) = a.content.as_ref().map(|c| c.asset).filter(|x| !assets.contains(x)) {
+            a.content = None;
+            report("activity", a.id.0, format!("the interactive content in file {asset}"));
+        }
     }
     for a in &mut doc.assessments {
         if let Some(r) = a.rubric.filter(|r| !rubrics.contains(r)) {

@@ -35,6 +35,46 @@ pub struct Activity {
     /// Links and files used by the activity.
     #[serde(default)]
     pub resources: Vec<Resource>,
+    /// Interactive content the activity plays (an H5P package or an HTML5 simulation), checked
+    /// and read by `crate::interactive`; absent for ordinary activities.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub content: Option<InteractiveContent>,
+}
+
+/// Interactive content of an activity: a package stored whole as one asset (a zip), with what
+/// the import read from it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InteractiveContent {
+    /// What the package is.
+    pub kind: InteractiveKind,
+    /// The stored package (a zip file).
+    pub asset: AssetId,
+    /// The file that starts the content, relative to the package root (`h5p.json` for H5P,
+    /// the `index.html` of an HTML5 simulation, possibly inside one top folder).
+    pub entry: String,
+    /// Title the package gives itself.
+    #[serde(default)]
+    pub title: String,
+    /// H5P: the main library (`H5P.TrueFalse`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub main_library: String,
+    /// H5P: every library the content preloads (`H5P.TrueFalse 1.8`), in the package's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub libraries: Vec<String>,
+}
+
+/// The kind of interactive content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub enum InteractiveKind {
+    /// An H5P package (`.h5p`), played by the bundled H5P player.
+    H5p,
+    /// An HTML5 simulation: a zip with an `index.html`.
+    Html5,
 }
 
 /// The kind of a learning activity.

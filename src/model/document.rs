@@ -532,6 +532,11 @@ impl<'a> Checker<'a> {
                     self.fail(&place, format!("resource asset {asset} does not exist"));
                 }
             }
+            if let Some(c) = &a.content
+                && !asset_ids.contains(&c.asset)
+            {
+                self.fail(&place, format!("interactive content asset {} does not exist", c.asset));
+            }
         }
 
         let rubric_ids: HashSet<RubricId> = doc.rubrics.iter().map(|r| r.id).collect();

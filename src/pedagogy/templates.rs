@@ -656,6 +656,7 @@ impl Template {
                 event: a.event.clone(),
                 objectives: Vec::new(),
                 resources: Vec::new(),
+                content: None,
             });
         }
         for a in &spec.assessments {

@@ -53,7 +53,7 @@ pub const TABLE_DEFS: &[Table] = &[
     Table { name: "objective_standards", columns: &["objective_id", "item_id", "position"], key: &["objective_id", "item_id"] },
     Table { name: "objective_emphasis", columns: &["objective_id", "course_id", "position", "emphasis"], key: &["objective_id", "course_id"] },
     Table { name: "assets", columns: &["id", "position", "name", "media_type", "alt", "sha256", "data"], key: &["id"] },
-    Table { name: "activities", columns: &["id", "node_id", "position", "title", "kind", "instructions", "duration_minutes", "grouping", "event"], key: &["id"] },
+    Table { name: "activities", columns: &["id", "node_id", "position", "title", "kind", "instructions", "duration_minutes", "grouping", "event", "content"], key: &["id"] },
     Table { name: "activity_objectives", columns: &["activity_id", "objective_id", "position"], key: &["activity_id", "objective_id"] },
     Table { name: "activity_resources", columns: &["activity_id", "position", "title", "url", "asset_id"], key: &["activity_id", "position"] },
     Table { name: "rubrics", columns: &["id", "position", "title", "kind", "description"], key: &["id"] },

@@ -521,8 +521,8 @@ pub(super) fn read_activities(conn: &Connection, only: Only<'_>) -> Result<Vec<A
     }
     {
         let mut stmt = conn.prepare(&format!(
-            "SELECT id, node_id, title, kind, instructions, duration_minutes, grouping, event, position
-             FROM activities{}",
+            "SELECT id, node_id, title, kind, instructions, duration_minutes, grouping, event, position,
+                content FROM activities{}",
             only.filter("id")
         ))?;
         let mut rows = only.query(&mut stmt)?;
@@ -542,6 +542,10 @@ pub(super) fn read_activities(conn: &Connection, only: Only<'_>) -> Result<Vec<A
                     event: r.get(7)?,
                     objectives: take(&mut act_objectives, id.0),
                     resources: resources.remove(&id.0).unwrap_or_default(),
+                    content: r
+                        .get::<_, Option<String>>(9)?
+                        .map(|text| parse_json("activities.content", &text))
+                        .transpose()?,
                 },
             ));
         }

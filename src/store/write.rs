@@ -313,7 +313,7 @@ pub fn insert_asset(conn: &Connection, a: &Asset, position: i64) -> Result<()> {
 pub fn insert_activity(conn: &Connection, a: &Activity, position: i64) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO activities (id, node_id, position, title, kind, instructions, duration_minutes,
-            grouping, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            grouping, event, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         a.id.to_string(),
@@ -324,9 +324,15 @@ pub fn insert_activity(conn: &Connection, a: &Activity, position: i64) -> Result
         a.instructions,
         a.duration_minutes,
         enum_str(&a.grouping),
-        a.event
+        a.event,
+        content_json(a)
     ])?;
     insert_activity_children(conn, a)
+}
+
+/// An activity's interactive content as the JSON text of its `content` column (NULL when absent).
+fn content_json(a: &Activity) -> Option<String> {
+    a.content.as_ref().map(json_str)
 }
 
 fn insert_activity_children(conn: &Connection, a: &Activity) -> Result<()> {
@@ -343,7 +349,7 @@ fn insert_activity_children(conn: &Connection, a: &Activity) -> Result<()> {
 pub fn update_activity(conn: &Connection, a: &Activity) -> Result<usize> {
     let changed = conn.execute(
         "UPDATE activities SET title = ?2, kind = ?3, instructions = ?4, duration_minutes = ?5,
-            grouping = ?6, event = ?7 WHERE id = ?1",
+            grouping = ?6, event = ?7, content = ?8 WHERE id = ?1",
         params![
             a.id.to_string(),
             a.title,
@@ -351,7 +357,8 @@ pub fn update_activity(conn: &Connection, a: &Activity) -> Result<usize> {
             a.instructions,
             a.duration_minutes,
             enum_str(&a.grouping),
-            a.event
+            a.event,
+            content_json(a)
         ],
     )?;
     conn.execute("DELETE FROM activity_objectives WHERE activity_id = ?1", [a.id.to_string()])?;

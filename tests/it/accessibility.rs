@@ -119,6 +119,7 @@ fn fixture(t: &Texts) -> Fixture {
         event: None,
         objectives: Vec::new(),
         resources: Vec::new(),
+        content: None,
     };
     let reading = activity("Reading", ActivityKind::Reading, t.reading);
     let lab = activity("Lab", ActivityKind::Lab, t.lab);

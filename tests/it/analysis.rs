@@ -89,6 +89,7 @@ impl B {
             event: None,
             objectives: objs.to_vec(),
             resources: Vec::new(),
+            content: None,
         });
         id
     }

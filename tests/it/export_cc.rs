@@ -95,6 +95,7 @@ fn activity(n: u128, node: u128, kind: ActivityKind, title: &str, instructions: 
         event: None,
         objectives: Vec::new(),
         resources: Vec::new(),
+        content: None,
     }
 }
 
