@@ -16,6 +16,7 @@
 
 mod rank;
 mod text;
+mod translations;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
@@ -196,6 +197,7 @@ pub fn read(dir: &Path) -> Result<Document> {
         assets.push(asset);
     }
     doc.assets = assets;
+    doc.translations = translations::read(&reader)?;
     doc.normalize();
     doc.validate().map_err(|problems| Error::Invalid {
         source_name: dir.display().to_string(),
@@ -611,6 +613,7 @@ pub fn render(doc: &Document, previous: &Previous) -> BTreeMap<String, Vec<u8>> 
     for a in &doc.assets {
         files.insert(format!("{}/{}", ASSETS.dir, data_file_name(a.id.0, &a.name)), a.data.clone());
     }
+    translations::render(&doc.translations, &mut files);
     files
 }
 
@@ -807,6 +810,9 @@ fn managed_files(dir: &Path) -> Result<BTreeSet<String>> {
                 out.insert(format!("{}/{name}", kind.dir));
             }
         }
+    }
+    for name in translations::file_names(dir)? {
+        out.insert(format!("{}/{name}", translations::DIR));
     }
     Ok(out)
 }

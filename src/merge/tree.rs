@@ -197,7 +197,7 @@ fn keys_of(list: &[Value]) -> Option<Vec<String>> {
     let mut seen = HashSet::with_capacity(list.len());
     for v in list {
         let key = match v {
-            Value::Object(m) => match ["id", "course", "level"].iter().find_map(|k| m.get(*k)) {
+            Value::Object(m) => match ["id", "course", "level", "language"].iter().find_map(|k| m.get(*k)) {
                 Some(Value::String(s)) => format!("#{s}"),
                 _ => return None,
             },
@@ -233,6 +233,8 @@ fn singular(list: &str) -> &str {
         "reviewEvents" => "review event",
         "snapshots" => "snapshot",
         "assets" => "asset",
+        "translations" => "translation",
+        "texts" => "translated text",
         "items" => "item",
         "levels" => "rubric level",
         "criteria" => "criterion",

@@ -66,6 +66,10 @@ pub struct Document {
     /// Stored files.
     #[serde(default)]
     pub assets: Vec<Asset>,
+    /// Language variants: translated learner-facing text per language (omitted when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<Translation>>", optional))]
+    pub translations: Vec<Translation>,
 }
 
 /// One broken invariant.
@@ -117,6 +121,7 @@ impl Document {
             review_events: Vec::new(),
             snapshots: Vec::new(),
             assets: Vec::new(),
+            translations: Vec::new(),
         }
     }
 
@@ -148,6 +153,7 @@ impl Document {
         let fw_key = |f: &FrameworkId| fw_rank.get(f).copied().unwrap_or(usize::MAX);
         sort_stably(&mut self.standard_items, |s| fw_key(&s.framework));
         sort_stably(&mut self.associations, |s| fw_key(&s.framework));
+        super::translation::normalize(&mut self.translations);
     }
 
     /// Checks every invariant and returns all violations (empty when the document is sound).
@@ -630,6 +636,9 @@ impl<'a> Checker<'a> {
         // Comments may target any entity, so they are checked once every id is known.
         for c in &doc.comments {
             self.unique("comment", c.id.0);
+        }
+        for (place, problem) in super::translation::problems(&doc.translations) {
+            self.fail(place, problem);
         }
         for c in &doc.comments {
             let place = format!("comment {}", c.id);

@@ -17,6 +17,7 @@ mod review;
 mod rubric;
 mod standards;
 mod time;
+mod translation;
 
 pub use activity::*;
 pub use assessment::*;
@@ -32,3 +33,4 @@ pub use review::*;
 pub use rubric::*;
 pub use standards::*;
 pub use time::Timestamp;
+pub use translation::*;

@@ -89,6 +89,8 @@ pub struct DocumentPatch {
     pub snapshots: Option<ListPatch<Snapshot>>,
     /// Assets.
     pub assets: Option<ListPatch<Asset>>,
+    /// Every language variant, when any changed.
+    pub translations: Option<Vec<Translation>>,
 }
 
 /// What turns the list `old` into `new`; `None` when they are equal.
@@ -162,6 +164,7 @@ impl DocumentPatch {
             review_events: diff_list(&old.review_events, &new.review_events),
             snapshots: diff_list(&old.snapshots, &new.snapshots),
             assets: diff_list(&old.assets, &new.assets),
+            translations: (old.translations != new.translations).then(|| new.translations.clone()),
         }
     }
 
@@ -189,6 +192,9 @@ impl DocumentPatch {
         apply_list(&mut doc.review_events, &self.review_events, "review event")?;
         apply_list(&mut doc.snapshots, &self.snapshots, "snapshot")?;
         apply_list(&mut doc.assets, &self.assets, "asset")?;
+        if let Some(t) = &self.translations {
+            doc.translations = t.clone();
+        }
         Ok(())
     }
 }

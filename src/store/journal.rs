@@ -67,6 +67,7 @@ pub const TABLE_DEFS: &[Table] = &[
     Table { name: "comments", columns: &["id", "position", "target", "parent_id", "author", "body", "created_at", "resolved"], key: &["id"] },
     Table { name: "review_events", columns: &["id", "position", "node_id", "from_status", "to_status", "author", "at", "note"], key: &["id"] },
     Table { name: "snapshots", columns: &["id", "position", "name", "created_at", "document"], key: &["id"] },
+    Table { name: "translations", columns: &["language", "entity_kind", "entity_id", "field", "text", "source_hash", "state"], key: &["language", "entity_kind", "entity_id", "field"] },
 ];
 
 /// The evidence tables (`migrations/0003_evidence.sql`, owned by `crate::evidence`): journaled like
@@ -109,6 +110,7 @@ pub const TABLES: &[&str] = &[
     "comments",
     "review_events",
     "snapshots",
+    "translations",
 ];
 
 /// Number of steps kept; older ones are dropped when a new step is recorded.

@@ -52,6 +52,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0002_structured_journal.sql")),
     M::up(include_str!("migrations/0003_evidence.sql")),
     M::up(include_str!("migrations/0004_objective_profile.sql")),
+    M::up(include_str!("migrations/0005_translations.sql")),
     M::up(include_str!("migrations/0006_interactive.sql")),
 ];
 

@@ -119,6 +119,8 @@ pub struct Parts {
     pub snapshots: bool,
     /// Assets.
     pub assets: bool,
+    /// Language variants.
+    pub translations: bool,
 }
 
 impl Parts {
@@ -137,6 +139,7 @@ impl Parts {
         review_events: true,
         snapshots: true,
         assets: true,
+        translations: true,
     };
 
     /// Marks the part stored in `table`; `false` for a table that is not part of the document.
@@ -159,6 +162,7 @@ impl Parts {
             "review_events" => &mut self.review_events,
             "snapshots" => &mut self.snapshots,
             "assets" => &mut self.assets,
+            "translations" => &mut self.translations,
             _ => return false,
         };
         *part = true;
@@ -186,6 +190,7 @@ impl Parts {
             review_events: self.review_events || other.review_events,
             snapshots: self.snapshots || other.snapshots,
             assets: self.assets || other.assets,
+            translations: self.translations || other.translations,
         }
     }
 }
@@ -208,6 +213,7 @@ pub fn load(conn: &Connection) -> Result<Document> {
         review_events: Vec::new(),
         snapshots: Vec::new(),
         assets: Vec::new(),
+        translations: Vec::new(),
     };
     reload(conn, &mut doc, Parts { curriculum: false, ..Parts::ALL })?;
     Ok(doc)
@@ -254,6 +260,9 @@ pub fn reload(conn: &Connection, doc: &mut Document, parts: Parts) -> Result<()>
     }
     if parts.assets {
         doc.assets = read_assets(conn, Only::All)?;
+    }
+    if parts.translations {
+        doc.translations = read_translations(conn)?;
     }
     doc.normalize();
     Ok(())
@@ -793,6 +802,34 @@ pub(super) fn read_assets(conn: &Connection, only: Only<'_>) -> Result<Vec<Asset
         }
     }
     Ok(assets)
+}
+
+/// Every language variant, languages and field ids in canonical order.
+pub(super) fn read_translations(conn: &Connection) -> Result<Vec<Translation>> {
+    let mut out: Vec<Translation> = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT language, entity_kind, entity_id, field, text, source_hash, state FROM translations
+         ORDER BY language, entity_kind, entity_id, field",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let language: String = r.get(0)?;
+        let (kind, entity, field): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
+        let state: String = r.get(6)?;
+        let state = TranslationState::parse(&state)
+            .ok_or_else(|| Error::Internal(format!("translations.state: unknown state \"{state}\"")))?;
+        let text = TranslatedText {
+            id: format!("{kind}/{entity}/{field}"),
+            text: r.get(4)?,
+            source_hash: r.get(5)?,
+            state,
+        };
+        match out.last_mut() {
+            Some(t) if t.language == language => t.texts.push(text),
+            _ => out.push(Translation { language, texts: vec![text] }),
+        }
+    }
+    Ok(out)
 }
 
 /// The objectives of quiz items, by item: all of them, or those of the items of the assessments

@@ -65,6 +65,7 @@ macro_rules! refresh_lists {
         DocumentPatch {
             curriculum: curriculum.filter(|c| *c != $doc.curriculum).map(|_| $doc.curriculum.clone()),
             $($list: $list.patch(&$doc.$list),)*
+            translations: None,
         }
     }};
 }
@@ -76,11 +77,21 @@ impl Store {
     pub fn refresh(&self, doc: &mut Document) -> Result<DocumentPatch> {
         // One read transaction: every row and order read sees the same committed state.
         let tx = self.conn.unchecked_transaction()?;
+        // Language variants are read whole when the change touched them (no row-level refresh).
+        let translations_touched = match self.last_step {
+            Some(step) => tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM journal WHERE step = ?1 AND tbl = 'translations')",
+                [step],
+                |r| r.get::<_, bool>(0),
+            )?,
+            None => true,
+        };
+        let translations_before = translations_touched.then(|| doc.translations.clone());
         let changes = match self.last_step {
             Some(step) => step_changes(&tx, step)?,
             None => None,
         };
-        let patch = match changes {
+        let mut patch = match changes {
             Some(changes) => refresh_rows(&tx, doc, &changes)?,
             None => {
                 let parts: Parts = self.last_change_parts()?;
@@ -103,6 +114,12 @@ impl Store {
                 )
             }
         };
+        if let Some(before) = translations_before {
+            doc.translations = read::read_translations(&tx)?;
+            if before != doc.translations {
+                patch.translations = Some(doc.translations.clone());
+            }
+        }
         tx.commit()?;
         Ok(patch)
     }
@@ -246,6 +263,10 @@ fn step_changes(conn: &Connection, step: i64) -> Result<Option<Changes>> {
         let (op, table) = (String::from_utf8_lossy(op), String::from_utf8_lossy(table));
         if table == "curriculum" {
             changes.curriculum = true;
+            continue;
+        }
+        if table == "translations" {
+            // Read whole by `Store::refresh`.
             continue;
         }
         let Some((list, owner, order)) = spec(&table) else { return Ok(None) };
@@ -649,6 +670,7 @@ fn refresh_rows(conn: &Connection, doc: &mut Document, ch: &Changes) -> Result<D
         review_events: patch(review_events, &doc.review_events, touch(List::ReviewEvents)),
         snapshots: patch(snapshots, &doc.snapshots, touch(List::Snapshots)),
         assets: patch(assets, &doc.assets, touch(List::Assets)),
+        translations: None,
     })
 }
 

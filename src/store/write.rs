@@ -57,6 +57,32 @@ pub fn insert_document(conn: &Connection, doc: &Document) -> Result<()> {
     for (i, s) in doc.snapshots.iter().enumerate() {
         insert_snapshot(conn, s, i as i64)?;
     }
+    for t in &doc.translations {
+        insert_translation(conn, t)?;
+    }
+    Ok(())
+}
+
+/// Writes one language variant, a row per translated field.
+pub fn insert_translation(conn: &Connection, t: &Translation) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO translations (language, entity_kind, entity_id, field, text, source_hash, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for text in &t.texts {
+        let (kind, entity, field) = split_field_id(&text.id).ok_or_else(|| {
+            crate::Error::Refused(format!("translation \"{}\": \"{}\" is not a field id", t.language, text.id))
+        })?;
+        stmt.execute(params![
+            t.language,
+            kind,
+            entity.hyphenated().to_string(),
+            field,
+            text.text,
+            text.source_hash,
+            text.state.as_str()
+        ])?;
+    }
     Ok(())
 }
 
