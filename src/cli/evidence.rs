@@ -51,8 +51,8 @@ enum EvidenceCommand {
         from: Option<From>,
         /// The source file.
         src: Option<PathBuf>,
-        /// Read xAPI statements from this LRS endpoint (http://host/xapi/) instead of a file; the
-        /// password is read from the TRELLIS_LRS_PASSWORD environment variable.
+        /// Read xAPI statements from this LRS endpoint (http:// or https://host/xapi/) instead of
+        /// a file; the password is read from the TRELLIS_LRS_PASSWORD environment variable.
         #[arg(long, conflicts_with = "src")]
         lrs: Option<String>,
         /// Only statements stored since this time (YYYY-MM-DD or an ISO 8601 date-time).
@@ -67,6 +67,10 @@ enum EvidenceCommand {
         /// The LRS user (HTTP Basic authentication; password from TRELLIS_LRS_PASSWORD).
         #[arg(long, requires = "lrs")]
         lrs_user: Option<String>,
+        /// Trust only the root certificates of this PEM file for an https LRS (default: the
+        /// built-in Mozilla roots).
+        #[arg(long, requires = "lrs", value_name = "FILE")]
+        lrs_ca: Option<PathBuf>,
         /// The cohort to import into (default: the source's file name).
         #[arg(long)]
         cohort: Option<String>,
@@ -146,6 +150,7 @@ impl EvidenceArgs {
                 until,
                 activity,
                 lrs_user,
+                lrs_ca,
                 cohort,
                 term,
                 keep_names,
@@ -164,6 +169,7 @@ impl EvidenceArgs {
                             activity,
                             user: lrs_user,
                             password,
+                            ca_file: lrs_ca,
                         };
                         import::lrs::import(
                             &mut store,

@@ -1,6 +1,7 @@
 //! Evidence of learning as whole jobs the desktop app and the CLI share: telling which LMS or
 //! LRS export a file is ([`detect`]), importing it with progress and cancellation
-//! ([`import_file`]), removing a cohort ([`remove_cohort`]) and setting a mastery policy
+//! ([`import_file`]), reading the statements of a Learning Record Store over http or https with
+//! progress and cancellation ([`import_lrs`]), removing a cohort ([`remove_cohort`]) and setting a mastery policy
 //! ([`set_policy`]), each one undo step of the document's journal. The importers, the mastery
 //! methods and the analysis are in [`crate::evidence`]; formats and rules: `docs/evidence.md`.
 
@@ -9,6 +10,7 @@ use std::path::Path;
 
 use uuid::Uuid;
 
+use crate::evidence::import::lrs::{LrsLimits, LrsQuery};
 use crate::evidence::import::{self, ImportReport, Options, Source};
 use crate::evidence::{Policy, store as evidence_store};
 use crate::model::Document;
@@ -116,6 +118,27 @@ pub fn import_file(
     task.stage(1, 3, format!("Importing {name} as {}", source.as_str()))?;
     let report = import::import_with_task(store, doc, source, path, options, task)?;
     task.report(crate::task::Progress { done: 3, total: 3, message: "Done".into() });
+    Ok(report)
+}
+
+/// Reads the xAPI statements `query` selects from a Learning Record Store into the document open
+/// in `store` (whose design is `doc`) as one undo step, within `limits`. Progress goes to
+/// `task`: connecting, then the statements read after each page, then done; a cancel ends it
+/// with [`Error::Cancelled`] before the next page is asked for, and nothing is written (the
+/// import is one transaction). The password in `query` is used for this import only: nothing
+/// here stores it.
+pub fn import_lrs(
+    store: &mut Store,
+    doc: &Document,
+    query: &LrsQuery,
+    limits: &LrsLimits,
+    options: &Options,
+    task: &Task<'_>,
+) -> Result<ImportReport> {
+    task.stage(0, 1, format!("Connecting to {}", query.endpoint.trim()))?;
+    let report = import::lrs::import_with_task(store, doc, query, limits, options, task)?;
+    let n = report.rows;
+    task.report(crate::task::Progress { done: n.max(1), total: n.max(1), message: "Done".into() });
     Ok(report)
 }
 

@@ -3,6 +3,7 @@ mod analysis;
 mod canvas_round_trip;
 mod evidence;
 mod evidence_analysis;
+mod evidence_lrs_app;
 mod evidence_round_trip;
 mod evidence_scale;
 mod evidence_sources;

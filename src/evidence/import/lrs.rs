@@ -10,10 +10,18 @@
 //! import, writes nothing when any request fails, and keys results by statement id, so reading
 //! the same statements again (from the LRS or from a file) changes nothing.
 //!
-//! Plain `http` only: this build has no TLS (`https` URLs are refused with a message saying
-//! so). The password is never part of the URL or of an error message.
+//! `http` and `https`: TLS is rustls (with ring), and the server's certificate is checked
+//! against the Mozilla root certificates compiled into the program, or, when a CA file is given
+//! ([`LrsQuery::ca_file`], `--lrs-ca FILE`), against the certificates of that PEM file only (an
+//! institution's own root). The password is never part of the URL or of an error message, and
+//! a `more` link never moves the reading from `https` to `http`.
+//!
+//! [`import_with_task`] reports each page read (statements so far) to a [`Task`] and stops
+//! with [`Error::Cancelled`] between pages when the task is cancelled (nothing is written then:
+//! the whole import is one transaction).
 
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -23,6 +31,7 @@ use super::{ImportReport, Matcher, Options, Sink, Source, parse_time, xapi};
 use crate::evidence::store::Writer;
 use crate::model::{Document, Timestamp};
 use crate::store::Store;
+use crate::task::{Progress, Task};
 use crate::{Error, Result};
 
 /// What to read from an LRS.
@@ -41,6 +50,9 @@ pub struct LrsQuery {
     pub user: Option<String>,
     /// The password (read from the environment by the CLI, never from its arguments).
     pub password: Option<String>,
+    /// A PEM file of root certificates to trust for an `https` LRS instead of the built-in
+    /// Mozilla roots (an institution's own certificate authority).
+    pub ca_file: Option<PathBuf>,
 }
 
 /// Limits of one LRS import.
@@ -81,14 +93,12 @@ struct Url {
 fn parse_url(text: &str) -> Result<Url> {
     let text = text.trim();
     let bad = |why: &str| Error::Refused(format!("{text}: not a usable LRS URL ({why})"));
-    let rest = if let Some(rest) = text.strip_prefix("http://") {
-        rest
-    } else if text.starts_with("https://") {
-        return Err(Error::Refused(format!(
-            "{text}: this build of Trellis reads an LRS over plain http only (no TLS); reach the LRS through an http proxy or tunnel on this machine, or export its statements to a file and import it with --from xapi"
-        )));
+    let (scheme, rest) = if let Some(rest) = text.strip_prefix("http://") {
+        ("http", rest)
+    } else if let Some(rest) = text.strip_prefix("https://") {
+        ("https", rest)
     } else {
-        return Err(bad("expected http://host[:port]/path"));
+        return Err(bad("expected http://host[:port]/path or https://host[:port]/path"));
     };
     let (authority, path) = match rest.find(['/', '?', '#']) {
         Some(i) => (&rest[..i], &rest[i..]),
@@ -106,13 +116,42 @@ fn parse_url(text: &str) -> Result<Url> {
         return Err(bad("a query or fragment; give the filters with --since, --until and --activity"));
     }
     let path = path.trim_end_matches('/');
+    let origin = format!("{scheme}://{authority}");
     let statements = if path.ends_with("/statements") {
-        format!("http://{authority}{path}")
+        format!("{origin}{path}")
     } else {
-        format!("http://{authority}{path}/statements")
+        format!("{origin}{path}/statements")
     };
-    let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h).trim_matches(['[', ']']).to_owned();
-    Ok(Url { origin: format!("http://{authority}"), statements, host })
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(v6).to_owned(),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h).to_owned(),
+    };
+    Ok(Url { origin, statements, host })
+}
+
+/// The root certificates of a PEM file, for an `https` LRS.
+fn read_ca(path: &std::path::Path) -> Result<Vec<ureq::tls::Certificate<'static>>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&bytes) {
+        match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c),
+            Ok(_) => {}
+            Err(e) => {
+                return Err(Error::Parse {
+                    source_name: path.display().to_string(),
+                    message: format!("not a PEM certificate file ({e})"),
+                });
+            }
+        }
+    }
+    if certs.is_empty() {
+        return Err(Error::Parse {
+            source_name: path.display().to_string(),
+            message: "no certificate (-----BEGIN CERTIFICATE-----) in the file".into(),
+        });
+    }
+    Ok(certs)
 }
 
 /// The URL a `more` link names, on the LRS's origin only.
@@ -153,7 +192,32 @@ pub fn import(
     limits: &LrsLimits,
     options: &Options,
 ) -> Result<ImportReport> {
+    import_with_task(store, doc, query, limits, options, &Task::quiet("the LRS import"))
+}
+
+/// [`import`] reporting to `task`: after each page, the statements read so far (the total is
+/// not known before the last page, so `total` is `done` plus one page while more follow); a
+/// cancel stops the reading before the next page with [`Error::Cancelled`] and writes nothing.
+pub fn import_with_task(
+    store: &mut Store,
+    doc: &Document,
+    query: &LrsQuery,
+    limits: &LrsLimits,
+    options: &Options,
+    task: &Task<'_>,
+) -> Result<ImportReport> {
     let url = parse_url(&query.endpoint)?;
+    let ca = match &query.ca_file {
+        Some(path) if url.origin.starts_with("https://") => Some(read_ca(path)?),
+        Some(path) => {
+            return Err(Error::Refused(format!(
+                "{}: a CA file ({}) is for an https LRS; this URL is plain http",
+                url.statements,
+                path.display()
+            )));
+        }
+        None => None,
+    };
     let since = query.since.as_deref().map(|t| filter_time("since", t)).transpose()?;
     let until = query.until.as_deref().map(|t| filter_time("until", t)).transpose()?;
     let cohort = match &options.cohort {
@@ -197,6 +261,11 @@ pub fn import(
     if is_loopback(&url.host) {
         config = config.proxy(None);
     }
+    if let Some(certs) = ca {
+        config = config.tls_config(
+            ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&certs)).build(),
+        );
+    }
     let agent: ureq::Agent = config.build().into();
     let max_statements = limits.max_statements.min(options.limits.max_rows);
     let matcher = Matcher::new(doc);
@@ -211,6 +280,7 @@ pub fn import(
         let mut fetched: HashSet<String> = HashSet::new();
         let (mut count, mut pages) = (0u64, 0u64);
         while let Some(page_url) = next.take() {
+            task.check()?;
             if !fetched.insert(page_url.clone()) {
                 return Err(Error::Refused(format!(
                     "{page_url}: the LRS's \"more\" link names a page already read; stopped"
@@ -283,6 +353,12 @@ pub fn import(
                 Some(more) if !more.is_empty() => Some(resolve_more(&url.origin, more, &url.statements)?),
                 _ => None,
             };
+            let page_size = u64::from(limits.page_size);
+            task.report(Progress {
+                done: count,
+                total: if next.is_some() { count + page_size } else { count },
+                message: format!("Read {count} statements ({pages} pages) from {}", url.origin),
+            });
         }
         sink.finish();
         report.notes.push(format!("read {count} statements in {pages} pages from {}", url.statements));
@@ -303,7 +379,10 @@ mod tests {
         let u = parse_url("http://lrs.test/data/xAPI/statements").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(u.statements, "http://lrs.test/data/xAPI/statements");
         assert!(parse_url("http://user:pw@lrs.test/").is_err());
-        assert!(parse_url("https://lrs.test/").err().is_some_and(|e| e.to_string().contains("plain http")));
+        let u = parse_url("https://lrs.test:8443/xapi").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(u.statements, "https://lrs.test:8443/xapi/statements");
+        assert_eq!((u.origin.as_str(), u.host.as_str()), ("https://lrs.test:8443", "lrs.test"));
+        assert_eq!(parse_url("http://[::1]:80/x").map(|u| u.host).unwrap_or_default(), "::1");
         assert!(parse_url("ftp://lrs.test/").is_err());
         let origin = "http://lrs.test";
         assert_eq!(
@@ -316,5 +395,7 @@ mod tests {
         );
         assert!(resolve_more(origin, "http://lrs.test.evil/m", "x").is_err());
         assert!(resolve_more(origin, "http://other/m", "x").is_err());
+        // An https LRS's link back to plain http is another origin.
+        assert!(resolve_more("https://lrs.test", "http://lrs.test/m", "x").is_err());
     }
 }
