@@ -27,6 +27,7 @@ pub mod pedagogy;
 pub mod store;
 pub mod task;
 pub mod workflow;
+pub mod workspace;
 
 pub use error::{Error, ErrorCode, Result};
 pub use finding::{Finding, Severity, Target};

@@ -2,14 +2,15 @@
 //! two versions of a curriculum (`trellis::merge::merge`), for canonical JSON files, `.trellis`
 //! files and Trellis folders. Git runs it as the merge driver (`trellis git setup`). Conflicts
 //! go to `OUT.conflicts.json` (a folder: `OUT/conflicts/merge.json`) and make the exit code 1;
-//! merge findings (M1–M5) are printed with their resolution.
+//! merge findings (M1–M5) are printed with their resolution. An empty BASE file (git's add/add:
+//! both branches added the file) means there is no common ancestor.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::Args;
-use trellis::merge::{ConflictsFile, merge};
+use trellis::merge::{ConflictsFile, merge_from};
 use trellis::model::Document;
 
 use super::exit;
@@ -56,10 +57,12 @@ pub fn load_any(path: &Path) -> anyhow::Result<Document> {
 impl MergeArgs {
     /// Runs the merge.
     pub fn run(self) -> anyhow::Result<u8> {
-        let base = load_any(&self.base)?;
+        // Git passes an empty base file when both branches added the file (add/add).
+        let no_base = std::fs::metadata(&self.base).is_ok_and(|m| m.is_file() && m.len() == 0);
+        let base = if no_base { None } else { Some(load_any(&self.base)?) };
         let ours = load_any(&self.ours)?;
         let theirs = load_any(&self.theirs)?;
-        let outcome = merge(&base, &ours, &theirs).context("merging")?;
+        let outcome = merge_from(base.as_ref(), &ours, &theirs).context("merging")?;
         let folder = self.output.is_dir() || (self.ours.is_dir() && !self.output.exists());
         if folder {
             trellis::folder::write(&outcome.document, &self.output)

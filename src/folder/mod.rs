@@ -14,7 +14,9 @@
 //! problem names the file and the line, and the document is validated as a whole, so a broken
 //! folder yields an error and never part of a document.
 
+pub mod conflicts;
 mod rank;
+pub mod sync;
 mod text;
 mod translations;
 

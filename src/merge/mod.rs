@@ -92,19 +92,30 @@ impl ConflictsFile {
 /// Fails only when a version cannot be serialised or the merged document could not be made
 /// valid (the error lists the remaining problems); conflicts and findings are not errors.
 pub fn merge(base: &Document, ours: &Document, theirs: &Document) -> Result<MergeOutcome> {
+    merge_from(Some(base), ours, theirs)
+}
+
+/// Merges `ours` and `theirs` when there may be no common ancestor: both sides added the same
+/// document (git's add/add, where the merge driver gets an empty base file). Without a base,
+/// entities only one side has are kept, entities both sides added identically are kept once,
+/// and every field the two sides set differently is a [`Conflict`] with no base value (the
+/// result keeps ours). With a base this is [`merge`].
+pub fn merge_from(base: Option<&Document>, ours: &Document, theirs: &Document) -> Result<MergeOutcome> {
     let to_value = |doc: &Document, name: &str| {
         let mut doc = doc.clone();
         doc.normalize();
         serde_json::to_value(&doc).map_err(|e| Error::Internal(format!("serialising {name}: {e}")))
     };
-    let (b, o, t) = (to_value(base, "the base")?, to_value(ours, "ours")?, to_value(theirs, "theirs")?);
+    let b = base.map(|base| to_value(base, "the base")).transpose()?;
+    let (o, t) = (to_value(ours, "ours")?, to_value(theirs, "theirs")?);
     let mut merger = tree::TreeMerge::new();
-    let merged = merger.merge(Some(&b), Some(&o), Some(&t)).unwrap_or(o);
+    let merged = merger.merge(b.as_ref(), Some(&o), Some(&t)).unwrap_or(o);
     let mut doc: Document = serde_json::from_value(merged).map_err(|e| {
         Error::Internal(format!("the merged document does not have the document's shape: {e}"))
     })?;
     doc.normalize();
-    let findings = repair::repair(&mut doc, base, ours, theirs);
+    // Without a base, ours stands in for it where repairs look for an earlier owner or parent.
+    let findings = repair::repair(&mut doc, base.unwrap_or(ours), ours, theirs);
     doc.normalize();
     doc.validate_as("the merged document")?;
     Ok(MergeOutcome { document: doc, conflicts: merger.conflicts, findings })

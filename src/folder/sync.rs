@@ -1,0 +1,320 @@
+//! Keeping a Trellis folder in step with a document that is edited one change at a time, and
+//! noticing when the folder's files change underneath (a pull, a checkout, another editor).
+//!
+//! [`Index`] remembers, for every file of the format in a folder, its size and modification time
+//! (to tell which files changed since) and, for every entity file, its rank and group (so a
+//! changed entity is written with the rank it already has and a new or moved one gets a rank
+//! between its neighbours without reading the folder again). [`write_patch`] writes the files
+//! of the entities a [`DocumentPatch`] names and removes the files of entities it dropped; no
+//! other file is read or written, so one edit costs its own file. The bytes are exactly what
+//! [`super::write`] would write for the same document and ranks.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::time::SystemTime;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::text::Tree;
+use super::{
+    ASSETS, CURRICULUM, CURRICULUM_FILE, KINDS, Kind, MARKER, Previous, SNAPSHOTS, WriteReport,
+    canonical_uuid, data_file_name, file_text, group_of, managed_files, previous_ranks, put, rank, record,
+    scan_rank,
+};
+use crate::model::{Document, DocumentPatch, Keyed, ListPatch};
+use crate::{Error, Result};
+
+/// Size and modification time of one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        meta.is_file().then(|| Stamp { len: meta.len(), modified: meta.modified().ok() })
+    }
+}
+
+/// What is known about the files of a folder: each file's stamp, each entity's rank and group.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    stamps: HashMap<String, Stamp>,
+    ranks: Previous,
+}
+
+impl Index {
+    /// Scans a Trellis folder: stamps every file of the format and reads the rank of every
+    /// entity file (the top lines of each file only).
+    pub fn scan(dir: &Path) -> Result<Index> {
+        let stamps = stamps(dir)?;
+        let ranks = previous_ranks(dir)?;
+        Ok(Index { stamps, ranks })
+    }
+
+    /// The files (relative, `/`-separated) added, changed or removed since the index was made
+    /// or last updated, sorted. Costs one `stat` per file, no reading.
+    pub fn changed(&self, dir: &Path) -> Result<Vec<String>> {
+        let now = stamps(dir)?;
+        let mut out: Vec<String> = now
+            .iter()
+            .filter(|(name, stamp)| self.stamps.get(*name) != Some(stamp))
+            .map(|(name, _)| name.clone())
+            .chain(self.stamps.keys().filter(|name| !now.contains_key(*name)).cloned())
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// Takes the current state of `files` (relative paths) into the index: their stamps and,
+    /// for entity files, their rank and group.
+    pub fn update(&mut self, dir: &Path, files: &[String]) {
+        for name in files {
+            let path = dir.join(name);
+            match Stamp::of(&path) {
+                Some(stamp) => self.stamps.insert(name.clone(), stamp),
+                None => self.stamps.remove(name),
+            };
+            let Some((kind, id)) = entity_file(name) else { continue };
+            let found = std::fs::read_to_string(&path).ok().and_then(|content| {
+                let (rank, group) = scan_rank(&content, kind.group);
+                Some((group.unwrap_or_default(), rank?))
+            });
+            match found {
+                Some(entry) => self.ranks.insert((kind.dir, id), entry),
+                None => self.ranks.remove(&(kind.dir, id)),
+            };
+        }
+    }
+
+    /// How many files the index knows.
+    pub fn len(&self) -> usize {
+        self.stamps.len()
+    }
+
+    /// Whether the index knows no file.
+    pub fn is_empty(&self) -> bool {
+        self.stamps.is_empty()
+    }
+}
+
+/// The kind and id of an entity file name (`nodes/<id>.md`); `None` for any other file.
+pub(super) fn entity_file(name: &str) -> Option<(&'static Kind, Uuid)> {
+    let (dir, file) = name.split_once('/')?;
+    let kind = KINDS.iter().find(|k| k.dir == dir)?;
+    let id = file.strip_suffix(&format!(".{}", kind.ext())).and_then(canonical_uuid)?;
+    Some((kind, id))
+}
+
+/// What an entity file name says about the entity, for people: kind and id.
+pub fn entity_of_file(name: &str) -> Option<(&'static str, Uuid)> {
+    if let Some((kind, id)) = entity_file(name) {
+        return Some((kind.what, id));
+    }
+    // Data files of snapshots and assets belong to their entity too.
+    let (dir, file) = name.split_once('/')?;
+    let kind = [&SNAPSHOTS, &ASSETS].into_iter().find(|k| k.dir == dir)?;
+    let id = file.split_once('.').and_then(|(stem, _)| canonical_uuid(stem))?;
+    Some((kind.what, id))
+}
+
+/// Stamps of every file of the format in `dir`: the marker, the curriculum file and the files
+/// in the format's sub-folders.
+fn stamps(dir: &Path) -> Result<HashMap<String, Stamp>> {
+    let mut out = HashMap::new();
+    for name in [MARKER, CURRICULUM_FILE] {
+        if let Some(stamp) = Stamp::of(&dir.join(name)) {
+            out.insert(name.to_owned(), stamp);
+        }
+    }
+    for name in managed_files(dir)? {
+        if let Some(stamp) = Stamp::of(&dir.join(&name)) {
+            out.insert(name, stamp);
+        }
+    }
+    Ok(out)
+}
+
+/// Files to write and remove for one change.
+#[derive(Default)]
+struct Plan {
+    write: BTreeMap<String, Vec<u8>>,
+    remove: Vec<String>,
+}
+
+/// Writes into the Trellis folder `dir` what `patch` changed, `doc` being the document after the
+/// change: the files of changed and new entities (changed ones keep their rank), new ranks for
+/// entities whose place in their list changed (only those whose rank must change), and removes
+/// the files of entities no longer in `doc`. Files whose bytes would not change are left alone.
+/// The index is updated to the files as written.
+pub fn write_patch(
+    dir: &Path,
+    doc: &Document,
+    patch: &DocumentPatch,
+    index: &mut Index,
+) -> Result<WriteReport> {
+    let mut plan = Plan::default();
+    if let Some(curriculum) = &patch.curriculum {
+        let (_, text) = file_text(&CURRICULUM, &Tree::of(curriculum), None, true);
+        plan.write.insert(CURRICULUM_FILE.to_owned(), text.into_bytes());
+    }
+    sync_list(&super::NODES, &doc.nodes, patch.nodes.as_ref(), index, &mut plan);
+    sync_list(&super::OBJECTIVES, &doc.objectives, patch.objectives.as_ref(), index, &mut plan);
+    sync_list(&super::FRAMEWORKS, &doc.frameworks, patch.frameworks.as_ref(), index, &mut plan);
+    sync_list(&super::STANDARD_ITEMS, &doc.standard_items, patch.standard_items.as_ref(), index, &mut plan);
+    sync_list(&super::ASSOCIATIONS, &doc.associations, patch.associations.as_ref(), index, &mut plan);
+    sync_list(&super::ACTIVITIES, &doc.activities, patch.activities.as_ref(), index, &mut plan);
+    sync_list(&super::ASSESSMENTS, &doc.assessments, patch.assessments.as_ref(), index, &mut plan);
+    sync_list(&super::RUBRICS, &doc.rubrics, patch.rubrics.as_ref(), index, &mut plan);
+    sync_list(&super::COMMENTS, &doc.comments, patch.comments.as_ref(), index, &mut plan);
+    sync_list(&super::REVIEW_EVENTS, &doc.review_events, patch.review_events.as_ref(), index, &mut plan);
+    sync_list(&SNAPSHOTS, &doc.snapshots, patch.snapshots.as_ref(), index, &mut plan);
+    if let Some(p) = &patch.snapshots {
+        for s in &p.changed {
+            plan.write.insert(format!("{}/{}.json", SNAPSHOTS.dir, s.id), s.document.clone().into_bytes());
+        }
+    }
+    sync_list(&ASSETS, &doc.assets, patch.assets.as_ref(), index, &mut plan);
+    if let Some(p) = &patch.assets {
+        for a in &p.changed {
+            let data = data_file_name(a.id.0, &a.name);
+            // A renamed asset may have changed its data file's extension.
+            let stale: Vec<String> = index
+                .stamps
+                .keys()
+                .filter(|name| {
+                    name.strip_prefix("assets/").is_some_and(|f| {
+                        f.starts_with(&format!("{}.", a.id)) && !f.ends_with(".toml") && *f != data
+                    })
+                })
+                .cloned()
+                .collect();
+            plan.remove.extend(stale);
+            plan.write.insert(format!("{}/{data}", ASSETS.dir), a.data.clone());
+        }
+    }
+    if let Some(translations) = &patch.translations {
+        let mut files = BTreeMap::new();
+        super::translations::render(translations, &mut files);
+        let prefix = format!("{}/", super::translations::DIR);
+        plan.remove.extend(
+            index
+                .stamps
+                .keys()
+                .filter(|name| name.starts_with(&prefix) && !files.contains_key(*name))
+                .cloned(),
+        );
+        plan.write.extend(files);
+    }
+
+    let mut report = WriteReport::default();
+    let mut touched = Vec::with_capacity(plan.write.len() + plan.remove.len());
+    for (name, bytes) in &plan.write {
+        if let Some(parent) = dir.join(name).parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        record(&mut report, name, put(dir, name, bytes, true)?);
+        touched.push(name.clone());
+    }
+    for name in plan.remove {
+        let path = dir.join(&name);
+        match std::fs::remove_file(&path) {
+            Ok(()) => report.removed.push(name.clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&path, e)),
+        }
+        touched.push(name);
+    }
+    for name in &touched {
+        match Stamp::of(&dir.join(name)) {
+            Some(stamp) => index.stamps.insert(name.clone(), stamp),
+            None => index.stamps.remove(name),
+        };
+    }
+    Ok(report)
+}
+
+/// Plans the files of one list: `list` is the list after the change, `patch` how it changed.
+fn sync_list<T: Serialize + Keyed>(
+    kind: &'static Kind,
+    list: &[T],
+    patch: Option<&ListPatch<T>>,
+    index: &mut Index,
+    plan: &mut Plan,
+) {
+    let Some(patch) = patch else { return };
+    let trees: HashMap<Uuid, Tree> = patch.changed.iter().map(|e| (e.key(), Tree::of(e))).collect();
+    let known = |index: &Index, id: Uuid| index.ranks.get(&(kind.dir, id)).cloned();
+    // An entity that is new to the folder, or whose group changed, needs the list's ranks.
+    let reorder = patch.order.is_some()
+        || trees.iter().any(|(id, tree)| known(index, *id).is_none_or(|(g, _)| g != group_of(kind, tree)));
+    let mut targets: Vec<(Uuid, String, String)> = Vec::new(); // id, group, rank
+    if reorder {
+        let mut members: BTreeMap<String, Vec<Uuid>> = BTreeMap::new();
+        for e in list {
+            let id = e.key();
+            let group = match trees.get(&id) {
+                Some(tree) => group_of(kind, tree),
+                None => match known(index, id) {
+                    Some((g, _)) => g,
+                    None => group_of(kind, &Tree::of(e)),
+                },
+            };
+            members.entry(group).or_default().push(id);
+        }
+        for (group, ids) in &members {
+            let old: Vec<Option<String>> = ids
+                .iter()
+                .map(|&id| {
+                    known(index, id).filter(|(g, r)| g == group && rank::problem(r).is_none()).map(|(_, r)| r)
+                })
+                .collect();
+            let old_refs: Vec<Option<&str>> = old.iter().map(Option::as_deref).collect();
+            for ((&id, previous), new) in ids.iter().zip(&old).zip(rank::assign(&old_refs)) {
+                if trees.contains_key(&id) || previous.as_deref() != Some(new.as_str()) {
+                    targets.push((id, group.clone(), new));
+                }
+            }
+        }
+        let present: HashSet<Uuid> = list.iter().map(Keyed::key).collect();
+        let gone: Vec<Uuid> = index
+            .ranks
+            .keys()
+            .filter(|(dir, id)| *dir == kind.dir && !present.contains(id))
+            .map(|(_, id)| *id)
+            .collect();
+        for id in gone {
+            index.ranks.remove(&(kind.dir, id));
+            let prefix = format!("{}/{id}.", kind.dir);
+            plan.remove.extend(index.stamps.keys().filter(|name| name.starts_with(&prefix)).cloned());
+        }
+    } else {
+        for id in trees.keys() {
+            if let Some((group, rank)) = known(index, *id) {
+                targets.push((*id, group, rank));
+            }
+        }
+    }
+    let by_id: HashMap<Uuid, &T> = if targets.iter().all(|(id, _, _)| trees.contains_key(id)) {
+        HashMap::new()
+    } else {
+        list.iter().map(|e| (e.key(), e)).collect()
+    };
+    for (id, group, rank) in targets {
+        let owned;
+        let tree = match trees.get(&id) {
+            Some(tree) => tree,
+            None => {
+                let Some(entity) = by_id.get(&id) else { continue };
+                owned = Tree::of(*entity);
+                &owned
+            }
+        };
+        let (_, text) = file_text(kind, tree, Some(&rank), false);
+        plan.write.insert(format!("{}/{id}.{}", kind.dir, kind.ext()), text.into_bytes());
+        index.ranks.insert((kind.dir, id), (group, rank));
+    }
+}
