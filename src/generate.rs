@@ -210,6 +210,7 @@ fn node(rng: &mut Rng, parent: Option<NodeId>, kind: &str, code: &str, title: &s
         prerequisites: Vec::new(),
         fields: BTreeMap::new(),
         status: *rng.pick(&ReviewStatus::ALL),
+        pathway: None,
     }
 }
 
@@ -252,6 +253,7 @@ fn activity(rng: &mut Rng, node: NodeId, n: usize, objectives: &[ObjectiveId]) -
         objectives: vec![objectives[n % objectives.len()]],
         resources: Vec::new(),
         content: None,
+        pathway: None,
     }
 }
 

@@ -8,14 +8,18 @@
 //! is shared with every other SCO aligned to it. Outline prerequisites become precondition rules:
 //! the dependent item is disabled until the prerequisite's primary objective — written to the
 //! global `urn:trellis:node:<uuid>` — is satisfied. Clusters allow choice and flow and roll up
-//! satisfaction, completion and measure. The plan, the
+//! satisfaction, completion and measure. A lesson (or a cluster) on a mastery pathway reads the
+//! global objectives its pathway names: a remediation is skipped (and hidden from choice) once
+//! every named objective is satisfied, an enrichment is skipped (and hidden) until they are, and
+//! neither counts towards the roll-up, so the main path alone decides completion and success.
+//! The plan, the
 //! pages, the runtime and the package writing live in `sco.rs`; this file writes the manifest.
 
 use super::lower::ExportContext;
 use super::sco::{self, Entry, EntryRef, Plan, Standard};
 use super::xml::XmlWriter;
 use super::{ExportFormat, ExportOptions, ExportReport, Exporter, PackageWriter, Progress, package_findings};
-use crate::model::Document;
+use crate::model::{Document, PathwayRole};
 use crate::pedagogy::FieldSpec;
 use crate::{Finding, Result};
 
@@ -211,6 +215,7 @@ fn item(cx: &ExportContext<'_>, plan: &Plan, entry: &Entry, targets: &[EntryRef]
 
     let prereqs = prerequisites_of(cx, plan, me);
     let writes_node = targets.contains(&me);
+    let pathway = pathway_of(cx, plan, me);
     let (scored_mastery, aligned) = match entry {
         Entry::Sco(s) => (plan.scos[*s].mastery, plan.scos[*s].objectives.clone()),
         Entry::Cluster { .. } => (None, Vec::new()),
@@ -224,9 +229,11 @@ fn item(cx: &ExportContext<'_>, plan: &Plan, entry: &Entry, targets: &[EntryRef]
     if matches!(entry, Entry::Cluster { .. }) {
         w.empty("imsss:controlMode", &[("choice", "true"), ("flow", "true")]);
     }
+    if !prereqs.is_empty() || pathway.is_some() {
+        w.start("imsss:sequencingRules", &[]);
+    }
     if !prereqs.is_empty() {
         // Disabled while any prerequisite is not satisfied or not yet known.
-        w.start("imsss:sequencingRules", &[]);
         w.start("imsss:preConditionRule", &[]);
         w.start("imsss:ruleConditions", &[("conditionCombination", "any")]);
         for p in &prereqs {
@@ -241,17 +248,34 @@ fn item(cx: &ExportContext<'_>, plan: &Plan, entry: &Entry, targets: &[EntryRef]
         w.end();
         w.empty("imsss:ruleAction", &[("action", "disabled")]);
         w.end();
+    }
+    if let Some(p) = &pathway {
+        pathway_rules(cx, p, &aligned, w);
+    }
+    if !prereqs.is_empty() || pathway.is_some() {
         w.end();
     }
-    // Lessons without a scored quiz do not dilute the rolled-up score.
-    w.empty(
-        "imsss:rollupRules",
-        &[
-            ("rollupObjectiveSatisfied", "true"),
-            ("rollupProgressCompletion", "true"),
-            ("objectiveMeasureWeight", if has_measure { "1" } else { "0" }),
-        ],
-    );
+    if pathway.is_some() {
+        // A detour never decides the course's completion, success or score.
+        w.empty(
+            "imsss:rollupRules",
+            &[
+                ("rollupObjectiveSatisfied", "false"),
+                ("rollupProgressCompletion", "false"),
+                ("objectiveMeasureWeight", "0"),
+            ],
+        );
+    } else {
+        // Lessons without a scored quiz do not dilute the rolled-up score.
+        w.empty(
+            "imsss:rollupRules",
+            &[
+                ("rollupObjectiveSatisfied", "true"),
+                ("rollupProgressCompletion", "true"),
+                ("objectiveMeasureWeight", if has_measure { "1" } else { "0" }),
+            ],
+        );
+    }
     w.start("imsss:objectives", &[]);
     let primary = format!("{ident}-primary");
     match scored_mastery {
@@ -277,7 +301,7 @@ fn item(cx: &ExportContext<'_>, plan: &Plan, entry: &Entry, targets: &[EntryRef]
         );
     }
     w.end();
-    for o in aligned {
+    for &o in &aligned {
         w.start("imsss:objective", &[("objectiveID", &sco::objective_id(cx, o))]);
         w.empty(
             "imsss:mapInfo",
@@ -290,6 +314,22 @@ fn item(cx: &ExportContext<'_>, plan: &Plan, entry: &Entry, targets: &[EntryRef]
             ],
         );
         w.end();
+    }
+    if let Some(p) = &pathway {
+        for &o in p.objectives.iter().filter(|o| !aligned.contains(o)) {
+            w.start("imsss:objective", &[("objectiveID", &pathway_objective_id(cx, o))]);
+            w.empty(
+                "imsss:mapInfo",
+                &[
+                    ("targetObjectiveID", &sco::objective_target(cx, o)),
+                    ("readSatisfiedStatus", "true"),
+                    ("readNormalizedMeasure", "false"),
+                    ("writeSatisfiedStatus", "false"),
+                    ("writeNormalizedMeasure", "false"),
+                ],
+            );
+            w.end();
+        }
     }
     for p in &prereqs {
         w.start("imsss:objective", &[("objectiveID", &prereq_objective_id(cx, plan, *p))]);
@@ -315,6 +355,60 @@ fn item(cx: &ExportContext<'_>, plan: &Plan, entry: &Entry, targets: &[EntryRef]
     }
     w.end();
     w.end();
+}
+
+/// An entry's mastery pathway, its objectives resolved to `cx.objectives` indices.
+struct EntryPathway {
+    role: PathwayRole,
+    objectives: Vec<usize>,
+}
+
+/// The pathway of the node an entry stands for as a whole (a cluster, a leaf lesson or a unit
+/// SCO; never the overview or assessment part of a node with children), when it names at least
+/// one objective.
+fn pathway_of(cx: &ExportContext<'_>, plan: &Plan, me: EntryRef) -> Option<EntryPathway> {
+    if let EntryRef::Sco(s) = me
+        && !matches!(plan.scos[s].part, sco::Part::Whole | sco::Part::Subtree)
+    {
+        return None;
+    }
+    let p = cx.nodes[entry_node(plan, me)].node.pathway.as_ref()?;
+    let objectives: Vec<usize> = p.objectives.iter().filter_map(|o| cx.objective_index(*o)).collect();
+    (!objectives.is_empty()).then_some(EntryPathway { role: p.role, objectives })
+}
+
+/// The activity's own id of a pathway objective it is not otherwise aligned to.
+fn pathway_objective_id(cx: &ExportContext<'_>, objective: usize) -> String {
+    format!("pathway-{}", cx.objectives[objective].ident)
+}
+
+/// Precondition rules of a detour: a remediation is skipped in flow and hidden from choice when
+/// every objective it remediates is satisfied; an enrichment when any of them is not (an
+/// unknown status counts as not satisfied).
+fn pathway_rules(cx: &ExportContext<'_>, p: &EntryPathway, aligned: &[usize], w: &mut XmlWriter) {
+    let id = |o: usize| {
+        if aligned.contains(&o) { sco::objective_id(cx, o) } else { pathway_objective_id(cx, o) }
+    };
+    let (combination, operator) = match p.role {
+        PathwayRole::Remediation => ("all", None),
+        PathwayRole::Enrichment => ("any", Some("not")),
+    };
+    for action in ["skip", "hiddenFromChoice"] {
+        w.start("imsss:preConditionRule", &[]);
+        w.start("imsss:ruleConditions", &[("conditionCombination", combination)]);
+        for &o in &p.objectives {
+            let obj = id(o);
+            let mut attrs = vec![("referencedObjective", obj.as_str())];
+            if let Some(op) = operator {
+                attrs.push(("operator", op));
+            }
+            attrs.push(("condition", "satisfied"));
+            w.empty("imsss:ruleCondition", &attrs);
+        }
+        w.end();
+        w.empty("imsss:ruleAction", &[("action", action)]);
+        w.end();
+    }
 }
 
 fn subtree_has_measure(plan: &Plan, entry: &Entry) -> bool {

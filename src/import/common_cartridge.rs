@@ -364,6 +364,7 @@ impl<'p> Importer<'p> {
             prerequisites: Vec::new(),
             fields: Default::default(),
             status: ReviewStatus::Draft,
+            pathway: None,
         });
         let mut paths = HashMap::new();
         paths.insert(course, title);
@@ -878,6 +879,7 @@ impl<'p> Importer<'p> {
             prerequisites: Vec::new(),
             fields: Default::default(),
             status: ReviewStatus::Draft,
+            pathway: None,
         });
         id
     }
@@ -1160,6 +1162,7 @@ impl<'p> Importer<'p> {
                 .map(|r| crate::model::Resource { title: r.0, url: r.1, asset: r.2 })
                 .collect(),
             content: None,
+            pathway: None,
         });
     }
 

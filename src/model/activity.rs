@@ -40,6 +40,11 @@ pub struct Activity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub content: Option<InteractiveContent>,
+    /// Remediation or enrichment route this activity is for (see `pathway.rs`); absent for the
+    /// main path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub pathway: Option<super::Pathway>,
 }
 
 /// Interactive content of an activity: a package stored whole as one asset (a zip), with what

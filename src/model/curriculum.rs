@@ -46,6 +46,10 @@ pub struct Curriculum {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub objective_profile: Option<String>,
+    /// Spaced retrieval practice of the objectives (see `pathway.rs`); absent: none planned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub review_plan: Option<super::ReviewPlan>,
     /// When the document was created.
     pub created_at: Timestamp,
     /// When the document was last edited.

@@ -106,6 +106,7 @@ impl Document {
                 weeks: None,
                 template: None,
                 objective_profile: None,
+                review_plan: None,
                 created_at: now.clone(),
                 updated_at: now,
             },
@@ -332,11 +333,13 @@ struct Checker<'a> {
     doc: &'a Document,
     out: Vec<Violation>,
     all_ids: HashSet<Uuid>,
+    /// Nodes' pathway objectives, checked once the objectives are known.
+    pathway_refs: Vec<(String, Vec<ObjectiveId>)>,
 }
 
 impl<'a> Checker<'a> {
     fn new(doc: &'a Document) -> Self {
-        Checker { doc, out: Vec::new(), all_ids: HashSet::new() }
+        Checker { doc, out: Vec::new(), all_ids: HashSet::new(), pathway_refs: Vec::new() }
     }
 
     fn fail(&mut self, place: impl Into<String>, problem: impl Into<String>) {
@@ -439,6 +442,9 @@ impl<'a> Checker<'a> {
         self.text("curriculum", "title", &c.title);
         self.text("curriculum", "description", &c.description);
         self.number("curriculum", "credits", c.credits);
+        for problem in c.review_plan.iter().flat_map(ReviewPlan::problems) {
+            self.fail("curriculum review plan", problem);
+        }
 
         let node_ids: HashSet<NodeId> = doc.nodes.iter().map(|n| n.id).collect();
         for node in &doc.nodes {
@@ -457,6 +463,9 @@ impl<'a> Checker<'a> {
             self.refs(&place, "prerequisite", &node.prerequisites, &node_ids);
             if node.prerequisites.contains(&node.id) {
                 self.fail(&place, "is its own prerequisite");
+            }
+            if let Some(p) = &node.pathway {
+                self.pathway_refs.push((place.clone(), p.objectives.clone()));
             }
         }
         // Parent links must form a forest.
@@ -488,6 +497,9 @@ impl<'a> Checker<'a> {
             }
             let courses: Vec<NodeId> = o.emphasis.iter().map(|e| e.course).collect();
             self.refs(&place, "curriculum-map course", &courses, &node_ids);
+        }
+        for (place, objectives) in std::mem::take(&mut self.pathway_refs) {
+            self.refs(&place, "pathway objective", &objectives, &objective_ids);
         }
         let supports = doc.objectives.iter().flat_map(|o| o.supports.iter().map(move |s| (o.id.0, s.0)));
         self.acyclic("objective supports links", supports);
@@ -531,6 +543,9 @@ impl<'a> Checker<'a> {
                 self.fail(&place, format!("node {} does not exist", a.node));
             }
             self.refs(&place, "objective", &a.objectives, &objective_ids);
+            if let Some(p) = &a.pathway {
+                self.refs(&place, "pathway objective", &p.objectives, &objective_ids);
+            }
             for r in &a.resources {
                 if let Some(asset) = r.asset
                     && !asset_ids.contains(&asset)

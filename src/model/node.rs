@@ -43,6 +43,11 @@ pub struct Node {
     /// Current review status.
     #[serde(default)]
     pub status: ReviewStatus,
+    /// Remediation or enrichment route this lesson is for (see `pathway.rs`); absent for the
+    /// main path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub pathway: Option<super::Pathway>,
 }
 
 /// Review status of a node.

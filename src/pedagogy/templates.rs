@@ -643,6 +643,7 @@ impl Template {
             prerequisites: Vec::new(),
             fields,
             status: ReviewStatus::Draft,
+            pathway: None,
         });
         for a in &spec.activities {
             doc.activities.push(Activity {
@@ -657,6 +658,7 @@ impl Template {
                 objectives: Vec::new(),
                 resources: Vec::new(),
                 content: None,
+                pathway: None,
             });
         }
         for a in &spec.assessments {

@@ -160,6 +160,14 @@ fn require(conn: &Connection, table: &str, kind: &'static str, id: Uuid) -> Resu
     if exists(conn, table, id)? { Ok(()) } else { Err(not_found(kind, id)) }
 }
 
+/// The objectives a pathway names exist (the pathway column holds JSON, no foreign key).
+fn check_pathway(conn: &Connection, pathway: Option<&crate::model::Pathway>) -> Result<()> {
+    for o in pathway.iter().flat_map(|p| &p.objectives) {
+        require(conn, "objectives", "pathway objective", o.0)?;
+    }
+    Ok(())
+}
+
 /// Checks a single entity's own invariants by validating a one-entity document around it (`put`
 /// places the entity) and ignoring references to entities outside it (those are the foreign keys'
 /// job).
@@ -331,6 +339,7 @@ pub fn apply(conn: &Connection, op: &EditOp) -> Result<()> {
             let pos = open_slot(conn, "nodes", "parent_id", node.parent.map(|p| p.to_string()), *position)?;
             write::insert_node(conn, node, pos)?;
             check_node_prerequisites(conn, node)?;
+            check_pathway(conn, node.pathway.as_ref())?;
         }
         EditOp::UpdateNode { node } => {
             check_local(|d| d.nodes.push(Node { parent: None, ..node.clone() }))?;
@@ -338,6 +347,7 @@ pub fn apply(conn: &Connection, op: &EditOp) -> Result<()> {
                 return Err(not_found("node", node.id));
             }
             check_node_prerequisites(conn, node)?;
+            check_pathway(conn, node.pathway.as_ref())?;
         }
         EditOp::MoveNode { id, parent, position } => {
             if let Some(p) = parent {
@@ -376,12 +386,14 @@ pub fn apply(conn: &Connection, op: &EditOp) -> Result<()> {
             require(conn, "nodes", "node", activity.node.0)?;
             let pos = open_slot(conn, "activities", "node_id", Some(activity.node.to_string()), *position)?;
             write::insert_activity(conn, activity, pos)?;
+            check_pathway(conn, activity.pathway.as_ref())?;
         }
         EditOp::UpdateActivity { activity } => {
             check_local(|d| d.activities.push(activity.clone()))?;
             if write::update_activity(conn, activity)? == 0 {
                 return Err(not_found("activity", activity.id));
             }
+            check_pathway(conn, activity.pathway.as_ref())?;
         }
         EditOp::MoveActivity { id, node, position } => {
             require(conn, "nodes", "node", node.0)?;

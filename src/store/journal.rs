@@ -41,8 +41,8 @@ pub struct Table {
 /// Every document table with its columns (the schema of `migrations/`; a test compares them).
 #[rustfmt::skip]
 pub const TABLE_DEFS: &[Table] = &[
-    Table { name: "curriculum", columns: &["id", "format", "title", "code", "description", "audience", "level", "language", "credit_system", "credits", "weeks", "template", "created_at", "updated_at", "objective_profile"], key: &["id"] },
-    Table { name: "nodes", columns: &["id", "parent_id", "position", "kind", "code", "title", "summary", "duration_minutes", "week", "fields", "status"], key: &["id"] },
+    Table { name: "curriculum", columns: &["id", "format", "title", "code", "description", "audience", "level", "language", "credit_system", "credits", "weeks", "template", "created_at", "updated_at", "objective_profile", "review_plan"], key: &["id"] },
+    Table { name: "nodes", columns: &["id", "parent_id", "position", "kind", "code", "title", "summary", "duration_minutes", "week", "fields", "status", "pathway"], key: &["id"] },
     Table { name: "node_prerequisites", columns: &["node_id", "prerequisite_id", "position"], key: &["node_id", "prerequisite_id"] },
     Table { name: "frameworks", columns: &["id", "position", "identifier", "uri", "title", "creator", "version", "language", "source", "extra"], key: &["id"] },
     Table { name: "standard_items", columns: &["id", "framework_id", "parent_id", "position", "identifier", "uri", "code", "statement", "abbreviated", "item_type", "extra"], key: &["id"] },
@@ -53,7 +53,7 @@ pub const TABLE_DEFS: &[Table] = &[
     Table { name: "objective_standards", columns: &["objective_id", "item_id", "position"], key: &["objective_id", "item_id"] },
     Table { name: "objective_emphasis", columns: &["objective_id", "course_id", "position", "emphasis"], key: &["objective_id", "course_id"] },
     Table { name: "assets", columns: &["id", "position", "name", "media_type", "alt", "sha256", "data"], key: &["id"] },
-    Table { name: "activities", columns: &["id", "node_id", "position", "title", "kind", "instructions", "duration_minutes", "grouping", "event", "content"], key: &["id"] },
+    Table { name: "activities", columns: &["id", "node_id", "position", "title", "kind", "instructions", "duration_minutes", "grouping", "event", "content", "pathway"], key: &["id"] },
     Table { name: "activity_objectives", columns: &["activity_id", "objective_id", "position"], key: &["activity_id", "objective_id"] },
     Table { name: "activity_resources", columns: &["activity_id", "position", "title", "url", "asset_id"], key: &["activity_id", "position"] },
     Table { name: "rubrics", columns: &["id", "position", "title", "kind", "description"], key: &["id"] },
@@ -79,7 +79,7 @@ pub const EVIDENCE_TABLE_DEFS: &[Table] = &[
     Table { name: "evidence_policies", columns: &["objective_id", "points_possible", "mastery_points", "method", "calculation_int", "min_results"], key: &["objective_id"] },
     Table { name: "evidence_cohorts", columns: &["name", "term", "source", "imported_at"], key: &["name"] },
     Table { name: "evidence_learners", columns: &["cohort", "pseudonym", "name", "section"], key: &["cohort", "pseudonym"] },
-    Table { name: "evidence_results", columns: &["cohort", "source", "row_hash", "learner", "target_kind", "target_id", "score", "points_possible", "at", "attempt", "source_row"], key: &["cohort", "source", "row_hash"] },
+    Table { name: "evidence_results", columns: &["cohort", "source", "row_hash", "learner", "target_kind", "target_id", "score", "points_possible", "at", "attempt", "source_row", "response"], key: &["cohort", "source", "row_hash"] },
 ];
 
 /// Names of the tables whose changes are journaled (every document table, as in [`TABLE_DEFS`]).

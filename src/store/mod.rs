@@ -54,6 +54,8 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0004_objective_profile.sql")),
     M::up(include_str!("migrations/0005_translations.sql")),
     M::up(include_str!("migrations/0006_interactive.sql")),
+    M::up(include_str!("migrations/0007_pathways.sql")),
+    M::up(include_str!("migrations/0008_evidence_responses.sql")),
 ];
 
 /// Highest schema version this build reads and writes.

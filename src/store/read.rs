@@ -271,7 +271,8 @@ pub fn reload(conn: &Connection, doc: &mut Document, parts: Parts) -> Result<()>
 pub(super) fn read_curriculum(conn: &Connection) -> Result<(u32, Curriculum)> {
     conn.query_row(
         "SELECT id, format, title, code, description, audience, level, language, credit_system,
-                credits, weeks, template, created_at, updated_at, objective_profile FROM curriculum",
+                credits, weeks, template, created_at, updated_at, objective_profile, review_plan
+                FROM curriculum",
         [],
         |r| {
             Ok((
@@ -293,6 +294,7 @@ pub(super) fn read_curriculum(conn: &Connection) -> Result<(u32, Curriculum)> {
                     r.get::<_, String>(12)?,
                     r.get::<_, String>(13)?,
                     r.get::<_, Option<String>>(14)?,
+                    r.get::<_, Option<String>>(15)?,
                 ),
             ))
         },
@@ -315,6 +317,7 @@ pub(super) fn read_curriculum(conn: &Connection) -> Result<(u32, Curriculum)> {
                 created_at: Timestamp(b.3),
                 updated_at: Timestamp(b.4),
                 objective_profile: b.5,
+                review_plan: b.6.map(|text| parse_json("curriculum.review_plan", &text)).transpose()?,
             },
         ))
     })
@@ -330,8 +333,8 @@ pub(super) fn read_nodes(conn: &Connection, only: Only<'_>) -> Result<Vec<Node>>
     let mut nodes: Vec<(Option<String>, i64, Node)> = Vec::new();
     {
         let mut stmt = conn.prepare(&format!(
-            "SELECT id, parent_id, position, kind, code, title, summary, duration_minutes, week, fields, status
-             FROM nodes{}",
+            "SELECT id, parent_id, position, kind, code, title, summary, duration_minutes, week, fields, status,
+                pathway FROM nodes{}",
             only.filter("id")
         ))?;
         let mut rows = only.query(&mut stmt)?;
@@ -350,6 +353,10 @@ pub(super) fn read_nodes(conn: &Connection, only: Only<'_>) -> Result<Vec<Node>>
                 prerequisites: take(&mut node_prereqs, id.0),
                 fields: parse_json("nodes.fields", &r.get::<_, String>(9)?)?,
                 status: parse_enum("nodes.status", &r.get::<_, String>(10)?)?,
+                pathway: r
+                    .get::<_, Option<String>>(11)?
+                    .map(|t| parse_json("nodes.pathway", &t))
+                    .transpose()?,
             };
             nodes.push((parent, r.get(2)?, node));
         }
@@ -531,7 +538,7 @@ pub(super) fn read_activities(conn: &Connection, only: Only<'_>) -> Result<Vec<A
     {
         let mut stmt = conn.prepare(&format!(
             "SELECT id, node_id, title, kind, instructions, duration_minutes, grouping, event, position,
-                content FROM activities{}",
+                content, pathway FROM activities{}",
             only.filter("id")
         ))?;
         let mut rows = only.query(&mut stmt)?;
@@ -554,6 +561,10 @@ pub(super) fn read_activities(conn: &Connection, only: Only<'_>) -> Result<Vec<A
                     content: r
                         .get::<_, Option<String>>(9)?
                         .map(|text| parse_json("activities.content", &text))
+                        .transpose()?,
+                    pathway: r
+                        .get::<_, Option<String>>(10)?
+                        .map(|text| parse_json("activities.pathway", &text))
                         .transpose()?,
                 },
             ));

@@ -101,8 +101,9 @@ impl Positions {
 pub fn insert_curriculum(conn: &Connection, format: u32, c: &Curriculum) -> Result<()> {
     conn.execute(
         "INSERT INTO curriculum (id, format, title, code, description, audience, level, language,
-            credit_system, credits, weeks, template, created_at, updated_at, objective_profile)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            credit_system, credits, weeks, template, created_at, updated_at, objective_profile,
+            review_plan)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             c.id.to_string(),
             format,
@@ -118,7 +119,8 @@ pub fn insert_curriculum(conn: &Connection, format: u32, c: &Curriculum) -> Resu
             c.template,
             c.created_at.0,
             c.updated_at.0,
-            c.objective_profile
+            c.objective_profile,
+            c.review_plan.as_ref().map(json_str)
         ],
     )?;
     Ok(())
@@ -128,7 +130,7 @@ pub fn update_curriculum(conn: &Connection, c: &Curriculum) -> Result<()> {
     conn.execute(
         "UPDATE curriculum SET title = ?2, code = ?3, description = ?4, audience = ?5, level = ?6,
             language = ?7, credit_system = ?8, credits = ?9, weeks = ?10, template = ?11,
-            objective_profile = ?12
+            objective_profile = ?12, review_plan = ?13
          WHERE id = ?1",
         params![
             c.id.to_string(),
@@ -142,7 +144,8 @@ pub fn update_curriculum(conn: &Connection, c: &Curriculum) -> Result<()> {
             c.credits,
             c.weeks,
             c.template,
-            c.objective_profile
+            c.objective_profile,
+            c.review_plan.as_ref().map(json_str)
         ],
     )?;
     Ok(())
@@ -151,7 +154,7 @@ pub fn update_curriculum(conn: &Connection, c: &Curriculum) -> Result<()> {
 pub fn insert_node(conn: &Connection, n: &Node, position: i64) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO nodes (id, parent_id, position, kind, code, title, summary, duration_minutes, week,
-            fields, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            fields, status, pathway) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         n.id.to_string(),
@@ -164,7 +167,8 @@ pub fn insert_node(conn: &Connection, n: &Node, position: i64) -> Result<()> {
         n.duration_minutes,
         n.week,
         json_str(&n.fields),
-        enum_str(&n.status)
+        enum_str(&n.status),
+        n.pathway.as_ref().map(json_str)
     ])?;
     insert_links(conn, "node_prerequisites", "node_id", "prerequisite_id", n.id.0, &n.prerequisites)?;
     Ok(())
@@ -174,7 +178,7 @@ pub fn insert_node(conn: &Connection, n: &Node, position: i64) -> Result<()> {
 pub fn update_node(conn: &Connection, n: &Node) -> Result<usize> {
     let changed = conn.execute(
         "UPDATE nodes SET kind = ?2, code = ?3, title = ?4, summary = ?5, duration_minutes = ?6,
-            week = ?7, fields = ?8, status = ?9 WHERE id = ?1",
+            week = ?7, fields = ?8, status = ?9, pathway = ?10 WHERE id = ?1",
         params![
             n.id.to_string(),
             n.kind,
@@ -184,7 +188,8 @@ pub fn update_node(conn: &Connection, n: &Node) -> Result<usize> {
             n.duration_minutes,
             n.week,
             json_str(&n.fields),
-            enum_str(&n.status)
+            enum_str(&n.status),
+            n.pathway.as_ref().map(json_str)
         ],
     )?;
     replace_links(conn, "node_prerequisites", "node_id", "prerequisite_id", n.id.0, &n.prerequisites)?;
@@ -339,7 +344,7 @@ pub fn insert_asset(conn: &Connection, a: &Asset, position: i64) -> Result<()> {
 pub fn insert_activity(conn: &Connection, a: &Activity, position: i64) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO activities (id, node_id, position, title, kind, instructions, duration_minutes,
-            grouping, event, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            grouping, event, content, pathway) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         a.id.to_string(),
@@ -351,7 +356,8 @@ pub fn insert_activity(conn: &Connection, a: &Activity, position: i64) -> Result
         a.duration_minutes,
         enum_str(&a.grouping),
         a.event,
-        content_json(a)
+        content_json(a),
+        a.pathway.as_ref().map(json_str)
     ])?;
     insert_activity_children(conn, a)
 }
@@ -375,7 +381,7 @@ fn insert_activity_children(conn: &Connection, a: &Activity) -> Result<()> {
 pub fn update_activity(conn: &Connection, a: &Activity) -> Result<usize> {
     let changed = conn.execute(
         "UPDATE activities SET title = ?2, kind = ?3, instructions = ?4, duration_minutes = ?5,
-            grouping = ?6, event = ?7, content = ?8 WHERE id = ?1",
+            grouping = ?6, event = ?7, content = ?8, pathway = ?9 WHERE id = ?1",
         params![
             a.id.to_string(),
             a.title,
@@ -384,7 +390,8 @@ pub fn update_activity(conn: &Connection, a: &Activity) -> Result<usize> {
             a.duration_minutes,
             enum_str(&a.grouping),
             a.event,
-            content_json(a)
+            content_json(a),
+            a.pathway.as_ref().map(json_str)
         ],
     )?;
     conn.execute("DELETE FROM activity_objectives WHERE activity_id = ?1", [a.id.to_string()])?;

@@ -102,6 +102,7 @@ fn fixture(t: &Texts) -> Fixture {
         prerequisites: Vec::new(),
         fields: BTreeMap::new(),
         status: ReviewStatus::Draft,
+        pathway: None,
     };
     let course = node(None, "course", "C1", "");
     let lesson = node(Some(course.id), "lesson", "L1", t.lesson_summary);
@@ -120,6 +121,7 @@ fn fixture(t: &Texts) -> Fixture {
         objectives: Vec::new(),
         resources: Vec::new(),
         content: None,
+        pathway: None,
     };
     let reading = activity("Reading", ActivityKind::Reading, t.reading);
     let lab = activity("Lab", ActivityKind::Lab, t.lab);

@@ -38,6 +38,7 @@ impl B {
             prerequisites: Vec::new(),
             fields: BTreeMap::new(),
             status: ReviewStatus::Draft,
+            pathway: None,
         });
         id
     }
@@ -90,6 +91,7 @@ impl B {
             objectives: objs.to_vec(),
             resources: Vec::new(),
             content: None,
+            pathway: None,
         });
         id
     }

@@ -318,6 +318,7 @@ fn canvas_rubrics_xml_holds_criterion_texts_as_plain_text() {
         prerequisites: Vec::new(),
         fields: Default::default(),
         status: ReviewStatus::Draft,
+        pathway: None,
     });
     let (low, high) = (RubricLevelId::new(), RubricLevelId::new());
     doc.rubrics.push(Rubric {

@@ -62,6 +62,7 @@ fn node(n: u128, parent: Option<u128>, kind: &str, code: &str, title: &str, summ
         prerequisites: Vec::new(),
         fields: Default::default(),
         status: ReviewStatus::Draft,
+        pathway: None,
     }
 }
 
@@ -96,6 +97,7 @@ fn activity(n: u128, node: u128, kind: ActivityKind, title: &str, instructions: 
         objectives: Vec::new(),
         resources: Vec::new(),
         content: None,
+        pathway: None,
     }
 }
 

@@ -154,6 +154,7 @@ fn inserting_between_two_siblings_writes_only_the_new_file() {
         prerequisites: Vec::new(),
         fields: BTreeMap::new(),
         status: Default::default(),
+        pathway: None,
     };
     doc.nodes.insert(at, new.clone());
     let report = folder::write(&doc, dir.path()).unwrap();

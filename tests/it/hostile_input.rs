@@ -94,6 +94,7 @@ fn node(parent: Option<NodeId>, n: usize) -> Node {
         prerequisites: Vec::new(),
         fields: Default::default(),
         status: ReviewStatus::Draft,
+        pathway: None,
     }
 }
 

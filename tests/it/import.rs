@@ -53,6 +53,7 @@ fn course_node() -> trellis::model::Node {
         prerequisites: Vec::new(),
         fields: Default::default(),
         status: Default::default(),
+        pathway: None,
     }
 }
 

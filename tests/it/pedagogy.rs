@@ -392,6 +392,7 @@ fn doc_with_objectives(statements: &[(&str, &str)]) -> (Document, Vec<ObjectiveI
             prerequisites: Vec::new(),
             fields: Default::default(),
             status: ReviewStatus::Draft,
+            pathway: None,
         });
     }
     let mut ids = Vec::new();

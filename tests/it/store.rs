@@ -252,6 +252,7 @@ fn random_op(rng: &mut trellis::generate::Rng, doc: &Document) -> EditOp {
                 prerequisites: Vec::new(),
                 fields: Default::default(),
                 status: ReviewStatus::Draft,
+                pathway: None,
             };
             EditOp::CreateNode { node, position: Some(rng.below(3) as u32) }
         }
@@ -296,6 +297,7 @@ fn lesson(parent: NodeId, title: &str) -> Node {
         prerequisites: Vec::new(),
         fields: Default::default(),
         status: ReviewStatus::Draft,
+        pathway: None,
     }
 }
 
