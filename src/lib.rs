@@ -19,6 +19,7 @@ pub mod folder;
 pub mod fsutil;
 pub mod generate;
 pub mod import;
+pub mod interactive;
 pub mod json;
 pub mod markdown;
 pub mod merge;
@@ -26,6 +27,7 @@ pub mod model;
 pub mod pedagogy;
 pub mod store;
 pub mod task;
+pub mod translate;
 pub mod workflow;
 pub mod workspace;
 

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod activity;
 mod check;
 mod diff;
 mod document;
@@ -59,6 +60,8 @@ enum Command {
     Document(document::DocumentCommand),
     /// Export a document as an LMS package (Common Cartridge, CASE, JSON, SCORM, cmi5).
     Export(export::ExportArgs),
+    /// Attach interactive content (an H5P package or an HTML5 simulation) to an activity.
+    Activity(activity::ActivityArgs),
     /// Import data into a document (canonical JSON, standards frameworks, courses).
     Import(import::ImportArgs),
     /// Analyse objective statements (Bloom level, verbs, measurability, ABCD).
@@ -109,6 +112,7 @@ fn run(command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Document(cmd) => cmd.run(),
         Command::Export(args) => args.run(),
+        Command::Activity(args) => args.run(),
         Command::Import(args) => args.run(),
         Command::Objectives(args) => args.run(),
         Command::Lint(args) => args.run(),

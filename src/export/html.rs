@@ -284,6 +284,9 @@ pub fn activity_part(
     }
     out.push_str(&meta_line(&meta));
     out.push_str(&(frame.fit)(&a.instructions_html));
+    if let Some(content) = &a.activity.content {
+        out.push_str(&(frame.fit)(&super::interactive::frame_html(&a.ident, &a.title, content)));
+    }
     if !a.resources.is_empty() {
         let level = frame.sub();
         let mut list = format!("<h{level}>Resources</h{level}>\n<ul>\n");

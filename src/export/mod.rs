@@ -22,6 +22,7 @@ mod case;
 mod cmi5;
 pub(crate) mod common_cartridge;
 pub mod html;
+pub mod interactive;
 pub mod lower;
 mod outcomes_csv;
 pub mod package;

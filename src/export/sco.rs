@@ -21,6 +21,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::html;
+use super::interactive;
 use super::lower::{self, ExportContext, ident_with, relink};
 use super::xml::{XmlWriter, escape};
 use super::{ExportReport, PackageWriter, Progress, option, option_base, option_choice};
@@ -437,7 +438,10 @@ pub(crate) fn shared_files<'c>(cx: &'c ExportContext<'_>, standard: Standard) ->
         Standard::Cmi5 => files.push((format!("{RUNTIME_DIR}/cmi5.js"), CMI5_JS.as_bytes())),
     }
     for asset in &cx.assets {
-        files.push((asset.path.clone(), asset.asset.data.as_slice()));
+        // A package only shown as interactive content is carried extracted (`interactive.rs`).
+        if !interactive::only_interactive(cx, asset.asset) {
+            files.push((asset.path.clone(), asset.asset.data.as_slice()));
+        }
     }
     files
 }
@@ -473,7 +477,8 @@ pub(crate) fn write_package(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ExportReport> {
     let shared = shared_files(cx, standard);
-    let total = (plan.scos.len() + shared.len() + control.len() + 1) as u64;
+    let interactive = interactive::files(cx)?;
+    let total = (plan.scos.len() + shared.len() + interactive.len() + control.len() + 1) as u64;
     let mut done = 0u64;
     let mut report = ExportReport { files: Vec::new(), findings: plan_findings(cx, plan, standard.label()) };
     let step = |done: &mut u64, message: &str, progress: &mut dyn FnMut(Progress)| {
@@ -487,6 +492,10 @@ pub(crate) fn write_package(
         step(&mut done, path, progress);
     }
     for (path, bytes) in &shared {
+        out.add(path, bytes)?;
+        step(&mut done, path, progress);
+    }
+    for (path, bytes) in &interactive {
         out.add(path, bytes)?;
         step(&mut done, path, progress);
     }
@@ -520,6 +529,10 @@ pub(crate) fn manifest_resources(cx: &ExportContext<'_>, plan: &Plan, standard: 
     }
     w.start("resource", &[("identifier", &shared), ("type", "webcontent"), (scorm_type, "asset")]);
     for (path, _) in shared_files(cx, standard) {
+        w.empty("file", &[("href", &path)]);
+    }
+    // A package that cannot be read is refused by `write_package` with its reason.
+    for path in interactive::paths(cx).unwrap_or_default() {
         w.empty("file", &[("href", &path)]);
     }
     w.end();
@@ -715,10 +728,28 @@ fn page_config(cx: &ExportContext<'_>, sco: &Sco, standard: Standard) -> String 
                 .filter(|iv| iv.objectives.contains(&o))
                 .map(|iv| iv.ident.clone())
                 .collect();
-            json!({ "id": objective_id(cx, o), "items": linked })
+            let interactives: Vec<String> = interactive_activities(cx, sco)
+                .filter(|&a| cx.activities[a].objectives.contains(&o))
+                .map(|a| cx.activities[a].ident.clone())
+                .collect();
+            let mut entry = json!({ "id": objective_id(cx, o), "items": linked });
+            if !interactives.is_empty() {
+                entry["interactives"] = json!(interactives);
+            }
+            entry
         })
         .collect();
-    let config = json!({
+    let interactives: Vec<Value> = interactive_activities(cx, sco)
+        .map(|a| {
+            let av = &cx.activities[a];
+            json!({
+                "id": av.ident,
+                "title": av.title.chars().take(250).collect::<String>(),
+                "objectives": av.objectives.iter().map(|&o| objective_id(cx, o)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut config = json!({
         "standard": standard.as_str(),
         "sco": sco.ident,
         "mastery": sco.mastery,
@@ -726,8 +757,21 @@ fn page_config(cx: &ExportContext<'_>, sco: &Sco, standard: Standard) -> String 
         "items": items,
         "objectives": objectives,
     });
+    // Only pages with interactive content carry the key, so other pages keep their bytes.
+    if !interactives.is_empty() {
+        config["interactives"] = json!(interactives);
+    }
     // `<` never appears raw inside the script element, so no text can close it early.
     config.to_string().replace('<', "\\u003c")
+}
+
+/// The activities with interactive content a SCO's page shows, in page order.
+fn interactive_activities<'s>(cx: &'s ExportContext<'_>, sco: &'s Sco) -> impl Iterator<Item = usize> + 's {
+    sco.nodes
+        .iter()
+        .filter(move |_| sco.part != Part::Assessments)
+        .flat_map(move |&n| cx.nodes[n].activities.iter().copied())
+        .filter(move |&a| cx.activities[a].activity.content.is_some())
 }
 
 struct Renderer<'c, 'a> {

@@ -6,6 +6,9 @@
  *   open()            -> {connected, state, location, mastery, mode, notice}
  *   record(snap, why) -> called after every change and when the page is hidden
  *   close(snap, why)  -> called exactly once, when the learner finishes or the page goes away
+ * Interactive content (an H5P package or an HTML5 simulation in a frame of the page) reports its
+ * results by `postMessage` (docs/export.md, "Interactive content"); they count like quiz items for
+ * the objectives the activity is aligned to and are recorded as interactions.
  * No framework, no network access of its own, no `unload` handler. */
 (function () {
   "use strict";
@@ -170,6 +173,10 @@
     this.itemsById = {};
     for (var i = 0; i < this.items.length; i++) this.itemsById[this.items[i].id] = this.items[i];
     this.quizzes = config.quizzes || [];
+    this.interactives = config.interactives || [];
+    this.interactiveById = {};
+    for (var k = 0; k < this.interactives.length; k++) this.interactiveById[this.interactives[k].id] = this.interactives[k];
+    this.results = {}; // interactive activity id -> {scaled, raw, max, success, response}
     this.submitted = {}; // quiz id -> true
     this.attempt = 0; // number of quiz submissions in this session
     this.location = "";
@@ -250,11 +257,32 @@
         max += item.points;
         counted++;
       }
+      // Interactive content aligned to the objective counts like an item worth its own maximum.
+      var interactive = 0;
+      var successes = 0;
+      var judged = 0;
+      for (var n = 0; n < (obj.interactives || []).length; n++) {
+        var r = this.results[obj.interactives[n]];
+        if (!r) {
+          answeredAll = false;
+          continue;
+        }
+        earned += r.scaled * r.weight;
+        max += r.weight;
+        counted++;
+        interactive++;
+        if (typeof r.success === "boolean") {
+          judged++;
+          if (r.success) successes++;
+        }
+      }
       var entry = { id: obj.id, completed: done, score: null, passed: null };
       if (counted > 0 && answeredAll) {
         var scaled = max > 0 ? earned / max : 0;
         entry.score = { raw: round(earned, 2), min: 0, max: round(max, 2), scaled: round(scaled, 4) };
         entry.passed = this.mastery == null ? null : scaled + 1e-9 >= this.mastery;
+        // Without a mastery score, content that only interactive content judged passes as it says.
+        if (entry.passed == null && interactive === counted && judged === interactive) entry.passed = successes === judged;
       }
       out.push(entry);
     }
@@ -274,8 +302,38 @@
         out.push({ item: item, answer: answer, grade: grade(item, answer) });
       }
     }
+    for (var a = 0; a < this.interactives.length; a++) {
+      var act = this.interactives[a];
+      var r = this.results[act.id];
+      if (!r || (onlyQuiz && onlyQuiz !== act.id)) continue;
+      out.push({
+        item: { id: act.id, type: "interactive", objectives: act.objectives || [], points: r.weight, text: act.title },
+        answer: r.response == null ? null : r.response,
+        grade: r.scaled,
+        success: typeof r.success === "boolean" ? r.success : null,
+      });
+    }
     return out;
   };
+
+  /* A result from an interactive frame (docs/export.md, "Interactive content"), checked. */
+  function readResult(data) {
+    if (!data || typeof data !== "object" || data.type !== "trellis:result") return null;
+    if (data.verb !== "answered" && data.verb !== "completed") return null;
+    var score = data.score && typeof data.score === "object" ? data.score : {};
+    var finite = function (x) {
+      return typeof x === "number" && isFinite(x);
+    };
+    var scaled = finite(score.scaled) ? score.scaled : null;
+    if (scaled == null && finite(score.raw) && finite(score.max) && score.max > 0) scaled = score.raw / score.max;
+    if (scaled == null) return null;
+    return {
+      scaled: round(Math.max(0, Math.min(1, scaled)), 4),
+      weight: finite(score.max) && score.max > 0 && score.max <= 1000 ? score.max : 1,
+      success: typeof data.success === "boolean" ? data.success : null,
+      response: typeof data.response === "string" ? data.response.slice(0, 4000) : null,
+    };
+  }
 
   /* Compact resume state: answers by item position, submitted quizzes by position, end flag. */
   Lesson.prototype.suspendData = function (limit) {
@@ -298,6 +356,15 @@
     var subs = [];
     for (var q = 0; q < this.quizzes.length; q++) if (this.submitted[this.quizzes[q].id]) subs.push(q);
     var state = { v: SUSPEND_VERSION, a: answers, s: subs, e: this.reachedEnd ? 1 : 0 };
+    var results = {};
+    var anyResult = false;
+    for (var r = 0; r < this.interactives.length; r++) {
+      var res = this.results[this.interactives[r].id];
+      if (!res) continue;
+      results[r] = [res.scaled, res.weight, res.success == null ? -1 : res.success ? 1 : 0];
+      anyResult = true;
+    }
+    if (anyResult) state.i = results;
     var text = JSON.stringify(state);
     if (limit && text.length > limit) {
       // Free-text answers are the only unbounded part; drop them before anything else.
@@ -305,7 +372,7 @@
         if (typeof answers[j] === "string" && this.items[j].type === "essay") delete answers[j];
       }
       text = JSON.stringify(state);
-      if (text.length > limit) text = JSON.stringify({ v: SUSPEND_VERSION, a: {}, s: subs, e: state.e });
+      if (text.length > limit) text = JSON.stringify({ v: SUSPEND_VERSION, a: {}, s: subs, e: state.e, i: state.i });
     }
     return text;
   };
@@ -343,6 +410,17 @@
       }
     }
     if (state.e) this.reachedEnd = true;
+    for (var r in state.i || {}) {
+      var act = this.interactives[r];
+      var saved = state.i[r];
+      if (!act || !saved || typeof saved[0] !== "number") continue;
+      this.results[act.id] = {
+        scaled: saved[0],
+        weight: typeof saved[1] === "number" && saved[1] > 0 ? saved[1] : 1,
+        success: saved[2] === 1 ? true : saved[2] === 0 ? false : null,
+        response: null,
+      };
+    }
   };
 
   Lesson.prototype.snapshot = function () {
@@ -469,6 +547,32 @@
           self.changed("retry");
         });
       }
+    });
+
+    window.addEventListener("message", function (ev) {
+      // Only the frames of this page's interactive activities are listened to.
+      var holders = document.querySelectorAll("[data-interactive]");
+      var id = null;
+      var frame = null;
+      for (var h = 0; h < holders.length; h++) {
+        var f = holders[h].querySelector("iframe");
+        if (f && f.contentWindow === ev.source) {
+          id = holders[h].getAttribute("data-interactive");
+          frame = f;
+        }
+      }
+      if (!id || !self.interactiveById[id]) return;
+      var data = ev.data;
+      if (data && data.type === "trellis:resize" && typeof data.height === "number" && isFinite(data.height)) {
+        frame.height = String(Math.round(Math.max(150, Math.min(4000, data.height))));
+        return;
+      }
+      var result = readResult(data);
+      if (!result) return;
+      self.results[id] = result;
+      self.attempt++;
+      self.lastQuiz = id;
+      self.changed("interaction");
     });
 
     var sections = document.querySelectorAll("[data-section]");

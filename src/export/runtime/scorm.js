@@ -222,6 +222,8 @@
       }
       case "essay":
         return { type: "long-fill-in", response: answer == null ? null : clip(answer, 4000), patterns: [] };
+      case "interactive":
+        return { type: "other", response: answer == null ? null : clip(answer, 4000), patterns: [] };
     }
     return null;
   }
@@ -265,6 +267,7 @@
         return { type: "matching", response: given.length ? given.join(",") : null, patterns: [correct.join(",")] };
       }
       case "essay":
+      case "interactive":
         return { type: "fill-in", response: answer == null ? null : clip(answer, 255), patterns: [] };
     }
     return null;
@@ -309,7 +312,9 @@
       }
       set(p + "weighting", num(it.item.points));
       if (f.response != null && f.response !== "") set(p + (v2004 ? "learner_response" : "student_response"), f.response);
-      set(p + "result", result(it.grade, v2004));
+      // Interactive content that judged itself says so; otherwise the grade decides.
+      if (it.success === true || it.success === false) set(p + "result", it.success ? "correct" : v2004 ? "incorrect" : "wrong");
+      else set(p + "result", result(it.grade, v2004));
       if (v2004 && it.item.text) set(p + "description", clip(it.item.text, 250));
     }
   }
