@@ -46,11 +46,11 @@ pub const GIT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The `.gitignore` line that keeps the cache out of git.
 pub const IGNORE_LINE: &str = ".trellis-cache/";
 
-/// A curriculum folder open for editing.
-pub struct Workspace {
+/// The folder side of an open folder: where it is, what is known about its files, and whether
+/// edits may be written to it. The desktop app holds one beside the window's store; a
+/// [`Workspace`] is a store, its loaded document and this.
+pub struct FolderLink {
     dir: PathBuf,
-    store: Store,
-    doc: Document,
     index: Index,
     /// The curriculum record as the folder's `curriculum.md` holds it.
     written: Curriculum,
@@ -59,6 +59,13 @@ pub struct Workspace {
     blocked: Option<String>,
     /// Whether opening found the folder changed since the cache last saw it.
     external_at_open: bool,
+}
+
+/// A curriculum folder open for editing: the working store, its committed document, the folder.
+pub struct Workspace {
+    store: Store,
+    doc: Document,
+    link: FolderLink,
 }
 
 /// What one edit, undo or redo changed.
@@ -102,11 +109,13 @@ pub struct EntityChange {
     pub status: String,
 }
 
-impl Workspace {
+impl FolderLink {
     /// Opens the Trellis folder `dir`: reads it (a folder with conflict markers is refused with
     /// the list of conflicted files), makes sure `.gitignore` keeps the cache out of git, opens
-    /// or creates the working store in the cache and reconciles it with the files.
-    pub fn open(dir: &Path) -> Result<Workspace> {
+    /// or creates the working store in the cache and reconciles it with the files (the folder
+    /// wins; the difference is one undoable step). Returns the store, its committed document
+    /// and the link.
+    pub fn open(dir: &Path) -> Result<(Store, Document, FolderLink)> {
         if !folder::is_folder(dir) {
             return Err(Error::NotTrellis {
                 path: dir.to_owned(),
@@ -133,20 +142,118 @@ impl Workspace {
             doc = store.load()?;
         }
         let index = Index::scan(dir)?;
-        Ok(Workspace {
+        let link = FolderLink {
             dir: dir.to_owned(),
-            store,
-            doc,
             index,
             written: folder_doc.curriculum,
             blocked: None,
             external_at_open: external,
-        })
+        };
+        Ok((store, doc, link))
     }
 
     /// The folder.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Whether opening applied changes found in the folder (one undoable step).
+    pub fn changed_at_open(&self) -> bool {
+        self.external_at_open
+    }
+
+    /// Refuses when edits may not be written to the folder now (it holds an unresolved merge or
+    /// files that do not read); the store must not be changed then.
+    pub fn check_editable(&self) -> Result<()> {
+        match &self.blocked {
+            Some(reason) => Err(Error::Conflict(reason.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes what `patch` changed (`doc` being the committed document after it) to the
+    /// folder's files: only the files of the entities it names.
+    pub fn write_through(&mut self, doc: &Document, patch: &DocumentPatch) -> Result<WriteReport> {
+        self.check_editable()?;
+        // The record's own `updatedAt` alone is not written (see the module docs).
+        let mut write = None;
+        if let Some(c) = &patch.curriculum {
+            let mut same = c.clone();
+            same.updated_at = self.written.updated_at.clone();
+            if same != self.written {
+                write = Some(c.clone());
+            }
+        }
+        let report = if write.is_some() == patch.curriculum.is_some() {
+            sync::write_patch(&self.dir, doc, patch, &mut self.index)?
+        } else {
+            let without = DocumentPatch { curriculum: None, ..patch.clone() };
+            sync::write_patch(&self.dir, doc, &without, &mut self.index)?
+        };
+        if let Some(c) = write {
+            self.written = c;
+        }
+        Ok(report)
+    }
+
+    /// Looks for files changed on disk since the last look (size and modification time of
+    /// every file of the format; nothing is read when none changed). When some did, the folder
+    /// is read again; what differs from `doc` (the store's committed document) is applied to
+    /// `store` as one undoable step, returned as a patch, and `doc` becomes the new version. A
+    /// folder that now holds conflict markers answers with its conflicts and blocks edits until
+    /// they are resolved; a folder that does not read is an error (and blocks edits) until its
+    /// files are fixed.
+    pub fn refresh(&mut self, store: &mut Store, doc: &mut Document) -> Result<Refresh> {
+        let files = self.index.changed(&self.dir)?;
+        if files.is_empty() {
+            return Ok(Refresh::default());
+        }
+        self.index.update(&self.dir, &files);
+        let new = match folder::read(&self.dir) {
+            Ok(new) => new,
+            Err(e) => {
+                let conflicts = conflicts::list(&self.dir).unwrap_or_default();
+                if conflicts.is_empty() {
+                    self.blocked =
+                        Some(format!("the folder's files do not read ({e}); fix them, then edit again"));
+                    return Err(e);
+                }
+                self.blocked = Some(conflicted_message(&self.dir, &conflicts));
+                return Ok(Refresh { files, patch: None, conflicts });
+            }
+        };
+        self.blocked = None;
+        self.written = new.curriculum.clone();
+        if same_content(doc, &new) {
+            return Ok(Refresh { files, patch: None, conflicts: Vec::new() });
+        }
+        let patch = DocumentPatch::between(doc, &new);
+        store.apply_all(EXTERNAL_LABEL, vec![EditOp::ReplaceDocument { document: Box::new(new.clone()) }])?;
+        *doc = new;
+        Ok(Refresh { files, patch: Some(patch), conflicts: Vec::new() })
+    }
+
+    /// The conflicted files of the folder, field by field.
+    pub fn conflicts(&self) -> Result<Vec<FileConflict>> {
+        conflicts::list(&self.dir)
+    }
+
+    /// Entities whose files differ from the last commit (see [`changed_since_commit`]).
+    pub fn changed_since_commit(&self) -> Option<Vec<EntityChange>> {
+        changed_since_commit(&self.dir)
+    }
+}
+
+impl Workspace {
+    /// Opens the Trellis folder `dir` (see [`FolderLink::open`]).
+    pub fn open(dir: &Path) -> Result<Workspace> {
+        let (store, doc, link) = FolderLink::open(dir)?;
+        Ok(Workspace { store, doc, link })
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        self.link.dir()
     }
 
     /// The working store's file (in the cache).
@@ -161,7 +268,7 @@ impl Workspace {
 
     /// Whether opening applied changes found in the folder (one undoable step).
     pub fn changed_at_open(&self) -> bool {
-        self.external_at_open
+        self.link.changed_at_open()
     }
 
     /// What can be undone and redone.
@@ -186,72 +293,28 @@ impl Workspace {
     }
 
     fn commit(&mut self, step: impl FnOnce(&mut Store) -> Result<String>) -> Result<Change> {
-        if let Some(reason) = &self.blocked {
-            return Err(Error::Conflict(reason.clone()));
-        }
+        self.link.check_editable()?;
         let label = step(&mut self.store)?;
-        let mut patch = self.store.refresh(&mut self.doc)?;
-        // The record's own `updatedAt` alone is not written (see the module docs).
-        let curriculum = patch.curriculum.take();
-        if let Some(c) = &curriculum {
-            let mut same = c.clone();
-            same.updated_at = self.written.updated_at.clone();
-            if same != self.written {
-                patch.curriculum = Some(c.clone());
-                self.written = c.clone();
-            }
-        }
-        let files = sync::write_patch(&self.dir, &self.doc, &patch, &mut self.index)?;
-        patch.curriculum = curriculum;
+        let patch = self.store.refresh(&mut self.doc)?;
+        let files = self.link.write_through(&self.doc, &patch)?;
         Ok(Change { label, patch, files })
     }
 
-    /// Looks for files changed on disk since the last look (size and modification time of
-    /// every file of the format; nothing is read when none changed). When some did, the folder
-    /// is read again; what differs from the document is applied to the store as one undoable
-    /// step and returned as a patch. A folder that now holds conflict markers answers with its
-    /// conflicts and blocks edits until they are resolved; a folder that does not read is an
-    /// error (and blocks edits) until its files are fixed.
+    /// Brings the store and the document up to date with files changed on disk (see
+    /// [`FolderLink::refresh`]).
     pub fn refresh(&mut self) -> Result<Refresh> {
-        let files = self.index.changed(&self.dir)?;
-        if files.is_empty() {
-            return Ok(Refresh::default());
-        }
-        self.index.update(&self.dir, &files);
-        let new = match folder::read(&self.dir) {
-            Ok(new) => new,
-            Err(e) => {
-                let conflicts = conflicts::list(&self.dir).unwrap_or_default();
-                if conflicts.is_empty() {
-                    self.blocked =
-                        Some(format!("the folder's files do not read ({e}); fix them, then edit again"));
-                    return Err(e);
-                }
-                self.blocked = Some(conflicted_message(&self.dir, &conflicts));
-                return Ok(Refresh { files, patch: None, conflicts });
-            }
-        };
-        self.blocked = None;
-        self.written = new.curriculum.clone();
-        if same_content(&self.doc, &new) {
-            return Ok(Refresh { files, patch: None, conflicts: Vec::new() });
-        }
-        let patch = DocumentPatch::between(&self.doc, &new);
-        self.store
-            .apply_all(EXTERNAL_LABEL, vec![EditOp::ReplaceDocument { document: Box::new(new.clone()) }])?;
-        self.doc = new;
-        Ok(Refresh { files, patch: Some(patch), conflicts: Vec::new() })
+        self.link.refresh(&mut self.store, &mut self.doc)
     }
 
     /// The conflicted files of the folder, field by field.
     pub fn conflicts(&self) -> Result<Vec<FileConflict>> {
-        conflicts::list(&self.dir)
+        self.link.conflicts()
     }
 
     /// Entities whose files differ from the last commit (`None` when git is not installed, the
     /// folder is not in a repository, or git took longer than [`GIT_TIMEOUT`]).
     pub fn changed_since_commit(&self) -> Option<Vec<EntityChange>> {
-        changed_since_commit(&self.dir)
+        self.link.changed_since_commit()
     }
 }
 
