@@ -12,6 +12,8 @@
 //! - [`coverage`]: standards coverage and the program-outcome curriculum map (I/R/M);
 //! - [`rubric`]: criteria aligned, descriptors for every level, ordered points;
 //! - [`template_checks`]: the `[[checks]]` the document's template declares for itself;
+//! - [`pathways`]: mastery pathways (remediation levels, loops, unassessed routes) and the
+//!   spaced-review plan ([`spaced`] computes it);
 //! - [`accessibility`]: WCAG 2.2 AA checks of every learner-facing text (AX1–AX11, Quality
 //!   Matters 8);
 //! - [`checklist`], [`views`], [`diff`], [`report`]: what committees read.
@@ -37,10 +39,12 @@ mod context;
 pub mod coverage;
 pub mod diff;
 mod html;
+pub mod pathways;
 pub mod pdf;
 pub mod report;
 pub mod rubric;
 pub mod sequencing;
+pub mod spaced;
 mod svg;
 pub mod template_checks;
 pub mod views;
@@ -112,6 +116,7 @@ pub fn check(doc: &Document, templates: &Catalog) -> Vec<Finding> {
     out.extend(workload::run(&cx));
     out.extend(coverage::run(&cx));
     out.extend(rubric::run(&cx));
+    out.extend(pathways::run(&cx));
     out.extend(accessibility::check(doc));
     sort_with(&cx, &mut out);
     out

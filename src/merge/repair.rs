@@ -2,7 +2,8 @@
 //! resolves each deterministically, reporting it as a finding (codes in `docs/findings.md`):
 //!
 //! - `M1-merge-dangling-reference`: a link to an entity the other side deleted (an alignment,
-//!   prerequisite, supported objective, standard, rubric, asset, comment target) is dropped;
+//!   prerequisite, supported objective, pathway objective, standard, rubric, asset, comment
+//!   target) is dropped;
 //! - `M2-merge-restored-owner`: a node, framework or framework item deleted on one side that
 //!   the other side still uses as an owner (new content under a deleted unit) is restored;
 //! - `M3-merge-cycle-broken`: prerequisite or supports links from both sides that together
@@ -256,6 +257,14 @@ fn dangling(doc: &mut Document, out: &mut Vec<Finding>) {
     };
     for a in &mut doc.activities {
         aligned("activity", a.id.0, &mut a.objectives);
+        if let Some(p) = &mut a.pathway {
+            aligned("activity", a.id.0, &mut p.objectives);
+        }
+    }
+    for n in &mut doc.nodes {
+        if let Some(p) = &mut n.pathway {
+            aligned("node", n.id.0, &mut p.objectives);
+        }
     }
     for a in &mut doc.assessments {
         aligned("assessment", a.id.0, &mut a.objectives);

@@ -22,6 +22,7 @@ mod merge;
 mod merge_add;
 mod objective_calibration;
 mod objective_profile_team;
+mod pathways;
 mod pedagogy;
 mod qti_bank;
 mod site_export;

@@ -1,0 +1,403 @@
+//! Mastery pathways and spaced review: the model fields round-trip through the store, the
+//! canonical JSON, the folder format and the three-way merge; a deleted objective leaves the
+//! pathways that named it; the SCORM 2004 sequencing they turn into validates against the
+//! schemas; the checks and the review planner (`P…` findings, `analysis::spaced`).
+//! How the sequencing *plays* is tested in `tests/runtime/pathways.test.js`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+
+use trellis::export::{ExportFormat, ExportOptions, MemWriter, export_document};
+use trellis::model::{Document, ObjectiveId, Pathway, PathwayRole, ReviewPlan};
+use trellis::store::{EditOp, Store};
+
+use super::support::root;
+
+/// The pathways fixture: lesson L1 with a scored quiz, remediation L1R and enrichment L1E for
+/// its objective, then lesson L2; an optional video of L1 is a remediation activity; a review
+/// plan with a start date.
+fn fixture() -> Document {
+    trellis::json::read(&root().join("tests/runtime/fixtures/pathways.json")).unwrap()
+}
+
+fn node_by_code<'a>(doc: &'a Document, code: &str) -> &'a trellis::model::Node {
+    doc.nodes.iter().find(|n| n.code == code).unwrap()
+}
+
+fn objective_by_code(doc: &Document, code: &str) -> ObjectiveId {
+    doc.objectives.iter().find(|o| o.code == code).unwrap().id
+}
+
+#[test]
+fn pathways_and_the_review_plan_round_trip_through_store_json_and_folder() {
+    let doc = fixture();
+    assert!(node_by_code(&doc, "L1R").pathway.is_some());
+    assert!(doc.activities.iter().any(|a| a.pathway.is_some()));
+    assert!(doc.curriculum.review_plan.is_some());
+    let text = trellis::json::to_string(&doc);
+
+    // Canonical JSON.
+    let back = trellis::json::from_str(&text, "pathways.json").unwrap();
+    assert_eq!(back, doc);
+
+    // Store.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.trellis");
+    drop(Store::create(&path, &doc).unwrap());
+    let loaded = Store::open(&path).unwrap().load().unwrap();
+    assert_eq!(trellis::json::to_string(&loaded), text);
+
+    // Folder format.
+    let folder = dir.path().join("folder");
+    trellis::folder::write(&doc, &folder).unwrap();
+    let read = trellis::folder::read(&folder).unwrap();
+    assert_eq!(trellis::json::to_string(&read), text);
+}
+
+#[test]
+fn documents_without_pathways_keep_their_bytes() {
+    let path = root().join("examples/intro-statistics.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc = trellis::json::from_str(&text, "intro-statistics.json").unwrap();
+    let out = trellis::json::to_string(&doc);
+    assert!(!out.contains("\"pathway\"") && !out.contains("\"reviewPlan\""));
+    assert_eq!(out.trim_end(), text.trim_end());
+}
+
+#[test]
+fn edits_set_and_clear_pathways_and_undo_restores_them() {
+    let doc = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.trellis");
+    let mut store = Store::create(&path, &doc).unwrap();
+    let l2 = node_by_code(&doc, "L2").clone();
+    let o = objective_by_code(&doc, "L1.1");
+    let mut changed = l2.clone();
+    changed.pathway = Some(Pathway { role: PathwayRole::Enrichment, objectives: vec![o] });
+    store.apply(EditOp::UpdateNode { node: changed.clone() }).unwrap();
+    let mut curriculum = doc.curriculum.clone();
+    curriculum.review_plan = Some(ReviewPlan { intervals_days: vec![2, 5, 9], ..ReviewPlan::default() });
+    store.apply(EditOp::UpdateCurriculum { curriculum: curriculum.clone() }).unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(node_by_code(&loaded, "L2").pathway, changed.pathway);
+    assert_eq!(loaded.curriculum.review_plan, curriculum.review_plan);
+    store.undo().unwrap();
+    store.undo().unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(node_by_code(&loaded, "L2").pathway, None);
+    assert_eq!(loaded.curriculum.review_plan, doc.curriculum.review_plan);
+}
+
+#[test]
+fn an_edit_naming_an_unknown_pathway_objective_is_refused() {
+    let doc = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&dir.path().join("p.trellis"), &doc).unwrap();
+    let mut node = node_by_code(&doc, "L2").clone();
+    let ghost = ObjectiveId::new();
+    node.pathway = Some(Pathway { role: PathwayRole::Remediation, objectives: vec![ghost] });
+    let err = store.apply(EditOp::UpdateNode { node }).unwrap_err().to_string();
+    assert!(err.contains(&ghost.to_string()), "{err}");
+    assert_eq!(trellis::json::to_string(&store.load().unwrap()), trellis::json::to_string(&doc));
+}
+
+#[test]
+fn deleting_an_objective_drops_it_from_pathways_and_undo_brings_it_back() {
+    let doc = fixture();
+    let o = objective_by_code(&doc, "L1.1");
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&dir.path().join("p.trellis"), &doc).unwrap();
+    store.apply(EditOp::DeleteObjective { id: o }).unwrap();
+    let loaded = store.load().unwrap();
+    loaded.validate().unwrap();
+    let remediation = node_by_code(&loaded, "L1R").pathway.clone().unwrap();
+    assert_eq!(remediation.role, PathwayRole::Remediation);
+    assert!(remediation.objectives.is_empty());
+    assert!(loaded.activities.iter().filter_map(|a| a.pathway.as_ref()).all(|p| p.objectives.is_empty()));
+    store.undo().unwrap();
+    assert_eq!(trellis::json::to_string(&store.load().unwrap()), trellis::json::to_string(&doc));
+}
+
+#[test]
+fn the_merge_keeps_a_pathway_from_one_side_and_a_review_plan_from_the_other() {
+    let base = fixture();
+    let mut ours = base.clone();
+    let mut theirs = base.clone();
+    let o = objective_by_code(&base, "L1.1");
+    let at = ours.nodes.iter().position(|n| n.code == "L2").unwrap();
+    ours.nodes[at].pathway = Some(Pathway { role: PathwayRole::Enrichment, objectives: vec![o] });
+    theirs.curriculum.review_plan =
+        Some(ReviewPlan { intervals_days: vec![1, 2, 4, 8], ..ReviewPlan::default() });
+    let merged = trellis::merge::merge(&base, &ours, &theirs).unwrap();
+    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    assert_eq!(merged.document.nodes[at].pathway, ours.nodes[at].pathway);
+    assert_eq!(merged.document.curriculum.review_plan, theirs.curriculum.review_plan);
+
+    // One side deletes the objective the other side's new pathway names: the reference goes.
+    let mut theirs = base.clone();
+    theirs.objectives.retain(|x| x.id != o);
+    for a in &mut theirs.activities {
+        a.objectives.retain(|x| *x != o);
+    }
+    for a in &mut theirs.assessments {
+        a.objectives.retain(|x| *x != o);
+        for i in &mut a.items {
+            i.objectives.retain(|x| *x != o);
+        }
+    }
+    for n in &mut theirs.nodes {
+        if let Some(p) = &mut n.pathway {
+            p.objectives.retain(|x| *x != o);
+        }
+    }
+    for a in &mut theirs.activities {
+        if let Some(p) = &mut a.pathway {
+            p.objectives.retain(|x| *x != o);
+        }
+    }
+    theirs.validate().unwrap();
+    let merged = trellis::merge::merge(&base, &ours, &theirs).unwrap();
+    merged.document.validate().unwrap();
+    assert_eq!(merged.document.nodes[at].pathway.as_ref().map(|p| p.objectives.len()), Some(0));
+    assert!(merged.findings.iter().any(|f| f.code == "M1-merge-dangling-reference"));
+}
+
+#[test]
+fn a_review_plan_with_bad_intervals_is_invalid() {
+    let mut doc = fixture();
+    doc.curriculum.review_plan = Some(ReviewPlan { intervals_days: vec![7, 3], ..ReviewPlan::default() });
+    let problems = doc.validate().unwrap_err();
+    assert!(problems.iter().any(|p| p.problem.contains("increase")), "{problems:?}");
+}
+
+fn scorm2004_manifest(doc: &Document) -> String {
+    let options = ExportOptions::for_document(doc);
+    let mut mem = MemWriter::new();
+    export_document(doc, ExportFormat::Scorm2004, &options, &mut mem, &mut |_| {}).unwrap();
+    mem.text("imsmanifest.xml").unwrap().to_owned()
+}
+
+/// The `<item>` element of a node's SCO, as text.
+fn item_xml<'a>(manifest: &'a str, doc: &Document, code: &str) -> &'a str {
+    let ident = format!("i{}_sco", node_by_code(doc, code).id.0.simple());
+    let at = manifest.find(&format!("<item identifier=\"{ident}\"")).unwrap();
+    let end = manifest[at..].find("</item>").unwrap();
+    &manifest[at..at + end]
+}
+
+#[test]
+fn scorm2004_pathway_lessons_get_skip_and_hide_rules_and_no_rollup() {
+    let doc = fixture();
+    let manifest = scorm2004_manifest(&doc);
+    let o = objective_by_code(&doc, "L1.1").to_string();
+
+    let remediation = item_xml(&manifest, &doc, "L1R");
+    assert!(remediation.contains("<imsss:ruleConditions conditionCombination=\"all\">"));
+    assert!(remediation.contains(&format!("referencedObjective=\"{o}\" condition=\"satisfied\"")));
+    assert!(remediation.contains("action=\"skip\"") && remediation.contains("action=\"hiddenFromChoice\""));
+    assert!(remediation.contains("rollupObjectiveSatisfied=\"false\" rollupProgressCompletion=\"false\""));
+    assert!(remediation.contains(&format!("targetObjectiveID=\"urn:trellis:objective:{o}\"")));
+
+    let enrichment = item_xml(&manifest, &doc, "L1E");
+    assert!(
+        enrichment.contains(&format!("referencedObjective=\"{o}\" operator=\"not\" condition=\"satisfied\""))
+    );
+    assert!(enrichment.contains("rollupObjectiveSatisfied=\"false\""));
+
+    // The main path is unchanged.
+    let main = item_xml(&manifest, &doc, "L1");
+    assert!(!main.contains("sequencingRules"));
+    assert!(main.contains("rollupObjectiveSatisfied=\"true\""));
+
+    // A pathway whose objectives are not aligned to the lesson reads them through an objective
+    // of its own.
+    let mut doc = doc;
+    let at = doc.nodes.iter().position(|n| n.code == "L2").unwrap();
+    doc.nodes[at].pathway =
+        Some(Pathway { role: PathwayRole::Enrichment, objectives: vec![objective_by_code(&doc, "L1.1")] });
+    let manifest = scorm2004_manifest(&doc);
+    let l2 = item_xml(&manifest, &doc, "L2");
+    assert!(l2.contains("objectiveID=\"pathway-i"), "{l2}");
+    assert!(l2.contains(
+        "readSatisfiedStatus=\"true\" readNormalizedMeasure=\"false\" writeSatisfiedStatus=\"false\""
+    ));
+    assert!(xmllint_scorm2004(&manifest).is_empty());
+}
+
+/// xmllint (offline) with the SCORM 2004 schemas under tests/schemas; the failures.
+fn xmllint_scorm2004(xml: &str) -> Vec<String> {
+    let schema = root().join("tests/schemas/scorm2004-4th/driver.xsd");
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("imsmanifest.xml");
+    std::fs::write(&file, xml).unwrap();
+    let output = Command::new("xmllint")
+        .args(["--nonet", "--noout", "--schema"])
+        .arg(&schema)
+        .arg(&file)
+        .output()
+        .expect("xmllint runs (Debian package libxml2-utils, installed by scripts/setup)");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut failures: Vec<String> = stderr
+        .lines()
+        .filter(|l| !l.ends_with(" validates"))
+        .filter(|l| !l.contains("Schemas parser warning") && !l.contains("Skipping import"))
+        .map(str::to_owned)
+        .collect();
+    if !output.status.success() && failures.is_empty() {
+        failures.push(format!("xmllint exited with {}", output.status));
+    }
+    failures
+}
+
+#[test]
+fn scorm2004_pathway_manifest_validates_against_the_schemas() {
+    let manifest = scorm2004_manifest(&fixture());
+    assert_eq!(xmllint_scorm2004(&manifest), Vec::<String>::new());
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn validate_package_passes_on_the_pathway_packages() {
+    let shared = super::support::shared_dir();
+    let doc = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let mut packages = Vec::new();
+    for format in [ExportFormat::Scorm2004, ExportFormat::Scorm12, ExportFormat::Cmi5] {
+        let path = dir.path().join(format!("pathways-{format}.zip"));
+        let options = ExportOptions::for_document(&doc);
+        let mut mem = MemWriter::new();
+        export_document(&doc, format, &options, &mut mem, &mut |_| {}).unwrap();
+        std::fs::write(&path, mem.to_zip().unwrap()).unwrap();
+        packages.push(path);
+    }
+    let output = Command::new(shared.join("standards/validate-package")).args(&packages).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "validate-package failed:\n{stdout}");
+    assert!(stdout.trim_end().ends_with(" 0 failed"), "{stdout}");
+}
+
+fn codes(doc: &Document) -> Vec<(String, String)> {
+    let catalog = trellis::pedagogy::templates::Catalog::builtin();
+    trellis::analysis::check(doc, catalog)
+        .into_iter()
+        .filter(|f| f.code.starts_with('P'))
+        .map(|f| (f.code, f.target.path))
+        .collect()
+}
+
+#[test]
+fn a_remediation_that_only_shows_a_video_for_an_apply_objective_is_flagged() {
+    let mut doc = fixture();
+    let found = codes(&doc);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "P1-remediation-level-mismatch");
+    assert!(found[0].1.ends_with("Optional: mean in pictures"), "{found:?}");
+    // The same route as a practice activity practises at the objective's level.
+    let video = doc.activities.iter_mut().find(|a| a.pathway.is_some()).unwrap();
+    video.kind = trellis::model::ActivityKind::Practice;
+    assert_eq!(codes(&doc), Vec::new());
+}
+
+#[test]
+fn remediations_that_send_learners_round_in_a_loop_are_errors() {
+    let mut doc = fixture();
+    let o1 = objective_by_code(&doc, "L1.1");
+    let ob = objective_by_code(&doc, "L2.1");
+    // L1R remediates L1.1 and gets a quiz on L1.1: failing it sends the learner back to L1R.
+    let l1r = node_by_code(&doc, "L1R").id;
+    let mut quiz = doc.assessments.iter().find(|a| a.objectives == [o1]).unwrap().clone();
+    quiz.id = trellis::model::AssessmentId::new();
+    quiz.node = l1r;
+    for i in &mut quiz.items {
+        i.id = trellis::model::ItemId::new();
+    }
+    doc.assessments.push(quiz.clone());
+    doc.normalize();
+    doc.validate().unwrap();
+    assert!(codes(&doc).iter().any(|(c, p)| c == "P2-pathway-loop" && p.ends_with("The mean, step by step")));
+
+    // Two remediations, each assessing what the other remediates.
+    let mut doc = fixture();
+    let at = doc.nodes.iter().position(|n| n.code == "L1E").unwrap();
+    doc.nodes[at].pathway = Some(Pathway { role: PathwayRole::Remediation, objectives: vec![ob] });
+    let l1e = doc.nodes[at].id;
+    let mut a = quiz.clone();
+    a.id = trellis::model::AssessmentId::new();
+    a.node = l1r;
+    a.objectives = vec![ob];
+    for i in &mut a.items {
+        i.id = trellis::model::ItemId::new();
+        i.objectives = vec![ob];
+    }
+    let mut b = quiz;
+    b.id = trellis::model::AssessmentId::new();
+    b.node = l1e;
+    for i in &mut b.items {
+        i.id = trellis::model::ItemId::new();
+    }
+    doc.assessments.extend([a, b]);
+    doc.normalize();
+    doc.validate().unwrap();
+    let found = codes(&doc);
+    let loops: Vec<_> = found.iter().filter(|(c, _)| c == "P2-pathway-loop").collect();
+    assert_eq!(loops.len(), 1, "{found:?}");
+}
+
+#[test]
+fn a_pathway_whose_objective_nothing_measures_before_it_is_flagged() {
+    let mut doc = fixture();
+    let ob = objective_by_code(&doc, "L2.1");
+    // The enrichment now depends on the median, which is only assessed in the lesson after it.
+    let at = doc.nodes.iter().position(|n| n.code == "L1E").unwrap();
+    doc.nodes[at].pathway = Some(Pathway { role: PathwayRole::Enrichment, objectives: vec![ob] });
+    let found = codes(&doc);
+    assert!(
+        found.iter().any(|(c, p)| c == "P4-pathway-objective-unassessed" && p.ends_with("Weighted means")),
+        "{found:?}"
+    );
+    // Without objectives the pathway is plain content.
+    doc.nodes[at].pathway = Some(Pathway { role: PathwayRole::Enrichment, objectives: Vec::new() });
+    assert!(codes(&doc).iter().any(|(c, _)| c == "P5-pathway-without-objectives"));
+}
+
+#[test]
+fn the_planner_places_reviews_on_the_intervals_after_introduction() {
+    let doc = fixture();
+    let schedule = trellis::analysis::spaced::plan(&doc).unwrap();
+    let o1 = schedule.of(objective_by_code(&doc, "L1.1")).unwrap();
+    assert_eq!(o1.introduced_week, Some(1));
+    let days: Vec<u32> = o1.reviews.iter().map(|r| r.day).collect();
+    assert_eq!(days, [1, 3, 7, 14]);
+    let weeks: Vec<u32> = o1.reviews.iter().map(|r| r.week).collect();
+    assert_eq!(weeks, [1, 1, 2, 3]);
+    let dates: Vec<&str> = o1.reviews.iter().filter_map(|r| r.date.as_deref()).collect();
+    assert_eq!(dates, ["2026-09-08", "2026-09-10", "2026-09-14", "2026-09-21"]);
+    // The median is introduced in week 2: its reviews start from day 7.
+    let ob = schedule.of(objective_by_code(&doc, "L2.1")).unwrap();
+    assert_eq!(ob.reviews.iter().map(|r| r.day).collect::<Vec<_>>(), [8, 10, 14, 21]);
+    assert!(ob.reviews.iter().all(|r| r.within_course));
+    // Course outcomes are reviewed through their supporting objectives.
+    assert!(schedule.of(objective_by_code(&doc, "CO1")).is_none());
+    // Review minutes per week: 10 minutes per review.
+    let total: u32 = schedule.minutes_per_week.iter().map(|(_, m)| m).sum();
+    let reviews: usize = schedule.objectives.iter().map(|o| o.reviews.len()).sum();
+    assert_eq!(total as usize, reviews * 10);
+    // No plan, no schedule; a switched-off plan neither.
+    let mut off = doc.clone();
+    off.curriculum.review_plan.as_mut().unwrap().enabled = false;
+    assert!(trellis::analysis::spaced::plan(&off).is_none());
+}
+
+#[test]
+fn objectives_that_no_review_brings_back_inside_the_course_are_flagged() {
+    let mut doc = fixture();
+    assert!(!codes(&doc).iter().any(|(c, _)| c == "P3-objective-not-revisited"));
+    // Every review a month after introduction falls after the four-week course.
+    doc.curriculum.review_plan.as_mut().unwrap().intervals_days = vec![30];
+    let found: Vec<_> = codes(&doc).into_iter().filter(|(c, _)| c == "P3-objective-not-revisited").collect();
+    assert!(found.iter().any(|(_, p)| p.ends_with("L2.1")), "{found:?}");
+    // Without a plan the check does not run.
+    doc.curriculum.review_plan = None;
+    assert!(!codes(&doc).iter().any(|(c, _)| c == "P3-objective-not-revisited"));
+}
