@@ -16,6 +16,7 @@ mod export_shared;
 mod folder;
 mod hostile_input;
 mod import;
+mod interactive;
 mod json;
 mod lms_fidelity;
 mod merge;
