@@ -46,6 +46,11 @@ pub struct ExportArgs {
     /// re-exporting an unchanged document gives identical bytes.
     #[arg(long)]
     pub generated_at: Option<String>,
+    /// Export in this language (BCP 47 tag): the document's translation replaces the source
+    /// text where there is one, and the package's language metadata is LANG (see
+    /// docs/translation.md).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
 }
 
 fn parse_profile(s: &str) -> Result<LmsProfile, String> {
@@ -66,6 +71,7 @@ impl ExportArgs {
         options.framework = self.framework.clone();
         options.mastery = trellis::evidence::store::policies_at(&self.file)?;
         options.templates = trellis::pedagogy::templates::user_dir();
+        options.lang = self.lang.clone();
         if let Some(at) = &self.generated_at {
             options.generated_at = Timestamp(at.clone());
         }

@@ -20,6 +20,7 @@ mod merge;
 mod objectives;
 mod report;
 mod templates;
+mod translate;
 
 /// Exit codes (also listed in `trellis --help`).
 pub mod exit {
@@ -84,6 +85,8 @@ enum Command {
     Evidence(evidence::EvidenceArgs),
     /// Mastery per objective and learner from the document's evidence (text, JSON or CSV).
     Mastery(evidence::MasteryArgs),
+    /// Translate a document: export XLIFF 2.1/1.2, import a translation as a language variant, status.
+    Translate(translate::TranslateArgs),
 }
 
 /// Parses the command line, runs the command, maps errors to exit codes.
@@ -124,6 +127,7 @@ fn run(command: Command) -> anyhow::Result<u8> {
         Command::Git(args) => args.run(),
         Command::Evidence(args) => args.run(),
         Command::Mastery(args) => args.run(),
+        Command::Translate(args) => args.run(),
     }
 }
 

@@ -328,6 +328,12 @@ pub struct ExportOptions {
     #[schemars(skip)]
     #[cfg_attr(feature = "ts", ts(skip))]
     pub templates: Option<std::path::PathBuf>,
+    /// Export the document in this language (BCP 47): translated text replaces the source text
+    /// where the document has a translation ([`crate::translate::localise`]) and the package's
+    /// language metadata says this language. None: the source language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub lang: Option<String>,
 }
 
 impl ExportOptions {
@@ -341,6 +347,7 @@ impl ExportOptions {
             values: BTreeMap::new(),
             mastery: None,
             templates: None,
+            lang: None,
         }
     }
 
@@ -408,7 +415,18 @@ pub fn export_document(
     out: &mut dyn PackageWriter,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ExportReport> {
+    let original = doc;
+    let localised;
+    let doc = match &options.lang {
+        Some(lang) => {
+            crate::translate::check_language(lang)?;
+            localised = crate::translate::localise(doc, lang);
+            &localised
+        }
+        None => doc,
+    };
     let mut findings = preflight(doc, format, options);
+    findings.splice(0..0, language_findings(original, options));
     if options.strict {
         let errors: Vec<&Finding> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
         if let Some(first) = errors.first() {
@@ -468,6 +486,7 @@ pub fn preflight(doc: &Document, format: ExportFormat, options: &ExportOptions) 
     use crate::pedagogy::templates::Catalog;
     let exporter = format.exporter();
     let mut out = option_findings(doc, exporter, options);
+    out.extend(language_findings(doc, options));
     out.extend(exporter.preflight(doc, options));
     if format != ExportFormat::Json {
         let users;
@@ -483,6 +502,30 @@ pub fn preflight(doc: &Document, format: ExportFormat, options: &ExportOptions) 
         );
     }
     out
+}
+
+/// `X50-untranslated-fields` (a warning) when the export is in another language than the
+/// document's and fields have no translation (they keep the source text) or an outdated one.
+/// Nothing for an already localised document (its variants are gone).
+fn language_findings(doc: &Document, options: &ExportOptions) -> Vec<Finding> {
+    let Some(lang) = &options.lang else { return Vec::new() };
+    if doc.curriculum.language.eq_ignore_ascii_case(lang) && crate::translate::variant(doc, lang).is_none() {
+        return Vec::new();
+    }
+    let c = crate::translate::coverage(doc, lang);
+    if c.untranslated == 0 && c.outdated == 0 {
+        return Vec::new();
+    }
+    vec![finding(
+        "X50-untranslated-fields",
+        Severity::Warning,
+        format!(
+            "{} of {} learner-facing fields have no {lang} translation and keep the {} text; {} translation(s) were made from an earlier source text.",
+            c.untranslated, c.fields, doc.curriculum.language, c.outdated
+        ),
+        Target { kind: "curriculum".into(), id: Some(doc.curriculum.id.to_string()), path: String::new() },
+        "Export the missing fields with `trellis translate export`, translate them and import the file.",
+    )]
 }
 
 /// Format options that this format does not read (`X13-unknown-option`, a warning: probably a

@@ -16,7 +16,8 @@ pub(super) const DIR: &str = "translations";
 /// Adds one file per language variant to `files`.
 pub(super) fn render(translations: &[Translation], files: &mut BTreeMap<String, Vec<u8>>) {
     for t in translations {
-        let mut text = String::from("# A language variant of the curriculum: translated learner-facing fields.\n");
+        let mut text =
+            String::from("# A language variant of the curriculum: translated learner-facing fields.\n");
         if let Tree::Obj(entries) = Tree::of(t) {
             text.push_str(&TomlWriter { free: &[] }.document(&entries));
         }
@@ -32,10 +33,11 @@ pub(super) fn read(reader: &Reader) -> Result<Vec<Translation>> {
         let bytes = reader.bytes(&rel, MAX_TEXT_FILE_BYTES)?;
         let place = reader.place(&rel);
         let content = crate::import::safety::utf8(&bytes, &place)?;
-        let table: toml::Table = toml::from_str(content).map_err(|e| super::toml_error(&e, content, 0, &place))?;
+        let table: toml::Table =
+            toml::from_str(content).map_err(|e| super::toml_error(&e, content, 0, &place))?;
         let json = table_to_json(table).map_err(|e| parse_error(&place, e))?;
-        let t: Translation =
-            serde_json::from_value(serde_json::Value::Object(json)).map_err(|e| parse_error(&place, e.to_string()))?;
+        let t: Translation = serde_json::from_value(serde_json::Value::Object(json))
+            .map_err(|e| parse_error(&place, e.to_string()))?;
         let stem = name.strip_suffix(".toml").unwrap_or(&name);
         if t.language != stem {
             return Err(parse_error(

@@ -25,7 +25,7 @@ mod merge;
 pub mod qti12;
 pub mod safety;
 pub mod search;
-mod xml;
+pub(crate) mod xml;
 
 use serde::Serialize;
 
