@@ -147,6 +147,7 @@ fn mastery_only(doc: &Document) {
                 at: Some(1_706_745_600 + 86_400 * ((l + o) % 28) as i64),
                 attempt: None,
                 source_row: (l * OBJECTIVES + o + 2) as i64,
+                response: None,
             });
         }
     }

@@ -440,7 +440,14 @@ fn write_analysis(out: &mut impl Write, a: &Analysis) -> anyhow::Result<()> {
         }
     }
     if !a.items.assessments.is_empty() {
-        writeln!(out, "\nItems (responses are not stored: no distractor analysis)")?;
+        if a.items.responses_known {
+            writeln!(
+                out,
+                "\nItems (options: share of learners who chose it, upper / lower 27 % by total; * key)"
+            )?;
+        } else {
+            writeln!(out, "\nItems (no responses in the evidence: no distractor analysis)")?;
+        }
     }
     let fmt = |x: Option<f64>| x.map_or("-".to_owned(), |v| format!("{v:.2}"));
     for s in &a.items.assessments {
@@ -462,6 +469,21 @@ fn write_analysis(out: &mut impl Write, a: &Analysis) -> anyhow::Result<()> {
                 fmt(i.difficulty),
                 fmt(i.discrimination)
             )?;
+            for o in &i.options {
+                let pct = |x: Option<f64>| x.map_or("-".to_owned(), |v| format!("{:.0} %", v * 100.0));
+                let text: String = o.text.chars().take(40).collect();
+                writeln!(
+                    out,
+                    "          {}{:<5} {:>5} ({} of {})  upper {:>5}  lower {:>5}  {text}",
+                    if o.key { "*" } else { " " },
+                    o.label,
+                    pct(Some(o.share)),
+                    o.chosen,
+                    i.responses,
+                    pct(o.upper),
+                    pct(o.lower)
+                )?;
+            }
         }
     }
     Ok(())

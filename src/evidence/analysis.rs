@@ -1,8 +1,10 @@
 //! Analysis of the evidence of learning: mastery heatmaps (objectives × cohorts and sections,
 //! objectives × learners), score distributions, skill gaps with their prerequisites and where to
 //! intervene, classical item analysis of quiz items (difficulty, corrected point-biserial
-//! discrimination, KR-20 and Cronbach's α per assessment), the comparison of cohorts, and the
-//! evidence findings (codes `E1…E8`, `docs/findings.md`).
+//! discrimination, KR-20 and Cronbach's α per assessment), distractor analysis of choice items
+//! when the learners' responses are known (the share choosing each option, in the upper and lower
+//! groups), the comparison of cohorts, and the evidence findings (codes `E1…E10`,
+//! `docs/findings.md`).
 //!
 //! This module owns these computations only: they are pure functions of the design
 //! ([`Document`]), the evidence ([`Evidence`]) and the mastery computed from it
@@ -35,6 +37,9 @@ pub const TOO_HARD: f64 = 0.3;
 pub const HIGH_ITEM_SCORE: f64 = 0.8;
 /// Share of mastered learners below which high item scores are a contradiction (`E6`).
 pub const LOW_MASTERY: f64 = 0.5;
+/// Share of the learners with a known response, by total score on the assessment, in each of
+/// the upper and lower groups of the distractor analysis (Kelley's 27 %).
+pub const GROUP_SHARE: f64 = 0.27;
 
 /// Settings of the analysis.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -315,6 +320,36 @@ pub struct ItemStats {
     /// (the learner's points on the assessment's other items), over the learners with results on
     /// every analysed item; None with fewer than 3 of them or without variance.
     pub discrimination: Option<f64>,
+    /// Learners whose response (the option chosen) is known; 0 for items that are not choice
+    /// items (multiple choice, multiple response, true/false) or without responses.
+    pub responses: u32,
+    /// The options of a choice item, in display order, with how often each was chosen; empty
+    /// when no response is known.
+    pub options: Vec<OptionStats>,
+}
+
+/// How often one option of a choice item was chosen, among the learners whose response to the
+/// item is known, and in the upper and lower groups of them by total score on the assessment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct OptionStats {
+    /// The choice's id (None for the two options of a true/false item).
+    pub id: Option<Uuid>,
+    /// Its letter in display order (`A`, `B`, …), or `True` / `False`.
+    pub label: String,
+    /// The choice's text as the design holds it (Markdown).
+    pub text: String,
+    /// Whether choosing it is correct (a key).
+    pub key: bool,
+    /// Learners who chose it.
+    pub chosen: u32,
+    /// Share of the learners with a known response who chose it.
+    pub share: f64,
+    /// Share of the upper group who chose it (None with fewer than 2 responses).
+    pub upper: Option<f64>,
+    /// Share of the lower group who chose it (None with fewer than 2 responses).
+    pub lower: Option<f64>,
 }
 
 /// Item statistics of one assessment.
@@ -345,8 +380,9 @@ pub struct AssessmentStats {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ItemAnalysis {
-    /// Whether the learners' responses (the option chosen) are known. The evidence store keeps
-    /// scores only, so distractor counts cannot be given: always false.
+    /// Whether any learner's response (the option chosen) is known, so that options are counted
+    /// (`ItemStats::options`); responses come from xAPI `result.response` or the plain CSV's
+    /// `response` column.
     pub responses_known: bool,
     /// Assessments in document order.
     pub assessments: Vec<AssessmentStats>,
@@ -665,6 +701,129 @@ fn correlation(xs: &[f64], ys: &[f64]) -> Option<f64> {
     (d > 1e-12).then(|| sxy / d)
 }
 
+/// The options of a choice item: (id, label, text, key); None for other item types.
+fn options_of(item: &crate::model::QuizItem) -> Option<Vec<(Option<Uuid>, String, String, bool)>> {
+    use crate::model::ItemBody;
+    let letter = |i: usize| {
+        let mut label = String::new();
+        let mut n = i;
+        loop {
+            label.insert(0, char::from(b'A' + (n % 26) as u8));
+            if n < 26 {
+                break;
+            }
+            n = n / 26 - 1;
+        }
+        label
+    };
+    match &item.body {
+        ItemBody::MultipleChoice { choices } | ItemBody::MultipleResponse { choices } => Some(
+            choices
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (Some(c.id.0), letter(i), c.text.clone(), c.correct))
+                .collect(),
+        ),
+        ItemBody::TrueFalse { answer } => Some(vec![
+            (None, "True".to_owned(), "True".to_owned(), *answer),
+            (None, "False".to_owned(), "False".to_owned(), !*answer),
+        ]),
+        _ => None,
+    }
+}
+
+/// The options a response names (indices into [`options_of`], in the response's order, each
+/// once): identifiers separated by `[,]` (xAPI and SCORM 2004) or `,` (SCORM 1.2), each the
+/// choice's package identifier (`i<hex>`), its id, its letter, or its text (case and spaces
+/// aside); `true`/`t`/`false`/`f` for a true/false item. A multiple-choice response counts its
+/// first option only. None when it names no option.
+fn chosen(item: &crate::model::QuizItem, response: &str) -> Option<Vec<usize>> {
+    use crate::model::ItemBody;
+    let options = options_of(item)?;
+    let tokens: Vec<&str> = if response.contains("[,]") {
+        response.split("[,]").collect()
+    } else if matches!(item.body, ItemBody::MultipleResponse { .. }) && response.contains(',') {
+        response.split(',').collect()
+    } else {
+        vec![response]
+    };
+    let norm = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let mut out: Vec<usize> = Vec::new();
+    for token in tokens.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        let found = if matches!(item.body, ItemBody::TrueFalse { .. }) {
+            match token.to_ascii_lowercase().as_str() {
+                "true" | "t" => Some(0),
+                "false" | "f" => Some(1),
+                _ => None,
+            }
+        } else {
+            let hex = token.strip_prefix('i').filter(|h| h.len() == 32).unwrap_or(token);
+            let id = Uuid::parse_str(hex).ok();
+            options
+                .iter()
+                .position(|(oid, ..)| id.is_some() && *oid == id)
+                .or_else(|| options.iter().position(|(_, label, ..)| label.eq_ignore_ascii_case(token)))
+                .or_else(|| {
+                    let t = norm(token);
+                    options.iter().position(|(_, _, text, _)| norm(text) == t)
+                })
+        };
+        if let Some(i) = found
+            && !out.contains(&i)
+        {
+            out.push(i);
+        }
+    }
+    if matches!(item.body, ItemBody::MultipleChoice { .. }) {
+        out.truncate(1);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Counts per option for the learners whose response is known (`responses`: learner → options
+/// chosen), with upper and lower groups by `totals` (learner → total score on the assessment):
+/// the [`GROUP_SHARE`] of them, at least one, highest and lowest totals (ties by learner order).
+fn option_stats(
+    options: Vec<(Option<Uuid>, String, String, bool)>,
+    responses: &BTreeMap<u32, Vec<usize>>,
+    totals: &BTreeMap<u32, f64>,
+) -> Vec<OptionStats> {
+    let n = responses.len();
+    let mut ranked: Vec<u32> = responses.keys().copied().collect();
+    ranked.sort_by(|a, b| {
+        let (ta, tb) = (totals.get(a).copied().unwrap_or(0.0), totals.get(b).copied().unwrap_or(0.0));
+        tb.total_cmp(&ta).then(a.cmp(b))
+    });
+    let size = ((n as f64 * GROUP_SHARE).ceil() as usize).max(1);
+    let grouped = n >= 2;
+    let (upper, lower): (Vec<u32>, Vec<u32>) = if grouped {
+        (ranked[..size.min(n / 2)].to_vec(), ranked[n - size.min(n / 2)..].to_vec())
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let share_in = |group: &[u32], o: usize| {
+        let chose = group.iter().filter(|l| responses.get(l).is_some_and(|c| c.contains(&o))).count();
+        chose as f64 / group.len().max(1) as f64
+    };
+    options
+        .into_iter()
+        .enumerate()
+        .map(|(o, (id, label, text, key))| {
+            let chose = responses.values().filter(|c| c.contains(&o)).count();
+            OptionStats {
+                id,
+                label,
+                text,
+                key,
+                chosen: chose as u32,
+                share: if n == 0 { 0.0 } else { chose as f64 / n as f64 },
+                upper: grouped.then(|| share_in(&upper, o)),
+                lower: grouped.then(|| share_in(&lower, o)),
+            }
+        })
+        .collect()
+}
+
 /// Item analysis: per assessment with item results, each learner's latest result on each item
 /// (by time, then attempt) as a proportion of its points possible (the result's, else the
 /// item's).
@@ -679,6 +838,9 @@ pub fn item_analysis(doc: &Document, evidence: &Evidence) -> ItemAnalysis {
     // (assessment, item, learner) → (at, attempt, proportion)
     type Key = (Option<i64>, Option<i64>, f64);
     let mut latest: BTreeMap<(usize, usize, u32), Key> = BTreeMap::new();
+    // (assessment, item, learner) → the latest known response (at, attempt, text)
+    type Said<'e> = (Option<i64>, Option<i64>, &'e str);
+    let mut said: BTreeMap<(usize, usize, u32), Said<'_>> = BTreeMap::new();
     for r in &evidence.results {
         if r.target_kind != TargetKind::Item {
             continue;
@@ -695,7 +857,15 @@ pub fn item_analysis(doc: &Document, evidence: &Evidence) -> ItemAnalysis {
         if (key.0, key.1).cmp(&(slot.0, slot.1)).then(key.2.total_cmp(&slot.2)).is_gt() {
             *slot = key;
         }
+        if let Some(text) = r.response.as_deref() {
+            let now = (r.at, r.attempt, text);
+            let slot = said.entry((a, i, r.learner)).or_insert(now);
+            if (now.0, now.1).cmp(&(slot.0, slot.1)).then(now.2.cmp(slot.2)).is_gt() {
+                *slot = now;
+            }
+        }
     }
+    let mut responses_known = false;
     let mut assessments = Vec::new();
     for (a, asm) in doc.assessments.iter().enumerate() {
         let cells: Vec<(&(usize, usize, u32), &Key)> = latest.range((a, 0, 0)..(a + 1, 0, 0)).collect();
@@ -715,6 +885,10 @@ pub fn item_analysis(doc: &Document, evidence: &Evidence) -> ItemAnalysis {
         }
         let complete: Vec<Vec<f64>> =
             by_learner.values().filter_map(|row| row.iter().copied().collect::<Option<Vec<f64>>>()).collect();
+        // Every learner's total on the assessment (items without a result count 0), for the
+        // upper and lower groups of the distractor analysis.
+        let learner_totals: BTreeMap<u32, f64> =
+            by_learner.iter().map(|(l, row)| (*l, row.iter().map(|x| x.unwrap_or(0.0)).sum())).collect();
         let totals: Vec<f64> = complete.iter().map(|row| row.iter().sum()).collect();
         let k = items.len();
         let stats: Vec<ItemStats> = items
@@ -724,12 +898,23 @@ pub fn item_analysis(doc: &Document, evidence: &Evidence) -> ItemAnalysis {
                 let xs: Vec<f64> = complete.iter().map(|row| row[col]).collect();
                 let rest: Vec<f64> = complete.iter().zip(&totals).map(|(row, t)| t - row[col]).collect();
                 let ps = &per_item[col];
+                let item = &asm.items[i];
+                let answers: BTreeMap<u32, Vec<usize>> = said
+                    .range((a, i, 0)..=(a, i, u32::MAX))
+                    .filter_map(|((_, _, learner), (_, _, text))| chosen(item, text).map(|c| (*learner, c)))
+                    .collect();
+                let options = match options_of(item) {
+                    Some(options) if !answers.is_empty() => option_stats(options, &answers, &learner_totals),
+                    _ => Vec::new(),
+                };
                 ItemStats {
-                    id: asm.items[i].id.0,
+                    id: item.id.0,
                     number: i + 1,
                     n: ps.len() as u32,
                     difficulty: (!ps.is_empty()).then(|| ps.iter().sum::<f64>() / ps.len() as f64),
                     discrimination: if k >= 2 { correlation(&xs, &rest) } else { None },
+                    responses: if options.is_empty() { 0 } else { answers.len() as u32 },
+                    options,
                 }
             })
             .collect();
@@ -752,6 +937,7 @@ pub fn item_analysis(doc: &Document, evidence: &Evidence) -> ItemAnalysis {
                 .sum();
             k as f64 / (k as f64 - 1.0) * (1.0 - sum_pq / var_total)
         });
+        responses_known |= stats.iter().any(|s| s.responses > 0);
         let diffs: Vec<f64> = stats.iter().filter_map(|s| s.difficulty).collect();
         assessments.push(AssessmentStats {
             id: asm.id.0,
@@ -763,14 +949,65 @@ pub fn item_analysis(doc: &Document, evidence: &Evidence) -> ItemAnalysis {
             kr20,
         });
     }
-    ItemAnalysis { responses_known: false, assessments }
+    ItemAnalysis { responses_known, assessments }
+}
+
+/// `E9` (a distractor nobody chose) and `E10` (a distractor the upper group chose more often
+/// than every key) of one item with at least [`MIN_ITEM_LEARNERS`] known responses.
+fn distractor_findings(
+    cx: &Ctx<'_>,
+    asm: &crate::model::Assessment,
+    item: &crate::model::QuizItem,
+    s: &ItemStats,
+    out: &mut Vec<Finding>,
+) {
+    if (s.responses as usize) < MIN_ITEM_LEARNERS {
+        return;
+    }
+    let best_key = s
+        .options
+        .iter()
+        .filter(|o| o.key)
+        .filter_map(|o| o.upper)
+        .fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
+    for o in s.options.iter().filter(|o| !o.key) {
+        if o.chosen == 0 {
+            out.push(Ctx::finding(
+                "E9-distractor-never-chosen",
+                Severity::Info,
+                cx.t_item(asm, item),
+                format!(
+                    "No learner chose option {} of item {} of “{}” (of {} learners whose response is known): it does not distract.",
+                    o.label, s.number, asm.title, s.responses
+                ),
+                "Replace it with a wrong answer learners actually give (a common misconception).",
+            ));
+        } else if let (Some(up), Some(key)) = (o.upper, best_key)
+            && up > key
+        {
+            out.push(Ctx::finding(
+                "E10-distractor-attracts-upper-group",
+                Severity::Warning,
+                cx.t_item(asm, item),
+                format!(
+                    "Option {} of item {} of “{}” was chosen by {} of the upper group, more than the key ({}).",
+                    o.label,
+                    s.number,
+                    asm.title,
+                    share_text(up),
+                    share_text(key)
+                ),
+                "Check the key, and whether the option is also right or the stem ambiguous.",
+            ));
+        }
+    }
 }
 
 fn share_text(share: f64) -> String {
     format!("{:.0} %", share * 100.0)
 }
 
-/// The evidence findings (`E1`–`E8`, `docs/findings.md`) of an analysis, unsorted.
+/// The evidence findings (`E1`–`E10`, `docs/findings.md`) of an analysis, unsorted.
 pub fn findings(doc: &Document, analysis: &Analysis) -> Vec<Finding> {
     let cx = Ctx::new(doc);
     let mut out = Vec::new();
@@ -813,6 +1050,12 @@ pub fn findings(doc: &Document, analysis: &Analysis) -> Vec<Finding> {
     let mut item_p: HashMap<Uuid, Vec<f64>> = HashMap::new();
     for stats in &analysis.items.assessments {
         let Some(asm) = doc.assessments.iter().find(|a| a.id.0 == stats.id) else { continue };
+        // Distractors are judged on the learners whose response is known, whatever `E8` says.
+        for s in &stats.items {
+            if let Some(item) = asm.items.iter().find(|i| i.id.0 == s.id) {
+                distractor_findings(&cx, asm, item, s, &mut out);
+            }
+        }
         if (stats.complete as usize) < MIN_ITEM_LEARNERS {
             out.push(Ctx::finding(
                 "E8-items-too-few-learners",

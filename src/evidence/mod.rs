@@ -117,6 +117,10 @@ pub struct ResultRow {
     pub attempt: Option<i64>,
     /// The line of the source file it came from.
     pub source_row: i64,
+    /// What the learner answered, when the source says (a quiz item's response: choice
+    /// identifiers, letters, `true`/`false` or text; see `docs/evidence.md`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<String>,
 }
 
 /// The evidence of a document, loaded on demand (never part of the design).

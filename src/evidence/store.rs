@@ -159,7 +159,7 @@ pub fn load(conn: &Connection, path: &Path, cohort: Option<&str>) -> Result<Evid
         }
     }
     let mut stmt = tx.prepare(
-        "SELECT cohort, source, learner, target_kind, target_id, score, points_possible, at, attempt, source_row
+        "SELECT cohort, source, learner, target_kind, target_id, score, points_possible, at, attempt, source_row, response
          FROM evidence_results WHERE ?1 OR cohort = ?2 ORDER BY rowid",
     )?;
     let mut rows = stmt.query(params![all, filter])?;
@@ -219,6 +219,7 @@ pub fn load(conn: &Connection, path: &Path, cohort: Option<&str>) -> Result<Evid
             at: row.get(7)?,
             attempt: row.get(8)?,
             source_row,
+            response: row.get(10)?,
         });
     }
     drop(rows);
@@ -452,6 +453,19 @@ impl<'c> Writer<'c> {
     /// source; `row` is the source row's content, the key of a second result with the same
     /// attempt key in one import.
     pub fn result(&mut self, learner: &str, attempt_key: &[&str], row: &[&str], r: &NewResult) -> Result<()> {
+        self.result_with_response(learner, attempt_key, row, r, None)
+    }
+
+    /// [`Writer::result`] with the learner's response to a quiz item (`None`: not known); a
+    /// changed response replaces the stored result as a changed score does.
+    pub fn result_with_response(
+        &mut self,
+        learner: &str,
+        attempt_key: &[&str],
+        row: &[&str],
+        r: &NewResult,
+        response: Option<&str>,
+    ) -> Result<()> {
         let target = r.target_id.hyphenated().to_string();
         let mut parts: Vec<&[u8]> =
             vec![learner.as_bytes(), r.target_kind.as_str().as_bytes(), target.as_bytes()];
@@ -482,18 +496,18 @@ impl<'c> Writer<'c> {
         // a new result, an older one for a replaced result.
         let sql = if first {
             "INSERT INTO evidence_results
-               (cohort, source, row_hash, learner, target_kind, target_id, score, points_possible, at, attempt, source_row)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+               (cohort, source, row_hash, learner, target_kind, target_id, score, points_possible, at, attempt, source_row, response)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
              ON CONFLICT (cohort, source, row_hash) DO UPDATE SET score = excluded.score,
                points_possible = excluded.points_possible, at = excluded.at, attempt = excluded.attempt,
-               source_row = excluded.source_row
+               source_row = excluded.source_row, response = excluded.response
              WHERE score IS NOT excluded.score OR points_possible IS NOT excluded.points_possible
-               OR at IS NOT excluded.at OR attempt IS NOT excluded.attempt
+               OR at IS NOT excluded.at OR attempt IS NOT excluded.attempt OR response IS NOT excluded.response
              RETURNING rowid"
         } else {
             "INSERT OR IGNORE INTO evidence_results
-               (cohort, source, row_hash, learner, target_kind, target_id, score, points_possible, at, attempt, source_row)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+               (cohort, source, row_hash, learner, target_kind, target_id, score, points_possible, at, attempt, source_row, response)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
              RETURNING rowid"
         };
         let mut stmt = self.conn.prepare_cached(sql)?;
@@ -508,7 +522,8 @@ impl<'c> Writer<'c> {
             r.points_possible,
             r.at,
             r.attempt,
-            r.source_row
+            r.source_row,
+            response
         ])?;
         match rows.next()? {
             None => self.already += 1,

@@ -240,6 +240,7 @@ fn item_evidence(
             at: Some(at),
             attempt: None,
             source_row: row,
+            response: None,
         });
     };
     for (l, scores) in rows.iter().enumerate() {

@@ -264,6 +264,7 @@ fn random_evidence(rng: &mut Rng, doc: &Document) -> Evidence {
                 at: (!rng.chance(20)).then(|| rng.below(5) as i64),
                 attempt: rng.chance(50).then(|| rng.below(3) as i64),
                 source_row: row as i64 + 2,
+                response: None,
             }
         })
         .collect();
@@ -320,6 +321,7 @@ fn many_results_take_the_two_thread_path_and_give_the_same_report() {
             at: Some(rng.below(50) as i64),
             attempt: None,
             source_row: row + 2,
+            response: None,
         })
         .collect();
     let fast = mastery::compute(&doc, &evidence);

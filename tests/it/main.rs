@@ -1,6 +1,7 @@
 mod accessibility;
 mod analysis;
 mod canvas_round_trip;
+mod distractors;
 mod evidence;
 mod evidence_analysis;
 mod evidence_lrs_app;

@@ -397,6 +397,21 @@ impl Sink<'_, '_> {
         row: &[&str],
         result: &NewResult,
     ) -> Result<()> {
+        self.result_with_response(lms_id, name, section, attempt_key, row, result, None)
+    }
+
+    /// [`Sink::result`] with the learner's response to a quiz item, when the source gives it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn result_with_response(
+        &mut self,
+        lms_id: &str,
+        name: &str,
+        section: &str,
+        attempt_key: &[&str],
+        row: &[&str],
+        result: &NewResult,
+        response: Option<&str>,
+    ) -> Result<()> {
         let pseudonym = match self.learners.get(lms_id) {
             Some(p) => p.clone(),
             None => {
@@ -405,7 +420,7 @@ impl Sink<'_, '_> {
                 p
             }
         };
-        self.writer.result(&pseudonym, attempt_key, row, result)
+        self.writer.result_with_response(&pseudonym, attempt_key, row, result, response)
     }
 
     pub(crate) fn report(&mut self) -> &mut ImportReport {

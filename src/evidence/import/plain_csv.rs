@@ -1,7 +1,10 @@
 //! The plain evidence CSV, for any source without an importer of its own: a header row naming
-//! `learner, objective, score` and optionally `points_possible, date, attempt, name, section`
-//! (in any order), then one result per row. `objective` is an objective's id, code or statement;
-//! a missing `points_possible` means the score is on the objective's point scale. A header this
+//! `learner, objective, score` and optionally `points_possible, date, attempt, name, section,
+//! response` (in any order), then one result per row. `objective` is an objective's id, code or
+//! statement, or a quiz item's id (`i<hex>` as packages name it, or the UUID): a result on that
+//! item; a missing `points_possible` means the score is on the objective's (or the item's) point
+//! scale. `response` is what the learner answered a quiz item (choice identifiers, letters or
+//! texts separated by `[,]`; `true`/`false`), kept for the distractor analysis. A header this
 //! format does not know is refused, naming the expected ones.
 
 use std::io::Read;
@@ -11,8 +14,8 @@ use crate::evidence::TargetKind;
 use crate::evidence::store::NewResult;
 use crate::{Error, Result};
 
-const COLUMNS: [&str; 8] =
-    ["learner", "objective", "score", "points_possible", "date", "attempt", "name", "section"];
+const COLUMNS: [&str; 9] =
+    ["learner", "objective", "score", "points_possible", "date", "attempt", "name", "section", "response"];
 const REQUIRED: [&str; 3] = ["learner", "objective", "score"];
 
 pub(super) fn read<R: Read>(
@@ -24,7 +27,7 @@ pub(super) fn read<R: Read>(
 ) -> Result<()> {
     let mut reader = csv_reader(input);
     let mut record = header_row(&mut reader, name, limits)?;
-    let mut at = [None; 8];
+    let mut at = [None; 9];
     for (i, h) in record.iter().enumerate() {
         let k = header_key(h).replace(' ', "_");
         if k.is_empty() {
@@ -82,9 +85,20 @@ pub(super) fn read<R: Read>(
             sink.report().empty += 1;
             continue;
         }
-        let Some(target) = matcher.objective(&objective) else {
-            sink.report().unmatched("unknown objective", line, &objective);
-            continue;
+        let item = || {
+            let t = objective.trim();
+            let hex = t.strip_prefix('i').filter(|h| h.len() == 32).unwrap_or(t);
+            uuid::Uuid::parse_str(hex).ok().filter(|u| matcher.item(*u).is_some())
+        };
+        let (kind, target) = match matcher.objective(&objective) {
+            Some(o) => (TargetKind::Objective, o),
+            None => match item() {
+                Some(i) => (TargetKind::Item, i),
+                None => {
+                    sink.report().unmatched("unknown objective", line, &objective);
+                    continue;
+                }
+            },
         };
         let Some(score) = number(&score_text) else {
             sink.report().unmatched("score is not a number", line, &score_text);
@@ -116,7 +130,7 @@ pub(super) fn read<R: Read>(
         };
         let attempt = number(&cell(&record, 5)).map(|a| a as i64);
         let result = NewResult {
-            target_kind: TargetKind::Objective,
+            target_kind: kind,
             target_id: target,
             score,
             points_possible,
@@ -127,7 +141,17 @@ pub(super) fn read<R: Read>(
         // A learner's results on one objective are told apart by their date and attempt.
         let attempt_text = cell(&record, 5);
         let row: Vec<&str> = record.iter().collect();
-        sink.result(&learner, &cell(&record, 6), &cell(&record, 7), &[&date, &attempt_text], &row, &result)?;
+        let response = cell(&record, 8);
+        let response = (kind == TargetKind::Item && !response.trim().is_empty()).then(|| response.trim());
+        sink.result_with_response(
+            &learner,
+            &cell(&record, 6),
+            &cell(&record, 7),
+            &[&date, &attempt_text],
+            &row,
+            &result,
+            response,
+        )?;
     }
     Ok(())
 }

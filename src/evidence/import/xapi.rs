@@ -6,7 +6,10 @@
 //! once per objective judged) in `object.id` or in any `context.contextActivities.*[].id`;
 //! failing that, on the assessment its object id ends with. Its score is `result.score.scaled` (points possible 1), else
 //! `result.score.raw` of `max` (minus `min`). The learner is the actor's account (`homePage`
-//! and `name`), `mbox`, `mbox_sha1sum` or `openid`; the time is `timestamp`. Voided and voiding
+//! and `name`), `mbox`, `mbox_sha1sum` or `openid`; the time is `timestamp`. A result on a quiz
+//! item keeps the learner's `result.response` (the choice identifiers Trellis packages send,
+//! joined by `[,]`; at most [`MAX_RESPONSE_CHARS`] characters), which the distractor analysis
+//! reads. Voided and voiding
 //! statements, statements without a score and statements naming nothing of the design are
 //! reported.
 
@@ -21,6 +24,9 @@ use crate::evidence::store::NewResult;
 use crate::{Error, Result};
 
 const VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
+
+/// Longest response kept (SCORM 2004's long-fill-in limit); a longer one is cut.
+pub const MAX_RESPONSE_CHARS: usize = 4000;
 
 pub(super) fn read<R: Read>(
     input: R,
@@ -211,6 +217,12 @@ pub(super) fn statement(s: &Value, at: u64, matcher: &Matcher, sink: &mut Sink<'
     } else {
         id
     };
+    let response: Option<String> = s
+        .pointer("/result/response")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(|r| r.chars().take(MAX_RESPONSE_CHARS).collect());
     for (kind, target) in targets {
         let result = NewResult {
             target_kind: kind,
@@ -223,7 +235,8 @@ pub(super) fn statement(s: &Value, at: u64, matcher: &Matcher, sink: &mut Sink<'
         };
         let target_text = target.to_string();
         // A statement is immutable and identified by its id: the id is its attempt key.
-        sink.result(&learner, name, "", &[key], &[key, &target_text], &result)?;
+        let response = if kind == TargetKind::Item { response.as_deref() } else { None };
+        sink.result_with_response(&learner, name, "", &[key], &[key, &target_text], &result, response)?;
     }
     Ok(())
 }
