@@ -326,7 +326,7 @@ fn the_real_sample_attaches_exports_and_validates() {
     attach(&mut doc, ACTIVITY, imported);
     let dir = tempfile::tempdir().unwrap();
     let mut packages = Vec::new();
-    for format in [ExportFormat::Scorm2004, ExportFormat::Scorm12, ExportFormat::Cmi5] {
+    for format in [ExportFormat::Scorm2004, ExportFormat::Scorm12, ExportFormat::Cmi5, ExportFormat::Cc13] {
         let mem = export(&doc, format);
         assert!(mem.paths().iter().any(|p| p.ends_with("/H5P.TrueFalse-1.6/library.json")));
         let path = dir.path().join(format!("interactive-{format}.zip"));
@@ -342,4 +342,38 @@ fn the_real_sample_attaches_exports_and_validates() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(stdout.trim_end().ends_with(" 0 failed"), "{stdout}");
+}
+
+#[test]
+fn the_offline_site_and_common_cartridge_carry_the_content_with_its_player_as_a_page() {
+    let mut doc = fixture();
+    attach(&mut doc, ACTIVITY, read(h5p_package("Demo")).unwrap());
+    let ident = format!("i{}", doc.assets[0].id.0.simple());
+
+    let site = export(&doc, ExportFormat::Site);
+    assert!(site.get("assets/trellis-interactive/player/main.bundle.js").is_some());
+    assert!(site.get(&format!("assets/trellis-interactive/{ident}/h5p.json")).is_some());
+    assert!(site.get(&format!("assets/trellis-interactive/{ident}.html")).is_some());
+    let page = site.paths().iter().find(|p| p.starts_with("true-or-false")).unwrap();
+    let html = site.text(page).unwrap();
+    assert!(html.contains(&format!("src=\"assets/trellis-interactive/{ident}.html\"")), "{html}");
+    assert!(html.contains("frame-src 'self';"), "the page lets its own frames in");
+    let other = site.paths().iter().find(|p| p.starts_with("second-look")).unwrap();
+    assert!(
+        !site.text(other).unwrap().contains("frame-src"),
+        "pages without interactive content keep their policy"
+    );
+
+    let cc = export(&doc, ExportFormat::Cc13);
+    let manifest = cc.text("imsmanifest.xml").unwrap();
+    let player = "web_resources/trellis-interactive/player/main.bundle.js";
+    assert!(cc.get(player).is_some() && manifest.contains(player));
+    assert!(manifest.contains(&format!("web_resources/trellis-interactive/{ident}/h5p.json")));
+    let page = cc
+        .entries()
+        .find(|(_, b)| std::str::from_utf8(b).is_ok_and(|t| t.contains("data-interactive=")))
+        .map(|(p, _)| p.to_owned())
+        .unwrap();
+    let html = cc.text(&page).unwrap();
+    assert!(html.contains(&format!("src=\"../web_resources/trellis-interactive/{ident}.html\"")), "{html}");
 }

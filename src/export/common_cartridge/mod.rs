@@ -376,10 +376,21 @@ impl Exporter for CommonCartridge {
         run.write(STYLESHEET_PATH, html::STYLESHEET.as_bytes())?;
         run.step("trellis.css");
         for a in &cx.assets {
+            // A package only shown as interactive content is carried extracted, below.
+            if crate::export::interactive::only_interactive(cx, a.asset) {
+                run.step(&a.asset.name);
+                continue;
+            }
             let path = asset_path(&a.path);
             run.write(&path, &a.asset.data)?;
             files.push(path);
             run.step(&a.asset.name);
+        }
+        // Interactive content with its player, framed by its activity's page.
+        for (path, data) in crate::export::interactive::files(cx)? {
+            let path = asset_path(&path);
+            run.write(&path, &data)?;
+            files.push(path);
         }
         run.resources.push(Res {
             ident: run.files_ident.clone(),

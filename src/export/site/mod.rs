@@ -144,8 +144,14 @@ impl Exporter for SiteExporter {
         out.add(&index_path, search_index.as_bytes())?;
         step(&index_path, progress);
         for asset in &cx.assets {
-            out.add(&asset.path, &asset.asset.data)?;
+            // A package only shown as interactive content is carried extracted, below.
+            if !crate::export::interactive::only_interactive(cx, asset.asset) {
+                out.add(&asset.path, &asset.asset.data)?;
+            }
             step(&asset.path, progress);
+        }
+        for (path, data) in crate::export::interactive::files(cx)? {
+            out.add(&path, &data)?;
         }
         Ok(ExportReport { files: Vec::new(), findings })
     }
@@ -192,9 +198,11 @@ impl<'c, 'a> Site<'c, 'a> {
             format!("{} – {}", escape(title), escape(&cx.title))
         };
         let mut out = String::with_capacity(body.len() + 4096);
+        // Only a page framing interactive content lets frames of the site's own files in.
+        let frames = if body.contains("<div class=\"trellis-interactive\"") { " frame-src 'self';" } else { "" };
         let _ = write!(
             out,
-            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{page_title}</title>\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; form-action 'self'; base-uri 'none'\">\n<meta name=\"generator\" content=\"Trellis\">\n<link rel=\"stylesheet\" href=\"{SITE_DIR}/trellis.css\">\n<link rel=\"stylesheet\" href=\"{SITE_DIR}/site.css\">\n{head}</head>\n<body class=\"site\">\n<a class=\"site-skip\" href=\"#content\">Skip to content</a>\n<header class=\"site-header\">\n<p class=\"site-name\"><a href=\"index.html\">{course}</a></p>\n<form class=\"site-search\" role=\"search\" action=\"search.html\" method=\"get\">\n<label for=\"site-q\">Search the course</label>\n<input type=\"search\" id=\"site-q\" name=\"q\" autocomplete=\"off\">\n<button type=\"submit\">Search</button>\n</form>\n</header>\n<div class=\"site-layout\">\n",
+            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{page_title}</title>\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self';{frames} form-action 'self'; base-uri 'none'\">\n<meta name=\"generator\" content=\"Trellis\">\n<link rel=\"stylesheet\" href=\"{SITE_DIR}/trellis.css\">\n<link rel=\"stylesheet\" href=\"{SITE_DIR}/site.css\">\n{head}</head>\n<body class=\"site\">\n<a class=\"site-skip\" href=\"#content\">Skip to content</a>\n<header class=\"site-header\">\n<p class=\"site-name\"><a href=\"index.html\">{course}</a></p>\n<form class=\"site-search\" role=\"search\" action=\"search.html\" method=\"get\">\n<label for=\"site-q\">Search the course</label>\n<input type=\"search\" id=\"site-q\" name=\"q\" autocomplete=\"off\">\n<button type=\"submit\">Search</button>\n</form>\n</header>\n<div class=\"site-layout\">\n",
             lang = escape(&cx.language),
             course = escape(&cx.title),
         );
@@ -322,6 +330,7 @@ impl<'c, 'a> Site<'c, 'a> {
             }
             body.push_str("</section>\n");
         }
+        body.push_str(&self.pathway_links(n));
         if !view.children.is_empty() {
             body.push_str("<section class=\"site-children\">\n<h2>Contents</h2>\n<ul>\n");
             for &c in &view.children {
@@ -342,6 +351,62 @@ impl<'c, 'a> Site<'c, 'a> {
         let next = (n + 1 < cx.nodes.len()).then_some(n + 1);
         body.push_str(&self.pager(prev, next, None));
         self.shell(&view.title, Current::Node(n), &crumbs, &body, "")
+    }
+
+    /// Mastery pathways on a node's page: on a page whose assessments measure an objective that a
+    /// remediation or enrichment names, a link to each ("If you did not reach …, review: …",
+    /// "Go further: …"); on the route's own page, whom it is for. Empty without pathways.
+    fn pathway_links(&self, n: usize) -> String {
+        use crate::model::PathwayRole;
+        let cx = self.cx;
+        let label = |objectives: &[crate::model::ObjectiveId],
+                     only: &dyn Fn(crate::model::ObjectiveId) -> bool| {
+            let labels: Vec<&str> = objectives
+                .iter()
+                .filter(|o| only(**o))
+                .filter_map(|o| cx.objective_index(*o))
+                .map(|o| cx.objectives[o].label.as_str())
+                .collect();
+            escape(&labels.join(", "))
+        };
+        let mut lines = Vec::new();
+        if let Some(p) = &cx.nodes[n].node.pathway {
+            let who = match p.role {
+                PathwayRole::Remediation => "for learners who have not yet reached",
+                PathwayRole::Enrichment => "for learners who have reached",
+            };
+            lines.push(format!("<p>This page is {} {who} {}.</p>", p.role, label(&p.objectives, &|_| true)));
+        }
+        let measured: Vec<crate::model::ObjectiveId> = cx.nodes[n]
+            .assessments
+            .iter()
+            .map(|&a| cx.assessments[a].assessment)
+            .filter(|a| a.purpose != crate::model::AssessmentPurpose::Diagnostic)
+            .flat_map(|a| {
+                a.objectives.iter().chain(a.items.iter().flat_map(|i| i.objectives.iter())).copied()
+            })
+            .collect();
+        for (i, view) in cx.nodes.iter().enumerate() {
+            let Some(p) = &view.node.pathway else { continue };
+            if i == n || !p.objectives.iter().any(|o| measured.contains(o)) {
+                continue;
+            }
+            let link = format!("<a href=\"{}\">{}</a>", self.pages[i], escape(&view.title));
+            lines.push(match p.role {
+                PathwayRole::Remediation => format!(
+                    "<p>If you did not reach {}, review: {link}</p>",
+                    label(&p.objectives, &|o| measured.contains(&o))
+                ),
+                PathwayRole::Enrichment => format!("<p>Go further: {link}</p>"),
+            });
+        }
+        if lines.is_empty() {
+            return String::new();
+        }
+        format!(
+            "<section class=\"site-pathways\" aria-label=\"Pathways\">\n{}\n</section>\n",
+            lines.join("\n")
+        )
     }
 
     /// Links to the previous and next page in outline order (the index before the first).
