@@ -4,7 +4,11 @@
 //! plan in `sco.rs`. The curriculum objectives a course uses are declared once at course level
 //! (`urn:trellis:objective:<uuid>`) and referenced from the blocks and AUs aligned to them. An AU
 //! with a scored quiz moves on when completed *and* passed, with its mastery score from the
-//! design; other AUs move on when completed. The AU runtime (`runtime/cmi5.js`) implements the
+//! design; other AUs move on when completed. A lesson on a mastery pathway is an AU with
+//! `moveOn="NotApplicable"` inside a block of its own that says whom it is for: cmi5 has no
+//! conditional delivery, so the LMS lists remediations and enrichments for every learner, and
+//! `NotApplicable` keeps them from blocking the course (lessons inside a unit on a pathway
+//! likewise). The AU runtime (`runtime/cmi5.js`) implements the
 //! cmi5 launch sequence and statements.
 
 use std::collections::BTreeSet;
@@ -141,7 +145,16 @@ fn entry(cx: &ExportContext<'_>, plan: &Plan, e: &Entry, w: &mut XmlWriter) {
             let view = &cx.nodes[sco.node];
             let id = au_id(cx, sco);
             let mastery = sco.mastery.map(sco::measure);
+            let own_pathway = match sco.part {
+                sco::Part::Whole | sco::Part::Subtree => view.node.pathway.as_ref(),
+                sco::Part::Overview | sco::Part::Assessments => None,
+            };
+            if let Some(p) = own_pathway {
+                pathway_block_start(cx, view.node.id, &sco.title, p, w);
+            }
+            let detour = on_pathway(cx, sco.node);
             let attrs: Vec<(&str, &str)> = match &mastery {
+                _ if detour => vec![("id", &id), ("moveOn", "NotApplicable"), ("launchMethod", "AnyWindow")],
                 Some(m) => vec![
                     ("id", &id),
                     ("moveOn", "CompletedAndPassed"),
@@ -158,6 +171,60 @@ fn entry(cx: &ExportContext<'_>, plan: &Plan, e: &Entry, w: &mut XmlWriter) {
             objectives_ref(cx, &objectives, w);
             w.text("url", &sco.href);
             w.end();
+            if own_pathway.is_some() {
+                w.end();
+            }
         }
     }
+}
+
+/// Whether a lesson is on a mastery pathway: its node or one of its ancestors has one.
+fn on_pathway(cx: &ExportContext<'_>, node: usize) -> bool {
+    let mut at = Some(node);
+    while let Some(n) = at {
+        if cx.nodes[n].node.pathway.is_some() {
+            return true;
+        }
+        at = cx.nodes[n].parent;
+    }
+    false
+}
+
+/// Opens the block that wraps a pathway lesson and says whom it is for.
+fn pathway_block_start(
+    cx: &ExportContext<'_>,
+    node: crate::model::NodeId,
+    title: &str,
+    p: &crate::model::Pathway,
+    w: &mut XmlWriter,
+) {
+    let labels: Vec<String> = p
+        .objectives
+        .iter()
+        .filter_map(|o| cx.objective_index(*o))
+        .map(|o| cx.objectives[o].label.clone())
+        .collect();
+    let (block_title, description) = match p.role {
+        crate::model::PathwayRole::Remediation => (
+            format!("Review: {title}"),
+            format!(
+                "For learners who have not yet reached {}. Optional: it does not count towards completing the course.",
+                or_list(&labels)
+            ),
+        ),
+        crate::model::PathwayRole::Enrichment => (
+            format!("Go further: {title}"),
+            format!(
+                "For learners who have reached {}. Optional: it does not count towards completing the course.",
+                or_list(&labels)
+            ),
+        ),
+    };
+    w.start("block", &[("id", &format!("urn:trellis:pathway:{node}"))]);
+    text_element(cx, "title", &block_title, w);
+    text_element(cx, "description", &description, w);
+}
+
+fn or_list(labels: &[String]) -> String {
+    if labels.is_empty() { "the lesson's objectives".to_owned() } else { labels.join(", ") }
 }

@@ -635,6 +635,10 @@ pub(crate) fn render_page(cx: &ExportContext<'_>, sco: &Sco, standard: Standard)
         body.push_str(&r.assessment(a, &mut counter, sco.scored.contains(&a), 2));
     }
 
+    if standard != Standard::Scorm2004 {
+        body.push_str(&pathway_notes(cx, sco));
+    }
+
     let finish_label = match sco.part {
         Part::Assessments => "Finish assessment",
         _ => "Finish lesson",
@@ -663,6 +667,51 @@ pub(crate) fn render_page(cx: &ExportContext<'_>, sco: &Sco, standard: Standard)
         html::Page { title: &sco.title, lang: &cx.language, stylesheet: &stylesheet, meta: Vec::new(), body }
             .render_in(&html::Shell { head: &head, before_title: &breadcrumb, after_main: &scripts });
     Page { html, findings: r.findings }
+}
+
+/// Where a scored lesson's learners go next on a mastery pathway, for packages whose LMS cannot
+/// deliver the route itself (SCORM 1.2, cmi5): one line per remediation or enrichment lesson
+/// whose pathway names an objective this page scores, naming the lesson as the course menu
+/// shows it (a lesson page never navigates itself to another lesson). Empty when there is none.
+pub(crate) fn pathway_notes(cx: &ExportContext<'_>, sco: &Sco) -> String {
+    if sco.mastery.is_none() {
+        return String::new();
+    }
+    let mut lines = Vec::new();
+    for view in &cx.nodes {
+        let Some(p) = &view.node.pathway else { continue };
+        if sco.nodes.iter().any(|&n| cx.nodes[n].node.id == view.node.id) {
+            continue;
+        }
+        let reached: Vec<&str> = p
+            .objectives
+            .iter()
+            .filter_map(|o| cx.objective_index(*o))
+            .filter(|o| sco.objectives.contains(o))
+            .map(|o| cx.objectives[o].label.as_str())
+            .collect();
+        if reached.is_empty() {
+            continue;
+        }
+        let line = match p.role {
+            crate::model::PathwayRole::Remediation => format!(
+                "<p>If you did not reach {}, review: <strong>{}</strong> (in the course menu).</p>",
+                escape(&reached.join(", ")),
+                escape(&view.title)
+            ),
+            crate::model::PathwayRole::Enrichment => {
+                format!("<p>Go further: <strong>{}</strong> (in the course menu).</p>", escape(&view.title))
+            }
+        };
+        lines.push(line);
+    }
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<aside class=\"trellis-pathways\" aria-label=\"Where to go next\">\n{}\n</aside>\n",
+        lines.join("\n")
+    )
 }
 
 /// The JSON the runtime reads: answer keys, which items count, objectives and mastery.

@@ -401,3 +401,83 @@ fn objectives_that_no_review_brings_back_inside_the_course_are_flagged() {
     doc.curriculum.review_plan = None;
     assert!(!codes(&doc).iter().any(|(c, _)| c == "P3-objective-not-revisited"));
 }
+
+fn export_files(doc: &Document, format: ExportFormat) -> MemWriter {
+    let options = ExportOptions::for_document(doc);
+    let mut mem = MemWriter::new();
+    export_document(doc, format, &options, &mut mem, &mut |_| {}).unwrap();
+    mem
+}
+
+#[test]
+fn cmi5_puts_pathway_lessons_in_blocks_that_never_block_the_course() {
+    let doc = fixture();
+    let mem = export_files(&doc, ExportFormat::Cmi5);
+    let xml = mem.text("cmi5.xml").unwrap();
+    let r = node_by_code(&doc, "L1R").id;
+    let at = xml.find(&format!("<block id=\"urn:trellis:pathway:{r}\">")).unwrap();
+    let block = &xml[at..at + xml[at..].find("</block>").unwrap()];
+    assert!(block.contains("Review: The mean, step by step"));
+    assert!(block.contains("For learners who have not yet reached L1.1."));
+    assert!(block.contains(&format!("<au id=\"urn:trellis:au:{r}\" moveOn=\"NotApplicable\"")));
+    let e = node_by_code(&doc, "L1E").id;
+    assert!(xml.contains(&format!("<block id=\"urn:trellis:pathway:{e}\">")));
+    assert!(xml.contains("Go further: Weighted means"));
+    // The main path keeps its rules.
+    let l1 = node_by_code(&doc, "L1").id;
+    assert!(xml.contains(&format!("<au id=\"urn:trellis:au:{l1}\" moveOn=\"CompletedAndPassed\"")));
+    let schema = root().join("tests/schemas/cmi5/CourseStructure.xsd");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("cmi5.xml"), xml).unwrap();
+    let out = Command::new("xmllint")
+        .args(["--nonet", "--noout", "--schema"])
+        .arg(&schema)
+        .arg(tmp.path().join("cmi5.xml"))
+        .output()
+        .expect("xmllint runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn scorm12_and_cmi5_lesson_pages_name_the_routes_and_scorm2004_leaves_them_to_sequencing() {
+    let doc = fixture();
+    let page = format!("lessons/i{}_sco.html", node_by_code(&doc, "L1").id.0.simple());
+    for format in [ExportFormat::Scorm12, ExportFormat::Cmi5] {
+        let mem = export_files(&doc, format);
+        let html = mem.text(&page).unwrap();
+        assert!(
+            html.contains(
+                "<p>If you did not reach L1.1, review: <strong>The mean, step by step</strong> (in the course menu).</p>"
+            ),
+            "{format}"
+        );
+        assert!(html.contains("<p>Go further: <strong>Weighted means</strong> (in the course menu).</p>"));
+        // The next lesson scores another objective: nothing there.
+        let next = format!("lessons/i{}_sco.html", node_by_code(&doc, "L2").id.0.simple());
+        assert!(!mem.text(&next).unwrap().contains("trellis-pathways"));
+    }
+    let mem = export_files(&doc, ExportFormat::Scorm2004);
+    assert!(!mem.text(&page).unwrap().contains("trellis-pathways"));
+}
+
+#[test]
+fn the_site_links_a_lesson_to_its_remediation_and_enrichment() {
+    let doc = fixture();
+    let mem = export_files(&doc, ExportFormat::Site);
+    let (page, html) = mem
+        .entries()
+        .find(|(p, b)| p.starts_with("the-mean-0") && std::str::from_utf8(b).is_ok())
+        .map(|(p, b)| (p.to_owned(), String::from_utf8(b.to_vec()).unwrap()))
+        .unwrap();
+    assert!(
+        html.contains("<p>If you did not reach L1.1, review: <a href=\"the-mean-step-by-step-00000004.html\">The mean, step by step</a></p>"),
+        "{page}"
+    );
+    assert!(html.contains("<p>Go further: <a href=\"weighted-means-00000005.html\">Weighted means</a></p>"));
+    let remediation = mem.text("the-mean-step-by-step-00000004.html").unwrap();
+    assert!(remediation.contains("This page is remediation for learners who have not yet reached L1.1."));
+    // Documents without pathways get no such section.
+    let plain = trellis::json::read(&root().join("examples/intro-statistics.json")).unwrap();
+    let mem = export_files(&plain, ExportFormat::Site);
+    assert!(mem.entries().all(|(_, b)| !String::from_utf8_lossy(b).contains("site-pathways")));
+}
