@@ -30,6 +30,7 @@ mod qti_bank;
 mod site_export;
 mod store;
 mod support;
+mod translate;
 mod untrusted_store;
 mod user_templates;
 mod workflow;
