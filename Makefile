@@ -42,7 +42,8 @@ lint:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 ## Tests that read the third-party samples and validators in ../shared are `#[ignore = "needs ../shared"]`;
-## they run here whenever ../shared is present (as in CI), so a pass always means they ran. The
+## they run here whenever ../shared is present (as in CI), so a pass always means they ran; the
+## translation tests that need translate-toolkit (installed by setup into target/venv) always run. The
 ## tests skipped by name only run as children of other tests (they do nothing on their own).
 CHILD_ONLY_TESTS = --skip durability_child --skip crash_child --skip create_child \
   --skip print_catalog_for_the_parent_test --skip print_findings_for_the_parent_test
@@ -51,7 +52,8 @@ rust-test:
 	  echo "../shared is present: running the tests that need it too"; \
 	  $(CARGO) test --workspace --locked -- --include-ignored $(CHILD_ONLY_TESTS); \
 	else \
-	  $(CARGO) test --workspace --locked; \
+	  $(CARGO) test --workspace --locked && \
+	  $(CARGO) test --locked --test it -- --ignored translate::; \
 	fi
 
 fmt:
