@@ -40,6 +40,10 @@ fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     trellis::export::Progress::export_all(&cfg)?;
     trellis::pedagogy::Template::export_all(&cfg)?;
     trellis::pedagogy::ObjectiveAnalysis::export_all(&cfg)?;
+    crate::commands::workspace::FolderOpen::export_all(&cfg)?;
+    crate::commands::workspace::FolderRefresh::export_all(&cfg)?;
+    crate::commands::workspace::FieldChoice::export_all(&cfg)?;
+    trellis::workspace::EntityChange::export_all(&cfg)?;
     Ok(())
 }
 

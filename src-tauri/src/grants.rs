@@ -31,6 +31,9 @@ use crate::error::CommandError;
 pub enum Purpose {
     /// Open as a document (`open_document`, `open_in_new_window`).
     Open,
+    /// Open a curriculum folder as a document, list and resolve its merge conflicts
+    /// (`open_folder`, `folder_conflicts`, `resolve_folder_conflict`).
+    OpenFolder,
     /// Read as a standards framework (`import_framework`).
     ImportFramework,
     /// Read as a Common Cartridge (`import_cartridge`).
@@ -48,7 +51,7 @@ pub enum Purpose {
 impl Purpose {
     fn describe(self) -> &'static str {
         match self {
-            Purpose::Open => "opened",
+            Purpose::Open | Purpose::OpenFolder => "opened",
             Purpose::ImportFramework | Purpose::ImportCartridge | Purpose::ImportEvidence => "imported",
             Purpose::Export => "exported to",
             Purpose::Packet => "written as a review packet",
@@ -59,7 +62,7 @@ impl Purpose {
     fn how(self) -> &'static str {
         match self {
             Purpose::Reveal => "only files the app wrote in this window can be shown",
-            Purpose::Open => "choose it in the Open dialog or from the recent list",
+            Purpose::Open | Purpose::OpenFolder => "choose it in the Open dialog or from the recent list",
             _ => "choose it in the file dialog",
         }
     }

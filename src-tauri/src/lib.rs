@@ -109,6 +109,11 @@ pub fn run() {
             commands::export::show_in_folder,
             commands::report::write_review_packet,
             commands::report::cancel_report,
+            commands::workspace::open_folder,
+            commands::workspace::folder_refresh,
+            commands::workspace::folder_changes,
+            commands::workspace::folder_conflicts,
+            commands::workspace::resolve_folder_conflict,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

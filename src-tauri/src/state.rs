@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
-use trellis::model::Document;
+use trellis::model::{Document, DocumentPatch};
 use trellis::store::{Parts, Store};
+use trellis::workspace::{FolderLink, Refresh};
 
 use crate::dto::{DocumentChange, DocumentState};
 use crate::error::CommandError;
@@ -29,11 +30,48 @@ struct OpenDocument {
     json: Option<Arc<str>>,
     /// The gzipped JSON of the window's [`DocumentState`], made once per change.
     packed: Option<Arc<Vec<u8>>>,
+    /// When the document is a curriculum folder (`store` is then its working store in the
+    /// folder's cache): every change is written through to the folder's files.
+    folder: Option<FolderLink>,
 }
 
 impl OpenDocument {
-    fn new(store: Store) -> Self {
-        OpenDocument { store, loaded: None, stale: Parts::default(), json: None, packed: None }
+    fn new(store: Store, folder: Option<FolderLink>) -> Self {
+        OpenDocument { store, loaded: None, stale: Parts::default(), json: None, packed: None, folder }
+    }
+
+    /// Runs one change on the store and answers with the patch from the committed version
+    /// before to the one after; in a folder, the files of what changed are written too. When
+    /// `f` fails, nothing changed.
+    fn change_with_patch<T>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> trellis::Result<T>,
+    ) -> trellis::Result<(T, DocumentPatch)> {
+        if let Some(folder) = &self.folder {
+            folder.check_editable()?;
+        }
+        let before = self.document()?;
+        self.loaded = None;
+        // Edits, undo and redo are one transaction each: when refused, nothing changed.
+        let value = match f(&mut self.store) {
+            Ok(value) => value,
+            Err(e) => {
+                self.loaded = Some(before);
+                return Err(e);
+            }
+        };
+        self.json = None;
+        self.packed = None;
+        let mut doc = Arc::try_unwrap(before).unwrap_or_else(|shared| (*shared).clone());
+        // On failure `loaded` stays empty: the next read loads the whole document.
+        let patch = self.store.refresh(&mut doc)?;
+        let written = match self.folder.as_mut() {
+            Some(folder) => folder.write_through(&doc, &patch).map(drop),
+            None => Ok(()),
+        };
+        self.loaded = Some(Arc::new(doc));
+        written?;
+        Ok((value, patch))
     }
 
     /// The committed document: the loaded copy, with the parts changes touched re-read (a full
@@ -186,7 +224,7 @@ impl AppState {
     /// `path` when the window may name it for `purpose` (see [`crate::grants`]): for opening,
     /// the recent list's documents count as issued by the app.
     pub fn check_path(&self, window: &str, purpose: Purpose, path: &Path) -> Result<PathBuf, CommandError> {
-        let recent: Vec<PathBuf> = if purpose == Purpose::Open {
+        let recent: Vec<PathBuf> = if matches!(purpose, Purpose::Open | Purpose::OpenFolder) {
             self.recent
                 .lock()
                 .map(|r| r.entries().into_iter().map(|e| PathBuf::from(e.path)).collect())
@@ -219,6 +257,9 @@ impl AppState {
         let open = self.open(window)?;
         blocking(move || {
             let mut guard = lock(&open)?;
+            if guard.folder.is_some() {
+                return guard.change_with_patch(f).map(|(value, _)| value);
+            }
             let result = f(&mut guard.store);
             guard.changed(result.is_ok());
             result
@@ -237,20 +278,51 @@ impl AppState {
         let open = self.open(window)?;
         blocking(move || {
             let mut guard = lock(&open)?;
-            let before = guard.document()?;
-            guard.loaded = None;
-            // Edits, undo and redo are one transaction each: when refused, nothing changed.
-            if let Err(e) = f(&mut guard.store) {
-                guard.loaded = Some(before);
-                return Err(e);
-            }
-            guard.json = None;
-            guard.packed = None;
-            let mut doc = Arc::try_unwrap(before).unwrap_or_else(|shared| (*shared).clone());
-            // On failure `loaded` stays empty: the next read loads the whole document.
-            let patch = guard.store.refresh(&mut doc)?;
-            guard.loaded = Some(Arc::new(doc));
+            let ((), patch) = guard.change_with_patch(f)?;
             Ok(DocumentChange { patch, history: guard.store.history()? })
+        })
+        .await
+    }
+
+    /// For a window whose document is a folder: brings the store and the loaded document up to
+    /// date with the folder's files changed on disk (`trellis::workspace::FolderLink::refresh`)
+    /// and answers with what it found and the history; `None` when the document is not a folder.
+    pub async fn refresh_folder(
+        &self,
+        window: &str,
+    ) -> Result<Option<(Refresh, trellis::store::History)>, CommandError> {
+        let open = self.open(window)?;
+        blocking(move || {
+            let mut guard = lock(&open)?;
+            if guard.folder.is_none() {
+                return Ok(None);
+            }
+            let before = guard.document()?;
+            let mut doc = Arc::try_unwrap(before).unwrap_or_else(|shared| (*shared).clone());
+            let guard = &mut *guard;
+            let Some(folder) = guard.folder.as_mut() else { return Ok(None) };
+            let result = folder.refresh(&mut guard.store, &mut doc);
+            if result.as_ref().is_ok_and(|r| r.patch.is_some()) {
+                guard.json = None;
+                guard.packed = None;
+            }
+            guard.loaded = Some(Arc::new(doc));
+            Ok(Some((result?, guard.store.history()?)))
+        })
+        .await
+    }
+
+    /// Reads the window's folder link (`None` when its document is not a folder) on a blocking
+    /// thread, holding the lock.
+    pub async fn with_folder<T, F>(&self, window: &str, f: F) -> Result<Option<T>, CommandError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&FolderLink) -> trellis::Result<T> + Send + 'static,
+    {
+        let open = self.open(window)?;
+        blocking(move || {
+            let guard = lock(&open)?;
+            guard.folder.as_ref().map(f).transpose()
         })
         .await
     }
@@ -340,10 +412,27 @@ impl AppState {
     /// document is loaded and serialised on a background thread right away, so that it is ready
     /// (or nearly) when the window's UI asks for it; the recent list learns the title then.
     pub fn attach(&self, window: &str, store: Store) -> Result<(), CommandError> {
-        let path = store.path().to_owned();
+        self.attach_with(window, store, None)
+    }
+
+    /// Makes a curriculum folder the window's document like [`AppState::attach`]: `store` is
+    /// its working store, and every change is written through to the folder's files. The recent
+    /// list names the folder.
+    pub fn attach_folder(&self, window: &str, store: Store, folder: FolderLink) -> Result<(), CommandError> {
+        self.attach_with(window, store, Some(folder))
+    }
+
+    fn attach_with(
+        &self,
+        window: &str,
+        store: Store,
+        folder: Option<FolderLink>,
+    ) -> Result<(), CommandError> {
+        let path = folder.as_ref().map_or_else(|| store.path().to_owned(), |f| f.dir().to_owned());
         // A document the app opened or created in a window may be opened there again.
-        self.grants.grant(window, Purpose::Open, &path);
-        let open = Arc::new(Mutex::new(OpenDocument::new(store)));
+        let purpose = if folder.is_some() { Purpose::OpenFolder } else { Purpose::Open };
+        self.grants.grant(window, purpose, &path);
+        let open = Arc::new(Mutex::new(OpenDocument::new(store, folder)));
         self.windows
             .lock()
             .map_err(|_| CommandError::internal("the window table is poisoned"))?

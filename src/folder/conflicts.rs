@@ -71,7 +71,7 @@ pub struct FileConflict {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "take", content = "value", rename_all = "camelCase")]
-pub enum Choice {
+pub enum Resolution {
     /// Keep our value.
     Ours,
     /// Take their value.
@@ -257,7 +257,7 @@ pub fn list(dir: &Path) -> Result<Vec<FileConflict>> {
 /// Resolves the conflicted file `file` (relative to `dir`) with one choice per conflicting
 /// field (fields without a choice are refused, naming them) and writes it back without
 /// markers. Fields only one side changed keep that change.
-pub fn resolve(dir: &Path, file: &str, choices: &[(String, Choice)]) -> Result<()> {
+pub fn resolve(dir: &Path, file: &str, choices: &[(String, Resolution)]) -> Result<()> {
     let place = dir.join(file).display().to_string();
     let text = read_text(dir, file)?.ok_or_else(|| Error::Parse {
         source_name: place.clone(),
@@ -275,9 +275,9 @@ pub fn resolve(dir: &Path, file: &str, choices: &[(String, Choice)]) -> Result<(
                 missing.push(field.field.clone());
                 continue;
             }
-            Some(Choice::Ours) => field.ours.clone(),
-            Some(Choice::Theirs) => field.theirs.clone(),
-            Some(Choice::Edit(value)) => Some(value.clone()),
+            Some(Resolution::Ours) => field.ours.clone(),
+            Some(Resolution::Theirs) => field.theirs.clone(),
+            Some(Resolution::Edit(value)) => Some(value.clone()),
         };
         match value {
             Some(v) => merged.insert(field.field.clone(), v),

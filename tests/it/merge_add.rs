@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use trellis::folder::conflicts::{self, Choice};
+use trellis::folder::conflicts::{self, Resolution};
 use trellis::merge::{ConflictsFile, merge_from};
 use trellis::model::{Document, Objective, ObjectiveId};
 
@@ -268,7 +268,7 @@ fn git_add_add_of_the_same_new_folder_collapses_identical_files_and_lists_the_re
     conflicts::resolve(
         &course,
         &file,
-        &[("code".into(), Choice::Theirs), ("statement".into(), Choice::Ours)],
+        &[("code".into(), Resolution::Theirs), ("statement".into(), Resolution::Ours)],
     )
     .unwrap();
     let merged = trellis::folder::read(&course).unwrap();

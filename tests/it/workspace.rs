@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use trellis::folder::conflicts::{self, Choice};
+use trellis::folder::conflicts::{self, Resolution};
 use trellis::model::{Document, DocumentPatch};
 use trellis::store::EditOp;
 use trellis::workspace::{CACHE_DIR, EXTERNAL_LABEL, Workspace};
@@ -197,7 +197,7 @@ fn a_conflicted_folder_is_listed_and_resolving_writes_a_clean_file() {
     conflicts::resolve(
         &course,
         &conflict.file,
-        &[("title".into(), Choice::Edit(serde_json::json!("Agreed title")))],
+        &[("title".into(), Resolution::Edit(serde_json::json!("Agreed title")))],
     )
     .unwrap();
     let text = std::fs::read_to_string(course.join(&conflict.file)).unwrap();

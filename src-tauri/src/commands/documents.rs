@@ -101,9 +101,26 @@ pub async fn open_document(
     else {
         return Ok(Response::new("null".to_owned()));
     };
+    if path.is_dir() {
+        // A curriculum folder from the recent list.
+        let opened = super::workspace::open_folder_at(&window, &state, path).await?;
+        let Some(open) = opened.state else { return Err(CommandError::from(conflicted(&opened))) };
+        return Ok(Response::new(
+            serde_json::to_string(&open).map_err(|e| CommandError::internal(e.to_string()))?,
+        ));
+    }
     let store = blocking(move || Store::open(&path)).await?;
     state.attach(window.label(), store)?;
     answer(&window, &state).await
+}
+
+/// The error of a folder that did not open because it holds an unresolved merge.
+fn conflicted(opened: &super::workspace::FolderOpen) -> trellis::Error {
+    trellis::Error::Conflict(format!(
+        "{} holds an unresolved merge ({} conflicted file(s)); open it with Open folder… to resolve them",
+        opened.dir,
+        opened.conflicts.len()
+    ))
 }
 
 /// Opens a document in a new window (one document per window); without a path, asks with the
