@@ -18,6 +18,7 @@ mod import;
 mod lint;
 mod merge;
 mod objectives;
+mod pathway;
 mod report;
 mod templates;
 mod translate;
@@ -67,6 +68,10 @@ enum Command {
     Import(import::ImportArgs),
     /// Analyse objective statements (Bloom level, verbs, measurability, ABCD).
     Objectives(objectives::ObjectivesArgs),
+    /// Mark lessons or activities as remediation or enrichment for objectives (mastery pathways).
+    Pathway(pathway::PathwayArgs),
+    /// Plan spaced retrieval practice of the objectives (review intervals, dates, minutes per week).
+    ReviewPlan(pathway::ReviewPlanArgs),
     /// Report the objective-wording findings of a document.
     Lint(lint::LintArgs),
     /// Check alignment, sequencing, workload, coverage and rubrics; exit 1 on findings (for CI).
@@ -118,6 +123,8 @@ fn run(command: Command) -> anyhow::Result<u8> {
         Command::Activity(args) => args.run(),
         Command::Import(args) => args.run(),
         Command::Objectives(args) => args.run(),
+        Command::Pathway(args) => args.run(),
+        Command::ReviewPlan(args) => args.run(),
         Command::Lint(args) => args.run(),
         Command::Check(args) => args.run(),
         Command::Report(args) => args.run(),

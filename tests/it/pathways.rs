@@ -481,3 +481,45 @@ fn the_site_links_a_lesson_to_its_remediation_and_enrichment() {
     let mem = export_files(&plain, ExportFormat::Site);
     assert!(mem.entries().all(|(_, b)| !String::from_utf8_lossy(b).contains("site-pathways")));
 }
+
+fn trellis(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).output().unwrap()
+}
+
+#[test]
+fn the_cli_sets_lists_and_clears_pathways_and_the_review_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.trellis");
+    let mut doc = fixture();
+    doc.curriculum.review_plan = None;
+    for n in &mut doc.nodes {
+        n.pathway = None;
+    }
+    drop(Store::create(&path, &doc).unwrap());
+    let file = path.to_str().unwrap();
+
+    let out = trellis(&["pathway", "set", file, "L2", "--role", "enrichment", "--objective", "L1.1"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = trellis(&["pathway", "list", file]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(listed.contains("lesson “The median”: enrichment for L1.1"), "{listed}");
+    // Unknown objectives and items are refused with the input exit code.
+    let out = trellis(&["pathway", "set", file, "L2", "--role", "remediation", "--objective", "Z9"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"Z9\""));
+    let out = trellis(&["pathway", "clear", file, "L2"]);
+    assert!(out.status.success());
+    let loaded = Store::open(&path).unwrap().load().unwrap();
+    assert!(node_by_code(&loaded, "L2").pathway.is_none());
+
+    let out = trellis(&["review-plan", "set", file, "--intervals", "2,4,8", "--start", "2026-09-07"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = trellis(&["review-plan", "show", file]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("L1.1 (week 1): 2026-09-09, 2026-09-11, 2026-09-15"), "{shown}");
+    let out = trellis(&["review-plan", "set", file, "--intervals", "8,2"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = trellis(&["review-plan", "clear", file]);
+    assert!(out.status.success());
+    assert!(Store::open(&path).unwrap().load().unwrap().curriculum.review_plan.is_none());
+}
