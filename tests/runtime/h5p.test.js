@@ -7,7 +7,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { closePage, openBrowser } from "./lib/browser.js";
@@ -116,10 +116,12 @@ describe("H5P in a cmi5 AU", { skip: SKIP }, () => {
   let browser;
   let base;
   let au;
+  let docPath;
   const actor = { objectType: "Agent", name: "Test Learner", account: { homePage: "http://127.0.0.1", name: "learner-h5p" } };
 
   before(async () => {
-    const pkg = exportPackage(attachedDocument(), "cmi5");
+    docPath = attachedDocument();
+    const pkg = exportPackage(docPath, "cmi5");
     server = await startServer();
     lrs = await startLrs();
     base = server.addPackage(pkg.name, pkg.dir);
@@ -158,8 +160,7 @@ describe("H5P in a cmi5 AU", { skip: SKIP }, () => {
     assert.equal(answered[0].object.id, `${au.id}/item/${ident(activity.id)}`);
     assert.equal(answered[0].result.success, false);
     assert.equal(answered[0].result.score.scaled, 0);
-    const others = answered[0].context.contextActivities.other.map((a) => a.id);
-    assert.ok(others.includes(`urn:trellis:objective:${objective.id}`), "the answer names the aligned objective");
+    assert.equal(answered[0].context.contextActivities.parent[0].id, au.id, "the answer belongs to the AU");
     const judged = list.filter((s) => s.object.id === `urn:trellis:objective:${objective.id}`);
     assert.equal(judged.length, 1, "one statement about the objective");
     assert.equal(verbOf(judged[0]), "failed");
@@ -169,5 +170,16 @@ describe("H5P in a cmi5 AU", { skip: SKIP }, () => {
     await page.locator("#trellis-finish").click();
     assert.deepEqual(browser.outside, [], "requests outside the local server");
     await closePage(page);
+
+    // The evidence importer reads the interaction back as a result on the aligned objective.
+    const file = join(mkdtempSync(join(tmpdir(), "trellis-h5p-xapi-")), "statements.json");
+    writeFileSync(file, JSON.stringify(lrs.ofSession(session.id)));
+    execFileSync(TRELLIS, ["evidence", "import", docPath, "--from", "xapi", file, "--cohort", "h5p"], { stdio: ["ignore", "pipe", "pipe"] });
+    const mastery = JSON.parse(execFileSync(TRELLIS, ["mastery", docPath, "--format", "json"]).toString());
+    const row = mastery.learners.find((l) => l.objective === objective.id);
+    assert.ok(row, "the learner has a result on the aligned objective");
+    assert.equal(row.results, 1, "the interaction counts once for the objective");
+    assert.equal(row.score, 0, "the wrong answer scores 0");
+    assert.equal(row.mastered, false);
   });
 });

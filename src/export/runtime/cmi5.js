@@ -260,7 +260,9 @@
     context.registration = launch.registration;
     context.contextActivities = context.contextActivities || {};
     context.contextActivities.parent = [{ id: launch.activityId }];
-    var objectives = (item.objectives || []).map(function (id) {
+    // Interactive content is judged per objective by the objective statements alone, so the
+    // evidence importer counts it once.
+    var objectives = (item.type === "interactive" ? [] : item.objectives || []).map(function (id) {
       return { id: "urn:trellis:objective:" + id };
     });
     if (objectives.length) context.contextActivities.other = (context.contextActivities.other || []).concat(objectives);
