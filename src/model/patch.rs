@@ -89,7 +89,9 @@ pub struct DocumentPatch {
     pub snapshots: Option<ListPatch<Snapshot>>,
     /// Assets.
     pub assets: Option<ListPatch<Asset>>,
-    /// Every language variant, when any changed.
+    /// Every language variant, when any changed (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub translations: Option<Vec<Translation>>,
 }
 

@@ -54,6 +54,8 @@ export function applyPatch(doc: Document, patch: DocumentPatch): Document {
   for (const name of LISTS) {
     (next[name] as Keyed[]) = applyList(doc[name] as Keyed[], patch[name] as ListPatch<Keyed> | null, name);
   }
+  // Language variants come whole when any changed.
+  if (patch.translations) next.translations = patch.translations;
   return next;
 }
 
@@ -75,5 +77,6 @@ export function patchBetween(old: Document, now: Document): DocumentPatch {
   for (const name of LISTS) {
     (patch[name] as ListPatch<Keyed> | null) = listBetween(old[name] as Keyed[], now[name] as Keyed[]);
   }
+  if (!same(old.translations ?? [], now.translations ?? [])) patch.translations = now.translations ?? [];
   return patch;
 }

@@ -12,6 +12,7 @@ import type { Rubric } from "./Rubric";
 import type { Snapshot } from "./Snapshot";
 import type { StandardAssociation } from "./StandardAssociation";
 import type { StandardItem } from "./StandardItem";
+import type { Translation } from "./Translation";
 
 /**
  * A whole curriculum document.
@@ -72,4 +73,8 @@ snapshots: Array<Snapshot>,
 /**
  * Stored files.
  */
-assets: Array<Asset>, };
+assets: Array<Asset>, 
+/**
+ * Language variants: translated learner-facing text per language (omitted when empty).
+ */
+translations?: Array<Translation>, };

@@ -13,6 +13,7 @@ import type { Rubric } from "./Rubric";
 import type { Snapshot } from "./Snapshot";
 import type { StandardAssociation } from "./StandardAssociation";
 import type { StandardItem } from "./StandardItem";
+import type { Translation } from "./Translation";
 
 /**
  * What differs between two versions of a document. A list or the curriculum that did not
@@ -70,4 +71,8 @@ snapshots: ListPatch<Snapshot> | null,
 /**
  * Assets.
  */
-assets: ListPatch<Asset> | null, };
+assets: ListPatch<Asset> | null, 
+/**
+ * Every language variant, when any changed (absent otherwise).
+ */
+translations?: Array<Translation>, };

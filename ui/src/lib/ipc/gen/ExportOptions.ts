@@ -27,4 +27,10 @@ framework: string | null,
 /**
  * Format-specific options by name (described to the UI as field specs).
  */
-values: Record<string, unknown>, };
+values: Record<string, unknown>, 
+/**
+ * Export the document in this language (BCP 47): translated text replaces the source text
+ * where the document has a translation ([`crate::translate::localise`]) and the package's
+ * language metadata says this language. None: the source language.
+ */
+lang?: string, };
