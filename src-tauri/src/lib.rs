@@ -27,7 +27,7 @@ use state::AppState;
 
 /// Builds and runs the app until the last window closes. A `.trellis` path on the command line
 /// (how the desktop's file association starts us) opens in the first window (and may be opened
-/// again there: [`grants`]).
+/// again there: [`grants`]); so does a curriculum folder (`trellis::workspace`).
 pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -39,8 +39,19 @@ pub fn run() {
                 .unwrap_or_else(|| config_dir.join("documents"));
             let mut state = AppState::new(&config_dir, documents_dir);
             state.grants = grants::Grants::from_env();
-            if let Some(path) = std::env::args_os().skip(1).map(PathBuf::from).find(|p| is_document(p)) {
-                match trellis::store::Store::open(&path) {
+            let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+            if let Some(path) = args.iter().find(|p| p.is_dir() && trellis::folder::is_folder(p)) {
+                // A curriculum folder opens as the first window's document.
+                match trellis::workspace::FolderLink::open(path) {
+                    Ok((store, _, link)) => {
+                        if let Err(e) = state.attach_folder("main", store, link) {
+                            eprintln!("trellis: {e}");
+                        }
+                    }
+                    Err(e) => eprintln!("trellis: {e}"),
+                }
+            } else if let Some(path) = args.iter().find(|p| is_document(p)) {
+                match trellis::store::Store::open(path) {
                     Ok(store) => {
                         if let Err(e) = state.attach("main", store) {
                             eprintln!("trellis: {e}");

@@ -43,10 +43,13 @@ pub struct FieldConflict {
     pub field: String,
     /// The common ancestor's value; absent when the file had no base (both sides added it) or
     /// the base did not set the field.
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub base: Option<Value>,
     /// Our value (absent when our version does not set the field).
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub ours: Option<Value>,
     /// Their value.
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub theirs: Option<Value>,
 }
 
@@ -77,7 +80,7 @@ pub enum Resolution {
     /// Take their value.
     Theirs,
     /// Use this value (as JSON: a string for text fields).
-    Edit(Value),
+    Edit(#[cfg_attr(feature = "ts", ts(type = "unknown"))] Value),
 }
 
 /// Whether a file's text holds conflict markers.

@@ -5,7 +5,7 @@
 // overlap.
 import { backend } from '../ipc/client';
 import { AppError } from '../ipc/errors';
-import type { Document, DocumentChange, DocumentState, EditOp, History } from '../ipc/types';
+import type { Document, DocumentChange, DocumentPatch, DocumentState, EditOp, History } from '../ipc/types';
 import { DocIndex } from './docIndex';
 import { applyOp, isLight, shallowCopy } from './applyOp';
 import { applyPatch, PatchMismatch } from './patch';
@@ -144,6 +144,16 @@ export class DocumentStore {
   redo(): Promise<boolean> {
     if (this.history.redoDepth === 0) return Promise.resolve(false);
     return this.run(() => backend().redo());
+  }
+
+  /**
+   * Takes over a change that did not come from this window's edits (the files of an open
+   * folder changed on disk), after the edits in flight; the selection stays where it is.
+   */
+  receive(patch: DocumentPatch, history: History): Promise<void> {
+    const next = this.queue.then(() => this.take({ patch, history }));
+    this.queue = next.catch(() => {});
+    return next;
   }
 
   /** Waits until every queued edit is committed. */
