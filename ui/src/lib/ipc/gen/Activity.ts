@@ -2,8 +2,10 @@
 import type { ActivityId } from "./ActivityId";
 import type { ActivityKind } from "./ActivityKind";
 import type { Grouping } from "./Grouping";
+import type { InteractiveContent } from "./InteractiveContent";
 import type { NodeId } from "./NodeId";
 import type { ObjectiveId } from "./ObjectiveId";
+import type { Pathway } from "./Pathway";
 import type { Resource } from "./Resource";
 
 /**
@@ -49,4 +51,14 @@ objectives: Array<ObjectiveId>,
 /**
  * Links and files used by the activity.
  */
-resources: Array<Resource>, };
+resources: Array<Resource>, 
+/**
+ * Interactive content the activity plays (an H5P package or an HTML5 simulation), checked
+ * and read by `crate::interactive`; absent for ordinary activities.
+ */
+content?: InteractiveContent, 
+/**
+ * Remediation or enrichment route this activity is for (see `pathway.rs`); absent for the
+ * main path.
+ */
+pathway?: Pathway, };
