@@ -37,6 +37,7 @@ fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::commands::report::ReviewPacketOutcome::export_all(&cfg)?;
     crate::commands::export::ExportRequest::export_all(&cfg)?;
     crate::commands::export::ExportOutcome::export_all(&cfg)?;
+    crate::commands::translate::TranslationOverview::export_all(&cfg)?;
     trellis::export::Progress::export_all(&cfg)?;
     trellis::pedagogy::Template::export_all(&cfg)?;
     trellis::pedagogy::ObjectiveAnalysis::export_all(&cfg)?;

@@ -120,6 +120,8 @@ pub fn run() {
             commands::export::show_in_folder,
             commands::report::write_review_packet,
             commands::report::cancel_report,
+            commands::translate::translation_overview,
+            commands::translate::set_translation,
             commands::workspace::open_folder,
             commands::workspace::folder_refresh,
             commands::workspace::folder_changes,

@@ -11,6 +11,7 @@ pub mod import;
 pub mod markdown;
 pub mod pedagogy;
 pub mod report;
+pub mod translate;
 pub mod workspace;
 
 use std::path::PathBuf;

@@ -34,6 +34,7 @@ import type {
   MasteryReport,
   PolicyInput,
 } from './types';
+import type { TranslationOverview } from './gen/TranslationOverview';
 
 export interface Backend {
   /** Recently opened documents, newest first. */
@@ -110,6 +111,10 @@ export interface Backend {
   masteryPolicy(): Promise<MasteryPolicies>;
   /** Sets the default policy (`objective` null) or an objective's (`policy` null removes it); one undo step. */
   setMasteryPolicy(objective: string | null, policy: PolicyInput | null): Promise<History>;
+  /** The document's languages and, for `language` (null: the source language), its learner-facing fields with their translations. */
+  translationOverview(language: string | null): Promise<TranslationOverview>;
+  /** Stores (approved or not) or, with a blank text, removes one field's translation; one undo step. */
+  setTranslation(language: string, id: string, text: string, approved: boolean): Promise<DocumentChange>;
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -187,6 +192,10 @@ export class TauriBackend implements Backend {
     return withProgress('report-progress', onProgress, () => call<ReviewPacketOutcome | null>('write_review_packet', { request }));
   }
   cancelReport() { return call<void>('cancel_report'); }
+  translationOverview(language: string | null) { return call<TranslationOverview>('translation_overview', { language }); }
+  setTranslation(language: string, id: string, text: string, approved: boolean) {
+    return call<DocumentChange>('set_translation', { language, id, text, approved });
+  }
   importCartridge(path: string | null, onProgress: (p: Progress) => void = () => {}) {
     return withProgress('import-progress', onProgress, () => call<ImportOutcome | null>('import_cartridge', { path }));
   }

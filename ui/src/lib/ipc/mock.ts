@@ -58,6 +58,7 @@ import { applyOp } from '../document/applyOp';
 import { patchBetween } from '../document/patch';
 import builtinTemplates from './gen/builtin-templates.json';
 import exportChoicesFixture from './gen/export-choices.json';
+import type { TranslationOverview } from './gen/TranslationOverview';
 
 // The library's built-in templates and export choices, written next to the bindings by the
 // desktop crate's tests (which fail when they drift), so the mock serves the real shapes.
@@ -455,6 +456,19 @@ export class MockBackend implements Backend {
     const step = fixturePolicyStep(this.requireDoc(), objective, policy);
     fixtureEvidence(this.origin, [...this.evidenceSteps, step]);
     return this.evidenceStep(step, 'Set the mastery policy');
+  }
+  // Translation needs the library's list of learner-facing fields: the mock lists the languages only.
+  async translationOverview(language: string | null): Promise<TranslationOverview> {
+    this.log('translation_overview', { language });
+    const doc = this.requireDoc();
+    const languages = (doc.translations ?? []).map((t) => ({
+      language: t.language, fields: 0, translated: t.texts.length, approved: 0, outdated: 0, untranslated: 0,
+    }));
+    return { sourceLanguage: doc.curriculum.language, languages, language, rows: [] };
+  }
+  async setTranslation(language: string, id: string, text: string, approved: boolean): Promise<DocumentChange> {
+    this.log('set_translation', { language, id, text, approved });
+    throw new AppError('validation', 'Translating fields is not available in the mock backend');
   }
 }
 

@@ -1,4 +1,4 @@
-export type View = 'editor' | 'alignment' | 'sequence' | 'insights' | 'review' | 'evidence';
+export type View = 'editor' | 'alignment' | 'sequence' | 'insights' | 'review' | 'evidence' | 'translation';
 
 export const VIEWS: { id: View; label: string }[] = [
   { id: 'editor', label: 'Design' },
@@ -7,4 +7,5 @@ export const VIEWS: { id: View; label: string }[] = [
   { id: 'insights', label: 'Insights' },
   { id: 'review', label: 'Review' },
   { id: 'evidence', label: 'Evidence' },
+  { id: 'translation', label: 'Translation' },
 ];
