@@ -18,7 +18,9 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graph::DiGraph;
 
 use crate::finding::{Finding, Severity, Target};
-use crate::model::{Activity, AssessmentPurpose, BloomLevel, Node, ObjectiveId, Pathway, PathwayRole};
+use crate::model::{
+    Activity, AssessmentPurpose, BloomLevel, Node, NodeId, ObjectiveId, Pathway, PathwayRole,
+};
 
 use super::alignment::level_name;
 use super::context::{When, is_graded, is_material};
@@ -287,4 +289,43 @@ fn not_revisited(cx: &Ctx, out: &mut Vec<Finding>) {
             "Introduce it earlier, add a later activity or assessment, or shorten the first review interval.",
         ));
     }
+}
+
+/// A lesson on a pathway as the sequence graph draws it: from the node whose assessment decides
+/// the route (the last one before the route that measures a named objective, else the node the
+/// first named objective belongs to) to the route's node.
+pub(crate) struct RouteEdge {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub role: PathwayRole,
+    /// The objectives' codes, comma-separated.
+    pub label: String,
+}
+
+pub(crate) fn route_edges(cx: &Ctx) -> Vec<RouteEdge> {
+    let mut out = Vec::new();
+    for n in &cx.doc.nodes {
+        let Some(p) = &n.pathway else { continue };
+        let here = cx.rank(n.id);
+        let decider = cx
+            .doc
+            .assessments
+            .iter()
+            .filter(|a| a.purpose != AssessmentPurpose::Diagnostic)
+            .filter(|a| {
+                p.objectives
+                    .iter()
+                    .any(|o| a.objectives.contains(o) || a.items.iter().any(|i| i.objectives.contains(o)))
+            })
+            .map(|a| a.node)
+            .filter(|node| *node != n.id && cx.rank(*node) < here && !cx.is_ancestor(n.id, *node))
+            .max_by_key(|node| cx.rank(*node))
+            .or_else(|| p.objectives.iter().find_map(|o| cx.objective(*o)).map(|o| o.node))
+            .filter(|d| *d != n.id);
+        let Some(from) = decider else { continue };
+        let labels: Vec<String> =
+            p.objectives.iter().filter_map(|o| cx.objective(*o)).map(Ctx::objective_label).collect();
+        out.push(RouteEdge { from, to: n.id, role: p.role, label: labels.join(", ") });
+    }
+    out
 }

@@ -223,19 +223,54 @@ pub(crate) fn sequence_graph(g: &SequenceGraph) -> String {
             if bad { r#" stroke-dasharray="5 3""# } else { "" }
         );
     }
-    for n in &g.nodes {
+    // Mastery pathways: dashed, orange to a remediation, green to an enrichment; the route's box
+    // says which.
+    for e in &g.pathways {
+        let (Some(a), Some(b)) = (g.nodes.get(e.from), g.nodes.get(e.to)) else { continue };
+        let (colour, word) = match e.role {
+            crate::model::PathwayRole::Remediation => ("#b35806", "if not reached"),
+            crate::model::PathwayRole::Enrichment => ("#1b7837", "if reached"),
+        };
+        let (x1, y1) = (a.x + GRAPH_NODE_W, a.y + GRAPH_NODE_H / 2.0);
+        let (x2, y2) = (b.x, b.y + GRAPH_NODE_H / 2.0);
+        let path = if x2 > x1 {
+            let dx = (x2 - x1) / 2.0;
+            format!("M{x1:.1} {y1:.1}C{:.1} {y1:.1} {:.1} {y2:.1} {x2:.1} {y2:.1}", x1 + dx, x2 - dx)
+        } else {
+            // Same layer or backwards: loop around below the boxes.
+            let below = a.y.max(b.y) + GRAPH_NODE_H + 22.0;
+            format!(
+                "M{x1:.1} {y1:.1}C{:.1} {below:.1} {:.1} {below:.1} {x2:.1} {y2:.1}",
+                x1 + 40.0,
+                x2 - 40.0
+            )
+        };
+        let _ = write!(
+            s,
+            r#"<path d="{path}" fill="none" stroke="{colour}" stroke-width="2" stroke-dasharray="3 3"><title>{role} {word}: {label}</title></path>"#,
+            role = e.role,
+            label = esc(&e.label),
+        );
+    }
+    for (i, n) in g.nodes.iter().enumerate() {
         let (fill, white) = level_colour(n.max_level);
+        // A route's box names its role and the objectives that decide it.
+        let route = g.pathways.iter().find(|e| e.to == i).map(|e| format!("{} · {}", e.role, e.label));
         let text_fill = if white { "#ffffff" } else { "#111111" };
         let title = if n.node.code.is_empty() {
             n.node.title.clone()
         } else {
             format!("{} {}", n.node.code, n.node.title)
         };
-        let sub = [
-            n.node.kind.clone(),
-            n.week.map(|w| format!("week {w}")).unwrap_or_default(),
-            n.max_level.map(|l| super::alignment::level_name(l).to_owned()).unwrap_or_default(),
-        ]
+        let week = n.week.map(|w| format!("week {w}")).unwrap_or_default();
+        let sub = match route {
+            Some(route) => vec![route, week],
+            None => vec![
+                n.node.kind.clone(),
+                week,
+                n.max_level.map(|l| super::alignment::level_name(l).to_owned()).unwrap_or_default(),
+            ],
+        }
         .into_iter()
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()

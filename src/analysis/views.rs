@@ -830,6 +830,9 @@ pub struct SequenceGraph {
     pub nodes: Vec<GraphNode>,
     /// Prerequisite edges.
     pub edges: Vec<GraphEdge>,
+    /// Mastery-pathway edges (drawn dashed, labelled), from the lesson whose assessment decides
+    /// the route to the remediation or enrichment lesson.
+    pub pathways: Vec<PathwayEdge>,
     /// Number of layers.
     pub layers: usize,
     /// Width of the drawing.
@@ -874,6 +877,21 @@ pub struct GraphEdge {
     pub cyclic: bool,
 }
 
+/// A mastery-pathway edge of the sequence graph.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "camelCase")]
+pub struct PathwayEdge {
+    /// Index of the lesson whose assessment decides the route, in `nodes`.
+    pub from: usize,
+    /// Index of the remediation or enrichment lesson in `nodes`.
+    pub to: usize,
+    /// Remediation or enrichment.
+    pub role: crate::model::PathwayRole,
+    /// The objectives that decide it (codes).
+    pub label: String,
+}
+
 /// Computes the sequence graph with its layout.
 pub fn sequence_graph(doc: &Document) -> SequenceGraph {
     sequence_graph_cx(&Ctx::new(doc))
@@ -883,10 +901,12 @@ fn sequence_graph_cx(cx: &Ctx) -> SequenceGraph {
     let doc = cx.doc;
     // Nodes shown: every node on a prerequisite edge and its siblings; without any edge, the
     // courses and units (so the graph still shows the sequence to review).
+    let routes = super::pathways::route_edges(cx);
     let on_edge: HashSet<NodeId> = doc
         .nodes
         .iter()
         .flat_map(|n| n.prerequisites.iter().copied().chain(n.prerequisites.first().map(|_| n.id)))
+        .chain(routes.iter().flat_map(|r| [r.from, r.to]))
         .collect();
     let parents: HashSet<Option<NodeId>> =
         doc.nodes.iter().filter(|n| on_edge.contains(&n.id)).map(|n| n.parent).collect();
@@ -918,14 +938,30 @@ fn sequence_graph_cx(cx: &Ctx) -> SequenceGraph {
             }
         }
     }
-    // Longest path on the condensation (strongly connected components collapsed).
-    let cond = condensation(g.clone(), true);
-    let mut comp_of = vec![0usize; shown.len()];
-    for ci in cond.node_indices() {
-        for &v in &cond[ci] {
-            comp_of[v] = ci.index();
+    // A pathway edge places its route right of the lesson that decides it; cycles are judged on
+    // the prerequisites alone.
+    let prerequisites_only = (!routes.is_empty()).then(|| g.clone());
+    for r in &routes {
+        if let (Some(&from), Some(&to)) = (pos.get(&r.from), pos.get(&r.to)) {
+            g.add_edge(NodeIndex::new(from), NodeIndex::new(to), ());
         }
     }
+    let components = |g: DiGraph<usize, ()>| {
+        let cond = condensation(g, true);
+        let mut comp_of = vec![0usize; shown.len()];
+        for ci in cond.node_indices() {
+            for &v in &cond[ci] {
+                comp_of[v] = ci.index();
+            }
+        }
+        (cond, comp_of)
+    };
+    // Longest path on the condensation (strongly connected components collapsed).
+    let (cond, comp_of) = components(g.clone());
+    let cycle_of = match prerequisites_only {
+        Some(p) => components(p).1,
+        None => comp_of.clone(),
+    };
     let mut comp_layer = vec![0usize; cond.node_count()];
     if let Ok(order) = toposort(&cond, None) {
         for c in order {
@@ -964,7 +1000,7 @@ fn sequence_graph_cx(cx: &Ctx) -> SequenceGraph {
             from,
             to,
             backward: cx.rank(shown[from]) > cx.rank(shown[to]) && !cx.is_ancestor(shown[to], shown[from]),
-            cyclic: comp_of[from] == comp_of[to],
+            cyclic: cycle_of[from] == cycle_of[to],
         })
         .collect();
     let width = if nodes.is_empty() {
@@ -977,5 +1013,13 @@ fn sequence_graph_cx(cx: &Ctx) -> SequenceGraph {
     } else {
         2.0 * GRAPH_MARGIN + max_rows as f64 * GRAPH_NODE_H + max_rows.saturating_sub(1) as f64 * GRAPH_GAP_Y
     };
-    SequenceGraph { nodes, edges, layers, width, height }
+    let pathways = routes
+        .into_iter()
+        .filter_map(|r| {
+            Some(PathwayEdge { from: *pos.get(&r.from)?, to: *pos.get(&r.to)?, role: r.role, label: r.label })
+        })
+        .collect::<Vec<_>>();
+    // Pathway edges loop below the boxes, with their labels.
+    let height = if pathways.is_empty() { height } else { height + 32.0 };
+    SequenceGraph { nodes, edges, pathways, layers, width, height }
 }

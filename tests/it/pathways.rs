@@ -523,3 +523,35 @@ fn the_cli_sets_lists_and_clears_pathways_and_the_review_plan() {
     assert!(out.status.success());
     assert!(Store::open(&path).unwrap().load().unwrap().curriculum.review_plan.is_none());
 }
+
+#[test]
+fn the_sequence_graph_and_the_packet_draw_the_pathways() {
+    let doc = fixture();
+    let g = trellis::analysis::views::sequence_graph(&doc);
+    let title = |i: usize| g.nodes[i].node.title.clone();
+    let mut edges: Vec<(String, String, PathwayRole, String)> =
+        g.pathways.iter().map(|e| (title(e.from), title(e.to), e.role, e.label.clone())).collect();
+    edges.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(
+        edges,
+        [
+            ("The mean".into(), "The mean, step by step".into(), PathwayRole::Remediation, "L1.1".into()),
+            ("The mean".into(), "Weighted means".into(), PathwayRole::Enrichment, "L1.1".into()),
+        ]
+    );
+    // The routes sit right of the lesson that decides them; no prerequisite edge is invented.
+    for e in &g.pathways {
+        assert!(g.nodes[e.to].layer > g.nodes[e.from].layer);
+    }
+    assert!(g.edges.is_empty());
+    let packet = trellis::analysis::report::render(
+        &doc,
+        trellis::pedagogy::templates::Catalog::builtin(),
+        &Default::default(),
+    );
+    assert!(packet.contains("stroke-dasharray=\"3 3\""), "pathway edges are dashed");
+    assert!(packet.contains("remediation · L1.1"));
+    // A document without pathways has none.
+    let plain = trellis::json::read(&root().join("examples/intro-statistics.json")).unwrap();
+    assert!(trellis::analysis::views::sequence_graph(&plain).pathways.is_empty());
+}
