@@ -122,17 +122,40 @@ pub fn entity_of_file(name: &str) -> Option<(&'static str, Uuid)> {
 }
 
 /// Stamps of every file of the format in `dir`: the marker, the curriculum file and the files
-/// in the format's sub-folders.
+/// in the format's sub-folders (named `<uuid>.…`, or a language's file in `translations/`). One
+/// directory listing per sub-folder and one `stat` per file (relative to its open folder).
 fn stamps(dir: &Path) -> Result<HashMap<String, Stamp>> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::with_capacity(4096);
     for name in [MARKER, CURRICULUM_FILE] {
         if let Some(stamp) = Stamp::of(&dir.join(name)) {
             out.insert(name.to_owned(), stamp);
         }
     }
-    for name in managed_files(dir)? {
-        if let Some(stamp) = Stamp::of(&dir.join(&name)) {
-            out.insert(name, stamp);
+    let subs = KINDS.iter().map(|k| k.dir).chain([super::translations::DIR]);
+    for sub in subs {
+        let path = dir.join(sub);
+        let Ok(entries) = std::fs::read_dir(&path) else { continue };
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&path, e))?;
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            // `<uuid>.ext` (36 characters and a dot), or `<language>.toml`; temporaries start
+            // with a dot.
+            let ours = if sub == super::translations::DIR {
+                name.ends_with(".toml") && !name.starts_with('.')
+            } else {
+                name.len() > 37 && name.as_bytes()[36] == b'.' && canonical_uuid(&name[..36]).is_some()
+            };
+            if !ours {
+                continue;
+            }
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_file() {
+                out.insert(
+                    format!("{sub}/{name}"),
+                    Stamp { len: meta.len(), modified: meta.modified().ok() },
+                );
+            }
         }
     }
     Ok(out)
@@ -317,4 +340,80 @@ fn sync_list<T: Serialize + Keyed>(
         plan.write.insert(format!("{}/{id}.{}", kind.dir, kind.ext()), text.into_bytes());
         index.ranks.insert((kind.dir, id), (group, rank));
     }
+}
+
+/// The document with the entities of `files` (changed on disk) read again, and the edits that
+/// make the store say the same, when every file is the curriculum file or an existing entity
+/// file of a kind edited in place (node, objective, activity, assessment, rubric) whose list and
+/// rank did not change: then only those files are read. `None` when the folder must be read as
+/// a whole (a file added, removed or moved in its list, another kind, a file that does not
+/// read, or a result that does not validate: reading the whole folder then reports it).
+pub fn reread(
+    dir: &Path,
+    doc: &Document,
+    files: &[String],
+    index: &Index,
+) -> Result<Option<(Document, Vec<crate::store::EditOp>)>> {
+    use crate::store::EditOp;
+    let mut new = doc.clone();
+    let mut ops = Vec::with_capacity(files.len());
+    for name in files {
+        let path = dir.join(name);
+        let Some(stamp) = Stamp::of(&path) else { return Ok(None) };
+        if stamp.len > super::MAX_TEXT_FILE_BYTES {
+            return Ok(None);
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else { return Ok(None) };
+        let place = path.display().to_string();
+        if name == CURRICULUM_FILE {
+            let Ok((curriculum, _)) =
+                super::decode::<crate::model::Curriculum>(&CURRICULUM, &text, &place, None)
+            else {
+                return Ok(None);
+            };
+            new.curriculum = curriculum.clone();
+            ops.push(EditOp::UpdateCurriculum { curriculum });
+            continue;
+        }
+        let Some((kind, id)) = entity_file(name) else { return Ok(None) };
+        let Some((group, rank)) = index.ranks.get(&(kind.dir, id)) else { return Ok(None) };
+        if scan_rank(&text, kind.group) != (Some(rank.clone()), kind.group.map(|_| group.clone())) {
+            return Ok(None);
+        }
+        let op = match kind.dir {
+            "nodes" => swap(&mut new.nodes, kind, &text, &place, id).map(|node| EditOp::UpdateNode { node }),
+            "objectives" => swap(&mut new.objectives, kind, &text, &place, id)
+                .map(|objective| EditOp::UpdateObjective { objective }),
+            "activities" => swap(&mut new.activities, kind, &text, &place, id)
+                .map(|activity| EditOp::UpdateActivity { activity }),
+            "assessments" => swap(&mut new.assessments, kind, &text, &place, id)
+                .map(|assessment| EditOp::UpdateAssessment { assessment }),
+            "rubrics" => {
+                swap(&mut new.rubrics, kind, &text, &place, id).map(|rubric| EditOp::UpdateRubric { rubric })
+            }
+            _ => None,
+        };
+        let Some(op) = op else { return Ok(None) };
+        ops.push(op);
+    }
+    new.normalize();
+    if new.validate().is_err() {
+        return Ok(None);
+    }
+    Ok(Some((new, ops)))
+}
+
+/// Replaces the entity `id` of `list` by the one `text` holds; its new value, or `None` when the
+/// list has no such entity or the text does not read.
+fn swap<T: serde::de::DeserializeOwned + Keyed + Clone>(
+    list: &mut [T],
+    kind: &Kind,
+    text: &str,
+    place: &str,
+    id: Uuid,
+) -> Option<T> {
+    let (entity, _) = super::decode::<T>(kind, text, place, Some(id)).ok()?;
+    let slot = list.iter_mut().find(|e| e.key() == id)?;
+    *slot = entity.clone();
+    Some(entity)
 }

@@ -208,7 +208,21 @@ impl FolderLink {
         if files.is_empty() {
             return Ok(Refresh::default());
         }
+        // Entities edited in place are read alone and stored as their edits; anything else
+        // (added, removed or moved entities) reads the whole folder.
+        let only = sync::reread(&self.dir, doc, &files, &self.index)?;
         self.index.update(&self.dir, &files);
+        if let Some((new, ops)) = only {
+            self.blocked = None;
+            self.written = new.curriculum.clone();
+            if same_content(doc, &new) {
+                return Ok(Refresh { files, patch: None, conflicts: Vec::new() });
+            }
+            let patch = DocumentPatch::between(doc, &new);
+            store.apply_all(EXTERNAL_LABEL, ops)?;
+            *doc = new;
+            return Ok(Refresh { files, patch: Some(patch), conflicts: Vec::new() });
+        }
         let new = match folder::read(&self.dir) {
             Ok(new) => new,
             Err(e) => {

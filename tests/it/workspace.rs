@@ -131,6 +131,32 @@ fn a_file_changed_underneath_gives_a_patch_with_exactly_that_entity() {
     again.title = "Edited after the refresh".into();
     ws.apply(EditOp::UpdateNode { node: again }).unwrap();
     assert!(ws.refresh().unwrap().files.is_empty());
+    // The working store holds what the window shows: opening again finds nothing to apply.
+    drop(ws);
+    let ws = Workspace::open(&course).unwrap();
+    assert!(!ws.changed_at_open());
+    assert_eq!(ws.document().nodes[2].title, "Edited after the refresh");
+}
+
+#[test]
+fn a_file_added_underneath_is_read_with_its_place_in_the_list() {
+    let (_dir, _repo, course) = committed_folder();
+    let mut ws = Workspace::open(&course).unwrap();
+    // Another branch added an objective to the first node with objectives, first in its list.
+    let mut doc = trellis::folder::read(&course).unwrap();
+    let added = new_objective(&doc, 0, "Added by a pull.");
+    doc.objectives.insert(0, added.clone());
+    trellis::folder::write(&doc, &course).unwrap();
+    let refresh = ws.refresh().unwrap();
+    assert_eq!(refresh.files, [format!("objectives/{}.md", added.id)]);
+    let patch = refresh.patch.unwrap();
+    let objectives = patch.objectives.unwrap();
+    assert_eq!(objectives.changed.len(), 1);
+    assert_eq!(objectives.order.unwrap()[0], added.id.uuid());
+    assert_eq!(ws.document().objectives[0].statement, "Added by a pull.");
+    same_as_folder(&ws);
+    drop(ws);
+    assert!(!Workspace::open(&course).unwrap().changed_at_open());
 }
 
 #[test]

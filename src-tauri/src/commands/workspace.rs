@@ -135,7 +135,11 @@ pub async fn folder_changes(
     window: Window,
     state: State<'_, AppState>,
 ) -> Result<Option<Vec<EntityChange>>, CommandError> {
-    Ok(state.with_folder(window.label(), |folder| Ok(folder.changed_since_commit())).await?.flatten())
+    // git runs without the window's lock: edits never wait for it.
+    let Some(dir) = state.with_folder(window.label(), |folder| Ok(folder.dir().to_owned())).await? else {
+        return Ok(None);
+    };
+    blocking(move || Ok(trellis::workspace::changed_since_commit(&dir))).await
 }
 
 /// The folder to work on: `path` when given (a folder the window may open), else the window's.
