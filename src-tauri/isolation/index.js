@@ -29,6 +29,8 @@ const COMMANDS = new Set([
   'import_framework',
   'import_cartridge',
   'cancel_import',
+  'attach_interactive',
+  'interactive_info',
   'evidence_sources',
   'import_evidence',
   'cancel_evidence_import',

@@ -24,6 +24,8 @@ fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     trellis::analysis::diff::DocumentDiff::export_all(&cfg)?;
     crate::commands::export::ExportChoices::export_all(&cfg)?;
     crate::commands::import::ImportOutcome::export_all(&cfg)?;
+    crate::commands::interactive::InteractiveInfo::export_all(&cfg)?;
+    crate::commands::interactive::AttachOutcome::export_all(&cfg)?;
     crate::commands::evidence::EvidenceSourceInfo::export_all(&cfg)?;
     crate::commands::evidence::EvidenceImportRequest::export_all(&cfg)?;
     crate::commands::evidence::EvidenceImportOutcome::export_all(&cfg)?;

@@ -40,6 +40,8 @@ pub enum Purpose {
     ImportCartridge,
     /// Read as evidence of learning (`import_evidence`).
     ImportEvidence,
+    /// Read as interactive content of an activity (`attach_interactive`).
+    AttachInteractive,
     /// Write an export package to (`export_document`).
     Export,
     /// Write a review packet to (`write_review_packet`; its PDF goes beside it).
@@ -53,6 +55,7 @@ impl Purpose {
         match self {
             Purpose::Open | Purpose::OpenFolder => "opened",
             Purpose::ImportFramework | Purpose::ImportCartridge | Purpose::ImportEvidence => "imported",
+            Purpose::AttachInteractive => "attached as interactive content",
             Purpose::Export => "exported to",
             Purpose::Packet => "written as a review packet",
             Purpose::Reveal => "shown in its folder",
@@ -275,7 +278,8 @@ mod tests {
         assert!(dir.join("index.html").is_file() && dir.join("index.js").is_file());
         let csp = security["csp"].as_object().unwrap();
         assert_eq!(csp["script-src"], "'self'");
-        assert_eq!(csp["default-src"], "'self'");
+        // The interactive preview's own scheme may be framed (its answers are sandboxed).
+        assert_eq!(csp["default-src"], "'self' trellis-interactive:");
         assert_eq!(csp["object-src"], "'none'");
         assert_eq!(csp["connect-src"], "ipc: http://ipc.localhost");
         // Frames fall back to `default-src`, to which Tauri adds the isolation frame's origin (a

@@ -31,6 +31,7 @@ use state::AppState;
 pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .register_asynchronous_uri_scheme_protocol(commands::interactive::SCHEME, commands::interactive::protocol)
         .setup(|app| {
             let config_dir = app.path().app_config_dir().unwrap_or_else(|_| PathBuf::from(".trellis"));
             let documents_dir = std::env::var_os("TRELLIS_DOCUMENTS_DIR")
@@ -104,6 +105,8 @@ pub fn run() {
             commands::import::import_framework,
             commands::import::import_cartridge,
             commands::import::cancel_import,
+            commands::interactive::attach_interactive,
+            commands::interactive::interactive_info,
             commands::evidence::evidence_sources,
             commands::evidence::import_evidence,
             commands::evidence::cancel_evidence_import,

@@ -179,18 +179,20 @@ pub(crate) fn frame_html(activity: &str, title: &str, content: &InteractiveConte
 
 /// The player page of an H5P package, at `DIR/<ident>.html`.
 fn player_page(used: &Used<'_>, lang: &str) -> String {
+    player_html(&used.ident, &used.content.title, lang)
+}
+
+/// A player page playing the H5P content in folder `content` (relative to the page), with the
+/// player in `player/`.
+fn player_html(content: &str, title: &str, lang: &str) -> String {
     let config = serde_json::json!({
-        "h5pJsonPath": used.ident,
+        "h5pJsonPath": content,
         "frameJs": "player/frame.bundle.js",
         "frameCss": "player/styles/h5p.css",
     })
     .to_string()
     .replace('<', "\\u003c");
-    let title = if used.content.title.trim().is_empty() {
-        "Interactive content"
-    } else {
-        used.content.title.as_str()
-    };
+    let title = if title.trim().is_empty() { "Interactive content" } else { title };
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'\">\n<title>{title}</title>\n<link rel=\"stylesheet\" href=\"player/styles/h5p.css\">\n<script src=\"player/main.bundle.js\"></script>\n</head>\n<body>\n<div id=\"trellis-h5p\"></div>\n<script type=\"application/json\" id=\"trellis-interactive\">{config}</script>\n<script src=\"player/trellis-h5p.js\"></script>\n</body>\n</html>\n",
         lang = escape(lang),
@@ -238,4 +240,65 @@ pub(crate) fn files(cx: &ExportContext<'_>) -> Result<Vec<(String, Vec<u8>)>> {
         }
     }
     Ok(out)
+}
+
+/// The page the desktop preview opens for `content`, relative to the preview's root: the player
+/// page (`index.html`) for H5P, the simulation's entry (`content/<entry>`) for HTML5.
+pub fn preview_entry(content: &InteractiveContent) -> String {
+    match content.kind {
+        InteractiveKind::H5p => "index.html".to_owned(),
+        InteractiveKind::Html5 => format!("content/{}", content.entry),
+    }
+}
+
+/// What the desktop preview serves at `path` (relative to the preview's root) for the stored
+/// package `asset`: the H5P player page (`index.html`), the bundled player (`player/…`) and the
+/// package's own files (`content/…`), with their media type; `None` for anything else. The
+/// package is checked again as it is read.
+pub fn preview_file(
+    asset: &Asset,
+    content: &InteractiveContent,
+    lang: &str,
+    path: &str,
+) -> Result<Option<(Vec<u8>, &'static str)>> {
+    let path = path.trim_start_matches('/');
+    if content.kind == InteractiveKind::H5p {
+        if path == "index.html" {
+            return Ok(Some((player_html("content", &content.title, lang).into_bytes(), "text/html")));
+        }
+        if let Some(rest) = path.strip_prefix("player/") {
+            return Ok(PLAYER_FILES
+                .iter()
+                .find(|(p, _)| *p == rest)
+                .map(|(p, b)| (b.to_vec(), media_type(p))));
+        }
+    }
+    let Some(rest) = path.strip_prefix("content/") else { return Ok(None) };
+    Ok(crate::interactive::file(asset, rest)?.map(|data| (data, media_type(rest))))
+}
+
+/// The media type a file is served with, by its extension.
+fn media_type(path: &str) -> &'static str {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html",
+        "js" | "mjs" => "text/javascript",
+        "css" => "text/css",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "ogg" => "audio/ogg",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "txt" => "text/plain",
+        _ => "application/octet-stream",
+    }
 }

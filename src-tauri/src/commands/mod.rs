@@ -8,6 +8,7 @@ pub mod edit;
 pub mod evidence;
 pub mod export;
 pub mod import;
+pub mod interactive;
 pub mod markdown;
 pub mod pedagogy;
 pub mod report;

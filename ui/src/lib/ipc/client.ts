@@ -35,6 +35,8 @@ import type {
   PolicyInput,
 } from './types';
 import type { TranslationOverview } from './gen/TranslationOverview';
+import type { AttachOutcome } from './gen/AttachOutcome';
+import type { InteractiveInfo } from './gen/InteractiveInfo';
 
 export interface Backend {
   /** Recently opened documents, newest first. */
@@ -65,6 +67,10 @@ export interface Backend {
   redo(): Promise<DocumentChange>;
   /** Imports a standards framework (CASE JSON or CSV) as one edit; asks for the file when `path` is null (null when cancelled). */
   importFramework(path: string | null): Promise<ImportOutcome | null>;
+  /** Checks an H5P package (.h5p) or an HTML5 simulation (.zip with index.html) and attaches it to an activity as one undoable edit; asks for the file when `path` is null (null when cancelled). */
+  attachInteractive(activity: string, path: string | null): Promise<AttachOutcome | null>;
+  /** What an activity's interactive content is, with the address of its sandboxed preview; null when it has none. */
+  interactiveInfo(activity: string): Promise<InteractiveInfo | null>;
   /** Markdown → sanitised HTML (rendered by the library). */
   renderMarkdown(markdown: string): Promise<string>;
   /** Live analysis of one objective statement. */
@@ -172,6 +178,8 @@ export class TauriBackend implements Backend {
   redo() { return call<DocumentChange>('redo'); }
   renderMarkdown(markdown: string) { return call<string>('render_markdown', { markdown }); }
   importFramework(path: string | null) { return call<ImportOutcome | null>('import_framework', { path }); }
+  attachInteractive(activity: string, path: string | null) { return call<AttachOutcome | null>('attach_interactive', { activity, path }); }
+  interactiveInfo(activity: string) { return call<InteractiveInfo | null>('interactive_info', { activity }); }
   analyzeObjective(statement: string) { return call<ObjectiveAnalysis>('analyze_objective', { statement }); }
   checkDocument() { return call<Finding[]>('check_document'); }
   insights() { return call<Views>('insights'); }

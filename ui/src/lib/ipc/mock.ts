@@ -248,6 +248,9 @@ export class MockBackend implements Backend {
     if (step.evidence) this.evidenceSteps = step.evidence;
     return this.change(before);
   }
+  // The mock cannot read packages: attaching answers like a cancelled dialog, and no activity has content info.
+  async attachInteractive(activity: string, path: string | null) { this.log('attach_interactive', { activity, path }); return null; }
+  async interactiveInfo(activity: string) { this.log('interactive_info', { activity }); return null; }
   async importFramework(path: string | null): Promise<ImportOutcome | null> {
     this.log('import_framework', { path });
     const doc = this.requireDoc();
