@@ -33,6 +33,7 @@ const COMMANDS = new Set([
   'interactive_info',
   'evidence_sources',
   'import_evidence',
+  'import_evidence_lrs',
   'cancel_evidence_import',
   'evidence_cohorts',
   'remove_cohort',

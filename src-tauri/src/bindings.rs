@@ -28,6 +28,7 @@ fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::commands::interactive::AttachOutcome::export_all(&cfg)?;
     crate::commands::evidence::EvidenceSourceInfo::export_all(&cfg)?;
     crate::commands::evidence::EvidenceImportRequest::export_all(&cfg)?;
+    crate::commands::evidence::EvidenceLrsRequest::export_all(&cfg)?;
     crate::commands::evidence::EvidenceImportOutcome::export_all(&cfg)?;
     crate::commands::evidence::EvidenceAnalysisRequest::export_all(&cfg)?;
     crate::commands::evidence::MasteryPolicies::export_all(&cfg)?;

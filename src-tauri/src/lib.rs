@@ -109,6 +109,7 @@ pub fn run() {
             commands::interactive::interactive_info,
             commands::evidence::evidence_sources,
             commands::evidence::import_evidence,
+            commands::evidence::import_evidence_lrs,
             commands::evidence::cancel_evidence_import,
             commands::evidence::evidence_cohorts,
             commands::evidence::remove_cohort,

@@ -223,7 +223,9 @@ pub fn canvas_outcomes_csv(doc: &Document, shift: i64, learners: usize) -> Strin
 const QUIZ_FILE: &str = "Quiz 1 statements.jsonl";
 
 /// xAPI statements (JSON Lines) of eight learners answering every item of the example's first
-/// quiz (each item right or wrong, scaled 1 or 0), so the item analysis has complete learners.
+/// quiz (each item right or wrong, scaled 1 or 0), so the item analysis has complete learners;
+/// a choice item's statement carries the response (the chosen option's `i<hex>` identifier, as
+/// the lessons send it), so the distractor analysis has counts.
 pub fn quiz_statements(doc: &Document) -> String {
     let Some(quiz) = doc.assessments.iter().find(|a| a.title.starts_with("Quiz 1")) else {
         return String::new();
@@ -232,12 +234,27 @@ pub fn quiz_statements(doc: &Document) -> String {
     for l in 0..8usize {
         for (k, item) in quiz.items.iter().enumerate() {
             let right = (l * 3 + k * 5 + l * k) % 7 > 1;
+            let ident = |id: uuid::Uuid| format!("i{}", id.simple());
+            let response = match &item.body {
+                trellis::model::ItemBody::MultipleChoice { choices } => {
+                    let wrong: Vec<_> = choices.iter().filter(|c| !c.correct).collect();
+                    let pick =
+                        if right { choices.iter().find(|c| c.correct) } else { wrong.get(l % 2).copied() };
+                    pick.map(|c| ident(c.id.0))
+                }
+                trellis::model::ItemBody::TrueFalse { answer } => Some((*answer == right).to_string()),
+                _ => None,
+            };
+            let mut result = json!({ "score": { "scaled": if right { 1.0 } else { 0.0 } } });
+            if let Some(r) = response {
+                result["response"] = json!(r);
+            }
             let statement = json!({
                 "id": format!("00000000-0000-4000-8000-{:012}", l * 100 + k),
                 "actor": { "account": { "homePage": "https://lms.example.edu", "name": format!("{}", 2000 + l) } },
                 "verb": { "id": "http://adlnet.gov/expapi/verbs/answered" },
                 "object": { "id": format!("https://courses.example.edu/item/{}", item.id) },
-                "result": { "score": { "scaled": if right { 1.0 } else { 0.0 } } },
+                "result": result,
                 "timestamp": format!("2026-02-{:02}T10:00:00Z", 10 + k),
             });
             out.push_str(&statement.to_string());

@@ -1,5 +1,8 @@
 //! Evidence of learning in the app: importing an LMS or LRS results file into the window's
 //! document (the format chosen or told from the file by `trellis::workflow::evidence::detect`),
+//! or the statements of a Learning Record Store read over http or https (address, user, a
+//! password that is used for that import only and never stored, since / until / activity
+//! filters),
 //! listing and removing cohorts, the mastery report, the analysis (heatmaps, distributions,
 //! skill gaps, item analysis) and the mastery policy. Adapters over `trellis::evidence` and
 //! `trellis::workflow::evidence` (what `trellis evidence` and `trellis mastery` use).
@@ -7,7 +10,8 @@
 //! Every change (an import, a removed cohort, a policy) is one undo step of the document's
 //! journal, so the app's undo and redo cover it; each answers with the new history. The import
 //! reports its stages to the window as [`PROGRESS_EVENT`] and stops before it writes when
-//! [`cancel_evidence_import`] is called (error code `cancelled`, nothing written). The file it
+//! [`cancel_evidence_import`] is called (error code `cancelled`, nothing written; an LRS import
+//! stops before its next page). The file it
 //! reads must be one the user picked in the dialog (or otherwise granted: `crate::grants`).
 //!
 //! The pure parts (`*_in` functions) take the store and the design, so the tests and the mock
@@ -19,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State, Window};
 use trellis::ErrorCode;
 use trellis::evidence::analysis::{self, Analysis, LearnerHeatmap};
+use trellis::evidence::import::lrs::{LrsLimits, LrsQuery};
 use trellis::evidence::import::{ImportReport, Options, Source};
 use trellis::evidence::mastery::{self, MasteryReport, Method};
 use trellis::evidence::store::{self as evidence_store, CohortSummary};
@@ -58,6 +63,50 @@ pub struct EvidenceImportRequest {
     /// Term or section of a new cohort.
     #[serde(default)]
     pub term: String,
+}
+
+/// The import dialog's choices for reading a Learning Record Store.
+#[derive(Clone, Default, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EvidenceLrsRequest {
+    /// The LRS's xAPI endpoint (`https://lrs.example/xapi/`).
+    pub endpoint: String,
+    /// The user for HTTP Basic authentication.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// The password: used for this import only, never stored or logged.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Only statements stored since this date or date-time.
+    #[serde(default)]
+    pub since: Option<String>,
+    /// Only statements stored until this date or date-time.
+    #[serde(default)]
+    pub until: Option<String>,
+    /// Only statements about this activity IRI.
+    #[serde(default)]
+    pub activity: Option<String>,
+    /// The cohort to import into; `None` names it after the LRS's host.
+    #[serde(default)]
+    pub cohort: Option<String>,
+    /// Term or section of a new cohort.
+    #[serde(default)]
+    pub term: String,
+}
+
+impl std::fmt::Debug for EvidenceLrsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EvidenceLrsRequest")
+            .field("endpoint", &self.endpoint)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "(given)"))
+            .field("since", &self.since)
+            .field("until", &self.until)
+            .field("activity", &self.activity)
+            .field("cohort", &self.cohort)
+            .field("term", &self.term)
+            .finish()
+    }
 }
 
 /// What an evidence import did.
@@ -213,6 +262,38 @@ pub fn import_in(
     })
 }
 
+/// Reads the statements `request` selects from an LRS into the document (one undo step); the
+/// outcome's `file` is the endpoint.
+pub fn import_lrs_in(
+    store: &mut Store,
+    doc: &Document,
+    request: &EvidenceLrsRequest,
+    limits: &LrsLimits,
+    task: &Task<'_>,
+) -> Result<EvidenceImportOutcome, CommandError> {
+    let blank = |t: &Option<String>| t.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+    let endpoint = request.endpoint.trim().to_owned();
+    if endpoint.is_empty() {
+        return Err(CommandError::new(ErrorCode::Validation, "give the LRS's address (https://…/xapi/)"));
+    }
+    let query = LrsQuery {
+        endpoint: endpoint.clone(),
+        since: blank(&request.since),
+        until: blank(&request.until),
+        activity: blank(&request.activity),
+        user: blank(&request.user),
+        password: request.password.clone().filter(|p| !p.is_empty()),
+        ca_file: None,
+    };
+    let options = Options {
+        cohort: blank(&request.cohort),
+        term: request.term.trim().to_owned(),
+        ..Options::default()
+    };
+    let report = flow::import_lrs(store, doc, &query, limits, &options, task)?;
+    Ok(EvidenceImportOutcome { file: endpoint, detected: false, report, history: store.history()? })
+}
+
 /// The analysis the Evidence view draws.
 pub fn analysis_in(
     store: &Store,
@@ -335,6 +416,29 @@ pub async fn import_evidence(
         })
         .await??;
     Ok(Some(outcome))
+}
+
+/// Reads an LRS's statements into the window's document as one undo step. Progress goes to the
+/// window as [`PROGRESS_EVENT`] (the statements read after each page); [`cancel_evidence_import`]
+/// stops it before the next page, with nothing written. The password is dropped with the
+/// request.
+#[tauri::command]
+pub async fn import_evidence_lrs(
+    window: Window,
+    state: State<'_, AppState>,
+    request: EvidenceLrsRequest,
+) -> Result<EvidenceImportOutcome, CommandError> {
+    let cancel = state.cancel_evidence.start(window.label());
+    let progress_window = window.clone();
+    state
+        .change_evidence(window.label(), move |store, doc| {
+            let progress = |p: Progress| {
+                let _ = progress_window.emit_to(progress_window.label(), PROGRESS_EVENT, p);
+            };
+            let task = Task::new("the LRS import", &progress, &cancel);
+            Ok(import_lrs_in(store, doc, &request, &LrsLimits::default(), &task))
+        })
+        .await?
 }
 
 /// Asks the running evidence import to stop.
@@ -540,6 +644,82 @@ mod tests {
         assert!(seen.iter().any(|m| m.starts_with("Reading large.csv (1 of ")), "{seen:?}");
         assert!(evidence_store::cohorts(store.connection()).unwrap().is_empty(), "nothing written");
         assert_eq!(store.history().unwrap().undo_depth, 0);
+    }
+
+    /// A one-page LRS on 127.0.0.1 answering every request with `body` (at most 4 requests).
+    fn one_page_lrs(body: String) -> String {
+        use std::io::{BufRead, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(4) {
+                let Ok(mut stream) = stream else { return };
+                let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                        break;
+                    }
+                }
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        format!("http://{addr}/xapi/")
+    }
+
+    #[test]
+    fn an_lrs_import_reads_the_statements_reports_progress_and_is_one_undo_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, doc) = open_example(dir.path());
+        let statements: Vec<serde_json::Value> = (0..3)
+            .map(|i| {
+                serde_json::json!({
+                    "id": format!("5c1d0c2e-0000-4000-8000-00000000000{i}"),
+                    "actor": {"mbox": format!("mailto:l{i}@example.org")},
+                    "verb": {"id": "http://adlnet.gov/expapi/verbs/passed"},
+                    "object": {"id": format!("urn:trellis:objective:{}", doc.objectives[0].id.0)},
+                    "result": {"score": {"scaled": 0.9}},
+                })
+            })
+            .collect();
+        let endpoint = one_page_lrs(serde_json::json!({"statements": statements, "more": ""}).to_string());
+        let request = EvidenceLrsRequest {
+            endpoint: format!("  {endpoint}  "),
+            user: Some("teacher".into()),
+            password: Some("s3cret".into()),
+            since: Some(" ".into()),
+            cohort: Some("Spring LRS".into()),
+            ..EvidenceLrsRequest::default()
+        };
+        assert!(!format!("{request:?}").contains("s3cret"), "the password is never printed");
+        let seen = std::sync::Mutex::new(Vec::new());
+        let progress = |p: Progress| seen.lock().unwrap().push(p.message);
+        let cancel = AtomicBool::new(false);
+        let task = Task::new("the LRS import", &progress, &cancel);
+        let outcome = import_lrs_in(&mut store, &doc, &request, &LrsLimits::default(), &task).unwrap();
+        assert_eq!(outcome.file, endpoint);
+        assert!(!outcome.detected);
+        assert_eq!((outcome.report.added, outcome.report.cohort.as_str()), (3, "Spring LRS"));
+        assert_eq!(outcome.history.undo_depth, 1);
+        let messages = seen.lock().unwrap().clone();
+        assert!(messages.iter().any(|m| m.starts_with("Read 3 statements")), "{messages:?}");
+
+        // No address: refused before anything is asked.
+        let err =
+            import_lrs_in(&mut store, &doc, &EvidenceLrsRequest::default(), &LrsLimits::default(), &task)
+                .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Validation);
+        // Cancelled: nothing written, no step recorded.
+        let cancelled = AtomicBool::new(true);
+        let task = Task::new("the LRS import", &|_| {}, &cancelled);
+        let again = EvidenceLrsRequest { cohort: Some("Other".into()), ..request };
+        let err = import_lrs_in(&mut store, &doc, &again, &LrsLimits::default(), &task).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Cancelled);
+        assert_eq!(store.history().unwrap().undo_depth, 1);
     }
 
     #[test]

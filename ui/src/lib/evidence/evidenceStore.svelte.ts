@@ -2,11 +2,12 @@
 // see it: the cohorts, the library's analysis (heatmaps, distributions, skill gaps, item
 // analysis) and the mastery policies, re-read after every change of the document — an edit of
 // the design, an evidence change made here, and undo/redo, which covers both (the evidence
-// steps are in the document's journal). Changes made here (import, remove a cohort, a policy)
-// answer with the history, which the document store takes over so undo names them.
+// steps are in the document's journal). Changes made here (import of a file or of an LRS's
+// statements, remove a cohort, a policy) answer with the history, which the document store
+// takes over so undo names them.
 import { backend } from '../ipc/client';
 import { AppError } from '../ipc/errors';
-import type { CohortSummary, EvidenceAnalysis, EvidenceImportOutcome, EvidenceImportRequest, History, MasteryCell, MasteryPolicies, PolicyInput } from '../ipc/types';
+import type { CohortSummary, EvidenceAnalysis, EvidenceImportOutcome, EvidenceImportRequest, EvidenceLrsRequest, History, MasteryCell, MasteryPolicies, PolicyInput } from '../ipc/types';
 import { documentStore as ds } from '../document/documentStore.svelte';
 import { LongTask } from '../components/longTask.svelte';
 import { debounce } from '../util/debounce';
@@ -96,6 +97,18 @@ export class EvidenceStore {
   async importFile(path: string | null, request: EvidenceImportRequest): Promise<EvidenceImportOutcome | null> {
     await ds.settled();
     const outcome = await this.importTask.run((onProgress) => backend().importEvidence(path, request, onProgress));
+    if (outcome) this.changed(outcome.history);
+    return outcome ?? null;
+  }
+
+  /**
+   * Reads the statements of a Learning Record Store with progress and Cancel (between pages);
+   * resolves to the outcome, or null when it was cancelled (`importTask.cancelled` says so).
+   * The request (with its password) is handed to the backend and not kept here.
+   */
+  async importLrs(request: EvidenceLrsRequest): Promise<EvidenceImportOutcome | null> {
+    await ds.settled();
+    const outcome = await this.importTask.run((onProgress) => backend().importEvidenceLrs(request, onProgress));
     if (outcome) this.changed(outcome.history);
     return outcome ?? null;
   }

@@ -29,6 +29,7 @@ import type {
   EvidenceAnalysisRequest,
   EvidenceImportOutcome,
   EvidenceImportRequest,
+  EvidenceLrsRequest,
   EvidenceSourceInfo,
   MasteryPolicies,
   MasteryReport,
@@ -103,6 +104,8 @@ export interface Backend {
   evidenceSources(): Promise<EvidenceSourceInfo[]>;
   /** Imports an LMS/LRS results file as one undo step; asks for the file when `path` is null (null when cancelled). A null `request.source` lets the library tell the format from the file. Its stages arrive through `onProgress`. */
   importEvidence(path: string | null, request: EvidenceImportRequest, onProgress?: (p: Progress) => void): Promise<EvidenceImportOutcome | null>;
+  /** Reads the statements of a Learning Record Store (http or https; the password is used for this import only) as one undo step; the statements read arrive through `onProgress` page by page, and `cancelEvidenceImport` stops it before the next page. */
+  importEvidenceLrs(request: EvidenceLrsRequest, onProgress?: (p: Progress) => void): Promise<EvidenceImportOutcome>;
   /** Cancels the running evidence import before it writes (it then fails with a "cancelled" error). */
   cancelEvidenceImport(): Promise<void>;
   /** The document's cohorts with their learners and results. */
@@ -211,6 +214,9 @@ export class TauriBackend implements Backend {
   evidenceSources() { return call<EvidenceSourceInfo[]>('evidence_sources'); }
   importEvidence(path: string | null, request: EvidenceImportRequest, onProgress: (p: Progress) => void = () => {}) {
     return withProgress('evidence-progress', onProgress, () => call<EvidenceImportOutcome | null>('import_evidence', { path, request }));
+  }
+  importEvidenceLrs(request: EvidenceLrsRequest, onProgress: (p: Progress) => void = () => {}) {
+    return withProgress('evidence-progress', onProgress, () => call<EvidenceImportOutcome>('import_evidence_lrs', { request }));
   }
   cancelEvidenceImport() { return call<void>('cancel_evidence_import'); }
   evidenceCohorts() { return call<CohortSummary[]>('evidence_cohorts'); }

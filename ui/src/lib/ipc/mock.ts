@@ -32,6 +32,7 @@ import type {
   EvidenceAnalysisRequest,
   EvidenceImportOutcome,
   EvidenceImportRequest,
+  EvidenceLrsRequest,
   EvidenceSourceInfo,
   History,
   MasteryPolicies,
@@ -419,6 +420,26 @@ export class MockBackend implements Backend {
     onProgress({ done: 3, total: 3, message: 'Done' });
     const history = this.evidenceStep(`import:${name}`, `Import ${found.report.source} evidence into cohort ${found.report.cohort}`);
     return { ...found, file, history };
+  }
+  /** What the mock's LRS answers: the fixtures' xAPI statements (the import of that file), or this refusal. */
+  lrsRefusal: string | null = null;
+  async importEvidenceLrs(request: EvidenceLrsRequest, onProgress: (p: Progress) => void = () => {}): Promise<EvidenceImportOutcome> {
+    this.log('import_evidence_lrs', { request: { ...request, password: request.password ? '(given)' : null } });
+    this.evidenceCancelled = false;
+    this.requireDoc();
+    const endpoint = request.endpoint.trim();
+    if (!endpoint) throw new AppError('validation', "give the LRS's address (https://…/xapi/)");
+    if (this.lrsRefusal) throw new AppError('validation', this.lrsRefusal);
+    const stop = 'the LRS import was cancelled; nothing was written';
+    onProgress({ done: 0, total: 1, message: `Connecting to ${endpoint}` });
+    await this.work(this.evidenceMs / 3, () => this.evidenceCancelled, stop);
+    const found = fixtureEvidenceImport(this.origin, this.evidenceSteps, 'Quiz 1 statements.jsonl');
+    const origin = endpoint.replace(/^(https?:\/\/[^/]+).*$/, '$1');
+    onProgress({ done: found.report.rows, total: found.report.rows + 500, message: `Read ${found.report.rows} statements (1 pages) from ${origin}` });
+    await this.work((this.evidenceMs * 2) / 3, () => this.evidenceCancelled, stop);
+    onProgress({ done: found.report.rows, total: found.report.rows, message: 'Done' });
+    const history = this.evidenceStep('import:Quiz 1 statements.jsonl', `Import xapi evidence from ${origin} into cohort ${found.report.cohort}`);
+    return { ...found, file: endpoint, detected: false, history };
   }
   async cancelEvidenceImport() { this.log('cancel_evidence_import'); this.evidenceCancelled = true; }
   async evidenceCohorts(): Promise<CohortSummary[]> {

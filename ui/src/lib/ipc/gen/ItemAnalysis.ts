@@ -6,8 +6,9 @@ import type { AssessmentStats } from "./AssessmentStats";
  */
 export type ItemAnalysis = { 
 /**
- * Whether the learners' responses (the option chosen) are known. The evidence store keeps
- * scores only, so distractor counts cannot be given: always false.
+ * Whether any learner's response (the option chosen) is known, so that options are counted
+ * (`ItemStats::options`); responses come from xAPI `result.response` or the plain CSV's
+ * `response` column.
  */
 responsesKnown: boolean, 
 /**
