@@ -702,6 +702,10 @@ pub struct WorkloadView {
     pub median_week: Option<f64>,
     /// Hours per node, in outline order.
     pub nodes: Vec<NodeLoad>,
+    /// The spaced-review schedule, when the curriculum plans reviews (`analysis::spaced`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub reviews: Option<super::spaced::ReviewSchedule>,
 }
 
 /// A range of hours.
@@ -734,6 +738,11 @@ pub struct WeekLoad {
     pub summative: Vec<String>,
     /// Reported as a spike (W3).
     pub spike: bool,
+    /// Minutes of planned spaced review in the week (not counted in `hours`); absent without a
+    /// review plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub review_minutes: Option<u32>,
 }
 
 /// One node's hours.
@@ -762,6 +771,11 @@ fn workload_cx(cx: &Ctx) -> WorkloadView {
     let w = workload::compute_cx(cx);
     let median = w.median_week();
     let norm = w.weekly_norm();
+    let reviews =
+        cx.doc.curriculum.review_plan.as_ref().filter(|p| p.enabled).map(|p| super::spaced::plan_with(cx, p));
+    let review_minutes = |week: u32| {
+        reviews.as_ref().map(|r| r.minutes_per_week.iter().find(|(w, _)| *w == week).map_or(0, |(_, m)| *m))
+    };
     let weeks = w
         .weeks
         .iter()
@@ -777,6 +791,7 @@ fn workload_cx(cx: &Ctx) -> WorkloadView {
                 spike: median.is_some_and(|m| {
                     t > m * workload::SPIKE_FACTOR && t - m >= 2.0 && norm.is_none_or(|n| t > n * 1.25)
                 }),
+                review_minutes: review_minutes(*week),
             }
         })
         .collect();
@@ -802,6 +817,7 @@ fn workload_cx(cx: &Ctx) -> WorkloadView {
                 }
             })
             .collect(),
+        reviews,
     }
 }
 

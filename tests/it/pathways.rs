@@ -555,3 +555,28 @@ fn the_sequence_graph_and_the_packet_draw_the_pathways() {
     let plain = trellis::json::read(&root().join("examples/intro-statistics.json")).unwrap();
     assert!(trellis::analysis::views::sequence_graph(&plain).pathways.is_empty());
 }
+
+#[test]
+fn the_workload_view_carries_review_minutes_and_the_schedule() {
+    let doc = fixture();
+    let view = trellis::analysis::views::workload(&doc);
+    let schedule = view.reviews.as_ref().unwrap();
+    for w in &view.weeks {
+        let planned =
+            schedule.minutes_per_week.iter().find(|(week, _)| *week == w.week).map_or(0, |(_, m)| *m);
+        assert_eq!(w.review_minutes, Some(planned), "week {}", w.week);
+    }
+    assert!(view.weeks.iter().any(|w| w.review_minutes.unwrap_or(0) > 0));
+    // The outline's badges: what a lesson introduces and when it comes back.
+    let l1 = node_by_code(&doc, "L1").id;
+    let introduced: Vec<&str> = schedule.introduced_in(l1).map(|o| o.label.as_str()).collect();
+    assert_eq!(introduced, ["L1.1"]);
+    // Review time is shown, not added to the planned hours.
+    let mut without = doc.clone();
+    without.curriculum.review_plan = None;
+    let plain = trellis::analysis::views::workload(&without);
+    assert_eq!(plain.total_hours, view.total_hours);
+    assert!(plain.reviews.is_none() && plain.weeks.iter().all(|w| w.review_minutes.is_none()));
+    let json = serde_json::to_string(&plain).unwrap();
+    assert!(!json.contains("reviewMinutes") && !json.contains("\"reviews\""));
+}
