@@ -367,6 +367,11 @@ pub struct Writer<'c> {
     /// The largest rowid of the results stored before this import (rows written by it are
     /// above).
     stored_before: i64,
+    /// The SQL of the undo journal's trigger on inserted results, set aside while this import
+    /// writes (see [`Writer::new`]); restored by [`Writer::finish`].
+    insert_trigger: Option<String>,
+    /// The cohort held no results of this source before this import.
+    fresh: bool,
     /// Results written.
     pub added: u64,
     /// Results that were already stored with the same values.
@@ -375,14 +380,13 @@ pub struct Writer<'c> {
     pub updated: u64,
 }
 
-/// SHA-256 of length-prefixed parts.
-fn key_hash(parts: &[&[u8]]) -> [u8; 32] {
-    let mut hash = Sha256::new();
-    for part in parts {
-        hash.update((part.len() as u64).to_le_bytes());
-        hash.update(part);
-    }
-    hash.finalize().into()
+/// The undo journal's trigger on inserted results (`crate::store::journal`).
+const INSERT_TRIGGER: &str = "journal_evidence_results_insert";
+
+/// Feeds one length-prefixed part of a result's key to `hash`.
+fn hash_part(hash: &mut Sha256, part: &[u8]) {
+    hash.update((part.len() as u64).to_le_bytes());
+    hash.update(part);
 }
 
 impl<'c> Writer<'c> {
@@ -402,7 +406,39 @@ impl<'c> Writer<'c> {
         };
         let stored_before: i64 =
             conn.query_row("SELECT coalesce(max(rowid), 0) FROM evidence_results", [], |r| r.get(0))?;
+        // The results an import inserts are journaled by one statement at its end (every row
+        // above `stored_before`, see [`Writer::finish`]) instead of by the journal's trigger row
+        // by row: a trigger makes each insert a statement of several writes, which SQLite guards
+        // with a statement journal (a copy of every page the statement changes, written to a
+        // temporary file), most of an import's time. New rows get the rowids above the largest,
+        // so they are exactly the rows above `stored_before` (not so next to the largest
+        // possible rowid: then the trigger stays).
+        let insert_trigger: Option<String> = if stored_before < i64::MAX / 2 {
+            let sql: Option<String> = conn
+                .query_row(
+                    "SELECT sql FROM sqlite_temp_master WHERE type = 'trigger' AND name = ?1",
+                    [INSERT_TRIGGER],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            // SQLite keeps a temporary trigger's SQL without its TEMP.
+            sql.and_then(|s| {
+                s.strip_prefix("CREATE TRIGGER ").map(|rest| format!("CREATE TEMP TRIGGER {rest}"))
+            })
+        } else {
+            None
+        };
+        if insert_trigger.is_some() {
+            conn.execute_batch(&format!("DROP TRIGGER temp.{INSERT_TRIGGER}"))?;
+        }
+        let fresh: bool = !conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM evidence_results WHERE cohort = ?1 AND source = ?2)",
+            params![cohort, source.as_str()],
+            |r| r.get(0),
+        )?;
         Ok(Writer {
+            insert_trigger,
+            fresh,
             stored_before,
             new_salt,
             conn,
@@ -466,52 +502,90 @@ impl<'c> Writer<'c> {
         r: &NewResult,
         response: Option<&str>,
     ) -> Result<()> {
-        let target = r.target_id.hyphenated().to_string();
-        let mut parts: Vec<&[u8]> =
-            vec![learner.as_bytes(), r.target_kind.as_str().as_bytes(), target.as_bytes()];
-        parts.extend(attempt_key.iter().map(|p| p.as_bytes()));
-        let identity = key_hash(&parts);
-        let short = u64::from_le_bytes([
-            identity[0],
-            identity[1],
-            identity[2],
-            identity[3],
-            identity[4],
-            identity[5],
-            identity[6],
-            identity[7],
-        ]);
-        let first = self.seen.insert(short);
+        let mut target = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        let target: &str = r.target_id.hyphenated().encode_lower(&mut target);
+        let mut hash = Sha256::new();
+        for part in [learner.as_bytes(), r.target_kind.as_str().as_bytes(), target.as_bytes()]
+            .into_iter()
+            .chain(attempt_key.iter().map(|p| p.as_bytes()))
+        {
+            hash_part(&mut hash, part);
+        }
+        let identity: [u8; 32] = hash.finalize().into();
+        let mut short = [0u8; 8];
+        short.copy_from_slice(&identity[..8]);
+        let first = self.seen.insert(u64::from_le_bytes(short));
         let key: [u8; 32] = if first {
             identity
         } else {
-            let mut with_row: Vec<&[u8]> = vec![&identity[..], b"row"];
-            with_row.extend(row.iter().map(|p| p.as_bytes()));
-            key_hash(&with_row)
+            let mut hash = Sha256::new();
+            hash_part(&mut hash, &identity);
+            hash_part(&mut hash, b"row");
+            for part in row {
+                hash_part(&mut hash, part.as_bytes());
+            }
+            hash.finalize().into()
         };
         let key = &key[..16];
-        // A first key of this import is inserted, or replaces the stored result when a value
-        // changed; a repeated one (keyed by its row) is only inserted. RETURNING gives the row
-        // written: none when nothing changed, a rowid above those stored before this import for
-        // a new result, an older one for a replaced result.
-        let sql = if first {
-            "INSERT INTO evidence_results
-               (cohort, source, row_hash, learner, target_kind, target_id, score, points_possible, at, attempt, source_row, response)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-             ON CONFLICT (cohort, source, row_hash) DO UPDATE SET score = excluded.score,
-               points_possible = excluded.points_possible, at = excluded.at, attempt = excluded.attempt,
-               source_row = excluded.source_row, response = excluded.response
-             WHERE score IS NOT excluded.score OR points_possible IS NOT excluded.points_possible
-               OR at IS NOT excluded.at OR attempt IS NOT excluded.attempt OR response IS NOT excluded.response
-             RETURNING rowid"
-        } else {
+        // A first key of this import that is stored already replaces the stored result when a
+        // value changed; otherwise a result is inserted unless its key is stored (a repeated key
+        // of this import is keyed by its row and only inserted). Into a cohort that held no
+        // results of this source every first key is new: no look-up. The plain insert is one
+        // write (no statement journal, no RETURNING table); an update is journaled by the
+        // journal's trigger.
+        if first && !self.fresh {
+            let mut find = self.conn.prepare_cached(
+                "SELECT rowid, score IS NOT ?4 OR points_possible IS NOT ?5 OR at IS NOT ?6 OR attempt IS NOT ?7
+                   OR response IS NOT ?8
+                 FROM evidence_results WHERE cohort = ?1 AND source = ?2 AND row_hash = ?3",
+            )?;
+            let stored: Option<(i64, bool)> = find
+                .query_row(
+                    params![
+                        self.cohort,
+                        self.source.as_str(),
+                        key,
+                        r.score,
+                        r.points_possible,
+                        r.at,
+                        r.attempt,
+                        response
+                    ],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            match stored {
+                Some((_, false)) => {
+                    self.already += 1;
+                    return Ok(());
+                }
+                Some((rowid, true)) => {
+                    let mut update = self.conn.prepare_cached(
+                        "UPDATE evidence_results SET score = ?2, points_possible = ?3, at = ?4, attempt = ?5,
+                           source_row = ?6, response = ?7
+                         WHERE rowid = ?1",
+                    )?;
+                    update.execute(params![
+                        rowid,
+                        r.score,
+                        r.points_possible,
+                        r.at,
+                        r.attempt,
+                        r.source_row,
+                        response
+                    ])?;
+                    self.updated += 1;
+                    return Ok(());
+                }
+                None => {}
+            }
+        }
+        let mut insert = self.conn.prepare_cached(
             "INSERT OR IGNORE INTO evidence_results
                (cohort, source, row_hash, learner, target_kind, target_id, score, points_possible, at, attempt, source_row, response)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-             RETURNING rowid"
-        };
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let mut rows = stmt.query(params![
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        let inserted = insert.execute(params![
             self.cohort,
             self.source.as_str(),
             key,
@@ -525,12 +599,39 @@ impl<'c> Writer<'c> {
             r.source_row,
             response
         ])?;
-        match rows.next()? {
-            None => self.already += 1,
-            Some(row) if row.get::<_, i64>(0)? > self.stored_before => self.added += 1,
-            Some(_) => self.updated += 1,
+        if inserted > 0 {
+            self.added += 1;
+        } else {
+            self.already += 1;
         }
         Ok(())
+    }
+
+    /// Ends the import: journals the results it inserted (one undo row each, as the journal's
+    /// trigger would have written them) and puts the trigger back. Call it before the
+    /// transaction commits.
+    pub fn finish(&mut self) -> Result<()> {
+        if let Some(sql) = self.insert_trigger.take() {
+            self.conn.execute(
+                "INSERT INTO journal (step, op, tbl, row_id, data)
+                 SELECT trellis_step(), 'delete', 'evidence_results', rowid, '{}'
+                 FROM evidence_results WHERE rowid > ?1 AND trellis_step() > 0 ORDER BY rowid",
+                [self.stored_before],
+            )?;
+            self.conn.execute_batch(&sql)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Writer<'_> {
+    /// An import that failed before [`Writer::finish`] is rolled back, which restores the
+    /// trigger with the rest; it is put back here as well, so the connection never goes on
+    /// without it.
+    fn drop(&mut self) {
+        if let Some(sql) = self.insert_trigger.take() {
+            let _ = self.conn.execute_batch(&sql);
+        }
     }
 }
 

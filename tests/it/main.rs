@@ -4,6 +4,7 @@ mod canvas_round_trip;
 mod distractors;
 mod evidence;
 mod evidence_analysis;
+mod evidence_bulk;
 mod evidence_lrs_app;
 mod evidence_round_trip;
 mod evidence_scale;

@@ -360,7 +360,7 @@ pub fn import_with_task(
                 message: format!("Read {count} statements ({pages} pages) from {}", url.origin),
             });
         }
-        sink.finish();
+        sink.finish()?;
         report.notes.push(format!("read {count} statements in {pages} pages from {}", url.statements));
         Ok(report)
     })

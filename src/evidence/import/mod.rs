@@ -365,7 +365,7 @@ fn import_into(
         Source::CanvasMastery => canvas_mastery::read(reader, &name, matcher, limits, &mut sink)?,
         Source::MoodleGrades => moodle_grades::read(reader, &name, matcher, limits, &mut sink)?,
     }
-    sink.finish();
+    sink.finish()?;
     Ok(report)
 }
 
@@ -377,12 +377,15 @@ pub(crate) struct Sink<'a, 'c> {
 }
 
 impl Sink<'_, '_> {
-    /// Copies the writer's counts into the report.
-    pub(crate) fn finish(&mut self) {
+    /// Ends the writer's import (journals the results it inserted, see [`Writer::finish`]) and
+    /// copies its counts into the report.
+    pub(crate) fn finish(&mut self) -> Result<()> {
+        self.writer.finish()?;
         self.report.learners = self.learners.len() as u64;
         self.report.added = self.writer.added;
         self.report.already = self.writer.already;
         self.report.updated = self.writer.updated;
+        Ok(())
     }
 
     /// Writes one matched result of the learner with `lms_id`: `attempt_key` tells it apart
