@@ -48,6 +48,11 @@ const COMMANDS = new Set([
   'show_in_folder',
   'write_review_packet',
   'cancel_report',
+  'open_folder',
+  'folder_refresh',
+  'folder_changes',
+  'folder_conflicts',
+  'resolve_folder_conflict',
 ]);
 // Plugin commands the windows may send (the capability grants them too).
 const PLUGIN_COMMANDS = new Set(['plugin:event|listen', 'plugin:event|unlisten']);

@@ -63,6 +63,9 @@ impl GitArgs {
                 for (key, value) in &report.config {
                     eprintln!("git config {key} \"{value}\"");
                 }
+                if report.ignored {
+                    eprintln!("added to {}: .trellis-cache/", dir.join(".gitignore").display());
+                }
                 Ok(exit::OK)
             }
             GitCommand::DiffDriver { args } => {

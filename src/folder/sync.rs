@@ -19,8 +19,7 @@ use uuid::Uuid;
 use super::text::Tree;
 use super::{
     ASSETS, CURRICULUM, CURRICULUM_FILE, KINDS, Kind, MARKER, Previous, SNAPSHOTS, WriteReport,
-    canonical_uuid, data_file_name, file_text, group_of, managed_files, previous_ranks, put, rank, record,
-    scan_rank,
+    canonical_uuid, data_file_name, file_text, group_of, previous_ranks, put, rank, record, scan_rank,
 };
 use crate::model::{Document, DocumentPatch, Keyed, ListPatch};
 use crate::{Error, Result};

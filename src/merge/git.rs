@@ -143,9 +143,13 @@ pub struct SetupReport {
     pub added: Vec<String>,
     /// The `git config` keys set, with their values.
     pub config: Vec<(String, String)>,
+    /// Whether `.trellis-cache/` (the app's working store beside a curriculum folder, see
+    /// `crate::workspace`) was added to `DIR/.gitignore`.
+    pub ignored: bool,
 }
 
-/// Configures the repository around `dir`: adds [`ATTRIBUTES`] to `dir/.gitattributes` and sets
+/// Configures the repository around `dir`: adds [`ATTRIBUTES`] to `dir/.gitattributes` (and
+/// `.trellis-cache/`, the app's working store beside a curriculum folder, to `dir/.gitignore`) and sets
 /// the repository's (local) config so that git merges canonical JSON curricula with
 /// `PROGRAM merge %O %A %B -o %A` (conflicts in `PATH.conflicts.json`), and diffs them with
 /// `PROGRAM git diff-driver` (the semantic diff, in words). `program` is the `trellis` command
@@ -184,7 +188,8 @@ pub fn setup(dir: &Path, program: &str) -> Result<SetupReport> {
     for (key, value) in &config {
         git(dir, &["config", "--local", key, value])?;
     }
-    Ok(SetupReport { attributes, added, config })
+    let ignored = crate::workspace::ensure_ignored(dir)?;
+    Ok(SetupReport { attributes, added, config, ignored })
 }
 
 /// Quotes `word` for a POSIX shell when it needs it.

@@ -82,7 +82,10 @@ fn setup_driver(repo: &Path) {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    git_ok(repo, &["add", ".gitattributes"]);
+    // The app's cache beside a curriculum folder is kept out of git.
+    let ignore = std::fs::read_to_string(repo.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == ".trellis-cache/"), "{ignore}");
+    git_ok(repo, &["add", ".gitattributes", ".gitignore"]);
     git_ok(repo, &["commit", "-q", "-m", "merge driver"]);
     git_ok(repo, &["checkout", "-q", "other"]);
     git_ok(repo, &["merge", "-q", "main"]);
