@@ -14,7 +14,7 @@ class FakeFolder implements FolderBackend {
   resolved: [string | null, string, FieldChoice[]][] = [];
   remaining: FileConflict[] = [];
   async openFolder() { return null; }
-  async refresh() { return this.refreshes.shift() ?? NONE; }
+  async refresh(): Promise<FolderRefresh | null> { return this.refreshes.shift() ?? NONE; }
   async changes() { return [{ file: 'nodes/x.md', kind: 'node', id: 'x', status: 'modified' }]; }
   async conflicts() { return this.remaining; }
   async resolve(path: string | null, file: string, choices: FieldChoice[]) {
