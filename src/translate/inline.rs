@@ -131,6 +131,17 @@ pub enum TargetPiece {
 /// described.
 pub fn rebuild(target: &[TargetPiece], source: &[Piece]) -> Result<String, String> {
     let codes = codes(source);
+    let required: Vec<u32> = codes.keys().copied().collect();
+    rebuild_with(target, &codes, &required)
+}
+
+/// [`rebuild`] with the codes a target may use (`codes`, by id) and the ones it must use
+/// (`required`), for a field whose stored translation has markup of its own.
+pub fn rebuild_with(
+    target: &[TargetPiece],
+    codes: &HashMap<u32, (bool, String, String)>,
+    required: &[u32],
+) -> Result<String, String> {
     let mut seen: HashMap<u32, usize> = HashMap::new();
     let mut out = String::new();
     fn walk(
@@ -172,8 +183,8 @@ pub fn rebuild(target: &[TargetPiece], source: &[Piece]) -> Result<String, Strin
         }
         Ok(())
     }
-    walk(target, &codes, &mut seen, &mut out)?;
-    let mut missing: Vec<u32> = codes.keys().filter(|id| !seen.contains_key(id)).copied().collect();
+    walk(target, codes, &mut seen, &mut out)?;
+    let mut missing: Vec<u32> = required.iter().filter(|id| !seen.contains_key(id)).copied().collect();
     missing.sort_unstable();
     if !missing.is_empty() {
         let list: Vec<String> = missing.iter().map(u32::to_string).collect();
@@ -308,6 +319,7 @@ impl<'a> Cutter<'a> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

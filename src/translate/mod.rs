@@ -225,6 +225,9 @@ pub fn import_xliff(doc: &Document, text: &str, source_name: &str) -> Result<(Do
         units: file.units.len(),
         ..ImportReport::default()
     };
+    let before: HashMap<&str, &TranslatedText> = variant(doc, &file.target_language)
+        .map(|v| v.texts.iter().map(|t| (t.id.as_str(), t)).collect())
+        .unwrap_or_default();
     let mut seen = std::collections::HashSet::new();
     for unit in &file.units {
         let place = format!("unit {}", unit.id);
@@ -250,7 +253,20 @@ pub fn import_xliff(doc: &Document, text: &str, source_name: &str) -> Result<(Do
             report.untranslated += 1;
             continue;
         };
-        let text = match inline::rebuild(target, &pieces) {
+        // A stored translation may carry markup of its own (a link to a page in its language):
+        // the export wrote it as extra codes numbered after the source's, and the translation
+        // keeps only the source codes it kept.
+        let mut codes = inline::codes(&pieces);
+        let mut required: Vec<u32> = codes.keys().copied().collect();
+        if let Some(old) = before.get(field.meta.id.as_str()) {
+            let own =
+                inline::codes(&xliff::renumber(&inline::split(&old.text, field.meta.markdown), &pieces));
+            required.retain(|id| own.contains_key(id));
+            for (id, code) in own {
+                codes.entry(id).or_insert(code);
+            }
+        }
+        let text = match inline::rebuild_with(target, &codes, &required) {
             Ok(text) => text,
             Err(problem) => {
                 problems.push(format!("{place}: target: {problem}"));

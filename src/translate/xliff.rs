@@ -151,8 +151,22 @@ fn write_21(doc: &Document, lang: &str, units: &[OutUnit]) -> String {
             out.push_str("</note>\n");
         }
         out.push_str("      </notes>\n");
+        let target = unit
+            .target
+            .as_ref()
+            .map(|(text, _)| renumber(&super::inline::split(text, unit.field.meta.markdown), &unit.source));
         let mut data = Vec::new();
         collect_data(&unit.source, &mut data);
+        // Markup only the stored translation has (its own codes, numbered after the source's).
+        if let Some(target) = &target {
+            let mut own = Vec::new();
+            collect_data(target, &mut own);
+            for (id, text) in own {
+                if !data.iter().any(|(known, _)| *known == id) {
+                    data.push((id, text));
+                }
+            }
+        }
         if !data.is_empty() {
             out.push_str("      <originalData>\n");
             for (id, text) in &data {
@@ -173,10 +187,9 @@ fn write_21(doc: &Document, lang: &str, units: &[OutUnit]) -> String {
         out.push_str("        <source xml:space=\"preserve\">");
         pieces_21(&unit.source, &mut out);
         out.push_str("</source>\n");
-        if let Some((text, _)) = &unit.target {
+        if let Some(target) = &target {
             out.push_str("        <target xml:space=\"preserve\">");
-            let target = super::inline::split(text, unit.field.meta.markdown);
-            pieces_21(&renumber(&target, &unit.source), &mut out);
+            pieces_21(target, &mut out);
             out.push_str("</target>\n");
         }
         out.push_str("      </segment>\n    </unit>\n");
@@ -218,7 +231,7 @@ fn pieces_21(pieces: &[Piece], out: &mut String) {
 /// same (a translation keeps the source's codes; the cut of the translated text numbers them
 /// in its own order). Codes the source does not have stay as text-free standalone codes of
 /// their own numbers above the source's.
-fn renumber(target: &[Piece], source: &[Piece]) -> Vec<Piece> {
+pub(crate) fn renumber(target: &[Piece], source: &[Piece]) -> Vec<Piece> {
     let codes = super::inline::codes(source);
     let mut free: Vec<(u32, bool, String, String)> =
         codes.into_iter().map(|(id, (pair, a, b))| (id, pair, a, b)).collect();

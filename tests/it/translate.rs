@@ -15,7 +15,7 @@ use trellis::export::package::MemWriter;
 use trellis::export::{ExportFormat, ExportOptions, export_document};
 use trellis::model::{Document, TranslatedText, Translation, TranslationState};
 use trellis::store::{EditOp, Store};
-use trellis::translate::{self, XliffVersion, fields, inline};
+use trellis::translate::{self, XliffVersion, fields, inline, xliff};
 
 use super::support::root;
 
@@ -539,4 +539,37 @@ fn lang_exports_write_the_translation_and_the_language_metadata() {
     let x50 = findings.iter().find(|f| f.code == "X50-untranslated-fields").expect("X50 finding");
     let missing = translate::coverage(&partial, "fr").untranslated;
     assert!(x50.message.starts_with(&format!("{missing} of ")), "{}", x50.message);
+}
+
+#[test]
+fn a_translation_with_markup_of_its_own_goes_out_and_comes_back() {
+    let mut doc = example("intro-statistics.json");
+    doc.activities[0].instructions = "Read [the guide](https://example.org/guide) *first*.".into();
+    let field = format!("activity/{}/instructions", doc.activities[0].id);
+    let mut translated = with_french(&doc, TranslationState::Translated);
+    let own = "Lisez *d'abord* [le guide](https://example.org/fr/guide).";
+    translated.translations[0].texts.iter_mut().find(|t| t.id == field).unwrap().text = own.into();
+    for version in [XliffVersion::V21, XliffVersion::V12] {
+        let xliff = translate::export_xliff(&translated, "fr", version).unwrap();
+        validate(&format!("{version:?}"), &xliff, version);
+        let (back, _) = translate::import_xliff(&translated, &xliff, "fr.xlf")
+            .unwrap_or_else(|e| panic!("{version:?}: {e}"));
+        assert_eq!(back, translated, "{version:?}");
+        // The source's emphasis is still required: dropping it is refused.
+        let unit = xliff::unit_id(&field);
+        let at = xliff.find(&format!("id=\"{unit}\"")).unwrap();
+        let target = at + xliff[at..].find("<target").unwrap();
+        let end = target + xliff[target..].find("</target>").unwrap();
+        let stripped = xliff[target..end]
+            .replace("<pc id=\"2\" dataRefStart=\"d2o\" dataRefEnd=\"d2c\">", "")
+            .replace("<g id=\"2\" ctype=\"italic\">", "");
+        let stripped = stripped.replacen("</pc>", "", usize::from(version == XliffVersion::V21)).replacen(
+            "</g>",
+            "",
+            usize::from(version == XliffVersion::V12),
+        );
+        let broken = format!("{}{}{}", &xliff[..target], stripped, &xliff[end..]);
+        let err = translate::import_xliff(&translated, &broken, "fr.xlf").unwrap_err().to_string();
+        assert!(err.contains("inline code 2 of the source is missing"), "{version:?}: {err}");
+    }
 }
