@@ -119,48 +119,133 @@ impl Drop for DirWriter {
 /// entries in write order), so the same entries always give the same bytes. The zip is written
 /// to a temporary sibling and renamed over the target in [`PackageWriter::finish`].
 ///
-/// Compression runs on a thread of its own, fed through a short queue: while it deflates the
-/// entries already written, the exporter builds the next ones, so a large export uses two cores.
-/// Entry paths and duplicates are checked at once in [`PackageWriter::add`]; an I/O error of the
-/// compressing thread is reported by the next `add` or by `finish`.
+/// Compression runs beside the exporter: entries are gathered into batches of about
+/// [`ZIP_BATCH_BYTES`], each batch is deflated on one of [`zip_threads`] threads into a small
+/// zip of its own, and a writing thread copies those zips' entries (already compressed) into
+/// the package in batch order. Each entry is deflated on its own in either case, so the file
+/// holds exactly the bytes of deflating the entries one after the other ([`zip_bytes`]), while
+/// a large export keeps every core busy. Entry paths and duplicates are checked at once in
+/// [`PackageWriter::add`]; an error of a compressing or writing thread is reported by a later
+/// `add` or by `finish`.
 pub struct ZipWriter {
     staging: Option<crate::fsutil::Staged>,
     staging_path: PathBuf,
     seen: BTreeSet<String>,
-    queue: Option<std::sync::mpsc::SyncSender<(String, Vec<u8>)>>,
+    /// Entries of the batch being gathered, and their size.
+    batch: Vec<(String, Vec<u8>)>,
+    batch_bytes: usize,
+    /// The number of the next batch sent.
+    next_batch: u64,
+    queue: Option<std::sync::mpsc::SyncSender<ZipBatch>>,
+    compressors: Vec<std::thread::JoinHandle<()>>,
     worker: Option<std::thread::JoinHandle<std::result::Result<BufWriter<File>, ZipError>>>,
 }
 
-/// Entries waiting for the compressing thread (bounds the memory held by the queue).
-const ZIP_QUEUE: usize = 64;
+/// A batch of entries and its place in the package.
+type ZipBatch = (u64, Vec<(String, Vec<u8>)>);
+
+/// Batches waiting for a compressing thread (bounds the memory held by the queue).
+const ZIP_QUEUE: usize = 4;
+
+/// Uncompressed bytes gathered into one batch (an entry larger than this is a batch alone).
+const ZIP_BATCH_BYTES: usize = 1 << 20;
+
+/// Threads that deflate batches: one per core, at least two, at most four.
+fn zip_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4))
+}
 
 impl ZipWriter {
     /// Starts a zip whose final name is `target`.
     pub fn create(target: &Path) -> Result<Self> {
         let (staging, file) = crate::fsutil::Staged::create(target, None)?;
-        let (queue, entries) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(ZIP_QUEUE);
+        let (queue, batches) = std::sync::mpsc::sync_channel::<ZipBatch>(ZIP_QUEUE);
+        let batches = std::sync::Arc::new(std::sync::Mutex::new(batches));
+        type Compressed = (u64, std::result::Result<Vec<u8>, ZipError>);
+        let (done, compressed) = std::sync::mpsc::sync_channel::<Compressed>(ZIP_QUEUE * 2);
+        let spawn_error =
+            |e: std::io::Error| Error::Internal(format!("the zip threads could not start: {e}"));
         let worker = std::thread::Builder::new()
             .name("zip".into())
             .spawn(move || {
-                let mut zip = ZipStream::new(BufWriter::new(file));
-                for (path, bytes) in entries {
-                    zip.add(&path, &bytes)?;
+                let mut zip = zip::ZipWriter::new(BufWriter::new(file));
+                // Batches come back in any order; they are copied in the order they were sent.
+                let mut waiting = BTreeMap::new();
+                let mut next = 0u64;
+                for (number, bytes) in compressed {
+                    waiting.insert(number, bytes);
+                    while let Some(bytes) = waiting.remove(&next) {
+                        let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes?))?;
+                        zip.merge_archive(archive)?;
+                        next += 1;
+                    }
                 }
-                zip.finish()
+                if !waiting.is_empty() {
+                    return Err(ZipError::Other("a zip batch was lost".into()));
+                }
+                Ok(zip.finish()?)
             })
-            .map_err(|e| Error::Internal(format!("the zip thread could not start: {e}")))?;
+            .map_err(spawn_error)?;
+        let mut compressors = Vec::new();
+        for i in 0..zip_threads() {
+            let (batches, done) = (batches.clone(), done.clone());
+            let compressor = std::thread::Builder::new()
+                .name(format!("zip-deflate-{i}"))
+                .spawn(move || {
+                    loop {
+                        let next = match batches.lock() {
+                            Ok(queue) => queue.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok((number, entries)) = next else { return };
+                        let size: usize = entries.iter().map(|(p, b)| b.len() + p.len() + 100).sum();
+                        let mut zip = ZipStream::new(std::io::Cursor::new(Vec::with_capacity(size / 3)));
+                        let bytes = entries
+                            .iter()
+                            .try_for_each(|(path, bytes)| zip.add(path, bytes))
+                            .and_then(|()| zip.finish())
+                            .map(std::io::Cursor::into_inner);
+                        if done.send((number, bytes)).is_err() {
+                            return;
+                        }
+                    }
+                })
+                .map_err(spawn_error)?;
+            compressors.push(compressor);
+        }
         Ok(ZipWriter {
             staging_path: staging.temp().to_owned(),
             staging: Some(staging),
             seen: BTreeSet::new(),
+            batch: Vec::new(),
+            batch_bytes: 0,
+            next_batch: 0,
             queue: Some(queue),
+            compressors,
             worker: Some(worker),
         })
     }
 
-    /// Waits for the compressing thread and converts its outcome.
+    /// Sends the gathered batch to the compressing threads; false if they stopped.
+    fn send_batch(&mut self) -> Result<bool> {
+        if self.batch.is_empty() {
+            return Ok(true);
+        }
+        let queue = self.queue.as_ref().ok_or_else(|| Error::Internal("zip already finished".into()))?;
+        let batch = std::mem::take(&mut self.batch);
+        self.batch_bytes = 0;
+        let number = self.next_batch;
+        self.next_batch += 1;
+        Ok(queue.send((number, batch)).is_ok())
+    }
+
+    /// Waits for the compressing and writing threads and converts the outcome.
     fn join(&mut self) -> Result<BufWriter<File>> {
         self.queue = None;
+        for compressor in self.compressors.drain(..) {
+            // A compressor's error travels to the writing thread with its batch.
+            let _ = compressor.join();
+        }
         let worker = self.worker.take().ok_or_else(|| Error::Internal("zip already finished".into()))?;
         match worker.join() {
             Ok(Ok(out)) => Ok(out),
@@ -168,6 +253,11 @@ impl ZipWriter {
             Ok(Err(ZipError::Other(m))) => Err(Error::Internal(m)),
             Err(_) => Err(Error::Internal("the zip thread stopped unexpectedly".into())),
         }
+    }
+
+    /// The error that stopped the threads.
+    fn stopped(&mut self) -> Error {
+        self.join().err().unwrap_or_else(|| Error::Internal("the zip thread stopped".into()))
     }
 }
 
@@ -177,18 +267,22 @@ impl PackageWriter for ZipWriter {
         if !self.seen.insert(path.to_owned()) {
             return Err(Error::Internal(format!("package entry \"{path}\" was written twice")));
         }
-        let queue = self.queue.as_ref().ok_or_else(|| Error::Internal("zip already finished".into()))?;
-        if queue.send((path.to_owned(), bytes.to_vec())).is_err() {
-            // The compressing thread stopped on an error: report it.
-            return Err(self
-                .join()
-                .err()
-                .unwrap_or_else(|| Error::Internal("the zip thread stopped".into())));
+        if self.queue.is_none() {
+            return Err(Error::Internal("zip already finished".into()));
+        }
+        self.batch.push((path.to_owned(), bytes.to_vec()));
+        self.batch_bytes += bytes.len();
+        if self.batch_bytes >= ZIP_BATCH_BYTES && !self.send_batch()? {
+            // The threads stopped on an error: report it.
+            return Err(self.stopped());
         }
         Ok(())
     }
 
     fn finish(&mut self) -> Result<()> {
+        if !self.send_batch()? {
+            return Err(self.stopped());
+        }
         let mut buffered = self.join()?;
         buffered.flush().map_err(|e| Error::io(&self.staging_path, e))?;
         let file = buffered.into_inner().map_err(|e| Error::io(&self.staging_path, e.into_error()))?;
