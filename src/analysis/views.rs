@@ -847,7 +847,9 @@ pub struct SequenceGraph {
     /// Prerequisite edges.
     pub edges: Vec<GraphEdge>,
     /// Mastery-pathway edges (drawn dashed, labelled), from the lesson whose assessment decides
-    /// the route to the remediation or enrichment lesson.
+    /// the route to the remediation or enrichment lesson; omitted when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<PathwayEdge>>", optional))]
     pub pathways: Vec<PathwayEdge>,
     /// Number of layers.
     pub layers: usize,

@@ -31,4 +31,9 @@ summative: Array<string>,
 /**
  * Reported as a spike (W3).
  */
-spike: boolean, };
+spike: boolean, 
+/**
+ * Minutes of planned spaced review in the week (not counted in `hours`); absent without a
+ * review plan.
+ */
+reviewMinutes?: number, };
