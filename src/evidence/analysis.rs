@@ -701,8 +701,11 @@ fn correlation(xs: &[f64], ys: &[f64]) -> Option<f64> {
     (d > 1e-12).then(|| sxy / d)
 }
 
-/// The options of a choice item: (id, label, text, key); None for other item types.
-fn options_of(item: &crate::model::QuizItem) -> Option<Vec<(Option<Uuid>, String, String, bool)>> {
+/// One option of a choice item: (choice id, label, text, key).
+type ItemOption = (Option<Uuid>, String, String, bool);
+
+/// The options of a choice item; None for other item types.
+fn options_of(item: &crate::model::QuizItem) -> Option<Vec<ItemOption>> {
     use crate::model::ItemBody;
     let letter = |i: usize| {
         let mut label = String::new();
@@ -784,7 +787,7 @@ fn chosen(item: &crate::model::QuizItem, response: &str) -> Option<Vec<usize>> {
 /// chosen), with upper and lower groups by `totals` (learner → total score on the assessment):
 /// the [`GROUP_SHARE`] of them, at least one, highest and lowest totals (ties by learner order).
 fn option_stats(
-    options: Vec<(Option<Uuid>, String, String, bool)>,
+    options: Vec<ItemOption>,
     responses: &BTreeMap<u32, Vec<usize>>,
     totals: &BTreeMap<u32, f64>,
 ) -> Vec<OptionStats> {
