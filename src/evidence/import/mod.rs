@@ -321,10 +321,13 @@ pub fn import_with_task(
     let doc_path = store.path().to_owned();
     let label = format!("Import {} evidence into cohort {cohort}", source.as_str());
     store.apply_with(&label, |tx| {
-        // A larger page cache while the import runs: results are keyed by a hash, so their
-        // index is written in random order (restored afterwards).
+        // A larger page cache (48 MB) while the import runs: results are keyed by a hash, so
+        // their index is written in random order (restored afterwards). The memory it used stays
+        // with the process after the import, so it is kept at half of the 96 MB it once was:
+        // 1,000,000 rows import about as fast, and loading and mastery after them peak 57 MB
+        // lower (BENCHMARKS.md).
         let cache: i64 = tx.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        tx.pragma_update(None, "cache_size", -98_304)?;
+        tx.pragma_update(None, "cache_size", -49_152)?;
         let result = import_into(tx, &doc_path, &cohort, source, path, &matcher, options, task, len);
         tx.pragma_update(None, "cache_size", cache)?;
         match result {
