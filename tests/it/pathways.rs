@@ -580,3 +580,34 @@ fn the_workload_view_carries_review_minutes_and_the_schedule() {
     let json = serde_json::to_string(&plain).unwrap();
     assert!(!json.contains("reviewMinutes") && !json.contains("\"reviews\""));
 }
+
+#[test]
+fn the_canvas_profile_exports_the_reviews_as_dated_calendar_events() {
+    let doc = fixture();
+    let export = |doc: &Document| {
+        let mut options = ExportOptions::for_document(doc);
+        options.profile = trellis::export::LmsProfile::Canvas;
+        let mut mem = MemWriter::new();
+        export_document(doc, ExportFormat::Cc13, &options, &mut mem, &mut |_| {}).unwrap();
+        mem
+    };
+    let mem = export(&doc);
+    let events = mem.text("course_settings/events.xml").unwrap();
+    assert!(mem.text("imsmanifest.xml").unwrap().contains("<file href=\"course_settings/events.xml\"/>"));
+    // L1.1 is introduced in week 1 (from 2026-09-07): reviews 1, 3, 7 and 14 days later.
+    for date in ["2026-09-08", "2026-09-10", "2026-09-14", "2026-09-21"] {
+        let at = events.find(&format!("<start_at>{date}T09:00:00</start_at>")).unwrap();
+        let event = &events[events[..at].rfind("<event ").unwrap()..at];
+        assert!(event.contains("L1.1"), "{date}: {event}");
+    }
+    assert!(events.contains("Calculate the mean of a small data set."));
+    // Ten minutes per objective reviewed that day.
+    assert!(events.contains("<end_at>2026-09-08T09:20:00</end_at>"));
+    // Without a start date there are no dates, so no events; without a plan neither.
+    let mut undated = doc.clone();
+    undated.curriculum.review_plan.as_mut().unwrap().start_date = None;
+    assert!(export(&undated).get("course_settings/events.xml").is_none());
+    let mut none = doc;
+    none.curriculum.review_plan = None;
+    assert!(export(&none).get("course_settings/events.xml").is_none());
+}

@@ -8,7 +8,9 @@
 //! file `course_settings/canvas_export.txt` makes Canvas read the package as a Canvas cartridge,
 //! quizzes are read from `non_cc_assessments/*.xml.qti` plus `assessment_meta.xml`, and
 //! assignment settings (rubric, group, points) from an `assignment_settings.xml` next to the
-//! assignment's HTML. The Canvas namespace has no published schema, so these files are only
+//! assignment's HTML. A spaced-review plan with a start date becomes calendar events
+//! (`course_settings/events.xml`, one per review day, naming the objectives to retrieve); without
+//! a plan, or without a start date, the file is not written. The Canvas namespace has no published schema, so these files are only
 //! checked for being well-formed; everything the CC schemas cover stays valid.
 
 use super::{FROM_SUBDIR, LeafKind, OrgNode, Res, Run};
@@ -247,6 +249,9 @@ pub(super) fn course_files(run: &mut Run<'_, '_>, org: &[OrgNode]) -> Result<()>
     put(run, "assignment_groups.xml", assignment_groups(cx))?;
     put(run, "learning_outcomes.xml", learning_outcomes(cx))?;
     put(run, "rubrics.xml", rubrics(cx))?;
+    if let Some(events) = review_events(cx) {
+        put(run, "events.xml", events)?;
+    }
     put(run, "canvas_export.txt", "Exported by Trellis for Canvas.\n".to_owned())?;
     // Canvas finds its files through a resource whose href is the flag file.
     run.resources.push(Res {
@@ -258,6 +263,51 @@ pub(super) fn course_files(run: &mut Run<'_, '_>, org: &[OrgNode]) -> Result<()>
         objectives: Vec::new(),
     });
     Ok(())
+}
+
+/// The spaced-review plan as Canvas calendar events: one event per day on which objectives come
+/// back (inside the course), titled with their codes, lasting the plan's minutes per objective.
+/// `None` without an enabled plan with a start date.
+fn review_events(cx: &ExportContext<'_>) -> Option<String> {
+    let schedule = crate::analysis::spaced::plan(cx.doc)?;
+    let plan = cx.doc.curriculum.review_plan.as_ref()?;
+    plan.start_date.as_ref()?;
+    let mut days: std::collections::BTreeMap<&str, Vec<(&str, usize)>> = std::collections::BTreeMap::new();
+    for o in &schedule.objectives {
+        let statement = cx.objective_index(o.objective).unwrap_or(usize::MAX);
+        for r in o.reviews.iter().filter(|r| r.within_course) {
+            if let Some(date) = r.date.as_deref() {
+                days.entry(date).or_default().push((o.label.as_str(), statement));
+            }
+        }
+    }
+    let mut w = XmlWriter::new();
+    start(&mut w, "events", None);
+    for (date, objectives) in &days {
+        let codes: Vec<&str> = objectives.iter().map(|(label, _)| *label).collect();
+        // From 9:00, at most until 23:00.
+        let minutes = plan.minutes_per_review.saturating_mul(objectives.len() as u32).clamp(1, 14 * 60);
+        let (h, m) = (9 + minutes / 60, minutes % 60);
+        let mut description =
+            String::from("<p>Retrieval practice: recall, without notes, what you learnt about</p><ul>");
+        for (label, i) in objectives {
+            let text = cx.objectives.get(*i).map(|o| o.objective.statement.trim()).unwrap_or_default();
+            description.push_str(&format!(
+                "<li><strong>{}</strong> {}</li>",
+                crate::export::xml::escape(label),
+                crate::export::xml::escape(text)
+            ));
+        }
+        description.push_str("</ul>");
+        let ident = ident_with(cx.doc.curriculum.id.0, &format!("review{}", date.replace('-', "")));
+        w.start("event", &[("identifier", &ident)]);
+        w.text("title", &format!("Spaced review: {}", codes.join(", ")));
+        w.text("description", &description);
+        w.text("start_at", &format!("{date}T09:00:00"));
+        w.text("end_at", &format!("{date}T{h:02}:{m:02}:00"));
+        w.end();
+    }
+    Some(w.finish())
 }
 
 fn course_settings(cx: &ExportContext<'_>) -> String {
