@@ -66,11 +66,35 @@ fn benches(c: &mut Criterion) {
     });
     group.finish();
 
+    // The same on a course of ordinary size: the bundled intro-statistics example.
+    let example = trellis::json::read(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/intro-statistics.json"),
+    )
+    .unwrap();
+    let small_dir = repo.join("example");
+    let files = trellis::folder::write(&example, &small_dir).unwrap().written.len();
+    let mut small = Workspace::open(&small_dir).unwrap();
+    eprintln!("intro-statistics as a folder: {files} files");
+    let mut group = c.benchmark_group("workspace_example");
+    group.sample_size(50).measurement_time(Duration::from_secs(5));
+    let mut m = 0u64;
+    group.bench_function("one_edit_written_through", |b| {
+        b.iter(|| {
+            m += 1;
+            let mut node = small.document().nodes[1].clone();
+            node.title = format!("Renamed {m}");
+            black_box(small.apply(EditOp::UpdateNode { node }).unwrap())
+        })
+    });
+    group.bench_function("refresh_nothing_changed", |b| b.iter(|| black_box(small.refresh().unwrap())));
+    group.finish();
+
     // One file changed underneath (as a pull would): the refresh reads the folder again.
     let node = ws.document().nodes[23].clone();
     let file = dir.join(format!("nodes/{}.md", node.id));
     let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, text.replace(&format!("title = \"{}\"", node.title), "title = \"From a pull\"")).unwrap();
+    std::fs::write(&file, text.replace(&format!("title = \"{}\"", node.title), "title = \"From a pull\""))
+        .unwrap();
     let t = Instant::now();
     let refresh = ws.refresh().unwrap();
     eprintln!(
