@@ -284,3 +284,28 @@ fn cancelling_between_pages_ends_the_workflow_and_writes_nothing() {
     assert!(Evidence::load(&store, None).unwrap().results.is_empty());
     assert!(Evidence::load(&store, None).unwrap().cohorts.is_empty());
 }
+
+#[test]
+fn cli_reads_an_https_lrs_with_lrs_ca_and_refuses_it_without() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc_path = dir.path().join("doc.trellis");
+    let (store, doc) = fresh(dir.path());
+    drop(store);
+    let (root_pem, config) = tls_setup();
+    let ca = dir.path().join("root.pem");
+    std::fs::write(&ca, root_pem).unwrap();
+    let (endpoint, _) = serve(statements(&doc, 4), Some(config));
+    let run = |extra: &[&std::ffi::OsStr]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_trellis"));
+        cmd.args(["evidence", "import"]).arg(&doc_path).args(["--lrs", &endpoint, "--cohort", "LRS"]);
+        cmd.args(extra).env_remove("TRELLIS_LRS_PASSWORD").output().unwrap()
+    };
+    let refused = run(&[]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.to_lowercase().contains("certificate"), "{err}");
+    let ok = run(&["--lrs-ca".as_ref(), ca.as_os_str()]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let store = Store::open(&doc_path).unwrap();
+    assert_eq!(Evidence::load(&store, None).unwrap().results.len(), 4);
+}
