@@ -64,3 +64,28 @@ test('the workload view lists review minutes per week only under a plan', () => 
   render(ReviewMinutes, { workload: planned });
   expect(screen.getByTestId('review-minutes').textContent).toContain('week 1 20 min · week 2 10 min');
 });
+
+test('the sequence graph draws pathway edges dashed and named', async () => {
+  const { default: PathwayEdges } = await import('./PathwayEdges.svelte');
+  const node = (id: string, title: string, x: number, y: number) => ({
+    node: { id, title, code: '', kind: 'lesson', path: title },
+    layer: 0,
+    order: 0,
+    x,
+    y,
+    week: null,
+    maxLevel: null,
+  });
+  const graph = {
+    nodes: [node('a', 'The mean', 12, 12), node('b', 'The mean, step by step', 252, 12)],
+    edges: [],
+    pathways: [{ from: 0, to: 1, role: 'remediation', label: 'L1.1' }],
+    layers: 2,
+    width: 500,
+    height: 100,
+  };
+  const { container } = render(PathwayEdges, { graph: graph as never, width: 180, height: 44 });
+  const edge = screen.getByRole('img', { name: 'The mean, step by step: remediation for L1.1, after The mean' });
+  expect(edge.querySelector('path')?.getAttribute('stroke-dasharray')).toBe('4 4');
+  expect(container.textContent).toContain('remediation · L1.1');
+});
