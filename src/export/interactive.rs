@@ -179,12 +179,16 @@ pub(crate) fn frame_html(activity: &str, title: &str, content: &InteractiveConte
 
 /// The player page of an H5P package, at `DIR/<ident>.html`.
 fn player_page(used: &Used<'_>, lang: &str) -> String {
-    player_html(&used.ident, &used.content.title, lang)
+    player_html(&used.ident, &used.content.title, lang, PACKAGE_CSP)
 }
 
+/// The policy of a packaged player page: the package's own files only.
+const PACKAGE_CSP: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'\">\n";
+
 /// A player page playing the H5P content in folder `content` (relative to the page), with the
-/// player in `player/`.
-fn player_html(content: &str, title: &str, lang: &str) -> String {
+/// player in `player/`; `policy` is its content security policy element (empty where the server
+/// sends the policy, as the desktop preview does: in a sandboxed frame `'self'` names no origin).
+fn player_html(content: &str, title: &str, lang: &str, policy: &str) -> String {
     let config = serde_json::json!({
         "h5pJsonPath": content,
         "frameJs": "player/frame.bundle.js",
@@ -194,7 +198,7 @@ fn player_html(content: &str, title: &str, lang: &str) -> String {
     .replace('<', "\\u003c");
     let title = if title.trim().is_empty() { "Interactive content" } else { title };
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'\">\n<title>{title}</title>\n<link rel=\"stylesheet\" href=\"player/styles/h5p.css\">\n<script src=\"player/main.bundle.js\"></script>\n</head>\n<body>\n<div id=\"trellis-h5p\"></div>\n<script type=\"application/json\" id=\"trellis-interactive\">{config}</script>\n<script src=\"player/trellis-h5p.js\"></script>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n{policy}<title>{title}</title>\n<link rel=\"stylesheet\" href=\"player/styles/h5p.css\">\n<script src=\"player/main.bundle.js\"></script>\n</head>\n<body>\n<div id=\"trellis-h5p\"></div>\n<script type=\"application/json\" id=\"trellis-interactive\">{config}</script>\n<script src=\"player/trellis-h5p.js\"></script>\n</body>\n</html>\n",
         lang = escape(lang),
         title = escape(title),
     )
@@ -264,7 +268,7 @@ pub fn preview_file(
     let path = path.trim_start_matches('/');
     if content.kind == InteractiveKind::H5p {
         if path == "index.html" {
-            return Ok(Some((player_html("content", &content.title, lang).into_bytes(), "text/html")));
+            return Ok(Some((player_html("content", &content.title, lang, "").into_bytes(), "text/html")));
         }
         if let Some(rest) = path.strip_prefix("player/") {
             return Ok(PLAYER_FILES
