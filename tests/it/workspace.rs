@@ -56,7 +56,7 @@ fn an_edit_writes_only_the_entity_file_and_git_status_shows_it() {
     node.title = "Renamed in the app".into();
     let change = ws.apply(EditOp::UpdateNode { node: node.clone() }).unwrap();
     let file = format!("nodes/{}.md", node.id);
-    assert_eq!(change.files.written, [file.clone()]);
+    assert_eq!(change.files.written, std::slice::from_ref(&file));
     assert!(change.files.removed.is_empty());
     assert!(std::fs::read_to_string(course.join(&file)).unwrap().contains("title = \"Renamed in the app\""));
     assert_eq!(status(&repo), [format!(" M course/{file}")]);
