@@ -199,7 +199,8 @@ impl<'c, 'a> Site<'c, 'a> {
         };
         let mut out = String::with_capacity(body.len() + 4096);
         // Only a page framing interactive content lets frames of the site's own files in.
-        let frames = if body.contains("<div class=\"trellis-interactive\"") { " frame-src 'self';" } else { "" };
+        let frames =
+            if body.contains("<div class=\"trellis-interactive\"") { " frame-src 'self';" } else { "" };
         let _ = write!(
             out,
             "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{page_title}</title>\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self';{frames} form-action 'self'; base-uri 'none'\">\n<meta name=\"generator\" content=\"Trellis\">\n<link rel=\"stylesheet\" href=\"{SITE_DIR}/trellis.css\">\n<link rel=\"stylesheet\" href=\"{SITE_DIR}/site.css\">\n{head}</head>\n<body class=\"site\">\n<a class=\"site-skip\" href=\"#content\">Skip to content</a>\n<header class=\"site-header\">\n<p class=\"site-name\"><a href=\"index.html\">{course}</a></p>\n<form class=\"site-search\" role=\"search\" action=\"search.html\" method=\"get\">\n<label for=\"site-q\">Search the course</label>\n<input type=\"search\" id=\"site-q\" name=\"q\" autocomplete=\"off\">\n<button type=\"submit\">Search</button>\n</form>\n</header>\n<div class=\"site-layout\">\n",
