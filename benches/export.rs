@@ -1,8 +1,9 @@
 //! Export benchmarks on the generated large curriculum (40 courses × 10 units × 5 lessons):
 //! the Common Cartridge 1.3 export with the Canvas profile streamed into a zip file (target
 //! < 3 s), and, in the same run, plain zipping of the very bytes that export produced (the
-//! export should stay within 3× of it). Also the CASE export, and the offline course website
-//! written into a directory (target < 5 s). Run with
+//! export should stay within 3× of it). Also the CASE export, the offline course website
+//! written into a directory (target < 5 s), and the preflight and lowering every format shares.
+//! Run with
 //! `cargo bench --bench export`; results go to BENCHMARKS.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -72,6 +73,15 @@ fn benches(c: &mut Criterion) {
             }
             total
         })
+    });
+    // What every format pays before its own files: the preflight (format checks and the whole
+    // curriculum analysis, accessibility included) and the lowering (every Markdown field
+    // rendered and sanitised once).
+    group.bench_function("preflight_cc13_large", |b| {
+        b.iter(|| black_box(trellis::export::preflight(&doc, ExportFormat::Cc13, &options)))
+    });
+    group.bench_function("lowering_large", |b| {
+        b.iter(|| black_box(trellis::export::lower::lower(&doc, &options).unwrap().nodes.len()))
     });
     group.bench_function("case_large", |b| {
         b.iter(|| {
