@@ -611,3 +611,18 @@ fn the_canvas_profile_exports_the_reviews_as_dated_calendar_events() {
     none.curriculum.review_plan = None;
     assert!(export(&none).get("course_settings/events.xml").is_none());
 }
+
+#[test]
+fn the_refreshed_copy_sees_pathways_the_deletion_trigger_changed() {
+    let doc = fixture();
+    let o = objective_by_code(&doc, "L1.1");
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&dir.path().join("p.trellis"), &doc).unwrap();
+    let mut copy = store.load().unwrap();
+    store.apply(EditOp::DeleteObjective { id: o }).unwrap();
+    let patch = store.refresh(&mut copy).unwrap();
+    assert_eq!(trellis::json::to_string(&copy), trellis::json::to_string(&store.load().unwrap()));
+    assert!(node_by_code(&copy, "L1R").pathway.as_ref().unwrap().objectives.is_empty());
+    let r = node_by_code(&doc, "L1R").id;
+    assert!(serde_json::to_string(&patch).unwrap().contains(&r.to_string()), "the patch names the node");
+}
