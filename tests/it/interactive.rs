@@ -377,3 +377,22 @@ fn the_offline_site_and_common_cartridge_carry_the_content_with_its_player_as_a_
     let html = cc.text(&page).unwrap();
     assert!(html.contains(&format!("src=\"../web_resources/trellis-interactive/{ident}.html\"")), "{html}");
 }
+
+#[test]
+fn attaching_is_one_undoable_step_in_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.trellis");
+    let mut store = Store::create(&path, &fixture()).unwrap();
+    let doc = store.load().unwrap();
+    let ops =
+        interactive::attach_ops(&doc, activity_id(ACTIVITY), read(h5p_package("Demo")).unwrap()).unwrap();
+    store.apply_all("Attach interactive content", ops).unwrap();
+    let attached = store.load().unwrap();
+    assert_eq!(attached.assets.len(), 1);
+    assert!(attached.activities.iter().any(|a| a.content.is_some()));
+    store.undo().unwrap();
+    let undone = store.load().unwrap();
+    assert!(undone.assets.is_empty() && undone.activities.iter().all(|a| a.content.is_none()));
+    store.redo().unwrap();
+    assert_eq!(store.load().unwrap(), attached);
+}
