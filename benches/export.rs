@@ -83,6 +83,13 @@ fn benches(c: &mut Criterion) {
     group.bench_function("lowering_large", |b| {
         b.iter(|| black_box(trellis::export::lower::lower(&doc, &options).unwrap().nodes.len()))
     });
+    // The same lowering with the Markdown rendered on the calling thread only (as before it
+    // used every core), for a before/after in one run.
+    group.bench_function("lowering_large_one_thread", |b| {
+        b.iter(|| {
+            black_box(trellis::export::lower::lower_with_threads(&doc, &options, 1).unwrap().nodes.len())
+        })
+    });
     group.bench_function("case_large", |b| {
         b.iter(|| {
             let mut out = MemWriter::new();

@@ -238,12 +238,29 @@ impl<'a> ExportContext<'a> {
     }
 }
 
-/// Builds the context for one export.
+/// Builds the context for one export, rendering the Markdown on every core.
 pub fn lower<'a>(doc: &'a Document, options: &'a ExportOptions) -> Result<ExportContext<'a>> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    lower_with_threads(doc, options, threads)
+}
+
+/// [`lower`] with the Markdown rendered on `threads` threads (1: on the calling thread only).
+/// The result is the same for any number of threads: every distinct text is rendered once, on
+/// whichever thread, and the views are assembled in document order from those renderings.
+pub fn lower_with_threads<'a>(
+    doc: &'a Document,
+    options: &'a ExportOptions,
+    threads: usize,
+) -> Result<ExportContext<'a>> {
     let index = doc.index();
     let assets = asset_views(doc);
-    let broken = std::cell::RefCell::new(BTreeSet::new());
-    let render = |md: &str| render_html(md, &assets, &mut broken.borrow_mut());
+    let (rendered, broken) = render_all(&markdown_fields(doc), &assets, threads);
+    let broken = std::cell::RefCell::new(broken);
+    // Every field below was rendered above; rendering again here is only a fallback.
+    let render = |md: &str| match rendered.get(md) {
+        Some(html) => html.clone(),
+        None => render_html(md, &assets, &mut broken.borrow_mut()),
+    };
 
     let node_ix: HashMap<NodeId, usize> = doc.nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
     let objective_ix: HashMap<ObjectiveId, usize> =
@@ -393,6 +410,78 @@ pub fn lower<'a>(doc: &'a Document, options: &'a ExportOptions) -> Result<Export
         objective_ix,
         rubric_ix,
     })
+}
+
+/// Every Markdown field [`lower`] renders, blank ones left out, each distinct text once (in
+/// first-seen order, so the work is split the same way on every run).
+fn markdown_fields<'d>(doc: &'d Document) -> Vec<&'d str> {
+    let mut seen = std::collections::HashSet::new();
+    let mut fields = Vec::new();
+    let mut add = |md: &'d str| {
+        if !md.trim().is_empty() && seen.insert(md) {
+            fields.push(md);
+        }
+    };
+    add(&doc.curriculum.description);
+    doc.nodes.iter().for_each(|n| add(&n.summary));
+    doc.activities.iter().for_each(|a| add(&a.instructions));
+    doc.rubrics.iter().for_each(|r| add(&r.description));
+    for a in &doc.assessments {
+        add(&a.instructions);
+        for item in &a.items {
+            add(&item.stem);
+            add(&item.feedback_correct);
+            add(&item.feedback_incorrect);
+            if let ItemBody::MultipleChoice { choices } | ItemBody::MultipleResponse { choices } = &item.body
+            {
+                for c in choices {
+                    add(&c.text);
+                    add(&c.feedback);
+                }
+            }
+        }
+    }
+    fields
+}
+
+/// Renders `fields` with [`render_html`] on up to `threads` scoped threads, each taking a
+/// contiguous chunk; returns each text's HTML and the union of the dangling links found.
+fn render_all<'m>(
+    fields: &[&'m str],
+    assets: &[AssetView<'_>],
+    threads: usize,
+) -> (HashMap<&'m str, String>, BTreeSet<String>) {
+    let render_chunk = |chunk: &[&'m str]| {
+        let mut broken = BTreeSet::new();
+        let html: Vec<String> = chunk.iter().map(|md| render_html(md, assets, &mut broken)).collect();
+        (html, broken)
+    };
+    // Below a few hundred fields a thread costs more than it saves.
+    let threads = threads.clamp(1, fields.len().div_ceil(256).max(1));
+    let parts: Vec<(Vec<String>, BTreeSet<String>)> = if threads == 1 {
+        vec![render_chunk(fields)]
+    } else {
+        let chunk_len = fields.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> =
+                fields.chunks(chunk_len).map(|chunk| scope.spawn(move || render_chunk(chunk))).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .collect()
+        })
+    };
+    let mut rendered = HashMap::with_capacity(fields.len());
+    let mut broken = BTreeSet::new();
+    let mut texts = fields.iter();
+    for (html, part_broken) in parts {
+        broken.extend(part_broken);
+        // `html` first: when a chunk ends, `zip` stops without taking the next text.
+        for (html, md) in html.into_iter().zip(texts.by_ref()) {
+            rendered.insert(*md, html);
+        }
+    }
+    (rendered, broken)
 }
 
 fn item_view<'a>(
@@ -809,6 +898,65 @@ mod tests {
         }
         let html = render_html("[notes](assets/notes%20%26%20more.pdf)", &views, &mut BTreeSet::new());
         assert!(html.contains("href=\"assets/notes---more.pdf\""), "{html}");
+    }
+
+    /// Every rendered field of a context, in order, with the findings: what exporters read.
+    fn rendered_fields(cx: &ExportContext<'_>) -> Vec<String> {
+        let mut out = vec![cx.description_html.clone(), cx.description_text.clone()];
+        out.extend(cx.nodes.iter().map(|n| n.summary_html.clone()));
+        out.extend(cx.activities.iter().map(|a| a.instructions_html.clone()));
+        out.extend(cx.rubrics.iter().map(|r| r.description_html.clone()));
+        for a in &cx.assessments {
+            out.push(a.instructions_html.clone());
+            for item in &a.items {
+                out.extend([
+                    item.stem_html.clone(),
+                    item.stem_text.clone(),
+                    item.feedback_correct_html.clone(),
+                    item.feedback_incorrect_html.clone(),
+                ]);
+                for c in &item.choices {
+                    out.extend([c.html.clone(), c.feedback_html.clone()]);
+                }
+            }
+        }
+        out.extend(cx.findings.iter().map(|f| format!("{} {}", f.code, f.message)));
+        out
+    }
+
+    #[test]
+    fn parallel_lowering_equals_sequential_lowering_on_the_large_curriculum() {
+        let mut doc = crate::generate::large(crate::generate::Scale::LARGE);
+        let mut asset = Asset::new("plot (1).png", "image/png", vec![1]);
+        asset.alt = "A plot".into();
+        doc.assets.push(asset);
+        // Links spread over every chunk: dangling ones (findings), packaged ones, and texts
+        // repeated in many fields (rendered once, handed to each).
+        let count = doc.activities.len();
+        for (i, a) in doc.activities.iter_mut().enumerate() {
+            a.instructions.push_str(&format!(
+                "\n\n# Part\n\n![](<asset:plot (1).png>) [notes](missing-{}.pdf)",
+                i * 7 % 13
+            ));
+        }
+        for n in doc.nodes.iter_mut().step_by(3) {
+            n.summary = "Shared *summary* [gone](gone.pdf)".into();
+        }
+        let options = ExportOptions::for_document(&doc);
+        let sequential = lower_with_threads(&doc, &options, 1).unwrap();
+        let seq = rendered_fields(&sequential);
+        assert!(count > 1000 && sequential.findings.len() >= 14, "{}", sequential.findings.len());
+        assert!(seq.iter().any(
+            |h| h.contains("src=\"assets/plot--1-.png\" alt=\"A plot\"") || h.contains("alt=\"A plot\"")
+        ));
+        for threads in [2, 3, 8] {
+            let parallel = lower_with_threads(&doc, &options, threads).unwrap();
+            let par = rendered_fields(&parallel);
+            assert_eq!(seq.len(), par.len(), "{threads} threads");
+            for (i, (s, p)) in seq.iter().zip(&par).enumerate() {
+                assert_eq!(s, p, "field {i} differs with {threads} threads");
+            }
+        }
     }
 
     #[test]
