@@ -396,3 +396,39 @@ fn attaching_is_one_undoable_step_in_the_store() {
     store.redo().unwrap();
     assert_eq!(store.load().unwrap(), attached);
 }
+
+#[test]
+fn trellis_activity_attach_reports_the_package_and_refuses_a_hostile_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.trellis");
+    drop(Store::create(&doc, &fixture()).unwrap());
+    let run = |args: &[&std::ffi::OsStr]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).output().unwrap()
+    };
+    let package = dir.path().join("demo.h5p");
+    std::fs::write(&package, h5p_package("Demo question")).unwrap();
+    let out = run(&[
+        "activity".as_ref(),
+        "attach".as_ref(),
+        doc.as_os_str(),
+        ACTIVITY.as_ref(),
+        package.as_os_str(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains("content type: H5P.Demo") && stdout.contains("libraries: H5P.Demo 1.2"),
+        "{stdout}"
+    );
+    let stored = trellis::store::load_path(&doc).unwrap();
+    assert!(stored.activities.iter().any(|a| a.content.as_ref().is_some_and(|c| c.title == "Demo question")));
+
+    let hostile = dir.path().join("slip.h5p");
+    std::fs::write(&hostile, zip_with(&[("h5p.json", b"{}"), ("../../evil.js", b"1")])).unwrap();
+    let out =
+        run(&["activity".as_ref(), "attach".as_ref(), doc.as_os_str(), AGAIN.as_ref(), hostile.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("../../evil.js"), "{stderr}");
+    assert_eq!(trellis::store::load_path(&doc).unwrap(), stored, "nothing changed");
+}
