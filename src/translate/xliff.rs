@@ -12,6 +12,10 @@
 //! declaration (so no entity is defined or fetched), at most [`MAX_UNITS`] units, nesting
 //! limited (`crate::import::xml`).
 
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::reader::Reader;
+
 use super::fields::Field;
 use super::inline::{Piece, TargetPiece};
 use crate::model::{Document, TranslationState};
@@ -376,9 +380,8 @@ pub struct InFile {
     pub units: Vec<InUnit>,
 }
 
-use crate::import::xml::{Element, Node};
-
-/// Reads an XLIFF 2.x or 1.2 file.
+/// Reads an XLIFF 2.x or 1.2 file in one streaming pass (quick-xml events; notes, original
+/// data and alternative translations are skipped, not kept).
 pub fn read(text: &str, source_name: &str) -> Result<InFile> {
     if text.len() > MAX_FILE_BYTES {
         return Err(Error::invalid(
@@ -386,225 +389,498 @@ pub fn read(text: &str, source_name: &str) -> Result<InFile> {
             &[format!("the file is {} bytes; the limit is {MAX_FILE_BYTES} bytes", text.len())],
         ));
     }
-    let root = crate::import::xml::parse(text.as_bytes(), source_name)?;
-    let bad =
-        |line: usize, problem: String| Error::invalid(source_name, &[format!("line {line}: {problem}")]);
-    if root.name != "xliff" {
-        return Err(bad(root.line, format!("the root element is <{}>, not <xliff>", root.name)));
+    let raw = text.as_bytes();
+    let mut reader = Reader::from_str(text);
+    let config = reader.config_mut();
+    config.check_end_names = true;
+    config.expand_empty_elements = false;
+    let at =
+        |offset: u64| crate::import::safety::line_col(raw, usize::try_from(offset).unwrap_or(usize::MAX)).0;
+    let malformed = |offset: u64, message: String| {
+        crate::import::safety::parse_error(source_name, format!("line {}: {message}", at(offset)))
+    };
+    let mut p = Parser::default();
+    loop {
+        let position = reader.buffer_position();
+        let event = reader
+            .read_event()
+            .map_err(|e| malformed(reader.error_position(), format!("malformed XML: {e}")))?;
+        let step = match event {
+            Event::DocType(_) => Err(
+                "the file declares a document type (DTD); DTDs and the entities they define are refused so nothing is expanded or fetched"
+                    .to_owned(),
+            ),
+            Event::Start(e) => p.start(&e, false, position),
+            Event::Empty(e) => p.start(&e, true, position),
+            Event::End(_) => p.end(),
+            Event::Text(t) => {
+                p.text(&t.xml10_content());
+                Ok(())
+            }
+            Event::CData(c) => {
+                p.text(&c.xml10_content());
+                Ok(())
+            }
+            Event::GeneralRef(r) => match r.resolve_char_ref() {
+                Ok(Some(c)) => {
+                    p.text(c.encode_utf8(&mut [0; 4]));
+                    Ok(())
+                }
+                Ok(None) => match resolve_predefined_entity(&r) {
+                    Some(s) => {
+                        p.text(s);
+                        Ok(())
+                    }
+                    None => Err(format!(
+                        "the entity `&{};` is not defined; only the five XML entities are accepted",
+                        &*r
+                    )),
+                },
+                Err(e) => Err(format!("bad character reference: {e}")),
+            },
+            Event::Eof => break,
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => Ok(()),
+        };
+        if let Err(message) = step {
+            return Err(malformed(position, message));
+        }
+        if p.file.units.len() > MAX_UNITS {
+            return Err(malformed(position, format!("the file holds more than {MAX_UNITS} units")));
+        }
     }
-    let version = root.attr("version").unwrap_or_default().to_owned();
-    let mut file = InFile { version: version.clone(), ..InFile::default() };
-    let mut problems = Vec::new();
-    match version.as_str() {
-        "2.0" | "2.1" | "2.2" => {
-            file.source_language = root.attr("srcLang").unwrap_or_default().to_owned();
-            file.target_language = root.attr("trgLang").unwrap_or_default().to_owned();
-            for f in root.children_named("file") {
-                for unit in descendants_named(f, "unit") {
-                    if file.units.len() >= MAX_UNITS {
-                        return Err(bad(unit.line, format!("the file holds more than {MAX_UNITS} units")));
-                    }
-                    match unit_21(unit) {
-                        Ok(u) => file.units.push(u),
-                        Err(p) => problems.push(p),
-                    }
-                }
-            }
-        }
-        "1.2" | "1.1" => {
-            let files: Vec<&Element> = root.children_named("file").collect();
-            if let Some(f) = files.first() {
-                file.source_language = f.attr("source-language").unwrap_or_default().to_owned();
-                file.target_language = f.attr("target-language").unwrap_or_default().to_owned();
-            }
-            for f in files {
-                let lang = f.attr("target-language").unwrap_or_default();
-                if !lang.eq_ignore_ascii_case(&file.target_language) {
-                    problems.push(format!("line {}: a second <file> translates into {lang}", f.line));
-                }
-                for unit in descendants_named(f, "trans-unit") {
-                    if file.units.len() >= MAX_UNITS {
-                        return Err(bad(unit.line, format!("the file holds more than {MAX_UNITS} units")));
-                    }
-                    match unit_12(unit) {
-                        Ok(u) => file.units.push(u),
-                        Err(p) => problems.push(p),
-                    }
-                }
-            }
-        }
-        other => {
-            return Err(bad(
-                root.line,
-                format!("XLIFF version \"{other}\" is not supported (2.0, 2.1 or 1.2)"),
-            ));
-        }
+    if !p.root_seen {
+        return Err(crate::import::safety::parse_error(source_name, "no XML root element found"));
     }
-    if file.target_language.is_empty() {
+    let mut problems: Vec<String> = p
+        .problems
+        .into_iter()
+        .map(|(offset, id, problem)| format!("unit {id} (line {}): {problem}", at(offset)))
+        .collect();
+    if p.file.target_language.is_empty() {
         problems.insert(0, "the file names no target language".to_owned());
     }
     if !problems.is_empty() {
         return Err(Error::invalid(source_name, &problems));
     }
-    Ok(file)
+    Ok(p.file)
 }
 
-fn descendants_named<'a>(e: &'a Element, name: &str) -> Vec<&'a Element> {
-    e.descendants(name)
+/// Elements the reader tells apart (everything else is `Other`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tag {
+    Xliff,
+    File,
+    Unit,
+    Segment,
+    Ignorable,
+    Source,
+    Target,
+    Other,
 }
 
-fn unit_21(unit: &Element) -> std::result::Result<InUnit, String> {
-    let id = unit.attr("id").unwrap_or_default().to_owned();
-    let place = format!("unit {id} (line {})", unit.line);
-    let mut source = Vec::new();
-    let mut target: Option<Vec<TargetPiece>> = None;
-    let mut states = Vec::new();
-    for part in unit.elements().filter(|e| e.name == "segment" || e.name == "ignorable") {
-        let src = part.child("source").ok_or_else(|| format!("{place}: a segment without <source>"))?;
-        let s = content(src, Dialect::V2).map_err(|p| format!("{place}: source: {p}"))?;
-        match part.child("target") {
-            Some(t) => {
-                let t = content(t, Dialect::V2).map_err(|p| format!("{place}: target: {p}"))?;
-                target.get_or_insert_with(Vec::new).extend(t);
-            }
-            // An ignorable without target stands for itself; a segment without one is untranslated.
-            None if part.name == "ignorable" => {
-                if let Some(t) = &mut target {
-                    t.extend(s.clone());
-                }
-            }
-            None => {}
-        }
-        source.extend(s);
-        if part.name == "segment" {
-            states.push((part.attr("state").unwrap_or("initial"), part.attr("subState").unwrap_or("")));
+/// An open element inside a source or target.
+enum Frame {
+    /// A paired code (`<pc>`, `<g>`): its id and the pieces before it.
+    Pair(u32, Vec<TargetPiece>),
+    /// A start marker (`<sc/>`, `<bx/>`, `<bpt>`): its id and the pieces before it.
+    Open(u32, Vec<TargetPiece>),
+    /// An annotation (`<mrk>`): its text counts.
+    Transparent,
+    /// Native code inside a 1.2 code element (`<ph>`, `<bpt>`, …): not text.
+    Skip,
+}
+
+/// The source or target being read.
+struct Content {
+    target: bool,
+    /// Element depth of the `<source>`/`<target>` element.
+    depth: usize,
+    out: Vec<TargetPiece>,
+    frames: Vec<Frame>,
+    /// Open elements of the content that push no frame (empty ones never reach here).
+    broken: bool,
+}
+
+/// The unit being read.
+#[derive(Default)]
+struct UnitState {
+    id: String,
+    offset: u64,
+    source: Vec<TargetPiece>,
+    target: Option<Vec<TargetPiece>>,
+    /// 2.x: the segment's source and target, then appended to the unit's.
+    segment: Option<(bool, Vec<TargetPiece>, Option<Vec<TargetPiece>>)>,
+    /// 2.x: each segment's state and sub-state; 1.2: the target's state.
+    states: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+#[derive(Default)]
+struct Parser {
+    file: InFile,
+    v2: bool,
+    root_seen: bool,
+    files: usize,
+    stack: Vec<Tag>,
+    unit: Option<UnitState>,
+    content: Option<Content>,
+    problems: Vec<(u64, String, String)>,
+}
+
+fn attr_of(e: &BytesStart<'_>, name: &str) -> Result<Option<String>, String> {
+    for a in e.attributes() {
+        let a = a.map_err(|err| format!("bad attribute: {err}"))?;
+        let xmlns = a.key.as_ref() == "xmlns" || a.key.prefix().is_some_and(|p| p.as_ref() == "xmlns");
+        if !xmlns && a.key.local_name().as_ref() == name {
+            let value = a
+                .normalized_value_with(quick_xml::XmlVersion::Implicit1_0, 1, |_| None)
+                .map_err(|err| format!("attribute `{name}`: {err}"))?;
+            return Ok(Some(value.into_owned()));
         }
     }
-    // A target in a segment left `initial` was filled in by a tool that sets no states.
-    let state = if states.iter().any(|(_, sub)| sub.contains("review")) {
-        TranslationState::NeedsReview
-    } else if !states.is_empty() && states.iter().all(|(s, _)| *s == "final") {
-        TranslationState::Final
-    } else {
-        TranslationState::Translated
-    };
-    Ok(InUnit { field_id: field_id(&id), id, source, target, state })
+    Ok(None)
 }
 
-fn unit_12(unit: &Element) -> std::result::Result<InUnit, String> {
-    let id = unit.attr("id").unwrap_or_default().to_owned();
-    let place = format!("unit {id} (line {})", unit.line);
-    let src = unit.child("source").ok_or_else(|| format!("{place}: no <source>"))?;
-    let source = content(src, Dialect::V1).map_err(|p| format!("{place}: source: {p}"))?;
-    let t = unit.child("target");
-    let target =
-        t.map(|t| content(t, Dialect::V1)).transpose().map_err(|p| format!("{place}: target: {p}"))?;
-    let state = match t.and_then(|t| t.attr("state")) {
-        Some("final" | "signed-off") => TranslationState::Final,
-        Some(s) if s.starts_with("needs-") || s == "new" => TranslationState::NeedsReview,
-        _ => TranslationState::Translated,
-    };
-    Ok(InUnit { field_id: field_id(&id), id, source, target, state })
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Dialect {
-    V1,
-    V2,
-}
-
-/// Reads inline content into text and code references. Start/end markers are paired by id.
-fn content(e: &Element, dialect: Dialect) -> std::result::Result<Vec<TargetPiece>, String> {
-    // Frames of open start markers: (id, pieces before it).
-    let mut stack: Vec<(u32, Vec<TargetPiece>)> = Vec::new();
-    let mut out = Vec::new();
-    walk(e, dialect, &mut stack, &mut out)?;
-    if let Some((id, _)) = stack.last() {
-        return Err(format!("inline code {id} is opened and never closed"));
+fn code_id(e: &BytesStart<'_>, name: &str, keys: &[&str]) -> Result<u32, String> {
+    for key in keys {
+        if let Some(raw) = attr_of(e, key)? {
+            return raw
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| format!("<{name}> {key}=\"{raw}\" is not one of this file's code ids"));
+        }
     }
-    Ok(out)
+    Err(format!("<{name}> has no {}", keys.join(" or ")))
 }
 
-fn code_id(e: &Element, attr: &str) -> std::result::Result<u32, String> {
-    let raw = e.attr(attr).ok_or_else(|| format!("<{}> has no {attr}", e.name))?;
-    raw.trim()
-        .parse::<u32>()
-        .map_err(|_| format!("<{}> {attr}=\"{raw}\" is not one of this file's code ids", e.name))
-}
-
-fn push(out: &mut Vec<TargetPiece>, piece: TargetPiece) {
+fn push_piece(out: &mut Vec<TargetPiece>, piece: TargetPiece) {
     match (out.last_mut(), piece) {
         (Some(TargetPiece::Text(a)), TargetPiece::Text(b)) => a.push_str(&b),
         (_, p) => out.push(p),
     }
 }
 
-fn walk(
-    e: &Element,
-    dialect: Dialect,
-    stack: &mut Vec<(u32, Vec<TargetPiece>)>,
-    out: &mut Vec<TargetPiece>,
-) -> std::result::Result<(), String> {
-    for node in &e.children {
-        let child = match node {
-            Node::Text(t) => {
-                push(out, TargetPiece::Text(t.clone()));
-                continue;
+impl Parser {
+    fn start(&mut self, e: &BytesStart<'_>, empty: bool, offset: u64) -> Result<(), String> {
+        if self.stack.len() >= crate::model::MAX_HTML_DEPTH {
+            return Err(format!("elements are nested more than {} deep", crate::model::MAX_HTML_DEPTH));
+        }
+        let local = e.local_name();
+        let name = local.as_ref().to_owned();
+        if self.content.is_some() {
+            self.content_start(e, &name, empty);
+            if !empty {
+                self.stack.push(Tag::Other);
             }
-            Node::Element(c) => c,
+            return Ok(());
+        }
+        let parent = self.stack.last().copied();
+        let tag = match (parent, name.as_str()) {
+            (None, "xliff") => {
+                if self.root_seen {
+                    return Err("content after the root element".to_owned());
+                }
+                self.root_seen = true;
+                let version = attr_of(e, "version")?.unwrap_or_default();
+                match version.as_str() {
+                    "2.0" | "2.1" | "2.2" => {
+                        self.v2 = true;
+                        self.file.source_language = attr_of(e, "srcLang")?.unwrap_or_default();
+                        self.file.target_language = attr_of(e, "trgLang")?.unwrap_or_default();
+                    }
+                    "1.2" | "1.1" => {}
+                    other => {
+                        return Err(format!("XLIFF version \"{other}\" is not supported (2.0, 2.1 or 1.2)"));
+                    }
+                }
+                self.file.version = version;
+                Tag::Xliff
+            }
+            (None, other) => return Err(format!("the root element is <{other}>, not <xliff>")),
+            (Some(Tag::Xliff), "file") => {
+                self.files += 1;
+                if !self.v2 {
+                    let source = attr_of(e, "source-language")?.unwrap_or_default();
+                    let target = attr_of(e, "target-language")?.unwrap_or_default();
+                    if self.files == 1 {
+                        self.file.source_language = source;
+                        self.file.target_language = target;
+                    } else if !target.eq_ignore_ascii_case(&self.file.target_language) {
+                        return Err(format!("a second <file> translates into {target}"));
+                    }
+                }
+                Tag::File
+            }
+            (Some(_), "unit") if self.v2 && self.unit.is_none() => self.open_unit(e, offset)?,
+            (Some(_), "trans-unit") if !self.v2 && self.unit.is_none() => self.open_unit(e, offset)?,
+            (Some(Tag::Unit), "segment" | "ignorable") if self.v2 => {
+                let ignorable = name == "ignorable";
+                if let Some(unit) = &mut self.unit {
+                    unit.segment = Some((ignorable, Vec::new(), None));
+                    if !ignorable {
+                        let state = attr_of(e, "state")?.unwrap_or_else(|| "initial".to_owned());
+                        let sub = attr_of(e, "subState")?.unwrap_or_default();
+                        unit.states.push((state, sub));
+                    }
+                }
+                if name == "segment" { Tag::Segment } else { Tag::Ignorable }
+            }
+            (Some(Tag::Segment | Tag::Ignorable), "source" | "target") if self.v2 => {
+                self.open_content(name == "target", empty)
+            }
+            (Some(Tag::Unit), "source" | "target") if !self.v2 => {
+                if name == "target"
+                    && let Some(unit) = &mut self.unit
+                {
+                    unit.states.push((attr_of(e, "state")?.unwrap_or_default(), String::new()));
+                }
+                self.open_content(name == "target", empty)
+            }
+            _ => Tag::Other,
         };
-        match (dialect, child.name.as_str()) {
-            (Dialect::V2, "ph") | (Dialect::V1, "x" | "ph" | "it") => {
-                push(out, TargetPiece::Ph(code_id(child, "id")?))
+        if !empty {
+            self.stack.push(tag);
+        } else {
+            self.close(tag);
+        }
+        Ok(())
+    }
+
+    fn open_unit(&mut self, e: &BytesStart<'_>, offset: u64) -> Result<Tag, String> {
+        let id = attr_of(e, "id")?.unwrap_or_default();
+        self.unit = Some(UnitState { id, offset, ..UnitState::default() });
+        Ok(Tag::Unit)
+    }
+
+    fn open_content(&mut self, target: bool, empty: bool) -> Tag {
+        let tag = if target { Tag::Target } else { Tag::Source };
+        if !empty {
+            self.content = Some(Content {
+                target,
+                depth: self.stack.len() + 1,
+                out: Vec::new(),
+                frames: Vec::new(),
+                broken: false,
+            });
+        } else {
+            self.store_content(target, Vec::new());
+        }
+        tag
+    }
+
+    fn content_start(&mut self, e: &BytesStart<'_>, name: &str, empty: bool) {
+        let v2 = self.v2;
+        let Some(c) = &mut self.content else { return };
+        if c.broken {
+            return;
+        }
+        if c.frames.iter().any(|f| matches!(f, Frame::Skip)) {
+            if !empty {
+                c.frames.push(Frame::Skip);
             }
-            (Dialect::V2, "pc") | (Dialect::V1, "g") => {
-                let mut inner = Vec::new();
-                let mut inner_stack = Vec::new();
-                walk(child, dialect, &mut inner_stack, &mut inner)?;
-                if let Some((id, _)) = inner_stack.last() {
-                    return Err(format!("inline code {id} is opened and never closed"));
+            return;
+        }
+        let result: Result<(), String> = (|| {
+            match (v2, name, empty) {
+                (true, "ph", true) | (false, "x", true) | (false, "ph" | "it", true) => {
+                    push_piece(&mut c.out, TargetPiece::Ph(code_id(e, name, &["id"])?));
                 }
-                push(out, TargetPiece::Pair(code_id(child, "id")?, inner));
-            }
-            (Dialect::V2, "sc") | (Dialect::V1, "bx" | "bpt") => {
-                let id = match (dialect, child.name.as_str()) {
-                    (Dialect::V1, "bx" | "bpt") if child.attr("rid").is_some() => code_id(child, "rid")?,
-                    _ => code_id(child, "id")?,
-                };
-                stack.push((id, std::mem::take(out)));
-            }
-            (Dialect::V2, "ec") | (Dialect::V1, "ex" | "ept") => {
-                let id = match (dialect, child.name.as_str()) {
-                    (Dialect::V2, _) if child.attr("startRef").is_some() => code_id(child, "startRef")?,
-                    (Dialect::V1, _) if child.attr("rid").is_some() => code_id(child, "rid")?,
-                    _ => code_id(child, "id")?,
-                };
-                match stack.pop() {
-                    Some((open, before)) if open == id => {
-                        let inner = std::mem::replace(out, before);
-                        push(out, TargetPiece::Pair(id, inner));
-                    }
-                    _ => {
-                        return Err(format!(
-                            "inline code {id} is closed where it was not opened (codes overlap or are broken)"
-                        ));
+                (false, "ph" | "it", false) => {
+                    push_piece(&mut c.out, TargetPiece::Ph(code_id(e, name, &["id"])?));
+                    c.frames.push(Frame::Skip);
+                }
+                (true, "pc", false) | (false, "g", false) => {
+                    let id = code_id(e, name, &["id"])?;
+                    c.frames.push(Frame::Pair(id, std::mem::take(&mut c.out)));
+                }
+                (true, "pc", true) | (false, "g", true) => {
+                    push_piece(&mut c.out, TargetPiece::Pair(code_id(e, name, &["id"])?, Vec::new()));
+                }
+                (true, "sc", _) | (false, "bx" | "bpt", _) => {
+                    let id = code_id(e, name, if v2 { &["id"] } else { &["rid", "id"] })?;
+                    c.frames.push(Frame::Open(id, std::mem::take(&mut c.out)));
+                    if !empty {
+                        c.frames.push(Frame::Skip);
                     }
                 }
+                (true, "ec", _) | (false, "ex" | "ept", _) => {
+                    let id = code_id(e, name, if v2 { &["startRef", "id"] } else { &["rid", "id"] })?;
+                    match c.frames.pop() {
+                        Some(Frame::Open(open, before)) if open == id => {
+                            let inner = std::mem::replace(&mut c.out, before);
+                            push_piece(&mut c.out, TargetPiece::Pair(id, inner));
+                        }
+                        _ => {
+                            return Err(format!(
+                                "inline code {id} is closed where it was not opened (codes overlap or are broken)"
+                            ));
+                        }
+                    }
+                    if !empty {
+                        c.frames.push(Frame::Skip);
+                    }
+                }
+                (true, "mrk", false) | (false, "mrk", false) => c.frames.push(Frame::Transparent),
+                (true, "mrk" | "sm" | "em", true) | (false, "mrk", true) => {}
+                (true, "cp", true) => {
+                    let hex = attr_of(e, "hex")?.unwrap_or_default();
+                    let ch = u32::from_str_radix(&hex, 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .ok_or_else(|| format!("<cp hex=\"{hex}\"> is not a character"))?;
+                    push_piece(&mut c.out, TargetPiece::Text(ch.to_string()));
+                }
+                (_, other, _) => {
+                    return Err(format!("<{other}> is not an inline element this file format allows here"));
+                }
             }
-            // Annotations and markers: their text counts, the marker does not.
-            (Dialect::V2, "mrk" | "sm" | "em") | (Dialect::V1, "mrk") => walk(child, dialect, stack, out)?,
-            (Dialect::V2, "cp") => {
-                let hex = child.attr("hex").unwrap_or_default();
-                let c = u32::from_str_radix(hex, 16)
-                    .ok()
-                    .and_then(char::from_u32)
-                    .ok_or_else(|| format!("<cp hex=\"{hex}\"> is not a character"))?;
-                push(out, TargetPiece::Text(c.to_string()));
-            }
-            (_, other) => {
-                return Err(format!("<{other}> is not an inline element this file format allows here"));
+            Ok(())
+        })();
+        if let Err(problem) = result {
+            c.broken = true;
+            let which = if c.target { "target" } else { "source" };
+            if let Some(unit) = &mut self.unit
+                && unit.error.is_none()
+            {
+                unit.error = Some(format!("{which}: {problem}"));
             }
         }
     }
-    Ok(())
+
+    fn text(&mut self, text: &str) {
+        if let Some(c) = &mut self.content
+            && !c.broken
+            && !c.frames.iter().any(|f| matches!(f, Frame::Skip))
+        {
+            push_piece(&mut c.out, TargetPiece::Text(text.to_owned()));
+        }
+    }
+
+    fn end(&mut self) -> Result<(), String> {
+        let depth = self.stack.len();
+        let tag = self.stack.pop().ok_or_else(|| "unexpected end tag".to_owned())?;
+        if let Some(c) = &mut self.content {
+            if depth > c.depth {
+                if !c.broken {
+                    match c.frames.pop() {
+                        Some(Frame::Pair(id, before)) => {
+                            let inner = std::mem::replace(&mut c.out, before);
+                            push_piece(&mut c.out, TargetPiece::Pair(id, inner));
+                        }
+                        Some(Frame::Transparent | Frame::Skip) => {}
+                        Some(Frame::Open(..)) | None => {
+                            c.broken = true;
+                            let which = if c.target { "target" } else { "source" };
+                            if let Some(unit) = &mut self.unit
+                                && unit.error.is_none()
+                            {
+                                unit.error = Some(format!(
+                                    "{which}: inline codes overlap (a start marker is still open where an element ends)"
+                                ));
+                            }
+                        }
+                    }
+                }
+                return Ok(());
+            }
+            // The source or target itself ends.
+            if let Some(c) = self.content.take() {
+                let Content { target, out, frames, broken, .. } = c;
+                if !broken
+                    && let Some(open) = frames.iter().rev().find_map(|f| match f {
+                        Frame::Open(id, _) | Frame::Pair(id, _) => Some(*id),
+                        _ => None,
+                    })
+                    && let Some(unit) = &mut self.unit
+                    && unit.error.is_none()
+                {
+                    unit.error = Some(format!(
+                        "{}: inline code {open} is opened and never closed",
+                        if target { "target" } else { "source" }
+                    ));
+                }
+                self.store_content(target, out);
+            }
+        }
+        self.close(tag);
+        Ok(())
+    }
+
+    fn store_content(&mut self, target: bool, out: Vec<TargetPiece>) {
+        let Some(unit) = &mut self.unit else { return };
+        match &mut unit.segment {
+            Some((_, source, seg_target)) if self.v2 => {
+                if target {
+                    *seg_target = Some(out);
+                } else {
+                    *source = out;
+                }
+            }
+            _ => {
+                if target {
+                    unit.target = Some(out);
+                } else {
+                    unit.source = out;
+                }
+            }
+        }
+    }
+
+    fn close(&mut self, tag: Tag) {
+        match tag {
+            Tag::Segment | Tag::Ignorable => {
+                if let Some(unit) = &mut self.unit
+                    && let Some((ignorable, source, target)) = unit.segment.take()
+                {
+                    match target {
+                        Some(t) => unit.target.get_or_insert_with(Vec::new).extend(t),
+                        // An ignorable without target stands for itself.
+                        None if ignorable => {
+                            if let Some(t) = &mut unit.target {
+                                t.extend(source.clone());
+                            }
+                        }
+                        None => {}
+                    }
+                    unit.source.extend(source);
+                }
+            }
+            Tag::Unit => {
+                if let Some(unit) = self.unit.take() {
+                    self.finish_unit(unit);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn finish_unit(&mut self, unit: UnitState) {
+        if let Some(problem) = unit.error {
+            self.problems.push((unit.offset, unit.id, problem));
+            return;
+        }
+        let state = if self.v2 {
+            // A target in a segment left `initial` was filled in by a tool that sets no states.
+            if unit.states.iter().any(|(_, sub)| sub.contains("review")) {
+                TranslationState::NeedsReview
+            } else if !unit.states.is_empty() && unit.states.iter().all(|(s, _)| s == "final") {
+                TranslationState::Final
+            } else {
+                TranslationState::Translated
+            }
+        } else {
+            match unit.states.first().map(|(s, _)| s.as_str()) {
+                Some("final" | "signed-off") => TranslationState::Final,
+                Some(s) if s.starts_with("needs-") || s == "new" => TranslationState::NeedsReview,
+                _ => TranslationState::Translated,
+            }
+        };
+        self.file.units.push(InUnit {
+            field_id: field_id(&unit.id),
+            id: unit.id,
+            source: unit.source,
+            target: unit.target,
+            state,
+        });
+    }
 }
