@@ -25,7 +25,7 @@ mod merge;
 pub mod qti12;
 pub mod safety;
 pub mod search;
-pub(crate) mod xml;
+mod xml;
 
 use serde::Serialize;
 

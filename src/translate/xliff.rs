@@ -8,9 +8,10 @@
 //! start/end markers (`<sc>`/`<ec>`, `<bx>`/`<ex>`, `<bpt>`/`<ept>`), several segments per unit,
 //! annotations (`<mrk>`) around text.
 //!
-//! The reader treats the file as hostile: at most [`MAX_FILE_BYTES`], no document type
-//! declaration (so no entity is defined or fetched), at most [`MAX_UNITS`] units, nesting
-//! limited (`crate::import::xml`).
+//! The reader reads the file in one streaming pass and treats it as hostile: at most
+//! [`MAX_FILE_BYTES`], no document type declaration (so no entity is defined or fetched; only the
+//! five XML entities and character references are resolved), at most [`MAX_UNITS`] units,
+//! elements nested at most `model::MAX_HTML_DEPTH` deep.
 
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
