@@ -198,11 +198,14 @@ pub fn rebuild_with(
     Ok(out)
 }
 
+/// A pair whose opening markup was placed: its id and that markup.
+type OpenPair = (u32, String);
+
 /// The cut of one Markdown field (see the module documentation).
 struct Cutter<'a> {
     source: &'a str,
     /// The pieces under construction: the outer list and one list per open pair.
-    stack: Vec<(Option<(u32, String)>, Vec<Piece>)>,
+    stack: Vec<(Option<OpenPair>, Vec<Piece>)>,
     /// Bytes of the source already placed in a piece.
     cursor: usize,
     next_id: u32,
