@@ -28,7 +28,6 @@ pub mod pedagogy;
 pub mod store;
 pub mod task;
 pub mod translate;
-pub mod translate;
 pub mod workflow;
 pub mod workspace;
 
