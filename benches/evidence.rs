@@ -127,8 +127,8 @@ fn main() {
         let loaded_ms = start.elapsed().as_secs_f64() * 1000.0;
         let m = mastery::compute(&doc, &evidence);
         let mastery_ms = start.elapsed().as_secs_f64() * 1000.0;
-        let mut a = analysis::analyse(&doc, &evidence, &m, analysis::Options::default());
-        a.learners.cells.clear();
+        let a = analysis::analyse_with(&doc, &evidence, &m, analysis::Options::default(), false);
+        assert!(a.learners.cells.is_empty());
         let total_ms = start.elapsed().as_secs_f64() * 1000.0;
         assert_eq!(cohorts.len(), 1);
         view_ms.push(format!(

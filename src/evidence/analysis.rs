@@ -414,10 +414,30 @@ pub struct CohortTrend {
 
 /// Runs the whole analysis. `report` is `mastery::compute(doc, evidence)`.
 pub fn analyse(doc: &Document, evidence: &Evidence, report: &MasteryReport, options: Options) -> Analysis {
+    analyse_with(doc, evidence, report, options, true)
+}
+
+/// [`analyse`], with the objectives × learners heatmap only when `learners` is true (otherwise
+/// it is empty: no objectives, learners or cells). Everything else is the same as [`analyse`]'s.
+/// `report` is `mastery::compute(doc, evidence)`: a cohort or section column that holds every
+/// learner of `evidence` takes its cells from `report` instead of computing mastery again.
+pub fn analyse_with(
+    doc: &Document,
+    evidence: &Evidence,
+    report: &MasteryReport,
+    options: Options,
+    learners: bool,
+) -> Analysis {
     let objectives: Vec<ObjectiveRef> =
         doc.objectives.iter().map(|o| ObjectiveRef { id: o.id.0, code: o.code.clone() }).collect();
     let overall = cells_of(doc, report);
-    let heatmap = heatmap(doc, evidence, objectives.clone(), overall.clone());
+    // The item analysis reads the evidence only: it runs beside the rest on a second thread.
+    let (items, heatmap) = std::thread::scope(|scope| {
+        let items = scope.spawn(|| item_analysis(doc, evidence));
+        let heatmap = heatmap(doc, evidence, objectives.clone(), overall.clone());
+        let items = items.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (items, heatmap)
+    });
     let trends = objectives
         .iter()
         .enumerate()
@@ -437,10 +457,14 @@ pub fn analyse(doc: &Document, evidence: &Evidence, report: &MasteryReport, opti
         .collect();
     Analysis {
         options,
-        learners: learner_heatmap(doc, report, objectives.clone()),
+        learners: if learners {
+            learner_heatmap(doc, report, objectives.clone())
+        } else {
+            LearnerHeatmap { objectives: Vec::new(), learners: Vec::new(), cells: Vec::new() }
+        },
         distributions: distributions(doc, report, &objectives),
         gaps: gaps(doc, &overall, &objectives, options.gap_threshold),
-        items: item_analysis(doc, evidence),
+        items,
         heatmap,
         trends,
     }
@@ -498,6 +522,24 @@ fn subset(evidence: &Evidence, keep: impl Fn(&super::Learner) -> bool) -> Eviden
     }
 }
 
+/// The cells of the group of learners `keep` accepts: `overall` (the cells of the whole
+/// evidence) when the group holds every learner and every result of `evidence`, since
+/// [`subset`] would then give back the same evidence; otherwise computed over the subset.
+fn group_cells(
+    doc: &Document,
+    evidence: &Evidence,
+    overall: &[Cell],
+    keep: impl Fn(&super::Learner) -> bool,
+) -> Vec<Cell> {
+    let everyone = evidence.learners.iter().all(&keep);
+    let n = evidence.learners.len();
+    if everyone && evidence.results.iter().all(|r| (r.learner as usize) < n) {
+        return overall.to_vec();
+    }
+    let sub = subset(evidence, keep);
+    cells_of(doc, &mastery::compute(doc, &sub))
+}
+
 fn heatmap(
     doc: &Document,
     evidence: &Evidence,
@@ -508,14 +550,12 @@ fn heatmap(
     cohorts.sort_by(|a, b| a.imported_at.cmp(&b.imported_at).then(a.name.cmp(&b.name)));
     let mut columns = Vec::new();
     for c in &cohorts {
-        let sub = subset(evidence, |l| l.cohort == c.name);
-        let report = mastery::compute(doc, &sub);
         columns.push(Column {
             kind: GroupKind::Cohort,
             cohort: c.name.clone(),
             section: String::new(),
             imported_at: c.imported_at.clone(),
-            cells: cells_of(doc, &report),
+            cells: group_cells(doc, evidence, &overall, |l| l.cohort == c.name),
         });
     }
     for c in &cohorts {
@@ -526,14 +566,12 @@ fn heatmap(
             .map(|l| l.section.as_str())
             .collect();
         for section in sections {
-            let sub = subset(evidence, |l| l.cohort == c.name && l.section == section);
-            let report = mastery::compute(doc, &sub);
             columns.push(Column {
                 kind: GroupKind::Section,
                 cohort: c.name.clone(),
                 section: section.to_owned(),
                 imported_at: c.imported_at.clone(),
-                cells: cells_of(doc, &report),
+                cells: group_cells(doc, evidence, &overall, |l| l.cohort == c.name && l.section == section),
             });
         }
     }

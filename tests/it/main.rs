@@ -9,6 +9,7 @@ mod evidence_lrs_app;
 mod evidence_round_trip;
 mod evidence_scale;
 mod evidence_sources;
+mod evidence_view_speed;
 mod examples;
 mod export_case;
 mod export_cc;

@@ -22,7 +22,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State, Window};
 use trellis::ErrorCode;
-use trellis::evidence::analysis::{self, Analysis, LearnerHeatmap};
+use trellis::evidence::analysis::{self, Analysis};
 use trellis::evidence::import::lrs::{LrsLimits, LrsQuery};
 use trellis::evidence::import::{ImportReport, Options, Source};
 use trellis::evidence::mastery::{self, MasteryReport, Method};
@@ -317,11 +317,7 @@ pub fn analysis_of(
         )));
     }
     let report = mastery::compute(doc, evidence);
-    let mut result = analysis::analyse(doc, evidence, &report, analysis::Options { gap_threshold });
-    if !request.learners {
-        result.learners = LearnerHeatmap { objectives: Vec::new(), learners: Vec::new(), cells: Vec::new() };
-    }
-    Ok(result)
+    Ok(analysis::analyse_with(doc, evidence, &report, analysis::Options { gap_threshold }, request.learners))
 }
 
 /// The policies and the methods.
