@@ -41,6 +41,8 @@ const COMMANDS = new Set([
   'evidence_analysis',
   'mastery_policy',
   'set_mastery_policy',
+  'translation_overview',
+  'set_translation',
   'export_choices',
   'preflight_export',
   'export_document',
