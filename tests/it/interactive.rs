@@ -259,10 +259,7 @@ fn lesson_packages_carry_each_package_and_the_player_once_and_frame_the_content(
         assert!(html.contains(frame), "{format}: the activity frames its content");
         assert!(html.contains("src=\"../assets/trellis-interactive/i"), "{format}: {html}");
         assert!(html.contains("\"interactives\":[{\"id\":\"i0190f100000070008000000000000006\""), "{format}");
-        assert!(
-            html.contains(&format!("\"interactives\":[\"i0190f100000070008000000000000006\"]")),
-            "{format}"
-        );
+        assert!(html.contains("\"interactives\":[\"i0190f100000070008000000000000006\"]"), "{format}");
         assert!(html.contains(OBJECTIVE), "{format}");
         // Pages without interactive content keep their bytes.
         let overview = p0.paths().iter().find(|p| p.ends_with("_overview.html")).unwrap();
