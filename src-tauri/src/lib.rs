@@ -31,7 +31,10 @@ use state::AppState;
 pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .register_asynchronous_uri_scheme_protocol(commands::interactive::SCHEME, commands::interactive::protocol)
+        .register_asynchronous_uri_scheme_protocol(
+            commands::interactive::SCHEME,
+            commands::interactive::protocol,
+        )
         .setup(|app| {
             let config_dir = app.path().app_config_dir().unwrap_or_else(|_| PathBuf::from(".trellis"));
             let documents_dir = std::env::var_os("TRELLIS_DOCUMENTS_DIR")

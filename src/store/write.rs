@@ -71,7 +71,10 @@ pub fn insert_translation(conn: &Connection, t: &Translation) -> Result<()> {
     )?;
     for text in &t.texts {
         let (kind, entity, field) = split_field_id(&text.id).ok_or_else(|| {
-            crate::Error::Refused(format!("translation \"{}\": \"{}\" is not a field id", t.language, text.id))
+            crate::Error::Refused(format!(
+                "translation \"{}\": \"{}\" is not a field id",
+                t.language, text.id
+            ))
         })?;
         stmt.execute(params![
             t.language,
