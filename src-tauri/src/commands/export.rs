@@ -72,6 +72,11 @@ pub struct ExportRequest {
     /// to export instead of the curriculum's objectives.
     #[serde(default)]
     pub framework: Option<String>,
+    /// Export in this language variant (BCP 47 tag of one of the document's translations); `None`
+    /// or empty: the source language.
+    #[serde(default)]
+    #[ts(optional)]
+    pub lang: Option<String>,
 }
 
 impl ExportRequest {
@@ -80,6 +85,7 @@ impl ExportRequest {
         let mut options = ExportOptions::for_document(doc).with_profile(self.profile);
         options.strict = self.strict;
         options.framework = self.framework.clone().filter(|f| !f.trim().is_empty());
+        options.lang = self.lang.clone().filter(|l| !l.trim().is_empty());
         options.values =
             self.values.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect();
         options.templates = trellis::pedagogy::templates::user_dir();
@@ -307,6 +313,16 @@ mod tests {
         let options = plain.options(&doc);
         assert!(options.values.is_empty());
         assert_eq!(options.framework, None, "a blank framework means the curriculum's objectives");
+        assert_eq!(options.lang, None, "no language: the source language");
+
+        // A language variant goes to the library's options; a blank one means the source.
+        for (sent, expected) in [("fr", Some("fr")), (" ", None)] {
+            let localised: ExportRequest = serde_json::from_value(serde_json::json!({
+                "format": "scorm2004", "profile": "generic", "strict": false, "destination": null, "lang": sent,
+            }))
+            .unwrap();
+            assert_eq!(localised.options(&doc).lang.as_deref(), expected, "{sent:?}");
+        }
     }
 
     fn files(dir: &Path) -> Vec<String> {

@@ -162,3 +162,22 @@ test('the offline site and the outcome lists are offered from the library with t
   await screen.findByText('Exported');
   expect(requests(mock, 'export_document').at(-1)).toMatchObject({ format: 'moodle-competency-csv', values: {} });
 });
+
+test('a document with translations offers its languages and sends the chosen one', async () => {
+  const mock = await openExample();
+  ds.document!.translations = [{ language: 'fr', texts: [] }];
+  render(ExportDialog, { onClose: () => {} });
+  const select = (await screen.findByLabelText('Language')) as HTMLSelectElement;
+  expect([...select.options].map((o) => o.value)).toEqual(['', 'fr']);
+  await waitFor(() => expect(requests(mock, 'preflight_export').at(-1)?.lang).toBeUndefined());
+  await fireEvent.change(select, { target: { value: 'fr' } });
+  await waitFor(() => expect(requests(mock, 'preflight_export').at(-1)?.lang).toBe('fr'));
+  await fireEvent.click(screen.getByRole('button', { name: 'Export…' }));
+  await screen.findByText('Exported');
+  expect(requests(mock, 'export_document')[0]).toMatchObject({ lang: 'fr' });
+});
+
+test('a document without translations shows no language choice', async () => {
+  await open();
+  expect(screen.queryByLabelText('Language')).toBeNull();
+});

@@ -31,4 +31,9 @@ values: Record<string, unknown>,
  * Formats that export frameworks: the imported framework (Trellis id or source identifier)
  * to export instead of the curriculum's objectives.
  */
-framework: string | null, };
+framework: string | null, 
+/**
+ * Export in this language variant (BCP 47 tag of one of the document's translations); `None`
+ * or empty: the source language.
+ */
+lang?: string, };
