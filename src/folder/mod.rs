@@ -428,10 +428,19 @@ fn decode<T: DeserializeOwned>(
         }
         object.insert("id".to_owned(), Value::String(id.hyphenated().to_string()));
     }
-    match serde_json::from_value::<T>(Value::Object(object.clone())) {
+    // Deserialised from a borrowed value: no copy of the entity for the (rare) error path.
+    let object = Value::Object(object);
+    match <T as serde::Deserialize>::deserialize(&object) {
         Ok(entity) => Ok((entity, rank)),
-        Err(e) => {
-            let message = e.to_string();
+        Err(_) => {
+            let Value::Object(object) = object else {
+                return Err(at("", "the file is not a TOML table".to_owned()));
+            };
+            // The message of the owned deserialiser, as errors have always read.
+            let message = match serde_json::from_value::<T>(Value::Object(object.clone())) {
+                Ok(entity) => return Ok((entity, rank)),
+                Err(e) => e.to_string(),
+            };
             let key = culprit::<T>(&object, &message);
             Err(at(
                 &key,
