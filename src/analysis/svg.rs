@@ -8,7 +8,7 @@ use std::fmt::Write;
 use crate::model::BloomLevel;
 
 use super::html::{esc, num, pct};
-use super::views::{BloomTable, GRAPH_NODE_H, GRAPH_NODE_W, SequenceGraph, WorkloadView};
+use super::views::{BloomTable, GRAPH_NODE_H, GRAPH_NODE_W, GraphNode, SequenceGraph, WorkloadView};
 
 /// Fill colour of a Bloom level (a sequential blue scale) and whether text on it should be white.
 pub(crate) fn level_colour(level: Option<BloomLevel>) -> (&'static str, bool) {
@@ -188,6 +188,21 @@ pub(crate) fn bloom_chart(table: &BloomTable) -> String {
 
 /// The sequence graph: one box per node, arrows from prerequisite to dependant. Edges that go
 /// against the outline or lie on a cycle are red.
+/// The SVG path of an edge from `a`'s right side to `b`'s left side: a curve when `b` lies to the
+/// right, else a loop `drop` points below the lower box.
+fn edge_path(a: &GraphNode, b: &GraphNode, drop: f64) -> String {
+    let (x1, y1) = (a.x + GRAPH_NODE_W, a.y + GRAPH_NODE_H / 2.0);
+    let (x2, y2) = (b.x, b.y + GRAPH_NODE_H / 2.0);
+    if x2 > x1 {
+        let dx = (x2 - x1) / 2.0;
+        format!("M{x1:.1} {y1:.1}C{:.1} {y1:.1} {:.1} {y2:.1} {x2:.1} {y2:.1}", x1 + dx, x2 - dx)
+    } else {
+        // Same layer or backwards: loop around below the boxes.
+        let below = a.y.max(b.y) + GRAPH_NODE_H + drop;
+        format!("M{x1:.1} {y1:.1}C{:.1} {below:.1} {:.1} {below:.1} {x2:.1} {y2:.1}", x1 + 40.0, x2 - 40.0)
+    }
+}
+
 pub(crate) fn sequence_graph(g: &SequenceGraph) -> String {
     if g.nodes.is_empty() {
         return String::new();
@@ -203,20 +218,7 @@ pub(crate) fn sequence_graph(g: &SequenceGraph) -> String {
         let (Some(a), Some(b)) = (g.nodes.get(e.from), g.nodes.get(e.to)) else { continue };
         let bad = e.backward || e.cyclic;
         let (colour, marker) = if bad { ("#d62728", "sg-arrow-bad") } else { ("#555555", "sg-arrow") };
-        let (x1, y1) = (a.x + GRAPH_NODE_W, a.y + GRAPH_NODE_H / 2.0);
-        let (x2, y2) = (b.x, b.y + GRAPH_NODE_H / 2.0);
-        let path = if x2 > x1 {
-            let dx = (x2 - x1) / 2.0;
-            format!("M{x1:.1} {y1:.1}C{:.1} {y1:.1} {:.1} {y2:.1} {x2:.1} {y2:.1}", x1 + dx, x2 - dx)
-        } else {
-            // Same layer or backwards: loop around below the boxes.
-            let below = a.y.max(b.y) + GRAPH_NODE_H + 10.0;
-            format!(
-                "M{x1:.1} {y1:.1}C{:.1} {below:.1} {:.1} {below:.1} {x2:.1} {y2:.1}",
-                x1 + 40.0,
-                x2 - 40.0
-            )
-        };
+        let path = edge_path(a, b, 10.0);
         let _ = write!(
             s,
             r#"<path d="{path}" fill="none" stroke="{colour}" stroke-width="1.5" marker-end="url(#{marker})"{}/>"#,
@@ -231,20 +233,7 @@ pub(crate) fn sequence_graph(g: &SequenceGraph) -> String {
             crate::model::PathwayRole::Remediation => ("#b35806", "if not reached"),
             crate::model::PathwayRole::Enrichment => ("#1b7837", "if reached"),
         };
-        let (x1, y1) = (a.x + GRAPH_NODE_W, a.y + GRAPH_NODE_H / 2.0);
-        let (x2, y2) = (b.x, b.y + GRAPH_NODE_H / 2.0);
-        let path = if x2 > x1 {
-            let dx = (x2 - x1) / 2.0;
-            format!("M{x1:.1} {y1:.1}C{:.1} {y1:.1} {:.1} {y2:.1} {x2:.1} {y2:.1}", x1 + dx, x2 - dx)
-        } else {
-            // Same layer or backwards: loop around below the boxes.
-            let below = a.y.max(b.y) + GRAPH_NODE_H + 22.0;
-            format!(
-                "M{x1:.1} {y1:.1}C{:.1} {below:.1} {:.1} {below:.1} {x2:.1} {y2:.1}",
-                x1 + 40.0,
-                x2 - 40.0
-            )
-        };
+        let path = edge_path(a, b, 22.0);
         let _ = write!(
             s,
             r#"<path d="{path}" fill="none" stroke="{colour}" stroke-width="2" stroke-dasharray="3 3"><title>{role} {word}: {label}</title></path>"#,
