@@ -1,4 +1,5 @@
 mod accessibility;
+mod accessibility_equivalence;
 mod analysis;
 mod canvas_round_trip;
 mod distractors;
@@ -37,3 +38,4 @@ mod untrusted_store;
 mod user_templates;
 mod workflow;
 mod workspace;
+mod xliff_schema;
