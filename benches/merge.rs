@@ -2,7 +2,8 @@
 //! 5 lessons): two branches with 1,000 changes each (field edits on objectives, activities and
 //! nodes, inserted and deleted activities, a reorder), merged with `trellis::merge::merge`
 //! (target: `trellis merge` < 2 s). Also times what the CLI does end to end: read the three
-//! canonical JSON files, merge, write the result. Run with `cargo bench --bench merge`; results
+//! canonical JSON files (at once, on three threads), merge, write the result; each run prints
+//! its read / merge / write split. Run with `cargo bench --bench merge`; results
 //! go to BENCHMARKS.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -57,34 +58,52 @@ fn benches(c: &mut Criterion) {
         out.document.activities.len()
     );
 
-    // End to end, as `trellis merge BASE OURS THEIRS -o OUT` runs it.
+    // End to end, as `trellis merge BASE OURS THEIRS -o OUT` runs it (src/cli/merge.rs): the
+    // three files read at once on their own threads, merged, the result written from the
+    // merged document (already in canonical order) through a temporary file.
     let dir = tempfile::tempdir().unwrap();
     let paths: Vec<_> =
         ["base.json", "ours.json", "theirs.json"].iter().map(|n| dir.path().join(n)).collect();
     for (doc, path) in [&base, &ours, &theirs].iter().zip(&paths) {
         trellis::json::write(doc, path).unwrap();
     }
-    for run in 0..3 {
+    let out_path = dir.path().join("out.json");
+    let end_to_end = || {
         let start = Instant::now();
-        let docs: Vec<Document> = paths.iter().map(|p| trellis::json::read(p).unwrap()).collect();
+        let docs: Vec<Document> = std::thread::scope(|s| {
+            let handles: Vec<_> =
+                paths[1..].iter().map(|p| s.spawn(move || trellis::json::read(p).unwrap())).collect();
+            let mut docs = vec![trellis::json::read(&paths[0]).unwrap()];
+            docs.extend(handles.into_iter().map(|h| h.join().unwrap()));
+            docs
+        });
         let read = start.elapsed();
         let out = trellis::merge::merge(&docs[0], &docs[1], &docs[2]).unwrap();
         let merged = start.elapsed();
-        trellis::json::write(&out.document, &dir.path().join("out.json")).unwrap();
+        let text = trellis::json::to_string_normalized(&out.document);
+        trellis::json::write_atomic(&out_path, text.as_bytes()).unwrap();
+        (read, merged - read, start.elapsed() - merged, start.elapsed())
+    };
+    for run in 0..5 {
+        let (read, merge, write, total) = end_to_end();
         eprintln!(
             "end to end run {run}: read {:.0} ms, merge {:.0} ms, write {:.0} ms, total {:.0} ms",
             read.as_secs_f64() * 1e3,
-            (merged - read).as_secs_f64() * 1e3,
-            (start.elapsed() - merged).as_secs_f64() * 1e3,
-            start.elapsed().as_secs_f64() * 1e3
+            merge.as_secs_f64() * 1e3,
+            write.as_secs_f64() * 1e3,
+            total.as_secs_f64() * 1e3
         );
     }
+    // The written result is what the merge gave.
+    let written = trellis::json::read(&out_path).unwrap();
+    assert_eq!(written, out.document);
 
     let mut group = c.benchmark_group("merge");
     group.sample_size(10).measurement_time(Duration::from_secs(20));
     group.bench_function("merge_large_1000_changes_each", |b| {
         b.iter(|| black_box(trellis::merge::merge(&base, &ours, &theirs).unwrap()))
     });
+    group.bench_function("end_to_end_read_merge_write", |b| b.iter(|| black_box(end_to_end())));
     group.finish();
 }
 

@@ -54,14 +54,32 @@ pub fn load_any(path: &Path) -> anyhow::Result<Document> {
     read().with_context(|| format!("reading {}", path.display()))
 }
 
+/// Reads the three versions at once, each on its own thread (`base` not at all when there is
+/// none); a failure is reported for the first of base, ours, theirs that failed.
+pub fn load_three(
+    base: &Path,
+    ours: &Path,
+    theirs: &Path,
+    no_base: bool,
+) -> anyhow::Result<(Option<Document>, Document, Document)> {
+    let joined = |handle: std::thread::ScopedJoinHandle<'_, anyhow::Result<Document>>, path: &Path| {
+        handle.join().unwrap_or_else(|_| Err(anyhow::anyhow!("reading {} failed unexpectedly", path.display())))
+    };
+    let (b, o, t) = std::thread::scope(|s| {
+        let b = (!no_base).then(|| s.spawn(|| load_any(base)));
+        let t = s.spawn(|| load_any(theirs));
+        let o = load_any(ours);
+        (b.map(|b| joined(b, base)), o, joined(t, theirs))
+    });
+    Ok((b.transpose()?, o?, t?))
+}
+
 impl MergeArgs {
     /// Runs the merge.
     pub fn run(self) -> anyhow::Result<u8> {
         // Git passes an empty base file when both branches added the file (add/add).
         let no_base = std::fs::metadata(&self.base).is_ok_and(|m| m.is_file() && m.len() == 0);
-        let base = if no_base { None } else { Some(load_any(&self.base)?) };
-        let ours = load_any(&self.ours)?;
-        let theirs = load_any(&self.theirs)?;
+        let (base, ours, theirs) = load_three(&self.base, &self.ours, &self.theirs, no_base)?;
         let outcome = merge_from(base.as_ref(), &ours, &theirs).context("merging")?;
         let folder = self.output.is_dir() || (self.ours.is_dir() && !self.output.exists());
         if folder {
@@ -73,7 +91,9 @@ impl MergeArgs {
                 self.output.display()
             );
         } else {
-            trellis::json::write(&outcome.document, &self.output)
+            // The merged document is in canonical order already: written without a second copy.
+            let text = trellis::json::to_string_normalized(&outcome.document);
+            trellis::json::write_atomic(&self.output, text.as_bytes())
                 .with_context(|| format!("writing {}", self.output.display()))?;
         }
         let conflicts_path = self.conflicts.clone().unwrap_or_else(|| {

@@ -16,10 +16,15 @@
 //!   the other is kept, edited). Two `updatedAt` stamps take the later one.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use uuid::Uuid;
 
 use super::Conflict;
+use crate::model::Keyed;
 
 /// Collects conflicts while merging.
 pub(super) struct TreeMerge {
@@ -169,6 +174,133 @@ impl TreeMerge {
     }
 }
 
+impl TreeMerge {
+    /// Merges the document-level field `key` given as values (see [`TreeMerge::merge`]).
+    pub fn merge_field(
+        &mut self,
+        key: &str,
+        base: Option<&Value>,
+        ours: Option<&Value>,
+        theirs: Option<&Value>,
+    ) -> Option<Value> {
+        self.path.push(key.to_owned());
+        let merged = self.merge(base, ours, theirs);
+        self.path.pop();
+        merged
+    }
+
+    /// Merges the document-level entity list `key` on the model type, with the same result
+    /// and conflicts as merging the lists' serialised values: entities are matched by id, an
+    /// entity only one side changed (compared as typed values, which compare as their
+    /// serialised forms do) is taken as it is, and only an entity both sides changed is
+    /// serialised and merged field by field. Lists whose ids are not unique are merged as
+    /// values. `Err` when a merged entity does not deserialise into its type.
+    pub fn merge_entities<T>(
+        &mut self,
+        key: &str,
+        base: Option<&[T]>,
+        ours: &[T],
+        theirs: &[T],
+    ) -> std::result::Result<Vec<T>, String>
+    where
+        T: Keyed + Serialize + DeserializeOwned + PartialEq + Clone,
+    {
+        // The list as one value first, as `merge` does.
+        if ours == theirs {
+            return Ok(ours.to_vec());
+        }
+        if base == Some(ours) {
+            return Ok(theirs.to_vec());
+        }
+        if base == Some(theirs) {
+            return Ok(ours.to_vec());
+        }
+        let keys = |list: &[T]| -> Option<Vec<Uuid>> {
+            let keys: Vec<Uuid> = list.iter().map(Keyed::key).collect();
+            let unique: HashSet<Uuid> = keys.iter().copied().collect();
+            (unique.len() == keys.len()).then_some(keys)
+        };
+        let (Some(kb), Some(ko), Some(kt)) = (keys(base.unwrap_or(&[])), keys(ours), keys(theirs)) else {
+            return self.merge_entities_as_values(key, base, ours, theirs);
+        };
+        let base = base.unwrap_or(&[]);
+        let by = |keys: &[Uuid]| -> HashMap<Uuid, usize> {
+            keys.iter().enumerate().map(|(i, &k)| (k, i)).collect()
+        };
+        let (mb, mo, mt) = (by(&kb), by(&ko), by(&kt));
+        let kind = singular(key).to_owned();
+        let mut merged: HashMap<Uuid, T> = HashMap::with_capacity(ko.len().max(kt.len()));
+        let mut seen: HashSet<Uuid> = HashSet::with_capacity(ko.len().max(kt.len()));
+        self.path.push(key.to_owned());
+        for &id in ko.iter().chain(&kt).chain(&kb) {
+            if !seen.insert(id) {
+                continue;
+            }
+            let b = mb.get(&id).map(|&i| &base[i]);
+            let o = mo.get(&id).map(|&i| &ours[i]);
+            let t = mt.get(&id).map(|&i| &theirs[i]);
+            let value = if o == t {
+                o.cloned()
+            } else if b == o {
+                t.cloned()
+            } else if b == t {
+                o.cloned()
+            } else {
+                match self.merge_entity(&kind, id, b, o, t) {
+                    Ok(value) => value,
+                    Err(e) => {
+                        self.path.pop();
+                        return Err(e);
+                    }
+                }
+            };
+            if let Some(v) = value {
+                merged.insert(id, v);
+            }
+        }
+        self.path.pop();
+        let order = merge_order(&kb, &ko, &kt, |k| merged.contains_key(&k));
+        Ok(order.into_iter().filter_map(|k| merged.remove(&k)).collect())
+    }
+
+    /// One entity both sides changed: merged field by field as values.
+    fn merge_entity<T: Serialize + DeserializeOwned>(
+        &mut self,
+        kind: &str,
+        id: Uuid,
+        base: Option<&T>,
+        ours: Option<&T>,
+        theirs: Option<&T>,
+    ) -> std::result::Result<Option<T>, String> {
+        let value = |v: Option<&T>| v.map(serde_json::to_value).transpose().map_err(|e| e.to_string());
+        let (b, o, t) = (value(base)?, value(ours)?, value(theirs)?);
+        let label = id.to_string();
+        self.path.push(format!("[{label}]"));
+        self.entities.push((kind.to_owned(), label, self.path.len()));
+        let merged = self.merge(b.as_ref(), o.as_ref(), t.as_ref());
+        self.entities.pop();
+        self.path.pop();
+        merged.map(|v| serde_json::from_value(v).map_err(|e| format!("{kind} {id}: {e}"))).transpose()
+    }
+
+    /// [`TreeMerge::merge_entities`] through the lists' serialised values.
+    fn merge_entities_as_values<T: Serialize + DeserializeOwned>(
+        &mut self,
+        key: &str,
+        base: Option<&[T]>,
+        ours: &[T],
+        theirs: &[T],
+    ) -> std::result::Result<Vec<T>, String> {
+        let value = |v: &[T]| serde_json::to_value(v).map_err(|e| e.to_string());
+        let b = base.map(value).transpose()?;
+        let (o, t) = (value(ours)?, value(theirs)?);
+        match self.merge_field(key, b.as_ref(), Some(&o), Some(&t)) {
+            Some(v) => serde_json::from_value(v).map_err(|e| format!("{key}: {e}")),
+            None => Ok(Vec::new()),
+        }
+    }
+}
+
 /// `objectives[ID].abcd.behavior`.
 fn join_path(parts: &[String]) -> String {
     let mut out = String::new();
@@ -252,18 +384,18 @@ fn singular(list: &str) -> &str {
 /// in ours, then theirs' after theirs' nearest preceding element (skipping ours' inserts at the
 /// same place, so ours come first). An element both sides moved goes where ours put it.
 /// Only elements `keep` accepts are in the result.
-pub(super) fn merge_order<'a>(
-    base: &[&'a str],
-    ours: &[&'a str],
-    theirs: &[&'a str],
-    keep: impl Fn(&str) -> bool,
-) -> Vec<&'a str> {
+pub(super) fn merge_order<K: Copy + Eq + Hash>(
+    base: &[K],
+    ours: &[K],
+    theirs: &[K],
+    keep: impl Fn(K) -> bool,
+) -> Vec<K> {
     if ours == base && theirs == base {
-        return base.iter().copied().filter(|k| keep(k)).collect();
+        return base.iter().copied().filter(|&k| keep(k)).collect();
     }
     // Intern every key.
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut names: Vec<&'a str> = Vec::new();
+    let mut index: HashMap<K, usize> = HashMap::with_capacity(base.len().max(ours.len()));
+    let mut names: Vec<K> = Vec::new();
     for &k in base.iter().chain(ours).chain(theirs) {
         index.entry(k).or_insert_with(|| {
             names.push(k);
@@ -271,9 +403,9 @@ pub(super) fn merge_order<'a>(
         });
     }
     let n = names.len();
-    let ids = |seq: &[&str]| -> Vec<usize> { seq.iter().map(|k| index[k]).collect() };
+    let ids = |seq: &[K]| -> Vec<usize> { seq.iter().map(|k| index[k]).collect() };
     let (b, o, t) = (ids(base), ids(ours), ids(theirs));
-    let kept: Vec<bool> = names.iter().map(|k| keep(k)).collect();
+    let kept: Vec<bool> = names.iter().map(|&k| keep(k)).collect();
     let stable_o = stable(&b, &o, n);
     let stable_t = stable(&b, &t, n);
     let mut in_t = vec![false; n];
