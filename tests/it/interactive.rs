@@ -284,6 +284,100 @@ fn an_html5_simulation_is_framed_in_a_scripts_only_sandbox() {
 }
 
 #[test]
+fn h5p_content_is_framed_in_a_scripts_only_sandbox_with_its_json_files_in_the_player_page() {
+    let mut doc = fixture();
+    attach(&mut doc, ACTIVITY, read(h5p_package("Demo")).unwrap());
+    let ident = format!("i{}", doc.assets[0].id.0.simple());
+    for format in [
+        ExportFormat::Scorm2004,
+        ExportFormat::Scorm12,
+        ExportFormat::Cmi5,
+        ExportFormat::Site,
+        ExportFormat::Cc13,
+    ] {
+        let p = export(&doc, format);
+        let page = p
+            .entries()
+            .find(|(_, b)| std::str::from_utf8(b).is_ok_and(|t| t.contains("data-interactive=")))
+            .map(|(p, _)| p.to_owned())
+            .unwrap();
+        let html = p.text(&page).unwrap();
+        let iframe = &html[html.find("<iframe").unwrap()..];
+        let iframe = &iframe[..iframe.find('>').unwrap()];
+        assert!(iframe.contains(&format!("trellis-interactive/{ident}.html\"")), "{format}: {iframe}");
+        assert!(iframe.contains("sandbox=\"allow-scripts allow-forms\""), "{format}: {iframe}");
+        assert!(!iframe.contains("allow-same-origin"), "{format}: {iframe}");
+
+        // The player reads h5p.json, content.json and each library.json from its own page.
+        let player =
+            p.paths().iter().find(|x| x.ends_with(&format!("trellis-interactive/{ident}.html"))).unwrap();
+        let player = p.text(player).unwrap();
+        let start = player.find("id=\"trellis-interactive\">").unwrap() + "id=\"trellis-interactive\">".len();
+        let json = &player[start..start + player[start..].find("</script>").unwrap()];
+        assert!(!json.contains('<'), "{format}: the embedded JSON cannot close its script element");
+        let config: serde_json::Value = serde_json::from_str(json).unwrap();
+        let files = config["files"].as_object().unwrap();
+        let names: Vec<&str> = files.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                format!("{ident}/H5P.Demo-1.2/library.json"),
+                format!("{ident}/content/content.json"),
+                format!("{ident}/h5p.json")
+            ],
+            "{format}"
+        );
+        assert_eq!(
+            files[&format!("{ident}/content/content.json")],
+            r#"{"question":"Is it?"}"#,
+            "{format}: the file's text"
+        );
+        assert!(!files.keys().any(|k| k.ends_with(".js")), "{format}: scripts load by tags");
+
+        // The player's fonts are in its stylesheet: a sandboxed frame could not load font files.
+        let css = p.paths().iter().find(|x| x.ends_with("player/styles/h5p.css")).unwrap();
+        let css = p.text(css).unwrap();
+        assert!(!css.contains("../fonts/"), "{format}: no font is named by address");
+        assert!(css.contains("url(\"data:font/woff2;base64,"), "{format}");
+        assert!(!p.paths().iter().any(|x| x.ends_with(".woff2")), "{format}: the font files are not written");
+        assert!(
+            p.paths().iter().any(|x| x.ends_with("player/fonts/open-sans/OFL.txt")),
+            "{format}: licences kept"
+        );
+    }
+    // Same document, same bytes.
+    let (a, b) = (export(&doc, ExportFormat::Scorm2004), export(&doc, ExportFormat::Scorm2004));
+    assert!(a.entries().eq(b.entries()));
+}
+
+#[test]
+fn the_fonts_an_h5p_library_names_in_its_css_are_written_into_the_css() {
+    let h5p = br#"{"title":"Fonts","mainLibrary":"H5P.Demo","preloadedDependencies":[{"machineName":"H5P.Demo","majorVersion":1,"minorVersion":2}]}"#;
+    let css = b"@font-face{font-family:x;src:url('../fonts/x.eot?#iefix') format('embedded-opentype'),url(../fonts/x.woff?v=1) format('woff'),url(\"../../../outside.woff\")}.a{background:url(img.png)}";
+    let mut doc = fixture();
+    let package = zip_with(&[
+        ("h5p.json", h5p.as_slice()),
+        ("content/content.json", b"{}"),
+        ("H5P.Demo-1.2/library.json", br#"{"machineName":"H5P.Demo","majorVersion":1,"minorVersion":2}"#),
+        ("H5P.Demo-1.2/styles/demo.css", css.as_slice()),
+        ("H5P.Demo-1.2/fonts/x.woff", b"wOFFfont"),
+        ("H5P.Demo-1.2/fonts/x.eot", b"eot"),
+    ]);
+    attach(&mut doc, ACTIVITY, read(package).unwrap());
+    let ident = format!("i{}", doc.assets[0].id.0.simple());
+    let p = export(&doc, ExportFormat::Scorm2004);
+    let out = p.text(&format!("assets/trellis-interactive/{ident}/H5P.Demo-1.2/styles/demo.css")).unwrap();
+    assert!(out.contains("url(\"data:font/woff;base64,d09GRmZvbnQ=\") format('woff')"), "{out}");
+    assert!(
+        out.contains("url('../fonts/x.eot?#iefix')"),
+        "an Embedded OpenType font stays an address: {out}"
+    );
+    assert!(out.contains("url(\"../../../outside.woff\")"), "an address leaving the package stays: {out}");
+    assert!(out.contains("url(img.png)"), "images load by address: {out}");
+    assert!(p.get(&format!("assets/trellis-interactive/{ident}/H5P.Demo-1.2/fonts/x.woff")).is_some());
+}
+
+#[test]
 fn a_damaged_stored_package_stops_the_export_with_its_name() {
     let mut doc = fixture();
     attach(&mut doc, ACTIVITY, read(h5p_package("Demo")).unwrap());

@@ -43,8 +43,9 @@ async function answerH5p(lessonFrame, page, correct) {
   const player = await lessonFrame.locator(`[data-interactive="${ident(activity.id)}"] iframe`).elementHandle();
   const frame = await player.contentFrame();
   await frame.waitForFunction(() => document.documentElement.getAttribute("data-trellis-h5p") === "ready");
-  // h5p-standalone draws the content in a frame of its own inside the player page.
-  const content = await (await frame.locator("iframe.h5p-iframe").elementHandle()).contentFrame();
+  // The player page draws the content in its own document (a frame created inside the sandboxed
+  // player page would get an origin of its own).
+  const content = frame;
   await content.locator(".h5p-true-false-answer", { hasText: correct ? "False" : "True" }).click();
   await content.locator(".h5p-question-check-answer").click();
   return content;

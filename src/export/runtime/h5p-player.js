@@ -6,7 +6,8 @@
  * docs/export.md ("Interactive content"):
  *   { type: "trellis:result", verb: "answered"|"completed",
  *     score: { scaled, raw, min, max }, success: true|false|undefined, response: "…" }
- * The page loads nothing from outside the package and talks to nothing but its parent frame. */
+ * The page loads nothing from outside the package and talks to nothing but its parent frame. It
+ * runs sandboxed (an opaque origin): the JSON files the player reads come from the page itself. */
 (function () {
   "use strict";
 
@@ -49,9 +50,80 @@
   }
   if (typeof ResizeObserver === "function") new ResizeObserver(reportHeight).observe(document.documentElement);
 
-  function failed() {
+  function failed(e) {
+    if (window.console) console.error("The H5P content could not be started:", e && e.message ? e.message : e);
     holder.textContent = "This interactive content could not be started.";
   }
+
+  /* The page runs in a frame sandboxed without allow-same-origin (an opaque origin), where a
+   * fetch of the package's own files is a cross-origin request the server does not allow. The
+   * JSON files the player reads are written into the page (config.files, by path relative to the
+   * page); requests for exactly those addresses are answered from there, any other request goes
+   * to the browser's fetch unchanged. */
+  var embedded = {};
+  var files = config.files && typeof config.files === "object" ? config.files : {};
+  for (var path in files) {
+    if (Object.prototype.hasOwnProperty.call(files, path) && typeof files[path] === "string") {
+      try {
+        embedded[new URL(path, document.baseURI).href] = files[path];
+      } catch (e) {
+        /* an address that cannot be resolved is never asked for */
+      }
+    }
+  }
+  var browserFetch = typeof window.fetch === "function" ? window.fetch.bind(window) : null;
+  window.fetch = function (input, init) {
+    var address = typeof input === "string" ? input : input && input.url;
+    var key = null;
+    try {
+      key = new URL(String(address), document.baseURI).href;
+    } catch (e) {
+      key = null;
+    }
+    if (key !== null && Object.prototype.hasOwnProperty.call(embedded, key)) {
+      return Promise.resolve(new Response(embedded[key], { status: 200, headers: { "content-type": "application/json" } }));
+    }
+    if (!browserFetch) return Promise.reject(new TypeError("fetch is not available"));
+    return browserFetch(input, init);
+  };
+
+  /* A sandboxed page has no storage: reading localStorage or sessionStorage throws, and the
+   * player reads them. Each is replaced by a store in memory that lasts as long as the page. */
+  function memoryStorage() {
+    var data = {};
+    return {
+      getItem: function (k) {
+        return Object.prototype.hasOwnProperty.call(data, k) ? data[k] : null;
+      },
+      setItem: function (k, v) {
+        data[k] = String(v);
+      },
+      removeItem: function (k) {
+        delete data[k];
+      },
+      clear: function () {
+        data = {};
+      },
+      key: function (i) {
+        return Object.keys(data)[i] || null;
+      },
+      get length() {
+        return Object.keys(data).length;
+      },
+    };
+  }
+  ["localStorage", "sessionStorage"].forEach(function (name) {
+    try {
+      if (window[name]) return;
+    } catch (e) {
+      /* sandboxed: no storage */
+    }
+    try {
+      Object.defineProperty(window, name, { configurable: true, value: memoryStorage() });
+    } catch (e) {
+      /* left as the browser made it */
+    }
+  });
 
   if (!holder || !window.H5PStandalone || !config.h5pJsonPath) {
     if (holder) failed();
@@ -62,6 +134,9 @@
       h5pJsonPath: config.h5pJsonPath,
       frameJs: config.frameJs,
       frameCss: config.frameCss,
+      // Drawn in this page, not in a frame of its own: a frame created inside a sandboxed page
+      // gets an origin of its own that the player could not write into.
+      embedType: "div",
       frame: false,
       copyright: false,
       export: false,
