@@ -508,6 +508,14 @@ pub(crate) fn write_package(
     Ok(report)
 }
 
+/// The language a SCORM manifest's LOM metadata names: the one the document declares (with
+/// `--lang`, the export's language) when it is a language tag. `None` otherwise: the manifest
+/// then carries no LOM metadata, so a package never claims a language the document does not.
+pub(crate) fn manifest_language<'a>(cx: &'a ExportContext<'_>) -> Option<&'a str> {
+    let lang = cx.doc.curriculum.language.trim();
+    crate::model::is_language_tag(lang).then_some(lang)
+}
+
 /// The `<resources>` of a SCORM manifest (1.2 and 2004 differ only in how they spell the
 /// `scormType` attribute): one resource per SCO, each depending on the shared resource that
 /// holds the runtime and the assets.

@@ -4,7 +4,9 @@
 //!
 //! SCORM 1.2 has no sequencing: outline prerequisites become `adlcp:prerequisites` (AICC script,
 //! `A&B`) and the mastery score of a scored lesson becomes `adlcp:masteryscore` (percent), which
-//! the runtime reads back from `cmi.student_data.mastery_score`. The plan, the pages
+//! the runtime reads back from `cmi.student_data.mastery_score`. When the document declares its
+//! language (with `--lang`, the export's), the manifest's metadata holds an IMS Metadata 1.2.1
+//! record (`imsmd:lom`) with the title and `general/language`. The plan, the pages
 //! and the package writing are in `sco.rs`; this file writes the manifest.
 
 use super::lower::ExportContext;
@@ -23,6 +25,9 @@ const CONTROL_FILES: &[(&str, &[u8])] = &[
     ("imsmd_rootv1p2p1.xsd", include_bytes!("runtime/xsd/scorm12/imsmd_rootv1p2p1.xsd")),
     ("ims_xml.xsd", include_bytes!("runtime/xsd/scorm12/ims_xml.xsd")),
 ];
+
+/// Namespace of IMS Learning Resource Meta-data 1.2.1 (XML binding), the manifest's metadata.
+const IMSMD_NS: &str = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1";
 
 /// The SCORM 1.2 exporter.
 pub(crate) struct Scorm12Exporter;
@@ -84,6 +89,9 @@ http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd",
     w.start("metadata", &[]);
     w.text("schema", "ADL SCORM");
     w.text("schemaversion", "1.2");
+    if let Some(lang) = sco::manifest_language(cx) {
+        lom(&cx.title, lang, &mut w);
+    }
     w.end();
     w.start("organizations", &[("default", &org)]);
     w.start("organization", &[("identifier", &org)]);
@@ -95,6 +103,19 @@ http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd",
     w.end();
     sco::manifest_resources(cx, plan, Standard::Scorm12, &mut w);
     w.finish()
+}
+
+/// The package's IMS Metadata 1.2.1 record (`imsmd_rootv1p2p1.xsd`, which the package carries and
+/// `xsi:schemaLocation` names): the title and the language, both in `lang`.
+fn lom(title: &str, lang: &str, w: &mut XmlWriter) {
+    w.start("imsmd:lom", &[("xmlns:imsmd", IMSMD_NS)]);
+    w.start("imsmd:general", &[]);
+    w.start("imsmd:title", &[]);
+    w.elem("imsmd:langstring", &[("xml:lang", lang)], title);
+    w.end();
+    w.text("imsmd:language", lang);
+    w.end();
+    w.end();
 }
 
 fn item(cx: &ExportContext<'_>, plan: &Plan, entry: &Entry, w: &mut XmlWriter) {

@@ -12,7 +12,9 @@
 //! global objectives its pathway names: a remediation is skipped (and hidden from choice) once
 //! every named objective is satisfied, an enrichment is skipped (and hidden) until they are, and
 //! neither counts towards the roll-up, so the main path alone decides completion and success.
-//! The plan, the
+//! When the document declares its language (with `--lang`, the export's), the manifest's
+//! metadata holds an inline IEEE LOM record with the title and `general/language`, and the
+//! package carries ADL's LOM schema files that `xsi:schemaLocation` then names. The plan, the
 //! pages, the runtime and the package writing live in `sco.rs`; this file writes the manifest.
 
 use super::lower::ExportContext;
@@ -44,6 +46,26 @@ const CONTROL_FILES: &[(&str, &[u8])] = &[
     ("xml.xsd", include_bytes!("runtime/xsd/scorm2004/xml.xsd")),
 ];
 
+/// The IEEE LOM schema ADL ships (`lom.xsd`, the strict binding) and the files it includes, at the
+/// paths it names them by: carried when the manifest has LOM metadata and so names `lom.xsd` in
+/// `xsi:schemaLocation` (ADL's copies, unchanged).
+const LOM_CONTROL_FILES: &[(&str, &[u8])] = &[
+    ("lom.xsd", include_bytes!("runtime/xsd/scorm2004/lom.xsd")),
+    ("common/anyElement.xsd", include_bytes!("runtime/xsd/scorm2004/common/anyElement.xsd")),
+    ("common/dataTypes.xsd", include_bytes!("runtime/xsd/scorm2004/common/dataTypes.xsd")),
+    ("common/elementNames.xsd", include_bytes!("runtime/xsd/scorm2004/common/elementNames.xsd")),
+    ("common/elementTypes.xsd", include_bytes!("runtime/xsd/scorm2004/common/elementTypes.xsd")),
+    ("common/rootElement.xsd", include_bytes!("runtime/xsd/scorm2004/common/rootElement.xsd")),
+    ("common/vocabTypes.xsd", include_bytes!("runtime/xsd/scorm2004/common/vocabTypes.xsd")),
+    ("common/vocabValues.xsd", include_bytes!("runtime/xsd/scorm2004/common/vocabValues.xsd")),
+    ("extend/strict.xsd", include_bytes!("runtime/xsd/scorm2004/extend/strict.xsd")),
+    ("unique/strict.xsd", include_bytes!("runtime/xsd/scorm2004/unique/strict.xsd")),
+    ("vocab/strict.xsd", include_bytes!("runtime/xsd/scorm2004/vocab/strict.xsd")),
+];
+
+/// Namespace of the IEEE LOM XML binding, the manifest's metadata.
+const LOM_NS: &str = "http://ltsc.ieee.org/xsd/LOM";
+
 /// The SCORM 2004 4th edition exporter.
 pub(crate) struct Scorm2004Exporter;
 
@@ -68,13 +90,17 @@ impl Exporter for Scorm2004Exporter {
     ) -> Result<ExportReport> {
         let plan = sco::plan(cx, Standard::Scorm2004)?;
         let manifest = manifest(cx, &plan);
+        let mut control = CONTROL_FILES.to_vec();
+        if sco::manifest_language(cx).is_some() {
+            control.extend_from_slice(LOM_CONTROL_FILES);
+        }
         sco::write_package(
             cx,
             &plan,
             Standard::Scorm2004,
             "imsmanifest.xml",
             manifest,
-            CONTROL_FILES,
+            &control,
             out,
             progress,
         )
@@ -89,6 +115,16 @@ fn node_target(cx: &ExportContext<'_>, node: usize) -> String {
 /// The SCORM 2004 manifest.
 pub(crate) fn manifest(cx: &ExportContext<'_>, plan: &Plan) -> String {
     let org = format!("{}_org", cx.ident);
+    let language = sco::manifest_language(cx);
+    let mut schema_location = "http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd \
+http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd \
+http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd \
+http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd \
+http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd"
+        .to_owned();
+    if language.is_some() {
+        schema_location.push_str(&format!(" {LOM_NS} lom.xsd"));
+    }
     let mut w = XmlWriter::new();
     w.start(
         "manifest",
@@ -101,19 +137,15 @@ pub(crate) fn manifest(cx: &ExportContext<'_>, plan: &Plan) -> String {
             ("xmlns:adlnav", "http://www.adlnet.org/xsd/adlnav_v1p3"),
             ("xmlns:imsss", "http://www.imsglobal.org/xsd/imsss"),
             ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
-            (
-                "xsi:schemaLocation",
-                "http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd \
-http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd \
-http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd \
-http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd \
-http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd",
-            ),
+            ("xsi:schemaLocation", &schema_location),
         ],
     );
     w.start("metadata", &[]);
     w.text("schema", "ADL SCORM");
     w.text("schemaversion", "2004 4th Edition");
+    if let Some(lang) = language {
+        lom(&cx.title, lang, &mut w);
+    }
     w.end();
     w.start("organizations", &[("default", &org)]);
     // Global objectives belong to this course only, so two courses never share mastery by accident.
@@ -133,6 +165,19 @@ http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd",
     w.end();
     sco::manifest_resources(cx, plan, Standard::Scorm2004, &mut w);
     w.finish()
+}
+
+/// The package's inline IEEE LOM record (valid against ADL's strict binding): the title and
+/// `general/language`, both in `lang`.
+fn lom(title: &str, lang: &str, w: &mut XmlWriter) {
+    w.start("lom", &[("xmlns", LOM_NS)]);
+    w.start("general", &[]);
+    w.start("title", &[]);
+    w.elem("string", &[("language", lang)], title);
+    w.end();
+    w.text("language", lang);
+    w.end();
+    w.end();
 }
 
 /// Nodes that some other node names as a prerequisite: their entries write their satisfaction

@@ -27,6 +27,7 @@ mod merge;
 mod merge_add;
 mod objective_calibration;
 mod objective_profile_team;
+mod package_language;
 mod pathways;
 mod pedagogy;
 mod qti_bank;
