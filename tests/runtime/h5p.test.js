@@ -1,9 +1,10 @@
 // Interactive content in lessons: the real H5P package of ../shared/samples/h5p, attached with the
-// trellis CLI to an activity aligned to an objective, exported as SCORM 2004 and cmi5 and played
-// in Debian Chromium with the bundled h5p-standalone player. Answering the True/False question
-// through the H5P interface must record an interaction and the aligned objective's score in
-// scorm-again, and an answered statement plus the objective's passed statement in the test LRS;
-// no request may leave 127.0.0.1.
+// trellis CLI to an activity aligned to an objective, exported as SCORM 2004, SCORM 1.2 and cmi5
+// and played in Debian Chromium with the bundled h5p-standalone player, in its frame sandboxed to
+// scripts and forms. Answering the True/False question through the H5P interface must record an
+// interaction and the aligned objective's score in scorm-again (SCORM 1.2: a fill-in journal
+// entry and the objective's score.raw and status), and an answered statement plus the objective's
+// statement in the test LRS; no request may leave 127.0.0.1.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -105,6 +106,59 @@ describe("H5P in a SCORM 2004 lesson", { skip: SKIP }, () => {
     assert.equal(o.success_status, "passed", "the objective is passed");
     await lesson.locator("#trellis-finish").click();
     await page.waitForFunction(() => window.__calls.some((c) => c.name === "Terminate"));
+    assert.deepEqual(browser.outside, [], "requests outside the local server");
+    assert.deepEqual(browser.failed, [], "failed requests");
+    await closePage(page);
+  });
+});
+
+describe("H5P in a SCORM 1.2 lesson", { skip: SKIP }, () => {
+  let server;
+  let browser;
+  let base;
+
+  before(async () => {
+    const pkg = exportPackage(attachedDocument(), "scorm12");
+    server = await startServer();
+    base = server.addPackage(pkg.name, pkg.dir);
+    browser = await openBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test("answering records a fill-in interaction and the objective's score.raw and status", async () => {
+    const q = new URLSearchParams({ standard: "scorm12", run: "h5p-12", sco: base + lessonHref, start: "{}" });
+    const page = await browser.context.newPage();
+    await page.goto(`${server.origin}/__lms/launcher.html?${q}`);
+    await page.waitForFunction(() => window.__calls.some((c) => c.name === "LMSInitialize"));
+    const lesson = page.frames().find((f) => f.url().endsWith(lessonHref));
+    assert.ok(lesson, "the lesson is loaded");
+    await lesson.waitForFunction(() => document.documentElement.getAttribute("data-trellis") === "connected");
+    await answerH5p(lesson, page, true);
+    await page.waitForFunction(() => {
+      const i = window.__cmi().cmi.interactions || {};
+      return Object.keys(i).some((k) => /^\d+$/.test(k) && i[k].result);
+    });
+    const cmi = await page.evaluate(() => window.__cmi().cmi);
+    const interactions = Object.keys(cmi.interactions).filter((k) => /^\d+$/.test(k)).map((k) => cmi.interactions[k]);
+    assert.equal(interactions.length, 1, "one journal entry");
+    const it = interactions[0];
+    assert.equal(it.id, ident(activity.id), "the interaction is the activity");
+    assert.equal(it.type, "fill-in");
+    assert.equal(it.result, "correct");
+    assert.equal(it.student_response, "false", "the learner's answer as H5P reports it");
+    assert.equal(it.objectives["0"].id, objective.id, "the interaction names the aligned objective");
+    const objectives = Object.keys(cmi.objectives).filter((k) => /^\d+$/.test(k)).map((k) => cmi.objectives[k]);
+    const o = objectives.find((x) => x.id === objective.id);
+    assert.ok(o, "the aligned objective is in cmi.objectives");
+    assert.equal(Number(o.score.raw), 100, "score.raw is 0-100");
+    assert.equal(Number(o.score.max), 100);
+    assert.equal(o.status, "passed", "the content said success: true");
+    await lesson.locator("#trellis-finish").click();
+    await page.waitForFunction(() => window.__calls.some((c) => c.name === "LMSFinish"));
     assert.deepEqual(browser.outside, [], "requests outside the local server");
     assert.deepEqual(browser.failed, [], "failed requests");
     await closePage(page);

@@ -245,6 +245,24 @@
     });
   }
 
+  /* ---- interactive content opened from file:// ------------------------------------------------ */
+
+  /* Interactive content is framed with sandbox="allow-scripts allow-forms": an origin of its own
+   * that cannot reach this page. A browser gives such a frame no local files at all (its scripts,
+   * styles and images would be refused), so a site opened from file:// reloads those frames in the
+   * site's own origin (still without top navigation, popups or downloads); served over http(s),
+   * the frames stay sandboxed. docs/export.md, "Interactive content". */
+  function startLocalFrames() {
+    if (window.location.protocol !== "file:") return;
+    var frames = document.querySelectorAll(".trellis-interactive iframe[sandbox]");
+    Array.prototype.forEach.call(frames, function (frame) {
+      var local = frame.cloneNode(false);
+      local.setAttribute("sandbox", "allow-scripts allow-forms allow-same-origin");
+      frame.parentNode.replaceChild(local, frame);
+    });
+  }
+
   startSearch();
   startQuizzes();
+  startLocalFrames();
 })();
