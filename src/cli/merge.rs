@@ -63,7 +63,9 @@ pub fn load_three(
     no_base: bool,
 ) -> anyhow::Result<(Option<Document>, Document, Document)> {
     let joined = |handle: std::thread::ScopedJoinHandle<'_, anyhow::Result<Document>>, path: &Path| {
-        handle.join().unwrap_or_else(|_| Err(anyhow::anyhow!("reading {} failed unexpectedly", path.display())))
+        handle
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("reading {} failed unexpectedly", path.display())))
     };
     let (b, o, t) = std::thread::scope(|s| {
         let b = (!no_base).then(|| s.spawn(|| load_any(base)));

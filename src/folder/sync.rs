@@ -11,6 +11,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::SystemTime;
 
 use serde::Serialize;
@@ -24,48 +26,148 @@ use super::{
 use crate::model::{Document, DocumentPatch, Keyed, ListPatch};
 use crate::{Error, Result};
 
-/// Size and modification time of one file.
+/// Size, modification time and inode of one file or folder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Stamp {
+pub struct Stamp {
     len: u64,
     modified: Option<SystemTime>,
+    ino: u64,
 }
 
 impl Stamp {
     fn of(path: &Path) -> Option<Stamp> {
         let meta = std::fs::symlink_metadata(path).ok()?;
-        meta.is_file().then(|| Stamp { len: meta.len(), modified: meta.modified().ok() })
+        meta.is_file().then(|| Stamp::from(&meta))
+    }
+
+    fn of_dir(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        meta.is_dir().then(|| Stamp::from(&meta))
+    }
+
+    /// Whether the stamp's time is so recent that a change in the same clock tick could still
+    /// follow unseen (file systems with coarse times): such a folder is listed again.
+    fn recent(&self) -> bool {
+        self.modified.and_then(|m| SystemTime::now().duration_since(m).ok()).is_none_or(|age| age < RECENT)
     }
 }
 
-/// What is known about the files of a folder: each file's stamp, each entity's rank and group.
+impl From<&std::fs::Metadata> for Stamp {
+    fn from(meta: &std::fs::Metadata) -> Self {
+        Stamp { len: meta.len(), modified: meta.modified().ok(), ino: ino(meta) }
+    }
+}
+
+#[cfg(unix)]
+fn ino(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(meta)
+}
+
+#[cfg(not(unix))]
+fn ino(_: &std::fs::Metadata) -> u64 {
+    0
+}
+
+#[cfg(unix)]
+fn entry_ino(entry: &std::fs::DirEntry) -> Option<u64> {
+    Some(std::os::unix::fs::DirEntryExt::ino(entry))
+}
+
+#[cfg(not(unix))]
+fn entry_ino(_: &std::fs::DirEntry) -> Option<u64> {
+    None
+}
+
+/// A sub-folder with at most this many files has every file stated at every look.
+pub const SMALL_FOLDER: usize = 1000;
+
+/// How many files of the larger sub-folders one look states (in turn, so each is stated once
+/// every `files / LOOK_BUDGET` looks, rounded up).
+pub const LOOK_BUDGET: usize = 4096;
+
+/// A folder changed this recently is listed again at the next look.
+const RECENT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// What is known about the files of a folder: each file's stamp, each sub-folder's stamp when it
+/// was last listed, each entity's rank and group.
 #[derive(Clone, Debug, Default)]
 pub struct Index {
-    stamps: HashMap<String, Stamp>,
+    look: Looker,
     ranks: Previous,
 }
 
+/// The part of an [`Index`] a look needs, cheap to clone (shared), so that a look can run
+/// without holding whatever holds the index.
+#[derive(Clone, Debug, Default)]
+pub struct Looker {
+    stamps: Arc<HashMap<String, Stamp>>,
+    dirs: Arc<HashMap<&'static str, Stamp>>,
+    /// Which share of the larger sub-folders' files the next look states.
+    turn: Arc<AtomicUsize>,
+}
+
+/// What one look found: the files that may have changed (confirm them with
+/// [`Index::confirm`]) and the sub-folders' stamps as seen before they were listed.
+#[derive(Clone, Debug, Default)]
+pub struct Look {
+    files: Vec<String>,
+    dirs: Vec<(&'static str, Option<Stamp>)>,
+}
+
+impl Look {
+    /// The files (relative, `/`-separated, sorted) added, changed or removed.
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+
+    /// Whether the look found nothing to record: no file, no sub-folder listed anew.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty() && self.dirs.is_empty()
+    }
+}
+
 impl Index {
-    /// Scans a Trellis folder: stamps every file of the format and reads the rank of every
-    /// entity file (the top lines of each file only).
+    /// Scans a Trellis folder: stamps every file of the format and each sub-folder, and reads
+    /// the rank of every entity file (the top lines of each file only).
     pub fn scan(dir: &Path) -> Result<Index> {
-        let stamps = stamps(dir)?;
+        let (stamps, dirs) = stamps(dir)?;
         let ranks = previous_ranks(dir)?;
-        Ok(Index { stamps, ranks })
+        let look = Looker { stamps: Arc::new(stamps), dirs: Arc::new(dirs), turn: Arc::default() };
+        Ok(Index { look, ranks })
     }
 
     /// The files (relative, `/`-separated) added, changed or removed since the index was made
-    /// or last updated, sorted. Costs one `stat` per file, no reading.
-    pub fn changed(&self, dir: &Path) -> Result<Vec<String>> {
-        let now = stamps(dir)?;
-        let mut out: Vec<String> = now
+    /// or last updated, sorted: [`Looker::look`] and [`Index::confirm`].
+    pub fn changed(&mut self, dir: &Path) -> Result<Vec<String>> {
+        let look = self.look.look(dir)?;
+        Ok(self.confirm(dir, &look))
+    }
+
+    /// A handle to look at the folder without this index (see [`Looker::look`]).
+    pub fn looker(&self) -> Looker {
+        self.look.clone()
+    }
+
+    /// Takes a look made from this index (or an earlier state of it): records the sub-folder
+    /// stamps it saw and answers with those of its files whose stamp still differs from what
+    /// the index knows now (a file this index wrote since is not a change).
+    pub fn confirm(&mut self, dir: &Path, look: &Look) -> Vec<String> {
+        if !look.dirs.is_empty() {
+            let dirs = Arc::make_mut(&mut self.look.dirs);
+            for (sub, stamp) in &look.dirs {
+                match stamp {
+                    Some(stamp) => dirs.insert(sub, *stamp),
+                    None => dirs.remove(sub),
+                };
+            }
+        }
+        look.files
             .iter()
-            .filter(|(name, stamp)| self.stamps.get(*name) != Some(stamp))
-            .map(|(name, _)| name.clone())
-            .chain(self.stamps.keys().filter(|name| !now.contains_key(*name)).cloned())
-            .collect();
-        out.sort();
-        Ok(out)
+            .filter(|name| {
+                Stamp::of(&dir.join(name.as_str())).as_ref() != self.look.stamps.get(name.as_str())
+            })
+            .cloned()
+            .collect()
     }
 
     /// Takes the current state of `files` (relative paths) into the index: their stamps and,
@@ -73,9 +175,10 @@ impl Index {
     pub fn update(&mut self, dir: &Path, files: &[String]) {
         for name in files {
             let path = dir.join(name);
+            let stamps = Arc::make_mut(&mut self.look.stamps);
             match Stamp::of(&path) {
-                Some(stamp) => self.stamps.insert(name.clone(), stamp),
-                None => self.stamps.remove(name),
+                Some(stamp) => stamps.insert(name.clone(), stamp),
+                None => stamps.remove(name),
             };
             let Some((kind, id)) = entity_file(name) else { continue };
             let found = std::fs::read_to_string(&path).ok().and_then(|content| {
@@ -91,12 +194,127 @@ impl Index {
 
     /// How many files the index knows.
     pub fn len(&self) -> usize {
-        self.stamps.len()
+        self.look.stamps.len()
     }
 
     /// Whether the index knows no file.
     pub fn is_empty(&self) -> bool {
-        self.stamps.is_empty()
+        self.look.stamps.is_empty()
+    }
+
+    fn stamps_mut(&mut self) -> &mut HashMap<String, Stamp> {
+        Arc::make_mut(&mut self.look.stamps)
+    }
+}
+
+impl Looker {
+    /// Looks for files of the Trellis folder `dir` added, changed or removed since the index
+    /// this handle came from was made or updated. Cheap when little changed: one `stat` of each
+    /// sub-folder; a sub-folder is listed only when its own stamp changed (a file added,
+    /// removed or replaced by a rename changes it) or it is small ([`SMALL_FOLDER`] files or
+    /// fewer, whose files are then all stated); of the files of larger sub-folders, which an
+    /// edit in place changes without changing the folder, [`LOOK_BUDGET`] are stated per look
+    /// in turn. Reads no file.
+    pub fn look(&self, dir: &Path) -> Result<Look> {
+        let mut out = Look::default();
+        for name in [MARKER, CURRICULUM_FILE] {
+            if Stamp::of(&dir.join(name)).as_ref() != self.stamps.get(name) {
+                out.files.push(name.to_owned());
+            }
+        }
+        // Files known per sub-folder.
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for name in self.stamps.keys() {
+            if let Some((sub, _)) = name.split_once('/') {
+                *counts.entry(sub).or_default() += 1;
+            }
+        }
+        for sub in subs() {
+            let path = dir.join(sub);
+            let now = Stamp::of_dir(&path);
+            let known = self.dirs.get(sub);
+            let small = counts.get(sub).copied().unwrap_or(0) <= SMALL_FOLDER;
+            let changed = now.as_ref() != known || now.is_some_and(|s| s.recent());
+            if !changed && !small {
+                continue;
+            }
+            if changed {
+                out.dirs.push((sub, now));
+            }
+            let mut seen: HashSet<String> = HashSet::new();
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                for entry in entries {
+                    let entry = entry.map_err(|e| Error::io(&path, e))?;
+                    let file = entry.file_name();
+                    let Some(file) = file.to_str() else { continue };
+                    if !ours(sub, file) {
+                        continue;
+                    }
+                    let name = format!("{sub}/{file}");
+                    let known = self.stamps.get(&name);
+                    let differs = match (known, small) {
+                        (None, _) => entry.metadata().is_ok_and(|m| m.is_file()),
+                        // A small folder's files are all stated.
+                        (Some(k), true) => {
+                            entry.metadata().ok().filter(|m| m.is_file()).map(|m| Stamp::from(&m)) != Some(*k)
+                        }
+                        // A larger folder's files: replaced (another inode) or gone; edits in
+                        // place are found in turn below.
+                        (Some(k), false) => entry_ino(&entry).is_some_and(|ino| ino != k.ino),
+                    };
+                    if differs {
+                        out.files.push(name.clone());
+                    }
+                    seen.insert(name);
+                }
+            }
+            out.files.extend(
+                self.stamps
+                    .keys()
+                    .filter(|n| n.split_once('/').is_some_and(|(s, _)| s == sub) && !seen.contains(*n))
+                    .cloned(),
+            );
+        }
+        // In turn, a share of the larger sub-folders' files.
+        let large: usize = counts.values().filter(|&&n| n > SMALL_FOLDER).sum();
+        if large > 0 {
+            let shares = large.div_ceil(LOOK_BUDGET);
+            let turn = self.turn.fetch_add(1, Ordering::Relaxed) % shares;
+            for (name, stamp) in self.stamps.iter() {
+                let Some((sub, _)) = name.split_once('/') else { continue };
+                if counts.get(sub).copied().unwrap_or(0) <= SMALL_FOLDER || share(name, shares) != turn {
+                    continue;
+                }
+                if Stamp::of(&dir.join(name)).as_ref() != Some(stamp) {
+                    out.files.push(name.clone());
+                }
+            }
+        }
+        out.files.sort();
+        out.files.dedup();
+        Ok(out)
+    }
+}
+
+/// Which of `shares` turns the file `name` is stated in (FNV-1a of the name).
+fn share(name: &str, shares: usize) -> usize {
+    let hash =
+        name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    (hash % shares as u64) as usize
+}
+
+/// The sub-folders of the format.
+fn subs() -> impl Iterator<Item = &'static str> {
+    KINDS.iter().map(|k| k.dir).chain([super::translations::DIR])
+}
+
+/// Whether `name` in the sub-folder `sub` is a file of the format: `<uuid>.ext` (36 characters
+/// and a dot), or `<language>.toml` in `translations/`; temporaries start with a dot.
+fn ours(sub: &str, name: &str) -> bool {
+    if sub == super::translations::DIR {
+        name.ends_with(".toml") && !name.starts_with('.')
+    } else {
+        name.len() > 37 && name.as_bytes()[36] == b'.' && canonical_uuid(&name[..36]).is_some()
     }
 }
 
@@ -120,44 +338,37 @@ pub fn entity_of_file(name: &str) -> Option<(&'static str, Uuid)> {
     Some((kind.what, id))
 }
 
-/// Stamps of every file of the format in `dir`: the marker, the curriculum file and the files
-/// in the format's sub-folders (named `<uuid>.…`, or a language's file in `translations/`). One
-/// directory listing per sub-folder and one `stat` per file (relative to its open folder).
-fn stamps(dir: &Path) -> Result<HashMap<String, Stamp>> {
+/// Stamps of every file of the format in `dir` (the marker, the curriculum file and the files
+/// in the format's sub-folders) and of each sub-folder, taken before it is listed (so a change
+/// made while it is listed shows at the next look). One directory listing per sub-folder and
+/// one `stat` per file (relative to its open folder).
+fn stamps(dir: &Path) -> Result<(HashMap<String, Stamp>, HashMap<&'static str, Stamp>)> {
     let mut out = HashMap::with_capacity(4096);
+    let mut dirs = HashMap::new();
     for name in [MARKER, CURRICULUM_FILE] {
         if let Some(stamp) = Stamp::of(&dir.join(name)) {
             out.insert(name.to_owned(), stamp);
         }
     }
-    let subs = KINDS.iter().map(|k| k.dir).chain([super::translations::DIR]);
-    for sub in subs {
+    for sub in subs() {
         let path = dir.join(sub);
+        let Some(stamp) = Stamp::of_dir(&path) else { continue };
+        dirs.insert(sub, stamp);
         let Ok(entries) = std::fs::read_dir(&path) else { continue };
         for entry in entries {
             let entry = entry.map_err(|e| Error::io(&path, e))?;
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
-            // `<uuid>.ext` (36 characters and a dot), or `<language>.toml`; temporaries start
-            // with a dot.
-            let ours = if sub == super::translations::DIR {
-                name.ends_with(".toml") && !name.starts_with('.')
-            } else {
-                name.len() > 37 && name.as_bytes()[36] == b'.' && canonical_uuid(&name[..36]).is_some()
-            };
-            if !ours {
+            if !ours(sub, name) {
                 continue;
             }
             let Ok(meta) = entry.metadata() else { continue };
             if meta.is_file() {
-                out.insert(
-                    format!("{sub}/{name}"),
-                    Stamp { len: meta.len(), modified: meta.modified().ok() },
-                );
+                out.insert(format!("{sub}/{name}"), Stamp::from(&meta));
             }
         }
     }
-    Ok(out)
+    Ok((out, dirs))
 }
 
 /// Files to write and remove for one change.
@@ -205,6 +416,7 @@ pub fn write_patch(
             let data = data_file_name(a.id.0, &a.name);
             // A renamed asset may have changed its data file's extension.
             let stale: Vec<String> = index
+                .look
                 .stamps
                 .keys()
                 .filter(|name| {
@@ -224,6 +436,7 @@ pub fn write_patch(
         let prefix = format!("{}/", super::translations::DIR);
         plan.remove.extend(
             index
+                .look
                 .stamps
                 .keys()
                 .filter(|name| name.starts_with(&prefix) && !files.contains_key(*name))
@@ -252,8 +465,8 @@ pub fn write_patch(
     }
     for name in &touched {
         match Stamp::of(&dir.join(name)) {
-            Some(stamp) => index.stamps.insert(name.clone(), stamp),
-            None => index.stamps.remove(name),
+            Some(stamp) => index.stamps_mut().insert(name.clone(), stamp),
+            None => index.stamps_mut().remove(name),
         };
     }
     Ok(report)
@@ -311,7 +524,7 @@ fn sync_list<T: Serialize + Keyed>(
         for id in gone {
             index.ranks.remove(&(kind.dir, id));
             let prefix = format!("{}/{id}.", kind.dir);
-            plan.remove.extend(index.stamps.keys().filter(|name| name.starts_with(&prefix)).cloned());
+            plan.remove.extend(index.look.stamps.keys().filter(|name| name.starts_with(&prefix)).cloned());
         }
     } else {
         for id in trees.keys() {

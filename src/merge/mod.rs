@@ -347,7 +347,9 @@ mod tests {
                     let i = rng.below(doc.rubrics.len());
                     doc.rubrics[i].title = format!("{label} rubric {}", rng.below(2));
                 }
-                _ => doc.curriculum.updated_at = Timestamp(format!("2026-0{}-01T00:00:00Z", 1 + rng.below(9))),
+                _ => {
+                    doc.curriculum.updated_at = Timestamp(format!("2026-0{}-01T00:00:00Z", 1 + rng.below(9)))
+                }
             }
         }
     }

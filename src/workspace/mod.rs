@@ -10,8 +10,12 @@
 //! ([`crate::folder::sync::write_patch`]), so `git status` shows it. [`Workspace::refresh`]
 //! notices files changed underneath (by size and modification time) and brings the store and
 //! the loaded document up to date, answering with a [`DocumentPatch`] so a window keeps its
-//! place. A folder holding a conflicted merge is listed field by field
+//! place; the look itself ([`Looker`]) needs no lock on the link and states only what may
+//! have changed (see [`crate::folder::sync::Looker::look`]). A folder holding a conflicted
+//! merge is listed field by field
 //! ([`crate::folder::conflicts`]) and cannot be edited until each conflicted file is resolved.
+//! The conflicts `trellis merge` could not resolve, listed in the merged folder's
+//! `conflicts/merge.json`, are listed and resolved one choice at a time ([`merge_conflicts`]).
 //! [`changed_since_commit`] maps `git status` to the entities that changed since the last
 //! commit (git runs as a child process with a time limit; without git the answer is `None`).
 //!
@@ -19,13 +23,15 @@
 //! folder only with another change of the curriculum record itself: otherwise every edit on
 //! two branches would change `curriculum.md` and conflict there.
 
+pub mod merge_conflicts;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::folder::conflicts::{self, FileConflict};
-use crate::folder::sync::{self, Index};
+use crate::folder::sync::{self, Index, Look, Looker};
 use crate::folder::{self, WriteReport};
 use crate::model::{Curriculum, Document, DocumentPatch};
 use crate::store::{EditOp, History, Store};
@@ -204,7 +210,24 @@ impl FolderLink {
     /// they are resolved; a folder that does not read is an error (and blocks edits) until its
     /// files are fixed.
     pub fn refresh(&mut self, store: &mut Store, doc: &mut Document) -> Result<Refresh> {
-        let files = self.index.changed(&self.dir)?;
+        let look = self.index.looker().look(&self.dir)?;
+        self.refresh_with(store, doc, &look)
+    }
+
+    /// A handle that looks at the folder without this link ([`Looker::look`]), so the look
+    /// can run without holding whatever holds the link; its answer is then taken in by
+    /// [`FolderLink::refresh_with`].
+    pub fn looker(&self) -> Looker {
+        self.index.looker()
+    }
+
+    /// [`FolderLink::refresh`] with a look already made (by [`FolderLink::looker`], perhaps
+    /// before later edits of this link: files it wrote since are not changes).
+    pub fn refresh_with(&mut self, store: &mut Store, doc: &mut Document, look: &Look) -> Result<Refresh> {
+        if look.is_empty() {
+            return Ok(Refresh::default());
+        }
+        let files = self.index.confirm(&self.dir, look);
         if files.is_empty() {
             return Ok(Refresh::default());
         }
@@ -329,6 +352,39 @@ impl Workspace {
     /// folder is not in a repository, or git took longer than [`GIT_TIMEOUT`]).
     pub fn changed_since_commit(&self) -> Option<Vec<EntityChange>> {
         self.link.changed_since_commit()
+    }
+
+    /// The conflicts `trellis merge` left in the folder's `conflicts/merge.json` (see
+    /// [`merge_conflicts`]); empty when there is no such file.
+    pub fn merge_conflicts(&self) -> Result<Vec<merge_conflicts::MergeConflict>> {
+        merge_conflicts::list(self.dir(), &self.doc)
+    }
+
+    /// Resolves conflict `index` of `conflicts/merge.json` (listed with `path`) by `choice`: the
+    /// document takes the chosen value as one undoable step (written through to the entity's
+    /// files), then the conflict is taken out of the file, which is removed with the last one.
+    /// When the choice cannot be applied nothing changes, the file included. Answers with the
+    /// change (`None` when the document already held the chosen value) and the conflicts left.
+    pub fn resolve_merge_conflict(
+        &mut self,
+        index: u32,
+        path: &str,
+        choice: &crate::folder::conflicts::Resolution,
+    ) -> Result<(Option<Change>, Vec<merge_conflicts::MergeConflict>)> {
+        self.link.check_editable()?;
+        let change = match merge_conflicts::resolved_document(self.dir(), &self.doc, index, path, choice)? {
+            Some(doc) => Some(self.commit(|store| {
+                store
+                    .apply_all(
+                        merge_conflicts::LABEL,
+                        vec![EditOp::ReplaceDocument { document: Box::new(doc) }],
+                    )
+                    .map(|()| merge_conflicts::LABEL.to_owned())
+            })?),
+            None => None,
+        };
+        merge_conflicts::mark_resolved(self.dir(), index, path)?;
+        Ok((change, self.merge_conflicts()?))
     }
 }
 

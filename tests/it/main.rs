@@ -25,6 +25,7 @@ mod json;
 mod lms_fidelity;
 mod merge;
 mod merge_add;
+mod merge_conflicts_file;
 mod objective_calibration;
 mod objective_profile_team;
 mod package_language;
