@@ -55,6 +55,8 @@ const COMMANDS = new Set([
   'folder_changes',
   'folder_conflicts',
   'resolve_folder_conflict',
+  'folder_merge_conflicts',
+  'resolve_merge_conflict',
 ]);
 // Plugin commands the windows may send (the capability grants them too).
 const PLUGIN_COMMANDS = new Set(['plugin:event|listen', 'plugin:event|unlisten']);

@@ -47,6 +47,7 @@ fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::commands::workspace::FolderOpen::export_all(&cfg)?;
     crate::commands::workspace::FolderRefresh::export_all(&cfg)?;
     crate::commands::workspace::FieldChoice::export_all(&cfg)?;
+    crate::commands::workspace::MergeConflictResolved::export_all(&cfg)?;
     trellis::workspace::EntityChange::export_all(&cfg)?;
     Ok(())
 }

@@ -134,6 +134,8 @@ pub fn run() {
             commands::workspace::folder_changes,
             commands::workspace::folder_conflicts,
             commands::workspace::resolve_folder_conflict,
+            commands::workspace::folder_merge_conflicts,
+            commands::workspace::resolve_merge_conflict,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

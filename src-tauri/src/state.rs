@@ -284,24 +284,50 @@ impl AppState {
         .await
     }
 
+    /// Changes the window's document like [`AppState::change`], with `f` also given the
+    /// committed document, read under the same lock (nothing can change in between).
+    pub async fn change_from<F>(&self, window: &str, f: F) -> Result<DocumentChange, CommandError>
+    where
+        F: FnOnce(&Document, &mut Store) -> trellis::Result<()> + Send + 'static,
+    {
+        let open = self.open(window)?;
+        blocking(move || {
+            let mut guard = lock(&open)?;
+            let doc = guard.document()?;
+            let ((), patch) = guard.change_with_patch(move |store| f(&doc, store))?;
+            Ok(DocumentChange { patch, history: guard.store.history()? })
+        })
+        .await
+    }
+
     /// For a window whose document is a folder: brings the store and the loaded document up to
     /// date with the folder's files changed on disk (`trellis::workspace::FolderLink::refresh`)
     /// and answers with what it found and the history; `None` when the document is not a folder.
+    /// The look runs without the window's lock, which is taken only to apply what it found.
     pub async fn refresh_folder(
         &self,
         window: &str,
     ) -> Result<Option<(Refresh, trellis::store::History)>, CommandError> {
         let open = self.open(window)?;
         blocking(move || {
+            let Some((dir, looker)) = lock(&open)?.folder.as_ref().map(|f| (f.dir().to_owned(), f.looker()))
+            else {
+                return Ok(None);
+            };
+            let look = looker.look(&dir)?;
             let mut guard = lock(&open)?;
             if guard.folder.is_none() {
                 return Ok(None);
             }
+            if look.is_empty() {
+                return Ok(Some((Refresh::default(), guard.store.history()?)));
+            }
             let before = guard.document()?;
+            guard.loaded = None;
             let mut doc = Arc::try_unwrap(before).unwrap_or_else(|shared| (*shared).clone());
             let guard = &mut *guard;
             let Some(folder) = guard.folder.as_mut() else { return Ok(None) };
-            let result = folder.refresh(&mut guard.store, &mut doc);
+            let result = folder.refresh_with(&mut guard.store, &mut doc, &look);
             if result.as_ref().is_ok_and(|r| r.patch.is_some()) {
                 guard.json = None;
                 guard.packed = None;

@@ -2,7 +2,9 @@
 //! store lives in the folder's ignored `.trellis-cache/`; every change is then written through to
 //! the folder's files by [`AppState`]), looking for files changed underneath (the window polls
 //! [`folder_refresh`] every second and applies the patch it answers with), the entities changed
-//! since the last commit, and a conflicted merge's files listed and resolved field by field.
+//! since the last commit, a conflicted merge's files listed and resolved field by field, and the
+//! conflicts `trellis merge` listed in the folder's `conflicts/merge.json`, resolved one choice
+//! at a time as undoable edits (`trellis::workspace::merge_conflicts`).
 
 use std::path::PathBuf;
 
@@ -10,11 +12,12 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State, Window};
 use tauri_plugin_dialog::DialogExt;
 use trellis::folder::conflicts::{self, FileConflict, Resolution};
-use trellis::store::History;
+use trellis::store::{EditOp, History};
+use trellis::workspace::merge_conflicts::{self, MergeConflict};
 use trellis::workspace::{EntityChange, FolderLink, Refresh};
 
 use super::documents::set_title;
-use crate::dto::DocumentState;
+use crate::dto::{DocumentChange, DocumentState};
 use crate::error::CommandError;
 use crate::grants::Purpose;
 use crate::state::{AppState, blocking};
@@ -187,6 +190,60 @@ pub async fn resolve_folder_conflict(
         conflicts::list(&dir)
     })
     .await
+}
+
+/// What resolving one conflict of `conflicts/merge.json` did.
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MergeConflictResolved {
+    /// The change to apply (one undoable step; its patch is empty when the document already
+    /// held the chosen value).
+    pub change: DocumentChange,
+    /// The conflicts left in the file (empty: the file is gone).
+    pub conflicts: Vec<MergeConflict>,
+}
+
+/// The conflicts `trellis merge` left in the window's folder (`conflicts/merge.json`), each with
+/// its entity's title; empty when the folder has no such file. A file that does not read, or
+/// names entities the folder does not have, is refused naming the file and the place.
+#[tauri::command]
+pub async fn folder_merge_conflicts(
+    window: Window,
+    state: State<'_, AppState>,
+) -> Result<Vec<MergeConflict>, CommandError> {
+    let dir = folder_dir(&window, &state, None).await?;
+    state.with_document(window.label(), move |doc| merge_conflicts::list(&dir, doc)).await
+}
+
+/// Resolves conflict `index` of the window's `conflicts/merge.json` (listed with `path`) with
+/// ours, theirs or an edited value: one undoable step written to the entity's files, then the
+/// conflict is taken out of the file (removed with its last conflict). When the choice cannot
+/// be applied, nothing changes, the file included.
+#[tauri::command]
+pub async fn resolve_merge_conflict(
+    window: Window,
+    state: State<'_, AppState>,
+    index: u32,
+    path: String,
+    choice: Resolution,
+) -> Result<MergeConflictResolved, CommandError> {
+    let dir = folder_dir(&window, &state, None).await?;
+    let (at, named) = (dir.clone(), path.clone());
+    let change = state
+        .change_from(window.label(), move |doc, store| {
+            match merge_conflicts::resolved_document(&at, doc, index, &named, &choice)? {
+                Some(document) => store.apply_all(
+                    merge_conflicts::LABEL,
+                    vec![EditOp::ReplaceDocument { document: Box::new(document) }],
+                ),
+                None => Ok(()),
+            }
+        })
+        .await?;
+    blocking(move || merge_conflicts::mark_resolved(&dir, index, &path).map(drop)).await?;
+    let dir = folder_dir(&window, &state, None).await?;
+    let conflicts = state.with_document(window.label(), move |doc| merge_conflicts::list(&dir, doc)).await?;
+    Ok(MergeConflictResolved { change, conflicts })
 }
 
 #[cfg(test)]

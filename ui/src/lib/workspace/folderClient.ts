@@ -8,8 +8,11 @@ import type { FieldChoice } from '../ipc/gen/FieldChoice';
 import type { FileConflict } from '../ipc/gen/FileConflict';
 import type { FolderOpen } from '../ipc/gen/FolderOpen';
 import type { FolderRefresh } from '../ipc/gen/FolderRefresh';
+import type { MergeConflict } from '../ipc/gen/MergeConflict';
+import type { MergeConflictResolved } from '../ipc/gen/MergeConflictResolved';
+import type { Resolution } from '../ipc/gen/Resolution';
 
-export type { EntityChange, FieldChoice, FileConflict, FolderOpen, FolderRefresh };
+export type { EntityChange, FieldChoice, FileConflict, FolderOpen, FolderRefresh, MergeConflict, MergeConflictResolved, Resolution };
 
 export interface FolderBackend {
   /** Opens a curriculum folder in this window; asks with the native folder dialog when `path` is null (null when cancelled). */
@@ -22,6 +25,10 @@ export interface FolderBackend {
   conflicts(path: string | null): Promise<FileConflict[]>;
   /** Resolves one conflicted file; answers with the conflicts that remain. */
   resolve(path: string | null, file: string, choices: FieldChoice[]): Promise<FileConflict[]>;
+  /** The conflicts `trellis merge` listed in the window's folder (`conflicts/merge.json`). */
+  mergeConflicts(): Promise<MergeConflict[]>;
+  /** Resolves one of them (one undoable step); answers with the change and the conflicts left. */
+  resolveMerge(index: number, path: string, choice: Resolution): Promise<MergeConflictResolved>;
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -40,6 +47,10 @@ class TauriFolderBackend implements FolderBackend {
   resolve(path: string | null, file: string, choices: FieldChoice[]) {
     return call<FileConflict[]>('resolve_folder_conflict', { path, file, choices });
   }
+  mergeConflicts() { return call<MergeConflict[]>('folder_merge_conflicts'); }
+  resolveMerge(index: number, path: string, choice: Resolution) {
+    return call<MergeConflictResolved>('resolve_merge_conflict', { index, path, choice });
+  }
 }
 
 /** No folder support (outside the desktop app). */
@@ -51,6 +62,10 @@ class NoFolders implements FolderBackend {
   async changes() { return null; }
   async conflicts() { return []; }
   async resolve() { return []; }
+  async mergeConflicts() { return []; }
+  async resolveMerge(): Promise<MergeConflictResolved> {
+    throw new AppError('conflict', 'Folders can be opened in the desktop app only.');
+  }
 }
 
 let current: FolderBackend | null = null;

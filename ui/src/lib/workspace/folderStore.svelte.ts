@@ -1,10 +1,11 @@
 // The window's curriculum folder, when its document is one: looks for files changed on disk
 // every second (one `stat` per file on the Rust side; the patch it answers with is applied like
 // an undo's, so the selection and scroll position stay), keeps the entities changed since the
-// last commit (for the outline's badges) and the conflicts of an unresolved merge.
+// last commit (for the outline's badges), the conflicts of an unresolved merge (files with
+// conflict markers) and those `trellis merge` listed in the folder's `conflicts/merge.json`.
 import { documentStore as ds } from '../document/documentStore.svelte';
 import { AppError } from '../ipc/errors';
-import { folderBackend, type EntityChange, type FieldChoice, type FileConflict, type FolderRefresh } from './folderClient';
+import { folderBackend, type EntityChange, type FieldChoice, type FileConflict, type FolderRefresh, type MergeConflict, type Resolution } from './folderClient';
 
 /** How often the folder is looked at (ms). */
 export const POLL_MS = 1000;
@@ -18,6 +19,10 @@ export class FolderStore {
   changes = $state<EntityChange[] | null>(null);
   /** Conflicted files of an unresolved merge (edits are refused until they are resolved). */
   conflicts = $state<FileConflict[]>([]);
+  /** The conflicts `trellis merge` listed in the folder's `conflicts/merge.json`. */
+  mergeConflicts = $state<MergeConflict[]>([]);
+  /** Why `conflicts/merge.json` could not be listed or a choice not applied (the file is kept). */
+  mergeError = $state<AppError | null>(null);
   /** The folder whose conflicts are shown when it did not open (null: the window's folder). */
   conflictDir = $state<string | null>(null);
   /** Files changed underneath at the last look that changed something. */
@@ -50,6 +55,7 @@ export class FolderStore {
     if (!first) return;
     this.active = true;
     await this.take(first);
+    await this.loadMergeConflicts();
     await this.refreshChanges();
     this.timer = setInterval(() => void this.poll(), POLL_MS);
     this.statusTimer = setInterval(() => void this.refreshChanges(), STATUS_MS);
@@ -87,7 +93,37 @@ export class FolderStore {
     }
     this.conflictDir = null;
     this.conflicts = r.conflicts;
+    // A merge run while the folder is open writes files and its conflicts file.
+    await this.loadMergeConflicts();
     await this.refreshChanges();
+  }
+
+  /** Reads the folder's `conflicts/merge.json` again (a file that does not read is shown as the error). */
+  async loadMergeConflicts(): Promise<void> {
+    if (!this.active) return;
+    try {
+      this.mergeConflicts = await folderBackend().mergeConflicts();
+      this.mergeError = null;
+    } catch (err) {
+      this.mergeConflicts = [];
+      this.mergeError = AppError.from(err);
+    }
+  }
+
+  /** Resolves one conflict of `conflicts/merge.json` as one undoable step; resolves to whether it worked. */
+  async resolveMerge(c: MergeConflict, choice: Resolution): Promise<boolean> {
+    try {
+      await ds.settled();
+      const done = await folderBackend().resolveMerge(c.index, c.path, choice);
+      await ds.receive(done.change.patch, done.change.history);
+      this.mergeConflicts = done.conflicts;
+      this.mergeError = null;
+      await this.refreshChanges();
+      return true;
+    } catch (err) {
+      this.mergeError = AppError.from(err);
+      return false;
+    }
   }
 
   async refreshChanges(): Promise<void> {

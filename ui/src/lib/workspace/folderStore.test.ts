@@ -2,7 +2,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { documentStore as ds } from '../document/documentStore.svelte';
 import { sampleDocument } from '../document/factories';
 import type { DocumentPatch, History } from '../ipc/types';
-import { setFolderBackend, type FieldChoice, type FileConflict, type FolderBackend, type FolderRefresh } from './folderClient';
+import { AppError } from '../ipc/errors';
+import { setFolderBackend, type FieldChoice, type FileConflict, type FolderBackend, type FolderRefresh, type MergeConflict, type MergeConflictResolved, type Resolution } from './folderClient';
 import { FolderStore } from './folderStore.svelte';
 
 const HISTORY: History = { undo: 'Changes in the folder', redo: null, undoDepth: 1, redoDepth: 0 };
@@ -20,6 +21,16 @@ class FakeFolder implements FolderBackend {
   async resolve(path: string | null, file: string, choices: FieldChoice[]) {
     this.resolved.push([path, file, choices]);
     return this.remaining;
+  }
+  merge: MergeConflict[] = [];
+  mergeChoices: [number, string, Resolution][] = [];
+  mergeAnswer: MergeConflictResolved | Error | null = null;
+  async mergeConflicts() { return this.merge; }
+  async resolveMerge(index: number, path: string, choice: Resolution): Promise<MergeConflictResolved> {
+    this.mergeChoices.push([index, path, choice]);
+    if (this.mergeAnswer instanceof Error) throw this.mergeAnswer;
+    if (!this.mergeAnswer) throw new Error('no answer');
+    return this.mergeAnswer;
   }
 }
 
@@ -86,6 +97,37 @@ describe('FolderStore', () => {
     expect(await fs.resolve('nodes/a.md', [{ field: 'title', choice: { take: 'theirs' } }])).toBe(true);
     expect(fake.resolved).toEqual([[null, 'nodes/a.md', [{ field: 'title', choice: { take: 'theirs' } }]]]);
     expect(fs.conflicts).toEqual([]);
+    fs.stop();
+  });
+
+  test('conflicts listed by trellis merge are loaded, a choice is applied as a patch, a refusal keeps them', async () => {
+    const fake = new FakeFolder();
+    setFolderBackend(fake);
+    const doc = openFolderDocument();
+    const node = doc.nodes[1];
+    const conflict: MergeConflict = { index: 0, path: `nodes[${node.id}].title`, kind: 'node', id: node.id, title: node.title,
+      field: 'title', base: 'Old', ours: node.title, theirs: 'Their title' };
+    fake.merge = [conflict];
+    const fs = new FolderStore();
+    await fs.follow();
+    expect(fs.mergeConflicts).toEqual([conflict]);
+
+    // Refused (e.g. the file changed since): the conflict stays listed, the reason is shown.
+    fake.mergeAnswer = new AppError('conflict', 'conflicts/merge.json has no conflict 0 at …; list the conflicts again');
+    expect(await fs.resolveMerge(conflict, { take: 'theirs' })).toBe(false);
+    expect(fs.mergeConflicts).toEqual([conflict]);
+    expect(fs.mergeError?.message).toContain('conflicts/merge.json');
+
+    const patch = { curriculum: null, nodes: { order: null, changed: [{ ...node, title: 'Their title' }] },
+      objectives: null, frameworks: null, standardItems: null, associations: null, activities: null, assessments: null,
+      rubrics: null, comments: null, reviewEvents: null, snapshots: null, assets: null } as DocumentPatch;
+    fake.mergeAnswer = { change: { patch, history: { undo: 'Resolve merge conflict', redo: null, undoDepth: 1, redoDepth: 0 } }, conflicts: [] };
+    expect(await fs.resolveMerge(conflict, { take: 'theirs' })).toBe(true);
+    expect(fake.mergeChoices.at(-1)).toEqual([0, conflict.path, { take: 'theirs' }]);
+    expect(ds.index.node(node.id)?.title).toBe('Their title');
+    expect(ds.history.undo).toBe('Resolve merge conflict');
+    expect(fs.mergeConflicts).toEqual([]);
+    expect(fs.mergeError).toBeNull();
     fs.stop();
   });
 });
