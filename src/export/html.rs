@@ -283,6 +283,7 @@ pub fn activity_part(
         meta.push(grouping.to_owned());
     }
     out.push_str(&meta_line(&meta));
+    out.push_str(&pathway_label(cx, a.activity.pathway.as_ref()));
     out.push_str(&(frame.fit)(&a.instructions_html));
     if let Some(content) = &a.activity.content {
         out.push_str(&(frame.fit)(&super::interactive::frame_html(&a.ident, &a.title, content)));
@@ -310,6 +311,27 @@ pub fn activity_part(
         out.push_str("</article>\n");
     }
     out
+}
+
+/// Whom an activity on a mastery pathway is for, as a sentence naming the kind and the objectives
+/// by their labels ("Remediation: for learners who have not yet reached L2.3.1."); empty for an
+/// activity on no pathway, so such pages keep their bytes.
+fn pathway_label(cx: &ExportContext<'_>, pathway: Option<&crate::model::Pathway>) -> String {
+    use crate::model::PathwayRole;
+    let Some(p) = pathway else { return String::new() };
+    let labels: Vec<&str> = p
+        .objectives
+        .iter()
+        .filter_map(|o| cx.objective_index(*o))
+        .map(|o| cx.objectives[o].label.as_str())
+        .collect();
+    let (kind, who) = match p.role {
+        PathwayRole::Remediation => ("Remediation", "for learners who have not yet reached"),
+        PathwayRole::Enrichment => ("Enrichment", "for learners who have reached"),
+    };
+    let text =
+        if labels.is_empty() { format!("{kind}.") } else { format!("{kind}: {who} {}.", labels.join(", ")) };
+    format!("<p class=\"trellis-pathway\">{}</p>\n", escape(&text))
 }
 
 /// Body of an activity's page: instructions, time and grouping, resources, objectives.

@@ -626,3 +626,125 @@ fn the_refreshed_copy_sees_pathways_the_deletion_trigger_changed() {
     let r = node_by_code(&doc, "L1R").id;
     assert!(serde_json::to_string(&patch).unwrap().contains(&r.to_string()), "the patch names the node");
 }
+
+// ---- activities on a pathway, and units on a pathway ------------------------------------------
+
+#[test]
+fn an_activity_on_a_pathway_is_labelled_with_its_kind_and_objectives_in_every_format() {
+    let doc = fixture();
+    let label = "<p class=\"trellis-pathway\">Remediation: for learners who have not yet reached L1.1.</p>";
+    for format in [
+        ExportFormat::Scorm2004,
+        ExportFormat::Scorm12,
+        ExportFormat::Cmi5,
+        ExportFormat::Site,
+        ExportFormat::Cc13,
+    ] {
+        let mem = export_files(&doc, format);
+        let pages: Vec<&str> = mem
+            .paths()
+            .iter()
+            .filter(|p| p.ends_with(".html"))
+            .filter(|p| mem.text(p).is_some_and(|t| t.contains("Optional: mean in pictures")))
+            .map(String::as_str)
+            .collect();
+        assert!(!pages.is_empty(), "{format}: the activity is shown");
+        for page in &pages {
+            let html = mem.text(page).unwrap();
+            // The label belongs to the activity: right after its heading and meta line.
+            let at = html.find("Optional: mean in pictures</h").unwrap_or_else(|| panic!("{format}: {page}"));
+            let part = &html[at..at + html[at..].find("</article>").unwrap_or(html.len() - at)];
+            assert!(part.contains(label), "{format}: {page}: {part}");
+        }
+        // Activities on no pathway get no label.
+        let labels = mem
+            .paths()
+            .iter()
+            .filter_map(|p| mem.text(p))
+            .filter(|t| t.contains("trellis-pathway\""))
+            .count();
+        assert_eq!(labels, pages.len(), "{format}: only the pathway activity's pages carry a label");
+    }
+    // An enrichment names its kind too.
+    let mut doc = doc;
+    let at = doc.activities.iter().position(|a| a.title == "Optional: mean in pictures").unwrap();
+    doc.activities[at].pathway.as_mut().unwrap().role = PathwayRole::Enrichment;
+    let mem = export_files(&doc, ExportFormat::Scorm12);
+    let page = format!("lessons/i{}_sco.html", node_by_code(&doc, "L1").id.0.simple());
+    assert!(
+        mem.text(&page)
+            .unwrap()
+            .contains("<p class=\"trellis-pathway\">Enrichment: for learners who have reached L1.1.</p>")
+    );
+}
+
+/// The unit pathways fixture: unit U1 with lesson L1 and its scored quiz; unit U1R (lessons L1R
+/// and L1R2) a remediation and unit U1E (lesson L1E) an enrichment for L1.1; then unit U2.
+fn unit_fixture() -> Document {
+    trellis::json::read(&root().join("tests/runtime/fixtures/pathways-units.json")).unwrap()
+}
+
+/// The sequencing of a unit's own `<item>` (a cluster: its last `<imsss:sequencing>` before the
+/// item of the unit `next`, which follows it).
+fn unit_sequencing<'a>(manifest: &'a str, doc: &Document, code: &str, next: &str) -> &'a str {
+    let at =
+        manifest.find(&format!("<item identifier=\"i{}\">", node_by_code(doc, code).id.0.simple())).unwrap();
+    let end =
+        manifest.find(&format!("<item identifier=\"i{}\">", node_by_code(doc, next).id.0.simple())).unwrap();
+    let item = &manifest[at..end];
+    &item[item.rfind("<imsss:sequencing>").unwrap()..]
+}
+
+#[test]
+fn units_on_a_pathway_get_skip_and_hide_rules_and_validate() {
+    let doc = unit_fixture();
+    assert!(
+        doc.nodes.iter().any(|n| n.kind == "unit" && n.pathway.is_some()),
+        "the fixture has unit pathways"
+    );
+    assert!(
+        !codes(&doc).iter().any(|(c, _)| c.starts_with('P') && c.contains("loop")),
+        "no pathway loop: {:?}",
+        codes(&doc)
+    );
+    let manifest = scorm2004_manifest(&doc);
+    let o = objective_by_code(&doc, "L1.1");
+    let read = format!("pathway-i{}", o.0.simple());
+
+    let remediation = unit_sequencing(&manifest, &doc, "U1R", "U1E");
+    assert!(remediation.contains("<imsss:ruleConditions conditionCombination=\"all\">"), "{remediation}");
+    assert!(
+        remediation.contains(&format!("referencedObjective=\"{read}\" condition=\"satisfied\"")),
+        "{remediation}"
+    );
+    assert!(remediation.contains("action=\"skip\"") && remediation.contains("action=\"hiddenFromChoice\""));
+    assert!(remediation.contains("rollupObjectiveSatisfied=\"false\" rollupProgressCompletion=\"false\""));
+    assert!(remediation.contains(&format!("targetObjectiveID=\"urn:trellis:objective:{o}\"")));
+
+    let enrichment = unit_sequencing(&manifest, &doc, "U1E", "U2");
+    assert!(
+        enrichment
+            .contains(&format!("referencedObjective=\"{read}\" operator=\"not\" condition=\"satisfied\""))
+    );
+    assert!(enrichment.contains("rollupObjectiveSatisfied=\"false\""));
+
+    assert_eq!(xmllint_scorm2004(&manifest), Vec::<String>::new());
+}
+
+#[test]
+#[ignore = "needs ../shared"]
+fn validate_package_passes_on_the_unit_pathway_packages() {
+    let shared = super::support::shared_dir();
+    let doc = unit_fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let mut packages = Vec::new();
+    for format in [ExportFormat::Scorm2004, ExportFormat::Scorm12, ExportFormat::Cmi5] {
+        let path = dir.path().join(format!("unit-pathways-{format}.zip"));
+        std::fs::write(&path, export_files(&doc, format).to_zip().unwrap()).unwrap();
+        packages.push(path);
+    }
+    let output = Command::new(shared.join("standards/validate-package")).args(&packages).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "validate-package failed:\n{stdout}");
+    assert!(stdout.trim_end().ends_with(" 0 failed"), "{stdout}");
+}
