@@ -12,9 +12,10 @@ use std::process::Command;
 
 use trellis::export::{ExportFormat, ExportOptions, MemWriter, export_document};
 use trellis::model::{Document, TranslatedText, Translation, TranslationState};
+use trellis::store::EditOp;
 use trellis::translate::{self, fields};
 
-use super::support::root;
+use super::support::{root, zip_with};
 
 const SCORM: [ExportFormat; 2] = [ExportFormat::Scorm12, ExportFormat::Scorm2004];
 
@@ -259,6 +260,45 @@ fn validate_with_own_schemas_text(mem: &MemWriter, xml: &str) -> Result<(), Stri
         trellis::export::PackageWriter::add(&mut copy, path, bytes).unwrap();
     }
     validate_with_own_schemas(ExportFormat::Scorm2004, &copy)
+}
+
+#[test]
+fn h5p_player_pages_follow_the_package_language_too() {
+    // The H5P lesson fixture with a small but complete H5P package on its activity.
+    let mut doc = read("tests/fixtures/interactive/h5p-lesson.json");
+    let package = zip_with(&[
+        (
+            "h5p.json",
+            br#"{"title":"Demo","language":"en","mainLibrary":"H5P.Demo","embedTypes":["div"],"preloadedDependencies":[{"machineName":"H5P.Demo","majorVersion":"1","minorVersion":"2"}]}"#,
+        ),
+        ("content/content.json", br#"{"question":"Is it?"}"#),
+        ("H5P.Demo-1.2/library.json", br#"{"machineName":"H5P.Demo","majorVersion":1,"minorVersion":2}"#),
+        ("H5P.Demo-1.2/demo.js", b"var H5P = H5P || {};"),
+    ]);
+    let imported = trellis::interactive::read_zip(package, "demo.h5p", "demo.h5p").unwrap();
+    let activity = "0190f100-0000-7000-8000-000000000006".parse().unwrap();
+    for op in trellis::interactive::attach_ops(&doc, activity, imported).unwrap() {
+        match op {
+            EditOp::AddAsset { asset } => doc.assets.push(asset),
+            EditOp::UpdateActivity { activity } => {
+                let slot = doc.activities.iter_mut().find(|a| a.id == activity.id).unwrap();
+                *slot = activity;
+            }
+            other => panic!("unexpected edit {other:?}"),
+        }
+    }
+    let french = with_french(&doc);
+    for format in SCORM {
+        let mem = export(&french, format, Some("fr"));
+        let pages = page_languages(&mem);
+        assert!(
+            pages.iter().any(|(p, _)| p.contains("trellis-interactive/")),
+            "{format}: no player page: {pages:?}"
+        );
+        assert!(pages.iter().all(|(_, l)| l == "fr"), "{format}: {pages:?}");
+        assert_eq!(lom(format, manifest(&mem)).unwrap().0, "fr", "{format}");
+        validate_vendored(format, manifest(&mem)).unwrap();
+    }
 }
 
 #[test]
