@@ -105,7 +105,24 @@ pub fn policies_at(path: &Path) -> Result<Option<PolicySet>> {
 }
 
 /// Reads the evidence (every cohort, or only `cohort`).
+///
+/// From 200,000 stored results on, the upper half of the results is read on a second
+/// connection on another thread while this one reads the lower half (see [`load_with`]); the
+/// evidence is the same either way.
 pub fn load(conn: &Connection, path: &Path, cohort: Option<&str>) -> Result<Evidence> {
+    load_with(conn, path, cohort, PARALLEL_ROWS)
+}
+
+/// [`load`], reading the results in two halves at once when the table holds at least
+/// `parallel_from` rowids (and a second read-only connection to `path` opens and sees the same
+/// rows; otherwise in one scan). The halves are joined in rowid order, so the evidence is the
+/// same as one scan's.
+pub fn load_with(
+    conn: &Connection,
+    path: &Path,
+    cohort: Option<&str>,
+    parallel_from: u64,
+) -> Result<Evidence> {
     let tx = conn.unchecked_transaction()?;
     let mut evidence =
         Evidence { policy: settings(&tx, path)?.map(|(_, p)| p).unwrap_or_default(), ..Evidence::default() };
@@ -140,9 +157,9 @@ pub fn load(conn: &Connection, path: &Path, cohort: Option<&str>) -> Result<Evid
         return Err(Error::NotFound { kind: "cohort", id: format!("{name:?} in {}", path.display()) });
     }
     // Learners by cohort, then pseudonym; results refer to them by index.
-    let mut index: HashMap<String, HashMap<String, u32>> = HashMap::new();
+    let mut index: LearnerIndex = HashMap::new();
     {
-        let mut stmt = tx.prepare(
+        let mut stmt = tx.prepare_cached(
             "SELECT cohort, pseudonym, name, section FROM evidence_learners WHERE ?1 OR cohort = ?2 ORDER BY cohort, pseudonym",
         )?;
         let mut rows = stmt.query(params![all, filter])?;
@@ -154,78 +171,220 @@ pub fn load(conn: &Connection, path: &Path, cohort: Option<&str>) -> Result<Evid
                 section: row.get(3)?,
             };
             let i = evidence.learners.len() as u32;
-            index.entry(learner.cohort.clone()).or_default().insert(learner.pseudonym.clone(), i);
+            index
+                .entry(learner.cohort.as_bytes().to_vec())
+                .or_default()
+                .insert(learner.pseudonym.as_bytes().to_vec(), i);
             evidence.learners.push(learner);
         }
     }
-    let mut stmt = tx.prepare(
-        "SELECT cohort, source, learner, target_kind, target_id, score, points_possible, at, attempt, source_row, response
-         FROM evidence_results WHERE ?1 OR cohort = ?2 ORDER BY rowid",
+    let (first, last): (i64, i64) = tx.query_row(
+        "SELECT coalesce(min(rowid), 0), coalesce(max(rowid), -1) FROM evidence_results",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let mut rows = stmt.query(params![all, filter])?;
-    // Rows of one learner, and of one target, usually follow each other (an import writes them
-    // so): the last learner and target found are reused without hashing or parsing again.
-    let mut last_learner: Option<(String, String, u32)> = None;
-    let mut last_target: Option<(String, Uuid)> = None;
-    while let Some(row) = rows.next()? {
-        let text = |i: usize| -> Result<&str> {
-            match row.get_ref(i)? {
-                ValueRef::Text(t) => {
-                    std::str::from_utf8(t).map_err(|_| damaged(path, "holds text that is not UTF-8".into()))
-                }
-                _ => Err(damaged(path, "holds a result whose text columns are not text".into())),
-            }
-        };
-        let source_row: i64 = row.get(9)?;
-        let bad = |what: String| damaged(path, format!("result from line {source_row} {what}"));
-        let (cohort, pseudonym) = (text(0)?, text(2)?);
-        let learner = match &last_learner {
-            Some((c, p, i)) if c == cohort && p == pseudonym => *i,
-            _ => {
-                let i = index
-                    .get(cohort)
-                    .and_then(|m| m.get(pseudonym))
-                    .copied()
-                    .ok_or_else(|| bad("names a learner that is not in its cohort".into()))?;
-                last_learner = Some((cohort.to_owned(), pseudonym.to_owned(), i));
-                i
-            }
-        };
-        let source = Source::parse(text(1)?).ok_or_else(|| bad("names an unknown source".into()))?;
-        let target_kind =
-            TargetKind::parse(text(3)?).ok_or_else(|| bad("measures an unknown kind of thing".into()))?;
-        let target_text = text(4)?;
-        let target_id = match &last_target {
-            Some((t, id)) if t == target_text => *id,
-            _ => {
-                let id =
-                    Uuid::parse_str(target_text).map_err(|_| bad("has an unreadable target id".into()))?;
-                last_target = Some((target_text.to_owned(), id));
-                id
-            }
-        };
-        let score: f64 = row.get(5)?;
-        let points_possible: Option<f64> = row.get(6)?;
-        if !score.is_finite() || points_possible.is_some_and(|p| !p.is_finite() || p <= 0.0) {
-            return Err(bad("has a score or points possible that is not a finite number".into()));
+    let scan = Scan { path, all, filter, index: &index };
+    let span = last.saturating_sub(first).saturating_add(1).max(0);
+    // Room for every row (up to a bound) when every cohort is read.
+    let room = |n: i64| if all { usize::try_from(n.min(MAX_RESERVED)).unwrap_or(0) } else { 0 };
+    evidence.results.reserve(room(span));
+    let split = (span >= 2 && span as u64 >= parallel_from).then(|| first + span / 2);
+    match split.and_then(|mid| second_reader(path, first, last).map(|reader| (mid, reader))) {
+        Some((mid, reader)) => {
+            PARALLEL_LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            // The upper half is read on a second connection, on its own thread, while this one
+            // reads the lower half; both see the same data (below), and the halves are joined
+            // in rowid order, so the result is the same as one scan's.
+            let upper = std::thread::scope(|threads| {
+                let upper = threads.spawn(move || -> Result<Vec<ResultRow>> {
+                    let mut rows = Vec::with_capacity(room(last - mid + 1));
+                    scan.read(&reader, mid, last, &mut rows)?;
+                    Ok(rows)
+                });
+                let lower = scan.read(&tx, first, mid - 1, &mut evidence.results);
+                let upper = upper.join().unwrap_or_else(|_| {
+                    Err(Error::Refused(format!("{}: reading the evidence failed", path.display())))
+                });
+                lower.and(upper)
+            })?;
+            evidence.results.extend(upper);
         }
-        evidence.results.push(ResultRow {
-            learner,
-            source,
-            target_kind,
-            target_id,
-            score,
-            points_possible,
-            at: row.get(7)?,
-            attempt: row.get(8)?,
-            source_row,
-            response: row.get(10)?,
-        });
+        None => scan.read(&tx, first, last, &mut evidence.results)?,
     }
-    drop(rows);
-    drop(stmt);
+    evidence.results.shrink_to_fit();
     tx.commit()?;
     Ok(evidence)
+}
+
+/// Learners by the bytes of their cohort, then of their pseudonym: their index in
+/// [`Evidence::learners`].
+type LearnerIndex = HashMap<Vec<u8>, HashMap<Vec<u8>, u32>>;
+
+/// How many loads of this process read their results in two halves at once (for tests that
+/// must know the parallel path ran).
+pub static PARALLEL_LOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// From this many stored results on, [`load`] reads the two halves of the table at once.
+const PARALLEL_ROWS: u64 = 200_000;
+
+/// The most results [`load`] makes room for before reading (more are still read).
+const MAX_RESERVED: i64 = 20_000_000;
+
+/// A second, read-only connection to the document at `path`, inside a read transaction, that
+/// sees the same results as the caller's (the rowids `first..=last`): None when it cannot be
+/// opened or sees other data, and the caller reads everything itself.
+///
+/// The caller holds the document (its lock keeps other programs' writers out) and no
+/// transaction of its own is open (`load` begins one, which fails inside another), so every
+/// change is committed and the second connection reads the same state. It is made as the
+/// store's own are ([`crate::store::harden`]: the file is untrusted), and checked: the same
+/// lowest and highest rowid, or it is not used.
+fn second_reader(path: &Path, first: i64, last: i64) -> Option<Connection> {
+    use rusqlite::OpenFlags;
+    let conn =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .ok()?;
+    crate::store::harden(&conn).ok()?;
+    conn.execute_batch("BEGIN").ok()?;
+    let seen: (i64, i64) = conn
+        .query_row(
+            "SELECT coalesce(min(rowid), 0), coalesce(max(rowid), -1) FROM evidence_results",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .ok()?;
+    (seen == (first, last)).then_some(conn)
+}
+
+/// What one scan of the results needs: the file (for errors), the cohort filter and the learners.
+#[derive(Clone, Copy)]
+struct Scan<'a> {
+    path: &'a Path,
+    all: bool,
+    filter: &'a str,
+    index: &'a LearnerIndex,
+}
+
+impl Scan<'_> {
+    /// Reads the results with rowids `from..=to` (of every cohort, or of the filter's) in rowid
+    /// order into `out`, checking each.
+    fn read(&self, conn: &Connection, from: i64, to: i64, out: &mut Vec<ResultRow>) -> Result<()> {
+        let path = self.path;
+        let mut stmt = conn.prepare_cached(
+            "SELECT cohort, learner, source, target_kind, target_id, score, points_possible, at, attempt, source_row, response
+             FROM evidence_results WHERE rowid BETWEEN ?3 AND ?4 AND (?1 OR cohort = ?2) ORDER BY rowid",
+        )?;
+        let mut rows = stmt.query(params![self.all, self.filter, from, to])?;
+        // Rows of one learner, and of one target, usually follow each other (an import writes
+        // them so): the last learner, source, kind and target found are reused without hashing
+        // or parsing again. Text is compared as the stored bytes.
+        let mut last_learner: Option<(Vec<u8>, Vec<u8>, u32)> = None;
+        let mut last_target: Option<(Vec<u8>, Uuid)> = None;
+        let mut last_source: Option<(Vec<u8>, Source)> = None;
+        let mut last_kind: Option<(Vec<u8>, TargetKind)> = None;
+        while let Some(row) = rows.next()? {
+            let text = |i: usize| -> Result<&[u8]> {
+                match row.get_ref(i)? {
+                    ValueRef::Text(t) => Ok(t),
+                    _ => Err(damaged(path, "holds a result whose text columns are not text".into())),
+                }
+            };
+            let source_row = match row.get_ref(9)? {
+                ValueRef::Integer(n) => n,
+                _ => return Err(damaged(path, "holds a result whose source line is not a number".into())),
+            };
+            let bad = |what: String| damaged(path, format!("result from line {source_row} {what}"));
+            let utf8 = |t: &[u8]| -> Result<()> {
+                std::str::from_utf8(t)
+                    .map(|_| ())
+                    .map_err(|_| damaged(path, "holds text that is not UTF-8".into()))
+            };
+            let (cohort, pseudonym) = (text(0)?, text(1)?);
+            let learner = match &last_learner {
+                Some((c, p, i)) if c.as_slice() == cohort && p.as_slice() == pseudonym => *i,
+                _ => {
+                    utf8(cohort)?;
+                    utf8(pseudonym)?;
+                    let i = self
+                        .index
+                        .get(cohort)
+                        .and_then(|m| m.get(pseudonym))
+                        .copied()
+                        .ok_or_else(|| bad("names a learner that is not in its cohort".into()))?;
+                    last_learner = Some((cohort.to_vec(), pseudonym.to_vec(), i));
+                    i
+                }
+            };
+            let source_text = text(2)?;
+            let source = match &last_source {
+                Some((t, s)) if t.as_slice() == source_text => *s,
+                _ => {
+                    let s = std::str::from_utf8(source_text)
+                        .ok()
+                        .and_then(Source::parse)
+                        .ok_or_else(|| bad("names an unknown source".into()))?;
+                    last_source = Some((source_text.to_vec(), s));
+                    s
+                }
+            };
+            let kind_text = text(3)?;
+            let target_kind = match &last_kind {
+                Some((t, k)) if t.as_slice() == kind_text => *k,
+                _ => {
+                    let k = std::str::from_utf8(kind_text)
+                        .ok()
+                        .and_then(TargetKind::parse)
+                        .ok_or_else(|| bad("measures an unknown kind of thing".into()))?;
+                    last_kind = Some((kind_text.to_vec(), k));
+                    k
+                }
+            };
+            let target_text = text(4)?;
+            let target_id = match &last_target {
+                Some((t, id)) if t.as_slice() == target_text => *id,
+                _ => {
+                    let id = Uuid::try_parse_ascii(target_text)
+                        .map_err(|_| bad("has an unreadable target id".into()))?;
+                    match &mut last_target {
+                        Some((t, last)) => {
+                            t.clear();
+                            t.extend_from_slice(target_text);
+                            *last = id;
+                        }
+                        None => last_target = Some((target_text.to_vec(), id)),
+                    }
+                    id
+                }
+            };
+            let score: f64 = row.get(5)?;
+            let points_possible: Option<f64> = row.get(6)?;
+            if !score.is_finite() || points_possible.is_some_and(|p| !p.is_finite() || p <= 0.0) {
+                return Err(bad("has a score or points possible that is not a finite number".into()));
+            }
+            let response = match row.get_ref(10)? {
+                ValueRef::Null => None,
+                ValueRef::Text(t) => Some(
+                    std::str::from_utf8(t)
+                        .map_err(|_| damaged(path, "holds text that is not UTF-8".into()))?
+                        .to_owned(),
+                ),
+                _ => return Err(bad("has a response that is not text".into())),
+            };
+            out.push(ResultRow {
+                learner,
+                source,
+                target_kind,
+                target_id,
+                score,
+                points_possible,
+                at: row.get(7)?,
+                attempt: row.get(8)?,
+                source_row,
+                response,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// A cohort with its counts, for `trellis evidence list`.

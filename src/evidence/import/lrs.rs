@@ -17,11 +17,15 @@
 //! a `more` link never moves the reading from `https` to `http`.
 //!
 //! [`import_with_task`] reports each page read (statements so far) to a [`Task`] and stops
-//! with [`Error::Cancelled`] between pages when the task is cancelled (nothing is written then:
-//! the whole import is one transaction).
+//! with [`Error::Cancelled`] as soon as the task is cancelled, also while a page is being
+//! received (each request runs on a thread of its own, see [`fetch`]); nothing is written then:
+//! the whole import is one transaction.
 
 use std::collections::{HashMap, HashSet};
+use std::io::Read as _;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -64,7 +68,8 @@ pub struct LrsLimits {
     pub page_size: u32,
     /// Largest page body in bytes.
     pub max_page_bytes: u64,
-    /// Time allowed for one request (connecting, sending and reading the whole page).
+    /// Time allowed for one request (connecting, sending and reading the whole page); a
+    /// cancelled import does not wait for it.
     pub timeout: Duration,
 }
 
@@ -182,6 +187,102 @@ fn is_loopback(host: &str) -> bool {
     host == "localhost" || host == "::1" || host.starts_with("127.")
 }
 
+/// How often a page being received looks at the task's cancel flag.
+const CANCEL_POLL: Duration = Duration::from_millis(20);
+
+/// The bytes a page is read in, between two looks at the stop flag.
+const CHUNK: usize = 64 << 10;
+
+/// One request for a page of statements: its status and body (at most `max_bytes`).
+///
+/// The request runs on a thread of its own while this one watches `task`: a cancel returns
+/// [`Error::Cancelled`] at once, also while the LRS is slow to answer, dribbles a page or stops
+/// sending. The abandoned request stops at its next chunk (64 KiB) or, when nothing arrives,
+/// at the request's timeout ([`LrsLimits::timeout`]), in the background; its data is dropped.
+fn fetch(
+    agent: &ureq::Agent,
+    page_url: &str,
+    auth: Option<&str>,
+    query: &[(&str, String)],
+    max_bytes: u64,
+    task: &Task<'_>,
+) -> Result<(ureq::http::StatusCode, Vec<u8>)> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let (send, receive) = mpsc::channel();
+    let (agent, url, auth) = (agent.clone(), page_url.to_owned(), auth.map(str::to_owned));
+    let query: Vec<(String, String)> = query.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+    let stopped = Arc::clone(&stop);
+    let spawned = std::thread::Builder::new().name("lrs page".into()).spawn(move || {
+        let page = receive_page(&agent, &url, auth.as_deref(), &query, max_bytes, &stopped);
+        // The receiver is gone when the import was cancelled; nothing waits for the page then.
+        let _ = send.send(page);
+    });
+    if let Err(e) = spawned {
+        return Err(Error::Refused(format!("{page_url}: the LRS could not be read (no thread: {e})")));
+    }
+    loop {
+        match receive.recv_timeout(CANCEL_POLL) {
+            Ok(page) => return page,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if task.is_cancelled() {
+                    stop.store(true, Ordering::SeqCst);
+                    return Err(task.cancelled());
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Error::Refused(format!("{page_url}: the LRS's answer could not be read")));
+            }
+        }
+    }
+}
+
+/// The request of [`fetch`], on its thread: reads the body in chunks, stopping when `stop` is
+/// set (the page is then not used).
+fn receive_page(
+    agent: &ureq::Agent,
+    page_url: &str,
+    auth: Option<&str>,
+    query: &[(String, String)],
+    max_bytes: u64,
+    stop: &AtomicBool,
+) -> Result<(ureq::http::StatusCode, Vec<u8>)> {
+    let mut request =
+        agent.get(page_url).header("X-Experience-API-Version", "1.0.3").header("Accept", "application/json");
+    if let Some(auth) = auth {
+        request = request.header("Authorization", auth);
+    }
+    for (k, v) in query {
+        request = request.query(k, v);
+    }
+    let response =
+        request.call().map_err(|e| Error::Refused(format!("{page_url}: the LRS could not be read ({e})")))?;
+    let status = response.status();
+    let mut reader = response.into_body().into_reader();
+    let mut body = Vec::new();
+    let mut chunk = vec![0u8; CHUNK];
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            return Err(Error::Refused(format!("{page_url}: reading stopped")));
+        }
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(Error::Refused(format!("{page_url}: the LRS's answer could not be read ({e})")));
+            }
+        };
+        if (body.len() + n) as u64 > max_bytes {
+            return Err(Error::Refused(format!(
+                "{page_url}: a page of statements is larger than {} MB; ask for smaller pages",
+                max_bytes >> 20
+            )));
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Ok((status, body))
+}
+
 /// Reads the statements `query` selects from the LRS into the document open in `store`, whose
 /// design is `doc`, as one undo step (source `xapi`; the cohort defaults to the LRS's host).
 /// Nothing is written when a request fails, a page is not xAPI, or a limit is passed.
@@ -197,7 +298,8 @@ pub fn import(
 
 /// [`import`] reporting to `task`: after each page, the statements read so far (the total is
 /// not known before the last page, so `total` is `done` plus one page while more follow); a
-/// cancel stops the reading before the next page with [`Error::Cancelled`] and writes nothing.
+/// cancel stops the reading at once, also in the middle of a page, with [`Error::Cancelled`]
+/// and writes nothing.
 pub fn import_with_task(
     store: &mut Store,
     doc: &Document,
@@ -286,34 +388,8 @@ pub fn import_with_task(
                     "{page_url}: the LRS's \"more\" link names a page already read; stopped"
                 )));
             }
-            let mut request = agent
-                .get(&page_url)
-                .header("X-Experience-API-Version", "1.0.3")
-                .header("Accept", "application/json");
-            if let Some(auth) = &auth {
-                request = request.header("Authorization", auth);
-            }
-            if pages == 0 {
-                for (k, v) in &params {
-                    request = request.query(k, v);
-                }
-            }
-            let mut response = request
-                .call()
-                .map_err(|e| Error::Refused(format!("{page_url}: the LRS could not be read ({e})")))?;
-            let status = response.status();
-            let body = response
-                .body_mut()
-                .with_config()
-                .limit(limits.max_page_bytes)
-                .read_to_vec()
-                .map_err(|e| match e {
-                    ureq::Error::BodyExceedsLimit(_) => Error::Refused(format!(
-                        "{page_url}: a page of statements is larger than {} MB; ask for smaller pages",
-                        limits.max_page_bytes >> 20
-                    )),
-                    e => Error::Refused(format!("{page_url}: the LRS's answer could not be read ({e})")),
-                })?;
+            let query: &[(&str, String)] = if pages == 0 { &params } else { &[] };
+            let (status, body) = fetch(&agent, &page_url, auth.as_deref(), query, limits.max_page_bytes, task)?;
             if !status.is_success() {
                 let text: String = String::from_utf8_lossy(&body).chars().take(200).collect();
                 let hint = match status.as_u16() {
