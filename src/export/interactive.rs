@@ -382,6 +382,25 @@ fn font_type(path: &str) -> Option<&'static str> {
     }
 }
 
+/// The path inside the package that `address` (relative, no query or fragment) names from the
+/// folder `folder`; `None` for an address with a scheme, an absolute one or one that climbs out.
+fn resolve(folder: &[&str], address: &str) -> Option<String> {
+    if address.contains(':') || address.starts_with('/') {
+        return None;
+    }
+    let mut parts = folder.to_vec();
+    for seg in address.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// `css` (the stylesheet at `css_path`, relative to its package folder) with every `url(…)` that
 /// names a font file `read` knows replaced by a `data:` URL of its bytes; `None` when nothing
 /// was replaced. Addresses are resolved against the stylesheet's folder (`..` climbs, a query or
@@ -403,26 +422,13 @@ fn inline_fonts(css: &str, css_path: &str, read: &mut dyn FnMut(&str) -> Option<
         let raw = from[..close].trim();
         let address = raw.trim_matches(|c| c == '\'' || c == '"');
         let bare = address.split(['?', '#']).next().unwrap_or_default();
-        let mut inlined = None;
-        if !bare.contains(':') && !bare.starts_with('/') {
-            if let Some(kind) = font_type(bare) {
-                let mut parts = folder.clone();
-                let mut inside = true;
-                for seg in bare.split('/') {
-                    match seg {
-                        "" | "." => {}
-                        ".." => inside &= parts.pop().is_some(),
-                        s => parts.push(s),
-                    }
-                }
-                if inside {
-                    if let Some(bytes) = read(&parts.join("/")) {
-                        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
-                        inlined = Some(format!("\"data:{kind};base64,{data}\""));
-                    }
-                }
-            }
-        }
+        let inlined = font_type(bare)
+            .zip(resolve(&folder, bare))
+            .and_then(|(kind, path)| read(&path).map(|bytes| (kind, bytes)))
+            .map(|(kind, bytes)| {
+                let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+                format!("\"data:{kind};base64,{data}\"")
+            });
         match inlined {
             Some(url) => {
                 out.push_str(&url);
