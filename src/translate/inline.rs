@@ -114,6 +114,181 @@ pub fn codes(pieces: &[Piece]) -> HashMap<u32, (bool, String, String)> {
     out
 }
 
+/// The pieces as a translator reads them: the text between the codes without Markdown's
+/// backslash escapes (`5 \* 3` shows as `5 * 3`); the codes are the same as [`split`]'s. Text
+/// inside an autolink is kept as it is (Markdown reads no escapes there). [`rebuild_literal`]
+/// escapes the text again, so a text that comes back unchanged is stored unchanged.
+pub fn shown(pieces: &[Piece]) -> Pieces {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => Piece::Text(unescape(t)),
+            Piece::Pair { id, open, close, inner } => Piece::Pair {
+                id: *id,
+                open: open.clone(),
+                close: close.clone(),
+                inner: if is_autolink(open) { inner.clone() } else { shown(inner) },
+            },
+            ph @ Piece::Ph { .. } => ph.clone(),
+        })
+        .collect()
+}
+
+/// [`split`] as the translator reads it: for a Markdown field, [`shown`] of its pieces; a
+/// plain-text field is its text.
+pub fn split_shown(source: &str, markdown: bool) -> Pieces {
+    let pieces = split(source, markdown);
+    if markdown { shown(&pieces) } else { pieces }
+}
+
+/// Whether a pair's opening markup is an autolink's `<` (its text is the address itself).
+fn is_autolink(open: &str) -> bool {
+    open.starts_with('<')
+}
+
+/// `text` without Markdown's backslash escapes (a backslash before ASCII punctuation).
+pub fn unescape(text: &str) -> String {
+    if !text.contains('\\') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\'
+            && let Some(&next) = chars.peek()
+            && next.is_ascii_punctuation()
+        {
+            out.push(next);
+            chars.next();
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Where a typed text goes: inside a paired code (emphasis, a link's text), and whether the
+/// field defines link references (then `[label]` alone is a link).
+#[derive(Clone, Copy)]
+struct Context {
+    in_pair: bool,
+    /// Inside a link's or image's text, where a bracket would end the text.
+    in_link: bool,
+    references: bool,
+    /// The first character of what follows the text (a code's markup), `None` at the end of the
+    /// field.
+    after: Option<char>,
+}
+
+/// Appends plain `text` to the Markdown `out` (what precedes it in the field) so that it reads
+/// as typed, with a backslash before each character that would be markup where it stands, and
+/// before no other (so a text without such characters is stored as typed):
+/// - `*`, `_`, `~` that could open emphasis or strikethrough (or close one, inside a pair);
+/// - `` ` ``; `]` before `(`, `[` or `:`; `[` and `]` in a link's text or when the field
+///   defines link references;
+/// - `<` that could start a tag or autolink, `&` that could start an entity, `\` before
+///   punctuation or a line end, `!` before a link's `[`;
+/// - `|` in a table row;
+/// - at the start of a line (after indentation and the markers of the list item or quote it is
+///   in): `#` of a heading, `>`, `=`, `:`, `|`, `+`/`-`/`*` of a list item or rule, `[` of a
+///   task, and the `.` or `)` of a numbered item (`1. `);
+/// - the first of `--` and of `...`, which smart punctuation would turn into a dash or an
+///   ellipsis. Quotes are left alone: the renderer curls them as it does the source's.
+///
+/// At the end of the text, what follows is the next code's markup (or the end of the field).
+fn escape_into(text: &str, out: &mut String, cx: Context) {
+    let tail = out.rsplit('\n').next().unwrap_or("");
+    // Whether nothing but indentation and container markers precede on the current line.
+    let mut line_start = tail.chars().all(|c| {
+        c.is_whitespace() || c.is_ascii_digit() || matches!(c, '>' | '-' | '+' | '*' | '#' | '.' | ')')
+    });
+    let mut table_row = tail.contains('|');
+    let mut prev = out.chars().next_back();
+    let chars: Vec<char> = text.chars().collect();
+    // The index of a number's `.`/`)` that would make a list item.
+    let mut list_delimiter = None;
+    for (i, &c) in chars.iter().enumerate() {
+        // The end of the field counts as a line end.
+        let next = chars.get(i + 1).copied().or(cx.after).or(Some('\n'));
+        let space = |x: Option<char>| x.is_some_and(char::is_whitespace);
+        // Before the text: as CommonMark, the start of the field counts as whitespace.
+        let space_before = prev.is_none_or(char::is_whitespace);
+        let punct_before =
+            prev.is_some_and(|p| p.is_ascii_punctuation() || (!p.is_alphanumeric() && !p.is_whitespace()));
+        let punct_after =
+            next.is_some_and(|n| n.is_ascii_punctuation() || (!n.is_alphanumeric() && !n.is_whitespace()));
+        // Whether a delimiter here could open (left-flanking) or close (right-flanking).
+        let left = !space(next) && (!punct_after || space_before || punct_before);
+        let right = !space_before && (!punct_before || space(next) || punct_after);
+        let block = line_start && !c.is_whitespace();
+        let ends_item = next.is_none_or(char::is_whitespace);
+        if block && c.is_ascii_digit() {
+            let digits = chars[i..].iter().take_while(|d| d.is_ascii_digit()).count();
+            if digits <= 9
+                && matches!(chars.get(i + digits), Some('.' | ')'))
+                && chars.get(i + digits + 1).is_none_or(|c| c.is_whitespace())
+            {
+                list_delimiter = Some(i + digits);
+            }
+        }
+        let escape = match c {
+            '*' | '~' => {
+                (block && (c == '~' || ends_item || next == Some('*'))) || left || (right && cx.in_pair)
+            }
+            '_' => {
+                let open = left && (!right || punct_before);
+                let close = right && (!left || punct_after);
+                (block && matches!(next, Some('_'))) || open || (close && cx.in_pair)
+            }
+            '`' => true,
+            // `[ ]`, `[x]`: a task list item's box.
+            '[' => {
+                cx.references
+                    || cx.in_link
+                    || (block && matches!(next, Some(' ' | 'x' | 'X')) && chars.get(i + 2) == Some(&']'))
+            }
+            ']' => cx.references || cx.in_link || next.is_none_or(|n| matches!(n, '(' | '[' | ':')),
+            '&' => {
+                let rest = &chars[i + 1..];
+                let name = rest
+                    .iter()
+                    .skip(usize::from(rest.first() == Some(&'#')))
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .count();
+                let hash = usize::from(rest.first() == Some(&'#'));
+                if rest.is_empty() {
+                    next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#')
+                } else {
+                    name > 0 && rest.get(hash + name).is_none_or(|c| *c == ';')
+                }
+            }
+            '<' => next.is_none_or(|n| !(n.is_whitespace() || n.is_ascii_digit() || n == '=')),
+            '\\' => next.is_none_or(|n| n.is_ascii_punctuation() || n == '\n' || n == '\r'),
+            '!' => next == Some('['),
+            '|' => block || table_row,
+            '#' => block && next.is_none_or(|n| n.is_whitespace() || n == '#'),
+            '>' | '=' | ':' => block,
+            '+' => block && ends_item,
+            // `--`/`---` would become dashes (smart punctuation); `- ` a list item.
+            '-' => (block && ends_item) || next == Some('-'),
+            '.' if next == Some('.') && chars.get(i + 2) == Some(&'.') => true,
+            '.' | ')' => list_delimiter == Some(i),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+        if c == '\n' {
+            line_start = true;
+            table_row = false;
+        } else if !c.is_whitespace() {
+            line_start = false;
+        }
+        prev = Some(c);
+    }
+}
+
 /// A target read from a translation file: text and code references by id, not yet checked
 /// against the source's codes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -142,6 +317,27 @@ pub fn rebuild_with(
     codes: &HashMap<u32, (bool, String, String)>,
     required: &[u32],
 ) -> Result<String, String> {
+    rebuild_codes(target, codes, required, false)
+}
+
+/// [`rebuild_with`] for a Markdown field: the text between the codes is what the translator
+/// typed as plain text, so every character that would mean something in Markdown there is
+/// escaped ([`escape_into`]) and the learner sees it as typed. Text inside an autolink
+/// (`<https://…>`) is left as it is: Markdown reads no escapes there.
+pub fn rebuild_literal(
+    target: &[TargetPiece],
+    codes: &HashMap<u32, (bool, String, String)>,
+    required: &[u32],
+) -> Result<String, String> {
+    rebuild_codes(target, codes, required, true)
+}
+
+fn rebuild_codes(
+    target: &[TargetPiece],
+    codes: &HashMap<u32, (bool, String, String)>,
+    required: &[u32],
+    literal: bool,
+) -> Result<String, String> {
     let mut seen: HashMap<u32, usize> = HashMap::new();
     let mut out = String::new();
     fn walk(
@@ -149,9 +345,22 @@ pub fn rebuild_with(
         codes: &HashMap<u32, (bool, String, String)>,
         seen: &mut HashMap<u32, usize>,
         out: &mut String,
+        literal: Option<Context>,
     ) -> Result<(), String> {
-        for p in pieces {
+        for (k, p) in pieces.iter().enumerate() {
             match p {
+                TargetPiece::Text(t) if let Some(cx) = literal => {
+                    // What follows the text: the next code's markup, or the end of the pair
+                    // or field.
+                    let after = match pieces.get(k + 1) {
+                        Some(TargetPiece::Ph(id) | TargetPiece::Pair(id, _)) => {
+                            codes.get(id).and_then(|(_, data, _)| data.chars().next())
+                        }
+                        Some(TargetPiece::Text(t)) => t.chars().next(),
+                        None => cx.after,
+                    };
+                    escape_into(t, out, Context { after, ..cx })
+                }
                 TargetPiece::Text(t) => out.push_str(t),
                 TargetPiece::Ph(id) => match codes.get(id) {
                     Some((false, data, _)) => {
@@ -169,7 +378,17 @@ pub fn rebuild_with(
                     Some((true, open, close)) => {
                         *seen.entry(*id).or_default() += 1;
                         out.push_str(open);
-                        walk(inner, codes, seen, out)?;
+                        let inner_cx = if is_autolink(open) {
+                            None
+                        } else {
+                            literal.map(|cx| Context {
+                                in_pair: true,
+                                in_link: cx.in_link || open.starts_with('[') || open.starts_with("!["),
+                                after: close.chars().next(),
+                                ..cx
+                            })
+                        };
+                        walk(inner, codes, seen, out, inner_cx)?;
                         out.push_str(close);
                     }
                     Some((false, _, _)) => {
@@ -183,7 +402,10 @@ pub fn rebuild_with(
         }
         Ok(())
     }
-    walk(target, codes, &mut seen, &mut out)?;
+    // A reference definition (`[label]: url`, a footnote's `[^label]:`) is a code of its own.
+    let references = codes.values().any(|(_, data, _)| data.contains("]:"));
+    let literal = literal.then_some(Context { in_pair: false, in_link: false, references, after: None });
+    walk(target, codes, &mut seen, &mut out, literal)?;
     let mut missing: Vec<u32> = required.iter().filter(|id| !seen.contains_key(id)).copied().collect();
     missing.sort_unstable();
     if !missing.is_empty() {
@@ -246,12 +468,25 @@ impl<'a> Cutter<'a> {
         }
     }
 
+    /// Whether the byte before `at` is a backslash escaping the punctuation at `at` (the
+    /// parser's text starts after it): such a backslash belongs to the text, not to markup.
+    fn escaped_at(&self, at: usize) -> bool {
+        at > 0
+            && self.source.as_bytes().get(at - 1) == Some(&b'\\')
+            && self.source.as_bytes().get(at).is_some_and(u8::is_ascii_punctuation)
+    }
+
     fn text(&mut self, range: Range<usize>) {
         if range.start < self.cursor {
             return;
         }
-        self.markup_until(range.start);
-        let text = self.source[range.clone()].to_owned();
+        let start = if range.start > self.cursor && self.escaped_at(range.start) {
+            range.start - 1
+        } else {
+            range.start
+        };
+        self.markup_until(start);
+        let text = self.source[start..range.end].to_owned();
         self.push(Piece::Text(text));
         self.cursor = range.end;
     }
@@ -281,6 +516,14 @@ impl<'a> Cutter<'a> {
                         .map(|(_, r)| r.start)
                         .filter(|s| *s >= range.start && *s <= range.end)
                         .unwrap_or(range.end);
+                    let inner_start = if inner_start > range.start + 1
+                        && matches!(events.get(i + 1), Some((Event::Text(_), _)))
+                        && self.escaped_at(inner_start)
+                    {
+                        inner_start - 1
+                    } else {
+                        inner_start
+                    };
                     let open = self.source[range.start..inner_start].to_owned();
                     let id = self.id();
                     self.cursor = inner_start;

@@ -171,7 +171,7 @@ pub fn export_xliff(doc: &Document, lang: &str, version: XliffVersion) -> Result
                     (t.text.clone(), s)
                 }),
             };
-            xliff::OutUnit { source: inline::split(&f.text, f.meta.markdown), field: f, target }
+            xliff::OutUnit { source: inline::split_shown(&f.text, f.meta.markdown), field: f, target }
         })
         .collect();
     Ok(xliff::write(doc, lang, version, &units))
@@ -240,14 +240,21 @@ pub fn import_xliff(doc: &Document, text: &str, source_name: &str) -> Result<(Do
             continue;
         };
         let pieces = inline::split(&field.text, field.meta.markdown);
-        match inline::rebuild(&unit.source, &pieces) {
-            Ok(source) if source == field.text => {}
-            _ => {
-                problems.push(format!(
-                    "{place}: the source text is not the document's (the field changed after the export, or the file was edited); export again"
-                ));
-                continue;
-            }
+        // The file shows the source without Markdown's escapes (files written before that
+        // showed them): either form is the document's source.
+        let same_source = |pieces: &[inline::Piece], text: &str| {
+            inline::rebuild(&unit.source, pieces).is_ok_and(|source| source == text)
+        };
+        let known = same_source(&pieces, &field.text)
+            || (field.meta.markdown && {
+                let shown = inline::shown(&pieces);
+                same_source(&shown, &inline::join(&shown))
+            });
+        if !known {
+            problems.push(format!(
+                "{place}: the source text is not the document's (the field changed after the export, or the file was edited); export again"
+            ));
+            continue;
         }
         let Some(target) = &unit.target else {
             report.untranslated += 1;
@@ -266,7 +273,14 @@ pub fn import_xliff(doc: &Document, text: &str, source_name: &str) -> Result<(Do
                 codes.entry(id).or_insert(code);
             }
         }
-        let text = match inline::rebuild_with(target, &codes, &required) {
+        // What the translator typed between the codes is plain text: in a Markdown field its
+        // Markdown characters are escaped so that learners see them as typed.
+        let rebuilt = if field.meta.markdown {
+            inline::rebuild_literal(target, &codes, &required)
+        } else {
+            inline::rebuild_with(target, &codes, &required)
+        };
+        let text = match rebuilt {
             Ok(text) => text,
             Err(problem) => {
                 problems.push(format!("{place}: target: {problem}"));

@@ -156,10 +156,9 @@ fn write_21(doc: &Document, lang: &str, units: &[OutUnit]) -> String {
             out.push_str("</note>\n");
         }
         out.push_str("      </notes>\n");
-        let target = unit
-            .target
-            .as_ref()
-            .map(|(text, _)| renumber(&super::inline::split(text, unit.field.meta.markdown), &unit.source));
+        let target = unit.target.as_ref().map(|(text, _)| {
+            renumber(&super::inline::split_shown(text, unit.field.meta.markdown), &unit.source)
+        });
         let mut data = Vec::new();
         collect_data(&unit.source, &mut data);
         // Markup only the stored translation has (its own codes, numbered after the source's).
@@ -307,7 +306,7 @@ fn write_12(doc: &Document, lang: &str, units: &[OutUnit]) -> String {
                 TargetState::NeedsReview => "needs-review-translation",
             };
             out.push_str(&format!("        <target state=\"{state}\">"));
-            let target = super::inline::split(text, m.markdown);
+            let target = super::inline::split_shown(text, m.markdown);
             pieces_12(&renumber(&target, &unit.source), &mut out);
             out.push_str("</target>\n");
         }
