@@ -36,7 +36,6 @@ mod pedagogy;
 mod qti_bank;
 mod site_export;
 mod store;
-mod store_load_equivalence;
 mod support;
 mod translate;
 mod translate_literal;
