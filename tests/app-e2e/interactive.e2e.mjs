@@ -127,7 +127,7 @@ test('the real H5P sample plays in the sandboxed preview', { skip: sample ? fals
       const html = await browser.execute(() => `${location.href} ${typeof window.H5PStandalone} ${document.documentElement.outerHTML.slice(0, 1500)}`);
       throw new Error(`${e.message}: ${html}`);
     });
-    assert.ok(await browser.execute(() => !!document.querySelector('iframe.h5p-iframe')), 'the content frame is drawn');
+    assert.ok(await browser.execute(() => !!document.querySelector('.h5p-iframe .h5p-content')), 'the content is drawn in the player page');
   } finally {
     await browser.switchToParentFrame();
   }

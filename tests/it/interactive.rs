@@ -351,6 +351,25 @@ fn h5p_content_is_framed_in_a_scripts_only_sandbox_with_its_json_files_in_the_pl
 }
 
 #[test]
+fn the_desktop_preview_serves_the_same_self_contained_player_page() {
+    let mut doc = fixture();
+    attach(&mut doc, ACTIVITY, read(h5p_package("Demo")).unwrap());
+    let (asset, content) = (&doc.assets[0], doc.activities.iter().find_map(|a| a.content.as_ref()).unwrap());
+    let preview =
+        |path: &str| trellis::export::interactive::preview_file(asset, content, "en", path).unwrap();
+    let (page, media) = preview("index.html").unwrap();
+    assert_eq!(media, "text/html");
+    let page = String::from_utf8(page).unwrap();
+    assert!(page.contains("\"content/h5p.json\":"), "the JSON files are in the page: {page}");
+    assert!(page.contains("\"content/H5P.Demo-1.2/library.json\":"));
+    let (css, _) = preview("player/styles/h5p.css").unwrap();
+    let css = String::from_utf8(css).unwrap();
+    assert!(css.contains("data:font/woff2;base64,") && !css.contains("../fonts/"));
+    assert!(preview("player/fonts/h5p-core-30.woff2").is_none(), "the fonts are in the stylesheet only");
+    assert!(preview("content/H5P.Demo-1.2/demo.js").is_some());
+}
+
+#[test]
 fn the_fonts_an_h5p_library_names_in_its_css_are_written_into_the_css() {
     let h5p = br#"{"title":"Fonts","mainLibrary":"H5P.Demo","preloadedDependencies":[{"machineName":"H5P.Demo","majorVersion":1,"minorVersion":2}]}"#;
     let css = b"@font-face{font-family:x;src:url('../fonts/x.eot?#iefix') format('embedded-opentype'),url(../fonts/x.woff?v=1) format('woff'),url(\"../../../outside.woff\")}.a{background:url(img.png)}";
