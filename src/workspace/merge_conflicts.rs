@@ -308,7 +308,9 @@ fn locate(root: &Value, c: &Conflict) -> std::result::Result<String, String> {
             Part::Element(key) => {
                 let list = at.as_array().ok_or_else(|| format!("[{key}] is not in a list"))?;
                 at = list.iter().find(|v| element_key(v) == Some(key)).ok_or_else(|| {
-                    format!("no {} {key} in the folder", if c.kind.is_empty() { "entity" } else { &c.kind })
+                    let kind: String = c.kind.chars().take(40).collect();
+                    let key: String = key.chars().take(80).collect();
+                    format!("no {} {key} in the folder", if kind.is_empty() { "entity" } else { &kind })
                 })?;
                 if *key == c.id {
                     found_id = true;
@@ -318,7 +320,9 @@ fn locate(root: &Value, c: &Conflict) -> std::result::Result<String, String> {
         }
     }
     if !found_id {
-        return Err(format!("the path does not lead to {} {}", c.kind, c.id));
+        let (kind, id): (String, String) =
+            (c.kind.chars().take(40).collect(), c.id.chars().take(80).collect());
+        return Err(format!("the path does not lead to {kind} {id}"));
     }
     Ok(title)
 }
