@@ -21,6 +21,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{
@@ -128,8 +129,8 @@ const BASE_PX: f32 = 16.0;
 /// [`super::check`] (besides sorting).
 pub fn check(doc: &Document) -> Vec<Finding> {
     let assets: HashMap<&str, &Asset> = doc.assets.iter().map(|a| (a.name.as_str(), a)).collect();
-    let paths = Paths { doc, nodes: doc.nodes.iter().map(|n| (n.id, n)).collect() };
-    let mut run = Run { paths, assets, out: Vec::new() };
+    let paths = Paths::new(doc);
+    let mut run = Run { paths, assets, out: Vec::new(), issues: HashMap::new() };
     run.language();
     let c = &doc.curriculum;
     run.markdown(&Place::Curriculum, Field::Description, &c.description);
@@ -168,15 +169,29 @@ enum Place<'d> {
 }
 
 /// Outline paths, computed only for the entities a finding is about (the analysis context
-/// computes every node's path up front, which costs more than this whole check).
+/// computes every node's path up front, which costs more than this whole check), each once.
 struct Paths<'d> {
     doc: &'d Document,
     nodes: HashMap<NodeId, &'d Node>,
+    done: RefCell<HashMap<NodeId, Rc<str>>>,
 }
 
-impl Paths<'_> {
+impl<'d> Paths<'d> {
+    fn new(doc: &'d Document) -> Self {
+        Paths { doc, nodes: doc.nodes.iter().map(|n| (n.id, n)).collect(), done: RefCell::default() }
+    }
+
     /// `Course › Unit › Lesson`, as `Ctx::node_path` gives it.
-    fn node(&self, id: NodeId) -> String {
+    fn node(&self, id: NodeId) -> Rc<str> {
+        if let Some(path) = self.done.borrow().get(&id) {
+            return Rc::clone(path);
+        }
+        let path: Rc<str> = self.compute(id).into();
+        self.done.borrow_mut().insert(id, Rc::clone(&path));
+        path
+    }
+
+    fn compute(&self, id: NodeId) -> String {
         let mut titles = Vec::new();
         let mut at = self.nodes.get(&id);
         while let Some(n) = at {
@@ -198,7 +213,7 @@ impl Paths<'_> {
             Place::Curriculum => {
                 t("curriculum", self.doc.curriculum.id.to_string(), self.doc.curriculum.title.clone())
             }
-            Place::Node(n) => t("node", n.id.to_string(), self.node(n.id)),
+            Place::Node(n) => t("node", n.id.to_string(), self.node(n.id).to_string()),
             Place::Activity(a) => t("activity", a.id.to_string(), join(&self.node(a.node), &a.title)),
             Place::Assessment(a) => t("assessment", a.id.to_string(), join(&self.node(a.node), &a.title)),
             Place::Item(a, item) => {
@@ -265,10 +280,16 @@ struct Run<'d> {
     paths: Paths<'d>,
     assets: HashMap<&'d str, &'d Asset>,
     out: Vec<Finding>,
+    /// The problems of each distinct Markdown text checked so far: a text that appears in many
+    /// fields is parsed once.
+    issues: HashMap<&'d str, Rc<[Described]>>,
 }
 
+/// A problem of a text, described: its code, message and hint.
+type Described = (&'static str, String, &'static str);
+
 impl<'d> Run<'d> {
-    fn push(&mut self, code: &str, place: &Place, field: Field, message: String, hint: &str) {
+    fn push(&mut self, code: &str, place: &Place, field: Field, message: impl fmt::Display, hint: &str) {
         self.out.push(Finding {
             code: code.to_owned(),
             severity: Severity::Warning,
@@ -286,8 +307,7 @@ impl<'d> Run<'d> {
                 &Place::Curriculum,
                 Field::Language,
                 "the curriculum does not declare the language of its content, so every page is \
-                 declared English (`en`) and screen readers may read it with the wrong voice."
-                    .into(),
+                 declared English (`en`) and screen readers may read it with the wrong voice.",
                 "Set the curriculum's language to a BCP 47 tag (`en`, `de`, `fr-CA`, …).",
             );
         } else if !is_language_tag(lang) {
@@ -411,20 +431,27 @@ impl<'d> Run<'d> {
                 AX5,
                 place,
                 Field::Resource,
-                "a resource link has no title, so its text is empty.".into(),
+                "a resource link has no title, so its text is empty.",
                 "Title the resource with what learners find there.",
             );
         }
     }
 
     /// Checks what a Markdown field renders to.
-    fn markdown(&mut self, place: &Place, field: Field, text: &str) {
+    fn markdown(&mut self, place: &Place, field: Field, text: &'d str) {
         if !may_have_markup(text) {
             return;
         }
-        let issues = scan(&markdown_events(text), &self.assets);
-        for issue in issues {
-            let (code, message, hint) = issue.describe();
+        let described = match self.issues.get(text) {
+            Some(d) => Rc::clone(d),
+            None => {
+                let d: Rc<[Described]> =
+                    scan(&markdown_events(text), &self.assets).into_iter().map(Issue::describe).collect();
+                self.issues.insert(text, Rc::clone(&d));
+                d
+            }
+        };
+        for (code, message, hint) in described.iter() {
             self.push(code, place, field, message, hint);
         }
     }
@@ -1307,7 +1334,7 @@ mod tests {
     fn targets_are_those_of_the_analysis_context() {
         let doc = crate::generate::large(crate::generate::Scale { courses: 2, units: 2, lessons: 2 });
         let cx = super::super::Ctx::new(&doc);
-        let paths = Paths { doc: &doc, nodes: doc.nodes.iter().map(|n| (n.id, n)).collect() };
+        let paths = Paths::new(&doc);
         assert_eq!(paths.target(&Place::Curriculum), cx.t_curriculum());
         for n in &doc.nodes {
             assert_eq!(paths.target(&Place::Node(n)), cx.t_node(n));
