@@ -348,7 +348,7 @@ describe("an HTML5 simulation in a lesson", () => {
   });
 });
 
-describe("H5P on the offline site opened from file://", () => {
+describe("H5P on the offline site", () => {
   let browser;
   let dir;
 
@@ -379,5 +379,25 @@ describe("H5P on the offline site opened from file://", () => {
     const errors = browser.errors.filter((e) => !e.includes("Not allowed to load local resource"));
     assert.deepEqual(errors, [], "no script error");
     await closePage(page);
+  });
+
+  test("served over http the frame stays sandboxed and the player draws the content", async () => {
+    const server = await startServer();
+    try {
+      const base = server.addPackage("site", dir);
+      const index = readFileSync(join(dir, "index.html"), "utf8");
+      const href = [...index.matchAll(/href="([^"#]+\.html)"/g)].map((m) => m[1]).find((h) => h.startsWith("true-or-false"));
+      const page = await browser.context.newPage();
+      await page.goto(base + href);
+      const sandbox = await page.locator(`[data-interactive="${ident(first.id)}"] iframe`).getAttribute("sandbox");
+      assert.equal(sandbox, "allow-scripts allow-forms", "no allow-same-origin over http");
+      const player = await frameOf(page.mainFrame(), first);
+      await player.waitForFunction(() => document.documentElement.getAttribute("data-demo") === "drawn");
+      assert.equal(await player.evaluate(() => window.origin), "null", "the player runs in an opaque origin");
+      assert.deepEqual(browser.failed, [], "failed requests");
+      await closePage(page);
+    } finally {
+      await server.close();
+    }
   });
 });

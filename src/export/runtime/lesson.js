@@ -550,7 +550,9 @@
     });
 
     window.addEventListener("message", function (ev) {
-      // Only the frames of this page's interactive activities are listened to.
+      // Only the frames of this page's interactive activities are listened to, known by the
+      // window that sent the message: every such frame is sandboxed (its origin is "null", which
+      // names nothing), and an activity id inside the message is never read.
       var holders = document.querySelectorAll("[data-interactive]");
       var id = null;
       var frame = null;
