@@ -91,9 +91,9 @@ impl Document {
     /// An empty document with the given title.
     pub fn new(title: impl Into<String>) -> Self {
         let now = Timestamp::now();
-        Document {
-            format: FORMAT_VERSION,
-            curriculum: Curriculum {
+        Document::with_curriculum(
+            FORMAT_VERSION,
+            Curriculum {
                 id: CurriculumId::new(),
                 title: title.into(),
                 code: String::new(),
@@ -110,6 +110,14 @@ impl Document {
                 created_at: now.clone(),
                 updated_at: now,
             },
+        )
+    }
+
+    /// A document of format `format` holding `curriculum` and nothing else yet.
+    pub fn with_curriculum(format: u32, curriculum: Curriculum) -> Self {
+        Document {
+            format,
+            curriculum,
             nodes: Vec::new(),
             objectives: Vec::new(),
             frameworks: Vec::new(),

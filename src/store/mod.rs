@@ -323,10 +323,16 @@ impl Store {
         &self.path
     }
 
-    /// Loads the whole document.
+    /// Loads the whole document. The assessments are read through a second read-only
+    /// connection on a thread of their own while the rest is read through this one (nothing can
+    /// change the file meanwhile: this store holds its lock and `&self` allows no edit); when a
+    /// second connection cannot be opened, everything is read through this one.
     pub fn load(&self) -> Result<Document> {
         let tx = self.conn.unchecked_transaction()?;
-        let doc = read::load(&tx)?;
+        let doc = match open_reader(&self.path) {
+            Ok(second) => read::load_split(&tx, second)?,
+            Err(_) => read::load(&tx)?,
+        };
         tx.commit()?;
         Ok(doc)
     }

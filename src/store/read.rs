@@ -7,11 +7,9 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
-use super::codec::{parse_enum, parse_id, parse_json};
+use super::codec::{parse_enum, parse_id, parse_item_body, parse_json};
 use crate::model::*;
 use crate::{Error, Result};
-
-type LinkMap<T> = HashMap<uuid::Uuid, Vec<T>>;
 
 /// Which entities a list's reader returns: all of them, or those whose id is in a JSON array of
 /// ids (their link rows and children included).
@@ -54,8 +52,65 @@ impl Only<'_> {
 
 /// Parses the id in column `i` without copying the text out of SQLite.
 fn id_at<T: std::str::FromStr>(r: &rusqlite::Row<'_>, i: usize, column: &str) -> Result<T> {
-    let text = r.get_ref(i)?.as_str().map_err(|e| Error::Internal(format!("column {column}: {e}")))?;
-    parse_id(column, text)
+    parse_id(column, str_at(r, i, column)?)
+}
+
+/// Parses the id in column `i`, which may be NULL, without copying the text.
+fn opt_id_at<T: std::str::FromStr>(r: &rusqlite::Row<'_>, i: usize, column: &str) -> Result<Option<T>> {
+    opt_str_at(r, i, column)?.map(|text| parse_id(column, text)).transpose()
+}
+
+/// The text in column `i`, borrowed from SQLite (no copy).
+fn str_at<'r>(r: &'r rusqlite::Row<'_>, i: usize, column: &str) -> Result<&'r str> {
+    r.get_ref(i)?.as_str().map_err(|e| Error::Internal(format!("column {column}: {e}")))
+}
+
+/// The text in column `i`, which may be NULL, borrowed from SQLite.
+fn opt_str_at<'r>(r: &'r rusqlite::Row<'_>, i: usize, column: &str) -> Result<Option<&'r str>> {
+    r.get_ref(i)?.as_str_or_null().map_err(|e| Error::Internal(format!("column {column}: {e}")))
+}
+
+/// Parses the enum stored in column `i` (its serde name) without copying the text.
+fn enum_at<T: serde::de::DeserializeOwned>(r: &rusqlite::Row<'_>, i: usize, column: &str) -> Result<T> {
+    parse_enum(column, str_at(r, i, column)?)
+}
+
+/// Parses the enum in column `i`, which may be NULL.
+fn opt_enum_at<T: serde::de::DeserializeOwned>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    column: &str,
+) -> Result<Option<T>> {
+    opt_str_at(r, i, column)?.map(|text| parse_enum(column, text)).transpose()
+}
+
+/// Parses the JSON in column `i` straight into its type, from the text borrowed from SQLite.
+fn json_at<T: serde::de::DeserializeOwned>(r: &rusqlite::Row<'_>, i: usize, column: &str) -> Result<T> {
+    parse_json(column, str_at(r, i, column)?)
+}
+
+/// Parses the JSON in column `i`, which may be NULL.
+fn opt_json_at<T: serde::de::DeserializeOwned>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    column: &str,
+) -> Result<Option<T>> {
+    opt_str_at(r, i, column)?.map(|text| parse_json(column, text)).transpose()
+}
+
+/// A link table read into owner → (position, target) lists; each list is put in `position`
+/// order when its owner takes it (rows come in table order, nearly always already sorted).
+struct LinkMap<T>(HashMap<uuid::Uuid, Vec<(i64, T)>>);
+
+impl<T> LinkMap<T> {
+    /// Takes an owner's links out of the map in `position` order (each owner is read once).
+    fn take(&mut self, owner: uuid::Uuid) -> Vec<T> {
+        let Some(mut list) = self.0.remove(&owner) else { return Vec::new() };
+        if !list.is_sorted_by_key(|(p, _)| *p) {
+            list.sort_by_key(|(p, _)| *p);
+        }
+        list.into_iter().map(|(_, t)| t).collect()
+    }
 }
 
 /// Reads a link table into owner → targets in `position` order. A plain table scan sorted in
@@ -67,26 +122,25 @@ fn links<T: std::str::FromStr>(
     target: &str,
     only: Only<'_>,
 ) -> Result<LinkMap<T>> {
-    let mut stmt =
-        conn.prepare(&format!("SELECT {owner}, position, {target} FROM {table}{}", only.filter(owner)))?;
+    let sql = format!("SELECT {owner}, position, {target} FROM {table}{}", only.filter(owner));
+    link_rows(conn, &sql, table, only)
+}
+
+/// Runs `sql`, which selects (owner, position, target), into a [`LinkMap`].
+fn link_rows<T: std::str::FromStr>(
+    conn: &Connection,
+    sql: &str,
+    table: &str,
+    only: Only<'_>,
+) -> Result<LinkMap<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = only.query(&mut stmt)?;
     let mut map: HashMap<uuid::Uuid, Vec<(i64, T)>> = HashMap::new();
     while let Some(row) = rows.next()? {
         let key: uuid::Uuid = id_at(row, 0, table)?;
         map.entry(key).or_default().push((row.get(1)?, id_at(row, 2, table)?));
     }
-    Ok(map
-        .into_iter()
-        .map(|(k, mut v)| {
-            v.sort_by_key(|(p, _)| *p);
-            (k, v.into_iter().map(|(_, t)| t).collect())
-        })
-        .collect())
-}
-
-/// Takes an owner's links out of the map (each owner is read once).
-fn take<T>(map: &mut LinkMap<T>, owner: uuid::Uuid) -> Vec<T> {
-    map.remove(&owner).unwrap_or_default()
+    Ok(LinkMap(map))
 }
 
 /// The parts of a document, each read from its own tables: what a change touched, so that a
@@ -198,30 +252,44 @@ impl Parts {
 /// Reads the document.
 pub fn load(conn: &Connection) -> Result<Document> {
     let (format, curriculum) = read_curriculum(conn)?;
-    let mut doc = Document {
-        format,
-        curriculum,
-        nodes: Vec::new(),
-        objectives: Vec::new(),
-        frameworks: Vec::new(),
-        standard_items: Vec::new(),
-        associations: Vec::new(),
-        activities: Vec::new(),
-        assessments: Vec::new(),
-        rubrics: Vec::new(),
-        comments: Vec::new(),
-        review_events: Vec::new(),
-        snapshots: Vec::new(),
-        assets: Vec::new(),
-        translations: Vec::new(),
-    };
+    let mut doc = Document::with_curriculum(format, curriculum);
     reload(conn, &mut doc, Parts { curriculum: false, ..Parts::ALL })?;
     Ok(doc)
+}
+
+/// Reads the document like [`load`], on two connections at once: the assessments with their
+/// quiz items (the largest part: half of the rows' work) through `second` on a thread of its
+/// own, everything else through `conn`. Both connections must see the same committed state;
+/// the store guarantees it by holding the document's lock and changing nothing meanwhile.
+pub fn load_split(conn: &Connection, second: Connection) -> Result<Document> {
+    std::thread::scope(|scope| {
+        let assessments = scope.spawn(move || -> Result<Vec<Assessment>> {
+            let tx = second.unchecked_transaction()?;
+            let list = read_assessments(&tx, Only::All)?;
+            tx.commit()?;
+            Ok(list)
+        });
+        let (format, curriculum) = read_curriculum(conn)?;
+        let mut doc = Document::with_curriculum(format, curriculum);
+        read_parts(conn, &mut doc, Parts { curriculum: false, assessments: false, ..Parts::ALL })?;
+        doc.assessments = assessments.join().map_err(|_| {
+            Error::Internal("the thread reading the assessments stopped unexpectedly".into())
+        })??;
+        doc.normalize();
+        Ok(doc)
+    })
 }
 
 /// Re-reads the `parts` of `doc` from the tables and restores canonical order. The other parts
 /// must be as committed: then `doc` ends up equal to a fresh [`load`].
 pub fn reload(conn: &Connection, doc: &mut Document, parts: Parts) -> Result<()> {
+    read_parts(conn, doc, parts)?;
+    doc.normalize();
+    Ok(())
+}
+
+/// Re-reads the `parts` of `doc` from the tables, leaving the order to [`Document::normalize`].
+fn read_parts(conn: &Connection, doc: &mut Document, parts: Parts) -> Result<()> {
     if parts.curriculum {
         (doc.format, doc.curriculum) = read_curriculum(conn)?;
     }
@@ -264,7 +332,6 @@ pub fn reload(conn: &Connection, doc: &mut Document, parts: Parts) -> Result<()>
     if parts.translations {
         doc.translations = read_translations(conn)?;
     }
-    doc.normalize();
     Ok(())
 }
 
@@ -330,9 +397,9 @@ pub(super) fn read_curriculum(conn: &Connection) -> Result<(u32, Curriculum)> {
 pub(super) fn read_nodes(conn: &Connection, only: Only<'_>) -> Result<Vec<Node>> {
     let mut node_prereqs: LinkMap<NodeId> =
         links(conn, "node_prerequisites", "node_id", "prerequisite_id", only)?;
-    let mut nodes: Vec<(Option<String>, i64, Node)> = Vec::new();
+    let mut nodes: Vec<(i64, Node)> = Vec::new();
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, parent_id, position, kind, code, title, summary, duration_minutes, week, fields, status,
                 pathway FROM nodes{}",
             only.filter("id")
@@ -340,30 +407,26 @@ pub(super) fn read_nodes(conn: &Connection, only: Only<'_>) -> Result<Vec<Node>>
         let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             let id: NodeId = id_at(r, 0, "nodes.id")?;
-            let parent: Option<String> = r.get(1)?;
             let node = Node {
                 id,
-                parent: parent.as_deref().map(|p| parse_id("nodes.parent_id", p)).transpose()?,
+                parent: opt_id_at(r, 1, "nodes.parent_id")?,
                 kind: r.get(3)?,
                 code: r.get(4)?,
                 title: r.get(5)?,
                 summary: r.get(6)?,
                 duration_minutes: r.get(7)?,
                 week: r.get(8)?,
-                prerequisites: take(&mut node_prereqs, id.0),
-                fields: parse_json("nodes.fields", &r.get::<_, String>(9)?)?,
-                status: parse_enum("nodes.status", &r.get::<_, String>(10)?)?,
-                pathway: r
-                    .get::<_, Option<String>>(11)?
-                    .map(|t| parse_json("nodes.pathway", &t))
-                    .transpose()?,
+                prerequisites: node_prereqs.take(id.0),
+                fields: json_at(r, 9, "nodes.fields")?,
+                status: enum_at(r, 10, "nodes.status")?,
+                pathway: opt_json_at(r, 11, "nodes.pathway")?,
             };
-            nodes.push((parent, r.get(2)?, node));
+            nodes.push((r.get(2)?, node));
         }
     }
     // Siblings by position, then pre-order (by `normalize`).
-    nodes.sort_by_key(|n| n.1);
-    Ok(nodes.into_iter().map(|(_, _, n)| n).collect())
+    nodes.sort_by_key(|n| n.0);
+    Ok(nodes.into_iter().map(|(_, n)| n).collect())
 }
 
 pub(super) fn read_objectives(conn: &Connection, only: Only<'_>) -> Result<Vec<Objective>> {
@@ -376,7 +439,7 @@ pub(super) fn read_objectives(conn: &Connection, only: Only<'_>) -> Result<Vec<O
         links(conn, "objective_standards", "objective_id", "item_id", only)?;
     let mut emphasis: HashMap<uuid::Uuid, Vec<CourseEmphasis>> = HashMap::new();
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT objective_id, course_id, emphasis FROM objective_emphasis{} ORDER BY objective_id, position",
             only.filter("objective_id")
         ))?;
@@ -385,13 +448,13 @@ pub(super) fn read_objectives(conn: &Connection, only: Only<'_>) -> Result<Vec<O
             emphasis.entry(id_at(r, 0, "objective_emphasis.objective_id")?).or_default().push(
                 CourseEmphasis {
                     course: id_at(r, 1, "objective_emphasis.course_id")?,
-                    emphasis: parse_enum("objective_emphasis.emphasis", &r.get::<_, String>(2)?)?,
+                    emphasis: enum_at(r, 2, "objective_emphasis.emphasis")?,
                 },
             );
         }
     }
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, node_id, code, statement, audience, behavior, condition, degree, level, level_source,
                 knowledge, domain FROM objectives{} ORDER BY position",
             only.filter("id")
@@ -410,19 +473,13 @@ pub(super) fn read_objectives(conn: &Connection, only: Only<'_>) -> Result<Vec<O
                     condition: r.get(6)?,
                     degree: r.get(7)?,
                 },
-                level: r
-                    .get::<_, Option<String>>(8)?
-                    .map(|l| parse_enum("objectives.level", &l))
-                    .transpose()?,
-                level_source: parse_enum("objectives.level_source", &r.get::<_, String>(9)?)?,
-                knowledge: r
-                    .get::<_, Option<String>>(10)?
-                    .map(|k| parse_enum("objectives.knowledge", &k))
-                    .transpose()?,
-                domain: parse_enum("objectives.domain", &r.get::<_, String>(11)?)?,
-                supports: take(&mut supports, id.0),
-                prerequisites: take(&mut oprereqs, id.0),
-                standards: take(&mut ostandards, id.0),
+                level: opt_enum_at(r, 8, "objectives.level")?,
+                level_source: enum_at(r, 9, "objectives.level_source")?,
+                knowledge: opt_enum_at(r, 10, "objectives.knowledge")?,
+                domain: enum_at(r, 11, "objectives.domain")?,
+                supports: supports.take(id.0),
+                prerequisites: oprereqs.take(id.0),
+                standards: ostandards.take(id.0),
                 emphasis: emphasis.remove(&id.0).unwrap_or_default(),
             });
         }
@@ -434,7 +491,7 @@ pub(super) fn read_objectives(conn: &Connection, only: Only<'_>) -> Result<Vec<O
 pub(super) fn read_frameworks(conn: &Connection, only: Only<'_>) -> Result<Vec<Framework>> {
     let mut frameworks = Vec::new();
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, identifier, uri, title, creator, version, language, source, extra FROM frameworks{}
              ORDER BY position",
             only.filter("id")
@@ -450,7 +507,7 @@ pub(super) fn read_frameworks(conn: &Connection, only: Only<'_>) -> Result<Vec<F
                 version: r.get(5)?,
                 language: r.get(6)?,
                 source: r.get(7)?,
-                extra: parse_json("frameworks.extra", &r.get::<_, String>(8)?)?,
+                extra: json_at(r, 8, "frameworks.extra")?,
             });
         }
     }
@@ -460,7 +517,7 @@ pub(super) fn read_frameworks(conn: &Connection, only: Only<'_>) -> Result<Vec<F
 pub(super) fn read_standard_items(conn: &Connection, only: Only<'_>) -> Result<Vec<StandardItem>> {
     let mut items = Vec::new();
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, framework_id, parent_id, identifier, uri, code, statement, abbreviated, item_type, extra
              FROM standard_items{} ORDER BY position",
             only.filter("id")
@@ -470,17 +527,14 @@ pub(super) fn read_standard_items(conn: &Connection, only: Only<'_>) -> Result<V
             items.push(StandardItem {
                 id: id_at(r, 0, "standard_items.id")?,
                 framework: id_at(r, 1, "standard_items.framework_id")?,
-                parent: r
-                    .get::<_, Option<String>>(2)?
-                    .map(|p| parse_id("standard_items.parent_id", &p))
-                    .transpose()?,
+                parent: opt_id_at(r, 2, "standard_items.parent_id")?,
                 identifier: r.get(3)?,
                 uri: r.get(4)?,
                 code: r.get(5)?,
                 statement: r.get(6)?,
                 abbreviated: r.get(7)?,
                 item_type: r.get(8)?,
-                extra: parse_json("standard_items.extra", &r.get::<_, String>(9)?)?,
+                extra: json_at(r, 9, "standard_items.extra")?,
             });
         }
     }
@@ -490,7 +544,7 @@ pub(super) fn read_standard_items(conn: &Connection, only: Only<'_>) -> Result<V
 pub(super) fn read_associations(conn: &Connection, only: Only<'_>) -> Result<Vec<StandardAssociation>> {
     let mut associations = Vec::new();
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, framework_id, identifier, association_type, origin_identifier, origin_uri, origin_title,
                 destination_identifier, destination_uri, destination_title, extra FROM associations{}
              ORDER BY position",
@@ -505,7 +559,7 @@ pub(super) fn read_associations(conn: &Connection, only: Only<'_>) -> Result<Vec
                 association_type: r.get(3)?,
                 origin: ExternalRef { identifier: r.get(4)?, uri: r.get(5)?, title: r.get(6)? },
                 destination: ExternalRef { identifier: r.get(7)?, uri: r.get(8)?, title: r.get(9)? },
-                extra: parse_json("associations.extra", &r.get::<_, String>(10)?)?,
+                extra: json_at(r, 10, "associations.extra")?,
             });
         }
     }
@@ -519,7 +573,7 @@ pub(super) fn read_activities(conn: &Connection, only: Only<'_>) -> Result<Vec<A
         links(conn, "activity_objectives", "activity_id", "objective_id", only)?;
     let mut resources: HashMap<uuid::Uuid, Vec<Resource>> = HashMap::new();
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT activity_id, title, url, asset_id FROM activity_resources{} ORDER BY activity_id, position",
             only.filter("activity_id")
         ))?;
@@ -528,15 +582,12 @@ pub(super) fn read_activities(conn: &Connection, only: Only<'_>) -> Result<Vec<A
             resources.entry(id_at(r, 0, "activity_resources.activity_id")?).or_default().push(Resource {
                 title: r.get(1)?,
                 url: r.get(2)?,
-                asset: r
-                    .get::<_, Option<String>>(3)?
-                    .map(|a| parse_id("activity_resources.asset_id", &a))
-                    .transpose()?,
+                asset: opt_id_at(r, 3, "activity_resources.asset_id")?,
             });
         }
     }
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, node_id, title, kind, instructions, duration_minutes, grouping, event, position,
                 content, pathway FROM activities{}",
             only.filter("id")
@@ -551,21 +602,15 @@ pub(super) fn read_activities(conn: &Connection, only: Only<'_>) -> Result<Vec<A
                     id,
                     node: id_at(r, 1, "activities.node_id")?,
                     title: r.get(2)?,
-                    kind: parse_enum("activities.kind", &r.get::<_, String>(3)?)?,
+                    kind: enum_at(r, 3, "activities.kind")?,
                     instructions: r.get(4)?,
                     duration_minutes: r.get(5)?,
-                    grouping: parse_enum("activities.grouping", &r.get::<_, String>(6)?)?,
+                    grouping: enum_at(r, 6, "activities.grouping")?,
                     event: r.get(7)?,
-                    objectives: take(&mut act_objectives, id.0),
+                    objectives: act_objectives.take(id.0),
                     resources: resources.remove(&id.0).unwrap_or_default(),
-                    content: r
-                        .get::<_, Option<String>>(9)?
-                        .map(|text| parse_json("activities.content", &text))
-                        .transpose()?,
-                    pathway: r
-                        .get::<_, Option<String>>(10)?
-                        .map(|text| parse_json("activities.pathway", &text))
-                        .transpose()?,
+                    content: opt_json_at(r, 9, "activities.content")?,
+                    pathway: opt_json_at(r, 10, "activities.pathway")?,
                 },
             ));
         }
@@ -577,73 +622,70 @@ pub(super) fn read_activities(conn: &Connection, only: Only<'_>) -> Result<Vec<A
 
 pub(super) fn read_rubrics(conn: &Connection, only: Only<'_>) -> Result<Vec<Rubric>> {
     let mut rubrics = Vec::new();
-    let mut levels: HashMap<String, Vec<RubricLevel>> = HashMap::new();
+    let mut levels: HashMap<uuid::Uuid, Vec<RubricLevel>> = HashMap::new();
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, rubric_id, label, points FROM rubric_levels{} ORDER BY rubric_id, position",
             only.filter("rubric_id")
         ))?;
         let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
-            levels.entry(r.get(1)?).or_default().push(RubricLevel {
+            levels.entry(id_at(r, 1, "rubric_levels.rubric_id")?).or_default().push(RubricLevel {
                 id: id_at(r, 0, "rubric_levels.id")?,
                 label: r.get(2)?,
                 points: r.get(3)?,
             });
         }
     }
-    let mut descriptors: HashMap<String, Vec<Descriptor>> = HashMap::new();
+    let mut descriptors: HashMap<uuid::Uuid, Vec<Descriptor>> = HashMap::new();
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT criterion_id, level_id, text FROM descriptors{} ORDER BY criterion_id, position",
             only.filter_via("criterion_id", "criteria", "rubric_id")
         ))?;
         let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
             descriptors
-                .entry(r.get(0)?)
+                .entry(id_at(r, 0, "descriptors.criterion_id")?)
                 .or_default()
                 .push(Descriptor { level: id_at(r, 1, "descriptors.level_id")?, text: r.get(2)? });
         }
     }
-    let mut criteria: HashMap<String, Vec<Criterion>> = HashMap::new();
+    let mut criteria: HashMap<uuid::Uuid, Vec<Criterion>> = HashMap::new();
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, rubric_id, title, description, weight, objective_id FROM criteria{}
              ORDER BY rubric_id, position",
             only.filter("rubric_id")
         ))?;
         let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            criteria.entry(r.get(1)?).or_default().push(Criterion {
-                id: parse_id("criteria.id", &id)?,
+            let id: CriterionId = id_at(r, 0, "criteria.id")?;
+            criteria.entry(id_at(r, 1, "criteria.rubric_id")?).or_default().push(Criterion {
+                id,
                 title: r.get(2)?,
                 description: r.get(3)?,
                 weight: r.get(4)?,
-                objective: r
-                    .get::<_, Option<String>>(5)?
-                    .map(|o| parse_id("criteria.objective_id", &o))
-                    .transpose()?,
-                descriptors: descriptors.remove(&id).unwrap_or_default(),
+                objective: opt_id_at(r, 5, "criteria.objective_id")?,
+                descriptors: descriptors.remove(&id.0).unwrap_or_default(),
             });
         }
     }
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, title, kind, description FROM rubrics{} ORDER BY position",
             only.filter("id")
         ))?;
         let mut rows = only.query(&mut stmt)?;
         while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
+            let id: RubricId = id_at(r, 0, "rubrics.id")?;
             rubrics.push(Rubric {
-                id: parse_id("rubrics.id", &id)?,
+                id,
                 title: r.get(1)?,
-                kind: parse_enum("rubrics.kind", &r.get::<_, String>(2)?)?,
+                kind: enum_at(r, 2, "rubrics.kind")?,
                 description: r.get(3)?,
-                levels: levels.remove(&id).unwrap_or_default(),
-                criteria: criteria.remove(&id).unwrap_or_default(),
+                levels: levels.remove(&id.0).unwrap_or_default(),
+                criteria: criteria.remove(&id.0).unwrap_or_default(),
             });
         }
     }
@@ -656,7 +698,7 @@ pub(super) fn read_assessments(conn: &Connection, only: Only<'_>) -> Result<Vec<
     let mut item_objectives: LinkMap<ObjectiveId> = item_objectives(conn, only)?;
     let mut items: HashMap<uuid::Uuid, Vec<(i64, QuizItem)>> = HashMap::new();
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, assessment_id, stem, body, points, feedback_correct, feedback_incorrect, level, position
              FROM items{}",
             only.filter("assessment_id")
@@ -670,15 +712,12 @@ pub(super) fn read_assessments(conn: &Connection, only: Only<'_>) -> Result<Vec<
                 QuizItem {
                     id,
                     stem: r.get(2)?,
-                    body: parse_json("items.body", &r.get::<_, String>(3)?)?,
+                    body: parse_item_body("items.body", str_at(r, 3, "items.body")?)?,
                     points: r.get(4)?,
                     feedback_correct: r.get(5)?,
                     feedback_incorrect: r.get(6)?,
-                    level: r
-                        .get::<_, Option<String>>(7)?
-                        .map(|l| parse_enum("items.level", &l))
-                        .transpose()?,
-                    objectives: take(&mut item_objectives, id.0),
+                    level: opt_enum_at(r, 7, "items.level")?,
+                    objectives: item_objectives.take(id.0),
                 },
             ));
         }
@@ -686,7 +725,7 @@ pub(super) fn read_assessments(conn: &Connection, only: Only<'_>) -> Result<Vec<
     let mut assess_objectives: LinkMap<ObjectiveId> =
         links(conn, "assessment_objectives", "assessment_id", "objective_id", only)?;
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, node_id, title, purpose, format, instructions, points, weight, duration_minutes,
                 mastery_score, grasps, rubric_id FROM assessments{} ORDER BY position",
             only.filter("id")
@@ -700,22 +739,16 @@ pub(super) fn read_assessments(conn: &Connection, only: Only<'_>) -> Result<Vec<
                 id,
                 node: id_at(r, 1, "assessments.node_id")?,
                 title: r.get(2)?,
-                purpose: parse_enum("assessments.purpose", &r.get::<_, String>(3)?)?,
-                format: parse_enum("assessments.format", &r.get::<_, String>(4)?)?,
+                purpose: enum_at(r, 3, "assessments.purpose")?,
+                format: enum_at(r, 4, "assessments.format")?,
                 instructions: r.get(5)?,
                 points: r.get(6)?,
                 weight: r.get(7)?,
                 duration_minutes: r.get(8)?,
                 mastery_score: r.get(9)?,
-                grasps: r
-                    .get::<_, Option<String>>(10)?
-                    .map(|g| parse_json("assessments.grasps", &g))
-                    .transpose()?,
-                rubric: r
-                    .get::<_, Option<String>>(11)?
-                    .map(|x| parse_id("assessments.rubric_id", &x))
-                    .transpose()?,
-                objectives: take(&mut assess_objectives, id.0),
+                grasps: opt_json_at(r, 10, "assessments.grasps")?,
+                rubric: opt_id_at(r, 11, "assessments.rubric_id")?,
+                objectives: assess_objectives.take(id.0),
                 items: own_items.into_iter().map(|(_, i)| i).collect(),
             });
         }
@@ -727,7 +760,7 @@ pub(super) fn read_assessments(conn: &Connection, only: Only<'_>) -> Result<Vec<
 pub(super) fn read_comments(conn: &Connection, only: Only<'_>) -> Result<Vec<Comment>> {
     let mut comments = Vec::new();
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, target, parent_id, author, body, created_at, resolved FROM comments{} ORDER BY position",
             only.filter("id")
         ))?;
@@ -736,10 +769,7 @@ pub(super) fn read_comments(conn: &Connection, only: Only<'_>) -> Result<Vec<Com
             comments.push(Comment {
                 id: id_at(r, 0, "comments.id")?,
                 target: id_at(r, 1, "comments.target")?,
-                parent: r
-                    .get::<_, Option<String>>(2)?
-                    .map(|p| parse_id("comments.parent_id", &p))
-                    .transpose()?,
+                parent: opt_id_at(r, 2, "comments.parent_id")?,
                 author: r.get(3)?,
                 body: r.get(4)?,
                 created_at: Timestamp(r.get(5)?),
@@ -753,7 +783,7 @@ pub(super) fn read_comments(conn: &Connection, only: Only<'_>) -> Result<Vec<Com
 pub(super) fn read_review_events(conn: &Connection, only: Only<'_>) -> Result<Vec<ReviewEvent>> {
     let mut events = Vec::new();
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, node_id, from_status, to_status, author, at, note FROM review_events{} ORDER BY position",
             only.filter("id")
         ))?;
@@ -762,8 +792,8 @@ pub(super) fn read_review_events(conn: &Connection, only: Only<'_>) -> Result<Ve
             events.push(ReviewEvent {
                 id: id_at(r, 0, "review_events.id")?,
                 node: id_at(r, 1, "review_events.node_id")?,
-                from: parse_enum("review_events.from_status", &r.get::<_, String>(2)?)?,
-                to: parse_enum("review_events.to_status", &r.get::<_, String>(3)?)?,
+                from: enum_at(r, 2, "review_events.from_status")?,
+                to: enum_at(r, 3, "review_events.to_status")?,
                 author: r.get(4)?,
                 at: Timestamp(r.get(5)?),
                 note: r.get(6)?,
@@ -776,7 +806,7 @@ pub(super) fn read_review_events(conn: &Connection, only: Only<'_>) -> Result<Ve
 pub(super) fn read_snapshots(conn: &Connection, only: Only<'_>) -> Result<Vec<Snapshot>> {
     let mut snapshots = Vec::new();
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, name, created_at, document FROM snapshots{} ORDER BY position",
             only.filter("id")
         ))?;
@@ -796,7 +826,7 @@ pub(super) fn read_snapshots(conn: &Connection, only: Only<'_>) -> Result<Vec<Sn
 pub(super) fn read_assets(conn: &Connection, only: Only<'_>) -> Result<Vec<Asset>> {
     let mut assets = Vec::new();
     {
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, name, media_type, alt, sha256, data FROM assets{} ORDER BY position",
             only.filter("id")
         ))?;
@@ -849,23 +879,11 @@ fn item_objectives(conn: &Connection, only: Only<'_>) -> Result<LinkMap<Objectiv
     match only {
         Only::All => links(conn, "item_objectives", "item_id", "objective_id", only),
         Only::Ids(_) => {
-            let mut stmt = conn.prepare(&format!(
+            let sql = format!(
                 "SELECT item_id, position, objective_id FROM item_objectives{}",
                 only.filter_via("item_id", "items", "assessment_id")
-            ))?;
-            let mut rows = only.query(&mut stmt)?;
-            let mut map: HashMap<uuid::Uuid, Vec<(i64, ObjectiveId)>> = HashMap::new();
-            while let Some(row) = rows.next()? {
-                let key: uuid::Uuid = id_at(row, 0, "item_objectives")?;
-                map.entry(key).or_default().push((row.get(1)?, id_at(row, 2, "item_objectives")?));
-            }
-            Ok(map
-                .into_iter()
-                .map(|(k, mut v)| {
-                    v.sort_by_key(|(p, _)| *p);
-                    (k, v.into_iter().map(|(_, t)| t).collect())
-                })
-                .collect())
+            );
+            link_rows(conn, &sql, "item_objectives", only)
         }
     }
 }

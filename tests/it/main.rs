@@ -36,6 +36,7 @@ mod pedagogy;
 mod qti_bank;
 mod site_export;
 mod store;
+mod store_load_equivalence;
 mod support;
 mod translate;
 mod translate_literal;
