@@ -37,7 +37,7 @@ pub enum Format {
     Json,
 }
 
-/// Severity threshold for exit code 1.
+/// Severity threshold for exit code 1 (`trellis check` and `trellis lint`).
 #[derive(Clone, Copy, ValueEnum)]
 pub enum FailOn {
     /// Errors only.
@@ -49,7 +49,8 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    fn severity(self) -> Severity {
+    /// The least severe finding that fails the run.
+    pub(super) fn severity(self) -> Severity {
         match self {
             FailOn::Error => Severity::Error,
             FailOn::Warning => Severity::Warning,

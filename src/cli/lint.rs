@@ -9,6 +9,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use trellis::{Finding, Severity};
 
+use super::check::FailOn;
 use super::exit;
 
 /// Arguments of `trellis lint`.
@@ -31,27 +32,6 @@ pub enum Format {
     Text,
     /// A JSON array of findings.
     Json,
-}
-
-/// Severity threshold for exit code 1.
-#[derive(Clone, Copy, ValueEnum)]
-pub enum FailOn {
-    /// Errors only.
-    Error,
-    /// Warnings and errors.
-    Warning,
-    /// Any finding.
-    Info,
-}
-
-impl FailOn {
-    fn severity(self) -> Severity {
-        match self {
-            FailOn::Error => Severity::Error,
-            FailOn::Warning => Severity::Warning,
-            FailOn::Info => Severity::Info,
-        }
-    }
 }
 
 impl LintArgs {
