@@ -449,6 +449,29 @@ fn any_text_of_markdown_characters_renders_exactly_as_typed() {
 }
 
 #[test]
+fn a_pipe_typed_in_a_table_cell_stays_in_its_cell() {
+    let source = "| Term | Meaning |\n|---|---|\n| mean | average |\n";
+    let pieces = inline::split(source, true);
+    let codes = inline::codes(&pieces);
+    let required: Vec<u32> = codes.keys().copied().collect();
+    let target: Vec<TargetPiece> = pieces
+        .iter()
+        .map(|p| match p {
+            inline::Piece::Text(t) if t == "mean" => TargetPiece::Text("P(A | B)".into()),
+            inline::Piece::Text(t) => TargetPiece::Text(t.clone()),
+            inline::Piece::Ph { id, .. } => TargetPiece::Ph(*id),
+            inline::Piece::Pair { .. } => panic!("no pair in {pieces:?}"),
+        })
+        .collect();
+    let stored = inline::rebuild_literal(&target, &codes, &required).unwrap();
+    let html = markdown::render(&stored);
+    assert!(html.contains("<td>P(A | B)</td><td>average</td>"), "{stored:?} renders as {html:?}");
+    // Outside a table the same text is stored as typed.
+    let plain = inline::rebuild_literal(&typed("P(A | B)"), &Default::default(), &[]).unwrap();
+    assert_eq!(plain, "P(A | B)");
+}
+
+#[test]
 fn every_markdown_text_of_the_examples_is_stored_unchanged_when_it_comes_back_unchanged() {
     fn target(pieces: &[inline::Piece]) -> Vec<TargetPiece> {
         pieces
