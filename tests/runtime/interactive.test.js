@@ -7,7 +7,8 @@
 //   interaction / statement carries score, success and response, the aligned objective follows,
 //   an out-of-range score is clamped, and messages from anything but the activity's frame are
 //   ignored;
-// - the offline site's H5P player opened from file://.
+// - the offline site's H5P player and an HTML5 simulation opened from file:// (and H5P over http,
+//   still sandboxed).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -135,7 +136,8 @@ function simulation(result) {
   return folder("sim", {
     "index.html": `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Pendulum</title></head>
 <body><button id="go" type="button">Submit</button><script src="sim.js"></script></body></html>`,
-    "sim.js": `document.getElementById("go").addEventListener("click", function () {
+    "sim.js": `document.documentElement.setAttribute("data-sim", "ready");
+document.getElementById("go").addEventListener("click", function () {
   parent.postMessage({ type: "trellis:resize", height: 321 }, "*");
   parent.postMessage(${JSON.stringify(result)}, "*");
 });`,
@@ -348,12 +350,13 @@ describe("an HTML5 simulation in a lesson", () => {
   });
 });
 
-describe("H5P on the offline site", () => {
+describe("H5P and an HTML5 simulation on the offline site", () => {
   let browser;
   let dir;
 
   before(async () => {
-    const doc = documentWith("site", [h5pFolder("demo", "H5P.Demo", DEMO), null]);
+    const sim = simulation({ type: "trellis:result", verb: "answered", score: { scaled: 1 } });
+    const doc = documentWith("site", [h5pFolder("demo", "H5P.Demo", DEMO), sim]);
     dir = join(mkdtempSync(join(tmpdir(), "trellis-interactive-site-")), "site");
     run(["export", doc, "--format", "site", "-o", dir]);
     browser = await openBrowser();
@@ -374,6 +377,9 @@ describe("H5P on the offline site", () => {
     await player.waitForFunction(() => document.documentElement.getAttribute("data-trellis-h5p") === "ready");
     await player.waitForFunction(() => document.documentElement.getAttribute("data-demo") === "drawn");
     await player.locator(".demo-answer").click();
+    // The HTML5 simulation's own script loads too.
+    const simulationFrame = await frameOf(page.mainFrame(), second);
+    await simulationFrame.waitForFunction(() => document.documentElement.getAttribute("data-sim") === "ready");
     // The frame's first, sandboxed load is refused its files before site.js reloads it in the
     // site's origin; nothing else may fail.
     const errors = browser.errors.filter((e) => !e.includes("Not allowed to load local resource"));
