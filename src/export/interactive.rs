@@ -223,7 +223,7 @@ fn player_html(content: &str, title: &str, lang: &str, policy: &str, files: &[(S
     .replace('<', "\\u003c");
     let title = if title.trim().is_empty() { "Interactive content" } else { title };
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n{policy}<title>{title}</title>\n<link rel=\"stylesheet\" href=\"player/styles/h5p.css\">\n<script src=\"player/main.bundle.js\"></script>\n</head>\n<body>\n<div id=\"trellis-h5p\"></div>\n<script type=\"application/json\" id=\"trellis-interactive\">{config}</script>\n<script src=\"player/trellis-h5p.js\"></script>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n{policy}<title>{title}</title>\n<script src=\"player/main.bundle.js\"></script>\n</head>\n<body>\n<div id=\"trellis-h5p\"></div>\n<script type=\"application/json\" id=\"trellis-interactive\">{config}</script>\n<script src=\"player/trellis-h5p.js\"></script>\n</body>\n</html>\n",
         lang = escape(lang),
         title = escape(title),
     )

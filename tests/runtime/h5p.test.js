@@ -86,7 +86,16 @@ describe("H5P in a SCORM 2004 lesson", { skip: SKIP }, () => {
     const lesson = page.frames().find((f) => f.url().endsWith(lessonHref));
     assert.ok(lesson, "the lesson is loaded");
     await lesson.waitForFunction(() => document.documentElement.getAttribute("data-trellis") === "connected");
-    await answerH5p(lesson, page, true);
+    const content = await answerH5p(lesson, page, true);
+    // The sandboxed player is refused font files (fonts load in CORS mode): the player's and the
+    // libraries' fonts come from their stylesheets as data: URLs, so none fails to load.
+    const fonts = await content.evaluate(async () => {
+      await document.fonts.ready;
+      return [...document.fonts].map((f) => `${f.family} ${f.status}`);
+    });
+    assert.ok(fonts.some((f) => f.endsWith(" loaded")), `fonts are used: ${fonts.join(", ")}`);
+    assert.deepEqual(fonts.filter((f) => f.endsWith(" error")), [], "no font failed to load");
+    assert.equal(await content.evaluate(() => window.origin), "null", "the player runs in an opaque origin");
     await page.waitForFunction(() => {
       const i = window.__cmi().cmi.interactions || {};
       return Object.keys(i).some((k) => /^\d+$/.test(k) && i[k].result);
