@@ -3,8 +3,12 @@
 //! backslash, 100,000 entries, a zip bomb, no h5p.json, a missing library); a generated H5P package
 //! and an HTML5 simulation round-trip through the store, canonical JSON, the folder format and a
 //! three-way merge; SCORM and cmi5 packages carry each package and the player once and frame the
-//! content on the lesson page with the runtime's data; the real sample of `../shared` attaches,
-//! exports and passes `validate-package`.
+//! content on the lesson page with the runtime's data; every frame of interactive content is
+//! sandboxed to scripts and forms, the H5P player page carries the JSON files the player reads,
+//! and the player's and the libraries' fonts are written into their stylesheets (in packages and
+//! the desktop preview alike); the real sample of `../shared` attaches, exports and passes
+//! `validate-package`. How the contained content plays is tested in `tests/runtime/h5p.test.js`
+//! and `tests/runtime/interactive.test.js`.
 
 #![allow(clippy::unwrap_used)]
 
