@@ -103,6 +103,8 @@ const HOSTILE = (victim) => `var H5P = H5P || {};
   attempt("scorm2004Parent", function () { return window.parent.parent.API_1484_11.SetValue("cmi.interactions.0.id", "hostile"); });
   attempt("scorm12", function () { return window.top.API.LMSSetValue("cmi.interactions.0.id", "hostile"); });
   attempt("cookie", function () { return document.cookie; });
+  // The lesson's address (a cmi5 launch carries the LRS credentials in its query).
+  attempt("parentLocation", function () { return window.parent.location.href; });
   // A result claiming to be another activity's: the lesson knows frames by event.source only.
   var forged = { type: "trellis:result", verb: "answered", score: { scaled: 1 }, success: true, response: "forged", activity: "${victim}", id: "${victim}" };
   attempt("forgeFromOwnFrame", function () { window.parent.postMessage(forged, "*"); return "posted"; });
@@ -198,7 +200,7 @@ describe("a hostile H5P package on a SCORM 2004 lesson page", () => {
     const hostile = await frameOf(lessonFrame, first);
     await hostile.waitForFunction(() => document.documentElement.hasAttribute("data-probe"));
     const probe = JSON.parse(await hostile.evaluate(() => document.documentElement.getAttribute("data-probe")));
-    for (const name of ["parentDocument", "topTitle", "scorm2004", "scorm2004Parent", "scorm12", "cookie", "otherFrameDocument", "fetchManifest", "xhrManifest"]) {
+    for (const name of ["parentDocument", "topTitle", "scorm2004", "scorm2004Parent", "scorm12", "cookie", "parentLocation", "otherFrameDocument", "fetchManifest", "xhrManifest"]) {
       assert.match(probe[name], /^blocked/, `${name}: ${probe[name]}`);
     }
     assert.equal(probe.forgeFromOwnFrame, "reached: posted");
