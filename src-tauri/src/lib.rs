@@ -10,6 +10,7 @@ pub mod error;
 pub mod examples;
 pub mod grants;
 pub mod recent;
+pub mod startup;
 pub mod state;
 mod window_state;
 
@@ -29,13 +30,16 @@ use state::AppState;
 /// (how the desktop's file association starts us) opens in the first window (and may be opened
 /// again there: [`grants`]); so does a curriculum folder (`trellis::workspace`).
 pub fn run() {
+    let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    // The document starts opening now, while GTK, the window and its webview start.
+    let mut early = startup::begin(&args);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .register_asynchronous_uri_scheme_protocol(
             commands::interactive::SCHEME,
             commands::interactive::protocol,
         )
-        .setup(|app| {
+        .setup(move |app| {
             let config_dir = app.path().app_config_dir().unwrap_or_else(|_| PathBuf::from(".trellis"));
             let documents_dir = std::env::var_os("TRELLIS_DOCUMENTS_DIR")
                 .map(PathBuf::from)
@@ -43,7 +47,6 @@ pub fn run() {
                 .unwrap_or_else(|| config_dir.join("documents"));
             let mut state = AppState::new(&config_dir, documents_dir);
             state.grants = grants::Grants::from_env();
-            let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
             if let Some(path) = args.iter().find(|p| p.is_dir() && trellis::folder::is_folder(p)) {
                 // A curriculum folder opens as the first window's document.
                 match trellis::workspace::FolderLink::open(path) {
@@ -54,17 +57,13 @@ pub fn run() {
                     }
                     Err(e) => eprintln!("trellis: {e}"),
                 }
-            } else if let Some(path) = args.iter().find(|p| is_document(p)) {
-                match trellis::store::Store::open(path) {
-                    Ok(store) => {
-                        if let Err(e) = state.attach("main", store) {
-                            eprintln!("trellis: {e}");
-                        }
-                    }
-                    Err(e) => eprintln!("trellis: {e}"),
-                }
             }
             app.manage(state);
+            let opening = match early.take() {
+                Some(early) => startup::attach_when_ready(app.handle(), "main", early),
+                None => startup::Opening::done(),
+            };
+            app.manage(opening);
             if let Some(window) = app.get_webview_window("main") {
                 window_state::restore(&window, &config_dir);
             }
@@ -142,8 +141,4 @@ pub fn run() {
         eprintln!("trellis: the app could not start: {err}");
         std::process::exit(1);
     }
-}
-
-fn is_document(path: &std::path::Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("trellis"))
 }

@@ -153,6 +153,20 @@ impl OpenDocument {
 
 type Shared = Arc<Mutex<OpenDocument>>;
 
+/// A document opened, loaded and packed for the UI before its window asks for it (the file
+/// given on the command line, prepared while the window starts; see `crate::startup`).
+pub struct Prepared(OpenDocument);
+
+impl Prepared {
+    /// Loads `store`'s document and makes its first answer to the UI (the gzipped JSON). A
+    /// failure is kept for the UI's request, which then loads again and reports it.
+    pub fn new(store: Store) -> Prepared {
+        let mut open = OpenDocument::new(store, None);
+        let _ = open.packed_state();
+        Prepared(open)
+    }
+}
+
 fn lock(open: &Shared) -> trellis::Result<std::sync::MutexGuard<'_, OpenDocument>> {
     open.lock().map_err(|_| trellis::Error::Internal("the document lock is poisoned".into()))
 }
@@ -439,6 +453,23 @@ impl AppState {
     /// (or nearly) when the window's UI asks for it; the recent list learns the title then.
     pub fn attach(&self, window: &str, store: Store) -> Result<(), CommandError> {
         self.attach_with(window, store, None)
+    }
+
+    /// Makes a prepared document the window's document, like [`AppState::attach`] but with the
+    /// document already loaded and packed.
+    pub fn attach_prepared(&self, window: &str, prepared: Prepared) -> Result<(), CommandError> {
+        let open = prepared.0;
+        let path = open.store.path().to_owned();
+        self.grants.grant(window, Purpose::Open, &path);
+        let title = open.loaded.as_ref().map(|doc| doc.curriculum.title.clone());
+        self.windows
+            .lock()
+            .map_err(|_| CommandError::internal("the window table is poisoned"))?
+            .insert(window.to_owned(), Arc::new(Mutex::new(open)));
+        if let (Some(title), Ok(mut recent)) = (title, self.recent.lock()) {
+            recent.touch(&path, &title);
+        }
+        Ok(())
     }
 
     /// Makes a curriculum folder the window's document like [`AppState::attach`]: `store` is

@@ -35,10 +35,16 @@ pub fn list_examples() -> Vec<ExampleInfo> {
     crate::examples::list()
 }
 
-/// The window's document, if one is open (e.g. a file given on the command line): the JSON of
-/// an `Option<DocumentState>`, made from the document's cached JSON.
+/// The window's document, if one is open (e.g. a file given on the command line, once its
+/// opening at start-up is over): the JSON of an `Option<DocumentState>`, made from the
+/// document's cached JSON.
 #[tauri::command]
-pub async fn current_document(window: Window, state: State<'_, AppState>) -> Result<Response, CommandError> {
+pub async fn current_document(
+    window: Window,
+    state: State<'_, AppState>,
+    opening: State<'_, crate::startup::Opening>,
+) -> Result<Response, CommandError> {
+    opening.settled().await;
     if !state.has_document(window.label()) {
         return Ok(Response::new("null".to_owned()));
     }

@@ -1,0 +1,92 @@
+//! The document given on the command line (how the `.trellis` file association starts us) is
+//! opened, loaded and packed for the UI on a thread started before Tauri, so that this work runs
+//! while GTK, the window and its webview start instead of after them, and nothing of it holds
+//! up the main thread, which serves the page. [`Opening`] is the window's wait for it: the first
+//! `current_document` answers once the document is in place (or its open failed, which is
+//! reported on stderr as before and leaves the window on the start screen).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+
+use crate::state::{AppState, Prepared};
+
+/// The thread preparing the command line's document, started by [`begin`].
+pub struct Early(JoinHandle<Option<Prepared>>);
+
+/// Starts preparing the first `.trellis` file among `args`, unless a curriculum folder is given
+/// (a folder opens in the setup, as before).
+pub fn begin(args: &[PathBuf]) -> Option<Early> {
+    if args.iter().any(|p| p.is_dir() && trellis::folder::is_folder(p)) {
+        return None;
+    }
+    let path = args.iter().find(|p| is_document(p))?.clone();
+    Some(Early(std::thread::spawn(move || match trellis::store::Store::open(&path) {
+        Ok(store) => Some(Prepared::new(store)),
+        Err(e) => {
+            eprintln!("trellis: {e}");
+            None
+        }
+    })))
+}
+
+/// Whether `path` names a Trellis document by its extension.
+pub fn is_document(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("trellis"))
+}
+
+/// Whether the document prepared at start-up is in place yet (managed state; open when there
+/// was none).
+#[derive(Clone, Default)]
+pub struct Opening(Arc<(Mutex<bool>, Condvar)>);
+
+impl Opening {
+    /// An opening that is still running.
+    fn running() -> Opening {
+        Opening(Arc::new((Mutex::new(false), Condvar::new())))
+    }
+
+    /// An opening that is over (no document was given).
+    pub fn done() -> Opening {
+        let opening = Opening::running();
+        opening.finish();
+        opening
+    }
+
+    fn finish(&self) {
+        let (done, changed) = &*self.0;
+        if let Ok(mut done) = done.lock() {
+            *done = true;
+        }
+        changed.notify_all();
+    }
+
+    /// Waits (off the async runtime) until the prepared document is attached or has failed.
+    pub async fn settled(&self) {
+        let gate = self.0.clone();
+        let _ = tauri::async_runtime::spawn_blocking(move || {
+            let (done, changed) = &*gate;
+            if let Ok(guard) = done.lock() {
+                drop(changed.wait_while(guard, |done| !*done));
+            }
+        })
+        .await;
+    }
+}
+
+/// Attaches the prepared document to `window` when its thread is done, on a thread of its own
+/// (the setup returns at once); the returned [`Opening`] is over then.
+pub fn attach_when_ready(app: &tauri::AppHandle, window: &str, early: Early) -> Opening {
+    use tauri::Manager;
+    let opening = Opening::running();
+    let (app, window, gate) = (app.clone(), window.to_owned(), opening.clone());
+    std::thread::spawn(move || {
+        if let Ok(Some(prepared)) = early.0.join() {
+            if let Err(e) = app.state::<AppState>().attach_prepared(&window, prepared) {
+                eprintln!("trellis: {e}");
+            }
+        }
+        gate.finish();
+    });
+    opening
+}
