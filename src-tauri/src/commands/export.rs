@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State, Window};
-use tauri_plugin_dialog::DialogExt;
 use trellis::Finding;
 use trellis::export::{ExportFormat, ExportOptions, ExportReport, LmsProfile};
 use trellis::model::Document;
@@ -152,20 +151,8 @@ pub async fn export_document(
         None => {
             let title = state.with_document(window.label(), |doc| Ok(doc.curriculum.title.clone())).await?;
             let proposal = trellis::workflow::save::export_package(&title, request.format);
-            let picked = app
-                .dialog()
-                .file()
-                .set_title(proposal.title)
-                .set_directory(&state.documents_dir)
-                .set_file_name(proposal.file_name)
-                .add_filter(proposal.filter_name, &proposal.extensions)
-                .set_parent(&window)
-                .blocking_save_file();
-            match picked.and_then(|p| p.into_path().ok()) {
-                Some(p) => {
-                    state.grants.grant(window.label(), Purpose::Export, &p);
-                    p
-                }
+            match super::pick_save_path(&app, &window, &state, Purpose::Export, proposal) {
+                Some(p) => p,
                 None => return Ok(None),
             }
         }

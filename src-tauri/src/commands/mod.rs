@@ -56,3 +56,29 @@ pub(crate) fn path_or_pick(
     }
     Ok(picked)
 }
+
+/// The file the user picks in the native save dialog `proposal` describes (opened in the
+/// documents folder), granted to the window for `purpose`; `None` when the user cancels.
+/// Blocking: call it from an async command, never from the main thread.
+pub(crate) fn pick_save_path(
+    app: &AppHandle,
+    window: &Window,
+    state: &AppState,
+    purpose: Purpose,
+    proposal: trellis::workflow::save::SaveProposal,
+) -> Option<PathBuf> {
+    let picked = app
+        .dialog()
+        .file()
+        .set_title(proposal.title)
+        .set_directory(&state.documents_dir)
+        .set_file_name(proposal.file_name)
+        .add_filter(proposal.filter_name, &proposal.extensions)
+        .set_parent(window)
+        .blocking_save_file()
+        .and_then(|p| p.into_path().ok());
+    if let Some(p) = &picked {
+        state.grants.grant(window.label(), purpose, p);
+    }
+    picked
+}

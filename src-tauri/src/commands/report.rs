@@ -10,7 +10,6 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State, Window};
-use tauri_plugin_dialog::DialogExt;
 use trellis::model::Timestamp;
 use trellis::task::{Progress, Task};
 use trellis::workflow::packet::{PacketRequest, Since, write_packet};
@@ -70,20 +69,8 @@ pub async fn write_review_packet(
         None => {
             let title = state.with_document(window.label(), |doc| Ok(doc.curriculum.title.clone())).await?;
             let proposal = trellis::workflow::save::review_packet(&title);
-            let picked = app
-                .dialog()
-                .file()
-                .set_title(proposal.title)
-                .set_directory(&state.documents_dir)
-                .set_file_name(proposal.file_name)
-                .add_filter(proposal.filter_name, &proposal.extensions)
-                .set_parent(&window)
-                .blocking_save_file();
-            match picked.and_then(|p| p.into_path().ok()) {
-                Some(p) => {
-                    state.grants.grant(window.label(), Purpose::Packet, &p);
-                    p
-                }
+            match super::pick_save_path(&app, &window, &state, Purpose::Packet, proposal) {
+                Some(p) => p,
                 None => return Ok(None),
             }
         }
