@@ -1,5 +1,6 @@
 //! Store and canonical JSON benchmarks on the generated large curriculum
 //! (40 courses × 10 units × 5 lessons). Run with `make bench`; results go to BENCHMARKS.md.
+//! `TRELLIS_LARGE_OUT=PATH` also writes the generated document to PATH.
 //!
 //! Besides criterion's timings, the run prints the peak resident memory of loading the whole
 //! document (VmHWM from /proc) and the size of the generated document.
@@ -41,6 +42,11 @@ fn benches(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("large.trellis");
     drop(Store::create(&path, &doc).unwrap());
+    // `TRELLIS_LARGE_OUT=large.trellis` keeps a copy of the file (the desktop start-up
+    // measurement in BENCHMARKS.md opens it).
+    if let Some(out) = std::env::var_os("TRELLIS_LARGE_OUT") {
+        std::fs::copy(&path, out).unwrap();
+    }
     eprintln!(
         "large document: {} nodes, {} objectives, {} activities, {} assessments, {} items, {} rubrics; file {:.1} MB",
         doc.nodes.len(),
