@@ -10,7 +10,9 @@
 //! because those are what the author meant): the Markdown structure from pulldown-cmark's
 //! events (with the options `crate::markdown` renders with), raw HTML with the html5ever
 //! tokenizer; no regular expression looks at markup. A field without `<`, `[`, `#` or `|` has
-//! no markup to check and is not parsed. Rules and fixes are listed in `docs/findings.md`.
+//! no markup to check and is not parsed, and a text that appears in several fields is parsed and
+//! described once (its findings are the same wherever it stands; only their targets differ).
+//! Rules and fixes are listed in `docs/findings.md`.
 //!
 //! Not here: the pages Trellis itself draws around the content (their accessibility is tested
 //! in a browser with axe-core, `tests/runtime/a11y.test.js`), and anything needing a judgement
