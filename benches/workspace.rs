@@ -1,8 +1,9 @@
 //! Folder workspace benchmarks on the generated large curriculum (40 courses × 10 units × 5
 //! lessons) written as a folder in a git repository: one edit committed to the working store
 //! and written through to its entity file, looking for files changed underneath when none did
-//! (one `stat` per file), `git status` of the folder mapped to entities, and (timed once) a
-//! refresh after one file changed underneath and opening the folder. Run with
+//! (a `stat` per sub-folder, listings of changed or small sub-folders, a share of the larger
+//! sub-folders' files in turn), `git status` of the folder mapped to entities, and (timed once)
+//! a refresh after one file changed underneath and opening the folder. Run with
 //! `cargo bench --bench workspace`; results go to BENCHMARKS.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -41,6 +42,11 @@ fn benches(c: &mut Criterion) {
     git(repo, &["add", "course"]);
     git(repo, &["commit", "-q", "-m", "large"]);
     eprintln!("large document as a folder in git: {} files", report.written.len());
+    let mut per_folder: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for name in &report.written {
+        *per_folder.entry(name.split_once('/').map_or("", |(sub, _)| sub)).or_default() += 1;
+    }
+    eprintln!("files per sub-folder: {per_folder:?}");
 
     let t = Instant::now();
     drop(Workspace::open(&dir).unwrap());
@@ -95,13 +101,22 @@ fn benches(c: &mut Criterion) {
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, text.replace(&format!("title = \"{}\"", node.title), "title = \"From a pull\""))
         .unwrap();
-    let t = Instant::now();
-    let refresh = ws.refresh().unwrap();
-    eprintln!(
-        "refresh after one file changed underneath: {:?} ({} node(s) in the patch)",
-        t.elapsed(),
-        refresh.patch.and_then(|p| p.nodes).map_or(0, |n| n.changed.len())
-    );
+    // Written in place (the folder's own stamp does not change): the nodes' sub-folder is
+    // larger than the small limit, so its files are stated in turn; look until it is seen.
+    let mut looks = 0;
+    loop {
+        looks += 1;
+        let t = Instant::now();
+        let refresh = ws.refresh().unwrap();
+        let nodes = refresh.patch.and_then(|p| p.nodes).map_or(0, |n| n.changed.len());
+        if nodes > 0 || looks == 100 {
+            eprintln!(
+                "refresh after one file changed underneath: {:?} ({nodes} node(s) in the patch; seen at look {looks})",
+                t.elapsed()
+            );
+            break;
+        }
+    }
 }
 
 criterion_group!(workspace_benches, benches);

@@ -79,11 +79,11 @@ fn entry_ino(_: &std::fs::DirEntry) -> Option<u64> {
 }
 
 /// A sub-folder with at most this many files has every file stated at every look.
-pub const SMALL_FOLDER: usize = 1000;
+pub const SMALL_FOLDER: usize = 256;
 
 /// How many files of the larger sub-folders one look states (in turn, so each is stated once
 /// every `files / LOOK_BUDGET` looks, rounded up).
-pub const LOOK_BUDGET: usize = 4096;
+pub const LOOK_BUDGET: usize = 2048;
 
 /// A folder changed this recently is listed again at the next look.
 const RECENT: std::time::Duration = std::time::Duration::from_secs(2);
@@ -229,65 +229,64 @@ impl Looker {
                 *counts.entry(sub).or_default() += 1;
             }
         }
+        let mut listed: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for sub in subs() {
             let path = dir.join(sub);
             let now = Stamp::of_dir(&path);
             let known = self.dirs.get(sub);
-            let small = counts.get(sub).copied().unwrap_or(0) <= SMALL_FOLDER;
+            let count = counts.get(sub).copied().unwrap_or(0);
+            let small = count <= SMALL_FOLDER;
             let changed = now.as_ref() != known || now.is_some_and(|s| s.recent());
-            if !changed && !small {
+            if !changed && (!small || count == 0) {
                 continue;
             }
             if changed {
                 out.dirs.push((sub, now));
             }
-            let mut seen: HashSet<String> = HashSet::new();
-            if let Ok(entries) = std::fs::read_dir(&path) {
-                for entry in entries {
-                    let entry = entry.map_err(|e| Error::io(&path, e))?;
-                    let file = entry.file_name();
-                    let Some(file) = file.to_str() else { continue };
-                    if !ours(sub, file) {
-                        continue;
-                    }
-                    let name = format!("{sub}/{file}");
-                    let known = self.stamps.get(&name);
-                    let differs = match (known, small) {
-                        (None, _) => entry.metadata().is_ok_and(|m| m.is_file()),
-                        // A small folder's files are all stated.
-                        (Some(k), true) => {
-                            entry.metadata().ok().filter(|m| m.is_file()).map(|m| Stamp::from(&m)) != Some(*k)
-                        }
-                        // A larger folder's files: replaced (another inode) or gone; edits in
-                        // place are found in turn below.
-                        (Some(k), false) => entry_ino(&entry).is_some_and(|ino| ino != k.ino),
-                    };
-                    if differs {
-                        out.files.push(name.clone());
-                    }
-                    seen.insert(name);
-                }
-            }
-            out.files.extend(
-                self.stamps
-                    .keys()
-                    .filter(|n| n.split_once('/').is_some_and(|(s, _)| s == sub) && !seen.contains(*n))
-                    .cloned(),
-            );
-        }
-        // In turn, a share of the larger sub-folders' files.
-        let large: usize = counts.values().filter(|&&n| n > SMALL_FOLDER).sum();
-        if large > 0 {
-            let shares = large.div_ceil(LOOK_BUDGET);
-            let turn = self.turn.fetch_add(1, Ordering::Relaxed) % shares;
-            for (name, stamp) in self.stamps.iter() {
-                let Some((sub, _)) = name.split_once('/') else { continue };
-                if counts.get(sub).copied().unwrap_or(0) <= SMALL_FOLDER || share(name, shares) != turn {
+            listed.insert(sub);
+            let Ok(entries) = std::fs::read_dir(&path) else { continue };
+            for entry in entries {
+                let entry = entry.map_err(|e| Error::io(&path, e))?;
+                let file = entry.file_name();
+                let Some(file) = file.to_str() else { continue };
+                if !ours(sub, file) {
                     continue;
                 }
-                if Stamp::of(&dir.join(name)).as_ref() != Some(stamp) {
+                let name = format!("{sub}/{file}");
+                let differs = match (self.stamps.get(&name), small) {
+                    (None, _) => entry.metadata().is_ok_and(|m| m.is_file()),
+                    // A small folder's files are all stated.
+                    (Some(k), true) => {
+                        entry.metadata().ok().filter(|m| m.is_file()).map(|m| Stamp::from(&m)) != Some(*k)
+                    }
+                    // A larger folder's files: replaced (another inode) or gone; edits in
+                    // place are found in turn below.
+                    (Some(k), false) => entry_ino(&entry).is_some_and(|ino| ino != k.ino),
+                };
+                if differs {
                     out.files.push(name.clone());
                 }
+                seen.insert(name);
+            }
+        }
+        // Known files of the listed sub-folders that are gone; in turn, a share of the larger
+        // sub-folders' files.
+        let large: usize = counts.values().filter(|&&n| n > SMALL_FOLDER).sum();
+        let shares = large.div_ceil(LOOK_BUDGET).max(1);
+        let turn = self.turn.fetch_add(1, Ordering::Relaxed) % shares;
+        for (name, stamp) in self.stamps.iter() {
+            let Some((sub, _)) = name.split_once('/') else { continue };
+            if listed.contains(sub) && !seen.contains(name) {
+                out.files.push(name.clone());
+                continue;
+            }
+            if large > 0
+                && share(name, shares) == turn
+                && counts.get(sub).is_some_and(|&n| n > SMALL_FOLDER)
+                && Stamp::of(&dir.join(name)).as_ref() != Some(stamp)
+            {
+                out.files.push(name.clone());
             }
         }
         out.files.sort();
