@@ -4,7 +4,9 @@
 //! time of loading the evidence and computing mastery. Run with `cargo bench --bench evidence`;
 //! results go to BENCHMARKS.md. With `EVIDENCE_BENCH=mastery` in the environment, the import and
 //! the load are skipped: the same million results are built in memory and mastery is computed
-//! five times over them (for profiling the calculation alone).
+//! five times over them (for profiling the calculation alone). At the end (alone with
+//! `EVIDENCE_BENCH=design`) the design's own figures are measured on the large curriculum with
+//! and without a million results stored beside it: open + load, and one edit + refresh.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -70,7 +72,40 @@ fn main() {
         mastery_only(&doc);
         return;
     }
-    let path = dir.path().join("bench.trellis");
+    if std::env::var("EVIDENCE_BENCH").as_deref() == Ok("design") {
+        design_beside_evidence(dir.path());
+        return;
+    }
+    // `EVIDENCE_BENCH_DOC=FILE`: the document with the million results is kept in FILE (made on
+    // the first run), and with `EVIDENCE_BENCH=view` only the Evidence view's open is measured
+    // over it (no import): for comparing load paths quickly.
+    let kept = std::env::var_os("EVIDENCE_BENCH_DOC").map(std::path::PathBuf::from);
+    if std::env::var("EVIDENCE_BENCH").as_deref() == Ok("view")
+        && let Some(kept) = kept.as_ref().filter(|p| p.exists())
+    {
+        let store = Store::open(kept).unwrap();
+        let doc = store.load().unwrap();
+        println!("Evidence view on open: {}", view_runs(&store, &doc, 5).join("; "));
+        // The load alone, in one scan and in two halves at once, alternated.
+        let (mut single, mut halves) = (Vec::new(), Vec::new());
+        for _ in 0..5 {
+            for (split, times) in [(u64::MAX, &mut single), (1, &mut halves)] {
+                let start = Instant::now();
+                let e = trellis::evidence::store::load_with(store.connection(), store.path(), None, split)
+                    .unwrap();
+                times.push(format!("{:.0}", start.elapsed().as_secs_f64() * 1000.0));
+                assert_eq!(e.results.len(), LEARNERS * OBJECTIVES);
+            }
+        }
+        println!(
+            "load in one scan: {} ms; in two halves at once: {} ms",
+            single.join(", "),
+            halves.join(", ")
+        );
+        return;
+    }
+    let path = kept.clone().unwrap_or_else(|| dir.path().join("bench.trellis"));
+    let _ = std::fs::remove_file(&path);
     let mut store = Store::create(&path, &doc).unwrap();
     let doc = store.load().unwrap();
 
@@ -118,26 +153,7 @@ fn main() {
     // What the desktop app's Evidence view asks for when it opens (`evidence_cohorts`, then
     // `evidence_analysis` without the learner heatmap): the cohorts with their counts, the
     // evidence read, mastery and the analysis over it.
-    let mut view_ms = Vec::new();
-    for _ in 0..3 {
-        let start = Instant::now();
-        let cohorts = trellis::evidence::store::cohorts(store.connection()).unwrap();
-        let cohorts_ms = start.elapsed().as_secs_f64() * 1000.0;
-        let evidence = Evidence::load(&store, None).unwrap();
-        let loaded_ms = start.elapsed().as_secs_f64() * 1000.0;
-        let m = mastery::compute(&doc, &evidence);
-        let mastery_ms = start.elapsed().as_secs_f64() * 1000.0;
-        let a = analysis::analyse_with(&doc, &evidence, &m, analysis::Options::default(), false);
-        assert!(a.learners.cells.is_empty());
-        let total_ms = start.elapsed().as_secs_f64() * 1000.0;
-        assert_eq!(cohorts.len(), 1);
-        view_ms.push(format!(
-            "{total_ms:.0} ms (cohorts {cohorts_ms:.0}, load {:.0}, mastery {:.0}, analysis {:.0})",
-            loaded_ms - cohorts_ms,
-            mastery_ms - loaded_ms,
-            total_ms - mastery_ms
-        ));
-    }
+    let view_ms = view_runs(&store, &doc, 3);
     let start = Instant::now();
     let again = import::import(
         &mut store,
@@ -159,6 +175,119 @@ fn main() {
         peak_mb(),
         view_ms.join("; ")
     );
+    drop(store);
+    design_beside_evidence(dir.path());
+}
+
+/// The median of `runs` timings of `f`, in milliseconds.
+fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+/// The design's own figures with and without a million results beside it: the large curriculum
+/// (`generate::large`, as `benches/store.rs`) stored twice, once with 1,000,000 results on its
+/// first 200 objectives; then, alternating the two documents in the same run, opening and
+/// loading the design, and one edit committed and the loaded copy refreshed.
+fn design_beside_evidence(dir: &std::path::Path) {
+    use trellis::store::EditOp;
+    let doc = trellis::generate::large(trellis::generate::Scale::LARGE);
+    let plain = dir.join("large.trellis");
+    let with = dir.join("large-with-evidence.trellis");
+    let _ = std::fs::remove_file(&plain);
+    let _ = std::fs::remove_file(&with);
+    drop(Store::create(&plain, &doc).unwrap());
+    let mut store = Store::create(&with, &doc).unwrap();
+    let csv_path = dir.join("large-results.csv");
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&csv_path).unwrap());
+        writeln!(w, "learner,objective,score,points_possible,date").unwrap();
+        for l in 0..LEARNERS {
+            for (o, objective) in doc.objectives.iter().take(OBJECTIVES).enumerate() {
+                let score = (l * 7 + o * 13) % 5;
+                let day = 1 + (l + o) % 28;
+                writeln!(w, "lms-{l},{},{score},4,2024-02-{day:02}", objective.id.0).unwrap();
+            }
+        }
+    }
+    let report = import::import(
+        &mut store,
+        &doc,
+        Source::Csv,
+        &csv_path,
+        &Options { cohort: Some("bench".into()), ..Options::default() },
+    )
+    .unwrap();
+    assert_eq!(report.added, (LEARNERS * OBJECTIVES) as u64);
+    drop(store);
+    let size = |p: &std::path::Path| std::fs::metadata(p).unwrap().len() >> 20;
+    let mut open = [Vec::new(), Vec::new()];
+    let mut edit = [Vec::new(), Vec::new()];
+    for round in 0..3 {
+        for (k, path) in [&plain, &with].into_iter().enumerate() {
+            open[k].push(median_ms(5, || {
+                let store = Store::open_read_only(path).unwrap();
+                std::hint::black_box(store.load().unwrap());
+            }));
+            let mut store = Store::open(path).unwrap();
+            let mut copy = store.load().unwrap();
+            let mut node = doc.nodes[10].clone();
+            let mut n = 0u64;
+            edit[k].push(median_ms(15, || {
+                n += 1;
+                node.title = format!("Renamed {round} {n}");
+                store.apply(EditOp::UpdateNode { node: node.clone() }).unwrap();
+                std::hint::black_box(store.refresh(&mut copy).unwrap());
+            }));
+            assert_eq!(copy, store.load().unwrap());
+        }
+    }
+    let show = |v: &[f64]| v.iter().map(|t| format!("{t:.1}")).collect::<Vec<_>>().join(", ");
+    println!(
+        "large curriculum ({} MB) and the same with 1,000,000 results ({} MB), three alternating rounds \
+         (medians of 5 opens, 15 edits): open + load {} ms without, {} ms with; one edit + refresh {} ms \
+         without, {} ms with",
+        size(&plain),
+        size(&with),
+        show(&open[0]),
+        show(&open[1]),
+        show(&edit[0]),
+        show(&edit[1])
+    );
+}
+
+/// What the desktop app's Evidence view asks for when it opens (`evidence_cohorts`, then
+/// `evidence_analysis` without the learner heatmap): the cohorts with their counts, the evidence
+/// read, mastery and the analysis over it; `runs` times.
+fn view_runs(store: &Store, doc: &Document, runs: usize) -> Vec<String> {
+    let mut view_ms = Vec::new();
+    for _ in 0..runs {
+        let start = Instant::now();
+        let cohorts = trellis::evidence::store::cohorts(store.connection()).unwrap();
+        let cohorts_ms = start.elapsed().as_secs_f64() * 1000.0;
+        let evidence = Evidence::load(store, None).unwrap();
+        let loaded_ms = start.elapsed().as_secs_f64() * 1000.0;
+        let m = mastery::compute(doc, &evidence);
+        let mastery_ms = start.elapsed().as_secs_f64() * 1000.0;
+        let a = analysis::analyse_with(doc, &evidence, &m, analysis::Options::default(), false);
+        assert!(a.learners.cells.is_empty());
+        let total_ms = start.elapsed().as_secs_f64() * 1000.0;
+        assert_eq!(cohorts.len(), 1);
+        view_ms.push(format!(
+            "{total_ms:.0} ms (cohorts {cohorts_ms:.0}, load {:.0}, mastery {:.0}, analysis {:.0})",
+            loaded_ms - cohorts_ms,
+            mastery_ms - loaded_ms,
+            total_ms - mastery_ms
+        ));
+    }
+    view_ms
 }
 
 /// Mastery alone, over the bench's million results built in memory.

@@ -106,11 +106,15 @@ pub fn policies_at(path: &Path) -> Result<Option<PolicySet>> {
 
 /// Reads the evidence (every cohort, or only `cohort`).
 ///
-/// From 200,000 stored results on, the upper half of the results is read on a second
-/// connection on another thread while this one reads the lower half (see [`load_with`]); the
-/// evidence is the same either way.
+/// From 200,000 stored results on, on a machine with at least four cores, the upper half of
+/// the results is read on a second connection on another thread while this one reads the lower
+/// half (see [`load_with`]); the evidence is the same either way.
 pub fn load(conn: &Connection, path: &Path, cohort: Option<&str>) -> Result<Evidence> {
-    load_with(conn, path, cohort, PARALLEL_ROWS)
+    // Two scans at once pay only with a core to spare: on two cores shared with other work they
+    // were measured slower than one (BENCHMARKS.md), so they are left to machines with four or
+    // more.
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    load_with(conn, path, cohort, if cores >= 4 { PARALLEL_ROWS } else { u64::MAX })
 }
 
 /// [`load`], reading the results in two halves at once when the table holds at least
