@@ -78,6 +78,12 @@ fn entry_ino(_: &std::fs::DirEntry) -> Option<u64> {
     None
 }
 
+/// Stamps of files by relative name.
+type FileStamps = HashMap<String, Stamp>;
+
+/// Stamps of the format's sub-folders by name.
+type DirStamps = HashMap<&'static str, Stamp>;
+
 /// A sub-folder with at most this many files has every file stated at every look.
 pub const SMALL_FOLDER: usize = 256;
 
@@ -100,8 +106,8 @@ pub struct Index {
 /// without holding whatever holds the index.
 #[derive(Clone, Debug, Default)]
 pub struct Looker {
-    stamps: Arc<HashMap<String, Stamp>>,
-    dirs: Arc<HashMap<&'static str, Stamp>>,
+    stamps: Arc<FileStamps>,
+    dirs: Arc<DirStamps>,
     /// Which share of the larger sub-folders' files the next look states.
     turn: Arc<AtomicUsize>,
 }
@@ -341,7 +347,7 @@ pub fn entity_of_file(name: &str) -> Option<(&'static str, Uuid)> {
 /// in the format's sub-folders) and of each sub-folder, taken before it is listed (so a change
 /// made while it is listed shows at the next look). One directory listing per sub-folder and
 /// one `stat` per file (relative to its open folder).
-fn stamps(dir: &Path) -> Result<(HashMap<String, Stamp>, HashMap<&'static str, Stamp>)> {
+fn stamps(dir: &Path) -> Result<(FileStamps, DirStamps)> {
     let mut out = HashMap::with_capacity(4096);
     let mut dirs = HashMap::new();
     for name in [MARKER, CURRICULUM_FILE] {
