@@ -273,12 +273,26 @@ impl Store {
             }
             check_schema(&probe, version, path)?;
             if !fresh {
-                let check: Vec<String> = probe
-                    .prepare("PRAGMA quick_check")
+                // The tables of the design are checked; the evidence tables (up to millions of
+                // results) and the undo journal are not read to open the design: SQLite refuses
+                // a damaged page of theirs when they are read (docs/evidence.md).
+                let tables: Vec<String> = probe
+                    .prepare(
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'evidence!_%' ESCAPE '!' AND name <> 'journal' ORDER BY name",
+                    )
                     .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
                     .map_err(damaged)?;
-                if check.first().map(String::as_str) != Some("ok") {
-                    return Err(Error::Damaged { path: path.to_owned(), reason: integrity_damage(&check) });
+                for table in tables {
+                    let check: Vec<String> = probe
+                        .prepare(&format!("PRAGMA quick_check(\"{}\")", table.replace('"', "\"\"")))
+                        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+                        .map_err(damaged)?;
+                    if check.first().map(String::as_str) != Some("ok") {
+                        return Err(Error::Damaged {
+                            path: path.to_owned(),
+                            reason: integrity_damage(&check),
+                        });
+                    }
                 }
             }
             if read_only && version != SCHEMA_VERSION {

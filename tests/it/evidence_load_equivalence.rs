@@ -240,3 +240,35 @@ fn the_real_xapi_samples_read_in_two_halves_give_the_same_evidence() {
     let doc = store.load().unwrap();
     check(&store, &doc, None);
 }
+
+/// The design opens without reading the evidence: a damaged page of the results table does not
+/// stop the design from opening and loading (the open checks the design's tables only), and
+/// reading the evidence then refuses the file.
+#[test]
+fn the_design_opens_without_reading_the_evidence_and_damaged_evidence_is_refused_when_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = design();
+    let path = dir.path().join("doc.trellis");
+    let mut store = Store::create(&path, &doc).unwrap();
+    let csv = dir.path().join("results.csv");
+    std::fs::write(&csv, generated_csv(&doc, 40, 0)).unwrap();
+    assert!(import::import(&mut store, &doc, Source::Csv, &csv, &opts("Fall")).unwrap().added > 100);
+    let root: i64 = store
+        .connection()
+        .query_row("SELECT rootpage FROM sqlite_master WHERE name = 'evidence_results'", [], |r| r.get(0))
+        .unwrap();
+    let page_size: i64 = store.connection().query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+    let loaded = store.load().unwrap();
+    drop(store);
+    // Overwrite the results table's root page after its header with bytes no B-tree page holds.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let start = ((root - 1) * page_size) as usize;
+    for b in &mut bytes[start + 8..start + page_size as usize] {
+        *b = 0xff;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.load().unwrap(), loaded, "the design is read as it was");
+    let err = Evidence::load(&store, None).unwrap_err();
+    assert!(err.to_string().contains("malformed") || err.to_string().contains("corrupt"), "{err}");
+}
