@@ -494,3 +494,20 @@ fn every_markdown_text_of_the_examples_is_stored_unchanged_when_it_comes_back_un
         }
     }
 }
+
+#[test]
+fn a_backslash_escape_in_a_source_belongs_to_its_text_not_to_a_code() {
+    for source in ["Escaped \\* star", "*\\*starred*", "[a \\] bracket](https://example.org)", "1\\. item"] {
+        let pieces = inline::split(source, true);
+        assert_eq!(inline::join(&pieces), source, "{pieces:?}");
+        fn has_backslash_code(pieces: &[inline::Piece]) -> bool {
+            pieces.iter().any(|p| match p {
+                inline::Piece::Ph { data, .. } => data.contains('\\'),
+                inline::Piece::Pair { open, inner, .. } => open.contains('\\') || has_backslash_code(inner),
+                inline::Piece::Text(_) => false,
+            })
+        }
+        assert!(!has_backslash_code(&pieces), "{source}: {pieces:?}");
+        assert!(!inline::plain_text(&inline::shown(&pieces)).contains('\\'), "{source}: {pieces:?}");
+    }
+}
