@@ -8,6 +8,10 @@
 //! source back byte for byte, and a translation whose text moved between codes is turned back
 //! into Markdown by writing each code's bytes where it now stands.
 //!
+//! The text between the codes is plain text for the translator: [`shown`] gives it without
+//! Markdown's backslash escapes, and [`rebuild_literal`] escapes what a translator typed there
+//! wherever it would otherwise be markup, so learners see it as typed.
+//!
 //! Plain-text fields (titles, statements) are one text piece: nothing in them is markup.
 
 use std::collections::HashMap;
