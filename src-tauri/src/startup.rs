@@ -90,3 +90,38 @@ pub fn attach_when_ready(app: &tauri::AppHandle, window: &str, early: Early) -> 
     });
     opening
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+
+    #[test]
+    fn the_first_request_waits_until_the_opening_is_over() {
+        let opening = Opening::running();
+        let finished = Arc::new(AtomicBool::new(false));
+        let (gate, flag) = (opening.clone(), finished.clone());
+        let worker = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            flag.store(true, Ordering::SeqCst);
+            gate.finish();
+        });
+        tauri::async_runtime::block_on(opening.settled());
+        assert!(finished.load(Ordering::SeqCst), "settled before the opening finished");
+        assert!(worker.join().is_ok());
+        // Without a document on the command line nothing is waited for.
+        tauri::async_runtime::block_on(Opening::done().settled());
+    }
+
+    #[test]
+    fn only_a_trellis_file_starts_opening_and_a_bad_one_opens_nothing() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        assert!(begin(&[dir.path().join("notes.txt")]).is_none());
+        let bad = dir.path().join("bad.trellis");
+        std::fs::write(&bad, b"not a database")?;
+        let early = begin(&[bad]).map(|e| e.0.join());
+        assert!(matches!(early, Some(Ok(None))), "a file that does not open gives no document");
+        Ok(())
+    }
+}
