@@ -81,10 +81,10 @@ pub fn attach_when_ready(app: &tauri::AppHandle, window: &str, early: Early) -> 
     let opening = Opening::running();
     let (app, window, gate) = (app.clone(), window.to_owned(), opening.clone());
     std::thread::spawn(move || {
-        if let Ok(Some(prepared)) = early.0.join() {
-            if let Err(e) = app.state::<AppState>().attach_prepared(&window, prepared) {
-                eprintln!("trellis: {e}");
-            }
+        if let Ok(Some(prepared)) = early.0.join()
+            && let Err(e) = app.state::<AppState>().attach_prepared(&window, prepared)
+        {
+            eprintln!("trellis: {e}");
         }
         gate.finish();
     });
