@@ -4,6 +4,8 @@
 //! writable opens, and a store whose newest commits are still in its `-wal` (the load reads the
 //! assessments through a second connection, which must see them).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
 use trellis::generate::{Scale, large, random};
