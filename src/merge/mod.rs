@@ -149,23 +149,7 @@ fn merge_documents(
     // An object of the document's keys iterates them as the value merge did.
     let order: serde_json::Map<String, Value> = KEYS.iter().map(|k| ((*k).to_owned(), Value::Null)).collect();
     let shape = |what: &str, e: serde_json::Error| format!("{what}: {e}");
-    let mut doc = Document {
-        format: 0,
-        curriculum: ours.curriculum.clone(),
-        nodes: Vec::new(),
-        objectives: Vec::new(),
-        frameworks: Vec::new(),
-        standard_items: Vec::new(),
-        associations: Vec::new(),
-        activities: Vec::new(),
-        assessments: Vec::new(),
-        rubrics: Vec::new(),
-        comments: Vec::new(),
-        review_events: Vec::new(),
-        snapshots: Vec::new(),
-        assets: Vec::new(),
-        translations: Vec::new(),
-    };
+    let mut doc = Document::with_curriculum(0, ours.curriculum.clone());
     macro_rules! list {
         ($key:expr, $field:ident) => {
             doc.$field = m.merge_entities($key, base.map(|b| &b.$field[..]), &ours.$field, &theirs.$field)?
