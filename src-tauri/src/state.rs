@@ -5,12 +5,22 @@
 //! (`Arc`) by everything that reads it: the edit's answer, the findings, the insight views, the
 //! export. A change re-reads only the parts it touched (`Store::refresh`/`Store::reload`), so
 //! editing a large curriculum never waits on a whole load.
+//!
+//! The evidence of learning (`trellis::evidence`, up to millions of results beside the design)
+//! is read once and kept (`Arc<Evidence>`, with the cohort list) until it changes: an evidence
+//! change ([`AppState::change_evidence`]), a change whose journal step touched anything but the
+//! design's own tables (an undo or redo of an evidence step; a failed change, not knowing what
+//! it did), or a commit by another connection to the file (SQLite's `data_version`). A design
+//! edit keeps it, so the analysis the design's badges need is recomputed from the kept
+//! evidence and the current design without reading the results again.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
+use trellis::evidence::Evidence;
+use trellis::evidence::store::{self as evidence_store, CohortSummary};
 use trellis::model::{Document, DocumentPatch};
 use trellis::store::{Parts, Store};
 use trellis::workspace::{FolderLink, Refresh};
@@ -33,11 +43,99 @@ struct OpenDocument {
     /// When the document is a curriculum folder (`store` is then its working store in the
     /// folder's cache): every change is written through to the folder's files.
     folder: Option<FolderLink>,
+    /// The evidence of learning as last read, kept until it changes.
+    evidence: EvidenceCache,
+}
+
+/// The evidence of learning read for a window, with what it was read from. Emptied by every
+/// change that may have touched the evidence tables (see the module docs).
+#[derive(Default)]
+struct EvidenceCache {
+    /// The evidence read, by the cohort it was read for (`None`: every cohort); the newest last.
+    loads: Vec<(Option<String>, Arc<Evidence>)>,
+    /// The cohorts with their counts.
+    cohorts: Option<Arc<Vec<CohortSummary>>>,
+    /// The store connection's `PRAGMA data_version` when this was read: it changes when another
+    /// connection commits to the file.
+    data_version: Option<i64>,
+    /// How many times the evidence was read from the store (for the tests).
+    #[cfg(test)]
+    reads: u32,
+}
+
+/// The most evidence reads kept per window (all cohorts and one cohort, say): each may hold
+/// millions of results.
+const KEPT_EVIDENCE: usize = 2;
+
+impl EvidenceCache {
+    /// Forgets what was read (the evidence may have changed).
+    fn clear(&mut self) {
+        self.loads.clear();
+        self.cohorts = None;
+        self.data_version = None;
+    }
+
+    /// Forgets what was read when another connection committed to the file since.
+    fn check(&mut self, store: &Store) -> trellis::Result<()> {
+        let version: i64 = store.connection().query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if self.data_version != Some(version) {
+            self.clear();
+            self.data_version = Some(version);
+        }
+        Ok(())
+    }
 }
 
 impl OpenDocument {
     fn new(store: Store, folder: Option<FolderLink>) -> Self {
-        OpenDocument { store, loaded: None, stale: Parts::default(), json: None, packed: None, folder }
+        OpenDocument {
+            store,
+            loaded: None,
+            stale: Parts::default(),
+            json: None,
+            packed: None,
+            folder,
+            evidence: EvidenceCache::default(),
+        }
+    }
+
+    /// The evidence of `cohort` (`None`: every cohort): the kept copy, or read now and kept.
+    fn evidence(&mut self, cohort: Option<&str>) -> trellis::Result<Arc<Evidence>> {
+        self.evidence.check(&self.store)?;
+        if let Some((_, kept)) = self.evidence.loads.iter().find(|(c, _)| c.as_deref() == cohort) {
+            return Ok(kept.clone());
+        }
+        let read = Arc::new(Evidence::load(&self.store, cohort)?);
+        #[cfg(test)]
+        {
+            self.evidence.reads += 1;
+        }
+        if self.evidence.loads.len() >= KEPT_EVIDENCE {
+            self.evidence.loads.remove(0);
+        }
+        self.evidence.loads.push((cohort.map(str::to_owned), read.clone()));
+        Ok(read)
+    }
+
+    /// The cohorts with their counts: the kept list, or read now and kept.
+    fn cohorts(&mut self) -> trellis::Result<Arc<Vec<CohortSummary>>> {
+        self.evidence.check(&self.store)?;
+        if let Some(kept) = &self.evidence.cohorts {
+            return Ok(kept.clone());
+        }
+        let read = Arc::new(evidence_store::cohorts(self.store.connection())?);
+        self.evidence.cohorts = Some(read.clone());
+        Ok(read)
+    }
+
+    /// Notes a change through the store: the kept evidence is forgotten unless the change
+    /// succeeded and its journal step touched only the design's own tables (evidence tables,
+    /// or tables the design does not know, make the parts unknown: every part).
+    fn note_evidence(&mut self, succeeded: bool) {
+        let design_only = succeeded && self.store.last_change_parts().is_ok_and(|p| p != Parts::ALL);
+        if !design_only {
+            self.evidence.clear();
+        }
     }
 
     /// Runs one change on the store and answers with the patch from the committed version
@@ -56,10 +154,12 @@ impl OpenDocument {
         let value = match f(&mut self.store) {
             Ok(value) => value,
             Err(e) => {
+                self.note_evidence(false);
                 self.loaded = Some(before);
                 return Err(e);
             }
         };
+        self.note_evidence(true);
         self.json = None;
         self.packed = None;
         let mut doc = Arc::try_unwrap(before).unwrap_or_else(|shared| (*shared).clone());
@@ -108,6 +208,9 @@ impl OpenDocument {
     fn changed(&mut self, succeeded: bool) {
         let touched =
             if succeeded { self.store.last_change_parts().unwrap_or(Parts::ALL) } else { Parts::ALL };
+        if touched == Parts::ALL {
+            self.evidence.clear();
+        }
         self.stale = self.stale.union(touched);
         self.json = None;
         self.packed = None;
@@ -345,6 +448,9 @@ impl AppState {
             if result.as_ref().is_ok_and(|r| r.patch.is_some()) {
                 guard.json = None;
                 guard.packed = None;
+                guard.note_evidence(true);
+            } else if result.is_err() {
+                guard.note_evidence(false);
             }
             guard.loaded = Some(Arc::new(doc));
             Ok(Some((result?, guard.store.history()?)))
@@ -414,9 +520,42 @@ impl AppState {
             let doc = guard.document()?;
             let result = f(&mut guard.store, &doc);
             guard.packed = None;
+            // Whatever `f` did (or, failing, did not do), the evidence is read again.
+            guard.evidence.clear();
             result
         })
         .await
+    }
+
+    /// The evidence of learning of `cohort` (`None`: every cohort) and the committed design:
+    /// the evidence is read once and kept until it changes (see the module docs), so after a
+    /// design edit this answers at once, without the window's lock held for a read of the
+    /// results. What depends on the design is the caller's to compute, after the lock is
+    /// released.
+    pub async fn evidence(
+        &self,
+        window: &str,
+        cohort: Option<String>,
+    ) -> Result<(Arc<Evidence>, Arc<Document>), CommandError> {
+        let open = self.open(window)?;
+        blocking(move || {
+            let mut guard = lock(&open)?;
+            let doc = guard.document()?;
+            Ok((guard.evidence(cohort.as_deref())?, doc))
+        })
+        .await
+    }
+
+    /// The cohorts with their counts, kept like [`AppState::evidence`].
+    pub async fn evidence_cohorts(&self, window: &str) -> Result<Arc<Vec<CohortSummary>>, CommandError> {
+        let open = self.open(window)?;
+        blocking(move || lock(&open)?.cohorts()).await
+    }
+
+    /// How many times the window's evidence was read from its store.
+    #[cfg(test)]
+    pub fn evidence_reads(&self, window: &str) -> u32 {
+        self.open(window).ok().and_then(|open| lock(&open).ok().map(|g| g.evidence.reads)).unwrap_or(0)
     }
 
     /// The window's document as the UI shows it: path, committed document, undo/redo history.

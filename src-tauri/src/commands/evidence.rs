@@ -322,14 +322,20 @@ pub fn analysis_of(
 
 /// The policies and the methods.
 pub fn policies_in(store: &Store) -> trellis::Result<MasteryPolicies> {
-    let default =
-        evidence_store::settings(store.connection(), store.path())?.map(|(_, p)| p).unwrap_or_default();
     // The overrides are read with the evidence of no cohort in particular: cohorts filter the
     // learners and results only.
-    let overrides = Evidence::load(store, None)?
+    Ok(policies_of(&Evidence::load(store, None)?))
+}
+
+/// The policies of evidence already read (of every cohort) and the methods.
+pub fn policies_of(evidence: &Evidence) -> MasteryPolicies {
+    let overrides = evidence
         .overrides
-        .into_iter()
-        .map(|(objective, policy)| PolicyOverride { objective: ObjectiveId(objective), policy })
+        .iter()
+        .map(|(objective, policy)| PolicyOverride {
+            objective: ObjectiveId(*objective),
+            policy: policy.clone(),
+        })
         .collect();
     let methods = Method::ALL
         .iter()
@@ -343,7 +349,7 @@ pub fn policies_in(store: &Store) -> trellis::Result<MasteryPolicies> {
             }
         })
         .collect();
-    Ok(MasteryPolicies { default, overrides, methods })
+    MasteryPolicies { default: evidence.policy.clone(), overrides, methods }
 }
 
 /// Sets (or, without `policy`, removes an objective's) mastery policy.
@@ -449,7 +455,7 @@ pub async fn evidence_cohorts(
     window: Window,
     state: State<'_, AppState>,
 ) -> Result<Vec<CohortSummary>, CommandError> {
-    state.read_evidence(window.label(), |store, _| evidence_store::cohorts(store.connection())).await
+    Ok(state.evidence_cohorts(window.label()).await?.as_ref().clone())
 }
 
 /// Removes a cohort (one undo step); answers with the history.
@@ -475,11 +481,7 @@ pub async fn mastery_report(
     state: State<'_, AppState>,
     cohort: Option<String>,
 ) -> Result<MasteryReport, CommandError> {
-    let (evidence, doc) = state
-        .read_evidence(window.label(), move |store, doc| {
-            Ok((Evidence::load(store, cohort.as_deref())?, doc.clone()))
-        })
-        .await?;
+    let (evidence, doc) = state.evidence(window.label(), cohort).await?;
     crate::state::blocking(move || Ok(mastery::compute(&doc, &evidence))).await
 }
 
@@ -491,12 +493,7 @@ pub async fn evidence_analysis(
     state: State<'_, AppState>,
     request: EvidenceAnalysisRequest,
 ) -> Result<Analysis, CommandError> {
-    let cohort = request.cohort.clone();
-    let (evidence, doc) = state
-        .read_evidence(window.label(), move |store, doc| {
-            Ok((Evidence::load(store, cohort.as_deref())?, doc.clone()))
-        })
-        .await?;
+    let (evidence, doc) = state.evidence(window.label(), request.cohort.clone()).await?;
     crate::state::blocking(move || analysis_of(&doc, &evidence, &request)).await
 }
 
@@ -506,7 +503,8 @@ pub async fn mastery_policy(
     window: Window,
     state: State<'_, AppState>,
 ) -> Result<MasteryPolicies, CommandError> {
-    state.read_evidence(window.label(), |store, _| policies_in(store)).await
+    let (evidence, _) = state.evidence(window.label(), None).await?;
+    Ok(policies_of(&evidence))
 }
 
 /// Sets the default policy (`objective` null) or an objective's (`policy` null removes the
@@ -781,6 +779,145 @@ mod tests {
             let cohorts =
                 state.read_evidence("main", |s, _| evidence_store::cohorts(s.connection())).await.unwrap();
             assert!(cohorts.is_empty(), "undo took the import back");
+        });
+    }
+
+    /// The analysis as `evidence_analysis` answers it (kept evidence, current design), beside
+    /// a fresh one: the evidence read again from the store, under the lock.
+    async fn kept_and_fresh(state: &AppState) -> (serde_json::Value, serde_json::Value) {
+        let request = EvidenceAnalysisRequest::default();
+        let (evidence, doc) = state.evidence("main", None).await.unwrap();
+        let kept = serde_json::to_value(analysis_of(&doc, &evidence, &request).unwrap()).unwrap();
+        let fresh = state.read_evidence("main", move |s, d| analysis_in(s, d, &request)).await.unwrap();
+        (kept, serde_json::to_value(fresh).unwrap())
+    }
+
+    /// After an evidence change: the analysis (asked twice) and the cohorts follow it, with
+    /// one read of the evidence more in all (`reads`); answers the analysis.
+    async fn step(state: &AppState, reads: u32, cohorts: usize) -> serde_json::Value {
+        let (kept, fresh) = kept_and_fresh(state).await;
+        let (again, _) = kept_and_fresh(state).await;
+        assert_eq!(kept, fresh);
+        assert_eq!(kept, again);
+        assert_eq!(state.evidence_reads("main"), reads);
+        assert_eq!(kept["heatmap"]["columns"].as_array().map(Vec::len), Some(cohorts));
+        assert_eq!(state.evidence_cohorts("main").await.unwrap().len(), cohorts);
+        kept
+    }
+
+    #[test]
+    fn a_design_edit_reuses_the_kept_evidence_and_an_evidence_change_reads_it_again() {
+        use trellis::store::EditOp;
+        let dir = tempfile::tempdir().unwrap();
+        let doc = crate::examples::document("intro-statistics").unwrap();
+        let state = AppState::new(dir.path(), dir.path().join("documents"));
+        state.attach("main", Store::create(&dir.path().join("course.trellis"), &doc).unwrap()).unwrap();
+        let fall = dir.path().join("fall.csv");
+        std::fs::write(&fall, canvas_outcomes(&doc)).unwrap();
+        let spring = dir.path().join("spring.csv");
+        // The second cohort: every learner masters the first objective.
+        std::fs::write(
+            &spring,
+            canvas_outcomes(&doc).replace(",1,4,2026", ",4,4,2026").replace(",2,4,2026", ",4,4,2026"),
+        )
+        .unwrap();
+        let import = |file: std::path::PathBuf| {
+            let state = &state;
+            async move {
+                state
+                    .change_evidence("main", move |store, doc| {
+                        Ok(import_in(store, doc, &file, &EvidenceImportRequest::default(), &Task::quiet("x")))
+                    })
+                    .await
+                    .unwrap()
+                    .unwrap()
+            }
+        };
+        let overall = |a: &serde_json::Value| a["heatmap"]["overall"][0].clone();
+        tauri::async_runtime::block_on(async {
+            import(fall.clone()).await;
+            let (first, fresh) = kept_and_fresh(&state).await;
+            assert_eq!(first, fresh);
+            assert_eq!(state.evidence_reads("main"), 1);
+            assert_eq!(state.evidence_cohorts("main").await.unwrap().len(), 1);
+
+            // Design edits: a renamed objective, a moved lesson, a review status; and their undo.
+            let mut objective = doc.objectives[0].clone();
+            objective.code = "RENAMED-1".into();
+            state.with_store("main", move |s| s.apply(EditOp::UpdateObjective { objective })).await.unwrap();
+            let (kept, fresh) = kept_and_fresh(&state).await;
+            assert_eq!(kept, fresh, "the design part is recomputed from the current design");
+            assert_eq!(kept["heatmap"]["objectives"][0]["code"], "RENAMED-1");
+            assert_eq!(state.evidence_reads("main"), 1, "a rename reads no evidence");
+            let lesson = doc.nodes.iter().filter(|n| n.kind == "lesson").nth(1).unwrap().clone();
+            let (id, parent) = (lesson.id, lesson.parent);
+            state
+                .change("main", move |s| s.apply(EditOp::MoveNode { id, parent, position: 0 }))
+                .await
+                .unwrap();
+            let node = doc.nodes[0].id;
+            state
+                .change("main", move |s| {
+                    s.apply(EditOp::SetReviewStatus {
+                        node,
+                        status: trellis::model::ReviewStatus::InReview,
+                        author: "Ada".into(),
+                        note: String::new(),
+                    })
+                })
+                .await
+                .unwrap();
+            state.change("main", |s| s.undo().map(drop)).await.unwrap();
+            let (kept, fresh) = kept_and_fresh(&state).await;
+            assert_eq!(kept, fresh);
+            assert_eq!(overall(&kept), overall(&first), "the same figures");
+            state.evidence_cohorts("main").await.unwrap();
+            assert_eq!(state.evidence_reads("main"), 1, "moves, statuses and their undo read no evidence");
+
+            // Evidence changes: each is read again once, and the figures follow.
+            let first = kept;
+            import(spring.clone()).await;
+            step(&state, 2, 2).await;
+            state.change("main", |s| s.undo().map(drop)).await.unwrap();
+            step(&state, 3, 1).await;
+            state.change("main", |s| s.redo().map(drop)).await.unwrap();
+            step(&state, 4, 2).await;
+            state.change_evidence("main", |s, _| flow::remove_cohort(s, "spring")).await.unwrap();
+            step(&state, 5, 1).await;
+            state.change("main", |s| s.undo().map(drop)).await.unwrap();
+            let with_spring = overall(&step(&state, 6, 2).await);
+            assert_ne!(overall(&first), with_spring, "the second cohort's learners count");
+
+            let id = doc.objectives[0].id.0.to_string();
+            let strict = PolicyInput {
+                method: "highest".into(),
+                calculation_int: None,
+                points_possible: 4.0,
+                mastery_points: 4.0,
+                min_results: 1,
+            };
+            state
+                .change_evidence("main", move |s, d| Ok(set_policy_in(s, d, Some(&id), Some(&strict))))
+                .await
+                .unwrap()
+                .unwrap();
+            let strict_figure = overall(&step(&state, 7, 2).await);
+            assert_ne!(strict_figure, with_spring, "the policy changes the figures");
+            let (policies, _) = state.evidence("main", None).await.unwrap();
+            assert_eq!(policies_of(&policies).overrides.len(), 1);
+            state.change("main", |s| s.undo().map(drop)).await.unwrap();
+            assert_eq!(overall(&step(&state, 8, 2).await), with_spring);
+            state.change("main", |s| s.redo().map(drop)).await.unwrap();
+            assert_eq!(overall(&step(&state, 9, 2).await), strict_figure);
+
+            // Another document in the window: its own evidence (none).
+            let other = crate::examples::document("intro-statistics").unwrap();
+            state.attach("main", Store::create(&dir.path().join("other.trellis"), &other).unwrap()).unwrap();
+            assert_eq!(state.evidence_reads("main"), 0);
+            assert!(state.evidence_cohorts("main").await.unwrap().is_empty());
+            let (evidence, _) = state.evidence("main", None).await.unwrap();
+            assert!(evidence.results.is_empty());
+            assert_eq!(state.evidence_reads("main"), 1);
         });
     }
 
