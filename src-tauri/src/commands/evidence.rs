@@ -26,7 +26,7 @@ use trellis::evidence::analysis::{self, Analysis};
 use trellis::evidence::import::lrs::{LrsLimits, LrsQuery};
 use trellis::evidence::import::{ImportReport, Options, Source};
 use trellis::evidence::mastery::{self, MasteryReport, Method};
-use trellis::evidence::store::{self as evidence_store, CohortSummary};
+use trellis::evidence::store::CohortSummary;
 use trellis::evidence::{Evidence, Policy};
 use trellis::model::{Document, ObjectiveId};
 use trellis::store::{History, Store};
@@ -527,6 +527,8 @@ pub async fn set_mastery_policy(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use std::sync::atomic::AtomicBool;
+
+    use trellis::evidence::store as evidence_store;
 
     use super::*;
 
