@@ -12,7 +12,9 @@
 //! design's own tables (an undo or redo of an evidence step; a failed change, not knowing what
 //! it did), or a commit by another connection to the file (SQLite's `data_version`). A design
 //! edit keeps it, so the analysis the design's badges need is recomputed from the kept
-//! evidence and the current design without reading the results again.
+//! evidence and the current design without reading the results again. When it must be read,
+//! it is read on a read-only connection of its own, without the window's lock (edits go on
+//! meanwhile), and kept only when no evidence change came in between.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -58,9 +60,17 @@ struct EvidenceCache {
     /// The store connection's `PRAGMA data_version` when this was read: it changes when another
     /// connection commits to the file.
     data_version: Option<i64>,
+    /// Counts the times the kept evidence was forgotten: a read that started before a change
+    /// is not kept.
+    generation: u64,
+    /// Held while the evidence is read, so that requests at once read it once.
+    reading: Arc<Mutex<()>>,
     /// How many times the evidence was read from the store (for the tests).
     #[cfg(test)]
     reads: u32,
+    /// Called without the window's lock right before the evidence is read (for the tests).
+    #[cfg(test)]
+    before_read: Option<Arc<dyn Fn(&Shared) + Send + Sync>>,
 }
 
 /// The most evidence reads kept per window (all cohorts and one cohort, say): each may hold
@@ -73,6 +83,20 @@ impl EvidenceCache {
         self.loads.clear();
         self.cohorts = None;
         self.data_version = None;
+        self.generation += 1;
+    }
+
+    /// The kept evidence of `cohort`, if any.
+    fn kept(&self, cohort: Option<&str>) -> Option<Arc<Evidence>> {
+        self.loads.iter().find(|(c, _)| c.as_deref() == cohort).map(|(_, kept)| kept.clone())
+    }
+
+    /// Keeps `read` as the evidence of `cohort`.
+    fn keep(&mut self, cohort: Option<&str>, read: Arc<Evidence>) {
+        if self.loads.len() >= KEPT_EVIDENCE {
+            self.loads.remove(0);
+        }
+        self.loads.push((cohort.map(str::to_owned), read));
     }
 
     /// Forgets what was read when another connection committed to the file since.
@@ -97,24 +121,6 @@ impl OpenDocument {
             folder,
             evidence: EvidenceCache::default(),
         }
-    }
-
-    /// The evidence of `cohort` (`None`: every cohort): the kept copy, or read now and kept.
-    fn evidence(&mut self, cohort: Option<&str>) -> trellis::Result<Arc<Evidence>> {
-        self.evidence.check(&self.store)?;
-        if let Some((_, kept)) = self.evidence.loads.iter().find(|(c, _)| c.as_deref() == cohort) {
-            return Ok(kept.clone());
-        }
-        let read = Arc::new(Evidence::load(&self.store, cohort)?);
-        #[cfg(test)]
-        {
-            self.evidence.reads += 1;
-        }
-        if self.evidence.loads.len() >= KEPT_EVIDENCE {
-            self.evidence.loads.remove(0);
-        }
-        self.evidence.loads.push((cohort.map(str::to_owned), read.clone()));
-        Ok(read)
     }
 
     /// The cohorts with their counts: the kept list, or read now and kept.
@@ -527,11 +533,12 @@ impl AppState {
         .await
     }
 
-    /// The evidence of learning of `cohort` (`None`: every cohort) and the committed design:
-    /// the evidence is read once and kept until it changes (see the module docs), so after a
-    /// design edit this answers at once, without the window's lock held for a read of the
-    /// results. What depends on the design is the caller's to compute, after the lock is
-    /// released.
+    /// The evidence of learning of `cohort` (`None`: every cohort) and the committed design.
+    /// The evidence is read once and kept until it changes (see the module docs), so after a
+    /// design edit this answers at once; when it must be read, it is read on a read-only
+    /// connection of its own without the window's lock (a million results take about a
+    /// second), and kept only when no evidence change came in between. Requests at once read
+    /// it once. What depends on the design is the caller's to compute.
     pub async fn evidence(
         &self,
         window: &str,
@@ -539,9 +546,45 @@ impl AppState {
     ) -> Result<(Arc<Evidence>, Arc<Document>), CommandError> {
         let open = self.open(window)?;
         blocking(move || {
+            let cohort = cohort.as_deref();
+            let reading = lock(&open)?.evidence.reading.clone();
+            let _reading = reading
+                .lock()
+                .map_err(|_| trellis::Error::Internal("the evidence lock is poisoned".into()))?;
+            let (doc, generation, path) = {
+                let mut guard = lock(&open)?;
+                let doc = guard.document()?;
+                let guard = &mut *guard;
+                guard.evidence.check(&guard.store)?;
+                if let Some(kept) = guard.evidence.kept(cohort) {
+                    return Ok((kept, doc));
+                }
+                (doc, guard.evidence.generation, guard.store.path().to_owned())
+            };
+            #[cfg(test)]
+            {
+                let hook = lock(&open)?.evidence.before_read.clone();
+                if let Some(hook) = hook {
+                    hook(&open);
+                }
+            }
+            let read = match read_evidence_apart(&path, cohort) {
+                Some(read) => read?,
+                // No connection of its own: read on the store's, under the lock.
+                None => Evidence::load(&lock(&open)?.store, cohort)?,
+            };
+            let read = Arc::new(read);
             let mut guard = lock(&open)?;
-            let doc = guard.document()?;
-            Ok((guard.evidence(cohort.as_deref())?, doc))
+            let guard = &mut *guard;
+            #[cfg(test)]
+            {
+                guard.evidence.reads += 1;
+            }
+            guard.evidence.check(&guard.store)?;
+            if guard.evidence.generation == generation {
+                guard.evidence.keep(cohort, read.clone());
+            }
+            Ok((read, doc))
         })
         .await
     }
@@ -661,6 +704,18 @@ impl AppState {
     }
 }
 
+/// Reads the evidence of the document at `path` on a read-only connection of its own (one
+/// snapshot: the library reads it in one transaction); `None` when no such connection opens.
+fn read_evidence_apart(path: &Path, cohort: Option<&str>) -> Option<trellis::Result<Evidence>> {
+    use rusqlite::{Connection, OpenFlags};
+    let conn =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .ok()?;
+    trellis::store::harden(&conn).ok()?;
+    conn.busy_timeout(std::time::Duration::from_secs(5)).ok()?;
+    Some(evidence_store::load(&conn, path, cohort))
+}
+
 /// Runs blocking library work off the async runtime and converts its error.
 pub async fn blocking<T, F>(f: F) -> Result<T, CommandError>
 where
@@ -676,6 +731,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicBool;
     use trellis::store::EditOp;
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -825,6 +881,104 @@ mod tests {
         assert!(!other.load(std::sync::atomic::Ordering::SeqCst));
         let again = flags.start("main");
         assert!(!again.load(std::sync::atomic::Ordering::SeqCst), "new work starts uncancelled");
+    }
+
+    /// A window on the example with one cohort of three learners' results (imported through
+    /// the window, as the import command does).
+    fn example_with_evidence(dir: &Path) -> Result<AppState, Box<dyn std::error::Error>> {
+        let doc = crate::examples::document("intro-statistics")?;
+        let state = AppState::new(dir, dir.join("documents"));
+        state.attach("main", Store::create(&dir.join("course.trellis"), &doc)?)?;
+        let mut csv = String::from(
+            "student name,student id,learning outcome name,learning outcome vendor guid,outcome score,learning outcome points possible,submission date\n",
+        );
+        for (learner, score) in [4.0, 2.0, 1.0].iter().enumerate() {
+            let o = &doc.objectives[0];
+            csv.push_str(&format!("L{learner},{learner},{},{},{score},4,2026-03-01\n", o.code, o.id.0));
+        }
+        let file = dir.join("fall.csv");
+        std::fs::write(&file, csv)?;
+        tauri::async_runtime::block_on(state.change_evidence("main", move |store, doc| {
+            let task = trellis::task::Task::quiet("the import");
+            trellis::workflow::evidence::import_file(store, doc, &file, None, &Default::default(), &task)
+        }))?;
+        Ok(state)
+    }
+
+    fn set_before_read(state: &AppState, hook: Arc<dyn Fn(&Shared) + Send + Sync>) -> TestResult {
+        let open = state.open("main")?;
+        lock(&open)?.evidence.before_read = Some(hook);
+        Ok(())
+    }
+
+    #[test]
+    fn the_evidence_is_read_without_the_windows_lock_and_kept_only_without_a_change_meanwhile() -> TestResult
+    {
+        let dir = tempfile::tempdir()?;
+        let state = example_with_evidence(dir.path())?;
+        let free = Arc::new(AtomicBool::new(false));
+        let seen = free.clone();
+        set_before_read(
+            &state,
+            Arc::new(move |open: &Shared| {
+                // The window's lock is free while the evidence is read: an edit could take it.
+                seen.store(open.try_lock().is_ok(), std::sync::atomic::Ordering::SeqCst);
+            }),
+        )?;
+        tauri::async_runtime::block_on(async {
+            let (evidence, _) = state.evidence("main", None).await?;
+            assert_eq!(evidence.results.len(), 3);
+            assert!(free.load(std::sync::atomic::Ordering::SeqCst), "the lock was held during the read");
+            let (again, _) = state.evidence("main", None).await?;
+            assert!(Arc::ptr_eq(&evidence, &again), "kept");
+            assert_eq!(state.evidence_reads("main"), 1);
+
+            // An evidence change noted while a read runs (as `change_evidence` notes one): what
+            // was read is answered but not kept; the next request reads again and keeps it.
+            set_before_read(
+                &state,
+                Arc::new(|open: &Shared| {
+                    if let Ok(mut guard) = open.lock() {
+                        guard.evidence.before_read = None;
+                        guard.evidence.clear();
+                    }
+                }),
+            )?;
+            let fall = Some("fall".to_owned());
+            let (read, _) = state.evidence("main", fall.clone()).await?;
+            assert_eq!((read.results.len(), state.evidence_reads("main")), (3, 2));
+            let (again, _) = state.evidence("main", fall.clone()).await?;
+            assert!(!Arc::ptr_eq(&read, &again), "a read with a change meanwhile is not kept");
+            assert_eq!(state.evidence_reads("main"), 3);
+            let (kept, _) = state.evidence("main", fall).await?;
+            assert!(Arc::ptr_eq(&again, &kept));
+            assert_eq!(state.evidence_reads("main"), 3);
+            Ok::<_, Box<dyn std::error::Error>>(())
+        })
+    }
+
+    #[test]
+    fn requests_at_once_read_the_evidence_once() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let state = Arc::new(example_with_evidence(dir.path())?);
+        // The first read lingers, so the second request comes while it runs.
+        set_before_read(
+            &state,
+            Arc::new(|_: &Shared| std::thread::sleep(std::time::Duration::from_millis(300))),
+        )?;
+        let ask = |state: Arc<AppState>| {
+            tauri::async_runtime::spawn(async move { state.evidence("main", None).await.map(|(e, _)| e) })
+        };
+        let first = ask(state.clone());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let second = ask(state.clone());
+        tauri::async_runtime::block_on(async {
+            let (first, second) = (first.await??, second.await??);
+            assert!(Arc::ptr_eq(&first, &second), "one read for both");
+            Ok::<_, Box<dyn std::error::Error>>(())
+        })?;
+        assert_eq!(state.evidence_reads("main"), 1);
+        Ok(())
     }
 
     #[test]
