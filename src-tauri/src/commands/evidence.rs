@@ -14,6 +14,10 @@
 //! stops before its next page). The file it
 //! reads must be one the user picked in the dialog (or otherwise granted: `crate::grants`).
 //!
+//! The reads (cohorts, analysis, mastery report, policies) use the evidence the window keeps
+//! (`AppState::evidence`: read again only after the evidence changed, never for a design
+//! edit) and compute what depends on the design after the window's lock is released.
+//!
 //! The pure parts (`*_in` functions) take the store and the design, so the tests and the mock
 //! backend's fixtures (`crate::mock_fixtures`) compute exactly what the commands answer.
 
