@@ -70,8 +70,12 @@ struct EvidenceCache {
     reads: u32,
     /// Called without the window's lock right before the evidence is read (for the tests).
     #[cfg(test)]
-    before_read: Option<Arc<dyn Fn(&Shared) + Send + Sync>>,
+    before_read: Option<ReadHook>,
 }
+
+/// A test's hook run right before the evidence is read.
+#[cfg(test)]
+type ReadHook = Arc<dyn Fn(&Shared) + Send + Sync>;
 
 /// The most evidence reads kept per window (all cohorts and one cohort, say): each may hold
 /// millions of results.
@@ -905,7 +909,7 @@ mod tests {
         Ok(state)
     }
 
-    fn set_before_read(state: &AppState, hook: Arc<dyn Fn(&Shared) + Send + Sync>) -> TestResult {
+    fn set_before_read(state: &AppState, hook: ReadHook) -> TestResult {
         let open = state.open("main")?;
         lock(&open)?.evidence.before_read = Some(hook);
         Ok(())
