@@ -53,7 +53,7 @@ rust-test:
 	  $(CARGO) test --workspace --locked -- --include-ignored $(CHILD_ONLY_TESTS); \
 	else \
 	  $(CARGO) test --workspace --locked && \
-	  $(CARGO) test --locked --test it -- --ignored translate::; \
+	  $(CARGO) test --locked --test it -- --ignored translate; \
 	fi
 
 fmt:

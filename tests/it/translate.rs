@@ -193,7 +193,7 @@ fn venv_bin(name: &str) -> PathBuf {
 }
 
 /// Pseudo-translates `input` into `output` with translate-toolkit.
-fn pseudo_translate_with_the_toolkit(input: &Path, output: &Path, version: XliffVersion) {
+pub(crate) fn pseudo_translate_with_the_toolkit(input: &Path, output: &Path, version: XliffVersion) {
     let status = match version {
         XliffVersion::V12 => Command::new(venv_bin("podebug"))
             .args(["--rewrite", "unicode", "--progress", "none", "-i"])

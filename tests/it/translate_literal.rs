@@ -8,9 +8,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
 use trellis::markdown;
 use trellis::model::{Document, TranslationState};
 use trellis::translate::inline::TargetPiece;
@@ -247,38 +244,8 @@ fn a_source_with_escaped_characters_is_shown_without_escapes_and_its_unit_import
 // ---------------------------------------------------------------------------------------------
 // translate-toolkit's pseudo-translation
 
-fn venv_bin(name: &str) -> PathBuf {
-    let bin = root().join("target/venv/bin").join(name);
-    assert!(
-        bin.exists(),
-        "{} is missing: translate-toolkit is installed into target/venv by scripts/setup (run `make setup`)",
-        bin.display()
-    );
-    bin
-}
-
-fn pseudo_translate(input: &Path, output: &Path, version: XliffVersion) {
-    let run = match version {
-        XliffVersion::V12 => Command::new(venv_bin("podebug"))
-            .args(["--rewrite", "unicode", "--progress", "none", "-i"])
-            .arg(input)
-            .arg("-o")
-            .arg(output)
-            .output()
-            .unwrap(),
-        XliffVersion::V21 => Command::new(venv_bin("python"))
-            .arg(root().join("tests/fixtures/translate/pseudo_xliff2.py"))
-            .arg(input)
-            .arg(output)
-            .output()
-            .unwrap(),
-    };
-    assert!(
-        run.status.success() && output.exists(),
-        "translate-toolkit failed: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-}
+// The tool is run as `translate.rs` runs it.
+use super::translate::pseudo_translate_with_the_toolkit as pseudo_translate;
 
 #[test]
 #[ignore = "needs translate-toolkit (make test installs it)"]
