@@ -15,7 +15,7 @@ import { closePage, openBrowser } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
 import { startLrs } from "./lib/lrs.js";
 import { REPO, TRELLIS, exportPackage } from "./lib/export.js";
-import { answer, lessonExpectations, loadDocument, scosFromManifest } from "./lib/course.js";
+import { answer, ausFromCourseStructure, lessonExpectations, loadDocument, scosFromManifest } from "./lib/course.js";
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -46,20 +46,6 @@ function assertClean(list, where) {
   assert.deepEqual(list, [], `${where}: axe-core finds WCAG A/AA violations:\n${list.join("\n")}`);
 }
 
-/** AUs of a cmi5 course structure (id and url), in document order. */
-function ausFromCourseStructure(xml) {
-  const out = [];
-  for (const m of xml.matchAll(/<au\s([^>]*)>([\s\S]*?)<\/au>/g)) {
-    const attr = (name) => new RegExp(`${name}="([^"]*)"`).exec(m[1])?.[1] ?? null;
-    out.push({
-      id: attr("id"),
-      moveOn: attr("moveOn") ?? "NotApplicable",
-      masteryScore: attr("masteryScore"),
-      url: /<url>([^<]+)<\/url>/.exec(m[2])[1],
-    });
-  }
-  return out;
-}
 
 test("the axe-core harness reports violations it must", async () => {
   const server = await startServer();

@@ -10,7 +10,7 @@ import { closePage, openBrowser } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
 import { startLrs } from "./lib/lrs.js";
 import { documents, exportPackage } from "./lib/export.js";
-import { answer, lessonExpectations, loadDocument } from "./lib/course.js";
+import { answer, ausFromCourseStructure, lessonExpectations, loadDocument } from "./lib/course.js";
 
 const VERB = (v) => `http://adlnet.gov/expapi/verbs/${v}`;
 const CAT_CMI5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
@@ -19,20 +19,6 @@ const EXT_SESSION = "https://w3id.org/xapi/cmi5/context/extensions/sessionid";
 const EXT_MASTERY = "https://w3id.org/xapi/cmi5/context/extensions/masteryscore";
 const DURATION = /^PT(\d+H)?(\d+M)?(\d+(\.\d+)?S)$/;
 
-/** AUs of a course structure, in document order. */
-function ausFromCourseStructure(xml) {
-  const out = [];
-  for (const m of xml.matchAll(/<au\s([^>]*)>([\s\S]*?)<\/au>/g)) {
-    const attr = (name) => new RegExp(`${name}="([^"]*)"`).exec(m[1])?.[1] ?? null;
-    out.push({
-      id: attr("id"),
-      moveOn: attr("moveOn") ?? "NotApplicable",
-      masteryScore: attr("masteryScore"),
-      url: /<url>([^<]+)<\/url>/.exec(m[2])[1],
-    });
-  }
-  return out;
-}
 
 const verbOf = (s) => s.verb.id.replace("http://adlnet.gov/expapi/verbs/", "");
 // cmi5-defined statements: not the allowed ones (answered items, judged objectives).

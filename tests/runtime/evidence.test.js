@@ -15,7 +15,7 @@ import { closePage, openBrowser } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
 import { startLrs } from "./lib/lrs.js";
 import { REPO, TRELLIS, exportPackage } from "./lib/export.js";
-import { answer, lessonExpectations, loadDocument, scosFromManifest } from "./lib/course.js";
+import { answer, ausFromCourseStructure, lessonExpectations, loadDocument, scosFromManifest } from "./lib/course.js";
 
 const EXAMPLE = join(REPO, "examples", "intro-statistics.json");
 const doc = loadDocument(EXAMPLE);
@@ -112,10 +112,7 @@ describe("evidence round trip: cmi5 through the LRS", () => {
     lrs = await startLrs({ readers: { [READER.user]: READER.password }, pageSize: 4 });
     base = server.addPackage(pkg.name, pkg.dir);
     const xml = readFileSync(join(pkg.dir, "cmi5.xml"), "utf8");
-    const aus = [...xml.matchAll(/<au\s([^>]*)>([\s\S]*?)<\/au>/g)].map((m) => {
-      const url = /<url>([^<]+)<\/url>/.exec(m[2])[1];
-      return { id: /id="([^"]*)"/.exec(m[1])[1], moveOn: /moveOn="([^"]*)"/.exec(m[1])?.[1], url, expect: lessonExpectations(doc, url) };
-    });
+    const aus = ausFromCourseStructure(xml).map((a) => ({ ...a, expect: lessonExpectations(doc, a.url) }));
     au = playable(aus);
     browser = await openBrowser();
   });

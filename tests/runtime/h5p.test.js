@@ -15,7 +15,7 @@ import { closePage, openBrowser } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
 import { startLrs } from "./lib/lrs.js";
 import { REPO, TRELLIS, exportPackage } from "./lib/export.js";
-import { ident } from "./lib/course.js";
+import { ausFromCourseStructure, ident } from "./lib/course.js";
 
 const SAMPLES = join(REPO, "..", "shared", "samples", "h5p");
 const SAMPLE = existsSync(SAMPLES) ? readdirSync(SAMPLES).filter((f) => f.endsWith(".h5p")).map((f) => join(SAMPLES, f))[0] : null;
@@ -190,11 +190,7 @@ describe("H5P in a cmi5 AU", { skip: SKIP }, () => {
     lrs = await startLrs();
     base = server.addPackage(pkg.name, pkg.dir);
     const xml = readFileSync(join(pkg.dir, "cmi5.xml"), "utf8");
-    for (const m of xml.matchAll(/<au\s([^>]*)>([\s\S]*?)<\/au>/g)) {
-      const attr = (name) => new RegExp(`${name}="([^"]*)"`).exec(m[1])?.[1] ?? null;
-      const url = /<url>([^<]+)<\/url>/.exec(m[2])[1];
-      if (url === lessonHref) au = { id: attr("id"), moveOn: attr("moveOn") ?? "NotApplicable", masteryScore: attr("masteryScore"), url };
-    }
+    au = ausFromCourseStructure(xml).find((a) => a.url === lessonHref);
     assert.ok(au, `an AU launches ${lessonHref}`);
     browser = await openBrowser();
   });

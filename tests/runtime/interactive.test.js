@@ -20,7 +20,7 @@ import { closePage, openBrowser } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
 import { startLrs } from "./lib/lrs.js";
 import { REPO, TRELLIS, exportPackage } from "./lib/export.js";
-import { ident } from "./lib/course.js";
+import { ausFromCourseStructure, ident } from "./lib/course.js";
 
 const FIXTURE = join(REPO, "tests", "fixtures", "interactive", "h5p-lesson.json");
 const fixture = JSON.parse(readFileSync(FIXTURE, "utf8"));
@@ -257,11 +257,7 @@ describe("an HTML5 simulation in a lesson", () => {
     const cmi5 = exportPackage(doc, "cmi5");
     baseCmi5 = server.addPackage("sim-cmi5", cmi5.dir);
     const xml = readFileSync(join(cmi5.dir, "cmi5.xml"), "utf8");
-    for (const m of xml.matchAll(/<au\s([^>]*)>([\s\S]*?)<\/au>/g)) {
-      const attr = (name) => new RegExp(`${name}="([^"]*)"`).exec(m[1])?.[1] ?? null;
-      const url = /<url>([^<]+)<\/url>/.exec(m[2])[1];
-      if (url === lessonHref) au = { id: attr("id"), moveOn: attr("moveOn") ?? "NotApplicable", masteryScore: attr("masteryScore"), url };
-    }
+    au = ausFromCourseStructure(xml).find((a) => a.url === lessonHref);
     assert.ok(au, `an AU launches ${lessonHref}`);
     browser = await openBrowser();
   });

@@ -30,6 +30,22 @@ export function scosFromManifest(xml) {
   return out;
 }
 
+/** AUs of a cmi5 course structure (`cmi5.xml`), in document order: id, moveOn (cmi5's default
+ * when absent), masteryScore (null when absent) and url. */
+export function ausFromCourseStructure(xml) {
+  const out = [];
+  for (const m of xml.matchAll(/<au\s([^>]*)>([\s\S]*?)<\/au>/g)) {
+    const attr = (name) => new RegExp(`${name}="([^"]*)"`).exec(m[1])?.[1] ?? null;
+    out.push({
+      id: attr("id"),
+      moveOn: attr("moveOn") ?? "NotApplicable",
+      masteryScore: attr("masteryScore"),
+      url: /<url>([^<]+)<\/url>/.exec(m[2])[1],
+    });
+  }
+  return out;
+}
+
 /** Mastery score written for an item in a SCORM 1.2 manifest (percent), if any. */
 export function masteryScore12(xml, item) {
   const at = xml.indexOf(`identifier="${item}"`);
