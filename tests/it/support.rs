@@ -45,3 +45,35 @@ pub(crate) fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
     }
     buffer.into_inner()
 }
+
+/// How long a hang guard waits: far beyond what any guarded body takes in a debug build on a
+/// busy machine, so reaching it means the body hangs, not that it is slow (speed is reported by
+/// the benchmarks, never asserted by a test).
+pub(crate) const HANG_BOUND: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Runs `body` on a thread of its own and answers its value; fails naming `what` when `body`
+/// has not finished after [`HANG_BOUND`]. A panic inside `body` (a failed assertion) is passed
+/// on as it is.
+pub(crate) fn without_hanging<T: Send + 'static>(what: &str, body: impl FnOnce() -> T + Send + 'static) -> T {
+    use std::sync::mpsc::RecvTimeoutError;
+    let (done, answer) = std::sync::mpsc::channel();
+    let worker = std::thread::Builder::new()
+        .name(what.to_owned())
+        .spawn(move || {
+            let _ = done.send(body());
+        })
+        .unwrap();
+    match answer.recv_timeout(HANG_BOUND) {
+        Ok(value) => {
+            let _ = worker.join();
+            value
+        }
+        Err(RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => panic!("{what}: the guarded thread ended without an answer"),
+        },
+        Err(RecvTimeoutError::Timeout) => {
+            panic!("{what} had not finished after {} s: it hangs", HANG_BOUND.as_secs())
+        }
+    }
+}
