@@ -14,40 +14,17 @@
 use std::collections::BTreeSet;
 
 use super::lower::ExportContext;
-use super::sco::{self, Entry, Plan, Standard, objective_target};
+use super::sco::{self, Entry, Plan, ScoExporter, Standard, objective_target};
 use super::xml::XmlWriter;
-use super::{ExportFormat, ExportOptions, ExportReport, Exporter, PackageWriter, Progress, package_findings};
-use crate::model::Document;
-use crate::pedagogy::FieldSpec;
-use crate::{Finding, Result, markdown};
+use crate::markdown;
 
-/// The cmi5 exporter.
-pub(crate) struct Cmi5Exporter;
-
-impl Exporter for Cmi5Exporter {
-    fn format(&self) -> ExportFormat {
-        ExportFormat::Cmi5
-    }
-
-    fn option_specs(&self) -> Vec<FieldSpec> {
-        sco::option_specs()
-    }
-
-    fn preflight(&self, doc: &Document, _options: &ExportOptions) -> Vec<Finding> {
-        package_findings(doc)
-    }
-
-    fn export(
-        &self,
-        cx: &ExportContext<'_>,
-        out: &mut dyn PackageWriter,
-        progress: &mut dyn FnMut(Progress),
-    ) -> Result<ExportReport> {
-        let plan = sco::plan(cx, Standard::Cmi5)?;
-        let structure = course_structure(cx, &plan);
-        sco::write_package(cx, &plan, Standard::Cmi5, "cmi5.xml", structure, &[], out, progress)
-    }
-}
+/// The cmi5 exporter: `cmi5.xml` and no schema files.
+pub(crate) static EXPORTER: ScoExporter = ScoExporter {
+    standard: Standard::Cmi5,
+    manifest_name: "cmi5.xml",
+    manifest: course_structure,
+    control_files: |_| Vec::new(),
+};
 
 /// The AU id of a lesson.
 pub(crate) fn au_id(cx: &ExportContext<'_>, s: &sco::Sco) -> String {

@@ -13,7 +13,8 @@
 //! navigates itself away.
 //! It also writes what the packages share around their manifests: the package itself
 //! ([`write_package`]: manifest, schema files, runtime, assets, pages), the SCORM `<resources>`,
-//! objective targets and measures. Each format file owns only its manifest.
+//! objective targets and measures. Each format file owns only its manifest: it names it and the
+//! schema files beside it in a [`ScoExporter`], the one exporter of the three formats.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -24,8 +25,11 @@ use super::html;
 use super::interactive;
 use super::lower::{self, ExportContext, ident_with, relink};
 use super::xml::{XmlWriter, escape};
-use super::{ExportReport, PackageWriter, Progress, option, option_base, option_choice};
-use crate::model::{AssessmentPurpose, ItemBody};
+use super::{
+    ExportFormat, ExportOptions, ExportReport, Exporter, PackageWriter, Progress, option, option_base,
+    option_choice, package_findings,
+};
+use crate::model::{AssessmentPurpose, Document, ItemBody};
 use crate::pedagogy::{FieldBase, FieldSpec};
 use crate::{Error, Finding, Result, Severity, Target};
 
@@ -81,6 +85,57 @@ impl Standard {
             Standard::Scorm12 | Standard::Scorm2004 => "scorm.js",
             Standard::Cmi5 => "cmi5.js",
         }
+    }
+
+    /// The export format whose packages talk to this standard.
+    fn format(self) -> ExportFormat {
+        match self {
+            Standard::Scorm12 => ExportFormat::Scorm12,
+            Standard::Scorm2004 => ExportFormat::Scorm2004,
+            Standard::Cmi5 => ExportFormat::Cmi5,
+        }
+    }
+}
+
+/// Schema files a package carries beside its manifest (path in the package, bytes).
+pub(crate) type ControlFiles = Vec<(&'static str, &'static [u8])>;
+
+/// The exporter of one of the three formats: the shared plan, pages and package, with the
+/// manifest and schema files its format file supplies.
+pub(crate) struct ScoExporter {
+    /// The run-time standard the lessons talk to.
+    pub standard: Standard,
+    /// The manifest's path in the package (`imsmanifest.xml`, `cmi5.xml`).
+    pub manifest_name: &'static str,
+    /// Writes the manifest of a plan.
+    pub manifest: fn(&ExportContext<'_>, &Plan) -> String,
+    /// The schema files the manifest names.
+    pub control_files: fn(&ExportContext<'_>) -> ControlFiles,
+}
+
+impl Exporter for ScoExporter {
+    fn format(&self) -> ExportFormat {
+        self.standard.format()
+    }
+
+    fn option_specs(&self) -> Vec<FieldSpec> {
+        option_specs()
+    }
+
+    fn preflight(&self, doc: &Document, _options: &ExportOptions) -> Vec<Finding> {
+        package_findings(doc)
+    }
+
+    fn export(
+        &self,
+        cx: &ExportContext<'_>,
+        out: &mut dyn PackageWriter,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ExportReport> {
+        let plan = plan(cx, self.standard)?;
+        let manifest = (self.manifest)(cx, &plan);
+        let control = (self.control_files)(cx);
+        write_package(cx, &plan, self.standard, self.manifest_name, manifest, &control, out, progress)
     }
 }
 

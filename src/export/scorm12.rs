@@ -10,12 +10,8 @@
 //! and the package writing are in `sco.rs`; this file writes the manifest.
 
 use super::lower::ExportContext;
-use super::sco::{self, Entry, EntryRef, Plan, Standard};
+use super::sco::{self, Entry, EntryRef, Plan, ScoExporter, Standard};
 use super::xml::XmlWriter;
-use super::{ExportFormat, ExportOptions, ExportReport, Exporter, PackageWriter, Progress, package_findings};
-use crate::model::Document;
-use crate::pedagogy::FieldSpec;
-use crate::{Finding, Result};
 
 /// The schema files a SCORM 1.2 package carries at its root (those its `xsi:schemaLocation`
 /// names and what they include; ADL's SCORM 1.2 copies, unchanged).
@@ -30,41 +26,12 @@ const CONTROL_FILES: &[(&str, &[u8])] = &[
 const IMSMD_NS: &str = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1";
 
 /// The SCORM 1.2 exporter.
-pub(crate) struct Scorm12Exporter;
-
-impl Exporter for Scorm12Exporter {
-    fn format(&self) -> ExportFormat {
-        ExportFormat::Scorm12
-    }
-
-    fn option_specs(&self) -> Vec<FieldSpec> {
-        sco::option_specs()
-    }
-
-    fn preflight(&self, doc: &Document, _options: &ExportOptions) -> Vec<Finding> {
-        package_findings(doc)
-    }
-
-    fn export(
-        &self,
-        cx: &ExportContext<'_>,
-        out: &mut dyn PackageWriter,
-        progress: &mut dyn FnMut(Progress),
-    ) -> Result<ExportReport> {
-        let plan = sco::plan(cx, Standard::Scorm12)?;
-        let manifest = manifest(cx, &plan);
-        sco::write_package(
-            cx,
-            &plan,
-            Standard::Scorm12,
-            "imsmanifest.xml",
-            manifest,
-            CONTROL_FILES,
-            out,
-            progress,
-        )
-    }
-}
+pub(crate) static EXPORTER: ScoExporter = ScoExporter {
+    standard: Standard::Scorm12,
+    manifest_name: "imsmanifest.xml",
+    manifest,
+    control_files: |_| CONTROL_FILES.to_vec(),
+};
 
 /// The SCORM 1.2 manifest.
 pub(crate) fn manifest(cx: &ExportContext<'_>, plan: &Plan) -> String {

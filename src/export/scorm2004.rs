@@ -18,12 +18,9 @@
 //! pages, the runtime and the package writing live in `sco.rs`; this file writes the manifest.
 
 use super::lower::ExportContext;
-use super::sco::{self, Entry, EntryRef, Plan, Standard};
+use super::sco::{self, ControlFiles, Entry, EntryRef, Plan, ScoExporter, Standard};
 use super::xml::XmlWriter;
-use super::{ExportFormat, ExportOptions, ExportReport, Exporter, PackageWriter, Progress, package_findings};
-use crate::model::{Document, PathwayRole};
-use crate::pedagogy::FieldSpec;
-use crate::{Finding, Result};
+use crate::model::PathwayRole;
 
 /// The schema files (control documents) a SCORM 2004 package carries at its root, as ADL's
 /// conformance test suite expects: those the manifest's `xsi:schemaLocation` names and what they
@@ -67,44 +64,16 @@ const LOM_CONTROL_FILES: &[(&str, &[u8])] = &[
 const LOM_NS: &str = "http://ltsc.ieee.org/xsd/LOM";
 
 /// The SCORM 2004 4th edition exporter.
-pub(crate) struct Scorm2004Exporter;
+pub(crate) static EXPORTER: ScoExporter =
+    ScoExporter { standard: Standard::Scorm2004, manifest_name: "imsmanifest.xml", manifest, control_files };
 
-impl Exporter for Scorm2004Exporter {
-    fn format(&self) -> ExportFormat {
-        ExportFormat::Scorm2004
+/// The schema files of the manifest: the LOM schema too when the manifest has LOM metadata.
+fn control_files(cx: &ExportContext<'_>) -> ControlFiles {
+    let mut control = CONTROL_FILES.to_vec();
+    if sco::manifest_language(cx).is_some() {
+        control.extend_from_slice(LOM_CONTROL_FILES);
     }
-
-    fn option_specs(&self) -> Vec<FieldSpec> {
-        sco::option_specs()
-    }
-
-    fn preflight(&self, doc: &Document, _options: &ExportOptions) -> Vec<Finding> {
-        package_findings(doc)
-    }
-
-    fn export(
-        &self,
-        cx: &ExportContext<'_>,
-        out: &mut dyn PackageWriter,
-        progress: &mut dyn FnMut(Progress),
-    ) -> Result<ExportReport> {
-        let plan = sco::plan(cx, Standard::Scorm2004)?;
-        let manifest = manifest(cx, &plan);
-        let mut control = CONTROL_FILES.to_vec();
-        if sco::manifest_language(cx).is_some() {
-            control.extend_from_slice(LOM_CONTROL_FILES);
-        }
-        sco::write_package(
-            cx,
-            &plan,
-            Standard::Scorm2004,
-            "imsmanifest.xml",
-            manifest,
-            &control,
-            out,
-            progress,
-        )
-    }
+    control
 }
 
 /// Global objective of an outline node's satisfaction (prerequisites read it).
