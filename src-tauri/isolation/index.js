@@ -11,6 +11,7 @@ const COMMANDS = new Set([
   'forget_recent',
   'list_examples',
   'current_document',
+  'startup_marks',
   'create_document',
   'open_example',
   'open_document',

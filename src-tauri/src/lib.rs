@@ -89,6 +89,7 @@ pub fn run() {
             commands::documents::forget_recent,
             commands::documents::list_examples,
             commands::documents::current_document,
+            commands::documents::startup_marks,
             commands::documents::create_document,
             commands::documents::open_example,
             commands::documents::open_document,

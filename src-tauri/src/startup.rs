@@ -4,6 +4,11 @@
 //! up the main thread, which serves the page. [`Opening`] is the window's wait for it: the first
 //! `current_document` answers once the document is in place (or its open failed, which is
 //! reported on stderr as before and leaves the window on the start screen).
+//!
+//! Start-up marks: [`mark`] notes when a step of this path finished (wall-clock ms since the
+//! Unix epoch, so the webview can place them on its own timeline with `performance.timeOrigin`);
+//! the `startup_marks` command answers with them ([`marks_json`]), and the real-app start-up test
+//! prints them beside the webview's own (`window.trellisStartup`).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
@@ -11,18 +16,45 @@ use std::thread::JoinHandle;
 
 use crate::state::{AppState, Prepared};
 
+/// The start-up marks noted so far, in the order they were noted.
+static MARKS: Mutex<Vec<(&'static str, f64)>> = Mutex::new(Vec::new());
+
+/// Notes that the start-up step `name` finished now (the first time only).
+pub fn mark(name: &'static str) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+    if let Ok(mut marks) = MARKS.lock()
+        && !marks.iter().any(|(n, _)| *n == name)
+    {
+        marks.push((name, now));
+    }
+}
+
+/// The marks noted so far as a JSON object (`{"process":1733500000000.5,…}`, ms since the
+/// epoch); `{}` when there are none.
+pub fn marks_json() -> String {
+    let marks = MARKS.lock().map(|m| m.clone()).unwrap_or_default();
+    let fields: Vec<String> = marks.iter().map(|(name, at)| format!("\"{name}\":{at:.1}")).collect();
+    format!("{{{}}}", fields.join(","))
+}
+
 /// The thread preparing the command line's document, started by [`begin`].
 pub struct Early(JoinHandle<Option<Prepared>>);
 
 /// Starts preparing the first `.trellis` file among `args`, unless a curriculum folder is given
 /// (a folder opens in the setup, as before).
 pub fn begin(args: &[PathBuf]) -> Option<Early> {
+    mark("process");
     if args.iter().any(|p| p.is_dir() && trellis::folder::is_folder(p)) {
         return None;
     }
     let path = args.iter().find(|p| is_document(p))?.clone();
     Some(Early(std::thread::spawn(move || match trellis::store::Store::open(&path) {
-        Ok(store) => Some(Prepared::new(store)),
+        Ok(store) => {
+            mark("opened");
+            Some(Prepared::new(store))
+        }
         Err(e) => {
             eprintln!("trellis: {e}");
             None
@@ -78,6 +110,7 @@ impl Opening {
 /// (the setup returns at once); the returned [`Opening`] is over then.
 pub fn attach_when_ready(app: &tauri::AppHandle, window: &str, early: Early) -> Opening {
     use tauri::Manager;
+    mark("setup");
     let opening = Opening::running();
     let (app, window, gate) = (app.clone(), window.to_owned(), opening.clone());
     std::thread::spawn(move || {
@@ -86,6 +119,7 @@ pub fn attach_when_ready(app: &tauri::AppHandle, window: &str, early: Early) -> 
         {
             eprintln!("trellis: {e}");
         }
+        mark("attached");
         gate.finish();
     });
     opening

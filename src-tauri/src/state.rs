@@ -55,8 +55,6 @@ struct OpenDocument {
 struct EvidenceCache {
     /// The evidence read, by the cohort it was read for (`None`: every cohort); the newest last.
     loads: Vec<(Option<String>, Arc<Evidence>)>,
-    /// The cohorts with their counts.
-    cohorts: Option<Arc<Vec<CohortSummary>>>,
     /// The store connection's `PRAGMA data_version` when this was read: it changes when another
     /// connection commits to the file.
     data_version: Option<i64>,
@@ -85,7 +83,6 @@ impl EvidenceCache {
     /// Forgets what was read (the evidence may have changed).
     fn clear(&mut self) {
         self.loads.clear();
-        self.cohorts = None;
         self.data_version = None;
         self.generation += 1;
     }
@@ -125,17 +122,6 @@ impl OpenDocument {
             folder,
             evidence: EvidenceCache::default(),
         }
-    }
-
-    /// The cohorts with their counts: the kept list, or read now and kept.
-    fn cohorts(&mut self) -> trellis::Result<Arc<Vec<CohortSummary>>> {
-        self.evidence.check(&self.store)?;
-        if let Some(kept) = &self.evidence.cohorts {
-            return Ok(kept.clone());
-        }
-        let read = Arc::new(evidence_store::cohorts(self.store.connection())?);
-        self.evidence.cohorts = Some(read.clone());
-        Ok(read)
     }
 
     /// Notes a change through the store: the kept evidence is forgotten unless the change
@@ -275,7 +261,12 @@ impl Prepared {
     /// failure is kept for the UI's request, which then loads again and reports it.
     pub fn new(store: Store) -> Prepared {
         let mut open = OpenDocument::new(store, None);
-        let _ = open.packed_state();
+        if open.document().is_ok() {
+            crate::startup::mark("loaded");
+        }
+        if open.packed_state().is_ok() {
+            crate::startup::mark("packed");
+        }
         Prepared(open)
     }
 }
@@ -593,10 +584,13 @@ impl AppState {
         .await
     }
 
-    /// The cohorts with their counts, kept like [`AppState::evidence`].
-    pub async fn evidence_cohorts(&self, window: &str) -> Result<Arc<Vec<CohortSummary>>, CommandError> {
-        let open = self.open(window)?;
-        blocking(move || lock(&open)?.cohorts()).await
+    /// The cohorts with their counts, counted in the evidence of every cohort, which is read
+    /// and kept like [`AppState::evidence`]: the Evidence view asks for the cohorts and then for
+    /// the analysis of that same evidence, so the million results of a large set are read once
+    /// and the counts cost a pass over them instead of a query under the window's lock.
+    pub async fn evidence_cohorts(&self, window: &str) -> Result<Vec<CohortSummary>, CommandError> {
+        let (evidence, _) = self.evidence(window, None).await?;
+        blocking(move || Ok(evidence_store::summaries(&evidence))).await
     }
 
     /// How many times the window's evidence was read from its store.

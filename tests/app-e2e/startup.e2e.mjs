@@ -52,8 +52,12 @@ async function editTimings() {
   });
 }
 
-/** The app's start-up marks, in ms since the page began loading. */
+/**
+ * The app's start-up marks, in ms since the page began loading (`rust`: the Rust side's steps on
+ * the same timeline, negative before the page began loading), once the last of them is in.
+ */
 async function marks() {
+  await browser.waitUntil(() => browser.execute(() => Boolean(window.trellisStartup?.rust)), { timeout: 30_000, interval: 20 });
   return browser.execute(() => ({ ...window.trellisStartup, now: Math.round(performance.now()) }));
 }
 after(async () => {

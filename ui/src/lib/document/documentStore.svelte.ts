@@ -3,7 +3,13 @@
 // brings the local copy to what the store committed (light edits are applied here at once, the
 // others come back as a patch). Edits are queued, so fast typing and clicking never reorder or
 // overlap.
-import { backend } from '../ipc/client';
+//
+// A large document opens in two steps (see docs/desktop.md, "Speed"): `load` takes its outline
+// (the document without `REST_FIELDS`, which stand empty meanwhile) and `completeLoad` fetches
+// the remainder after the outline is painted and merges it. Until then `complete` is false:
+// every edit, undo and redo waits for the remainder (none ever runs on half a document), and the
+// views that read the remainder show that it is loading.
+import { backend, REST_FIELDS, type OpeningState } from '../ipc/client';
 import { AppError } from '../ipc/errors';
 import type { Document, DocumentChange, DocumentPatch, DocumentState, EditOp, History } from '../ipc/types';
 import { DocIndex } from './docIndex';
@@ -35,26 +41,86 @@ export class DocumentStore {
   /** Bumped on every committed change (views that fetch derived data refresh on it). */
   revision = $state(0);
   index = $derived(new DocIndex(this.document));
+  /** False while only the outline of a large document is here (its remainder is coming). */
+  complete = $state(true);
 
   private queue: Promise<unknown> = Promise.resolve();
+  /** The remainder being waited for: its version, and the gate the queue waits on. */
+  private pending: { version: number; promise: Promise<void>; open: () => void } | null = null;
 
   get isOpen(): boolean {
     return this.document !== null;
   }
 
-  /** Takes over a state the backend returned (open, create, edit, undo). */
-  load(state: DocumentState | null): void {
+  /**
+   * Takes over a state the backend returned (open, create, edit, undo). An outline (`rest` set)
+   * stands for the whole document until `completeLoad` brings the remainder; a whole state
+   * replaces any half-loaded one.
+   */
+  load(state: DocumentState | OpeningState | null): void {
     if (!state) return;
     const fresh = state.path !== this.path;
+    this.pending?.open();
+    this.pending = null;
     this.path = state.path;
-    this.document = state.document;
+    if ('rest' in state && state.rest !== undefined) {
+      const empty = Object.fromEntries(REST_FIELDS.filter((f) => f !== 'translations').map((f) => [f, []]));
+      this.document = { ...empty, ...state.document } as Document;
+      this.complete = false;
+      let open = () => {};
+      const promise = new Promise<void>((resolve) => (open = resolve));
+      this.pending = { version: state.rest, promise, open };
+      // Edits, undo and redo queue behind the remainder.
+      this.queue = this.queue.then(() => promise);
+    } else {
+      this.document = state.document as Document;
+      this.complete = true;
+    }
     this.history = state.history;
     this.revision += 1;
     if (fresh) this.selection = { kind: 'curriculum' };
     this.fixSelection();
   }
 
+  /**
+   * Fetches the remainder of a half-loaded document and merges it into the outline (nothing to
+   * do for a whole one). A remainder that no longer matches the outline, or that fails, is
+   * replaced by reading the whole document; if that fails too, the error shows and edits stay
+   * refused. `mark` is told when the remainder arrived, was decompressed and parsed.
+   */
+  async completeLoad(mark?: (step: string) => void): Promise<void> {
+    const pending = this.pending;
+    if (!pending) return;
+    try {
+      const rest = await backend().documentRest(pending.version, mark);
+      if (this.pending !== pending) return;
+      if (rest && this.document) {
+        this.document = { ...this.document, ...rest };
+        this.complete = true;
+        this.fixSelection();
+      } else {
+        const whole = await backend().currentDocument();
+        if (this.pending === pending) this.load(whole);
+      }
+    } catch (err) {
+      if (this.pending !== pending) return;
+      this.error = AppError.from(err);
+      try {
+        const whole = await backend().currentDocument();
+        if (this.pending === pending) this.load(whole);
+      } catch {
+        this.saveStatus = 'error';
+      }
+    } finally {
+      if (this.pending === pending) this.pending = null;
+      pending.open();
+    }
+  }
+
   close(): void {
+    this.pending?.open();
+    this.pending = null;
+    this.complete = true;
     this.path = null;
     this.document = null;
     this.history = NO_HISTORY;
@@ -69,11 +135,13 @@ export class DocumentStore {
    * Applies one edit. Resolves to false (and sets `error`) when the store refused it.
    * A light edit (one entity or link) shows at once: it is applied to the local copy with the
    * store's semantics and only the history comes back; if the store refuses it, the committed
-   * document is reloaded. Other edits answer with a patch from the local copy to the committed
-   * version.
+   * document is reloaded. Other edits, and every edit while the document is half loaded, answer
+   * with a patch from the local copy to the committed version.
    */
   apply(op: EditOp): Promise<boolean> {
-    if (!isLight(op) || !this.document) return this.run(() => backend().applyEdit(op));
+    // On half a document (the remainder still coming) every edit queues behind the remainder
+    // and is answered with a patch: nothing is applied to the outline alone.
+    if (!isLight(op) || !this.document || !this.complete) return this.run(() => backend().applyEdit(op));
     try {
       const next = shallowCopy(this.document);
       applyOp(next, op);
@@ -110,6 +178,10 @@ export class DocumentStore {
   importFramework(path: string | null = null): Promise<string | null> {
     this.saveStatus = 'saving';
     const next = this.queue.then(async () => {
+      if (!this.whole()) {
+        this.saveStatus = 'saved';
+        return null;
+      }
       try {
         const outcome = await backend().importFramework(path);
         if (outcome) this.load(outcome.state);
@@ -169,6 +241,11 @@ export class DocumentStore {
   private async take(change: DocumentChange): Promise<void> {
     this.history = change.history;
     if (!this.document) return;
+    if (!this.complete) {
+      // A change from elsewhere while the remainder never came: read the whole document.
+      this.load(await backend().currentDocument());
+      return;
+    }
     try {
       this.document = applyPatch(this.document, change.patch);
     } catch (err) {
@@ -180,9 +257,20 @@ export class DocumentStore {
     this.fixSelection();
   }
 
+  /** Whether the whole document is here; if not (its remainder failed to come), says so. */
+  private whole(): boolean {
+    if (this.complete) return true;
+    this.error = new AppError('internal', 'The document has not finished loading, so it cannot be changed. Close it and open it again.');
+    return false;
+  }
+
   private run(step: () => Promise<DocumentChange>): Promise<boolean> {
     this.saveStatus = 'saving';
     const next = this.queue.then(async () => {
+      if (!this.whole()) {
+        this.saveStatus = 'error';
+        return false;
+      }
       try {
         await this.take(await step());
         this.error = null;

@@ -125,3 +125,119 @@ describe('DocumentStore', () => {
     expect(store.selection).toEqual({ kind: 'curriculum' });
   });
 });
+
+describe('DocumentStore: a large document opened in two steps', () => {
+  /** A window whose backend answers the start-up request with the outline first. */
+  async function staged() {
+    const mock = new MockBackend({ document: sampleDocument() });
+    mock.staged = true;
+    let release = () => {};
+    mock.restGate = new Promise<void>((resolve) => (release = resolve));
+    setBackend(mock);
+    const store = new DocumentStore();
+    store.load(await mock.openingDocument());
+    return { mock, store, release };
+  }
+
+  test('the outline stands for the document until the remainder is merged into it', async () => {
+    const { mock, store, release } = await staged();
+    expect(store.complete).toBe(false);
+    expect(store.document!.nodes).toEqual(mock.doc!.nodes);
+    expect(store.document!.rubrics).toEqual(mock.doc!.rubrics);
+    expect(mock.doc!.objectives.length).toBeGreaterThan(0);
+    expect(store.document!.objectives).toEqual([]);
+    const nodes = store.document!.nodes;
+    const revision = store.revision;
+    const done = store.completeLoad();
+    release();
+    await done;
+    expect(store.complete).toBe(true);
+    expect(store.document).toEqual(mock.doc);
+    // The outline's entities are kept, and merging is no change of the document.
+    expect(store.document!.nodes).toBe(nodes);
+    expect(store.revision).toBe(revision);
+    expect(store.index.objective(mock.doc!.objectives[0].id)).toBeDefined();
+    expect(mock.calls.map((c) => c.cmd)).toEqual(['current_document', 'document_rest']);
+  });
+
+  test('edits made meanwhile wait for the remainder and run on the whole document', async () => {
+    const { mock, store, release } = await staged();
+    const unit = store.document!.nodes.find((n) => n.kind === 'unit')!;
+    const objective = mock.doc!.objectives[0];
+    const rename = store.apply({ op: 'updateNode', node: { ...unit, title: 'Renamed early' } });
+    const reword = store.apply({ op: 'updateObjective', objective: { ...objective, statement: 'Explain the median of a data set.' } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Nothing reached the backend or the outline while the remainder was on its way.
+    expect(mock.calls.map((c) => c.cmd)).toEqual(['current_document']);
+    expect(store.index.node(unit.id)?.title).toBe(unit.title);
+    expect(store.saveStatus).toBe('saving');
+    void store.completeLoad();
+    release();
+    expect(await rename).toBe(true);
+    expect(await reword).toBe(true);
+    await store.settled();
+    expect(mock.calls.map((c) => c.cmd)).toEqual(['current_document', 'document_rest', 'apply_edit', 'apply_edit']);
+    expect(store.document).toEqual(mock.doc);
+    expect(store.index.node(unit.id)?.title).toBe('Renamed early');
+    expect(store.index.objective(objective.id)?.statement).toBe('Explain the median of a data set.');
+    expect(await store.undo()).toBe(true);
+    expect(store.index.objective(objective.id)?.statement).toBe(objective.statement);
+    expect(store.document).toEqual(mock.doc);
+  });
+
+  test('a remainder that no longer matches the outline is replaced by the whole document', async () => {
+    const { mock, store, release } = await staged();
+    // The backend's document moves on between the two answers.
+    await mock.applyEdit({ op: 'createNode', node: makeNode('unit', 'Added elsewhere', null), position: null });
+    const done = store.completeLoad();
+    release();
+    await done;
+    expect(mock.calls.map((c) => c.cmd)).toContain('document_rest');
+    expect(mock.calls.at(-1)?.cmd).toBe('current_document');
+    expect(store.complete).toBe(true);
+    expect(store.document).toEqual(mock.doc);
+  });
+
+  test('when neither the remainder nor the whole document comes, edits are refused, not run on the outline', async () => {
+    const { mock, store, release } = await staged();
+    mock.documentRest = async () => {
+      throw { code: 'internal', message: 'the window is gone' };
+    };
+    mock.currentDocument = async () => {
+      throw { code: 'internal', message: 'the window is gone' };
+    };
+    const unit = store.document!.nodes.find((n) => n.kind === 'unit')!;
+    const rename = store.apply({ op: 'updateNode', node: { ...unit, title: 'Never' } });
+    release();
+    await store.completeLoad();
+    expect(await rename).toBe(false);
+    expect(store.complete).toBe(false);
+    expect(store.error?.message).toMatch(/not finished loading/);
+    expect(mock.calls.map((c) => c.cmd)).not.toContain('apply_edit');
+    expect(store.index.node(unit.id)?.title).toBe(unit.title);
+  });
+
+  test('a whole document opened meanwhile replaces the half one and its late remainder is dropped', async () => {
+    const { mock, store, release } = await staged();
+    const done = store.completeLoad();
+    const other = sampleDocument();
+    other.curriculum.title = 'Another course';
+    store.load({ path: '/elsewhere/other.trellis', document: other, history: store.history });
+    expect(store.complete).toBe(true);
+    release();
+    await done;
+    expect(store.document).toEqual(other);
+    expect(mock.calls.filter((c) => c.cmd === 'current_document')).toHaveLength(1);
+  });
+
+  test('a small document comes whole at once and nothing more is asked for', async () => {
+    const mock = new MockBackend({ document: sampleDocument() });
+    setBackend(mock);
+    const store = new DocumentStore();
+    store.load(await mock.openingDocument());
+    expect(store.complete).toBe(true);
+    await store.completeLoad();
+    expect(store.document).toEqual(mock.doc);
+    expect(mock.calls.map((c) => c.cmd)).toEqual(['current_document']);
+  });
+});

@@ -39,6 +39,23 @@ import type { TranslationOverview } from './gen/TranslationOverview';
 import type { AttachOutcome } from './gen/AttachOutcome';
 import type { InteractiveInfo } from './gen/InteractiveInfo';
 
+/**
+ * The fields of a large document that arrive after its outline has been painted (the
+ * `document_rest` command); the outline answer carries the others (format, curriculum, nodes,
+ * frameworks, rubrics). Kept equal to `REST_FIELDS` in src-tauri/src/state.rs.
+ */
+export const REST_FIELDS = ['objectives', 'standardItems', 'associations', 'activities', 'assessments', 'comments', 'reviewEvents', 'snapshots', 'assets', 'translations'] as const;
+
+/** The remainder of a large document (`translations` only when it has some). */
+export type DocumentRest = Pick<Document, Exclude<(typeof REST_FIELDS)[number], 'translations'>> & Pick<Document, 'translations'>;
+
+/**
+ * The window's first answer at start-up: the whole state, or for a large document its outline
+ * (only the fields that are not in `REST_FIELDS`) with `rest`, the version of the remainder to
+ * ask `documentRest` for.
+ */
+export type OpeningState = Omit<DocumentState, 'document'> & { document: Document | Omit<Document, (typeof REST_FIELDS)[number]>; rest?: number };
+
 export interface Backend {
   /** Recently opened documents, newest first. */
   recentDocuments(): Promise<RecentDocument[]>;
@@ -48,8 +65,14 @@ export interface Backend {
   templates(): Promise<Catalog>;
   /** Bundled example curricula. */
   examples(): Promise<ExampleInfo[]>;
-  /** The document this window has open, if any (e.g. a file passed on the command line). */
-  currentDocument(): Promise<DocumentState | null>;
+  /** The document this window has open, if any (e.g. a file passed on the command line); `mark` is told when the answer arrived, was decompressed and parsed. */
+  currentDocument(mark?: (step: string) => void): Promise<DocumentState | null>;
+  /** The window's document at start-up: a large one comes as its outline first, with `rest` set (see `documentRest`); `mark` is told when the answer arrived, was decompressed and parsed. */
+  openingDocument(mark?: (step: string) => void): Promise<OpeningState | null>;
+  /** The remainder of the document whose outline `openingDocument` answered with version `version`; null when the document changed since (then read it whole). */
+  documentRest(version: number, mark?: (step: string) => void): Promise<DocumentRest | null>;
+  /** When the steps of opening the command line's document finished on the Rust side (ms since the Unix epoch; empty without one). */
+  startupMarks(): Promise<Record<string, number>>;
   /** Creates a new document from a template in the documents folder and opens it. */
   createDocument(template: string, title: string): Promise<DocumentState>;
   /** Copies a bundled example into a new document and opens it. */
@@ -139,12 +162,23 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
  * JSON of a `DocumentState` (an ArrayBuffer; a large curriculum crosses the webview's IPC far
  * faster that way), or with `null`.
  */
-export async function unpackDocumentState(answer: ArrayBuffer | DocumentState | null): Promise<DocumentState | null> {
-  if (Object.prototype.toString.call(answer) !== '[object ArrayBuffer]') return answer as DocumentState | null;
+export async function unpackDocumentState(answer: ArrayBuffer | DocumentState | null, mark?: (step: string) => void): Promise<DocumentState | null> {
+  return unpack<DocumentState | null>(answer, mark);
+}
+
+/**
+ * Reads an answer that may come as gzipped JSON (an ArrayBuffer); anything else passes through.
+ * `mark` is told when the text is decompressed and when it is parsed (start-up marks).
+ */
+async function unpack<T>(answer: unknown, mark?: (step: string) => void): Promise<T> {
+  if (Object.prototype.toString.call(answer) !== '[object ArrayBuffer]') return answer as T;
   const body = new Response(answer as ArrayBuffer).body;
   if (!body) throw new Error('the document answer is empty');
-  const stream = body.pipeThrough(new DecompressionStream('gzip'));
-  return (await new Response(stream).json()) as DocumentState;
+  const text = await new Response(body.pipeThrough(new DecompressionStream('gzip'))).text();
+  mark?.('decompressed');
+  const value = JSON.parse(text) as T;
+  mark?.('parsed');
+  return value;
 }
 
 /** Runs `work` while the backend's `event` (a `Progress` sent to this window only) goes to `onProgress`. */
@@ -163,9 +197,22 @@ export class TauriBackend implements Backend {
   forgetRecent(path: string) { return call<RecentDocument[]>('forget_recent', { path }); }
   templates() { return call<Catalog>('list_templates'); }
   examples() { return call<ExampleInfo[]>('list_examples'); }
-  async currentDocument() {
-    return unpackDocumentState(await call<ArrayBuffer | null>('current_document'));
+  async currentDocument(mark?: (step: string) => void) {
+    const answer = await call<ArrayBuffer | null>('current_document');
+    mark?.('received');
+    return unpackDocumentState(answer, mark);
   }
+  async openingDocument(mark?: (step: string) => void) {
+    const answer = await call<ArrayBuffer | null>('current_document', { staged: true });
+    mark?.('received');
+    return unpack<OpeningState | null>(answer, mark);
+  }
+  async documentRest(version: number, mark?: (step: string) => void) {
+    const answer = await call<ArrayBuffer | null>('document_rest', { version });
+    mark?.('received');
+    return unpack<DocumentRest | null>(answer, mark);
+  }
+  startupMarks() { return call<Record<string, number>>('startup_marks'); }
   createDocument(template: string, title: string) {
     return call<DocumentState>('create_document', { template, title });
   }

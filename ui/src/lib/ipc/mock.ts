@@ -5,7 +5,7 @@
 // Markdown previews come from fixtures the library computed (mockFixtures.ts), looked up by the
 // example the document came from and the edits applied to it since.
 import { AppError } from './errors';
-import type { Backend } from './client';
+import { REST_FIELDS, type Backend, type DocumentRest, type OpeningState } from './client';
 import { emptyDocument, makeActivity, makeNode } from '../document/factories';
 import type {
   DocumentChange,
@@ -178,6 +178,37 @@ export class MockBackend implements Backend {
     });
   }
   async currentDocument() { this.log('current_document'); return this.doc ? this.state() : null; }
+  /**
+   * Whether `openingDocument` answers with the outline first, like the app does for a large
+   * document (off by default: the mock's documents are small). `restGate`, when set, holds the
+   * answer of `documentRest` back until it resolves.
+   */
+  staged = false;
+  restGate: Promise<void> | null = null;
+  /** The document (as JSON) whose outline was last answered, by its version. */
+  private outlined: { version: number; json: string } | null = null;
+  async openingDocument(): Promise<OpeningState | null> {
+    this.log('current_document', { staged: true });
+    if (!this.doc) return null;
+    const state = this.state();
+    if (!this.staged) return state;
+    const outline: Record<string, unknown> = { ...state.document };
+    for (const field of REST_FIELDS) delete outline[field];
+    const version = (this.outlined?.version ?? 0) + 1;
+    this.outlined = { version, json: JSON.stringify(this.doc) };
+    return { ...state, document: outline as OpeningState['document'], rest: version };
+  }
+  async documentRest(version: number): Promise<DocumentRest | null> {
+    this.log('document_rest', { version });
+    await this.restGate;
+    const doc = this.requireDoc();
+    // A document changed since its outline was answered: the window reads it whole.
+    if (this.outlined?.version !== version || this.outlined.json !== JSON.stringify(doc)) return null;
+    const rest: Record<string, unknown> = {};
+    for (const field of REST_FIELDS) if (field in doc) rest[field] = structuredClone(doc[field]);
+    return rest as DocumentRest;
+  }
+  async startupMarks() { this.log('startup_marks'); return {}; }
   async createDocument(template: string, title: string) {
     this.log('create_document', { template, title });
     const found = this.catalog().templates.find((t) => t.id === template);
