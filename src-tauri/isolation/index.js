@@ -12,6 +12,7 @@ const COMMANDS = new Set([
   'list_examples',
   'current_document',
   'startup_marks',
+  'document_rest',
   'create_document',
   'open_example',
   'open_document',

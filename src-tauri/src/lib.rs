@@ -90,6 +90,7 @@ pub fn run() {
             commands::documents::list_examples,
             commands::documents::current_document,
             commands::documents::startup_marks,
+            commands::documents::document_rest,
             commands::documents::create_document,
             commands::documents::open_example,
             commands::documents::open_document,

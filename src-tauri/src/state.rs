@@ -40,8 +40,8 @@ struct OpenDocument {
     stale: Parts,
     /// `loaded` as JSON, made once per change (the large answers to the UI are built from it).
     json: Option<Arc<str>>,
-    /// The gzipped JSON of the window's [`DocumentState`], made once per change.
-    packed: Option<Arc<Vec<u8>>>,
+    /// The gzipped answers made from `loaded`, made once per change.
+    packed: Option<Packed>,
     /// When the document is a curriculum folder (`store` is then its working store in the
     /// folder's cache): every change is written through to the folder's files.
     folder: Option<FolderLink>,
@@ -212,22 +212,60 @@ impl OpenDocument {
         self.packed = None;
     }
 
-    /// [`OpenDocument::state_json`] gzipped (fast level: the webview's IPC, not the CPU, is
-    /// the slow part for a large document).
+    /// [`OpenDocument::state_json`] gzipped.
     fn packed_state(&mut self) -> trellis::Result<(Arc<Vec<u8>>, Arc<Document>)> {
         let doc = self.document()?;
-        if let Some(packed) = &self.packed {
-            return Ok((packed.clone(), doc));
+        if let Some(packed) = self.packed.as_ref().and_then(|p| p.whole.clone()) {
+            return Ok((packed, doc));
         }
         let (json, _) = self.state_json()?;
-        let mut gz =
-            flate2::write::GzEncoder::new(Vec::with_capacity(json.len() / 5), flate2::Compression::fast());
-        let packed = std::io::Write::write_all(&mut gz, json.as_bytes())
-            .and_then(|()| gz.finish())
-            .map_err(|e| trellis::Error::Internal(format!("compressing the document: {e}")))?;
-        let packed = Arc::new(packed);
-        self.packed = Some(packed.clone());
+        let packed = Arc::new(gzip(json.as_bytes())?);
+        self.packed.get_or_insert_with(Packed::new).whole = Some(packed.clone());
         Ok((packed, doc))
+    }
+
+    /// The window's first answer at start-up, gzipped: for a large document ([`is_large`]) the
+    /// state with only its outline and `"rest": version` (`true` beside it), otherwise the whole
+    /// state ([`OpenDocument::packed_state`]).
+    fn opening_state(&mut self) -> trellis::Result<(Arc<Vec<u8>>, Arc<Document>, bool)> {
+        let doc = self.document()?;
+        if !is_large(&doc) || std::env::var_os("TRELLIS_STARTUP_WHOLE").is_some() {
+            let (packed, doc) = self.packed_state()?;
+            return Ok((packed, doc, false));
+        }
+        if let Some(packed) = self.packed.as_ref().and_then(|p| p.outline.clone()) {
+            return Ok((packed, doc, true));
+        }
+        let text = |e: serde_json::Error| trellis::Error::Internal(format!("serialising the answer: {e}"));
+        let version = self.packed.get_or_insert_with(Packed::new).version;
+        let path = serde_json::to_string(&self.store.path().display().to_string()).map_err(text)?;
+        let outline = serde_json::to_string(&split(&doc).0).map_err(text)?;
+        let history = serde_json::to_string(&self.store.history()?).map_err(text)?;
+        let json =
+            format!("{{\"path\":{path},\"document\":{outline},\"history\":{history},\"rest\":{version}}}");
+        let packed = Arc::new(gzip(json.as_bytes())?);
+        self.packed.get_or_insert_with(Packed::new).outline = Some(packed.clone());
+        Ok((packed, doc, true))
+    }
+
+    /// The gzipped JSON of the remainder ([`RestPart`]) of the version whose outline was answered
+    /// as `version`; `None` when the document changed since (the UI then reads it whole).
+    fn rest_packed(&mut self, version: u64) -> trellis::Result<Option<Arc<Vec<u8>>>> {
+        if self.packed.as_ref().is_none_or(|p| p.version != version) {
+            return Ok(None);
+        }
+        if let Some(packed) = self.packed.as_ref().and_then(|p| p.rest.clone()) {
+            return Ok(Some(packed));
+        }
+        let doc = self.document()?;
+        let json = serde_json::to_string(&split(&doc).1)
+            .map_err(|e| trellis::Error::Internal(format!("serialising the answer: {e}")))?;
+        let packed = Arc::new(gzip(json.as_bytes())?);
+        match self.packed.as_mut() {
+            Some(p) if p.version == version => p.rest = Some(packed.clone()),
+            _ => return Ok(None),
+        }
+        Ok(Some(packed))
     }
 
     /// The window's answer after an open or a change, as the JSON of [`DocumentState`] built
@@ -252,19 +290,146 @@ impl OpenDocument {
 
 type Shared = Arc<Mutex<OpenDocument>>;
 
+/// A document with at least this many objectives, activities and assessments (together) opens
+/// in two steps at start-up: its outline first, the remainder after the outline is painted
+/// (docs/desktop.md, "Speed"). Below it the whole document is one answer, as for every other
+/// open.
+const STAGED_FROM: usize = 2_000;
+
+/// The fields of the document that a large document's remainder carries (`document_rest`); its
+/// outline carries the others. Kept equal to `REST_FIELDS` in ui/src/lib/ipc/client.ts.
+#[cfg(test)]
+const REST_FIELDS: [&str; 10] = [
+    "objectives",
+    "standardItems",
+    "associations",
+    "activities",
+    "assessments",
+    "comments",
+    "reviewEvents",
+    "snapshots",
+    "assets",
+    "translations",
+];
+
+/// Versions of [`Packed`]: a remainder is answered only for the version its outline came with.
+static NEXT_VERSION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// The gzipped answers of one committed version of a window's document.
+struct Packed {
+    /// Tells this version's remainder from another's.
+    version: u64,
+    /// The JSON of the whole [`DocumentState`].
+    whole: Option<Arc<Vec<u8>>>,
+    /// A large document's first answer: the state with only the outline's fields (see
+    /// [`OutlinePart`]) and `"rest": version`.
+    outline: Option<Arc<Vec<u8>>>,
+    /// The JSON of its [`RestPart`].
+    rest: Option<Arc<Vec<u8>>>,
+}
+
+impl Packed {
+    fn new() -> Packed {
+        let version = NEXT_VERSION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Packed { version, whole: None, outline: None, rest: None }
+    }
+}
+
+/// What a large document's first answer carries: what the outline and the first screen read.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OutlinePart<'a> {
+    format: u32,
+    curriculum: &'a trellis::model::Curriculum,
+    nodes: &'a [trellis::model::Node],
+    frameworks: &'a [trellis::model::Framework],
+    rubrics: &'a [trellis::model::Rubric],
+}
+
+/// The rest of a large document, sent after its outline (`translations` omitted when empty, as
+/// in the document's own JSON).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RestPart<'a> {
+    objectives: &'a [trellis::model::Objective],
+    standard_items: &'a [trellis::model::StandardItem],
+    associations: &'a [trellis::model::StandardAssociation],
+    activities: &'a [trellis::model::Activity],
+    assessments: &'a [trellis::model::Assessment],
+    comments: &'a [trellis::model::Comment],
+    review_events: &'a [trellis::model::ReviewEvent],
+    snapshots: &'a [trellis::model::Snapshot],
+    assets: &'a [trellis::model::Asset],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    translations: &'a [trellis::model::Translation],
+}
+
+/// `doc` cut into its outline and its remainder; every field goes to exactly one of them (the
+/// pattern names them all, so a new field of `Document` must be given to one).
+fn split(doc: &Document) -> (OutlinePart<'_>, RestPart<'_>) {
+    let Document {
+        format,
+        curriculum,
+        nodes,
+        objectives,
+        frameworks,
+        standard_items,
+        associations,
+        activities,
+        assessments,
+        rubrics,
+        comments,
+        review_events,
+        snapshots,
+        assets,
+        translations,
+    } = doc;
+    (
+        OutlinePart { format: *format, curriculum, nodes, frameworks, rubrics },
+        RestPart {
+            objectives,
+            standard_items,
+            associations,
+            activities,
+            assessments,
+            comments,
+            review_events,
+            snapshots,
+            assets,
+            translations,
+        },
+    )
+}
+
+/// Whether `doc` is large enough to open in two steps ([`STAGED_FROM`]).
+fn is_large(doc: &Document) -> bool {
+    doc.objectives.len() + doc.activities.len() + doc.assessments.len() >= STAGED_FROM
+}
+
+/// `bytes` gzipped (fast level: the webview's IPC, not the CPU, is the slow part for a large
+/// document).
+fn gzip(bytes: &[u8]) -> trellis::Result<Vec<u8>> {
+    let mut gz =
+        flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 5), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, bytes)
+        .and_then(|()| gz.finish())
+        .map_err(|e| trellis::Error::Internal(format!("compressing the document: {e}")))
+}
+
 /// A document opened, loaded and packed for the UI before its window asks for it (the file
 /// given on the command line, prepared while the window starts; see `crate::startup`).
 pub struct Prepared(OpenDocument);
 
 impl Prepared {
-    /// Loads `store`'s document and makes its first answer to the UI (the gzipped JSON). A
-    /// failure is kept for the UI's request, which then loads again and reports it.
+    /// Loads `store`'s document and makes its first answer to the UI (the gzipped JSON: a
+    /// large document's outline, see [`OpenDocument::opening_state`]). A failure is kept for
+    /// the UI's request, which then loads again and reports it.
     pub fn new(store: Store) -> Prepared {
         let mut open = OpenDocument::new(store, None);
         if open.document().is_ok() {
             crate::startup::mark("loaded");
         }
-        if open.packed_state().is_ok() {
+        if open.opening_state().is_ok() {
             crate::startup::mark("packed");
         }
         Prepared(open)
@@ -628,6 +793,53 @@ impl AppState {
         .await
     }
 
+    /// The window's first answer at start-up ([`OpenDocument::opening_state`]) as a ready-made
+    /// IPC answer, the document for the command's own use, and whether a remainder follows. A
+    /// remainder is packed at once on a thread of its own, while the webview reads and paints
+    /// the outline.
+    pub async fn opening_state_response(
+        &self,
+        window: &str,
+    ) -> Result<(tauri::ipc::Response, Arc<Document>), CommandError> {
+        let open = self.open(window)?;
+        let (packed, doc, version) = {
+            let open = open.clone();
+            blocking(move || {
+                let mut guard = lock(&open)?;
+                let (packed, doc, staged) = guard.opening_state()?;
+                Ok((packed, doc, guard.packed.as_ref().map(|p| p.version).filter(|_| staged)))
+            })
+            .await?
+        };
+        if let Some(version) = version {
+            std::thread::spawn(move || {
+                if let Ok(mut guard) = lock(&open)
+                    && let Ok(Some(_)) = guard.rest_packed(version)
+                {
+                    crate::startup::mark("rest-packed");
+                }
+            });
+        }
+        Ok((tauri::ipc::Response::new(packed.to_vec()), doc))
+    }
+
+    /// The remainder of the version `version` of the window's document as a ready-made IPC
+    /// answer (gzipped JSON), or `null` when the document changed since its outline was sent.
+    pub async fn document_rest_response(
+        &self,
+        window: &str,
+        version: u64,
+    ) -> Result<tauri::ipc::Response, CommandError> {
+        let open = self.open(window)?;
+        blocking(move || {
+            Ok(match lock(&open)?.rest_packed(version)? {
+                Some(packed) => tauri::ipc::Response::new(packed.to_vec()),
+                None => tauri::ipc::Response::new("null".to_owned()),
+            })
+        })
+        .await
+    }
+
     /// Makes `store` the window's document (replacing and closing any previous one). The
     /// document is loaded and serialised on a background thread right away, so that it is ready
     /// (or nearly) when the window's UI asks for it; the recent list learns the title then.
@@ -756,6 +968,92 @@ mod tests {
             assert_eq!(title, "Probability");
             Ok::<_, CommandError>(())
         })?;
+        Ok(())
+    }
+
+    fn gunzip(packed: &[u8]) -> serde_json::Result<serde_json::Value> {
+        serde_json::from_reader(flate2::read::GzDecoder::new(packed))
+    }
+
+    #[test]
+    fn a_large_document_opens_as_its_outline_then_its_remainder_which_together_are_the_whole_state()
+    -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let doc = trellis::generate::large(trellis::generate::Scale { courses: 8, units: 5, lessons: 5 });
+        assert!(is_large(&doc), "the generated document is below STAGED_FROM");
+        let state = AppState::new(dir.path(), dir.path().join("documents"));
+        state.attach("main", Store::create(&dir.path().join("t.trellis"), &doc)?)?;
+        let whole = tauri::async_runtime::block_on(state.document_state("main"))?;
+        let open = state.open("main")?;
+        let (outline, _, staged) = lock(&open)?.opening_state()?;
+        assert!(staged);
+        let mut outline = gunzip(&outline)?;
+        let version = outline["rest"].as_u64().ok_or("the outline names no remainder")?;
+        let first = outline["document"].as_object().ok_or("no document")?.clone();
+        assert_eq!(first["nodes"].as_array().map(Vec::len), Some(doc.nodes.len()));
+        assert!(REST_FIELDS.iter().all(|f| !first.contains_key(*f)), "the outline carries a remainder field");
+
+        let rest = lock(&open)?.rest_packed(version)?.ok_or("no remainder for the outline's version")?;
+        let rest = gunzip(&rest)?;
+        let rest = rest.as_object().ok_or("the remainder is no object")?;
+        assert!(rest.keys().all(|k| REST_FIELDS.contains(&k.as_str())), "{:?}", rest.keys());
+        // The outline and the remainder together are the whole state, field for field.
+        let mut merged = first;
+        merged.extend(rest.clone());
+        outline["document"] = serde_json::Value::Object(merged);
+        outline.as_object_mut().ok_or("no state")?.remove("rest");
+        assert_eq!(outline, serde_json::to_value(&whole)?);
+        Ok(())
+    }
+
+    #[test]
+    fn a_remainder_is_answered_only_for_the_version_its_outline_came_with() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let doc = trellis::generate::large(trellis::generate::Scale { courses: 8, units: 5, lessons: 5 });
+        let state = AppState::new(dir.path(), dir.path().join("documents"));
+        state.attach("main", Store::create(&dir.path().join("t.trellis"), &doc)?)?;
+        let open = state.open("main")?;
+        let (outline, _, _) = lock(&open)?.opening_state()?;
+        let version = gunzip(&outline)?["rest"].as_u64().ok_or("no remainder")?;
+        let mut curriculum = doc.curriculum.clone();
+        curriculum.title = "Renamed".into();
+        tauri::async_runtime::block_on(
+            state.change("main", move |s| s.apply(EditOp::UpdateCurriculum { curriculum })),
+        )?;
+        assert!(lock(&open)?.rest_packed(version)?.is_none(), "a remainder of an older version was answered");
+        assert!(lock(&open)?.rest_packed(version + 1_000_000)?.is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn a_document_of_ordinary_size_opens_whole_in_one_answer() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let doc = trellis::generate::large(trellis::generate::Scale { courses: 1, units: 2, lessons: 2 });
+        assert!(!is_large(&doc));
+        let state = AppState::new(dir.path(), dir.path().join("documents"));
+        state.attach("main", Store::create(&dir.path().join("t.trellis"), &doc)?)?;
+        let open = state.open("main")?;
+        let (first, _, staged) = lock(&open)?.opening_state()?;
+        assert!(!staged);
+        let (whole, _) = lock(&open)?.packed_state()?;
+        assert_eq!(gunzip(&first)?, gunzip(&whole)?);
+        assert!(gunzip(&first)?.get("rest").is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn the_ui_merges_the_same_remainder_fields_the_backend_sends() -> TestResult {
+        let client = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/ipc/client.ts"),
+        )?;
+        let list = client
+            .split("export const REST_FIELDS = [")
+            .nth(1)
+            .and_then(|rest| rest.split(']').next())
+            .ok_or("REST_FIELDS not found in client.ts")?;
+        let ui: Vec<&str> =
+            list.split(',').map(|f| f.trim().trim_matches('\'')).filter(|f| !f.is_empty()).collect();
+        assert_eq!(ui, REST_FIELDS);
         Ok(())
     }
 

@@ -36,21 +36,40 @@ pub fn list_examples() -> Vec<ExampleInfo> {
 }
 
 /// The window's document, if one is open (e.g. a file given on the command line, once its
-/// opening at start-up is over): the JSON of an `Option<DocumentState>`, made from the
-/// document's cached JSON.
+/// opening at start-up is over): the gzipped JSON of an `Option<DocumentState>`, made from the
+/// document's cached JSON. With `staged` (the window's start-up), a large document answers with
+/// its outline and `"rest": version` instead, and its remainder is then asked for with
+/// [`document_rest`] (docs/desktop.md, "Speed").
 #[tauri::command]
 pub async fn current_document(
     window: Window,
     state: State<'_, AppState>,
     opening: State<'_, crate::startup::Opening>,
+    staged: Option<bool>,
 ) -> Result<Response, CommandError> {
     opening.settled().await;
     if !state.has_document(window.label()) {
         return Ok(Response::new("null".to_owned()));
     }
-    let response = answer(&window, &state).await;
+    if staged != Some(true) {
+        return answer(&window, &state).await;
+    }
+    let (response, doc) = state.opening_state_response(window.label()).await?;
+    set_title(&window, Some(&doc.curriculum.title));
     crate::startup::mark("answered");
-    response
+    Ok(response)
+}
+
+/// The remainder of a large document whose outline `current_document` answered with
+/// `"rest": version` (gzipped JSON of the fields the outline left out), or `null` when the
+/// document changed since (the window then asks for it whole).
+#[tauri::command]
+pub async fn document_rest(
+    window: Window,
+    state: State<'_, AppState>,
+    version: u64,
+) -> Result<Response, CommandError> {
+    state.document_rest_response(window.label(), version).await
 }
 
 /// When the steps of opening the command line's document finished (ms since the Unix epoch,
