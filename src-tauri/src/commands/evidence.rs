@@ -459,7 +459,7 @@ pub async fn evidence_cohorts(
     window: Window,
     state: State<'_, AppState>,
 ) -> Result<Vec<CohortSummary>, CommandError> {
-    Ok(state.evidence_cohorts(window.label()).await?.as_ref().clone())
+    state.evidence_cohorts(window.label()).await
 }
 
 /// Removes a cohort (one undo step); answers with the history.
@@ -807,7 +807,11 @@ mod tests {
         assert_eq!(kept, again);
         assert_eq!(state.evidence_reads("main"), reads);
         assert_eq!(kept["heatmap"]["columns"].as_array().map(Vec::len), Some(cohorts));
-        assert_eq!(state.evidence_cohorts("main").await.unwrap().len(), cohorts);
+        let counted = state.evidence_cohorts("main").await.unwrap();
+        assert_eq!(counted.len(), cohorts);
+        let stored =
+            state.read_evidence("main", |s, _| evidence_store::cohorts(s.connection())).await.unwrap();
+        assert_eq!(counted, stored, "the counts taken from the kept evidence are the store's");
         kept
     }
 
