@@ -11,10 +11,12 @@ use std::io::Read;
 
 use uuid::Uuid;
 
-use super::{Limits, Matcher, Sink, header_key, next_record, number, open_sniffed};
+use super::{
+    Limits, Matcher, Sink, first_headers, header_error, header_key, next_data_row, number, open_sniffed,
+};
+use crate::Result;
 use crate::evidence::TargetKind;
 use crate::evidence::store::NewResult;
-use crate::{Error, Result};
 
 const IDENTITY: [&str; 11] = [
     "student",
@@ -67,13 +69,13 @@ pub(super) fn read<R: Read>(
     let id_col = pos("id").or(pos("sis user id")).or(pos("sis login id")).or(pos("integration id"));
     let section = pos("section");
     let Some(id_col) = id_col else {
-        return Err(Error::Parse {
-            source_name: format!("{name}:1"),
-            message: format!(
+        return Err(header_error(
+            name,
+            format!(
                 "not a Canvas gradebook: no learner id column; expected \"Student, ID, SIS User ID, SIS Login ID, Section\" then one column per assignment (found {})",
-                headers.iter().take(8).collect::<Vec<_>>().join(", ")
+                first_headers(&headers, 8)
             ),
-        });
+        ));
     };
     // Assignment columns: (index, assessment, points from the design).
     let mut columns: Vec<(usize, Uuid, Option<f64>)> = Vec::new();
@@ -93,9 +95,7 @@ pub(super) fn read<R: Read>(
     }
     let mut possible: Vec<Option<f64>> = columns.iter().map(|c| c.2).collect();
     let mut rows = 0;
-    while next_record(&mut reader, &mut record, name, limits, rows)? {
-        rows += 1;
-        let line = record.position().map_or(0, |p| p.line());
+    while let Some(line) = next_data_row(&mut reader, &mut record, name, limits, &mut rows)? {
         let first_cell = record.get(0).unwrap_or("");
         if header_key(first_cell) == "points possible" {
             for (k, (i, _, _)) in columns.iter().enumerate() {
@@ -103,9 +103,6 @@ pub(super) fn read<R: Read>(
                     possible[k] = Some(p);
                 }
             }
-            continue;
-        }
-        if record.iter().all(str::is_empty) {
             continue;
         }
         sink.report().rows += 1;

@@ -16,10 +16,12 @@ use std::io::Read;
 
 use uuid::Uuid;
 
-use super::{Limits, Matcher, Sink, header_key, next_record, number, open_sniffed};
+use super::{
+    Limits, Matcher, Sink, column_of, first_headers, header_error, next_data_row, number, open_sniffed,
+};
+use crate::Result;
 use crate::evidence::TargetKind;
 use crate::evidence::store::NewResult;
-use crate::{Error, Result};
 
 /// The objective a `<group path> > <outcome title>` names: the last part first, then longer
 /// tails of the path, then the whole header text.
@@ -44,7 +46,7 @@ pub(super) fn read<R: Read>(
 ) -> Result<()> {
     let (mut reader, headers) = open_sniffed(input, b",;\t", name, limits)?;
     let mut record = headers.clone();
-    let pos = |keys: &[&str]| headers.iter().position(|h| keys.contains(&header_key(h).as_str()));
+    let pos = |keys: &[&str]| column_of(&headers, keys);
     let id_col = pos(&["student id", "user id", "id"]);
     let sis_col = pos(&["student sis id", "sis user id", "sis id"]);
     let name_col = pos(&["student name", "student", "name"]);
@@ -69,19 +71,19 @@ pub(super) fn read<R: Read>(
         }
     }
     if id_col.is_none() && sis_col.is_none() {
-        return Err(Error::Parse {
-            source_name: format!("{name}:1"),
-            message: format!(
+        return Err(header_error(
+            name,
+            format!(
                 "not a Canvas Learning Mastery Gradebook export: no \"Student ID\" column; expected \"Student name, Student ID, Student SIS ID\" then \"<outcome> result, <outcome> mastery points\" per outcome (found {})",
-                headers.iter().take(6).collect::<Vec<_>>().join(", ")
+                first_headers(&headers, 6)
             ),
-        });
+        ));
     }
     if columns.is_empty() && sink.report().unmatched.is_empty() {
-        return Err(Error::Parse {
-            source_name: format!("{name}:1"),
-            message: "not a Canvas Learning Mastery Gradebook export: no \"<outcome> result\" column".into(),
-        });
+        return Err(header_error(
+            name,
+            "not a Canvas Learning Mastery Gradebook export: no \"<outcome> result\" column",
+        ));
     }
     sink.report().notes.push(
         "Learning Mastery Gradebook scores are each student's rolled-up score (Canvas's calculation method already applied), read as one result on the objective's point scale; the export has no points possible"
@@ -93,13 +95,8 @@ pub(super) fn read<R: Read>(
         ));
     }
     let mut rows = 0;
-    while next_record(&mut reader, &mut record, name, limits, rows)? {
-        rows += 1;
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
+    while let Some(line) = next_data_row(&mut reader, &mut record, name, limits, &mut rows)? {
         sink.report().rows += 1;
-        let line = record.position().map_or(0, |p| p.line());
         let cell = |c: Option<usize>| c.and_then(|i| record.get(i)).unwrap_or("").to_owned();
         let sis = cell(sis_col);
         let learner = match cell(id_col) {

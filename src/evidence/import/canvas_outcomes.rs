@@ -11,10 +11,13 @@
 
 use std::io::Read;
 
-use super::{Limits, Matcher, Sink, csv_reader, header_key, header_row, next_record, number, parse_time};
+use super::{
+    Limits, Matcher, Sink, csv_reader, header_error, header_key, header_row, next_data_row, number,
+    parse_time,
+};
+use crate::Result;
 use crate::evidence::TargetKind;
 use crate::evidence::store::NewResult;
-use crate::{Error, Result};
 
 /// Columns read: (role, accepted header names).
 const COLUMNS: &[(&str, &[&str])] = &[
@@ -62,23 +65,23 @@ pub(super) fn read<R: Read>(
     };
     for role in ["student id", "outcome score"] {
         if has(role).is_none() {
-            return Err(Error::Parse {
-                source_name: format!("{name}:1"),
-                message: format!(
+            return Err(header_error(
+                name,
+                format!(
                     "not a Canvas Outcome Results report: no \"{role}\" column; expected the columns {}",
                     expected()
                 ),
-            });
+            ));
         }
     }
     if has("outcome guid").is_none() && has("outcome name").is_none() {
-        return Err(Error::Parse {
-            source_name: format!("{name}:1"),
-            message: format!(
+        return Err(header_error(
+            name,
+            format!(
                 "not a Canvas Outcome Results report: no \"learning outcome name\" (or vendor guid) column; expected the columns {}",
                 expected()
             ),
-        });
+        ));
     }
     let col = |role: &str| has(role);
     let (id_c, name_c, guid_c, oname_c, score_c, pp_c, date_c, attempt_c, section_c) = (
@@ -96,13 +99,8 @@ pub(super) fn read<R: Read>(
         c.and_then(|i| r.get(i)).unwrap_or("").to_owned()
     };
     let mut rows = 0;
-    while next_record(&mut reader, &mut record, name, limits, rows)? {
-        rows += 1;
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
+    while let Some(line) = next_data_row(&mut reader, &mut record, name, limits, &mut rows)? {
         sink.report().rows += 1;
-        let line = record.position().map_or(0, |p| p.line());
         let student = get(&record, id_c);
         let guid = get(&record, guid_c);
         let outcome = get(&record, oname_c);

@@ -569,6 +569,41 @@ pub(crate) fn next_record<R: std::io::Read>(
     Ok(more)
 }
 
+/// Reads the next data row after the header into `record` and answers its line, or `None` at
+/// the end. Blank rows are passed over; `rows` counts every record read, blank or not, for the
+/// row limit.
+pub(crate) fn next_data_row<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    record: &mut csv::StringRecord,
+    name: &str,
+    limits: &Limits,
+    rows: &mut u64,
+) -> Result<Option<u64>> {
+    while next_record(reader, record, name, limits, *rows)? {
+        *rows += 1;
+        if !record.iter().all(str::is_empty) {
+            return Ok(Some(record.position().map_or(0, |p| p.line())));
+        }
+    }
+    Ok(None)
+}
+
+/// An error in the header row of `name` (line 1): a column missing, unknown or given twice, or a
+/// file that is not the export it was read as.
+pub(crate) fn header_error(name: &str, message: impl Into<String>) -> Error {
+    Error::Parse { source_name: format!("{name}:1"), message: message.into() }
+}
+
+/// The first `n` headers, `, `-separated, for an error that says what the file holds instead.
+pub(crate) fn first_headers(headers: &csv::StringRecord, n: usize) -> String {
+    headers.iter().take(n).collect::<Vec<_>>().join(", ")
+}
+
+/// The first column whose header is one of `keys` (each a [`header_key`]).
+pub(crate) fn column_of(headers: &csv::StringRecord, keys: &[&str]) -> Option<usize> {
+    headers.iter().position(|h| keys.contains(&header_key(h).as_str()))
+}
+
 /// The header row of a CSV source (the first record), or an error naming the file when it is
 /// empty.
 pub(crate) fn header_row<R: std::io::Read>(

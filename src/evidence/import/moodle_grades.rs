@@ -21,10 +21,13 @@ use std::io::Read;
 
 use uuid::Uuid;
 
-use super::{Limits, Matcher, Sink, header_key, next_record, number, open_sniffed};
+use super::{
+    Limits, Matcher, Sink, column_of, first_headers, header_error, header_key, next_data_row, number,
+    open_sniffed,
+};
+use crate::Result;
 use crate::evidence::TargetKind;
 use crate::evidence::store::NewResult;
-use crate::{Error, Result};
 
 /// How a grade column shows the grade.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,19 +105,19 @@ pub(super) fn read<R: Read>(
 ) -> Result<()> {
     let (mut reader, headers) = open_sniffed(input, b",;\t:", name, limits)?;
     let mut record = headers.clone();
-    let pos = |keys: &[&str]| headers.iter().position(|h| keys.contains(&header_key(h).as_str()));
+    let pos = |keys: &[&str]| column_of(&headers, keys);
     let (first, last) = (pos(&["first name"]), pos(&["last name", "surname"]));
     let full = pos(&["full name"]);
     let id_cols = [pos(&["id number", "idnumber"]), pos(&["email address", "email"]), pos(&["username"])];
     let group = pos(&["groups", "group"]);
     if first.is_none() && last.is_none() && id_cols.iter().all(Option::is_none) {
-        return Err(Error::Parse {
-            source_name: format!("{name}:1"),
-            message: format!(
+        return Err(header_error(
+            name,
+            format!(
                 "not a Moodle grade export: no \"First name\", \"Last name\", \"ID number\" or \"Email address\" column; expected the user fields then one column per grade item such as \"Quiz: Unit 1 (Real)\" (found {})",
-                headers.iter().take(6).collect::<Vec<_>>().join(", ")
+                first_headers(&headers, 6)
             ),
-        });
+        ));
     }
     // Grade items by assessment: the Percentage column wins over the Real one.
     let mut chosen: HashMap<Uuid, Column> = HashMap::new();
@@ -182,13 +185,8 @@ pub(super) fn read<R: Read>(
         ));
     }
     let mut rows = 0;
-    while next_record(&mut reader, &mut record, name, limits, rows)? {
-        rows += 1;
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
+    while let Some(line) = next_data_row(&mut reader, &mut record, name, limits, &mut rows)? {
         sink.report().rows += 1;
-        let line = record.position().map_or(0, |p| p.line());
         let cell = |c: Option<usize>| c.and_then(|i| record.get(i)).unwrap_or("").trim().to_owned();
         let learner_name = match full {
             Some(_) => cell(full),

@@ -9,10 +9,13 @@
 
 use std::io::Read;
 
-use super::{Limits, Matcher, Sink, csv_reader, header_key, header_row, next_record, number, parse_time};
+use super::{
+    Limits, Matcher, Sink, csv_reader, header_error, header_key, header_row, next_data_row, number,
+    parse_time,
+};
+use crate::Result;
 use crate::evidence::TargetKind;
 use crate::evidence::store::NewResult;
-use crate::{Error, Result};
 
 const COLUMNS: [&str; 9] =
     ["learner", "objective", "score", "points_possible", "date", "attempt", "name", "section", "response"];
@@ -36,44 +39,35 @@ pub(super) fn read<R: Read>(
         match COLUMNS.iter().position(|c| *c == k) {
             Some(c) if at[c].is_none() => at[c] = Some(i),
             Some(_) => {
-                return Err(Error::Parse {
-                    source_name: format!("{name}:1"),
-                    message: format!("the column \"{h}\" appears twice"),
-                });
+                return Err(header_error(name, format!("the column \"{h}\" appears twice")));
             }
             None => {
-                return Err(Error::Parse {
-                    source_name: format!("{name}:1"),
-                    message: format!(
+                return Err(header_error(
+                    name,
+                    format!(
                         "unknown column \"{}\"; the plain evidence CSV has the columns {} (the first three required)",
                         h.chars().take(60).collect::<String>(),
                         COLUMNS.join(", ")
                     ),
-                });
+                ));
             }
         }
     }
     if let Some(missing) = REQUIRED.iter().enumerate().find(|(i, _)| at[*i].is_none()).map(|(_, c)| c) {
-        return Err(Error::Parse {
-            source_name: format!("{name}:1"),
-            message: format!(
+        return Err(header_error(
+            name,
+            format!(
                 "the header lacks the column \"{missing}\"; the plain evidence CSV has the columns {} (the first three required)",
                 COLUMNS.join(", ")
             ),
-        });
+        ));
     }
     let cell = |record: &csv::StringRecord, c: usize| -> String {
         at[c].and_then(|i| record.get(i)).unwrap_or("").to_owned()
     };
     let mut rows = 0u64;
-    while next_record(&mut reader, &mut record, name, limits, rows)? {
-        rows += 1;
+    while let Some(line) = next_data_row(&mut reader, &mut record, name, limits, &mut rows)? {
         sink.report().rows += 1;
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(str::is_empty) {
-            sink.report().rows -= 1;
-            continue;
-        }
         let learner = cell(&record, 0);
         let objective = cell(&record, 1);
         let score_text = cell(&record, 2);
