@@ -4,20 +4,23 @@
 //! use it in CI. The document's template is resolved among the built-in and the user's
 //! templates (`TRELLIS_TEMPLATES` or the config folder), so a user template's checks run. A
 //! `.trellis` document holding evidence of learning also gets the evidence findings (`E…`,
-//! `trellis::analysis::check_with_evidence`).
+//! `trellis::analysis::check_with_evidence`). The arguments, the JSON output and the exit code are
+//! shared with `trellis lint` ([`FindingsArgs`]).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
+use trellis::model::Document;
+use trellis::pedagogy::templates::Catalog;
 use trellis::{Finding, Severity};
 
 use super::exit;
 
-/// Arguments of `trellis check`.
+/// The arguments `trellis check` and `trellis lint` share.
 #[derive(Args)]
-pub struct CheckArgs {
+pub struct FindingsArgs {
     /// The document (`.trellis`, or canonical `.json`).
     pub file: PathBuf,
     /// Output format.
@@ -28,12 +31,42 @@ pub struct CheckArgs {
     pub fail_on: FailOn,
 }
 
+impl FindingsArgs {
+    /// The document and the templates it is read with (built-in and the user's).
+    pub(super) fn open(&self) -> anyhow::Result<(Document, Catalog)> {
+        let doc = trellis::store::load_path(&self.file)
+            .with_context(|| format!("reading {}", self.file.display()))?;
+        let templates = super::templates::catalog_for(&doc);
+        Ok((doc, templates))
+    }
+
+    /// Prints `findings` (as JSON, or by `text` for people) and answers the exit code: whether a
+    /// finding reaches the `--fail-on` threshold.
+    pub(super) fn report(&self, findings: &[Finding], text: impl FnOnce()) -> anyhow::Result<u8> {
+        match self.format {
+            Format::Json => {
+                println!("{}", serde_json::to_string_pretty(findings).context("serialising findings")?)
+            }
+            Format::Text => text(),
+        }
+        let threshold = self.fail_on.severity();
+        Ok(if findings.iter().any(|f| f.severity >= threshold) { exit::FINDINGS } else { exit::OK })
+    }
+}
+
+/// Arguments of `trellis check`.
+#[derive(Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub findings: FindingsArgs,
+}
+
 /// Output format.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
-    /// Findings grouped by severity, for people.
+    /// Findings for people: grouped by severity (`check`) or by objective (`lint`).
     Text,
-    /// A JSON array of findings (most severe first, in outline order).
+    /// A JSON array of findings (`check`: most severe first, in outline order).
     Json,
 }
 
@@ -62,24 +95,16 @@ impl FailOn {
 impl CheckArgs {
     /// Runs the checks.
     pub fn run(self) -> anyhow::Result<u8> {
-        let doc = trellis::store::load_path(&self.file)
-            .with_context(|| format!("reading {}", self.file.display()))?;
-        let templates = super::templates::catalog_for(&doc);
-        let findings = match load_evidence(&self.file)? {
+        let args = &self.findings;
+        let (doc, templates) = args.open()?;
+        let findings = match load_evidence(&args.file)? {
             Some(evidence) => trellis::analysis::check_with_evidence(&doc, &templates, &evidence),
             None => trellis::analysis::check(&doc, &templates),
         };
-        match self.format {
-            Format::Json => {
-                println!("{}", serde_json::to_string_pretty(&findings).context("serialising findings")?)
-            }
-            Format::Text => {
-                let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                print!("{}", render_text(&self.file.display().to_string(), &findings, colour));
-            }
-        }
-        let threshold = self.fail_on.severity();
-        Ok(if findings.iter().any(|f| f.severity >= threshold) { exit::FINDINGS } else { exit::OK })
+        args.report(&findings, || {
+            let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            print!("{}", render_text(&args.file.display().to_string(), &findings, colour));
+        })
     }
 }
 

@@ -3,52 +3,27 @@
 //! document's template (built-in or the user's, as in `trellis check`) decides which objective
 //! kinds are exempt from the measurability findings.
 
-use std::path::PathBuf;
-
-use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use trellis::{Finding, Severity};
 
-use super::check::FailOn;
-use super::exit;
+use super::check::FindingsArgs;
 
-/// Arguments of `trellis lint`.
+/// Arguments of `trellis lint` (those of `trellis check`).
 #[derive(Args)]
 pub struct LintArgs {
-    /// The document (`.trellis`, or canonical `.json`).
-    pub file: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Exit with code 1 when a finding is at least this severe.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
-}
-
-/// Output format.
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
-    /// Findings grouped by objective, for people.
-    Text,
-    /// A JSON array of findings.
-    Json,
+    #[command(flatten)]
+    pub findings: FindingsArgs,
 }
 
 impl LintArgs {
     /// Runs the lint.
     pub fn run(self) -> anyhow::Result<u8> {
-        let doc = trellis::store::load_path(&self.file)
-            .with_context(|| format!("reading {}", self.file.display()))?;
-        let templates = super::templates::catalog_for(&doc);
+        let args = &self.findings;
+        let (doc, templates) = args.open()?;
         let findings = trellis::pedagogy::lint_document(&doc, templates.template_of(&doc));
-        match self.format {
-            Format::Json => {
-                println!("{}", serde_json::to_string_pretty(&findings).context("serialising findings")?)
-            }
-            Format::Text => print_text(&self.file.display().to_string(), doc.objectives.len(), &findings),
-        }
-        let threshold = self.fail_on.severity();
-        Ok(if findings.iter().any(|f| f.severity >= threshold) { exit::FINDINGS } else { exit::OK })
+        args.report(&findings, || {
+            print_text(&args.file.display().to_string(), doc.objectives.len(), &findings)
+        })
     }
 }
 
