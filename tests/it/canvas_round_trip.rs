@@ -9,7 +9,7 @@ use trellis::export::{ExportFormat, ExportOptions, LmsProfile, MemWriter, export
 use trellis::import::common_cartridge;
 use trellis::model::*;
 
-use crate::export_cc::{check_links, check_manifest, shared, xsd_validate};
+use crate::export_cc::{check_links, check_manifest, xsd_validate};
 
 use super::support::zip_with;
 
@@ -469,7 +469,7 @@ fn an_lti_activity_without_an_http_launch_url_is_exported_as_a_page_with_a_findi
 #[test]
 #[ignore = "needs ../shared"]
 fn real_canvas_cartridges_survive_import_export_import() {
-    let dir = shared().expect("../shared").join("samples/cc");
+    let dir = crate::support::samples_dir("cc");
     for name in
         ["canvas_cc_gem_course.imscc", "assignment-rubrics", "single-page", "multiple-pages", "course-1"]
     {

@@ -11,7 +11,8 @@ use serde_json::Value;
 use trellis::export::{ExportFormat, ExportOptions, LmsProfile, MemWriter, export_document};
 use trellis::model::Document;
 
-use super::export_cc::{assert_golden, examples, export, fixture_document, hostile_document, root};
+use super::export_cc::{assert_golden, examples, export, fixture_document, hostile_document};
+use super::support::root;
 
 fn validator() -> jsonschema::Validator {
     let path = root().join("tests/schemas/case/v1p1/case_v1p1_cfpackage-jsonschema1.json");

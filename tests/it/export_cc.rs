@@ -10,8 +10,7 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use quick_xml::events::Event;
 use trellis::export::{
@@ -20,14 +19,7 @@ use trellis::export::{
 use trellis::model::*;
 use uuid::Uuid;
 
-pub(crate) fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-pub(crate) fn shared() -> Option<PathBuf> {
-    let dir = root().join("../shared");
-    dir.join("standards").is_dir().then_some(dir)
-}
+use super::support::{Xmllint, root, write_package, xmllint_in};
 
 /// The shipped examples that exist.
 pub(crate) fn examples() -> Vec<(String, Document)> {
@@ -449,12 +441,11 @@ fn root_namespace(text: &str) -> String {
     text[start..].split('"').next().unwrap_or_default().to_owned()
 }
 
-fn write_package(mem: &MemWriter, dir: &Path) {
-    for (path, bytes) in mem.entries() {
-        let file = dir.join(path);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(file, bytes).unwrap();
-    }
+/// Fails with xmllint's messages unless it passed `files` files and said each validates.
+pub(crate) fn assert_validates(label: &str, lint: &Xmllint, files: usize) {
+    let failures = lint.failures();
+    assert!(failures.is_empty(), "{label}: schema validation failed:\n{}", failures.join("\n"));
+    assert_eq!(lint.validated(), files, "{label}: {}", lint.stderr);
 }
 
 /// Validates every XML file of a package whose namespace the driver schema covers, in one
@@ -475,33 +466,8 @@ pub(crate) fn xsd_validate(label: &str, mem: &MemWriter, format: ExportFormat) {
         .filter(|p| !root_namespace(mem.text(p).unwrap()).starts_with("http://canvas.instructure.com/"))
         .collect();
     assert!(files.contains(&"imsmanifest.xml"), "{label}: no manifest");
-    let output = Command::new("xmllint")
-        .arg("--nonet")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(&driver)
-        .args(&files)
-        .current_dir(tmp.path())
-        .env("XML_CATALOG_FILES", schemas.join("catalog.xml"))
-        .output()
-        .expect("xmllint runs (Debian package libxml2-utils, installed by scripts/setup)");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let failures: Vec<&str> = stderr
-        .lines()
-        .filter(|l| !l.ends_with(" validates"))
-        // The driver and the CC schemas both import xml.xsd; libxml2 notes that it skips the second.
-        .filter(|l| !l.contains("Schemas parser warning") && !l.contains("Skipping import"))
-        .collect();
-    assert!(
-        output.status.success() && failures.is_empty(),
-        "{label}: schema validation failed:\n{}",
-        failures.join("\n")
-    );
-    assert_eq!(
-        stderr.lines().filter(|l| l.ends_with(" validates")).count(),
-        files.len(),
-        "{label}: {stderr}"
-    );
+    let lint = xmllint_in(tmp.path(), &driver, &files, &[]);
+    assert_validates(label, &lint, files.len());
 }
 
 /// Every manifest reference resolves: resource hrefs and files exist, dependencies and item
@@ -617,7 +583,6 @@ fn cc_packages_of_every_document_and_profile_validate_against_the_official_schem
 #[test]
 #[ignore = "needs ../shared"]
 fn validate_package_passes_on_every_cartridge() {
-    let shared = super::support::shared_dir();
     let tmp = tempfile::tempdir().unwrap();
     let mut packages = Vec::new();
     for (name, doc) in all_documents() {
@@ -630,10 +595,7 @@ fn validate_package_passes_on_every_cartridge() {
             }
         }
     }
-    let output = Command::new(shared.join("standards/validate-package")).args(&packages).output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "validate-package failed:\n{stdout}");
-    assert!(stdout.trim_end().ends_with(" 0 failed"), "{stdout}");
+    super::support::assert_validate_package(&packages);
 }
 
 #[test]

@@ -14,9 +14,7 @@ use trellis::export::{ExportFormat, ExportOptions, MemWriter, export_document, o
 use trellis::model::Document;
 use trellis::pedagogy::FieldSpec;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use super::support::root;
 
 fn statistics() -> Document {
     trellis::json::read(&root().join("examples/intro-statistics.json")).unwrap()

@@ -11,17 +11,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 
 use quick_xml::events::Event;
 use trellis::export::{ExportFormat, ExportOptions, ExportReport, MemWriter, export_document};
 use trellis::model::Document;
 
-const FORMATS: [ExportFormat; 3] = [ExportFormat::Scorm2004, ExportFormat::Scorm12, ExportFormat::Cmi5];
+use super::support::{root, write_package, xmllint_in, xmllint_text};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+const FORMATS: [ExportFormat; 3] = [ExportFormat::Scorm2004, ExportFormat::Scorm12, ExportFormat::Cmi5];
 
 fn fixture() -> Document {
     trellis::json::read(&root().join("tests/runtime/fixtures/scorm-sample.json")).unwrap()
@@ -148,36 +145,43 @@ fn parse(label: &str, text: &str) -> El {
     stack.pop().unwrap().children.into_iter().next().unwrap()
 }
 
-/// Runs xmllint (offline) with the schemas copied under tests/schemas; returns the failures.
-fn xmllint(format: ExportFormat, xml: &str) -> Vec<String> {
+/// xmllint (offline) of a manifest against the official schemas vendored under `tests/schemas`
+/// (the drivers import every namespace the manifest uses, LOM included); the failures.
+pub(crate) fn xmllint(format: ExportFormat, xml: &str) -> Vec<String> {
     let schema = root().join("tests/schemas").join(match format {
         ExportFormat::Scorm2004 => "scorm2004-4th/driver.xsd",
         ExportFormat::Scorm12 => "scorm12/driver.xsd",
         _ => "cmi5/CourseStructure.xsd",
     });
+    xmllint_text(&schema, control_file(format), xml).failures()
+}
+
+/// xmllint of the package's `imsmanifest.xml` against the schema files the package itself
+/// carries, as its `xsi:schemaLocation` names them (the W3C `xml.xsd` imported first, from
+/// `tests/schemas`, because SCORM 1.2's `ims_xml.xsd` is not readable by libxml2).
+pub(crate) fn validate_with_own_schemas(format: ExportFormat, mem: &MemWriter) -> Result<(), String> {
     let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join(control_file(format));
-    std::fs::write(&file, xml).unwrap();
-    let output = Command::new("xmllint")
-        .arg("--nonet")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(&schema)
-        .arg(&file)
-        .output()
-        .expect("xmllint runs (Debian package libxml2-utils, installed by scripts/setup)");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let mut failures: Vec<String> = stderr
-        .lines()
-        .filter(|l| !l.ends_with(" validates"))
-        // The drivers import the W3C xml.xsd first; libxml2 notes that it skips the others' imports.
-        .filter(|l| !l.contains("Schemas parser warning") && !l.contains("Skipping import"))
-        .map(str::to_owned)
-        .collect();
-    if !output.status.success() && failures.is_empty() {
-        failures.push(format!("xmllint exited with {}", output.status));
+    write_package(mem, tmp.path());
+    let xml = mem.text("imsmanifest.xml").unwrap();
+    let at = xml.find("xsi:schemaLocation=\"").unwrap() + "xsi:schemaLocation=\"".len();
+    let locations: Vec<&str> = xml[at..at + xml[at..].find('"').unwrap()].split_whitespace().collect();
+    let mut driver = format!(
+        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:x-test\">\n\
+         <xs:import namespace=\"http://www.w3.org/XML/1998/namespace\" schemaLocation=\"{}\"/>\n",
+        root().join("tests/schemas/scorm2004-4th/xml.xsd").display()
+    );
+    for pair in locations.chunks(2) {
+        let [namespace, file] = pair else { panic!("{format}: odd xsi:schemaLocation") };
+        assert!(
+            mem.get(file).is_some(),
+            "{format}: {file} named in xsi:schemaLocation is not in the package"
+        );
+        driver.push_str(&format!("<xs:import namespace=\"{namespace}\" schemaLocation=\"{file}\"/>\n"));
     }
-    failures
+    driver.push_str("</xs:schema>\n");
+    std::fs::write(tmp.path().join("driver.xsd"), driver).unwrap();
+    let lint = xmllint_in(tmp.path(), Path::new("driver.xsd"), &["imsmanifest.xml"], &[]);
+    if lint.success { Ok(()) } else { Err(lint.stderr) }
 }
 
 #[test]
@@ -218,7 +222,6 @@ fn schema_validation_catches_a_sequencing_element_out_of_order() {
 #[test]
 #[ignore = "needs ../shared"]
 fn validate_package_passes_on_every_scorm_and_cmi5_package() {
-    let shared = super::support::shared_dir();
     let tmp = tempfile::tempdir().unwrap();
     let mut packages = Vec::new();
     for (name, doc) in documents() {
@@ -229,10 +232,7 @@ fn validate_package_passes_on_every_scorm_and_cmi5_package() {
             packages.push(path);
         }
     }
-    let output = Command::new(shared.join("standards/validate-package")).args(&packages).output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "validate-package failed:\n{stdout}");
-    assert!(stdout.trim_end().ends_with(" 0 failed"), "{stdout}");
+    super::support::assert_validate_package(&packages);
 }
 
 #[test]
@@ -722,41 +722,8 @@ fn unit_granularity_makes_one_sco_per_unit_showing_its_lessons() {
 fn scorm_packages_carry_the_schemas_their_manifest_names_and_those_schemas_validate_it() {
     for format in [ExportFormat::Scorm2004, ExportFormat::Scorm12] {
         let (mem, _) = export(&fixture(), format);
-        let xml = mem.text("imsmanifest.xml").unwrap();
-        let manifest = parse("manifest", xml);
-        let locations: Vec<&str> = manifest.attr("xsi:schemaLocation").unwrap().split_whitespace().collect();
-        let tmp = tempfile::tempdir().unwrap();
-        for (path, bytes) in mem.entries() {
-            let file = tmp.path().join(path);
-            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-            std::fs::write(file, bytes).unwrap();
-        }
-        // A driver importing every namespace from the package's own copies (plus the W3C xml.xsd,
-        // imported first because SCORM 1.2's ims_xml.xsd is not readable by libxml2).
-        let xml_xsd = root().join("tests/schemas/scorm2004-4th/xml.xsd");
-        let mut driver = format!(
-            "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:x-test\">\n<xs:import namespace=\"http://www.w3.org/XML/1998/namespace\" schemaLocation=\"{}\"/>\n",
-            xml_xsd.display()
-        );
-        for pair in locations.chunks(2) {
-            let [namespace, file] = pair else { panic!("{format}: odd xsi:schemaLocation") };
-            assert!(
-                mem.get(file).is_some(),
-                "{format}: {file} named in xsi:schemaLocation is in the package"
-            );
-            driver.push_str(&format!("<xs:import namespace=\"{namespace}\" schemaLocation=\"{file}\"/>\n"));
-        }
-        driver.push_str("</xs:schema>\n");
-        std::fs::write(tmp.path().join("driver.xsd"), driver).unwrap();
-        let output = Command::new("xmllint")
-            .args(["--nonet", "--noout", "--schema", "driver.xsd", "imsmanifest.xml"])
-            .current_dir(tmp.path())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success(),
-            "{format}: the package's own schemas do not validate its manifest:\n{stderr}"
-        );
+        validate_with_own_schemas(format, &mem).unwrap_or_else(|e| {
+            panic!("{format}: the package's own schemas do not validate its manifest:\n{e}")
+        });
     }
 }

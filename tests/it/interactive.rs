@@ -17,7 +17,7 @@ use trellis::interactive::{self, Imported};
 use trellis::model::{ActivityId, Document, InteractiveKind};
 use trellis::store::Store;
 
-use crate::support::{root, samples_dir, shared_dir, zip_with};
+use crate::support::{root, samples_dir, zip_with};
 
 const ACTIVITY: &str = "0190f100-0000-7000-8000-000000000006";
 const AGAIN: &str = "0190f100-0000-7000-8000-000000000007";
@@ -445,15 +445,7 @@ fn the_real_sample_attaches_exports_and_validates() {
         std::fs::write(&path, mem.to_zip().unwrap()).unwrap();
         packages.push(path);
     }
-    let validator = shared_dir().join("standards/validate-package");
-    let output = std::process::Command::new(validator).args(&packages).output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "validate-package failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(stdout.trim_end().ends_with(" 0 failed"), "{stdout}");
+    super::support::assert_validate_package(&packages);
 }
 
 #[test]

@@ -7,14 +7,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::Command;
-
 use trellis::export::{ExportFormat, ExportOptions, MemWriter, export_document};
 use trellis::model::{Document, TranslatedText, Translation, TranslationState};
 use trellis::store::EditOp;
 use trellis::translate::{self, fields};
 
+use super::export_scorm::{validate_with_own_schemas, xmllint};
 use super::support::{root, zip_with};
 
 const SCORM: [ExportFormat; 2] = [ExportFormat::Scorm12, ExportFormat::Scorm2004];
@@ -109,61 +107,10 @@ fn page_languages(mem: &MemWriter) -> Vec<(String, String)> {
         .collect()
 }
 
-/// xmllint (offline) of a manifest against the repository's vendored official schemas
-/// (`tests/schemas/*/driver.xsd`, which import every namespace a SCORM manifest uses, LOM
-/// included); returns xmllint's complaints.
+/// [`xmllint`] of a manifest against the vendored official schemas, as a result.
 fn validate_vendored(format: ExportFormat, xml: &str) -> Result<(), String> {
-    let driver = root().join("tests/schemas").join(match format {
-        ExportFormat::Scorm12 => "scorm12/driver.xsd",
-        _ => "scorm2004-4th/driver.xsd",
-    });
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("imsmanifest.xml"), xml).unwrap();
-    xmllint(tmp.path(), &driver)
-}
-
-/// xmllint of the package's `imsmanifest.xml` against the schema files the package itself
-/// carries, as its `xsi:schemaLocation` names them (the W3C `xml.xsd` imported first, from
-/// `tests/schemas`, because SCORM 1.2's `ims_xml.xsd` is not readable by libxml2).
-fn validate_with_own_schemas(format: ExportFormat, mem: &MemWriter) -> Result<(), String> {
-    let tmp = tempfile::tempdir().unwrap();
-    for (path, bytes) in mem.entries() {
-        let file = tmp.path().join(path);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(file, bytes).unwrap();
-    }
-    let xml = manifest(mem);
-    let at = xml.find("xsi:schemaLocation=\"").unwrap() + "xsi:schemaLocation=\"".len();
-    let locations: Vec<&str> = xml[at..at + xml[at..].find('"').unwrap()].split_whitespace().collect();
-    let mut driver = format!(
-        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:x-test\">\n\
-         <xs:import namespace=\"http://www.w3.org/XML/1998/namespace\" schemaLocation=\"{}\"/>\n",
-        root().join("tests/schemas/scorm2004-4th/xml.xsd").display()
-    );
-    for pair in locations.chunks(2) {
-        let [namespace, file] = pair else { panic!("{format}: odd xsi:schemaLocation") };
-        assert!(
-            mem.get(file).is_some(),
-            "{format}: {file} named in xsi:schemaLocation is not in the package"
-        );
-        driver.push_str(&format!("<xs:import namespace=\"{namespace}\" schemaLocation=\"{file}\"/>\n"));
-    }
-    driver.push_str("</xs:schema>\n");
-    std::fs::write(tmp.path().join("driver.xsd"), driver).unwrap();
-    xmllint(tmp.path(), Path::new("driver.xsd"))
-}
-
-fn xmllint(dir: &Path, schema: &Path) -> Result<(), String> {
-    let output = Command::new("xmllint")
-        .args(["--nonet", "--noout", "--schema"])
-        .arg(schema)
-        .arg("imsmanifest.xml")
-        .current_dir(dir)
-        .env("XML_CATALOG_FILES", root().join("tests/schemas/catalog.xml"))
-        .output()
-        .expect("xmllint runs (Debian package libxml2-utils, installed by scripts/setup)");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    if output.status.success() { Ok(()) } else { Err(stderr) }
+    let failures = xmllint(format, xml);
+    if failures.is_empty() { Ok(()) } else { Err(failures.join("\n")) }
 }
 
 #[test]
@@ -304,7 +251,6 @@ fn h5p_player_pages_follow_the_package_language_too() {
 #[test]
 #[ignore = "needs ../shared"]
 fn validate_package_passes_on_scorm_packages_with_language_metadata() {
-    let shared = super::support::shared_dir();
     let tmp = tempfile::tempdir().unwrap();
     let mut packages = Vec::new();
     for (name, doc) in documents() {
@@ -319,8 +265,5 @@ fn validate_package_passes_on_scorm_packages_with_language_metadata() {
             }
         }
     }
-    let output = Command::new(shared.join("standards/validate-package")).args(&packages).output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "validate-package failed:\n{stdout}");
-    assert!(stdout.trim_end().ends_with(" 0 failed"), "{stdout}");
+    super::support::assert_validate_package(&packages);
 }

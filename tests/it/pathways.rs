@@ -227,27 +227,7 @@ fn scorm2004_pathway_lessons_get_skip_and_hide_rules_and_no_rollup() {
 
 /// xmllint (offline) with the SCORM 2004 schemas under tests/schemas; the failures.
 fn xmllint_scorm2004(xml: &str) -> Vec<String> {
-    let schema = root().join("tests/schemas/scorm2004-4th/driver.xsd");
-    let tmp = tempfile::tempdir().unwrap();
-    let file = tmp.path().join("imsmanifest.xml");
-    std::fs::write(&file, xml).unwrap();
-    let output = Command::new("xmllint")
-        .args(["--nonet", "--noout", "--schema"])
-        .arg(&schema)
-        .arg(&file)
-        .output()
-        .expect("xmllint runs (Debian package libxml2-utils, installed by scripts/setup)");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let mut failures: Vec<String> = stderr
-        .lines()
-        .filter(|l| !l.ends_with(" validates"))
-        .filter(|l| !l.contains("Schemas parser warning") && !l.contains("Skipping import"))
-        .map(str::to_owned)
-        .collect();
-    if !output.status.success() && failures.is_empty() {
-        failures.push(format!("xmllint exited with {}", output.status));
-    }
-    failures
+    super::export_scorm::xmllint(ExportFormat::Scorm2004, xml)
 }
 
 #[test]
@@ -259,7 +239,6 @@ fn scorm2004_pathway_manifest_validates_against_the_schemas() {
 #[test]
 #[ignore = "needs ../shared"]
 fn validate_package_passes_on_the_pathway_packages() {
-    let shared = super::support::shared_dir();
     let doc = fixture();
     let dir = tempfile::tempdir().unwrap();
     let mut packages = Vec::new();
@@ -271,10 +250,7 @@ fn validate_package_passes_on_the_pathway_packages() {
         std::fs::write(&path, mem.to_zip().unwrap()).unwrap();
         packages.push(path);
     }
-    let output = Command::new(shared.join("standards/validate-package")).args(&packages).output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "validate-package failed:\n{stdout}");
-    assert!(stdout.trim_end().ends_with(" 0 failed"), "{stdout}");
+    super::support::assert_validate_package(&packages);
 }
 
 fn codes(doc: &Document) -> Vec<(String, String)> {
@@ -426,16 +402,8 @@ fn cmi5_puts_pathway_lessons_in_blocks_that_never_block_the_course() {
     // The main path keeps its rules.
     let l1 = node_by_code(&doc, "L1").id;
     assert!(xml.contains(&format!("<au id=\"urn:trellis:au:{l1}\" moveOn=\"CompletedAndPassed\"")));
-    let schema = root().join("tests/schemas/cmi5/CourseStructure.xsd");
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("cmi5.xml"), xml).unwrap();
-    let out = Command::new("xmllint")
-        .args(["--nonet", "--noout", "--schema"])
-        .arg(&schema)
-        .arg(tmp.path().join("cmi5.xml"))
-        .output()
-        .expect("xmllint runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let failures = super::export_scorm::xmllint(ExportFormat::Cmi5, xml);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
@@ -734,7 +702,6 @@ fn units_on_a_pathway_get_skip_and_hide_rules_and_validate() {
 #[test]
 #[ignore = "needs ../shared"]
 fn validate_package_passes_on_the_unit_pathway_packages() {
-    let shared = super::support::shared_dir();
     let doc = unit_fixture();
     let dir = tempfile::tempdir().unwrap();
     let mut packages = Vec::new();
@@ -743,8 +710,5 @@ fn validate_package_passes_on_the_unit_pathway_packages() {
         std::fs::write(&path, export_files(&doc, format).to_zip().unwrap()).unwrap();
         packages.push(path);
     }
-    let output = Command::new(shared.join("standards/validate-package")).args(&packages).output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "validate-package failed:\n{stdout}");
-    assert!(stdout.trim_end().ends_with(" 0 failed"), "{stdout}");
+    super::support::assert_validate_package(&packages);
 }

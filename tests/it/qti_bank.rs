@@ -11,14 +11,13 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
 use quick_xml::events::Event;
 use trellis::export::{ExportFormat, ExportOptions, LmsProfile, MemWriter, export_document, option};
 use trellis::model::*;
 
 use super::export_cc::{assert_golden, examples, export, fixture_document, hostile_document};
-use super::support::root;
+use super::support::{root, write_package, xmllint_in};
 
 const QTI3_NS: &str = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0";
 const QTI21_NS: &str = "http://www.imsglobal.org/xsd/imsqti_v2p1";
@@ -59,39 +58,16 @@ fn bank(doc: &Document, format: ExportFormat) -> MemWriter {
 fn validate_qti21(label: &str, mem: &MemWriter) {
     let schemas = root().join("tests/schemas");
     let tmp = tempfile::tempdir().unwrap();
-    for (path, bytes) in mem.entries() {
-        let file = tmp.path().join(path);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(file, bytes).unwrap();
-    }
+    write_package(mem, tmp.path());
     let files: Vec<&str> = mem.paths().iter().map(String::as_str).filter(|p| p.ends_with(".xml")).collect();
     assert!(files.contains(&"imsmanifest.xml"), "{label}: no manifest");
-    let catalogs =
-        format!("{} {}", schemas.join("catalog.xml").display(), schemas.join("qti21/catalog.xml").display());
-    let output = Command::new("xmllint")
-        .args(["--nonet", "--noout", "--schema"])
-        .arg(schemas.join("qti21/driver.xsd"))
-        .args(&files)
-        .current_dir(tmp.path())
-        .env("XML_CATALOG_FILES", catalogs)
-        .output()
-        .expect("xmllint runs (Debian package libxml2-utils, installed by scripts/setup)");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let failures: Vec<&str> = stderr
-        .lines()
-        .filter(|l| !l.ends_with(" validates"))
-        .filter(|l| !l.contains("Schemas parser warning") && !l.contains("Skipping import"))
-        .collect();
-    assert!(
-        output.status.success() && failures.is_empty(),
-        "{label}: schema validation failed:\n{}",
-        failures.join("\n")
+    let lint = xmllint_in(
+        tmp.path(),
+        &schemas.join("qti21/driver.xsd"),
+        &files,
+        &[schemas.join("qti21/catalog.xml")],
     );
-    assert_eq!(
-        stderr.lines().filter(|l| l.ends_with(" validates")).count(),
-        files.len(),
-        "{label}: {stderr}"
-    );
+    super::export_cc::assert_validates(label, &lint, files.len());
 }
 
 /// One XML event, normalised for comparison.

@@ -77,3 +77,87 @@ pub(crate) fn without_hanging<T: Send + 'static>(what: &str, body: impl FnOnce()
         }
     }
 }
+
+/// What xmllint said of some files validated against a schema.
+pub(crate) struct Xmllint {
+    /// Whether it exited with success (every file valid, the schema loaded).
+    pub success: bool,
+    /// Everything it wrote to stderr.
+    pub stderr: String,
+}
+
+impl Xmllint {
+    /// Its messages other than `… validates` and the schema parser's notes on the imports it
+    /// skips (several schemas import the W3C `xml.xsd`; libxml2 loads it once); `xmllint exited
+    /// with …` when it failed without a message. Empty when every file is valid.
+    pub(crate) fn failures(&self) -> Vec<String> {
+        let mut failures: Vec<String> = self
+            .stderr
+            .lines()
+            .filter(|l| !l.ends_with(" validates"))
+            .filter(|l| !l.contains("Schemas parser warning") && !l.contains("Skipping import"))
+            .map(str::to_owned)
+            .collect();
+        if !self.success && failures.is_empty() {
+            failures.push("xmllint exited with a failure".to_owned());
+        }
+        failures
+    }
+
+    /// How many files it said validate.
+    pub(crate) fn validated(&self) -> usize {
+        self.stderr.lines().filter(|l| l.ends_with(" validates")).count()
+    }
+}
+
+/// xmllint, offline (`--nonet`, the repository's `tests/schemas/catalog.xml` and `catalogs`),
+/// run in `dir` on `files` (relative to `dir`) against `schema`.
+pub(crate) fn xmllint_in(dir: &Path, schema: &Path, files: &[&str], catalogs: &[PathBuf]) -> Xmllint {
+    let catalogs = std::iter::once(root().join("tests/schemas/catalog.xml"))
+        .chain(catalogs.iter().cloned())
+        .map(|c| c.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let output = std::process::Command::new("xmllint")
+        .args(["--nonet", "--noout", "--schema"])
+        .arg(schema)
+        .args(files)
+        .current_dir(dir)
+        .env("XML_CATALOG_FILES", catalogs)
+        .output()
+        .expect("xmllint runs (Debian package libxml2-utils, installed by scripts/setup)");
+    Xmllint { success: output.status.success(), stderr: String::from_utf8_lossy(&output.stderr).into_owned() }
+}
+
+/// `xml` written as `file_name` in a temporary folder and validated against `schema` (see
+/// [`xmllint_in`]).
+pub(crate) fn xmllint_text(schema: &Path, file_name: &str, xml: &str) -> Xmllint {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(file_name), xml).unwrap();
+    xmllint_in(dir.path(), schema, &[file_name], &[])
+}
+
+/// Writes every file of an exported package under `dir`.
+pub(crate) fn write_package(mem: &trellis::export::MemWriter, dir: &Path) {
+    for (path, bytes) in mem.entries() {
+        let file = dir.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, bytes).unwrap();
+    }
+}
+
+/// `../shared/standards/validate-package` over `packages`: fails with its report unless it
+/// exits with success and ends with ` 0 failed`.
+pub(crate) fn assert_validate_package(packages: &[PathBuf]) {
+    let output = std::process::Command::new(shared_dir().join("standards/validate-package"))
+        .args(packages)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "validate-package failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.trim_end().ends_with(" 0 failed"), "{stdout}");
+}

@@ -6,7 +6,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use sha2::{Digest, Sha256};
 use trellis::translate::{self, XliffVersion};
@@ -24,21 +23,12 @@ fn schema() -> PathBuf {
 /// xmllint (offline, with the repository's catalog) of `xml` against the XLIFF 1.2 strict schema:
 /// `Ok(())` when valid, else xmllint's messages.
 fn validate_12(xml: &str) -> Result<(), String> {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("file.xlf");
-    std::fs::write(&file, xml).unwrap();
-    let output = Command::new("xmllint")
-        .args(["--nonet", "--noout", "--schema"])
-        .arg(schema())
-        .arg(&file)
-        .env("XML_CATALOG_FILES", root().join("tests/schemas/catalog.xml"))
-        .output()
-        .expect("xmllint runs (Debian package libxml2-utils, installed by scripts/setup)");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let lint = super::support::xmllint_text(&schema(), "file.xlf", xml);
+    let stderr = lint.stderr;
     // A schema that fails to load (e.g. an import that cannot be resolved offline) also makes
     // xmllint fail; say so apart from an invalid document.
     assert!(!stderr.contains("failed to compile"), "the XLIFF 1.2 schema did not load:\n{stderr}");
-    if output.status.success() { Ok(()) } else { Err(stderr) }
+    if lint.success { Ok(()) } else { Err(stderr) }
 }
 
 /// A French XLIFF 1.2 export of the intro-statistics example, as Trellis writes it.
