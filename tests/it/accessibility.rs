@@ -6,7 +6,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use trellis::analysis::{self, accessibility, report};
@@ -91,18 +90,9 @@ fn fixture(t: &Texts) -> Fixture {
     let mut doc = Document::new("Accessibility fixture");
     doc.curriculum.language = t.language.into();
     let node = |parent: Option<NodeId>, kind: &str, code: &str, summary: &str| Node {
-        id: NodeId::new(),
-        parent,
-        kind: kind.into(),
         code: code.into(),
-        title: format!("{kind} {code}"),
         summary: summary.into(),
-        duration_minutes: None,
-        week: None,
-        prerequisites: Vec::new(),
-        fields: BTreeMap::new(),
-        status: ReviewStatus::Draft,
-        pathway: None,
+        ..super::support::node(parent, kind, &format!("{kind} {code}"))
     };
     let course = node(None, "course", "C1", "");
     let lesson = node(Some(course.id), "lesson", "L1", t.lesson_summary);

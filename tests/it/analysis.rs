@@ -3,7 +3,6 @@
 //! diff behave as documented.
 #![allow(clippy::unwrap_used)]
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use trellis::Severity;
@@ -28,17 +27,8 @@ impl B {
         let id = NodeId::new();
         self.doc.nodes.push(Node {
             id,
-            parent,
-            kind: kind.into(),
             code: code.into(),
-            title: format!("{kind} {code}"),
-            summary: String::new(),
-            duration_minutes: None,
-            week: None,
-            prerequisites: Vec::new(),
-            fields: BTreeMap::new(),
-            status: ReviewStatus::Draft,
-            pathway: None,
+            ..super::support::node(parent, kind, &format!("{kind} {code}"))
         });
         id
     }

@@ -305,21 +305,7 @@ fn one_malformed_quiz_is_skipped_with_a_finding_and_the_rest_of_the_course_impor
 #[test]
 fn canvas_rubrics_xml_holds_criterion_texts_as_plain_text() {
     let mut doc = Document::new("Rubric course");
-    let course = NodeId::new();
-    doc.nodes.push(Node {
-        id: course,
-        parent: None,
-        kind: "course".into(),
-        code: String::new(),
-        title: "Course".into(),
-        summary: String::new(),
-        duration_minutes: None,
-        week: None,
-        prerequisites: Vec::new(),
-        fields: Default::default(),
-        status: ReviewStatus::Draft,
-        pathway: None,
-    });
+    doc.nodes.push(crate::support::node(None, "course", "Course"));
     let (low, high) = (RubricLevelId::new(), RubricLevelId::new());
     doc.rubrics.push(Rubric {
         id: RubricId::new(),

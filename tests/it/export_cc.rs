@@ -44,17 +44,9 @@ fn ts() -> Timestamp {
 fn node(n: u128, parent: Option<u128>, kind: &str, code: &str, title: &str, summary: &str) -> Node {
     Node {
         id: NodeId(id(n)),
-        parent: parent.map(|p| NodeId(id(p))),
-        kind: kind.into(),
         code: code.into(),
-        title: title.into(),
         summary: summary.into(),
-        duration_minutes: None,
-        week: None,
-        prerequisites: Vec::new(),
-        fields: Default::default(),
-        status: ReviewStatus::Draft,
-        pathway: None,
+        ..super::support::node(parent.map(|p| NodeId(id(p))), kind, title)
     }
 }
 

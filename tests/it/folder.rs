@@ -11,7 +11,7 @@ use std::process::Command;
 
 use proptest::prelude::*;
 use trellis::folder;
-use trellis::model::{Document, Node, NodeId};
+use trellis::model::Document;
 
 fn example(name: &str) -> Document {
     trellis::json::read(&super::support::root().join("examples").join(name)).unwrap()
@@ -142,20 +142,7 @@ fn inserting_between_two_siblings_writes_only_the_new_file() {
             (kids.len() >= 2).then(|| (p.id, kids[1]))
         })
         .unwrap();
-    let new = Node {
-        id: NodeId::new(),
-        parent: Some(parent),
-        kind: "unit".to_owned(),
-        code: String::new(),
-        title: "Inserted".to_owned(),
-        summary: String::new(),
-        duration_minutes: None,
-        week: None,
-        prerequisites: Vec::new(),
-        fields: BTreeMap::new(),
-        status: Default::default(),
-        pathway: None,
-    };
+    let new = super::support::node(Some(parent), "unit", "Inserted");
     doc.nodes.insert(at, new.clone());
     let report = folder::write(&doc, dir.path()).unwrap();
     assert_eq!(report.written, [format!("nodes/{}.md", new.id)]);

@@ -15,7 +15,7 @@ use trellis::export::{ExportFormat, ExportOptions, LmsProfile, MemWriter, export
 use trellis::import::html_to_markdown;
 use trellis::import::safety::Package;
 use trellis::import::{Limits, case, common_cartridge};
-use trellis::model::{Document, Node, NodeId, ReviewStatus};
+use trellis::model::Document;
 
 use super::support::{root, without_hanging, zip_with};
 
@@ -77,28 +77,11 @@ fn html_at_the_depth_limit_converts_and_deeper_html_keeps_only_its_text() {
     assert!(converted.notes.iter().any(|n| n.contains("only its text was kept")), "{:?}", converted.notes);
 }
 
-fn node(parent: Option<NodeId>, n: usize) -> Node {
-    Node {
-        id: NodeId::new(),
-        parent,
-        kind: "module".into(),
-        code: String::new(),
-        title: format!("Level {n}"),
-        summary: String::new(),
-        duration_minutes: None,
-        week: None,
-        prerequisites: Vec::new(),
-        fields: Default::default(),
-        status: ReviewStatus::Draft,
-        pathway: None,
-    }
-}
-
 fn chain(depth: usize) -> Document {
     let mut doc = Document::new("Deep");
     let mut parent = None;
     for n in 1..=depth {
-        let node = node(parent, n);
+        let node = super::support::node(parent, "module", &format!("Level {n}"));
         parent = Some(node.id);
         doc.nodes.push(node);
     }

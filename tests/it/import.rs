@@ -41,20 +41,7 @@ fn round_trip(doc: &Document) -> Document {
 }
 
 fn course_node() -> trellis::model::Node {
-    trellis::model::Node {
-        id: trellis::model::NodeId::new(),
-        parent: None,
-        kind: "course".into(),
-        code: String::new(),
-        title: "Course".into(),
-        summary: String::new(),
-        duration_minutes: None,
-        week: None,
-        prerequisites: Vec::new(),
-        fields: Default::default(),
-        status: Default::default(),
-        pathway: None,
-    }
+    super::support::node(None, "course", "Course")
 }
 
 fn objective(

@@ -380,20 +380,7 @@ fn doc_with_objectives(statements: &[(&str, &str)]) -> (Document, Vec<ObjectiveI
     for (id, parent, kind, title) in
         [(course, None, "course", "Biology 101"), (unit, Some(course), "unit", "Cells")]
     {
-        doc.nodes.push(Node {
-            id,
-            parent,
-            kind: kind.into(),
-            code: String::new(),
-            title: title.into(),
-            summary: String::new(),
-            duration_minutes: None,
-            week: None,
-            prerequisites: Vec::new(),
-            fields: Default::default(),
-            status: ReviewStatus::Draft,
-            pathway: None,
-        });
+        doc.nodes.push(Node { id, ..super::support::node(parent, kind, title) });
     }
     let mut ids = Vec::new();
     for (code, statement) in statements {

@@ -240,20 +240,7 @@ fn random_op(rng: &mut trellis::generate::Rng, doc: &Document) -> EditOp {
         }
         3 => {
             let parent = pick_node(rng).id;
-            let node = Node {
-                id: NodeId::new(),
-                parent: Some(parent),
-                kind: "lesson".into(),
-                code: String::new(),
-                title: "New lesson".into(),
-                summary: String::new(),
-                duration_minutes: None,
-                week: None,
-                prerequisites: Vec::new(),
-                fields: Default::default(),
-                status: ReviewStatus::Draft,
-                pathway: None,
-            };
+            let node = lesson(parent, "New lesson");
             EditOp::CreateNode { node, position: Some(rng.below(3) as u32) }
         }
         4 if !doc.objectives.is_empty() => {
@@ -285,20 +272,7 @@ fn random_op(rng: &mut trellis::generate::Rng, doc: &Document) -> EditOp {
 }
 
 fn lesson(parent: NodeId, title: &str) -> Node {
-    Node {
-        id: NodeId::new(),
-        parent: Some(parent),
-        kind: "lesson".into(),
-        code: String::new(),
-        title: title.into(),
-        summary: String::new(),
-        duration_minutes: None,
-        week: None,
-        prerequisites: Vec::new(),
-        fields: Default::default(),
-        status: ReviewStatus::Draft,
-        pathway: None,
-    }
+    super::support::node(Some(parent), "lesson", title)
 }
 
 #[test]
