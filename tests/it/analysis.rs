@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use super::support::trellis_cli;
 use trellis::Severity;
 use trellis::analysis::{self, checklist, diff, report, views};
 use trellis::model::*;
@@ -1319,10 +1320,6 @@ fn diff_against_a_stored_snapshot() {
 
 // ---------------------------------------------------------------------------------------------
 // CLI
-
-fn trellis_cli(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).output().unwrap()
-}
 
 fn example_path(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name).display().to_string()

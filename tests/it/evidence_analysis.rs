@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::support::trellis_cli;
 use trellis::evidence::analysis::{self, Cell, LearnerCell, Options};
 use trellis::evidence::import::{self, Source};
 use trellis::evidence::mastery::{self, Method, Policy};
@@ -339,10 +340,6 @@ fn easy_hard_and_contradicting_assessments_are_reported() {
     assert_eq!(six[0].target.id.as_deref(), Some(objective.to_string().as_str()));
     assert!(findings.iter().any(|f| f.code == "E1-objective-few-mastered"
         && f.target.id.as_deref() == Some(objective.to_string().as_str())));
-}
-
-fn trellis_cli(args: &[&std::ffi::OsStr]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).output().unwrap()
 }
 
 #[test]

@@ -6,7 +6,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::{Value, json};
 use trellis::Severity;
@@ -15,6 +14,7 @@ use trellis::model::Document;
 use trellis::pedagogy::FieldSpec;
 
 use super::support::root;
+use super::support::trellis_cli;
 
 fn statistics() -> Document {
     trellis::json::read(&root().join("examples/intro-statistics.json")).unwrap()
@@ -155,10 +155,6 @@ fn x13_an_option_the_format_does_not_read_is_a_warning_listing_the_ones_it_does(
 
 // ---------------------------------------------------------------------------------------------
 // CLI: `--option` takes the same keys
-
-fn trellis_cli(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).output().unwrap()
-}
 
 fn sco_count(dir: &Path) -> usize {
     let manifest = std::fs::read_to_string(dir.join("imsmanifest.xml")).unwrap();

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use super::support::trellis_cli as trellis;
 use proptest::prelude::*;
 use trellis::folder;
 use trellis::model::Document;
@@ -318,10 +319,6 @@ fn symbolic_links_and_oversized_files_are_refused() {
     std::fs::write(&file, big).unwrap();
     let err = folder::read(dir.path()).unwrap_err().to_string();
     assert!(err.contains("limit") && err.contains(&file.display().to_string()), "{err}");
-}
-
-fn trellis(args: &[&std::ffi::OsStr]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).output().unwrap()
 }
 
 #[test]

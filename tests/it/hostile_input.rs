@@ -17,6 +17,7 @@ use trellis::import::safety::Package;
 use trellis::import::{Limits, case, common_cartridge};
 use trellis::model::Document;
 
+use super::support::trellis_cli;
 use super::support::{root, without_hanging, zip_with};
 
 const MANIFEST: &str = r#"<manifest identifier="m"><organizations><organization><item identifier="root">
@@ -86,10 +87,6 @@ fn chain(depth: usize) -> Document {
         doc.nodes.push(node);
     }
     doc
-}
-
-fn trellis_cli(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).output().unwrap()
 }
 
 #[test]

@@ -506,9 +506,7 @@ fn trellis_activity_attach_reports_the_package_and_refuses_a_hostile_one() {
     let dir = tempfile::tempdir().unwrap();
     let doc = dir.path().join("doc.trellis");
     drop(Store::create(&doc, &fixture()).unwrap());
-    let run = |args: &[&std::ffi::OsStr]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).output().unwrap()
-    };
+    let run = |args: &[&std::ffi::OsStr]| super::support::trellis_cli(args);
     let package = dir.path().join("demo.h5p");
     std::fs::write(&package, h5p_package("Demo question")).unwrap();
     let out = run(&[

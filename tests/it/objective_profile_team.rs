@@ -7,13 +7,13 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
-use std::process::Command;
 
 use trellis::merge::merge;
 use trellis::model::Document;
 use trellis::pedagogy::calibrate::{self, Options, read_labelled};
 
 use super::support::root;
+use super::support::trellis_cli as trellis;
 
 fn example() -> Document {
     trellis::json::read(&root().join("examples/intro-statistics.json")).unwrap()
@@ -31,10 +31,6 @@ fn profile_json(name: &str, level: &str) -> String {
     }
     let rows = read_labelled(&csv, "labels.csv").unwrap();
     calibrate::calibrate(&rows, &Options::named(name)).unwrap().to_json()
-}
-
-fn trellis(args: &[&std::ffi::OsStr]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).output().unwrap()
 }
 
 fn run(args: &[&Path]) {

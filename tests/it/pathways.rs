@@ -6,13 +6,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Command;
-
 use trellis::export::{ExportFormat, ExportOptions, MemWriter, export_document};
 use trellis::model::{Document, ObjectiveId, Pathway, PathwayRole, ReviewPlan};
 use trellis::store::{EditOp, Store};
 
 use super::support::root;
+use super::support::trellis_cli as trellis;
 
 /// The pathways fixture: lesson L1 with a scored quiz, remediation L1R and enrichment L1E for
 /// its objective, then lesson L2; an optional video of L1 is a remediation activity; a review
@@ -448,10 +447,6 @@ fn the_site_links_a_lesson_to_its_remediation_and_enrichment() {
     let plain = trellis::json::read(&root().join("examples/intro-statistics.json")).unwrap();
     let mem = export_files(&plain, ExportFormat::Site);
     assert!(mem.entries().all(|(_, b)| !String::from_utf8_lossy(b).contains("site-pathways")));
-}
-
-fn trellis(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).output().unwrap()
 }
 
 #[test]
