@@ -7,12 +7,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use super::support::trellis_cli as trellis;
 use proptest::prelude::*;
 use trellis::folder;
 use trellis::model::Document;
+
+use super::support::git_ok as git;
+use super::support::trellis_cli as trellis;
 
 fn example(name: &str) -> Document {
     trellis::json::read(&super::support::root().join("examples").join(name)).unwrap()
@@ -179,17 +180,6 @@ fn moving_and_deleting_update_the_folder_in_place() {
     assert_eq!(moved, ours.len() - 1, "{report:?}");
     let back = folder::read(dir.path()).unwrap();
     assert_eq!(trellis::json::to_string(&back), trellis::json::to_string(&doc));
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "core.autocrlf=false"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git is installed");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]

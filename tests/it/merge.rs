@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use trellis::merge::{ConflictsFile, merge};
 use trellis::model::{Activity, ActivityId, Document, Node, NodeId};
 
-use super::support::root;
+use super::support::{git, git_ok, root};
 
 fn example() -> Document {
     trellis::json::read(&root().join("examples/intro-statistics.json")).unwrap()
@@ -19,26 +19,6 @@ fn example() -> Document {
 
 fn trellis(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).current_dir(dir).output().unwrap()
-}
-
-fn git(dir: &Path, args: &[&str]) -> Output {
-    Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "Tester")
-        .env("GIT_AUTHOR_EMAIL", "tester@example.org")
-        .env("GIT_COMMITTER_NAME", "Tester")
-        .env("GIT_COMMITTER_EMAIL", "tester@example.org")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap()
-}
-
-fn git_ok(dir: &Path, args: &[&str]) -> String {
-    let out = git(dir, args);
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn node<'a>(doc: &'a mut Document, code: &str) -> &'a mut Node {

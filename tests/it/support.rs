@@ -187,3 +187,30 @@ pub(crate) fn trellis_cli<S: AsRef<std::ffi::OsStr>>(
 ) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).output().unwrap()
 }
+
+/// Runs git in `dir` with a fixed author and no system or user configuration.
+pub(crate) fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Tester")
+        .env("GIT_AUTHOR_EMAIL", "tester@example.org")
+        .env("GIT_COMMITTER_NAME", "Tester")
+        .env("GIT_COMMITTER_EMAIL", "tester@example.org")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .unwrap()
+}
+
+/// [`git`] that must succeed; its standard output.
+pub(crate) fn git_ok(dir: &Path, args: &[&str]) -> String {
+    let out = git(dir, args);
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

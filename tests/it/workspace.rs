@@ -12,8 +12,8 @@ use trellis::model::{Document, DocumentPatch};
 use trellis::store::EditOp;
 use trellis::workspace::{CACHE_DIR, EXTERNAL_LABEL, Workspace};
 
-use super::merge_add::{git_ok, new_objective};
-use super::support::root;
+use super::merge_add::new_objective;
+use super::support::{git_ok, root};
 
 fn example() -> Document {
     trellis::json::read(&root().join("examples/intro-statistics.json")).unwrap()
@@ -199,7 +199,7 @@ fn a_conflicted_folder_is_listed_and_resolving_writes_a_clean_file() {
     ours.week = Some(9);
     ws.apply(EditOp::UpdateNode { node: ours }).unwrap();
     git_ok(&repo, &["commit", "-q", "-am", "ours"]);
-    let merge = super::merge_add::git(&repo, &["merge", "--no-edit", "other"]);
+    let merge = super::support::git(&repo, &["merge", "--no-edit", "other"]);
     assert!(!merge.status.success());
 
     // The open window sees the conflict and refuses edits until it is resolved.
