@@ -16,7 +16,7 @@ use trellis::store::Store;
 
 /// The example course with its `supports` and prerequisites cleared, so that each objective's
 /// mastery comes from its own results only (no roll-up).
-fn design() -> Document {
+pub(crate) fn design() -> Document {
     let mut doc: Document =
         trellis::json::read(&super::support::root().join("examples/intro-statistics.json")).unwrap();
     for o in &mut doc.objectives {

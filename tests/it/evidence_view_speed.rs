@@ -11,19 +11,7 @@ use trellis::evidence::mastery;
 use trellis::evidence::{Cohort, Evidence, Learner, ResultRow, TargetKind};
 use trellis::model::Document;
 
-/// The example course with its `supports` and prerequisites cleared (no roll-up).
-fn design() -> Document {
-    let mut doc: Document =
-        trellis::json::read(&super::support::root().join("examples/intro-statistics.json")).unwrap();
-    for o in &mut doc.objectives {
-        o.supports.clear();
-        o.prerequisites.clear();
-    }
-    for n in &mut doc.nodes {
-        n.prerequisites.clear();
-    }
-    doc
-}
+use super::evidence_analysis::design;
 
 /// A generated cohort: `learners` learners, each placed by `group` into (cohort, section), with
 /// one to three results on every objective (scores 0–4, some without points possible, dated).
