@@ -42,6 +42,10 @@ struct OpenDocument {
     json: Option<Arc<str>>,
     /// The gzipped answers made from `loaded`, made once per change.
     packed: Option<Packed>,
+    /// `loaded` holds only the outline's parts, the rest stale (a large document read for its
+    /// first answer, [`OpenDocument::load_for_opening`]); [`OpenDocument::document`] reads the
+    /// rest.
+    partial: bool,
     /// When the document is a curriculum folder (`store` is then its working store in the
     /// folder's cache): every change is written through to the folder's files.
     folder: Option<FolderLink>,
@@ -119,6 +123,7 @@ impl OpenDocument {
             stale: Parts::default(),
             json: None,
             packed: None,
+            partial: false,
             folder,
             evidence: EvidenceCache::default(),
         }
@@ -184,6 +189,7 @@ impl OpenDocument {
             None => Arc::new(self.store.load()?),
         };
         self.loaded = Some(doc.clone());
+        self.partial = false;
         Ok(doc)
     }
 
@@ -228,8 +234,16 @@ impl OpenDocument {
     /// state with only its outline and `"rest": version` (`true` beside it), otherwise the whole
     /// state ([`OpenDocument::packed_state`]).
     fn opening_state(&mut self) -> trellis::Result<(Arc<Vec<u8>>, Arc<Document>, bool)> {
-        let doc = self.document()?;
-        if !is_large(&doc) || std::env::var_os("TRELLIS_STARTUP_WHOLE").is_some() {
+        let doc = match &self.loaded {
+            // Read for its outline only, and no change touched the outline since.
+            Some(doc)
+                if self.partial && !self.stale.curriculum && !self.stale.nodes && !self.stale.frameworks =>
+            {
+                doc.clone()
+            }
+            _ => self.document()?,
+        };
+        if !self.partial && (!is_large(&doc) || startup_whole()) {
             let (packed, doc) = self.packed_state()?;
             return Ok((packed, doc, false));
         }
@@ -246,6 +260,33 @@ impl OpenDocument {
         let packed = Arc::new(gzip(json.as_bytes())?);
         self.packed.get_or_insert_with(Packed::new).outline = Some(packed.clone());
         Ok((packed, doc, true))
+    }
+
+    /// Reads the document for its first answer: of a large document (counted in the tables, see
+    /// [`STAGED_FROM`]) only the outline's parts, leaving the rest stale, so that the outline
+    /// is ready sooner and the rest is read after it was answered; any other document whole.
+    fn load_for_opening(&mut self) -> trellis::Result<()> {
+        let entities: i64 = self.store.connection().query_row(
+            "SELECT (SELECT count(*) FROM objectives) + (SELECT count(*) FROM activities) \
+             + (SELECT count(*) FROM assessments)",
+            [],
+            |r| r.get(0),
+        )?;
+        if entities < STAGED_FROM as i64 || startup_whole() {
+            self.document()?;
+            return Ok(());
+        }
+        let mut doc = Document::new("");
+        self.store.reload(
+            &mut doc,
+            Parts { curriculum: true, nodes: true, frameworks: true, ..Parts::default() },
+        )?;
+        self.loaded = Some(Arc::new(doc));
+        self.stale = Parts { curriculum: false, nodes: false, frameworks: false, ..Parts::ALL };
+        self.json = None;
+        self.packed = None;
+        self.partial = true;
+        Ok(())
     }
 
     /// The gzipped JSON of the remainder ([`RestPart`]) of the version whose outline was answered
@@ -299,12 +340,13 @@ const STAGED_FROM: usize = 2_000;
 /// The fields of the document that a large document's remainder carries (`document_rest`); its
 /// outline carries the others. Kept equal to `REST_FIELDS` in ui/src/lib/ipc/client.ts.
 #[cfg(test)]
-const REST_FIELDS: [&str; 10] = [
+const REST_FIELDS: [&str; 11] = [
     "objectives",
     "standardItems",
     "associations",
     "activities",
     "assessments",
+    "rubrics",
     "comments",
     "reviewEvents",
     "snapshots",
@@ -335,7 +377,8 @@ impl Packed {
     }
 }
 
-/// What a large document's first answer carries: what the outline and the first screen read.
+/// What a large document's first answer carries: what the outline rows read (not the rubrics:
+/// the sidebar lists them once the remainder is in).
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 struct OutlinePart<'a> {
@@ -343,7 +386,6 @@ struct OutlinePart<'a> {
     curriculum: &'a trellis::model::Curriculum,
     nodes: &'a [trellis::model::Node],
     frameworks: &'a [trellis::model::Framework],
-    rubrics: &'a [trellis::model::Rubric],
 }
 
 /// The rest of a large document, sent after its outline (`translations` omitted when empty, as
@@ -356,6 +398,7 @@ struct RestPart<'a> {
     associations: &'a [trellis::model::StandardAssociation],
     activities: &'a [trellis::model::Activity],
     assessments: &'a [trellis::model::Assessment],
+    rubrics: &'a [trellis::model::Rubric],
     comments: &'a [trellis::model::Comment],
     review_events: &'a [trellis::model::ReviewEvent],
     snapshots: &'a [trellis::model::Snapshot],
@@ -385,13 +428,14 @@ fn split(doc: &Document) -> (OutlinePart<'_>, RestPart<'_>) {
         translations,
     } = doc;
     (
-        OutlinePart { format: *format, curriculum, nodes, frameworks, rubrics },
+        OutlinePart { format: *format, curriculum, nodes, frameworks },
         RestPart {
             objectives,
             standard_items,
             associations,
             activities,
             assessments,
+            rubrics,
             comments,
             review_events,
             snapshots,
@@ -399,6 +443,12 @@ fn split(doc: &Document) -> (OutlinePart<'_>, RestPart<'_>) {
             translations,
         },
     )
+}
+
+/// Whether `TRELLIS_STARTUP_WHOLE` is set: the start-up then reads and sends every document
+/// whole, as before the outline-first start-up (for comparing the two; docs/desktop.md).
+fn startup_whole() -> bool {
+    std::env::var_os("TRELLIS_STARTUP_WHOLE").is_some()
 }
 
 /// Whether `doc` is large enough to open in two steps ([`STAGED_FROM`]).
@@ -426,7 +476,7 @@ impl Prepared {
     /// the UI's request, which then loads again and reports it.
     pub fn new(store: Store) -> Prepared {
         let mut open = OpenDocument::new(store, None);
-        if open.document().is_ok() {
+        if open.load_for_opening().is_ok() {
             crate::startup::mark("loaded");
         }
         if open.opening_state().is_ok() {
@@ -1003,6 +1053,29 @@ mod tests {
         outline["document"] = serde_json::Value::Object(merged);
         outline.as_object_mut().ok_or("no state")?.remove("rest");
         assert_eq!(outline, serde_json::to_value(&whole)?);
+        Ok(())
+    }
+
+    #[test]
+    fn a_large_document_prepared_at_start_up_is_read_for_its_outline_first_and_completed_for_its_remainder()
+    -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let doc = trellis::generate::large(trellis::generate::Scale { courses: 8, units: 5, lessons: 5 });
+        let path = dir.path().join("t.trellis");
+        drop(Store::create(&path, &doc)?);
+        let mut open = Prepared::new(Store::open(&path)?).0;
+        assert!(open.partial);
+        let outline = open.loaded.clone().ok_or("nothing was read")?;
+        assert_eq!((outline.nodes.len(), outline.objectives.len()), (doc.nodes.len(), 0));
+        let (first, _, staged) = open.opening_state()?;
+        assert!(staged);
+        let first = gunzip(&first)?;
+        assert_eq!(first["document"], serde_json::to_value(split(&doc).0)?);
+        let version = first["rest"].as_u64().ok_or("no remainder")?;
+        let rest = open.rest_packed(version)?.ok_or("no remainder for the outline's version")?;
+        assert_eq!(gunzip(&rest)?, serde_json::to_value(split(&doc).1)?);
+        assert!(!open.partial);
+        assert_eq!(*open.document()?, doc);
         Ok(())
     }
 

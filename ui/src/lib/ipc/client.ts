@@ -42,9 +42,9 @@ import type { InteractiveInfo } from './gen/InteractiveInfo';
 /**
  * The fields of a large document that arrive after its outline has been painted (the
  * `document_rest` command); the outline answer carries the others (format, curriculum, nodes,
- * frameworks, rubrics). Kept equal to `REST_FIELDS` in src-tauri/src/state.rs.
+ * frameworks): what the outline rows read. Kept equal to `REST_FIELDS` in src-tauri/src/state.rs.
  */
-export const REST_FIELDS = ['objectives', 'standardItems', 'associations', 'activities', 'assessments', 'comments', 'reviewEvents', 'snapshots', 'assets', 'translations'] as const;
+export const REST_FIELDS = ['objectives', 'standardItems', 'associations', 'activities', 'assessments', 'rubrics', 'comments', 'reviewEvents', 'snapshots', 'assets', 'translations'] as const;
 
 /** The remainder of a large document (`translations` only when it has some). */
 export type DocumentRest = Pick<Document, Exclude<(typeof REST_FIELDS)[number], 'translations'>> & Pick<Document, 'translations'>;
