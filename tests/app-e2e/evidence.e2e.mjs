@@ -13,10 +13,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as app from './app.mjs';
 import { root, startApp } from './app.mjs';
 
 const work = process.env.E2E_WORK;
-const shots = process.env.SCREENSHOT_DIR;
 const example = JSON.parse(readFileSync(join(root, 'examples/intro-statistics.json'), 'utf8'));
 const units = example.nodes.filter((n) => n.kind === 'unit');
 const measured = example.objectives.filter((o) => /^U[12]\./.test(o.code));
@@ -33,25 +33,9 @@ after(async () => {
   await browser?.deleteSession();
 });
 
-async function shot(name) {
-  if (!shots) return;
-  await browser.pause(400);
-  await browser.saveScreenshot(join(shots, `${name}.png`));
-}
-
-const invoke = async (cmd, args) => {
-  const r = await browser.execute(
-    (c, a) => window.__TAURI_INTERNALS__.invoke(c, a).then((value) => ({ value }), (refusal) => ({ refusal })),
-    cmd,
-    args,
-  );
-  return { value: r.value, error: r.refusal };
-};
-
-async function waitForTree() {
-  const row = await browser.$(`//*[@role="treeitem"][.//*[contains(@class,"row-title")][contains(., "${units[0].title}")]]`);
-  await row.waitForExist({ timeout: 30_000, interval: 50 });
-}
+const shot = (name) => app.shot(browser, name);
+const invoke = (cmd, args) => app.invoke(browser, cmd, args);
+const waitForTree = () => app.treeRow(browser, units[0].title);
 
 /** Six learners in two sections, a score (0–4) on each objective of units 1 and 2, matched by code; one row naming no objective. */
 function canvasOutcomes() {

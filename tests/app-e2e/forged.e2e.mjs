@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as app from './app.mjs';
 import { root, startApp } from './app.mjs';
 
 const work = process.env.E2E_WORK;
@@ -31,16 +32,7 @@ after(async () => {
   rmSync(outside, { recursive: true, force: true });
 });
 
-// The command's answer as { value } or its refusal as { error } (a script result with an
-// `error` key would be read by WebKitWebDriver as a WebDriver error).
-async function invoke(cmd, args) {
-  const r = await browser.executeAsync(
-    (c, a, done) => window.__TAURI_INTERNALS__.invoke(c, a).then((value) => done({ value }), (refusal) => done({ refusal })),
-    cmd,
-    args,
-  );
-  return { value: r.value, error: r.refusal };
-}
+const invoke = (cmd, args) => app.invoke(browser, cmd, args);
 
 function assertRefused(r, path) {
   assert.equal(r.value, undefined, `the command ran: ${JSON.stringify(r.value)?.slice(0, 200)}`);

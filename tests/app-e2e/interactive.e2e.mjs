@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as app from './app.mjs';
 import { root, startApp } from './app.mjs';
 
 const work = process.env.E2E_WORK;
@@ -68,14 +69,7 @@ after(async () => {
   await browser?.deleteSession();
 });
 
-async function invoke(cmd, args) {
-  const r = await browser.executeAsync(
-    (c, a, done) => window.__TAURI_INTERNALS__.invoke(c, a).then((value) => done({ value }), (refusal) => done({ refusal })),
-    cmd,
-    args,
-  );
-  return { value: r.value, error: r.refusal };
-}
+const invoke = (cmd, args) => app.invoke(browser, cmd, args);
 
 test('attaching a package whose entry climbs out of it is refused with the entry named', async () => {
   const bad = join(work, 'slip.zip');

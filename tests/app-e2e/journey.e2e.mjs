@@ -8,10 +8,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import * as app from './app.mjs';
 import { root, startApp } from './app.mjs';
-
-
-const shots = process.env.SCREENSHOT_DIR;
 
 // Titles come from the bundled example, so the test follows it when the example changes.
 const exampleDoc = JSON.parse(readFileSync(join(root, 'examples/intro-statistics.json'), 'utf8'));
@@ -35,25 +33,8 @@ after(async () => {
   await browser?.deleteSession();
 });
 
-async function shot(name) {
-  if (!shots) return;
-  // WebKitWebDriver can capture before the next paint; give it a frame.
-  await browser.pause(400);
-  await browser.saveScreenshot(join(shots, `${name}.png`));
-}
-
-async function treeRow(title) {
-  const row = await browser.$(`//*[@role="treeitem"][.//*[contains(@class,"row-title")][contains(., "${title}")]]`);
-  try {
-    await row.waitForExist({ timeout: 10_000, interval: 20 });
-  } catch {
-    await shot('failure');
-    const alert = await browser.$('[role="alert"]');
-    const why = (await alert.isExisting()) ? ` (the window says: ${await alert.getText()})` : '';
-    throw new Error(`no outline row "${title}"${why}`);
-  }
-  return row;
-}
+const shot = (name) => app.shot(browser, name);
+const treeRow = (title) => app.treeRow(browser, title);
 
 test('open the example, edit titles, undo, and find exactly that on disk', async () => {
   const heading = await browser.$('h1');

@@ -12,10 +12,10 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as app from './app.mjs';
 import { root, startApp } from './app.mjs';
 
 const work = process.env.E2E_WORK;
-const shots = process.env.SCREENSHOT_DIR;
 const example = JSON.parse(readFileSync(join(root, 'examples/intro-statistics.json'), 'utf8'));
 const unit = example.nodes.filter((n) => n.kind === 'unit')[1];
 const merged = join(work, 'merged-team');
@@ -47,11 +47,7 @@ after(async () => {
   await browser?.deleteSession();
 });
 
-async function shot(name) {
-  if (!shots) return;
-  await browser.pause(400);
-  await browser.saveScreenshot(join(shots, `${name}.png`));
-}
+const shot = (name) => app.shot(browser, name);
 
 test('the conflict trellis merge listed is shown and resolved to theirs in the window', async () => {
   // The window lists the conflict from conflicts/merge.json.

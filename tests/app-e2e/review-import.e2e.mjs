@@ -11,11 +11,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as app from './app.mjs';
 import { root, startApp } from './app.mjs';
 
-
 const work = process.env.E2E_WORK;
-const shots = process.env.SCREENSHOT_DIR;
 const example = JSON.parse(readFileSync(join(root, 'examples/intro-statistics.json'), 'utf8'));
 const TITLE = example.curriculum.title;
 const units = example.nodes.filter((n) => n.kind === 'unit');
@@ -32,33 +31,9 @@ after(async () => {
   await browser?.deleteSession();
 });
 
-async function shot(name) {
-  if (!shots) return;
-  await browser.pause(400);
-  await browser.saveScreenshot(join(shots, `${name}.png`));
-}
-
-async function treeRow(title) {
-  const row = await browser.$(`//*[@role="treeitem"][.//*[contains(@class,"row-title")][contains(., "${title}")]]`);
-  try {
-    await row.waitForExist({ timeout: 10_000, interval: 20 });
-  } catch {
-    await shot('failure');
-    throw new Error(`no outline row "${title}"`);
-  }
-  return row;
-}
-
-// The command's answer as { value } or its CommandError as { refusal } (a script result with an
-// `error` key would be read by WebKitWebDriver as a WebDriver error).
-const invoke = async (cmd, args) => {
-  const r = await browser.execute(
-    (c, a) => window.__TAURI_INTERNALS__.invoke(c, a).then((value) => ({ value }), (refusal) => ({ refusal })),
-    cmd,
-    args,
-  );
-  return { value: r.value, error: r.refusal };
-};
+const shot = (name) => app.shot(browser, name);
+const invoke = (cmd, args) => app.invoke(browser, cmd, args);
+const treeRow = (title) => app.treeRow(browser, title);
 
 test('write the review packet of the example, with the changes since a snapshot', async () => {
   const open = await browser.$('button*=Open example');

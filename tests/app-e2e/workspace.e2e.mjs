@@ -12,10 +12,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as app from './app.mjs';
 import { root, startApp } from './app.mjs';
 
 const work = process.env.E2E_WORK;
-const shots = process.env.SCREENSHOT_DIR;
 const example = JSON.parse(readFileSync(join(root, 'examples/intro-statistics.json'), 'utf8'));
 const units = example.nodes.filter((n) => n.kind === 'unit');
 const [first, second] = units;
@@ -44,26 +44,9 @@ after(async () => {
   await browser?.deleteSession();
 });
 
-async function shot(name) {
-  if (!shots) return;
-  await browser.pause(400);
-  await browser.saveScreenshot(join(shots, `${name}.png`));
-}
-
-const invoke = async (cmd, args) => {
-  const r = await browser.execute(
-    (c, a) => window.__TAURI_INTERNALS__.invoke(c, a).then((value) => ({ value }), (refusal) => ({ refusal })),
-    cmd,
-    args,
-  );
-  return { value: r.value, error: r.refusal };
-};
-
-async function treeRow(title) {
-  const row = await browser.$(`//*[@role="treeitem"][.//*[contains(@class,"row-title")][contains(., "${title}")]]`);
-  await row.waitForExist({ timeout: 30_000, interval: 50 });
-  return row;
-}
+const shot = (name) => app.shot(browser, name);
+const invoke = (cmd, args) => app.invoke(browser, cmd, args);
+const treeRow = (title) => app.treeRow(browser, title);
 
 test('an edit in the window is written to the node file; a file changed on disk shows in the window', async () => {
   const firstRow = await treeRow(first.title);
