@@ -8,9 +8,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { closePage, openBrowser } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
-import { startLrs } from "./lib/lrs.js";
+import { startLrs, verbOf } from "./lib/lrs.js";
 import { documents, exportPackage } from "./lib/export.js";
-import { answer, ausFromCourseStructure, lessonExpectations, loadDocument } from "./lib/course.js";
+import { answer, ausOf, loadDocument } from "./lib/course.js";
 
 const VERB = (v) => `http://adlnet.gov/expapi/verbs/${v}`;
 const CAT_CMI5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
@@ -20,7 +20,6 @@ const EXT_MASTERY = "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"
 const DURATION = /^PT(\d+H)?(\d+M)?(\d+(\.\d+)?S)$/;
 
 
-const verbOf = (s) => s.verb.id.replace("http://adlnet.gov/expapi/verbs/", "");
 // cmi5-defined statements: not the allowed ones (answered items, judged objectives).
 const defined = (list) => list.filter((s) => verbOf(s) !== "answered" && !s.object.id.startsWith("urn:trellis:objective:"));
 const INTERACTION = {
@@ -49,10 +48,7 @@ for (const docPath of documents()) {
       server = await startServer();
       lrs = await startLrs();
       base = server.addPackage(pkg.name, pkg.dir);
-      aus = ausFromCourseStructure(readFileSync(join(pkg.dir, "cmi5.xml"), "utf8")).map((au) => ({
-        ...au,
-        expect: lessonExpectations(doc, au.url),
-      }));
+      aus = ausOf(readFileSync(join(pkg.dir, "cmi5.xml"), "utf8"), doc);
       quiz = aus.find((a) => a.expect.hasQuiz);
       browser = await openBrowser();
     });
@@ -72,13 +68,9 @@ for (const docPath of documents()) {
     }
 
     async function statementsUntil(session, verb) {
-      const deadline = Date.now() + 10000;
-      while (Date.now() < deadline) {
-        const list = lrs.ofSession(session.id);
-        if (list.some((s) => verbOf(s) === verb)) return list;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`no ${verb} statement within 10 s; got ${lrs.ofSession(session.id).map(verbOf).join(", ")}`);
+      const list = await lrs.until(session.id, (s) => verbOf(s) === verb);
+      if (list.some((s) => verbOf(s) === verb)) return list;
+      throw new Error(`no ${verb} statement within 10 s; got ${list.map(verbOf).join(", ")}`);
     }
 
     function assertCmi5Statement(s, au, session, { moveOn }) {

@@ -13,14 +13,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { closePage, openBrowser } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
-import { startLrs } from "./lib/lrs.js";
+import { startLrs, verbOf } from "./lib/lrs.js";
 import { REPO, TRELLIS, exportPackage } from "./lib/export.js";
-import { answer, ausFromCourseStructure, ident, lessonExpectations, loadDocument, scosFromManifest } from "./lib/course.js";
+import { answer, ausOf, ident, loadDocument, scosOf } from "./lib/course.js";
 
 const EXAMPLE = join(REPO, "examples", "intro-statistics.json");
 const doc = loadDocument(EXAMPLE);
 const work = mkdtempSync(join(tmpdir(), "trellis-distractors-"));
-const verbOf = (s) => s.verb.id.replace("http://adlnet.gov/expapi/verbs/", "");
 
 /** The first multiple-choice question of a lesson that has a wrong choice. */
 const choiceItem = (expect) =>
@@ -102,7 +101,7 @@ describe("distractors: cmi5 through the LRS", () => {
     lrs = await startLrs({ readers: { [READER.user]: READER.password } });
     base = server.addPackage(pkg.name, pkg.dir);
     const xml = readFileSync(join(pkg.dir, "cmi5.xml"), "utf8");
-    const aus = ausFromCourseStructure(xml).map((a) => ({ ...a, expect: lessonExpectations(doc, a.url) }));
+    const aus = ausOf(xml, doc);
     au = lessonWithChoice(aus);
     browser = await openBrowser();
   });
@@ -120,10 +119,7 @@ describe("distractors: cmi5 through the LRS", () => {
     await page.goto(`${base}${au.url}?${query}`);
     await page.waitForFunction(() => document.documentElement.getAttribute("data-trellis") === "connected");
     const wrong = await play(page, au.expect, item);
-    const deadline = Date.now() + 10000;
-    while (!lrs.ofSession(session.id).some((s) => verbOf(s) === "terminated") && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await lrs.until(session.id, (s) => verbOf(s) === "terminated");
     await closePage(page);
     const sent = lrs.ofSession(session.id);
     const answered = sent.find((s) => verbOf(s) === "answered" && s.object.id.endsWith(`/item/${ident(item.id)}`));
@@ -154,7 +150,7 @@ describe("distractors: SCORM 2004 interactions as the plain evidence CSV", () =>
     server = await startServer();
     base = server.addPackage(pkg.name, pkg.dir);
     const manifest = readFileSync(join(pkg.dir, "imsmanifest.xml"), "utf8");
-    sco = lessonWithChoice(scosFromManifest(manifest).map((s) => ({ ...s, expect: lessonExpectations(doc, s.href) })));
+    sco = lessonWithChoice(scosOf(manifest, doc));
     browser = await openBrowser();
   });
 

@@ -13,16 +13,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { closePage, openBrowser } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
-import { startLrs } from "./lib/lrs.js";
+import { startLrs, verbOf } from "./lib/lrs.js";
 import { REPO, TRELLIS, exportPackage } from "./lib/export.js";
-import { answer, ausFromCourseStructure, lessonExpectations, loadDocument, scosFromManifest } from "./lib/course.js";
+import { answer, ausOf, loadDocument, scosOf } from "./lib/course.js";
 
 const EXAMPLE = join(REPO, "examples", "intro-statistics.json");
 const doc = loadDocument(EXAMPLE);
 const work = mkdtempSync(join(tmpdir(), "trellis-evidence-"));
 const AUTO = new Set(["multipleChoice", "multipleResponse", "trueFalse", "shortAnswer", "numeric", "matching"]);
 const POINTS = 4; // the policy's point scale (Canvas's default, as Trellis exports it)
-const verbOf = (s) => s.verb.id.replace("http://adlnet.gov/expapi/verbs/", "");
 
 /** The learner's plan: every other question right, starting with the first. */
 const answersRight = (items) => new Map(items.map((item, k) => [item.id, k % 2 === 0]));
@@ -112,7 +111,7 @@ describe("evidence round trip: cmi5 through the LRS", () => {
     lrs = await startLrs({ readers: { [READER.user]: READER.password }, pageSize: 4 });
     base = server.addPackage(pkg.name, pkg.dir);
     const xml = readFileSync(join(pkg.dir, "cmi5.xml"), "utf8");
-    const aus = ausFromCourseStructure(xml).map((a) => ({ ...a, expect: lessonExpectations(doc, a.url) }));
+    const aus = ausOf(xml, doc);
     au = playable(aus);
     browser = await openBrowser();
   });
@@ -133,10 +132,7 @@ describe("evidence round trip: cmi5 through the LRS", () => {
     for (const form of await page.locator("form[data-quiz]").all()) await form.locator("button[type=submit]").click();
     await page.locator("#trellis-end").scrollIntoViewIfNeeded();
     await page.locator("#trellis-finish").click();
-    const deadline = Date.now() + 10000;
-    while (!lrs.ofSession(session.id).some((s) => verbOf(s) === "terminated") && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await lrs.until(session.id, (s) => verbOf(s) === "terminated");
     await closePage(page);
     const sent = lrs.ofSession(session.id);
     assert.equal(verbOf(sent[sent.length - 1]), "terminated", "the session ended");
@@ -218,7 +214,7 @@ describe("evidence round trip: SCORM 2004 through an LMS report", () => {
     server = await startServer();
     base = server.addPackage(pkg.name, pkg.dir);
     manifest = readFileSync(join(pkg.dir, "imsmanifest.xml"), "utf8");
-    sco = playable(scosFromManifest(manifest).map((s) => ({ ...s, expect: lessonExpectations(doc, s.href) })));
+    sco = playable(scosOf(manifest, doc));
     browser = await openBrowser();
   });
 

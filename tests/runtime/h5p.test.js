@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { closePage, openBrowser } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
-import { startLrs } from "./lib/lrs.js";
+import { startLrs, verbOf } from "./lib/lrs.js";
 import { REPO, TRELLIS, exportPackage } from "./lib/export.js";
 import { ausFromCourseStructure, ident } from "./lib/course.js";
 
@@ -207,14 +207,7 @@ describe("H5P in a cmi5 AU", { skip: SKIP }, () => {
     await page.goto(`${base}${au.url}?${query}`);
     await page.waitForFunction(() => document.documentElement.getAttribute("data-trellis") === "connected");
     await answerH5p(page.mainFrame(), page, false);
-    const verbOf = (s) => s.verb.id.split("/").pop();
-    const deadline = Date.now() + 10000;
-    let list = [];
-    while (Date.now() < deadline) {
-      list = lrs.ofSession(session.id);
-      if (list.some((s) => s.object.id === `urn:trellis:objective:${objective.id}`)) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const list = await lrs.until(session.id, (s) => s.object.id === `urn:trellis:objective:${objective.id}`);
     const answered = list.filter((s) => verbOf(s) === "answered");
     assert.equal(answered.length, 1, `one answered statement; got ${list.map(verbOf).join(", ")}`);
     assert.equal(answered[0].object.id, `${au.id}/item/${ident(activity.id)}`);

@@ -18,7 +18,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { closePage, openBrowser } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
-import { startLrs } from "./lib/lrs.js";
+import { startLrs, verbOf } from "./lib/lrs.js";
 import { REPO, TRELLIS, exportPackage } from "./lib/export.js";
 import { ausFromCourseStructure, ident } from "./lib/course.js";
 
@@ -325,14 +325,7 @@ describe("an HTML5 simulation in a lesson", () => {
     await page.evaluate(() => window.postMessage({ type: "trellis:result", verb: "answered", score: { scaled: 1 }, success: true, response: "page" }, "*"));
     const sim = await frameOf(page.mainFrame(), first);
     await sim.locator("#go").click();
-    const verbOf = (s) => s.verb.id.split("/").pop();
-    const deadline = Date.now() + 10000;
-    let list = [];
-    while (Date.now() < deadline) {
-      list = lrs.ofSession(session.id);
-      if (list.some((s) => s.object.id === `urn:trellis:objective:${objective.id}`)) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const list = await lrs.until(session.id, (s) => s.object.id === `urn:trellis:objective:${objective.id}`);
     const answered = list.filter((s) => verbOf(s) === "answered");
     assert.equal(answered.length, 1, `one answered statement; got ${list.map(verbOf).join(", ")}`);
     assert.equal(answered[0].object.id, `${au.id}/item/${ident(first.id)}`);

@@ -9,10 +9,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { closePage, openBrowser } from "./lib/browser.js";
+import { closePage, openBrowser, waitForFrame } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
 import { REPO, exportPackage } from "./lib/export.js";
-import { answer, ident, lessonExpectations, loadDocument, scosFromManifest } from "./lib/course.js";
+import { answer, ident, loadDocument, scosOf } from "./lib/course.js";
 import { readFileSync } from "node:fs";
 
 const docPath = join(REPO, "tests", "runtime", "fixtures", "pathways.json");
@@ -33,7 +33,7 @@ describe("scorm2004 mastery pathways", () => {
     base = server.addPackage(pkg.name, pkg.dir);
     const manifest = readFileSync(join(pkg.dir, "imsmanifest.xml"), "utf8");
     organization = /<organization identifier="([^"]+)"/.exec(manifest)[1];
-    scos = scosFromManifest(manifest).map((s) => ({ ...s, expect: lessonExpectations(doc, s.href) }));
+    scos = scosOf(manifest, doc);
     browser = await openBrowser();
   });
 
@@ -41,15 +41,6 @@ describe("scorm2004 mastery pathways", () => {
     await browser?.close();
     await server?.close();
   });
-
-  async function waitForFrame(page, href) {
-    for (let i = 0; i < 200; i++) {
-      const frame = page.frames().find((f) => f.url().endsWith(href));
-      if (frame) return frame;
-      await page.waitForTimeout(25);
-    }
-    throw new Error(`${href} was not loaded`);
-  }
 
   /** Plays the delivered lesson: answers (correctly or not), reaches the end, presses Finish. */
   async function playDelivered(page, sco, correct) {
@@ -145,7 +136,7 @@ describe("scorm2004 mastery pathways: units on a pathway", () => {
     base = server.addPackage(pkg.name, pkg.dir);
     const manifest = readFileSync(join(pkg.dir, "imsmanifest.xml"), "utf8");
     organization = /<organization identifier="([^"]+)"/.exec(manifest)[1];
-    scos = scosFromManifest(manifest).map((s) => ({ ...s, expect: lessonExpectations(units, s.href) }));
+    scos = scosOf(manifest, units);
     browser = await openBrowser();
   });
 

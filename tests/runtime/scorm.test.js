@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { closePage, openBrowser } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
 import { documents, exportPackage } from "./lib/export.js";
-import { answer, loadDocument, lessonExpectations, masteryScore12, scaledPassing2004, scosFromManifest } from "./lib/course.js";
+import { answer, loadDocument, masteryScore12, scaledPassing2004, scosOf } from "./lib/course.js";
 
 const STANDARDS = {
   scorm2004: {
@@ -61,7 +61,7 @@ for (const docPath of documents()) {
         server = await startServer();
         base = server.addPackage(pkg.name, pkg.dir);
         manifest = readFileSync(join(pkg.dir, "imsmanifest.xml"), "utf8");
-        scos = scosFromManifest(manifest).map((s) => ({ ...s, expect: lessonExpectations(doc, s.href) }));
+        scos = scosOf(manifest, doc);
         quiz = scos.find((s) => s.expect.hasQuiz);
         content = scos.find((s) => !s.expect.hasQuiz && s.expect.assessments.length === 0);
         browser = await openBrowser();

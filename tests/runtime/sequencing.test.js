@@ -7,10 +7,10 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { closePage, openBrowser } from "./lib/browser.js";
+import { closePage, openBrowser, waitForFrame } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
 import { documents, exportPackage } from "./lib/export.js";
-import { answer, ident, lessonExpectations, loadDocument, scosFromManifest } from "./lib/course.js";
+import { answer, ident, loadDocument, scosOf } from "./lib/course.js";
 
 for (const docPath of documents()) {
   const doc = loadDocument(docPath);
@@ -27,7 +27,7 @@ for (const docPath of documents()) {
       base = server.addPackage(pkg.name, pkg.dir);
       const manifest = readFileSync(join(pkg.dir, "imsmanifest.xml"), "utf8");
       organization = /<organization identifier="([^"]+)"/.exec(manifest)[1];
-      scos = scosFromManifest(manifest).map((s) => ({ ...s, expect: lessonExpectations(doc, s.href) }));
+      scos = scosOf(manifest, doc);
       browser = await openBrowser();
     });
 
@@ -48,15 +48,6 @@ for (const docPath of documents()) {
         (id) => window.__calls.some((c) => c.activity === id && c.name === "Terminate"),
         sco.item,
       );
-    }
-
-    async function waitForFrame(page, href) {
-      for (let i = 0; i < 200; i++) {
-        const frame = page.frames().find((f) => f.url().endsWith(href));
-        if (frame) return frame;
-        await page.waitForTimeout(25);
-      }
-      throw new Error(`${href} was not loaded`);
     }
 
     async function openCourse(run) {

@@ -72,3 +72,13 @@ function watch(page, errors, failed) {
 export async function closePage(page) {
   await Promise.race([page.close().catch(() => {}), new Promise((r) => setTimeout(r, 3000))]);
 }
+
+/** The frame of `page` whose URL ends with `href`, once it is there (a course player's lesson). */
+export async function waitForFrame(page, href) {
+  for (let i = 0; i < 200; i++) {
+    const frame = page.frames().find((f) => f.url().endsWith(href));
+    if (frame) return frame;
+    await page.waitForTimeout(25);
+  }
+  throw new Error(`${href} was not loaded`);
+}

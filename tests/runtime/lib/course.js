@@ -46,6 +46,16 @@ export function ausFromCourseStructure(xml) {
   return out;
 }
 
+/** The SCOs of a manifest, each with what its page must show and report (`expect`). */
+export function scosOf(xml, doc) {
+  return scosFromManifest(xml).map((s) => ({ ...s, expect: lessonExpectations(doc, s.href) }));
+}
+
+/** The AUs of a cmi5 course structure, each with what its page must show and report (`expect`). */
+export function ausOf(xml, doc) {
+  return ausFromCourseStructure(xml).map((a) => ({ ...a, expect: lessonExpectations(doc, a.url) }));
+}
+
 /** Mastery score written for an item in a SCORM 1.2 manifest (percent), if any. */
 export function masteryScore12(xml, item) {
   const at = xml.indexOf(`identifier="${item}"`);

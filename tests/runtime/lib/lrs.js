@@ -16,6 +16,9 @@ const CORS = {
   "access-control-expose-headers": "X-Experience-API-Version",
 };
 
+/** The verb of a statement without the ADL prefix (`answered`, `terminated`). */
+export const verbOf = (s) => s.verb.id.replace("http://adlnet.gov/expapi/verbs/", "");
+
 export async function startLrs({ readers = {}, pageSize = 100 } = {}) {
   const sessions = new Map(); // fetch id -> { token, used, launchData, registration }
   const tokens = new Map(); // token -> session
@@ -206,6 +209,17 @@ export async function startLrs({ readers = {}, pageSize = 100 } = {}) {
     },
     ofSession(id) {
       return statements.filter((s) => s.session === id).map((s) => s.statement);
+    },
+    /**
+     * Waits until a statement of session `id` satisfies `found` (polling every 50 ms, for at most
+     * `ms`), then answers the session's statements; after `ms` it answers them as they are.
+     */
+    async until(id, found, ms = 10000) {
+      const deadline = Date.now() + ms;
+      while (!this.ofSession(id).some(found) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return this.ofSession(id);
     },
     close() {
       return new Promise((resolve) => server.close(resolve));
