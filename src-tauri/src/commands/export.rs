@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Emitter, State, Window};
+use tauri::{AppHandle, State, Window};
 use trellis::Finding;
 use trellis::export::{ExportFormat, ExportOptions, ExportReport, LmsProfile};
 use trellis::model::Document;
@@ -146,21 +146,20 @@ pub async fn export_document(
     state: State<'_, AppState>,
     request: ExportRequest,
 ) -> Result<Option<ExportOutcome>, CommandError> {
-    let dest = match request.destination.clone() {
-        Some(d) => PathBuf::from(d),
-        None => {
-            let title = state.with_document(window.label(), |doc| Ok(doc.curriculum.title.clone())).await?;
-            let proposal = trellis::workflow::save::export_package(&title, request.format);
-            match super::pick_save_path(&app, &window, &state, Purpose::Export, proposal) {
-                Some(p) => p,
-                None => return Ok(None),
-            }
-        }
+    let format = request.format;
+    let Some(dest) = super::destination_or_pick(
+        &app,
+        &window,
+        &state,
+        Purpose::Export,
+        request.destination.clone(),
+        |title| trellis::workflow::save::export_package(title, format),
+    )
+    .await?
+    else {
+        return Ok(None);
     };
-    let progress_window = window.clone();
-    let progress = move |p: Progress| {
-        let _ = progress_window.emit_to(progress_window.label(), PROGRESS_EVENT, p);
-    };
+    let progress = super::progress_to(&window, PROGRESS_EVENT);
     export_to(&state, window.label(), request, dest, progress).await.map(Some)
 }
 

@@ -10,10 +10,10 @@
 //! during it is too late, and the import finishes.
 
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, State, Window};
+use tauri::{AppHandle, State, Window};
 use trellis::Finding;
 use trellis::store::EditOp;
-use trellis::task::{Progress, Task};
+use trellis::task::Task;
 use trellis::workflow::import::{FrameworkFormat, cartridge_document, merge_framework_file};
 
 use crate::dto::DocumentState;
@@ -102,14 +102,10 @@ pub async fn import_cartridge(
     };
     let dir = state.documents_dir.clone();
     let cancel = state.cancel_import.start(window.label());
-    let progress_window = window.clone();
-    let made = blocking(move || {
-        let progress = |p: Progress| {
-            let _ = progress_window.emit_to(progress_window.label(), PROGRESS_EVENT, p);
-        };
-        cartridge_document(&source, &dir, &Task::new("the import", &progress, &cancel))
-    })
-    .await?;
+    let progress = super::progress_to(&window, PROGRESS_EVENT);
+    let made =
+        blocking(move || cartridge_document(&source, &dir, &Task::new("the import", &progress, &cancel)))
+            .await?;
     let open = super::documents::attach_and_read(&window, &state, made.store).await?;
     Ok(Some(ImportOutcome { state: open, summary: made.summary, findings: made.findings }))
 }

@@ -17,8 +17,9 @@ pub mod workspace;
 
 use std::path::PathBuf;
 
-use tauri::{AppHandle, Window};
+use tauri::{AppHandle, Emitter, Window};
 use tauri_plugin_dialog::DialogExt;
+use trellis::task::Progress;
 
 use crate::error::CommandError;
 use crate::grants::Purpose;
@@ -57,16 +58,23 @@ pub(crate) fn path_or_pick(
     Ok(picked)
 }
 
-/// The file the user picks in the native save dialog `proposal` describes (opened in the
-/// documents folder), granted to the window for `purpose`; `None` when the user cancels.
-/// Blocking: call it from an async command, never from the main thread.
-pub(crate) fn pick_save_path(
+/// Where a command writes: `destination` when the UI gave one (the command checks that the window
+/// may write there), or else the file the user picks in the native save dialog that `proposal`
+/// describes for the window's curriculum title (opened in the documents folder), granted to the
+/// window for `purpose`; `None` when the user cancels.
+pub(crate) async fn destination_or_pick(
     app: &AppHandle,
     window: &Window,
     state: &AppState,
     purpose: Purpose,
-    proposal: trellis::workflow::save::SaveProposal,
-) -> Option<PathBuf> {
+    destination: Option<String>,
+    proposal: impl FnOnce(&str) -> trellis::workflow::save::SaveProposal,
+) -> Result<Option<PathBuf>, CommandError> {
+    if let Some(d) = destination {
+        return Ok(Some(PathBuf::from(d)));
+    }
+    let title = state.with_document(window.label(), |doc| Ok(doc.curriculum.title.clone())).await?;
+    let proposal = proposal(&title);
     let picked = app
         .dialog()
         .file()
@@ -80,5 +88,13 @@ pub(crate) fn pick_save_path(
     if let Some(p) = &picked {
         state.grants.grant(window.label(), purpose, p);
     }
-    picked
+    Ok(picked)
+}
+
+/// Sends a long command's progress to `window` as `event`.
+pub(crate) fn progress_to(window: &Window, event: &'static str) -> impl Fn(Progress) + Send + 'static {
+    let window = window.clone();
+    move |p: Progress| {
+        let _ = window.emit_to(window.label(), event, p);
+    }
 }

@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Emitter, State, Window};
+use tauri::{AppHandle, State, Window};
 use trellis::model::Timestamp;
 use trellis::task::{Progress, Task};
 use trellis::workflow::packet::{PacketRequest, Since, write_packet};
@@ -64,22 +64,20 @@ pub async fn write_review_packet(
     state: State<'_, AppState>,
     request: ReviewPacketRequest,
 ) -> Result<Option<ReviewPacketOutcome>, CommandError> {
-    let html = match request.destination.clone() {
-        Some(d) => PathBuf::from(d),
-        None => {
-            let title = state.with_document(window.label(), |doc| Ok(doc.curriculum.title.clone())).await?;
-            let proposal = trellis::workflow::save::review_packet(&title);
-            match super::pick_save_path(&app, &window, &state, Purpose::Packet, proposal) {
-                Some(p) => p,
-                None => return Ok(None),
-            }
-        }
+    let Some(html) = super::destination_or_pick(
+        &app,
+        &window,
+        &state,
+        Purpose::Packet,
+        request.destination.clone(),
+        trellis::workflow::save::review_packet,
+    )
+    .await?
+    else {
+        return Ok(None);
     };
     let print: Option<PrintPdf> = request.pdf.then_some(trellis::analysis::pdf::print_pdf_cancellable);
-    let progress_window = window.clone();
-    let progress = move |p: Progress| {
-        let _ = progress_window.emit_to(progress_window.label(), PROGRESS_EVENT, p);
-    };
+    let progress = super::progress_to(&window, PROGRESS_EVENT);
     packet_to(&state, window.label(), request.since, html, print, progress).await.map(Some)
 }
 
