@@ -1,8 +1,13 @@
 //! Row writers: one function per entity that inserts it (and its owned rows and links) at a
 //! given position. Used by bulk document writes and by edit operations alike, so both produce
 //! the same rows. Writes take `&Transaction`-compatible `&Connection` inside an open transaction.
+//!
+//! An entity that is also updated in place has one function giving its columns as statement
+//! parameters (`…_params`: `?1` its id, then where it sits, then its own fields); its insert and
+//! its update both take them, the update naming only the parameters of the fields it changes, so
+//! a field is mapped to its column in one place.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, ToSql, params};
 
 use super::codec::{enum_str, json_str};
 use crate::Result;
@@ -101,65 +106,66 @@ impl Positions {
     }
 }
 
+/// The curriculum's columns: `?1` id, `?2` format, `?3`… its fields.
+fn curriculum_params<R>(
+    c: &Curriculum,
+    format: u32,
+    run: impl FnOnce(&[&dyn ToSql]) -> rusqlite::Result<R>,
+) -> rusqlite::Result<R> {
+    run(params![
+        c.id.to_string(),
+        format,
+        c.title,
+        c.code,
+        c.description,
+        c.audience,
+        c.level,
+        c.language,
+        enum_str(&c.credit_system),
+        c.credits,
+        c.weeks,
+        c.template,
+        c.created_at.0,
+        c.updated_at.0,
+        c.objective_profile,
+        c.review_plan.as_ref().map(json_str)
+    ])
+}
+
 pub fn insert_curriculum(conn: &Connection, format: u32, c: &Curriculum) -> Result<()> {
-    conn.execute(
-        "INSERT INTO curriculum (id, format, title, code, description, audience, level, language,
-            credit_system, credits, weeks, template, created_at, updated_at, objective_profile,
-            review_plan)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-        params![
-            c.id.to_string(),
-            format,
-            c.title,
-            c.code,
-            c.description,
-            c.audience,
-            c.level,
-            c.language,
-            enum_str(&c.credit_system),
-            c.credits,
-            c.weeks,
-            c.template,
-            c.created_at.0,
-            c.updated_at.0,
-            c.objective_profile,
-            c.review_plan.as_ref().map(json_str)
-        ],
-    )?;
+    curriculum_params(c, format, |p| {
+        conn.execute(
+            "INSERT INTO curriculum (id, format, title, code, description, audience, level, language,
+                credit_system, credits, weeks, template, created_at, updated_at, objective_profile,
+                review_plan)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            p,
+        )
+    })?;
     Ok(())
 }
 
+/// Updates the curriculum's fields; its format and creation and change times are left alone.
 pub fn update_curriculum(conn: &Connection, c: &Curriculum) -> Result<()> {
-    conn.execute(
-        "UPDATE curriculum SET title = ?2, code = ?3, description = ?4, audience = ?5, level = ?6,
-            language = ?7, credit_system = ?8, credits = ?9, weeks = ?10, template = ?11,
-            objective_profile = ?12, review_plan = ?13
-         WHERE id = ?1",
-        params![
-            c.id.to_string(),
-            c.title,
-            c.code,
-            c.description,
-            c.audience,
-            c.level,
-            c.language,
-            enum_str(&c.credit_system),
-            c.credits,
-            c.weeks,
-            c.template,
-            c.objective_profile,
-            c.review_plan.as_ref().map(json_str)
-        ],
-    )?;
+    curriculum_params(c, 0, |p| {
+        conn.execute(
+            "UPDATE curriculum SET title = ?3, code = ?4, description = ?5, audience = ?6, level = ?7,
+                language = ?8, credit_system = ?9, credits = ?10, weeks = ?11, template = ?12,
+                objective_profile = ?15, review_plan = ?16
+             WHERE id = ?1",
+            p,
+        )
+    })?;
     Ok(())
 }
 
-pub fn insert_node(conn: &Connection, n: &Node, position: i64) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO nodes (id, parent_id, position, kind, code, title, summary, duration_minutes, week,
-            fields, status, pathway) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
+/// A node's columns: `?1` id, `?2` parent, `?3` position, `?4`… its fields.
+fn node_params<R>(
+    n: &Node,
+    position: i64,
+    run: impl FnOnce(&[&dyn ToSql]) -> rusqlite::Result<R>,
+) -> rusqlite::Result<R> {
+    run(params![
         n.id.to_string(),
         n.parent.map(|p| p.to_string()),
         position,
@@ -172,29 +178,30 @@ pub fn insert_node(conn: &Connection, n: &Node, position: i64) -> Result<()> {
         json_str(&n.fields),
         enum_str(&n.status),
         n.pathway.as_ref().map(json_str)
-    ])?;
+    ])
+}
+
+pub fn insert_node(conn: &Connection, n: &Node, position: i64) -> Result<()> {
+    node_params(n, position, |p| {
+        conn.prepare_cached(
+            "INSERT INTO nodes (id, parent_id, position, kind, code, title, summary, duration_minutes,
+                week, fields, status, pathway) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?
+        .execute(p)
+    })?;
     insert_links(conn, "node_prerequisites", "node_id", "prerequisite_id", n.id.0, &n.prerequisites)?;
     Ok(())
 }
 
 /// Updates a node's own fields and prerequisites; its place in the tree is left alone.
 pub fn update_node(conn: &Connection, n: &Node) -> Result<usize> {
-    let changed = conn.execute(
-        "UPDATE nodes SET kind = ?2, code = ?3, title = ?4, summary = ?5, duration_minutes = ?6,
-            week = ?7, fields = ?8, status = ?9, pathway = ?10 WHERE id = ?1",
-        params![
-            n.id.to_string(),
-            n.kind,
-            n.code,
-            n.title,
-            n.summary,
-            n.duration_minutes,
-            n.week,
-            json_str(&n.fields),
-            enum_str(&n.status),
-            n.pathway.as_ref().map(json_str)
-        ],
-    )?;
+    let changed = node_params(n, 0, |p| {
+        conn.execute(
+            "UPDATE nodes SET kind = ?4, code = ?5, title = ?6, summary = ?7, duration_minutes = ?8,
+                week = ?9, fields = ?10, status = ?11, pathway = ?12 WHERE id = ?1",
+            p,
+        )
+    })?;
     replace_links(conn, "node_prerequisites", "node_id", "prerequisite_id", n.id.0, &n.prerequisites)?;
     Ok(changed)
 }
@@ -263,13 +270,13 @@ pub fn insert_association(conn: &Connection, a: &StandardAssociation, position: 
     Ok(())
 }
 
-pub fn insert_objective(conn: &Connection, o: &Objective, position: i64) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO objectives (id, node_id, position, code, statement, audience, behavior, condition,
-            degree, level, level_source, knowledge, domain)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?
-    .execute(params![
+/// An objective's columns: `?1` id, `?2` node, `?3` position, `?4`… its fields.
+fn objective_params<R>(
+    o: &Objective,
+    position: i64,
+    run: impl FnOnce(&[&dyn ToSql]) -> rusqlite::Result<R>,
+) -> rusqlite::Result<R> {
+    run(params![
         o.id.to_string(),
         o.node.to_string(),
         position,
@@ -283,7 +290,18 @@ pub fn insert_objective(conn: &Connection, o: &Objective, position: i64) -> Resu
         enum_str(&o.level_source),
         o.knowledge.map(|k| enum_str(&k)),
         enum_str(&o.domain)
-    ])?;
+    ])
+}
+
+pub fn insert_objective(conn: &Connection, o: &Objective, position: i64) -> Result<()> {
+    objective_params(o, position, |p| {
+        conn.prepare_cached(
+            "INSERT INTO objectives (id, node_id, position, code, statement, audience, behavior,
+                condition, degree, level, level_source, knowledge, domain)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?
+        .execute(p)
+    })?;
     Ok(())
 }
 
@@ -309,23 +327,14 @@ pub fn insert_objective_links(conn: &Connection, o: &Objective) -> Result<()> {
 }
 
 pub fn update_objective(conn: &Connection, o: &Objective) -> Result<usize> {
-    let changed = conn.execute(
-        "UPDATE objectives SET code = ?2, statement = ?3, audience = ?4, behavior = ?5, condition = ?6,
-            degree = ?7, level = ?8, level_source = ?9, knowledge = ?10, domain = ?11 WHERE id = ?1",
-        params![
-            o.id.to_string(),
-            o.code,
-            o.statement,
-            o.abcd.audience,
-            o.abcd.behavior,
-            o.abcd.condition,
-            o.abcd.degree,
-            o.level.map(|l| enum_str(&l)),
-            enum_str(&o.level_source),
-            o.knowledge.map(|k| enum_str(&k)),
-            enum_str(&o.domain)
-        ],
-    )?;
+    let changed = objective_params(o, 0, |p| {
+        conn.execute(
+            "UPDATE objectives SET code = ?4, statement = ?5, audience = ?6, behavior = ?7,
+                condition = ?8, degree = ?9, level = ?10, level_source = ?11, knowledge = ?12,
+                domain = ?13 WHERE id = ?1",
+            p,
+        )
+    })?;
     for table in
         ["objective_supports", "objective_prerequisites", "objective_standards", "objective_emphasis"]
     {
@@ -344,12 +353,13 @@ pub fn insert_asset(conn: &Connection, a: &Asset, position: i64) -> Result<()> {
     Ok(())
 }
 
-pub fn insert_activity(conn: &Connection, a: &Activity, position: i64) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO activities (id, node_id, position, title, kind, instructions, duration_minutes,
-            grouping, event, content, pathway) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?
-    .execute(params![
+/// An activity's columns: `?1` id, `?2` node, `?3` position, `?4`… its fields.
+fn activity_params<R>(
+    a: &Activity,
+    position: i64,
+    run: impl FnOnce(&[&dyn ToSql]) -> rusqlite::Result<R>,
+) -> rusqlite::Result<R> {
+    run(params![
         a.id.to_string(),
         a.node.to_string(),
         position,
@@ -361,7 +371,17 @@ pub fn insert_activity(conn: &Connection, a: &Activity, position: i64) -> Result
         a.event,
         content_json(a),
         a.pathway.as_ref().map(json_str)
-    ])?;
+    ])
+}
+
+pub fn insert_activity(conn: &Connection, a: &Activity, position: i64) -> Result<()> {
+    activity_params(a, position, |p| {
+        conn.prepare_cached(
+            "INSERT INTO activities (id, node_id, position, title, kind, instructions, duration_minutes,
+                grouping, event, content, pathway) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(p)
+    })?;
     insert_activity_children(conn, a)
 }
 
@@ -382,21 +402,13 @@ fn insert_activity_children(conn: &Connection, a: &Activity) -> Result<()> {
 }
 
 pub fn update_activity(conn: &Connection, a: &Activity) -> Result<usize> {
-    let changed = conn.execute(
-        "UPDATE activities SET title = ?2, kind = ?3, instructions = ?4, duration_minutes = ?5,
-            grouping = ?6, event = ?7, content = ?8, pathway = ?9 WHERE id = ?1",
-        params![
-            a.id.to_string(),
-            a.title,
-            enum_str(&a.kind),
-            a.instructions,
-            a.duration_minutes,
-            enum_str(&a.grouping),
-            a.event,
-            content_json(a),
-            a.pathway.as_ref().map(json_str)
-        ],
-    )?;
+    let changed = activity_params(a, 0, |p| {
+        conn.execute(
+            "UPDATE activities SET title = ?4, kind = ?5, instructions = ?6, duration_minutes = ?7,
+                grouping = ?8, event = ?9, content = ?10, pathway = ?11 WHERE id = ?1",
+            p,
+        )
+    })?;
     conn.execute("DELETE FROM activity_objectives WHERE activity_id = ?1", [a.id.to_string()])?;
     conn.execute("DELETE FROM activity_resources WHERE activity_id = ?1", [a.id.to_string()])?;
     insert_activity_children(conn, a)?;
@@ -454,13 +466,13 @@ pub fn update_rubric(conn: &Connection, r: &Rubric) -> Result<usize> {
     Ok(changed)
 }
 
-pub fn insert_assessment(conn: &Connection, a: &Assessment, position: i64) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO assessments (id, node_id, position, title, purpose, format, instructions, points,
-            weight, duration_minutes, mastery_score, grasps, rubric_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?
-    .execute(params![
+/// An assessment's columns: `?1` id, `?2` node, `?3` position, `?4`… its fields.
+fn assessment_params<R>(
+    a: &Assessment,
+    position: i64,
+    run: impl FnOnce(&[&dyn ToSql]) -> rusqlite::Result<R>,
+) -> rusqlite::Result<R> {
+    run(params![
         a.id.to_string(),
         a.node.to_string(),
         position,
@@ -474,7 +486,18 @@ pub fn insert_assessment(conn: &Connection, a: &Assessment, position: i64) -> Re
         a.mastery_score,
         a.grasps.as_ref().map(json_str),
         a.rubric.map(|r| r.to_string())
-    ])?;
+    ])
+}
+
+pub fn insert_assessment(conn: &Connection, a: &Assessment, position: i64) -> Result<()> {
+    assessment_params(a, position, |p| {
+        conn.prepare_cached(
+            "INSERT INTO assessments (id, node_id, position, title, purpose, format, instructions,
+                points, weight, duration_minutes, mastery_score, grasps, rubric_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?
+        .execute(p)
+    })?;
     insert_assessment_children(conn, a)
 }
 
@@ -503,24 +526,15 @@ fn insert_assessment_children(conn: &Connection, a: &Assessment) -> Result<()> {
 
 /// Updates an assessment and replaces its items (the item list is edited as a whole).
 pub fn update_assessment(conn: &Connection, a: &Assessment) -> Result<usize> {
-    let changed = conn.execute(
-        "UPDATE assessments SET title = ?2, purpose = ?3, format = ?4, instructions = ?5, points = ?6,
-            weight = ?7, duration_minutes = ?8, mastery_score = ?9, grasps = ?10, rubric_id = ?11
-         WHERE id = ?1",
-        params![
-            a.id.to_string(),
-            a.title,
-            enum_str(&a.purpose),
-            enum_str(&a.format),
-            a.instructions,
-            a.points,
-            a.weight,
-            a.duration_minutes,
-            a.mastery_score,
-            a.grasps.as_ref().map(json_str),
-            a.rubric.map(|r| r.to_string())
-        ],
-    )?;
+    let changed = assessment_params(a, 0, |p| {
+        conn.execute(
+            "UPDATE assessments SET title = ?4, purpose = ?5, format = ?6, instructions = ?7,
+                points = ?8, weight = ?9, duration_minutes = ?10, mastery_score = ?11, grasps = ?12,
+                rubric_id = ?13
+             WHERE id = ?1",
+            p,
+        )
+    })?;
     conn.execute("DELETE FROM assessment_objectives WHERE assessment_id = ?1", [a.id.to_string()])?;
     conn.execute("DELETE FROM items WHERE assessment_id = ?1", [a.id.to_string()])?;
     insert_assessment_children(conn, a)?;

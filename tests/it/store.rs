@@ -1047,3 +1047,70 @@ fn a_step_too_large_for_row_by_row_refresh_still_refreshes_exactly() {
         assert_eq!(patch, DocumentPatch::between(&old, &copy));
     }
 }
+
+/// An update writes every field it owns to its column: each kind of entity that is edited in
+/// place (curriculum, node, objective, activity, assessment, rubric) gets the fields of another
+/// one of its kind, and the document read back from a reopened store is the edited one.
+#[test]
+fn in_place_updates_write_every_field_of_the_entity() {
+    let doc = example("intro-statistics.json");
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = fresh(&dir, &doc);
+    let mut expected = doc.clone();
+
+    let other = example("nursing-pharmacology.json").curriculum;
+    let c = &mut expected.curriculum;
+    (c.title, c.code, c.description, c.audience, c.level) =
+        (other.title, other.code, other.description, other.audience, other.level);
+    (c.language, c.credit_system, c.credits, c.weeks) = ("fr".into(), CreditSystem::Ects, Some(7.5), Some(9));
+    (c.template, c.objective_profile) = (Some("k12-unit".into()), Some("weekly".into()));
+    store.apply(EditOp::UpdateCurriculum { curriculum: expected.curriculum.clone() }).unwrap();
+
+    let lessons: Vec<usize> = (0..doc.nodes.len()).filter(|&i| doc.nodes[i].kind == "lesson").collect();
+    let (to, from) = (lessons[0], lessons[lessons.len() - 1]);
+    let from = doc.nodes[from].clone();
+    let n = &mut expected.nodes[to];
+    (n.code, n.title, n.summary, n.duration_minutes, n.week) =
+        (from.code, from.title, from.summary, Some(95), Some(13));
+    (n.fields, n.status) = (from.fields, ReviewStatus::Approved);
+    store.apply(EditOp::UpdateNode { node: n.clone() }).unwrap();
+
+    let from = doc.objectives[doc.objectives.len() - 1].clone();
+    let o = &mut expected.objectives[0];
+    (o.code, o.statement, o.abcd, o.level, o.level_source, o.knowledge, o.domain) =
+        (from.code, from.statement, from.abcd, from.level, from.level_source, from.knowledge, from.domain);
+    store.apply(EditOp::UpdateObjective { objective: o.clone() }).unwrap();
+
+    let from = doc.activities[doc.activities.len() - 1].clone();
+    let a = &mut expected.activities[0];
+    (a.title, a.kind, a.instructions, a.duration_minutes, a.grouping, a.event) =
+        (from.title, from.kind, from.instructions, Some(41), from.grouping, Some("Lab 3".into()));
+    store.apply(EditOp::UpdateActivity { activity: a.clone() }).unwrap();
+
+    let from = doc.assessments[doc.assessments.len() - 1].clone();
+    let a = &mut expected.assessments[0];
+    (a.title, a.purpose, a.format, a.instructions, a.points) =
+        (from.title, from.purpose, from.format, from.instructions, Some(17.0));
+    (a.weight, a.duration_minutes, a.mastery_score, a.rubric) =
+        (Some(0.35), Some(50), Some(0.6), doc.rubrics.first().map(|r| r.id));
+    store.apply(EditOp::UpdateAssessment { assessment: a.clone() }).unwrap();
+
+    if let Some(r) = expected.rubrics.first_mut() {
+        (r.title, r.description) = ("Renamed rubric".into(), "A new description".into());
+        store.apply(EditOp::UpdateRubric { rubric: r.clone() }).unwrap();
+    }
+    drop(store);
+
+    let back = Store::open(&path).unwrap().load().unwrap();
+    // Every edit stamps the change time.
+    expected.curriculum.updated_at = back.curriculum.updated_at.clone();
+    let (back_text, expected_text) = (trellis::json::to_string(&back), trellis::json::to_string(&expected));
+    let differing: Vec<(&str, &str)> =
+        back_text.lines().zip(expected_text.lines()).filter(|(b, e)| b != e).take(5).collect();
+    assert!(back_text == expected_text, "read back ≠ edited: {differing:#?}");
+    assert_ne!(
+        trellis::json::to_string(&back),
+        trellis::json::to_string(&doc),
+        "the edits changed the document"
+    );
+}
