@@ -9,81 +9,31 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { closePage, openBrowser, waitForFrame } from "./lib/browser.js";
-import { startServer } from "./lib/server.js";
-import { REPO, exportPackage } from "./lib/export.js";
-import { answer, ident, loadDocument, scosOf } from "./lib/course.js";
-import { readFileSync } from "node:fs";
+import { REPO } from "./lib/export.js";
+import { ident, loadDocument } from "./lib/course.js";
+import { startPlayer } from "./lib/player.js";
 
 const docPath = join(REPO, "tests", "runtime", "fixtures", "pathways.json");
 const doc = loadDocument(docPath);
 const byCode = (code) => doc.nodes.find((n) => n.code === code);
 
 describe("scorm2004 mastery pathways", () => {
-  let server;
+  let player;
   let browser;
-  let base;
   let scos;
-  let organization;
   const item = (code) => scos.find((s) => s.item === `${ident(byCode(code).id)}_sco`);
 
   before(async () => {
-    const pkg = exportPackage(docPath, "scorm2004");
-    server = await startServer();
-    base = server.addPackage(pkg.name, pkg.dir);
-    const manifest = readFileSync(join(pkg.dir, "imsmanifest.xml"), "utf8");
-    organization = /<organization identifier="([^"]+)"/.exec(manifest)[1];
-    scos = scosOf(manifest, doc);
-    browser = await openBrowser();
+    player = await startPlayer(docPath, doc);
+    ({ browser, scos } = player);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await player?.close();
   });
 
-  /** Plays the delivered lesson: answers (correctly or not), reaches the end, presses Finish. */
-  async function playDelivered(page, sco, correct) {
-    const frame = await waitForFrame(page, sco.href);
-    await frame.waitForFunction(() => document.documentElement.getAttribute("data-trellis") === "connected");
-    for (const it of sco.expect.items) await answer(frame, it, correct);
-    for (const form of await frame.locator("form[data-quiz]").all()) await form.locator("button[type=submit]").click();
-    await frame.locator("#trellis-end").scrollIntoViewIfNeeded();
-    await frame.locator("#trellis-finish").click();
-    await page.waitForFunction(
-      (id) => window.__calls.some((c) => c.activity === id && c.name === "Terminate"),
-      sco.item,
-    );
-  }
-
-  async function openCourse(run) {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.origin}/__lms/course.html?${new URLSearchParams({ pkg: base, run })}`);
-    await page.waitForFunction(() => window.__started === true);
-    return page;
-  }
-
   /** Plays the course by `continue`, passing or failing the quiz of lesson L1, until nothing more is delivered. */
-  async function playCourse(run, passL1) {
-    const page = await openCourse(run);
-    const played = [];
-    for (let i = 0; i < scos.length; i++) {
-      const more = await page
-        .waitForFunction((n) => window.__delivered.length > n, i, { timeout: 3000 })
-        .then(() => true)
-        .catch(() => false);
-      if (!more) break;
-      const id = await page.evaluate((n) => window.__delivered[n], i);
-      const sco = scos.find((s) => s.item === id);
-      played.push(id);
-      await playDelivered(page, sco, id === item("L1").item ? passL1 : true);
-    }
-    await page.waitForTimeout(300);
-    const course = await page.evaluate((id) => window.__api.getActivityTrackingData(id), organization);
-    const { calls, atInit } = await page.evaluate(() => ({ calls: window.__calls, atInit: window.__atInit }));
-    await closePage(page);
-    return { played, course, calls, atInit };
-  }
+  const playCourse = (run, passL1) => player.playCourse(run, (id) => (id === item("L1").item ? passL1 : true));
 
   test("failing the lesson's quiz delivers its remediation next; the enrichment is skipped", async () => {
     const { played, course, calls, atInit } = await playCourse("fail-l1", false);
@@ -124,62 +74,20 @@ describe("scorm2004 mastery pathways: units on a pathway", () => {
   const units = loadDocument(unitsPath);
   const node = (code) => units.nodes.find((n) => n.code === code);
   const lessonsOf = (code) => units.nodes.filter((n) => n.parent === node(code).id).map((n) => `${ident(n.id)}_sco`);
-  let server;
+  let player;
   let browser;
-  let base;
-  let scos;
-  let organization;
 
   before(async () => {
-    const pkg = exportPackage(unitsPath, "scorm2004");
-    server = await startServer();
-    base = server.addPackage(pkg.name, pkg.dir);
-    const manifest = readFileSync(join(pkg.dir, "imsmanifest.xml"), "utf8");
-    organization = /<organization identifier="([^"]+)"/.exec(manifest)[1];
-    scos = scosOf(manifest, units);
-    browser = await openBrowser();
+    player = await startPlayer(unitsPath, units);
+    ({ browser } = player);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await player?.close();
   });
 
   /** Plays the course by `continue`, passing or failing lesson L1's quiz; returns what was delivered. */
-  async function play(run, passL1) {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.origin}/__lms/course.html?${new URLSearchParams({ pkg: base, run })}`);
-    await page.waitForFunction(() => window.__started === true);
-    const played = [];
-    for (let i = 0; i < scos.length; i++) {
-      const more = await page
-        .waitForFunction((n) => window.__delivered.length > n, i, { timeout: 3000 })
-        .then(() => true)
-        .catch(() => false);
-      if (!more) break;
-      const id = await page.evaluate((n) => window.__delivered[n], i);
-      const sco = scos.find((s) => s.item === id);
-      played.push(id);
-      let frame = null;
-      for (let t = 0; t < 200 && !frame; t++) {
-        frame = page.frames().find((f) => f.url().endsWith(sco.href)) || null;
-        if (!frame) await page.waitForTimeout(25);
-      }
-      assert.ok(frame, `${sco.href} was loaded`);
-      await frame.waitForFunction(() => document.documentElement.getAttribute("data-trellis") === "connected");
-      const correct = id === `${ident(node("L1").id)}_sco` ? passL1 : true;
-      for (const it of sco.expect.items) await answer(frame, it, correct);
-      for (const form of await frame.locator("form[data-quiz]").all()) await form.locator("button[type=submit]").click();
-      await frame.locator("#trellis-end").scrollIntoViewIfNeeded();
-      await frame.locator("#trellis-finish").click();
-      await page.waitForFunction((a) => window.__calls.some((c) => c.activity === a && c.name === "Terminate"), id);
-    }
-    await page.waitForTimeout(300);
-    const course = await page.evaluate((o) => window.__api.getActivityTrackingData(o), organization);
-    const calls = await page.evaluate(() => window.__calls);
-    await closePage(page);
-    return { played, course, calls };
-  }
+  const play = (run, passL1) => player.playCourse(run, (id) => (id === `${ident(node("L1").id)}_sco` ? passL1 : true));
 
   test("failing the quiz delivers the remediation unit's lessons next; the enrichment unit is skipped", async () => {
     const { played, course, calls } = await play("units-fail", false);

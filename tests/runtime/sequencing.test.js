@@ -5,57 +5,30 @@
 // later lessons, the mastery shared through global objectives, and the roll-up to the course.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { closePage, openBrowser, waitForFrame } from "./lib/browser.js";
-import { startServer } from "./lib/server.js";
-import { documents, exportPackage } from "./lib/export.js";
-import { answer, ident, loadDocument, scosOf } from "./lib/course.js";
+import { closePage } from "./lib/browser.js";
+import { documents } from "./lib/export.js";
+import { ident, loadDocument } from "./lib/course.js";
+import { startPlayer } from "./lib/player.js";
 
 for (const docPath of documents()) {
   const doc = loadDocument(docPath);
   describe(`scorm2004 sequencing: ${docPath.split("/").pop()}`, () => {
-    let server;
+    let player;
     let browser;
-    let base;
     let scos;
     let organization;
 
     before(async () => {
-      const pkg = exportPackage(docPath, "scorm2004");
-      server = await startServer();
-      base = server.addPackage(pkg.name, pkg.dir);
-      const manifest = readFileSync(join(pkg.dir, "imsmanifest.xml"), "utf8");
-      organization = /<organization identifier="([^"]+)"/.exec(manifest)[1];
-      scos = scosOf(manifest, doc);
-      browser = await openBrowser();
+      player = await startPlayer(docPath, doc);
+      ({ browser, scos, organization } = player);
     });
 
     after(async () => {
-      await browser?.close();
-      await server?.close();
+      await player?.close();
     });
 
-    /** Plays the delivered lesson: answers (correctly or not), reaches the end, presses Finish. */
-    async function playDelivered(page, sco, correct) {
-      const frame = await waitForFrame(page, sco.href);
-      await frame.waitForFunction(() => document.documentElement.getAttribute("data-trellis") === "connected");
-      for (const item of sco.expect.items) await answer(frame, item, correct);
-      for (const form of await frame.locator("form[data-quiz]").all()) await form.locator("button[type=submit]").click();
-      await frame.locator("#trellis-end").scrollIntoViewIfNeeded();
-      await frame.locator("#trellis-finish").click();
-      await page.waitForFunction(
-        (id) => window.__calls.some((c) => c.activity === id && c.name === "Terminate"),
-        sco.item,
-      );
-    }
-
-    async function openCourse(run) {
-      const page = await browser.context.newPage();
-      await page.goto(`${server.origin}/__lms/course.html?${new URLSearchParams({ pkg: base, run })}`);
-      await page.waitForFunction(() => window.__started === true);
-      return page;
-    }
+    const openCourse = (run) => player.openCourse(run);
+    const playDelivered = (page, sco, correct) => player.playDelivered(page, sco, correct);
 
     test("passing every lesson flows through the whole course in outline order and rolls up to the course", async () => {
       const page = await openCourse("pass-all");
