@@ -24,6 +24,21 @@ fn example() -> Document {
     trellis::json::read(&root().join("examples/intro-statistics.json")).unwrap()
 }
 
+/// `base`, `ours` and `theirs` written as folders in `dir` and merged by the `trellis` CLI into
+/// `ours`, which must report conflicts (exit code 1); the merged folder.
+fn merge_folders(dir: &Path, [base, ours, theirs]: [&Document; 3]) -> PathBuf {
+    for (name, doc) in [("base", base), ("ours", ours), ("theirs", theirs)] {
+        trellis::folder::write(doc, &dir.join(name)).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_trellis"))
+        .args(["merge", "base", "ours", "theirs", "-o", "ours"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    dir.join("ours")
+}
+
 /// Three folders merged by the `trellis` CLI into `ours`: objective 4's statement changed both
 /// ways (one conflict) and, when `two`, node 2's title too. Returns the scratch dir and the
 /// merged folder.
@@ -38,16 +53,7 @@ fn merged_with_conflicts(two: bool) -> (tempfile::TempDir, PathBuf) {
         ours.nodes[2].title = "Our unit title".into();
         theirs.nodes[2].title = "Their unit title".into();
     }
-    for (name, doc) in [("base", &base), ("ours", &ours), ("theirs", &theirs)] {
-        trellis::folder::write(doc, &dir.path().join(name)).unwrap();
-    }
-    let out = Command::new(env!("CARGO_BIN_EXE_trellis"))
-        .args(["merge", "base", "ours", "theirs", "-o", "ours"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
-    let course = dir.path().join("ours");
+    let course = merge_folders(dir.path(), [&base, &ours, &theirs]);
     assert!(course.join(FILE).is_file());
     (dir, course)
 }
@@ -261,16 +267,7 @@ fn an_entity_deleted_on_one_side_and_edited_on_the_other_can_be_deleted() {
     let gone = base.activities.iter().find(|a| !base.comments.iter().any(|c| c.target == a.id.0)).unwrap().id;
     ours.activities.retain(|a| a.id != gone);
     theirs.activities.iter_mut().find(|a| a.id == gone).unwrap().title = "Edited by them".into();
-    for (name, doc) in [("base", &base), ("ours", &ours), ("theirs", &theirs)] {
-        trellis::folder::write(doc, &dir.path().join(name)).unwrap();
-    }
-    let out = Command::new(env!("CARGO_BIN_EXE_trellis"))
-        .args(["merge", "base", "ours", "theirs", "-o", "ours"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
-    let course = dir.path().join("ours");
+    let course = merge_folders(dir.path(), [&base, &ours, &theirs]);
     let mut ws = Workspace::open(&course).unwrap();
     let c = ws.merge_conflicts().unwrap().remove(0);
     assert_eq!((c.kind.as_str(), c.field.as_str(), c.title.as_str()), ("activity", "", "Edited by them"));
