@@ -163,18 +163,9 @@ proptest! {
         let (_, mut store) = fresh(&dir, &doc);
         let mut rng = trellis::generate::Rng::new(seed ^ 0x3C3C);
         let mut copy = store.load().unwrap();
-        // `refresh` re-reads the touched parts and says what changed: the copy must equal a full
-        // load, and the patch must turn the old copy into it.
-        let check = |store: &Store, copy: &mut Document| -> Result<(), TestCaseError> {
+        let check = |store: &Store, copy: &mut Document| {
             let parts = store.last_change_parts().unwrap();
-            let old = copy.clone();
-            let patch = store.refresh(copy).unwrap();
-            prop_assert_eq!(&*copy, &store.load().unwrap(), "parts {:?}", parts);
-            prop_assert_eq!(&patch, &DocumentPatch::between(&old, copy));
-            let mut rebuilt = old;
-            patch.apply(&mut rebuilt).unwrap();
-            prop_assert_eq!(&rebuilt, &*copy);
-            Ok(())
+            refresh_is_exact(store, copy, &format!("parts {parts:?}"))
         };
         for _ in 0..steps {
             let op = random_op(&mut rng, &copy);
@@ -884,16 +875,24 @@ proptest! {
                 }
             };
             if changed {
-                let old = copy.clone();
-                let patch = store.refresh(&mut copy).unwrap();
-                prop_assert_eq!(&copy, &store.load().unwrap(), "step {}", step);
-                prop_assert_eq!(&patch, &DocumentPatch::between(&old, &copy), "step {}", step);
-                let mut rebuilt = old;
-                patch.apply(&mut rebuilt).unwrap();
-                prop_assert_eq!(&rebuilt, &copy);
+                refresh_is_exact(&store, &mut copy, &format!("step {step}"))?;
             }
         }
     }
+}
+
+/// `refresh` re-reads what the last change touched and says what changed: the refreshed `copy`
+/// must equal a full load, the patch the whole-document diff, and applying the patch to the old
+/// copy must give the new one. `what` names the change in a failure.
+fn refresh_is_exact(store: &Store, copy: &mut Document, what: &str) -> Result<(), TestCaseError> {
+    let old = copy.clone();
+    let patch = store.refresh(copy).unwrap();
+    prop_assert_eq!(&*copy, &store.load().unwrap(), "{}", what);
+    prop_assert_eq!(&patch, &DocumentPatch::between(&old, copy), "{}", what);
+    let mut rebuilt = old;
+    patch.apply(&mut rebuilt).unwrap();
+    prop_assert_eq!(&rebuilt, &*copy, "{}", what);
+    Ok(())
 }
 
 /// One structural edit of `doc` (it may be refused): moves, deletes with cascades, creations at
@@ -1041,10 +1040,7 @@ fn a_step_too_large_for_row_by_row_refresh_still_refreshes_exactly() {
             Some(false) => drop(store.redo().unwrap()),
             None => {}
         }
-        let old = copy.clone();
-        let patch = store.refresh(&mut copy).unwrap();
-        assert_eq!(copy, store.load().unwrap());
-        assert_eq!(patch, DocumentPatch::between(&old, &copy));
+        refresh_is_exact(&store, &mut copy, &format!("{undo:?}")).unwrap();
     }
 }
 
