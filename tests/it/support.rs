@@ -182,9 +182,7 @@ pub(crate) fn node(parent: Option<trellis::model::NodeId>, kind: &str, title: &s
 }
 
 /// Runs the `trellis` command-line program with `args` and answers what it did.
-pub(crate) fn trellis_cli<S: AsRef<std::ffi::OsStr>>(
-    args: impl IntoIterator<Item = S>,
-) -> std::process::Output {
+pub(crate) fn trellis_cli<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_trellis")).args(args).output().unwrap()
 }
 
