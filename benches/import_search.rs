@@ -1,5 +1,7 @@
 //! Import benchmarks: the standards picker's search over a 10,000-item framework, importing a
-//! 10,000-item CASE package, and importing a generated 50 MB Common Cartridge from disk.
+//! 10,000-item CASE package, importing a generated 50 MB Common Cartridge from disk, and how long
+//! the import limits take to refuse hostile inputs (`hostile_refused`; the refusals themselves are
+//! checked by `tests/it/hostile_input.rs`, which asserts no time).
 //! Run with `cargo bench --bench import_search`; results go to BENCHMARKS.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -10,8 +12,9 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group};
 use serde_json::{Value, json};
-use trellis::import::{self, case, common_cartridge, search::FrameworkIndex};
-use trellis::model::Document;
+use trellis::import::safety::Package;
+use trellis::import::{self, Limits, case, common_cartridge, search::FrameworkIndex};
+use trellis::model::{Document, Node, NodeId, ReviewStatus};
 
 const WORDS: &[&str] = &[
     "ratio",
@@ -213,7 +216,106 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(import_benches, benches);
+/// A deflated zip of `entries` (name, bytes).
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buffer);
+    let deflated =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        zip.start_file(*name, deflated).unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap();
+    buffer.into_inner()
+}
+
+/// A cartridge manifest with one lesson page, `page.html`.
+const ONE_PAGE_MANIFEST: &str = r#"<manifest identifier="m"><organizations><organization><item identifier="root">
+<item identifier="m1"><title>Week 1</title><item identifier="i" identifierref="p"><title>Deep page</title></item></item></item></organization></organizations>
+<resources><resource identifier="p" type="webcontent" href="page.html"><file href="page.html"/></resource></resources></manifest>"#;
+
+/// The inputs of `tests/it/hostile_input.rs`, each refused by a limit: how long the refusal takes.
+fn hostile(c: &mut Criterion) {
+    let mut group = c.benchmark_group("hostile_refused");
+    group.sample_size(10).measurement_time(Duration::from_secs(20));
+
+    let page =
+        format!("<html><body>\n{}deep text{}</body></html>", "<div>".repeat(4000), "</div>".repeat(4000));
+    let cartridge =
+        zip_of(&[("imsmanifest.xml", ONE_PAGE_MANIFEST.as_bytes()), ("page.html", page.as_bytes())]);
+    group.bench_function("cartridge_page_nested_4000", |b| {
+        b.iter(|| common_cartridge::parse_bytes(black_box(cartridge.clone()), "deep.imscc").unwrap_err())
+    });
+
+    let mut outline = Document::new("Deep");
+    let mut parent = None;
+    for n in 1..=7000 {
+        let node = Node {
+            id: NodeId::new(),
+            parent,
+            kind: "module".into(),
+            code: String::new(),
+            title: format!("Level {n}"),
+            summary: String::new(),
+            duration_minutes: None,
+            week: None,
+            prerequisites: Vec::new(),
+            fields: Default::default(),
+            status: ReviewStatus::Draft,
+            pathway: None,
+        };
+        parent = Some(node.id);
+        outline.nodes.push(node);
+    }
+    let outline = trellis::json::to_string(&outline);
+    group.bench_function("outline_json_7000_deep", |b| {
+        b.iter(|| trellis::json::from_str(black_box(&outline), "deep.json").unwrap_err())
+    });
+
+    let items: Vec<Value> = (0..100_000)
+        .map(|i| json!({"identifier": format!("i{i}"), "fullStatement": format!("s{i}")}))
+        .collect();
+    let associations: Vec<Value> = (1..100_000)
+        .map(|i| {
+            json!({"identifier": format!("a{i}"), "associationType": "isChildOf",
+                   "originNodeURI": {"identifier": format!("i{i}"), "uri": format!("u:i{i}"), "title": "c"},
+                   "destinationNodeURI": {"identifier": format!("i{}", i - 1), "uri": "u:p", "title": "p"}})
+        })
+        .collect();
+    let chain = json!({"CFDocument": {"identifier": "deep", "title": "Deep"}, "CFItems": items,
+                       "CFAssociations": associations})
+    .to_string();
+    group.bench_function("case_chain_100000_deep_parse_merge_validate", |b| {
+        b.iter(|| {
+            let import = case::parse(black_box(chain.as_bytes()), "deep-case.json").unwrap();
+            let mut doc = Document::new("Host");
+            import::merge_framework(&mut doc, import);
+            doc.validate().unwrap_err()
+        })
+    });
+
+    // One entry of 1 MiB of zeros, deflated once and copied 1,000 times under new names.
+    let one = zip_of(&[("zeros.bin", &vec![0u8; 1 << 20])]);
+    let mut source = zip::ZipArchive::new(std::io::Cursor::new(one)).unwrap();
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buffer);
+    zip.start_file("imsmanifest.xml", zip::write::SimpleFileOptions::default()).unwrap();
+    zip.write_all(ONE_PAGE_MANIFEST.as_bytes()).unwrap();
+    for i in 0..1000 {
+        zip.raw_copy_file_rename(source.by_index_raw(0).unwrap(), format!("web_resources/z{i}.bin")).unwrap();
+    }
+    zip.finish().unwrap();
+    let bomb = buffer.into_inner();
+    group.bench_function("zip_1000_entries_of_1mib_declared", |b| {
+        b.iter(|| {
+            Package::from_zip_bytes(black_box(bomb.clone()), "many.imscc", Limits::default()).unwrap_err()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(import_benches, benches, hostile);
 
 fn main() {
     import_benches();
