@@ -70,7 +70,7 @@ for (const docPath of documents()) {
     async function statementsUntil(session, verb) {
       const list = await lrs.until(session.id, (s) => verbOf(s) === verb);
       if (list.some((s) => verbOf(s) === verb)) return list;
-      throw new Error(`no ${verb} statement within 10 s; got ${list.map(verbOf).join(", ")}`);
+      throw new Error(`no ${verb} statement came; got ${list.map(verbOf).join(", ")}`);
     }
 
     function assertCmi5Statement(s, au, session, { moveOn }) {

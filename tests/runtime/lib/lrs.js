@@ -211,10 +211,11 @@ export async function startLrs({ readers = {}, pageSize = 100 } = {}) {
       return statements.filter((s) => s.session === id).map((s) => s.statement);
     },
     /**
-     * Waits until a statement of session `id` satisfies `found` (polling every 50 ms, for at most
-     * `ms`), then answers the session's statements; after `ms` it answers them as they are.
+     * Waits until a statement of session `id` satisfies `found` (polling every 50 ms), then
+     * answers the session's statements. `ms` only guards against a hang: after it the statements
+     * are answered as they are, for the caller's assertions to say what is missing.
      */
-    async until(id, found, ms = 10000) {
+    async until(id, found, ms = 60000) {
       const deadline = Date.now() + ms;
       while (!this.ofSession(id).some(found) && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 50));
