@@ -106,15 +106,35 @@ pub fn policies_at(path: &Path) -> Result<Option<PolicySet>> {
 
 /// Reads the evidence (every cohort, or only `cohort`).
 ///
-/// From 200,000 stored results on, on a machine with at least four cores, the upper half of
-/// the results is read on a second connection on another thread while this one reads the lower
-/// half (see [`load_with`]); the evidence is the same either way.
+/// From 200,000 stored results on, when a second core is free ([`core_to_spare`]), the upper
+/// half of the results is read on a second connection on another thread while this one reads
+/// the lower half (see [`load_with`]); the evidence is the same either way.
 pub fn load(conn: &Connection, path: &Path, cohort: Option<&str>) -> Result<Evidence> {
-    // Two scans at once pay only with a core to spare: on two cores shared with other work they
-    // were measured slower than one (BENCHMARKS.md), so they are left to machines with four or
-    // more.
+    load_with(conn, path, cohort, if core_to_spare() { PARALLEL_ROWS } else { u64::MAX })
+}
+
+/// Whether a second scan would get a core of its own: always from four cores on; with two or
+/// three, when the system's one-minute load average (`/proc/loadavg`, Linux) leaves at least
+/// half a core idle beside this one. Two scans at once on two cores busy with other work were
+/// measured slower than one (BENCHMARKS.md); on an idle machine they share the work.
+fn core_to_spare() -> bool {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    load_with(conn, path, cohort, if cores >= 4 { PARALLEL_ROWS } else { u64::MAX })
+    match cores {
+        0 | 1 => false,
+        2 | 3 => load_average().is_some_and(|load| spare(cores, load)),
+        _ => true,
+    }
+}
+
+/// Whether `cores` cores under a load average of `load` have a core to spare.
+fn spare(cores: usize, load: f64) -> bool {
+    cores >= 2 && load.is_finite() && load < cores as f64 - 0.5
+}
+
+/// The one-minute load average, where the system publishes it.
+fn load_average() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    text.split_whitespace().next()?.parse().ok()
 }
 
 /// [`load`], reading the results in two halves at once when the table holds at least
@@ -855,5 +875,12 @@ mod tests {
         assert!(!steps.iter().any(|s| s.starts_with("SCAN evidence_results")), "{steps:?}");
         assert_eq!(rowid_bounds(conn)?, (0, -1), "no results");
         Ok(())
+    }
+
+    #[test]
+    fn a_second_scan_needs_half_a_core_idle_beside_this_one() {
+        assert!(spare(2, 0.3) && spare(2, 1.4) && spare(3, 2.4));
+        assert!(!spare(2, 1.5) && !spare(2, 4.0) && !spare(3, 2.5) && !spare(2, f64::NAN));
+        assert!(!spare(1, 0.0), "one core has none to spare");
     }
 }
