@@ -1,7 +1,8 @@
 // Cold start of the real app with a document given on the command line (what the .trellis file
 // association does): time from asking tauri-driver for a session to an outline the user can use.
 // The figure includes WebDriver's own start-up, so it is an upper bound; it is printed for
-// BENCHMARKS.md and checked against a generous ceiling so a regression fails loudly.
+// BENCHMARKS.md, never asserted (speed is the benchmarks' to report); the test asserts what the
+// window shows.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -81,7 +82,6 @@ test('a document passed on the command line opens straight into the studio', asy
   console.log(`cold start to outline (intro-statistics, incl. WebDriver start-up): ${ms} ms`);
   console.log(`  in the webview: ${JSON.stringify(await marks())}`);
   assert.equal(await browser.getTitle(), 'Introduction to Statistics — Trellis');
-  assert.ok(ms < 15_000, `start-up took ${ms} ms`);
   const edits = await editTimings();
   console.log(`  one edit through IPC, ms (intro-statistics): ${JSON.stringify(edits)}`);
   assert.equal(edits.error, undefined);
