@@ -74,6 +74,8 @@ pub struct Store {
     read_only: bool,
     /// The journal step of the newest change made through this store (edit, undo or redo).
     last_step: Option<i64>,
+    /// Changes committed through this store (see [`Store::commits`]).
+    commits: u64,
     // Files this store made beside the document that SQLite does not remove itself (the `-shm`
     // of a read-only connection); removed after `conn` is closed.
     _sidecars: Sidecars,
@@ -228,6 +230,7 @@ impl Store {
                     recorder,
                     read_only,
                     last_step: None,
+                    commits: 0,
                     _sidecars: sidecars,
                     _lock: lock,
                 })
@@ -367,6 +370,7 @@ impl Store {
         result?; // dropping `tx` rolls back
         tx.commit().map_err(|e| commit_error(e, &label))?;
         self.last_step = Some(step);
+        self.commits += 1;
         Ok(())
     }
 
@@ -380,6 +384,7 @@ impl Store {
         result?;
         tx.commit().map_err(|e| commit_error(e, label))?;
         self.last_step = Some(step);
+        self.commits += 1;
         Ok(())
     }
 
@@ -402,6 +407,7 @@ impl Store {
         if changed {
             tx.commit().map_err(|e| commit_error(e, label))?;
             self.last_step = Some(step);
+            self.commits += 1;
         }
         Ok(value)
     }
@@ -422,7 +428,16 @@ impl Store {
         let (step, label) = journal::replay(&tx, &self.recorder, undo, &self.path)?;
         tx.commit()?;
         self.last_step = Some(step);
+        self.commits += 1;
         Ok(label)
+    }
+
+    /// How many changes (edits, undos, redos, [`Store::apply_with`] steps) this store has
+    /// committed since it was opened. A refused change is rolled back whole and not counted, so
+    /// a caller can tell by comparing it whether what it ran committed anything (journal step
+    /// numbers cannot tell: an undo and the edit after it reuse the undone step's number).
+    pub fn commits(&self) -> u64 {
+        self.commits
     }
 
     /// The parts of the document the newest change through this store (edit, undo or redo)
