@@ -14,7 +14,7 @@ use criterion::{Criterion, criterion_group};
 use serde_json::{Value, json};
 use trellis::import::safety::Package;
 use trellis::import::{self, Limits, case, common_cartridge, search::FrameworkIndex};
-use trellis::model::{Document, Node, NodeId, ReviewStatus};
+use trellis::model::{Document, Node};
 
 const WORDS: &[&str] = &[
     "ratio",
@@ -251,20 +251,7 @@ fn hostile(c: &mut Criterion) {
     let mut outline = Document::new("Deep");
     let mut parent = None;
     for n in 1..=7000 {
-        let node = Node {
-            id: NodeId::new(),
-            parent,
-            kind: "module".into(),
-            code: String::new(),
-            title: format!("Level {n}"),
-            summary: String::new(),
-            duration_minutes: None,
-            week: None,
-            prerequisites: Vec::new(),
-            fields: Default::default(),
-            status: ReviewStatus::Draft,
-            pathway: None,
-        };
+        let node = Node::draft(parent, "module", format!("Level {n}"));
         parent = Some(node.id);
         outline.nodes.push(node);
     }

@@ -352,20 +352,7 @@ impl<'p> Importer<'p> {
             });
         let mut doc = Document::new(title.clone());
         let course = NodeId::new();
-        doc.nodes.push(Node {
-            id: course,
-            parent: None,
-            kind: "course".into(),
-            code: String::new(),
-            title: title.clone(),
-            summary: String::new(),
-            duration_minutes: None,
-            week: None,
-            prerequisites: Vec::new(),
-            fields: Default::default(),
-            status: ReviewStatus::Draft,
-            pathway: None,
-        });
+        doc.nodes.push(Node { id: course, ..Node::draft(None, "course", title.clone()) });
         let mut paths = HashMap::new();
         paths.insert(course, title);
         Ok(Importer {
@@ -867,20 +854,8 @@ impl<'p> Importer<'p> {
         let id = NodeId::new();
         let path = format!("{} › {}", self.paths.get(&parent).cloned().unwrap_or_default(), title);
         self.paths.insert(id, path);
-        self.doc.nodes.push(Node {
-            id,
-            parent: Some(parent),
-            kind: kind.into(),
-            code: String::new(),
-            title: if title.trim().is_empty() { "Untitled".into() } else { title.trim().to_owned() },
-            summary,
-            duration_minutes: None,
-            week: None,
-            prerequisites: Vec::new(),
-            fields: Default::default(),
-            status: ReviewStatus::Draft,
-            pathway: None,
-        });
+        let title = if title.trim().is_empty() { "Untitled".into() } else { title.trim().to_owned() };
+        self.doc.nodes.push(Node { id, summary, ..Node::draft(Some(parent), kind, title) });
         id
     }
 

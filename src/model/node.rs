@@ -50,6 +50,27 @@ pub struct Node {
     pub pathway: Option<super::Pathway>,
 }
 
+impl Node {
+    /// A new draft node of `kind` titled `title` under `parent`, with a fresh id and every other
+    /// field empty (no code, summary, duration, week, prerequisites or template fields).
+    pub fn draft(parent: Option<NodeId>, kind: &str, title: impl Into<String>) -> Node {
+        Node {
+            id: NodeId::new(),
+            parent,
+            kind: kind.to_owned(),
+            code: String::new(),
+            title: title.into(),
+            summary: String::new(),
+            duration_minutes: None,
+            week: None,
+            prerequisites: Vec::new(),
+            fields: BTreeMap::new(),
+            status: ReviewStatus::Draft,
+            pathway: None,
+        }
+    }
+}
+
 /// Review status of a node.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]

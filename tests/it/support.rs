@@ -165,20 +165,7 @@ pub(crate) fn assert_validate_package(packages: &[PathBuf]) {
 /// A draft outline node with a new id and nothing but its place, kind and title (set the other
 /// fields with `Node { code, ..node(…) }`).
 pub(crate) fn node(parent: Option<trellis::model::NodeId>, kind: &str, title: &str) -> trellis::model::Node {
-    trellis::model::Node {
-        id: trellis::model::NodeId::new(),
-        parent,
-        kind: kind.into(),
-        code: String::new(),
-        title: title.into(),
-        summary: String::new(),
-        duration_minutes: None,
-        week: None,
-        prerequisites: Vec::new(),
-        fields: Default::default(),
-        status: trellis::model::ReviewStatus::Draft,
-        pathway: None,
-    }
+    trellis::model::Node::draft(parent, kind, title)
 }
 
 /// Runs the `trellis` command-line program with `args` and answers what it did.
