@@ -181,6 +181,16 @@ async function unpack<T>(answer: unknown, mark?: (step: string) => void): Promis
   return value;
 }
 
+/**
+ * Calls `cmd`, whose answer may come as gzipped JSON, and reads it; `mark` is told when the answer
+ * was received, decompressed and parsed (start-up marks).
+ */
+async function callPacked<T>(cmd: string, args?: Record<string, unknown>, mark?: (step: string) => void): Promise<T> {
+  const answer = await call<unknown>(cmd, args);
+  mark?.('received');
+  return unpack<T>(answer, mark);
+}
+
 /** Runs `work` while the backend's `event` (a `Progress` sent to this window only) goes to `onProgress`. */
 async function withProgress<T>(event: string, onProgress: (p: Progress) => void, work: () => Promise<T>): Promise<T> {
   const unlisten = await getCurrentWebviewWindow().listen<Progress>(event, (e) => onProgress(e.payload));
@@ -197,20 +207,14 @@ export class TauriBackend implements Backend {
   forgetRecent(path: string) { return call<RecentDocument[]>('forget_recent', { path }); }
   templates() { return call<Catalog>('list_templates'); }
   examples() { return call<ExampleInfo[]>('list_examples'); }
-  async currentDocument(mark?: (step: string) => void) {
-    const answer = await call<ArrayBuffer | null>('current_document');
-    mark?.('received');
-    return unpackDocumentState(answer, mark);
+  currentDocument(mark?: (step: string) => void) {
+    return callPacked<DocumentState | null>('current_document', undefined, mark);
   }
-  async openingDocument(mark?: (step: string) => void) {
-    const answer = await call<ArrayBuffer | null>('current_document', { staged: true });
-    mark?.('received');
-    return unpack<OpeningState | null>(answer, mark);
+  openingDocument(mark?: (step: string) => void) {
+    return callPacked<OpeningState | null>('current_document', { staged: true }, mark);
   }
-  async documentRest(version: number, mark?: (step: string) => void) {
-    const answer = await call<ArrayBuffer | null>('document_rest', { version });
-    mark?.('received');
-    return unpack<DocumentRest | null>(answer, mark);
+  documentRest(version: number, mark?: (step: string) => void) {
+    return callPacked<DocumentRest | null>('document_rest', { version }, mark);
   }
   startupMarks() { return call<Record<string, number>>('startup_marks'); }
   createDocument(template: string, title: string) {
@@ -218,7 +222,7 @@ export class TauriBackend implements Backend {
   }
   openExample(id: string) { return call<DocumentState>('open_example', { id }); }
   async openDocument(path: string | null) {
-    return unpackDocumentState(await call<ArrayBuffer | null>('open_document', { path }));
+    return callPacked<DocumentState | null>('open_document', { path });
   }
   closeDocument() { return call<void>('close_document'); }
   openInNewWindow(path: string | null) { return call<string | null>('open_in_new_window', { path }); }
